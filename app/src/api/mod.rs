@@ -1,0 +1,5 @@
+//! Server functions: the portal's endpoints. Each one is thin: find the caller, check they may,
+//! parse the input with the model's parsers, call the database, and shape the answer.
+
+pub mod auth;
+pub mod domains;

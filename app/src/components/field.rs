@@ -1,0 +1,118 @@
+//! One labelled form field that checks itself as it is typed, with the parser the server runs.
+
+use crate::model::Invalid;
+use leptos::prelude::*;
+
+/// What kind of `<input>` a [`Field`] is.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub enum FieldKind {
+    #[default]
+    Text,
+    Password,
+}
+
+/// A labelled input. Before the page is hydrated it is a plain input; after, it runs `check` on
+/// every keystroke and shows the problem next to itself. An error from the server (`server_error`)
+/// is shown until the field is edited again.
+#[component]
+pub fn Field(
+    /// The name the server function reads, e.g. `input[time-zone]`.
+    #[prop(into)]
+    name: String,
+    /// The element id (also used for the hint and error ids).
+    #[prop(into)]
+    id: String,
+    #[prop(into)] label: String,
+    #[prop(optional, into)] hint: String,
+    /// The value shown at first.
+    #[prop(into)]
+    initial: String,
+    /// The same check the server runs.
+    check: Callback<String, Result<(), Invalid>>,
+    /// What the server said about this field after the last submission.
+    #[prop(into)]
+    server_error: Signal<Option<String>>,
+    #[prop(optional)] kind: FieldKind,
+    #[prop(optional)] readonly: bool,
+    #[prop(optional)] required: bool,
+    /// The id of a `<datalist>` of suggestions.
+    #[prop(optional, into)]
+    list: Option<String>,
+    #[prop(optional, into)] autocomplete: Option<String>,
+) -> impl IntoView {
+    let value = RwSignal::new(initial.clone());
+    let touched = RwSignal::new(false);
+    // Whether the field was edited after the server's last word on it.
+    let edited_since_server = RwSignal::new(false);
+    Effect::new(move |_| {
+        server_error.track();
+        edited_since_server.set(false);
+    });
+    let message = move || {
+        let local = touched.get().then(|| check.run(value.get()).err()).flatten().map(|e| e.0);
+        if edited_since_server.get() {
+            local
+        } else {
+            server_error.get().or(local)
+        }
+    };
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = if hint.is_empty() { error_id.clone() } else { format!("{hint_id} {error_id}") };
+    let input_type = match kind {
+        FieldKind::Text => "text",
+        FieldKind::Password => "password",
+    };
+    view! {
+        <div class="field" class:invalid=move || message().is_some()>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=name
+                type=input_type
+                value=initial
+                readonly=readonly
+                required=required
+                list=list
+                autocomplete=autocomplete
+                aria-invalid=move || if message().is_some() { "true" } else { "false" }
+                aria-describedby=described_by
+                on:input=move |ev| {
+                    value.set(event_target_value(&ev));
+                    touched.set(true);
+                    edited_since_server.set(true);
+                }
+                on:blur=move |_| touched.set(true)
+            />
+            {(!hint.is_empty()).then(|| view! { <p class="hint" id=hint_id>{hint}</p> })}
+            <p class="field-error" id=error_id aria-live="polite">{message}</p>
+        </div>
+    }
+}
+
+/// A labelled `<select>` of fixed choices (value, label).
+#[component]
+pub fn SelectField(
+    #[prop(into)] name: String,
+    #[prop(into)] id: String,
+    #[prop(into)] label: String,
+    #[prop(into)] initial: String,
+    options: &'static [(&'static str, &'static str)],
+    #[prop(into)] server_error: Signal<Option<String>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field" class:invalid=move || server_error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name aria-describedby=error_id.clone()>
+                {options
+                    .iter()
+                    .map(|(value, text)| {
+                        view! { <option value=*value selected=*value == initial>{*text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            <p class="field-error" id=error_id aria-live="polite">{move || server_error.get()}</p>
+        </div>
+    }
+}

@@ -1,0 +1,60 @@
+//! Roster's portal: pages, server functions, validated types, and (with `ssr`) the server side.
+//!
+//! Built twice: with `ssr` by the `server` crate, and with `hydrate` by `frontend` for the browser.
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+use pages::{
+    domain_form::{EditDomainPage, NewDomainPage},
+    domains::DomainsPage,
+    login::LoginPage,
+    not_found::NotFound,
+    set_password::SetPasswordPage,
+};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="roster" href="/pkg/roster.css"/>
+        <Title text="Roster"/>
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=|| view! { <Redirect path="/domains"/> }/>
+                <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/set-password") view=SetPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/domains") view=DomainsPage ssr=SsrMode::Async/>
+                <Route path=path!("/domains/new") view=NewDomainPage ssr=SsrMode::Async/>
+                <Route path=path!("/domains/:name") view=EditDomainPage ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,136 @@
+//! How refusals are reported: [`Invalid`] from one parser, [`FieldErrors`] for a whole submission.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Why one value was refused, in words for the person who typed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invalid(pub String);
+
+impl Invalid {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Invalid {}
+
+/// A type that can only be built from text by checking it.
+pub trait Parse: Sized {
+    fn parse(raw: &str) -> Result<Self, Invalid>;
+}
+
+/// Parses an optional field: blank means "not set".
+pub fn optional<T: Parse>(raw: &str) -> Result<Option<T>, Invalid> {
+    if raw.trim().is_empty() {
+        Ok(None)
+    } else {
+        T::parse(raw).map(Some)
+    }
+}
+
+/// One refused field: its path in the form or body (`caller-id-number`, `devices[0].mac`) and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// Every refused field of one submission, in the order the fields were checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    /// One error on one field.
+    pub fn one(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let mut errors = Self::default();
+        errors.add(field, message);
+        errors
+    }
+
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        });
+    }
+
+    /// Keeps the value of a parse, or records its problem under `field` and keeps nothing.
+    pub fn check<T>(&mut self, field: &str, parsed: Result<T, Invalid>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(Invalid(message)) => {
+                self.add(field, message);
+                None
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The first message recorded for `field`, if any.
+    pub fn message_for(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &FieldError> {
+        self.0.iter()
+    }
+}
+
+/// Implements the string plumbing every text newtype shares: `as_str`, `Display`, and the
+/// conversions serde uses so that nothing deserialized skips `parse`.
+macro_rules! text_newtype {
+    ($name:ident) => {
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl TryFrom<String> for $name {
+            type Error = $crate::model::Invalid;
+            fn try_from(raw: String) -> Result<Self, Self::Error> {
+                <$name as $crate::model::Parse>::parse(&raw)
+            }
+        }
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+    };
+}
+pub(crate) use text_newtype;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_problem_is_kept_with_its_field() {
+        let mut errors = FieldErrors::default();
+        assert_eq!(errors.check("a", Ok::<_, Invalid>(1)), Some(1));
+        assert_eq!(errors.check::<u8>("b", Err(Invalid::new("bad b"))), None);
+        assert_eq!(errors.check::<u8>("c", Err(Invalid::new("bad c"))), None);
+        assert_eq!(errors.0.len(), 2);
+        assert_eq!(errors.message_for("b"), Some("bad b"));
+        assert_eq!(errors.message_for("a"), None);
+    }
+}

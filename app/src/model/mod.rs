@@ -1,0 +1,37 @@
+//! Validated types: everything a person types into Roster becomes one of these before it is used.
+//!
+//! Nothing here knows about HTTP, SQL or views, so the same `parse` runs in the browser (to check a
+//! field as it is typed) and on the server (to check it again before anything is written).
+
+mod field;
+pub use field::{optional, FieldError, FieldErrors, Invalid, Parse};
+
+mod text;
+pub use text::{CallerIdName, Description, DialPlan, DialPolicy};
+
+mod domain_name;
+pub use domain_name::DomainName;
+
+mod time_zone;
+mod tz_names;
+pub use time_zone::TimeZone;
+
+mod language;
+pub use language::Language;
+
+mod numbers;
+pub use numbers::{AreaCode, Limit, YesNo};
+
+mod phone;
+pub use phone::PhoneNumber;
+
+mod login;
+pub use login::Login;
+
+mod password;
+pub use password::Password;
+
+mod scope;
+pub use scope::Scope;
+
+pub mod domain;

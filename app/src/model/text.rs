@@ -1,0 +1,118 @@
+//! Free-text settings with a length limit: descriptions, dial plan and policy names, caller ID names.
+
+use super::field::{text_newtype, Invalid, Parse};
+use serde::{Deserialize, Serialize};
+
+/// Trims `raw` and checks it is `min..=max` characters with no control characters.
+fn bounded_text(raw: &str, min: usize, max: usize) -> Result<String, Invalid> {
+    let text = raw.trim();
+    let length = text.chars().count();
+    if length < min {
+        return Err(Invalid::new("Required."));
+    }
+    if length > max {
+        return Err(Invalid::new(format!(
+            "At most {max} characters (this has {length})."
+        )));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(Invalid::new("Tabs, line breaks and control characters are not allowed."));
+    }
+    Ok(text.to_owned())
+}
+
+/// A domain's free-form description: at most 255 characters, may be empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(try_from = "String", into = "String")]
+pub struct Description(String);
+text_newtype!(Description);
+
+impl Parse for Description {
+    fn parse(raw: &str) -> Result<Self, Invalid> {
+        bounded_text(raw, 0, 255).map(Self)
+    }
+}
+
+/// The name of a dial plan (the rules applied to what a user dials): 1 to 64 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DialPlan(String);
+text_newtype!(DialPlan);
+
+impl Parse for DialPlan {
+    fn parse(raw: &str) -> Result<Self, Invalid> {
+        bounded_text(raw, 1, 64).map(Self)
+    }
+}
+
+/// The name of a dial policy (which destinations may be dialled, e.g. `US & Canada`): 1 to 64
+/// characters. Case matters, as in NetSapiens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DialPolicy(String);
+text_newtype!(DialPolicy);
+
+impl Parse for DialPolicy {
+    fn parse(raw: &str) -> Result<Self, Invalid> {
+        bounded_text(raw, 1, 64).map(Self)
+    }
+}
+
+/// The name shown with outgoing calls: 1 to 35 characters (the longest carriers pass on).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CallerIdName(String);
+text_newtype!(CallerIdName);
+
+impl Parse for CallerIdName {
+    fn parse(raw: &str) -> Result<Self, Invalid> {
+        bounded_text(raw, 1, 35).map(Self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn surrounding_spaces_are_trimmed() {
+        assert_eq!(DialPolicy::parse("  US & Canada ").unwrap().as_str(), "US & Canada");
+    }
+
+    #[test]
+    fn an_empty_dial_plan_is_required_but_an_empty_description_is_fine() {
+        assert_eq!(DialPlan::parse("   ").unwrap_err().0, "Required.");
+        assert_eq!(Description::parse("").unwrap().as_str(), "");
+    }
+
+    #[test]
+    fn a_caller_id_name_longer_than_35_characters_is_refused_with_its_length() {
+        let err = CallerIdName::parse(&"x".repeat(36)).unwrap_err();
+        assert!(err.0.contains("35") && err.0.contains("36"), "{err}");
+    }
+
+    #[test]
+    fn line_breaks_are_refused() {
+        assert!(Description::parse("one\ntwo").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn whatever_is_accepted_is_trimmed_bounded_and_printable(raw in "\\PC{0,80}") {
+            if let Ok(plan) = DialPlan::parse(&raw) {
+                let s = plan.as_str();
+                prop_assert_eq!(s, s.trim());
+                prop_assert!((1..=64).contains(&s.chars().count()));
+                prop_assert!(!s.chars().any(char::is_control));
+            }
+        }
+
+        #[test]
+        fn parsing_what_was_accepted_gives_it_back(raw in "[ -~]{0,70}") {
+            if let Ok(name) = CallerIdName::parse(&raw) {
+                prop_assert_eq!(CallerIdName::parse(name.as_str()).unwrap(), name);
+            }
+        }
+    }
+}

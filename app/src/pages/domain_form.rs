@@ -1,0 +1,138 @@
+//! Creating and editing a domain: one form, checked field by field as it is typed.
+
+use crate::api::domains::{get_domain, CreateDomain, DeleteDomain, UpdateDomain};
+use crate::components::{ErrorNotice, Field, Page, SelectField};
+use crate::error::AppError;
+use crate::model::domain::{DomainForm, DOMAIN_FIELDS};
+use crate::model::TimeZone;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+/// The fields of the domain form, named `input[<field>]` for the server function.
+#[component]
+fn DomainFields(
+    initial: DomainForm,
+    /// The last answer of the server, if it was an error.
+    rejected: Signal<Option<AppError>>,
+    /// Editing an existing domain: its name cannot change.
+    editing: bool,
+) -> impl IntoView {
+    let fields = DOMAIN_FIELDS
+        .iter()
+        .map(|field| {
+            let name = format!("input[{}]", field.name);
+            let id = field.name.to_owned();
+            let server_error = Signal::derive(move || rejected.get().and_then(|e| e.message_for(field.name)));
+            let initial_value = (field.get)(&initial).to_owned();
+            if field.name == "voicemail-enabled" {
+                return view! {
+                    <SelectField name id label=field.label initial=initial_value
+                        options=&[("yes", "Yes"), ("no", "No")] server_error/>
+                }
+                .into_any();
+            }
+            let check = Callback::new(move |raw: String| (field.check)(&raw));
+            let list = (field.name == "time-zone").then_some("time-zones");
+            view! {
+                <Field name id label=field.label hint=field.hint initial=initial_value check server_error
+                    readonly=editing && field.name == "domain" required=field.name == "domain"
+                    list=list.map(str::to_owned)/>
+            }
+            .into_any()
+        })
+        .collect_view();
+    view! {
+        {fields}
+        <datalist id="time-zones">
+            {TimeZone::all().iter().map(|z| view! { <option value=*z></option> }).collect_view()}
+        </datalist>
+    }
+}
+
+/// The form's starting values: what was submitted, if the server sent it back with an error (a
+/// submission made without JavaScript), otherwise `fallback`.
+fn starting_values(last: Option<Result<(), AppError>>, fallback: DomainForm) -> DomainForm {
+    last.and_then(Result::err).and_then(|e| e.input::<DomainForm>()).unwrap_or(fallback)
+}
+
+fn summary(rejected: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        rejected.get().map(|e| {
+            let text = match e.field_errors() {
+                Some(errors) => format!("Please correct the {} field(s) marked below.", errors.0.len()),
+                None => e.to_string(),
+            };
+            view! { <p class="form-error" role="alert">{text}</p> }
+        })
+    }
+}
+
+#[component]
+pub fn NewDomainPage() -> impl IntoView {
+    let action = ServerAction::<CreateDomain>::new();
+    let rejected = Signal::derive(move || action.value().get().and_then(Result::err));
+    let initial = starting_values(action.value().get_untracked(), DomainForm::default());
+    view! {
+        <Page title="New domain">
+            <ActionForm action=action>
+                {summary(rejected)}
+                <DomainFields initial rejected editing=false/>
+                <div class="buttons">
+                    <button type="submit" disabled=move || action.pending().get()>"Create domain"</button>
+                    <A href="/domains">"Cancel"</A>
+                </div>
+            </ActionForm>
+        </Page>
+    }
+}
+
+#[component]
+pub fn EditDomainPage() -> impl IntoView {
+    let params = use_params_map();
+    let name = move || params.read().get("name").unwrap_or_default();
+    let domain = Resource::new(name, get_domain);
+    let update = ServerAction::<UpdateDomain>::new();
+    let delete = ServerAction::<DeleteDomain>::new();
+    let rejected = Signal::derive(move || update.value().get().and_then(Result::err));
+    view! {
+        <Page title=format!("Domain {}", name())>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match domain.await {
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        Ok(d) => {
+                            let initial = starting_values(update.value().get_untracked(), DomainForm::from(&d.settings));
+                            let domain_name = d.settings.domain.to_string();
+                            let delete_error = move || delete.value().get().and_then(Result::err).map(|e| e.to_string());
+                            view! {
+                                <ActionForm action=update>
+                                    <input type="hidden" name="name" value=domain_name.clone()/>
+                                    {summary(rejected)}
+                                    <DomainFields initial rejected editing=true/>
+                                    <div class="buttons">
+                                        <button type="submit" disabled=move || update.pending().get()>"Save changes"</button>
+                                        <A href="/domains">"Cancel"</A>
+                                    </div>
+                                </ActionForm>
+                                <section class="danger" aria-labelledby="delete-heading">
+                                    <h2 id="delete-heading">"Delete this domain"</h2>
+                                    <p>"Deleting a domain removes everything in it. This cannot be undone."</p>
+                                    <ActionForm action=delete>
+                                        <input type="hidden" name="name" value=domain_name.clone()/>
+                                        <label class="confirm">
+                                            <input type="checkbox" required/>
+                                            {format!(" Yes, delete {domain_name}")}
+                                        </label>
+                                        <p class="form-error" role="alert">{delete_error}</p>
+                                        <button type="submit" class="danger">"Delete domain"</button>
+                                    </ActionForm>
+                                </section>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </Page>
+    }
+}

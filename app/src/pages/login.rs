@@ -1,0 +1,41 @@
+//! The login page.
+
+use crate::api::auth::Login;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let action = ServerAction::<Login>::new();
+    let query = use_query_map();
+    let next = query.read_untracked().get("next").unwrap_or_default();
+    let password_was_set = query.read_untracked().get("password").as_deref() == Some("set");
+    let problem = move || {
+        action.value().get().and_then(Result::err).map(|e| match e {
+            AppError::BadCredentials => "Wrong login or password.".to_owned(),
+            other => other.to_string(),
+        })
+    };
+    view! {
+        <main class="narrow">
+            <h1>"Log in to Roster"</h1>
+            {password_was_set.then(|| view! {
+                <p class="notice ok" role="status">"Your password is set. Log in with it now."</p>
+            })}
+            <ActionForm action=action>
+                <input type="hidden" name="next" value=next/>
+                <div class="field">
+                    <label for="login">"Login"</label>
+                    <input id="login" name="login" type="text" autocomplete="username" required/>
+                </div>
+                <div class="field">
+                    <label for="password">"Password"</label>
+                    <input id="password" name="password" type="password" autocomplete="current-password" required/>
+                </div>
+                <p class="form-error" role="alert">{problem}</p>
+                <button type="submit" disabled=move || action.pending().get()>"Log in"</button>
+            </ActionForm>
+        </main>
+    }
+}

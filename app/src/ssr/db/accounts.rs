@@ -1,0 +1,193 @@
+//! Portal accounts and their one-time set-password links.
+
+use super::{conflict_on, internal, Tx, Unique};
+use crate::error::AppError;
+use crate::model::{Login, Scope};
+use sqlx::{AnyPool, FromRow};
+
+const UNIQUE: &[Unique] = &[Unique {
+    postgres_constraint: "accounts_login_key",
+    sqlite_columns: "accounts.login",
+    field: "login-username",
+    message: "This login is already taken.",
+}];
+
+/// An account as stored. `password_hash` is `None` until the owner sets a password.
+#[derive(Debug, Clone, FromRow)]
+pub struct AccountRow {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub scope: String,
+    pub domain_id: Option<i64>,
+    pub password_hash: Option<String>,
+    pub failed_logins: i64,
+    pub locked_until: Option<i64>,
+    pub disabled: bool,
+}
+
+const COLUMNS: &str =
+    "id, login, display_name, scope, domain_id, password_hash, failed_logins, locked_until, disabled";
+
+/// An account not yet saved.
+pub struct NewAccount<'a> {
+    pub login: &'a Login,
+    pub display_name: &'a str,
+    pub scope: Scope,
+    pub domain_id: Option<i64>,
+}
+
+pub async fn find_by_login(pool: &AnyPool, login: &Login) -> Result<Option<AccountRow>, AppError> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM accounts WHERE login = $1"))
+        .bind(login.as_str())
+        .fetch_optional(pool)
+        .await
+        .map_err(internal)
+}
+
+pub async fn find_by_id(pool: &AnyPool, id: i64) -> Result<Option<AccountRow>, AppError> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM accounts WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+        .map_err(internal)
+}
+
+/// Saves a new account. A taken login is a conflict on `login-username`.
+pub async fn insert(tx: &mut Tx, account: &NewAccount<'_>, now: i64) -> Result<i64, AppError> {
+    sqlx::query_scalar(
+        "INSERT INTO accounts (login, display_name, scope, domain_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(account.login.as_str())
+    .bind(account.display_name)
+    .bind(account.scope.as_str())
+    .bind(account.domain_id)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| conflict_on(&e, UNIQUE).unwrap_or_else(|| internal(e)))
+}
+
+/// The Super Users that still have no password, oldest first.
+pub async fn super_users_without_password(pool: &AnyPool) -> Result<Vec<AccountRow>, AppError> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM accounts WHERE scope = $1 AND password_hash IS NULL AND NOT disabled ORDER BY id"
+    ))
+    .bind(Scope::SuperUser.as_str())
+    .fetch_all(pool)
+    .await
+    .map_err(internal)
+}
+
+pub async fn count_super_users(pool: &AnyPool) -> Result<i64, AppError> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE scope = $1")
+        .bind(Scope::SuperUser.as_str())
+        .fetch_one(pool)
+        .await
+        .map_err(internal)
+}
+
+/// Stores a new password hash and clears any lockout.
+pub async fn set_password_hash(tx: &mut Tx, id: i64, hash: &str, now: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE accounts SET password_hash = $2, password_changed_at = $3, failed_logins = 0, \
+         locked_until = NULL WHERE id = $1",
+    )
+    .bind(id)
+    .bind(hash)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(internal)?;
+    Ok(())
+}
+
+/// Replaces the hash of a successful login made with older Argon2 parameters.
+pub async fn upgrade_password_hash(pool: &AnyPool, id: i64, hash: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE accounts SET password_hash = $2 WHERE id = $1")
+        .bind(id)
+        .bind(hash)
+        .execute(pool)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// Counts one failed login; from `lock_after` failures on, locks the account until `locked_until`.
+pub async fn record_failed_login(
+    pool: &AnyPool,
+    id: i64,
+    lock_after: i64,
+    locked_until: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE accounts SET failed_logins = failed_logins + 1, \
+         locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END WHERE id = $1",
+    )
+    .bind(id)
+    .bind(lock_after)
+    .bind(locked_until)
+    .execute(pool)
+    .await
+    .map_err(internal)?;
+    Ok(())
+}
+
+pub async fn clear_failed_logins(pool: &AnyPool, id: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = $1 AND failed_logins <> 0")
+        .bind(id)
+        .execute(pool)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// Records a set-password link (only the SHA-256 of its token).
+pub async fn insert_password_token(
+    tx: &mut Tx,
+    token_hash: &str,
+    account_id: i64,
+    expires_at: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO password_tokens (token_hash, account_id, expires_at, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash)
+    .bind(account_id)
+    .bind(expires_at)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(internal)?;
+    Ok(())
+}
+
+/// The account a live, unused link belongs to, without using it up.
+pub async fn peek_password_token(pool: &AnyPool, token_hash: &str, now: i64) -> Result<Option<AccountRow>, AppError> {
+    sqlx::query_as(&format!(
+        "SELECT {} FROM accounts a JOIN password_tokens t ON t.account_id = a.id \
+         WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2",
+        COLUMNS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ")
+    ))
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(pool)
+    .await
+    .map_err(internal)
+}
+
+/// Uses up a link: marks it used and returns its account, or `None` if it is unknown, used or
+/// expired. One statement, so two requests racing with the same link cannot both win.
+pub async fn take_password_token(tx: &mut Tx, token_hash: &str, now: i64) -> Result<Option<i64>, AppError> {
+    sqlx::query_scalar(
+        "UPDATE password_tokens SET used_at = $2 \
+         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING account_id",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(internal)
+}

@@ -1,0 +1,203 @@
+//! Wiring: configuration, the database pool, sessions, the router and its layers, shutdown.
+//! No business logic lives here; it is in the `app` crate.
+
+pub mod config;
+mod guard;
+
+use app::ssr::db::{sessions::DbSessionStore, Db};
+use app::ssr::state::{AppState, SessionPolicy};
+use app::{shell, App};
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{Request, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// Everything the router needs that comes from configuration.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub site_root: String,
+    pub max_body_bytes: usize,
+    pub sessions: SessionPolicy,
+}
+
+impl From<&config::Config> for Settings {
+    fn from(c: &config::Config) -> Self {
+        Self {
+            site_root: c.site_root.clone(),
+            max_body_bytes: c.max_body_bytes,
+            sessions: SessionPolicy {
+                idle: Duration::from_secs(c.session_idle_minutes * 60),
+                absolute: Duration::from_secs(c.session_absolute_hours * 3600),
+                secure_cookie: c.secure_cookies,
+            },
+        }
+    }
+}
+
+/// The Leptos options Roster runs with: the bundle is `pkg/roster.js` + `pkg/roster_bg.wasm`.
+pub fn leptos_options(site_root: &str) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("roster")
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .build()
+}
+
+/// The whole application: pages, server functions, health checks, static files, and the layers
+/// every request passes through (request id, trace, body limit, cross-site guard, session).
+pub fn router(db: Db, settings: &Settings) -> Router {
+    let state = AppState {
+        leptos_options: leptos_options(&settings.site_root),
+        db: db.clone(),
+        sessions: settings.sessions,
+    };
+    let routes = generate_route_list(App);
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(db))
+        .with_name("roster_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_path("/")
+        .with_secure(settings.sessions.secure_cookie)
+        // Login sets the expiry to the absolute timeout; the idle timeout is checked in
+        // `app::ssr::auth::caller` so that using a session does not write it on every request.
+        .with_expiry(Expiry::OnSessionEnd);
+    let pkg = ServiceBuilder::new()
+        .layer(CompressionLayer::new())
+        .service(ServeDir::new(format!("{}/pkg", settings.site_root)));
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/api/{*fn_name}", post(server_fn_handler))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .nest_service("/pkg", pkg)
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(RequestIds::default()))
+                .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+                    let id = req
+                        .extensions()
+                        .get::<RequestId>()
+                        .and_then(|id| id.header_value().to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path())
+                }))
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
+                .layer(axum::middleware::from_fn(guard::reject_cross_site))
+                .layer(sessions),
+        )
+        .with_state(state)
+}
+
+/// Request ids: a random prefix per process and a counter, short and unique enough to grep.
+#[derive(Clone)]
+struct RequestIds {
+    prefix: u32,
+    next: std::sync::Arc<AtomicU64>,
+}
+
+impl Default for RequestIds {
+    fn default() -> Self {
+        Self { prefix: rand::random(), next: Default::default() }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        format!("{:08x}-{n}", self.prefix).parse().ok().map(RequestId::new)
+    }
+}
+
+async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+/// The process is alive.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// The process can serve: its database answers.
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    if state.db.ping().await {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+    }
+}
+
+/// Serves `app` on `listener` until SIGTERM or Ctrl-C, then stops accepting, gives requests in
+/// flight `grace` to finish, and closes the database pool.
+pub async fn serve(listener: tokio::net::TcpListener, app: Router, db: Db, grace: Duration) -> std::io::Result<()> {
+    let stop = std::sync::Arc::new(tokio::sync::Notify::new());
+    let server = axum::serve(listener, app).with_graceful_shutdown({
+        let stop = stop.clone();
+        async move { stop.notified().await }
+    });
+    let mut server = tokio::spawn(async move { server.await });
+    let result = tokio::select! {
+        done = &mut server => done,
+        () = shutdown_signal() => {
+            tracing::info!(grace_seconds = grace.as_secs(), "shutting down: finishing requests in flight");
+            stop.notify_one();
+            match tokio::time::timeout(grace, &mut server).await {
+                Ok(done) => done,
+                Err(_) => {
+                    tracing::warn!("requests still in flight after the grace period were cut off");
+                    server.abort();
+                    Ok(Ok(()))
+                }
+            }
+        }
+    };
+    db.close().await;
+    tracing::info!("stopped");
+    result.unwrap_or(Ok(()))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}

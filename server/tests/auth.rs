@@ -1,0 +1,184 @@
+//! Logging in, sessions, set-password links, and the request guards, on both databases.
+
+mod common;
+
+use app::api::auth::{Login, Logout, Me, SetPassword};
+use app::api::domains::{CreateDomain, ListDomains};
+use app::ssr::auth;
+use app::ssr::state::SessionPolicy;
+use axum::body::Body;
+use axum::http::{header, Request};
+use common::{logged_in_super_user, path, settings, Client, TestDb, ADMIN_PASSWORD};
+use std::time::Duration;
+
+on_both_backends! {
+    async fn the_first_start_makes_one_super_user_with_a_one_time_link(t: TestDb) {
+        let (login, token) = auth::bootstrap_super_user(&t.db).await.unwrap().unwrap();
+        assert_eq!(login, "admin");
+        assert!(token.len() >= 32);
+        // A second start (or a second process) makes no second Super User, only a fresh link.
+        let (again, other) = auth::bootstrap_super_user(&t.db).await.unwrap().unwrap();
+        assert_eq!(again, "admin");
+        assert_ne!(token, other);
+        auth::set_password_with_link(&t.db, &token, ADMIN_PASSWORD, ADMIN_PASSWORD).await.unwrap();
+        assert!(auth::bootstrap_super_user(&t.db).await.unwrap().is_none(), "no link once a password is set");
+    }
+
+    async fn a_set_password_link_works_once(t: TestDb) {
+        let (_, token) = auth::bootstrap_super_user(&t.db).await.unwrap().unwrap();
+        let mut client = Client::new(&t.db);
+        let pairs = [("token", token.as_str()), ("password", ADMIN_PASSWORD), ("confirm", ADMIN_PASSWORD)];
+        assert!(client.call(path::<SetPassword>(), &pairs).await.status.is_success());
+        let reused = client.call(path::<SetPassword>(), &pairs).await;
+        assert_eq!(reused.status, 422);
+        assert!(reused.body.contains("expired or was already used"), "{}", reused.body);
+    }
+
+    async fn a_weak_password_is_refused_with_a_reason_and_the_link_stays_usable(t: TestDb) {
+        let (_, token) = auth::bootstrap_super_user(&t.db).await.unwrap().unwrap();
+        let mut client = Client::new(&t.db);
+        let weak = client.call(path::<SetPassword>(), &[("token", &token), ("password", "admin-admin-admin"), ("confirm", "admin-admin-admin")]).await;
+        assert_eq!(weak.status, 422);
+        assert!(weak.body.contains("\"field\":\"password\""), "{}", weak.body);
+        let differ = client.call(path::<SetPassword>(), &[("token", &token), ("password", ADMIN_PASSWORD), ("confirm", "something else entirely")]).await;
+        assert!(differ.body.contains("\"field\":\"confirm\""), "{}", differ.body);
+        let ok = client.call(path::<SetPassword>(), &[("token", &token), ("password", ADMIN_PASSWORD), ("confirm", ADMIN_PASSWORD)]).await;
+        assert!(ok.status.is_success(), "{}", ok.body);
+    }
+
+    async fn an_unknown_login_and_a_wrong_password_get_the_same_answer(t: TestDb) {
+        logged_in_super_user(&t.db).await;
+        let mut client = Client::new(&t.db);
+        let wrong = client.call(path::<Login>(), &[("login", "admin"), ("password", "not the password at all")]).await;
+        let unknown = client.call(path::<Login>(), &[("login", "nobody"), ("password", "not the password at all")]).await;
+        assert_eq!(wrong.status, 401);
+        assert_eq!((wrong.status, &wrong.body), (unknown.status, &unknown.body));
+        assert!(client.cookie.is_none() || client.call(path::<ListDomains>(), &[]).await.status == 401);
+    }
+
+    async fn the_session_id_changes_at_login(t: TestDb) {
+        let (login, token) = auth::bootstrap_super_user(&t.db).await.unwrap().unwrap();
+        auth::set_password_with_link(&t.db, &token, ADMIN_PASSWORD, ADMIN_PASSWORD).await.unwrap();
+        let mut client = Client::new(&t.db);
+        // A session that exists before login (set up by an attacker, say) ...
+        client.call(path::<Login>(), &[("login", &login), ("password", "wrong wrong wrong wrong")]).await;
+        let planted = "roster_session=AAAAAAAAAAAAAAAAAAAAAA".to_owned();
+        client.cookie = Some(planted.clone());
+        client.call(path::<Login>(), &[("login", &login), ("password", ADMIN_PASSWORD)]).await;
+        // ... is not the one that is logged in.
+        assert_ne!(client.cookie.as_deref(), Some(planted.as_str()));
+        let mut attacker = Client::new(&t.db);
+        attacker.cookie = Some(planted);
+        assert_eq!(attacker.call(path::<ListDomains>(), &[]).await.status, 401);
+        assert_eq!(client.call(path::<ListDomains>(), &[]).await.status, 200);
+    }
+
+    async fn logging_out_ends_the_session_for_good(t: TestDb) {
+        let mut client = logged_in_super_user(&t.db).await;
+        let stolen = client.cookie.clone();
+        assert!(client.call(path::<Logout>(), &[]).await.status.is_success());
+        let mut replay = Client::new(&t.db);
+        replay.cookie = stolen;
+        assert_eq!(replay.call(path::<ListDomains>(), &[]).await.status, 401);
+    }
+
+    async fn the_session_cookie_is_http_only_and_same_site_strict(t: TestDb) {
+        let (login, token) = auth::bootstrap_super_user(&t.db).await.unwrap().unwrap();
+        auth::set_password_with_link(&t.db, &token, ADMIN_PASSWORD, ADMIN_PASSWORD).await.unwrap();
+        let mut client = Client::new(&t.db);
+        let answer = client.call(path::<Login>(), &[("login", &login), ("password", ADMIN_PASSWORD)]).await;
+        let cookie = answer.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_owned();
+        for part in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+            assert!(cookie.contains(part), "{cookie} lacks {part}");
+        }
+        assert!(!cookie.contains("Secure"), "plain HTTP by default");
+        let secure = server::Settings { sessions: SessionPolicy { secure_cookie: true, ..SessionPolicy::default() }, ..settings() };
+        let mut tls = Client::with_settings(&t.db, &secure);
+        let answer = tls.call(path::<Login>(), &[("login", &login), ("password", ADMIN_PASSWORD)]).await;
+        assert!(answer.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().contains("Secure"));
+    }
+
+    async fn a_session_past_its_absolute_lifetime_ends_even_while_used(t: TestDb) {
+        let (login, token) = auth::bootstrap_super_user(&t.db).await.unwrap().unwrap();
+        auth::set_password_with_link(&t.db, &token, ADMIN_PASSWORD, ADMIN_PASSWORD).await.unwrap();
+        let short = server::Settings {
+            sessions: SessionPolicy { absolute: Duration::from_millis(1500), ..SessionPolicy::default() },
+            ..settings()
+        };
+        let mut client = Client::with_settings(&t.db, &short);
+        client.call(path::<Login>(), &[("login", &login), ("password", ADMIN_PASSWORD)]).await;
+        assert_eq!(client.call(path::<ListDomains>(), &[]).await.status, 200);
+        tokio::time::sleep(Duration::from_millis(1700)).await;
+        assert_eq!(client.call(path::<ListDomains>(), &[]).await.status, 401);
+    }
+
+    async fn an_idle_session_ends(t: TestDb) {
+        let (login, token) = auth::bootstrap_super_user(&t.db).await.unwrap().unwrap();
+        auth::set_password_with_link(&t.db, &token, ADMIN_PASSWORD, ADMIN_PASSWORD).await.unwrap();
+        let short = server::Settings {
+            sessions: SessionPolicy { idle: Duration::from_secs(1), ..SessionPolicy::default() },
+            ..settings()
+        };
+        let mut client = Client::with_settings(&t.db, &short);
+        client.call(path::<Login>(), &[("login", &login), ("password", ADMIN_PASSWORD)]).await;
+        assert_eq!(client.call(path::<ListDomains>(), &[]).await.status, 200);
+        tokio::time::sleep(Duration::from_millis(2100)).await;
+        assert_eq!(client.call(path::<ListDomains>(), &[]).await.status, 401);
+    }
+
+    async fn a_logged_in_super_user_is_who_me_says(t: TestDb) {
+        let mut client = logged_in_super_user(&t.db).await;
+        let me: Option<app::api::auth::Me> = serde_json::from_str(&client.call(path::<Me>(), &[]).await.body).unwrap();
+        let me = me.unwrap();
+        assert_eq!((me.login.as_str(), me.scope), ("admin", app::model::Scope::SuperUser));
+    }
+
+    async fn ten_wrong_passwords_lock_the_account_without_saying_so(t: TestDb) {
+        logged_in_super_user(&t.db).await;
+        let mut client = Client::new(&t.db);
+        for _ in 0..auth::LOCK_AFTER_FAILURES {
+            client.call(path::<Login>(), &[("login", "admin"), ("password", "not the password at all")]).await;
+        }
+        let locked = client.call(path::<Login>(), &[("login", "admin"), ("password", ADMIN_PASSWORD)]).await;
+        let wrong = client.call(path::<Login>(), &[("login", "admin"), ("password", "not the password at all")]).await;
+        assert_eq!((locked.status, &locked.body), (wrong.status, &wrong.body), "a locked account looks like a wrong password");
+    }
+
+    async fn a_cross_site_post_to_a_server_function_is_refused(t: TestDb) {
+        let mut client = logged_in_super_user(&t.db).await;
+        for (name, value) in [("sec-fetch-site", "cross-site"), ("origin", "https://evil.example")] {
+            let req = Request::post(path::<CreateDomain>())
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::HOST, "localhost")
+                .header(name, value)
+                .body(Body::from("input[domain]=evil.example"))
+                .unwrap();
+            assert_eq!(client.send(req).await.status, 403, "{name}: {value}");
+        }
+        assert_eq!(app::ssr::db::domains::count(t.db.pool()).await.unwrap(), 0);
+    }
+
+    async fn an_oversized_body_is_refused_with_413(t: TestDb) {
+        let mut client = logged_in_super_user(&t.db).await;
+        let huge = "x".repeat(settings().max_body_bytes + 1);
+        let answer = client.call(path::<CreateDomain>(), &[("input[domain]", &huge)]).await;
+        assert_eq!(answer.status, 413);
+    }
+
+    async fn health_and_readiness_answer(t: TestDb) {
+        let mut client = Client::new(&t.db);
+        assert_eq!(client.get("/healthz").await.status, 200);
+        assert_eq!(client.get("/readyz").await.status, 200);
+        t.db.close().await;
+        assert_eq!(client.get("/readyz").await.status, 503, "a closed pool is not ready");
+        assert_eq!(client.get("/healthz").await.status, 200, "but the process is alive");
+    }
+
+    async fn every_response_carries_a_request_id(t: TestDb) {
+        let mut client = Client::new(&t.db);
+        let a = client.get("/healthz").await;
+        let b = client.get("/healthz").await;
+        let id = |x: &common::Answer| x.headers.get("x-request-id").unwrap().to_str().unwrap().to_owned();
+        assert_ne!(id(&a), id(&b));
+    }
+}

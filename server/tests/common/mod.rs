@@ -1,0 +1,224 @@
+//! Test helpers: a fresh database per test on either backend, and an in-process HTTP client that
+//! keeps its session cookie.
+#![allow(dead_code)]
+
+use app::ssr::db::Db;
+use app::ssr::state::SessionPolicy;
+use axum::body::Body;
+use axum::http::{header, Request, Response, StatusCode};
+use axum::Router;
+use tower::ServiceExt;
+
+/// Runs each `async fn name(db: TestDb) { ... }` once on SQLite and once on Postgres, as the
+/// tests `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($(async fn $name:ident($db:ident: TestDb) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn run($db: $crate::common::TestDb) $body
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() { run($crate::common::TestDb::sqlite().await).await }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() { run($crate::common::TestDb::postgres().await).await }
+        }
+    )*};
+}
+
+/// A database of its own, removed when the test ends.
+pub struct TestDb {
+    pub db: Db,
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(std::path::PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+fn unique_name() -> String {
+    format!("roster_test_{}_{:016x}", std::process::id(), rand::random::<u64>())
+}
+
+/// The Postgres server tests use (`ROSTER_TEST_POSTGRES_URL`, by default the local one).
+pub fn postgres_admin_url() -> String {
+    std::env::var("ROSTER_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+impl TestDb {
+    pub async fn sqlite() -> Self {
+        let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
+        let url = path.display().to_string();
+        let db = Db::connect(&url).await.expect("open a SQLite test database");
+        Self { db, url, cleanup: Cleanup::File(path) }
+    }
+
+    pub async fn postgres() -> Self {
+        use sqlx::Connection;
+        let admin_url = postgres_admin_url();
+        let name = unique_name();
+        let mut admin = sqlx::PgConnection::connect(&admin_url)
+            .await
+            .expect("reach the test Postgres (scripts/ensure-postgres.sh starts it)");
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create a test database");
+        let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+        let url = format!("{base}/{name}");
+        let db = Db::connect(&url).await.expect("open the Postgres test database");
+        Self { db, url, cleanup: Cleanup::Postgres { admin_url, name } }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                let pool = self.db.clone();
+                // Drop runs outside async: drop the database from a thread with its own runtime.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                    rt.block_on(async move {
+                        use sqlx::Connection;
+                        pool.close().await;
+                        let mut admin = sqlx::PgConnection::connect(&admin_url).await.ok()?;
+                        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut admin)
+                            .await
+                            .ok()
+                    })
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// The path of a server function, e.g. `path::<CreateDomain>()`.
+pub fn path<F: leptos::server_fn::ServerFn>() -> &'static str {
+    F::PATH
+}
+
+/// Percent-encodes form pairs as a browser would.
+pub fn form(pairs: &[(&str, &str)]) -> String {
+    fn enc(s: &str) -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => (b as char).to_string(),
+                b' ' => "+".to_owned(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+    pairs.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
+}
+
+/// An in-process client of the real router that keeps its session cookie, like a browser tab.
+pub struct Client {
+    pub app: Router,
+    pub cookie: Option<String>,
+}
+
+/// An answer: status, headers and body text.
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok())
+    }
+}
+
+pub fn settings() -> server::Settings {
+    server::Settings {
+        site_root: "target/site/dev".into(),
+        max_body_bytes: 64 * 1024,
+        sessions: SessionPolicy::default(),
+    }
+}
+
+impl Client {
+    pub fn new(db: &Db) -> Self {
+        Self::with_settings(db, &settings())
+    }
+
+    pub fn with_settings(db: &Db, settings: &server::Settings) -> Self {
+        Self { app: server::router(db.clone(), settings), cookie: None }
+    }
+
+    pub async fn send(&mut self, mut req: Request<Body>) -> Answer {
+        if let Some(cookie) = &self.cookie {
+            req.headers_mut().insert(header::COOKIE, cookie.parse().unwrap());
+        }
+        let res: Response<Body> = self.app.clone().oneshot(req).await.unwrap();
+        if let Some(set) = res.headers().get(header::SET_COOKIE).and_then(|v| v.to_str().ok()) {
+            let pair = set.split(';').next().unwrap_or_default().to_owned();
+            // An expired cookie (logout) clears ours.
+            self.cookie = if set.contains("Max-Age=0") || pair.ends_with('=') { None } else { Some(pair) };
+        }
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+        Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Answer {
+        self.send(Request::get(path).header(header::ACCEPT, "text/html").body(Body::empty()).unwrap()).await
+    }
+
+    /// Calls a server function the way the hydrated page does (a fetch wanting JSON).
+    pub async fn call(&mut self, path: &str, pairs: &[(&str, &str)]) -> Answer {
+        self.send(
+            Request::post(path)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "application/json")
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(form(pairs)))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Submits a form the way a browser without JavaScript does.
+    pub async fn submit(&mut self, path: &str, from_page: &str, pairs: &[(&str, &str)]) -> Answer {
+        self.send(
+            Request::post(path)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "text/html,application/xhtml+xml")
+                .header(header::REFERER, format!("http://localhost{from_page}"))
+                .header(header::ORIGIN, "http://localhost")
+                .header(header::HOST, "localhost")
+                .body(Body::from(form(pairs)))
+                .unwrap(),
+        )
+        .await
+    }
+}
+
+/// Gives the first Super User a password through its one-time link and logs in with it.
+pub async fn logged_in_super_user(db: &Db) -> Client {
+    let (login, token) = app::ssr::auth::bootstrap_super_user(db).await.unwrap().expect("a link for admin");
+    app::ssr::auth::set_password_with_link(db, &token, ADMIN_PASSWORD, ADMIN_PASSWORD).await.unwrap();
+    let mut client = Client::new(db);
+    let answer = client
+        .call(path::<app::api::auth::Login>(), &[("login", &login), ("password", ADMIN_PASSWORD)])
+        .await;
+    assert!(answer.status.is_success(), "login failed: {} {}", answer.status, answer.body);
+    assert!(client.cookie.is_some());
+    client
+}
+
+pub const ADMIN_PASSWORD: &str = "tangerine orbit cello lantern";

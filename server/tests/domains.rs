@@ -1,0 +1,147 @@
+//! Domains, end to end through the real router and through the repository, on both databases.
+
+mod common;
+
+use app::api::domains::{CreateDomain, DeleteDomain, GetDomain, ListDomains, UpdateDomain};
+use app::error::AppError;
+use app::model::domain::DomainForm;
+use app::model::{DomainName, Parse};
+use app::ssr::db::domains;
+use common::{logged_in_super_user, path, Client, TestDb};
+
+fn acme_fields<'a>(name: &'a str) -> Vec<(&'static str, &'a str)> {
+    vec![
+        ("input[domain]", name),
+        ("input[description]", "Acme Corporation, main office"),
+        ("input[limits-max-users]", "50"),
+        ("input[limits-max-sites]", ""),
+        ("input[time-zone]", "America/Chicago"),
+        ("input[language-token]", "en_US"),
+        ("input[area-code]", "612"),
+        ("input[caller-id-name]", "Acme"),
+        ("input[caller-id-number]", "(612) 555-0100"),
+        ("input[voicemail-enabled]", "yes"),
+        ("input[dial-plan]", ""),
+        ("input[dial-policy]", "US & Canada"),
+    ]
+}
+
+async fn domain_count(db: &TestDb) -> i64 {
+    domains::count(db.db.pool()).await.unwrap()
+}
+
+on_both_backends! {
+    async fn a_super_user_creates_reads_edits_and_deletes_a_domain(t: TestDb) {
+        let mut client = logged_in_super_user(&t.db).await;
+        let created = client.call(path::<CreateDomain>(), &acme_fields("Acme.Example")).await;
+        assert!(created.status.is_success(), "{} {}", created.status, created.body);
+
+        let read = client.call(path::<GetDomain>(), &[("name", "acme.example")]).await.json();
+        assert_eq!(read["domain"], "acme.example", "names are stored in lower case");
+        assert_eq!(read["caller-id-number"], "+16125550100", "caller ID is stored in E.164");
+        assert_eq!(read["dial-plan"], "acme.example", "a blank dial plan is named after the domain");
+        assert_eq!(read["limits-max-users"], 50);
+        assert_eq!(read["limits-max-sites"], serde_json::Value::Null);
+
+        let mut edit = acme_fields("acme.example");
+        edit.retain(|(k, _)| *k != "input[time-zone]");
+        edit.push(("input[time-zone]", "Europe/London"));
+        edit.push(("name", "acme.example"));
+        let updated = client.call(path::<UpdateDomain>(), &edit).await;
+        assert!(updated.status.is_success(), "{}", updated.body);
+        let list = client.call(path::<ListDomains>(), &[]).await.json();
+        assert_eq!(list.as_array().unwrap().len(), 1);
+        assert_eq!(list[0]["time-zone"], "Europe/London");
+
+        let deleted = client.call(path::<DeleteDomain>(), &[("name", "acme.example")]).await;
+        assert!(deleted.status.is_success());
+        assert_eq!(domain_count(&t).await, 0);
+        let gone = client.call(path::<GetDomain>(), &[("name", "acme.example")]).await;
+        assert_eq!(gone.status, 404);
+    }
+
+    async fn every_bad_field_is_named_at_once_and_nothing_is_written(t: TestDb) {
+        let mut client = logged_in_super_user(&t.db).await;
+        let mut fields = acme_fields("bad name!");
+        fields.retain(|(k, _)| !matches!(*k, "input[area-code]" | "input[caller-id-number]" | "input[time-zone]"));
+        fields.extend([("input[area-code]", "42"), ("input[caller-id-number]", "555"), ("input[time-zone]", "Mars/Base")]);
+        let answer = client.call(path::<CreateDomain>(), &fields).await;
+        assert_eq!(answer.status, 422);
+        let error: AppError = serde_json::from_str(&answer.body).unwrap();
+        let named: Vec<String> = error.field_errors().unwrap().iter().map(|e| e.field.clone()).collect();
+        assert_eq!(named, ["domain", "time-zone", "area-code", "caller-id-number"]);
+        assert_eq!(domain_count(&t).await, 0);
+    }
+
+    async fn a_duplicate_domain_name_is_a_conflict_on_the_name_field(t: TestDb) {
+        let mut client = logged_in_super_user(&t.db).await;
+        assert!(client.call(path::<CreateDomain>(), &acme_fields("acme.example")).await.status.is_success());
+        let again = client.call(path::<CreateDomain>(), &acme_fields("ACME.example")).await;
+        assert_eq!(again.status, 409, "{}", again.body);
+        let error: AppError = serde_json::from_str(&again.body).unwrap();
+        assert_eq!(error.message_for("domain").as_deref(), Some("A domain with this name already exists."));
+        assert_eq!(domain_count(&t).await, 1);
+    }
+
+    async fn a_form_posted_without_javascript_creates_the_domain_and_returns_to_the_list(t: TestDb) {
+        let mut client = logged_in_super_user(&t.db).await;
+        let answer = client.submit(path::<CreateDomain>(), "/domains/new", &acme_fields("nojs.example")).await;
+        assert_eq!(answer.status, 302);
+        assert_eq!(answer.location(), Some("/domains"));
+        assert_eq!(domain_count(&t).await, 1);
+    }
+
+    async fn a_bad_form_posted_without_javascript_comes_back_with_its_errors_and_values(t: TestDb) {
+        let mut client = logged_in_super_user(&t.db).await;
+        let answer = client.submit(path::<CreateDomain>(), "/domains/new", &acme_fields("no good")).await;
+        assert_eq!(answer.status, 302);
+        let back = answer.location().unwrap().to_owned();
+        assert!(back.starts_with("http://localhost/domains/new?") && back.contains("__err="), "{back}");
+        let page = client.get(back.trim_start_matches("http://localhost")).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("Only letters, digits, dots, underscores and hyphens"), "the error is shown");
+        assert!(page.body.contains("value=\"no good\""), "what was typed is shown again");
+        assert_eq!(domain_count(&t).await, 0);
+    }
+
+    async fn domains_cannot_be_reached_without_logging_in(t: TestDb) {
+        let mut client = Client::new(&t.db);
+        assert_eq!(client.call(path::<ListDomains>(), &[]).await.status, 401);
+        assert_eq!(client.call(path::<CreateDomain>(), &acme_fields("x.example")).await.status, 401);
+        let page = client.get("/domains").await;
+        assert_eq!(page.status, 302);
+        assert_eq!(page.location(), Some("/login?next=/domains"));
+        assert_eq!(domain_count(&t).await, 0);
+    }
+
+    async fn the_repository_round_trips_every_setting(t: TestDb) {
+        let form = DomainForm {
+            domain: "round.trip".into(),
+            description: "Ünïcode — fine".into(),
+            limits_max_users: "0".into(),
+            limits_max_sites: "3".into(),
+            area_code: "999".into(),
+            caller_id_name: "R&D \"Lab\"".into(),
+            caller_id_number: "+44 20 7946 0958".into(),
+            voicemail_enabled: "no".into(),
+            dial_plan: "custom plan".into(),
+            ..DomainForm::default()
+        };
+        let settings = form.parse().unwrap();
+        let mut tx = t.db.begin().await.unwrap();
+        let stored = domains::insert(&mut tx, &settings, 1_700_000_000_000).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(stored.settings, settings);
+        let read = domains::get(t.db.pool(), &DomainName::parse("round.trip").unwrap()).await.unwrap().unwrap();
+        assert_eq!(read.settings, settings);
+        assert_eq!(read.created_at, 1_700_000_000_000);
+    }
+
+    async fn a_rolled_back_transaction_leaves_nothing(t: TestDb) {
+        let settings = DomainForm { domain: "never.example".into(), ..DomainForm::default() }.parse().unwrap();
+        let mut tx = t.db.begin().await.unwrap();
+        domains::insert(&mut tx, &settings, 1).await.unwrap();
+        drop(tx);
+        assert_eq!(domain_count(&t).await, 0);
+    }
+}
