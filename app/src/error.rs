@@ -46,8 +46,8 @@ pub enum AppError {
     #[error("something went wrong on the server")]
     Internal,
     /// The request did not reach the server function or its answer could not be read.
-    #[error("{0}")]
-    Transport(String),
+    #[error("{message}")]
+    Transport { message: String },
 }
 
 impl AppError {
@@ -104,7 +104,7 @@ impl AppError {
             Self::NotFound => 404,
             Self::TooManyRequests { .. } => 429,
             Self::Internal => 500,
-            Self::Transport(_) => 400,
+            Self::Transport { .. } => 400,
         }
     }
 }
@@ -119,7 +119,7 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        Self::Transport(value.to_string())
+        Self::Transport { message: value.to_string() }
     }
 }
 

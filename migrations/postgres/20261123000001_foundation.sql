@@ -1,5 +1,6 @@
 -- Roster's foundation: domains (tenants), portal accounts, one-time password links, sessions.
--- Timestamps are Unix milliseconds. The SQLite migration of the same name mirrors this one.
+-- Timestamps are Unix milliseconds. The SQLite migration of the same name mirrors this one
+-- (where booleans are INTEGER 0/1; queries read them as CAST(... AS INTEGER) on both).
 
 -- One row per customer domain, with the defaults its new users inherit (NetSapiens POST /domains).
 CREATE TABLE domains (

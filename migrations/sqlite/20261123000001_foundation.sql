@@ -1,5 +1,7 @@
 -- Roster's foundation: domains (tenants), portal accounts, one-time password links, sessions.
 -- Timestamps are Unix milliseconds. The Postgres migration of the same name mirrors this one.
+-- Booleans are INTEGER 0/1 here (BOOLEAN in Postgres): sqlx's Any driver cannot read SQLite's
+-- BOOLEAN type, so queries read them as CAST(... AS INTEGER) on both.
 
 -- One row per customer domain, with the defaults its new users inherit (NetSapiens POST /domains).
 CREATE TABLE domains (
@@ -13,7 +15,7 @@ CREATE TABLE domains (
     area_code         BIGINT,
     caller_id_name    TEXT,
     caller_id_number  TEXT,              -- E.164 with its +
-    voicemail_enabled BOOLEAN NOT NULL,
+    voicemail_enabled INTEGER NOT NULL CHECK (voicemail_enabled IN (0, 1)),
     dial_plan         TEXT    NOT NULL,
     dial_policy       TEXT    NOT NULL,
     created_at        BIGINT  NOT NULL,
@@ -30,7 +32,7 @@ CREATE TABLE accounts (
     password_hash  TEXT,               -- Argon2id PHC string; NULL until a password is set
     failed_logins  BIGINT  NOT NULL DEFAULT 0,
     locked_until   BIGINT,
-    disabled       BOOLEAN NOT NULL DEFAULT FALSE,
+    disabled       INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
     created_at     BIGINT  NOT NULL,
     password_changed_at BIGINT
 );

@@ -33,3 +33,26 @@ fn is_same_site(req: &Request<Body>) -> bool {
         }
     }
 }
+
+/// Answers 413 to a request whose body is larger than `limit` bytes, whether it says so up front
+/// (`Content-Length`) or streams it, before any handler reads it.
+pub async fn limit_body(
+    axum::extract::State(limit): axum::extract::State<usize>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
+    let too_large = || (StatusCode::PAYLOAD_TOO_LARGE, "The request body is too large.").into_response();
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return too_large();
+    }
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Err(_) => too_large(),
+    }
+}

@@ -20,7 +20,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
@@ -110,8 +109,8 @@ pub fn router(db: Db, settings: &Settings) -> Router {
                     tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path())
                 }))
                 .layer(PropagateRequestIdLayer::x_request_id())
-                .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
                 .layer(axum::middleware::from_fn(guard::reject_cross_site))
+                .layer(axum::middleware::from_fn_with_state(settings.max_body_bytes, guard::limit_body))
                 .layer(sessions),
         )
         .with_state(state)

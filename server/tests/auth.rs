@@ -8,7 +8,7 @@ use app::ssr::auth;
 use app::ssr::state::SessionPolicy;
 use axum::body::Body;
 use axum::http::{header, Request};
-use common::{logged_in_super_user, path, settings, Client, TestDb, ADMIN_PASSWORD};
+use common::{logged_in_super_user, path, settings, Client, ADMIN_PASSWORD};
 use std::time::Duration;
 
 on_both_backends! {
@@ -128,7 +128,7 @@ on_both_backends! {
 
     async fn a_logged_in_super_user_is_who_me_says(t: TestDb) {
         let mut client = logged_in_super_user(&t.db).await;
-        let me: Option<app::api::auth::Me> = serde_json::from_str(&client.call(path::<Me>(), &[]).await.body).unwrap();
+        let me: Option<app::api::auth::SignedIn> = serde_json::from_str(&client.call(path::<Me>(), &[]).await.body).unwrap();
         let me = me.unwrap();
         assert_eq!((me.login.as_str(), me.scope), ("admin", app::model::Scope::SuperUser));
     }
@@ -162,7 +162,14 @@ on_both_backends! {
         let mut client = logged_in_super_user(&t.db).await;
         let huge = "x".repeat(settings().max_body_bytes + 1);
         let answer = client.call(path::<CreateDomain>(), &[("input[domain]", &huge)]).await;
-        assert_eq!(answer.status, 413);
+        assert_eq!(answer.status, 413, "streamed without a length");
+        let declared = Request::post(path::<CreateDomain>())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::CONTENT_LENGTH, huge.len())
+            .body(Body::from(huge))
+            .unwrap();
+        assert_eq!(client.send(declared).await.status, 413, "declared up front");
+        assert_eq!(app::ssr::db::domains::count(t.db.pool()).await.unwrap(), 0);
     }
 
     async fn health_and_readiness_answer(t: TestDb) {

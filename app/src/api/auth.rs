@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// The logged-in account, as the pages see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Me {
+pub struct SignedIn {
     pub login: String,
     pub display_name: String,
     pub scope: Scope,
@@ -40,10 +40,10 @@ pub async fn logout() -> Result<(), AppError> {
 
 /// Who is logged in on this session, if anyone.
 #[server(endpoint = "me")]
-pub async fn me() -> Result<Option<Me>, AppError> {
+pub async fn me() -> Result<Option<SignedIn>, AppError> {
     crate::ssr::answer(async move {
         match crate::ssr::auth::current().await {
-            Ok((_, c)) => Ok(Some(Me { login: c.login, display_name: c.display_name, scope: c.scope })),
+            Ok((_, c)) => Ok(Some(SignedIn { login: c.login, display_name: c.display_name, scope: c.scope })),
             Err(AppError::Unauthenticated) => Ok(None),
             Err(e) => Err(e),
         }

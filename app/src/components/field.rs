@@ -36,7 +36,7 @@ pub fn Field(
     #[prop(optional)] readonly: bool,
     #[prop(optional)] required: bool,
     /// The id of a `<datalist>` of suggestions.
-    #[prop(optional, into)]
+    #[prop(optional_no_strip)]
     list: Option<String>,
     #[prop(optional, into)] autocomplete: Option<String>,
 ) -> impl IntoView {

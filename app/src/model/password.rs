@@ -13,7 +13,7 @@ pub const MAX_LEN: usize = 128;
 
 /// Passwords seen first in every breach corpus, and the words people build long ones from.
 const COMMON: &[&str] = &[
-    "password", "passw0rd", "123456", "12345678", "123456789", "1234567890", "qwerty", "qwertyuiop",
+    "12345", "1234", "abcdef", "password", "passw0rd", "123456", "12345678", "123456789", "1234567890", "qwerty", "qwertyuiop",
     "111111", "000000", "abc123", "letmein", "welcome", "iloveyou", "admin", "administrator",
     "monkey", "dragon", "sunshine", "football", "baseball", "princess", "trustno1", "changeme",
     "roster", "voicemail", "asdfghjkl", "zxcvbnm", "superuser", "secret",
@@ -46,8 +46,15 @@ impl Password {
                 "Must not contain your own login, extension or name (“{word}”)."
             )));
         }
+        // What is left once the common words are taken out must still be a password.
+        let mut rest = folded.clone();
+        let mut common: Vec<&str> = COMMON.to_vec();
+        common.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        for word in common {
+            rest = rest.replace(word, "");
+        }
         let unique: std::collections::HashSet<char> = folded.chars().collect();
-        if unique.len() <= 3 || COMMON.iter().any(|c| folded.replace(c, "").len() <= 3) {
+        if unique.len() <= 3 || rest.chars().count() < 8 {
             return Err(Invalid::new("Too common or too easy to guess: choose something less predictable."));
         }
         Ok(Self(raw.to_owned()))
@@ -92,7 +99,8 @@ mod tests {
     fn the_accounts_own_words_are_refused_and_named() {
         let err = Password::parse("Smith-rules-the-office", &["jsmith@acme", "101", "John", "Smith"]).unwrap_err();
         assert!(err.0.contains("smith"), "{err}");
-        assert!(Password::parse("my phone is 101 ok yes", &["101"]).is_ok(), "words under 3 characters are not checked");
+        assert!(Password::parse("my desk is 42 by the window", &["42"]).is_ok(), "words under 3 characters are not checked");
+        assert!(Password::parse("call me at 101 any time", &["101"]).is_err(), "an extension is");
     }
 
     #[test]

@@ -140,7 +140,7 @@ mod tests {
         fn every_well_formed_nanp_number_is_accepted(npa in 200u32..=999, nxx in 200u32..=999, line in 0u32..=9999) {
             prop_assume!(npa % 100 != 11 && nxx % 100 != 11);
             let typed = format!("({npa}) {nxx}-{line:04}");
-            prop_assert_eq!(PhoneNumber::parse(&typed).unwrap().as_str(), format!("+1{npa}{nxx}{line:04}"));
+            prop_assert_eq!(PhoneNumber::parse(&typed).unwrap().to_string(), format!("+1{npa}{nxx}{line:04}"));
         }
 
         #[test]

@@ -104,10 +104,13 @@ pub fn EditDomainPage() -> impl IntoView {
                         Ok(d) => {
                             let initial = starting_values(update.value().get_untracked(), DomainForm::from(&d.settings));
                             let domain_name = d.settings.domain.to_string();
+                            let update_name = domain_name.clone();
+                            let delete_name = domain_name.clone();
+                            let confirm_text = format!(" Yes, delete {domain_name}");
                             let delete_error = move || delete.value().get().and_then(Result::err).map(|e| e.to_string());
                             view! {
                                 <ActionForm action=update>
-                                    <input type="hidden" name="name" value=domain_name.clone()/>
+                                    <input type="hidden" name="name" value=update_name/>
                                     {summary(rejected)}
                                     <DomainFields initial rejected editing=true/>
                                     <div class="buttons">
@@ -119,10 +122,10 @@ pub fn EditDomainPage() -> impl IntoView {
                                     <h2 id="delete-heading">"Delete this domain"</h2>
                                     <p>"Deleting a domain removes everything in it. This cannot be undone."</p>
                                     <ActionForm action=delete>
-                                        <input type="hidden" name="name" value=domain_name.clone()/>
+                                        <input type="hidden" name="name" value=delete_name/>
                                         <label class="confirm">
                                             <input type="checkbox" required/>
-                                            {format!(" Yes, delete {domain_name}")}
+                                            {confirm_text}
                                         </label>
                                         <p class="form-error" role="alert">{delete_error}</p>
                                         <button type="submit" class="danger">"Delete domain"</button>

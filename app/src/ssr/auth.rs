@@ -119,7 +119,7 @@ pub async fn log_in(
         return Err(AppError::BadCredentials);
     }
     let scope = Scope::parse(&account.scope).map_err(|_| AppError::Internal)?;
-    if account.disabled || scope == Scope::NoPortal {
+    if account.disabled != 0 || scope == Scope::NoPortal {
         return Err(AppError::BadCredentials);
     }
     accounts::clear_failed_logins(db.pool(), account.id).await?;
@@ -171,7 +171,7 @@ pub async fn caller(db: &Db, session: &Session, policy: &SessionPolicy) -> Resul
         return Ok(None);
     }
     let account = accounts::find_by_id(db.pool(), account_id).await?;
-    let usable = account.filter(|a| !a.disabled).and_then(|a| {
+    let usable = account.filter(|a| a.disabled == 0).and_then(|a| {
         let scope = Scope::parse(&a.scope).ok().filter(|s| *s != Scope::NoPortal)?;
         Some(Caller { account_id: a.id, login: a.login, display_name: a.display_name, scope, domain_id: a.domain_id })
     });

@@ -48,8 +48,17 @@ pub fn postgres_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
+/// Shows the server's log (warnings and errors) in a failing test's output.
+fn init_logging() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_test_writer()
+        .try_init();
+}
+
 impl TestDb {
     pub async fn sqlite() -> Self {
+        init_logging();
         let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
         let url = path.display().to_string();
         let db = Db::connect(&url).await.expect("open a SQLite test database");
@@ -58,6 +67,7 @@ impl TestDb {
 
     pub async fn postgres() -> Self {
         use sqlx::Connection;
+        init_logging();
         let admin_url = postgres_admin_url();
         let name = unique_name();
         let mut admin = sqlx::PgConnection::connect(&admin_url)

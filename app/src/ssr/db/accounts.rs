@@ -23,11 +23,12 @@ pub struct AccountRow {
     pub password_hash: Option<String>,
     pub failed_logins: i64,
     pub locked_until: Option<i64>,
-    pub disabled: bool,
+    /// 0 or 1 (see the migration on booleans).
+    pub disabled: i64,
 }
 
-const COLUMNS: &str =
-    "id, login, display_name, scope, domain_id, password_hash, failed_logins, locked_until, disabled";
+const COLUMNS: &str = "id, login, display_name, scope, domain_id, password_hash, failed_logins, \
+     locked_until, CAST(disabled AS INTEGER) AS disabled";
 
 /// An account not yet saved.
 pub struct NewAccount<'a> {
@@ -169,7 +170,8 @@ pub async fn peek_password_token(pool: &AnyPool, token_hash: &str, now: i64) -> 
     sqlx::query_as(&format!(
         "SELECT {} FROM accounts a JOIN password_tokens t ON t.account_id = a.id \
          WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2",
-        COLUMNS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ")
+        "a.id, a.login, a.display_name, a.scope, a.domain_id, a.password_hash, a.failed_logins, \
+         a.locked_until, CAST(a.disabled AS INTEGER) AS disabled"
     ))
     .bind(token_hash)
     .bind(now)

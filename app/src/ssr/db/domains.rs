@@ -17,6 +17,9 @@ const UNIQUE: &[Unique] = &[Unique {
 }];
 
 const COLUMNS: &str = "name, description, max_users, max_sites, time_zone, language, area_code, \
+     caller_id_name, caller_id_number, CAST(voicemail_enabled AS INTEGER) AS voicemail_enabled, dial_plan, dial_policy, created_at, updated_at";
+
+const INSERT_COLUMNS: &str = "name, description, max_users, max_sites, time_zone, language, area_code, \
      caller_id_name, caller_id_number, voicemail_enabled, dial_plan, dial_policy, created_at, updated_at";
 
 #[derive(FromRow)]
@@ -30,7 +33,7 @@ struct DomainRow {
     area_code: Option<i64>,
     caller_id_name: Option<String>,
     caller_id_number: Option<String>,
-    voicemail_enabled: bool,
+    voicemail_enabled: i64,
     dial_plan: String,
     dial_policy: String,
     created_at: i64,
@@ -56,7 +59,7 @@ impl TryFrom<DomainRow> for Domain {
                 area_code: opt::<AreaCode>(row.area_code)?,
                 caller_id_name: opt::<CallerIdName>(row.caller_id_name)?,
                 caller_id_number: opt::<PhoneNumber>(row.caller_id_number)?,
-                voicemail_enabled: YesNo::from(row.voicemail_enabled),
+                voicemail_enabled: YesNo::from(row.voicemail_enabled != 0),
                 dial_plan: DialPlan::parse(&row.dial_plan)?,
                 dial_policy: DialPolicy::parse(&row.dial_policy)?,
             })
@@ -91,7 +94,7 @@ pub async fn get(pool: &AnyPool, name: &DomainName) -> Result<Option<Domain>, Ap
 /// Stores a new domain. A taken name is a conflict on the `domain` field.
 pub async fn insert(tx: &mut Tx, s: &DomainSettings, now: i64) -> Result<Domain, AppError> {
     let row: DomainRow = sqlx::query_as(&format!(
-        "INSERT INTO domains ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
+        "INSERT INTO domains ({INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
          RETURNING {COLUMNS}"
     ))
     .bind(s.domain.as_str())

@@ -67,7 +67,7 @@ impl Db {
     /// Connects to `url` (a SQLite path or URL, or a Postgres URL) and migrates it.
     pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
         sqlx::any::install_default_drivers();
-        let (url, backend) = normalise_url(url).map_err(sqlx::Error::Configuration)?;
+        let (url, backend) = normalise_url(url).map_err(|e| sqlx::Error::Configuration(e.into()))?;
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = match backend {
             Backend::Sqlite => {
