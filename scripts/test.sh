@@ -14,5 +14,7 @@ cargo test -p app --features ssr
 echo "== integration tests (server, SQLite and Postgres)" >&2
 cargo test -p server
 echo "== browser tests (Chromium)" >&2
-"$here/build.sh"
+# `cargo test -p server` built target/debug/roster (with the tests' feature set): reuse it and
+# build only the browser bundle beside it.
+"$here/build.sh" --bundle-only
 (cd end2end && ROSTER_BIN="$root/target/debug/roster" ROSTER_SITE_ROOT="$root/target/site/dev" npm test)

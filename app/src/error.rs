@@ -52,19 +52,31 @@ pub enum AppError {
 
 impl AppError {
     pub fn invalid(errors: FieldErrors) -> Self {
-        Self::Invalid { errors, input: None }
+        Self::Invalid {
+            errors,
+            input: None,
+        }
     }
 
     pub fn conflict(field: &str, message: &str) -> Self {
-        Self::Conflict { errors: FieldErrors::one(field, message), input: None }
+        Self::Conflict {
+            errors: FieldErrors::one(field, message),
+            input: None,
+        }
     }
 
     /// Attaches the submitted form so it can be shown again (see [`AppError::Invalid`]).
     pub fn with_input<T: Serialize>(self, input: &T) -> Self {
         let echo = serde_json::to_value(input).ok();
         match self {
-            Self::Invalid { errors, .. } => Self::Invalid { errors, input: echo },
-            Self::Conflict { errors, .. } => Self::Conflict { errors, input: echo },
+            Self::Invalid { errors, .. } => Self::Invalid {
+                errors,
+                input: echo,
+            },
+            Self::Conflict { errors, .. } => Self::Conflict {
+                errors,
+                input: echo,
+            },
             other => other,
         }
     }
@@ -119,7 +131,9 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        Self::Transport { message: value.to_string() }
+        Self::Transport {
+            message: value.to_string(),
+        }
     }
 }
 
@@ -129,7 +143,8 @@ mod tests {
 
     #[test]
     fn field_errors_survive_the_wire_with_the_input() {
-        let err = AppError::conflict("domain", "Taken.").with_input(&serde_json::json!({"domain": "acme"}));
+        let err = AppError::conflict("domain", "Taken.")
+            .with_input(&serde_json::json!({"domain": "acme"}));
         let back: AppError = serde_json::from_str(&serde_json::to_string(&err).unwrap()).unwrap();
         assert_eq!(back.message_for("domain").as_deref(), Some("Taken."));
         assert_eq!(back.input::<serde_json::Value>().unwrap()["domain"], "acme");

@@ -4,7 +4,11 @@ use clap::{ArgAction, Parser, ValueEnum};
 use std::net::SocketAddr;
 
 #[derive(Parser, Debug, Clone)]
-#[command(name = "roster", version, about = "Roster: telephony users for hosted-PBX domains, in one step.")]
+#[command(
+    name = "roster",
+    version,
+    about = "Roster: telephony users for hosted-PBX domains, in one step."
+)]
 pub struct Config {
     /// The database: a SQLite file path (created and migrated at start) or a postgres:// URL.
     #[arg(long, env = "ROSTER_DATABASE_URL", default_value = "roster.db")]

@@ -15,7 +15,11 @@ pub async fn reject_cross_site(req: Request<Body>, next: Next) -> Response {
         next.run(req).await
     } else {
         tracing::warn!(path = %req.uri().path(), "cross-site request refused");
-        (StatusCode::FORBIDDEN, "Cross-site requests are not allowed.").into_response()
+        (
+            StatusCode::FORBIDDEN,
+            "Cross-site requests are not allowed.",
+        )
+            .into_response()
     }
 }
 
@@ -41,7 +45,13 @@ pub async fn limit_body(
     req: Request<Body>,
     next: Next,
 ) -> Response {
-    let too_large = || (StatusCode::PAYLOAD_TOO_LARGE, "The request body is too large.").into_response();
+    let too_large = || {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "The request body is too large.",
+        )
+            .into_response()
+    };
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -52,7 +62,10 @@ pub async fn limit_body(
     }
     let (parts, body) = req.into_parts();
     match axum::body::to_bytes(body, limit).await {
-        Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
         Err(_) => too_large(),
     }
 }

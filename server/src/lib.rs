@@ -20,7 +20,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
-use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -125,14 +127,20 @@ struct RequestIds {
 
 impl Default for RequestIds {
     fn default() -> Self {
-        Self { prefix: rand::random(), next: Default::default() }
+        Self {
+            prefix: rand::random(),
+            next: Default::default(),
+        }
     }
 }
 
 impl MakeRequestId for RequestIds {
     fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
-        format!("{:08x}-{n}", self.prefix).parse().ok().map(RequestId::new)
+        format!("{:08x}-{n}", self.prefix)
+            .parse()
+            .ok()
+            .map(RequestId::new)
     }
 }
 
@@ -156,7 +164,12 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 
 /// Serves `app` on `listener` until SIGTERM or Ctrl-C, then stops accepting, gives requests in
 /// flight `grace` to finish, and closes the database pool.
-pub async fn serve(listener: tokio::net::TcpListener, app: Router, db: Db, grace: Duration) -> std::io::Result<()> {
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    db: Db,
+    grace: Duration,
+) -> std::io::Result<()> {
     let stop = std::sync::Arc::new(tokio::sync::Notify::new());
     let server = axum::serve(listener, app).with_graceful_shutdown({
         let stop = stop.clone();

@@ -12,7 +12,10 @@ async fn main() -> std::process::ExitCode {
     let filter = EnvFilter::try_new(&config.log_level).unwrap_or_else(|_| EnvFilter::new("info"));
     match config.log_format {
         LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
-        LogFormat::Json => tracing_subscriber::fmt().json().with_env_filter(filter).init(),
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .init(),
     }
     match run(config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -50,9 +53,14 @@ async fn run(config: Config) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     tracing::info!(address = %config.listen, "Roster is listening on {}", config.public_url());
     tokio::spawn(remove_expired_sessions(db.clone()));
-    server::serve(listener, app, db, Duration::from_secs(config.shutdown_grace_seconds))
-        .await
-        .map_err(|e| format!("server error: {e}"))
+    server::serve(
+        listener,
+        app,
+        db,
+        Duration::from_secs(config.shutdown_grace_seconds),
+    )
+    .await
+    .map_err(|e| format!("server error: {e}"))
 }
 
 /// Sweeps expired sessions out of the database every ten minutes.

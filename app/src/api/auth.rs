@@ -16,56 +16,86 @@ pub struct SignedIn {
 /// Logs in and goes to the domains page (or `next`, when it is a path of this site).
 #[server(endpoint = "login")]
 pub async fn login(login: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    crate::ssr::answer(async move {
-        use crate::ssr::{auth, AppState};
-        let state = AppState::current()?;
-        let session: tower_sessions::Session = leptos_axum::extract().await.map_err(|_| AppError::Internal)?;
-        auth::log_in(&state.db, &session, &state.sessions, &login, &password).await?;
-        let next = next.filter(|n| n.starts_with('/') && !n.starts_with("//")).unwrap_or_else(|| "/domains".into());
-        leptos_axum::redirect(&next);
-        Ok(())
-    }.await)
+    crate::ssr::answer(
+        async move {
+            use crate::ssr::{auth, AppState};
+            let state = AppState::current()?;
+            let session: tower_sessions::Session = leptos_axum::extract()
+                .await
+                .map_err(|_| AppError::Internal)?;
+            auth::log_in(&state.db, &session, &state.sessions, &login, &password).await?;
+            let next = next
+                .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+                .unwrap_or_else(|| "/domains".into());
+            leptos_axum::redirect(&next);
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// Ends this session.
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    crate::ssr::answer(async move {
-        let session: tower_sessions::Session = leptos_axum::extract().await.map_err(|_| AppError::Internal)?;
-        session.flush().await.map_err(|_| AppError::Internal)?;
-        leptos_axum::redirect("/login");
-        Ok(())
-    }.await)
+    crate::ssr::answer(
+        async move {
+            let session: tower_sessions::Session = leptos_axum::extract()
+                .await
+                .map_err(|_| AppError::Internal)?;
+            session.flush().await.map_err(|_| AppError::Internal)?;
+            leptos_axum::redirect("/login");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// Who is logged in on this session, if anyone.
 #[server(endpoint = "me")]
 pub async fn me() -> Result<Option<SignedIn>, AppError> {
-    crate::ssr::answer(async move {
-        match crate::ssr::auth::current().await {
-            Ok((_, c)) => Ok(Some(SignedIn { login: c.login, display_name: c.display_name, scope: c.scope })),
-            Err(AppError::Unauthenticated) => Ok(None),
-            Err(e) => Err(e),
+    crate::ssr::answer(
+        async move {
+            match crate::ssr::auth::current().await {
+                Ok((_, c)) => Ok(Some(SignedIn {
+                    login: c.login,
+                    display_name: c.display_name,
+                    scope: c.scope,
+                })),
+                Err(AppError::Unauthenticated) => Ok(None),
+                Err(e) => Err(e),
+            }
         }
-    }.await)
+        .await,
+    )
 }
 
 /// The login a set-password link is for, or `None` if the link is unknown, used or expired.
 #[server(endpoint = "password-link")]
 pub async fn password_link(token: String) -> Result<Option<String>, AppError> {
-    crate::ssr::answer(async move {
-        let state = crate::ssr::AppState::current()?;
-        crate::ssr::auth::password_link_login(&state.db, &token).await
-    }.await)
+    crate::ssr::answer(
+        async move {
+            let state = crate::ssr::AppState::current()?;
+            crate::ssr::auth::password_link_login(&state.db, &token).await
+        }
+        .await,
+    )
 }
 
 /// Sets a password through a one-time link, then goes to the login page.
 #[server(endpoint = "set-password")]
-pub async fn set_password(token: String, password: String, confirm: String) -> Result<(), AppError> {
-    crate::ssr::answer(async move {
-        let state = crate::ssr::AppState::current()?;
-        crate::ssr::auth::set_password_with_link(&state.db, &token, &password, &confirm).await?;
-        leptos_axum::redirect("/login?password=set");
-        Ok(())
-    }.await)
+pub async fn set_password(
+    token: String,
+    password: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    crate::ssr::answer(
+        async move {
+            let state = crate::ssr::AppState::current()?;
+            crate::ssr::auth::set_password_with_link(&state.db, &token, &password, &confirm)
+                .await?;
+            leptos_axum::redirect("/login?password=set");
+            Ok(())
+        }
+        .await,
+    )
 }

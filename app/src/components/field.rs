@@ -49,7 +49,11 @@ pub fn Field(
         edited_since_server.set(false);
     });
     let message = move || {
-        let local = touched.get().then(|| check.run(value.get()).err()).flatten().map(|e| e.0);
+        let local = touched
+            .get()
+            .then(|| check.run(value.get()).err())
+            .flatten()
+            .map(|e| e.0);
         if edited_since_server.get() {
             local
         } else {
@@ -58,7 +62,11 @@ pub fn Field(
     };
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let described_by = if hint.is_empty() { error_id.clone() } else { format!("{hint_id} {error_id}") };
+    let described_by = if hint.is_empty() {
+        error_id.clone()
+    } else {
+        format!("{hint_id} {error_id}")
+    };
     let input_type = match kind {
         FieldKind::Text => "text",
         FieldKind::Password => "password",

@@ -42,13 +42,20 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     match error {
         AppError::Unauthenticated => {
             let location = use_location();
-            let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+            let here = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                location.search.get_untracked()
+            );
             let next = urlencode(&here);
             view! { <Redirect path=format!("/login?next={next}")/> }.into_any()
         }
-        AppError::NotFound => view! { <p class="notice error" role="alert">"Not found."</p> }.into_any(),
+        AppError::NotFound => {
+            view! { <p class="notice error" role="alert">"Not found."</p> }.into_any()
+        }
         AppError::Forbidden => {
-            view! { <p class="notice error" role="alert">"You are not allowed to see this."</p> }.into_any()
+            view! { <p class="notice error" role="alert">"You are not allowed to see this."</p> }
+                .into_any()
         }
         other => view! { <p class="notice error" role="alert">{other.to_string()}</p> }.into_any(),
     }
@@ -58,7 +65,9 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
 pub fn urlencode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -65,18 +65,90 @@ fn check_optional<T: Parse>(raw: &str) -> Result<(), Invalid> {
 
 /// The form's fields, in the order they are shown and checked.
 pub const DOMAIN_FIELDS: &[DomainField] = &[
-    DomainField { name: "domain", label: "Domain name", hint: "Letters, digits, dots, underscores and hyphens; at most 64.", check: check::<DomainName>, get: |f| &f.domain },
-    DomainField { name: "description", label: "Description", hint: "Optional, at most 255 characters.", check: check::<Description>, get: |f| &f.description },
-    DomainField { name: "limits-max-users", label: "Maximum users", hint: "Blank for no limit.", check: check_optional::<Limit>, get: |f| &f.limits_max_users },
-    DomainField { name: "limits-max-sites", label: "Maximum sites", hint: "Blank for no limit.", check: check_optional::<Limit>, get: |f| &f.limits_max_sites },
-    DomainField { name: "time-zone", label: "Time zone", hint: "From the IANA database, e.g. America/Chicago.", check: check::<TimeZone>, get: |f| &f.time_zone },
-    DomainField { name: "language-token", label: "Language", hint: "Such as en_US or fr_CA.", check: check::<Language>, get: |f| &f.language_token },
-    DomainField { name: "area-code", label: "Area code", hint: "Used when users dial seven digits; 100 to 999, optional.", check: check_optional::<AreaCode>, get: |f| &f.area_code },
-    DomainField { name: "caller-id-name", label: "Caller ID name", hint: "Optional, at most 35 characters.", check: check_optional::<CallerIdName>, get: |f| &f.caller_id_name },
-    DomainField { name: "caller-id-number", label: "Caller ID number", hint: "Optional; with its country code, e.g. +1 612 555 0100.", check: check_optional::<PhoneNumber>, get: |f| &f.caller_id_number },
-    DomainField { name: "voicemail-enabled", label: "Voicemail for new users", hint: "", check: check::<YesNo>, get: |f| &f.voicemail_enabled },
-    DomainField { name: "dial-plan", label: "Dial plan", hint: "Blank to use the domain's name.", check: check_optional::<DialPlan>, get: |f| &f.dial_plan },
-    DomainField { name: "dial-policy", label: "Dial policy", hint: "Which destinations users may dial, e.g. US & Canada.", check: check::<DialPolicy>, get: |f| &f.dial_policy },
+    DomainField {
+        name: "domain",
+        label: "Domain name",
+        hint: "Letters, digits, dots, underscores and hyphens; at most 64.",
+        check: check::<DomainName>,
+        get: |f| &f.domain,
+    },
+    DomainField {
+        name: "description",
+        label: "Description",
+        hint: "Optional, at most 255 characters.",
+        check: check::<Description>,
+        get: |f| &f.description,
+    },
+    DomainField {
+        name: "limits-max-users",
+        label: "Maximum users",
+        hint: "Blank for no limit.",
+        check: check_optional::<Limit>,
+        get: |f| &f.limits_max_users,
+    },
+    DomainField {
+        name: "limits-max-sites",
+        label: "Maximum sites",
+        hint: "Blank for no limit.",
+        check: check_optional::<Limit>,
+        get: |f| &f.limits_max_sites,
+    },
+    DomainField {
+        name: "time-zone",
+        label: "Time zone",
+        hint: "From the IANA database, e.g. America/Chicago.",
+        check: check::<TimeZone>,
+        get: |f| &f.time_zone,
+    },
+    DomainField {
+        name: "language-token",
+        label: "Language",
+        hint: "Such as en_US or fr_CA.",
+        check: check::<Language>,
+        get: |f| &f.language_token,
+    },
+    DomainField {
+        name: "area-code",
+        label: "Area code",
+        hint: "Used when users dial seven digits; 100 to 999, optional.",
+        check: check_optional::<AreaCode>,
+        get: |f| &f.area_code,
+    },
+    DomainField {
+        name: "caller-id-name",
+        label: "Caller ID name",
+        hint: "Optional, at most 35 characters.",
+        check: check_optional::<CallerIdName>,
+        get: |f| &f.caller_id_name,
+    },
+    DomainField {
+        name: "caller-id-number",
+        label: "Caller ID number",
+        hint: "Optional; with its country code, e.g. +1 612 555 0100.",
+        check: check_optional::<PhoneNumber>,
+        get: |f| &f.caller_id_number,
+    },
+    DomainField {
+        name: "voicemail-enabled",
+        label: "Voicemail for new users",
+        hint: "",
+        check: check::<YesNo>,
+        get: |f| &f.voicemail_enabled,
+    },
+    DomainField {
+        name: "dial-plan",
+        label: "Dial plan",
+        hint: "Blank to use the domain's name.",
+        check: check_optional::<DialPlan>,
+        get: |f| &f.dial_plan,
+    },
+    DomainField {
+        name: "dial-policy",
+        label: "Dial policy",
+        hint: "Which destinations users may dial, e.g. US & Canada.",
+        check: check::<DialPolicy>,
+        get: |f| &f.dial_policy,
+    },
 ];
 
 /// A domain's settings, every one of them valid.
@@ -103,24 +175,55 @@ impl DomainForm {
         let mut errors = FieldErrors::default();
         let domain = errors.check("domain", DomainName::parse(&self.domain));
         let description = errors.check("description", Description::parse(&self.description));
-        let max_users = errors.check("limits-max-users", optional::<Limit>(&self.limits_max_users));
-        let max_sites = errors.check("limits-max-sites", optional::<Limit>(&self.limits_max_sites));
+        let max_users = errors.check(
+            "limits-max-users",
+            optional::<Limit>(&self.limits_max_users),
+        );
+        let max_sites = errors.check(
+            "limits-max-sites",
+            optional::<Limit>(&self.limits_max_sites),
+        );
         let time_zone = errors.check("time-zone", TimeZone::parse(&self.time_zone));
         let language = errors.check("language-token", Language::parse(&self.language_token));
         let area_code = errors.check("area-code", optional::<AreaCode>(&self.area_code));
-        let cid_name = errors.check("caller-id-name", optional::<CallerIdName>(&self.caller_id_name));
-        let cid_number = errors.check("caller-id-number", optional::<PhoneNumber>(&self.caller_id_number));
+        let cid_name = errors.check(
+            "caller-id-name",
+            optional::<CallerIdName>(&self.caller_id_name),
+        );
+        let cid_number = errors.check(
+            "caller-id-number",
+            optional::<PhoneNumber>(&self.caller_id_number),
+        );
         let voicemail = errors.check("voicemail-enabled", YesNo::parse(&self.voicemail_enabled));
         let dial_plan = errors.check("dial-plan", optional::<DialPlan>(&self.dial_plan));
         let dial_policy = errors.check("dial-policy", DialPolicy::parse(&self.dial_policy));
 
         let (
-            Some(domain), Some(description), Some(limits_max_users), Some(limits_max_sites),
-            Some(time_zone), Some(language_token), Some(area_code), Some(caller_id_name),
-            Some(caller_id_number), Some(voicemail_enabled), Some(dial_plan), Some(dial_policy),
+            Some(domain),
+            Some(description),
+            Some(limits_max_users),
+            Some(limits_max_sites),
+            Some(time_zone),
+            Some(language_token),
+            Some(area_code),
+            Some(caller_id_name),
+            Some(caller_id_number),
+            Some(voicemail_enabled),
+            Some(dial_plan),
+            Some(dial_policy),
         ) = (
-            domain, description, max_users, max_sites, time_zone, language, area_code, cid_name,
-            cid_number, voicemail, dial_plan, dial_policy,
+            domain,
+            description,
+            max_users,
+            max_sites,
+            time_zone,
+            language,
+            area_code,
+            cid_name,
+            cid_number,
+            voicemail,
+            dial_plan,
+            dial_policy,
         )
         else {
             return Err(errors);
@@ -128,11 +231,23 @@ impl DomainForm {
         // NetSapiens creates a dial plan named after the domain; a blank one means that.
         let dial_plan = match dial_plan {
             Some(plan) => plan,
-            None => DialPlan::parse(domain.as_str()).map_err(|e| FieldErrors::one("dial-plan", e.0))?,
+            None => {
+                DialPlan::parse(domain.as_str()).map_err(|e| FieldErrors::one("dial-plan", e.0))?
+            }
         };
         Ok(DomainSettings {
-            domain, description, limits_max_users, limits_max_sites, time_zone, language_token,
-            area_code, caller_id_name, caller_id_number, voicemail_enabled, dial_plan, dial_policy,
+            domain,
+            description,
+            limits_max_users,
+            limits_max_sites,
+            time_zone,
+            language_token,
+            area_code,
+            caller_id_name,
+            caller_id_number,
+            voicemail_enabled,
+            dial_plan,
+            dial_policy,
         })
     }
 }
@@ -175,7 +290,10 @@ mod tests {
     use super::*;
 
     fn valid() -> DomainForm {
-        DomainForm { domain: "acme.example".into(), ..DomainForm::default() }
+        DomainForm {
+            domain: "acme.example".into(),
+            ..DomainForm::default()
+        }
     }
 
     #[test]
@@ -199,18 +317,36 @@ mod tests {
         };
         let errors = form.parse().unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["domain", "limits-max-users", "time-zone", "area-code", "caller-id-number", "voicemail-enabled"]);
+        assert_eq!(
+            fields,
+            [
+                "domain",
+                "limits-max-users",
+                "time-zone",
+                "area-code",
+                "caller-id-number",
+                "voicemail-enabled"
+            ]
+        );
     }
 
     #[test]
     fn the_field_table_runs_the_same_checks_as_parse() {
-        let form = DomainForm { area_code: "42".into(), ..valid() };
+        let form = DomainForm {
+            area_code: "42".into(),
+            ..valid()
+        };
         let from_table: Vec<&str> = DOMAIN_FIELDS
             .iter()
             .filter(|f| (f.check)((f.get)(&form)).is_err())
             .map(|f| f.name)
             .collect();
-        let from_parse: Vec<String> = form.parse().unwrap_err().iter().map(|e| e.field.clone()).collect();
+        let from_parse: Vec<String> = form
+            .parse()
+            .unwrap_err()
+            .iter()
+            .map(|e| e.field.clone())
+            .collect();
         assert_eq!(from_table, from_parse);
     }
 
@@ -230,7 +366,15 @@ mod tests {
     #[test]
     fn the_wire_names_are_netsapiens_names() {
         let json = serde_json::to_value(valid().parse().unwrap()).unwrap();
-        for key in ["domain", "limits-max-users", "time-zone", "language-token", "caller-id-number", "voicemail-enabled", "dial-policy"] {
+        for key in [
+            "domain",
+            "limits-max-users",
+            "time-zone",
+            "language-token",
+            "caller-id-number",
+            "voicemail-enabled",
+            "dial-policy",
+        ] {
             assert!(json.get(key).is_some(), "{key} missing from {json}");
         }
     }

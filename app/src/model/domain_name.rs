@@ -28,7 +28,11 @@ impl Parse for DomainName {
             .chars()
             .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
         {
-            let shown = if bad == ' ' { "a space".to_owned() } else { format!("“{bad}”") };
+            let shown = if bad == ' ' {
+                "a space".to_owned()
+            } else {
+                format!("“{bad}”")
+            };
             return Err(Invalid::new(format!(
                 "Only letters, digits, dots, underscores and hyphens are allowed, not {shown}."
             )));
@@ -47,13 +51,22 @@ mod tests {
 
     #[test]
     fn a_typical_domain_name_is_accepted_in_lower_case() {
-        assert_eq!(DomainName::parse(" Acme.Example-1_x ").unwrap().as_str(), "acme.example-1_x");
+        assert_eq!(
+            DomainName::parse(" Acme.Example-1_x ").unwrap().as_str(),
+            "acme.example-1_x"
+        );
     }
 
     #[test]
     fn spaces_and_symbols_are_named_in_the_refusal() {
-        assert!(DomainName::parse("acme corp").unwrap_err().0.contains("a space"));
-        assert!(DomainName::parse("acme/corp").unwrap_err().0.contains("“/”"));
+        assert!(DomainName::parse("acme corp")
+            .unwrap_err()
+            .0
+            .contains("a space"));
+        assert!(DomainName::parse("acme/corp")
+            .unwrap_err()
+            .0
+            .contains("“/”"));
         assert!(DomainName::parse("~").is_err());
     }
 

@@ -25,7 +25,9 @@ impl Parse for Language {
             && bytes[..2].iter().all(u8::is_ascii_alphabetic)
             && bytes[3..].iter().all(u8::is_ascii_alphabetic);
         if !well_formed {
-            return Err(Invalid::new("A language and country such as en_US or fr_CA."));
+            return Err(Invalid::new(
+                "A language and country such as en_US or fr_CA.",
+            ));
         }
         Ok(Self(format!(
             "{}_{}",

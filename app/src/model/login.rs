@@ -33,7 +33,10 @@ mod tests {
 
     #[test]
     fn logins_are_case_insensitive() {
-        assert_eq!(Login::parse(" 101@Acme.Example ").unwrap().as_str(), "101@acme.example");
+        assert_eq!(
+            Login::parse(" 101@Acme.Example ").unwrap().as_str(),
+            "101@acme.example"
+        );
         assert!(Login::parse("john smith").is_err());
     }
 

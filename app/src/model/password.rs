@@ -13,10 +13,39 @@ pub const MAX_LEN: usize = 128;
 
 /// Passwords seen first in every breach corpus, and the words people build long ones from.
 const COMMON: &[&str] = &[
-    "12345", "1234", "abcdef", "password", "passw0rd", "123456", "12345678", "123456789", "1234567890", "qwerty", "qwertyuiop",
-    "111111", "000000", "abc123", "letmein", "welcome", "iloveyou", "admin", "administrator",
-    "monkey", "dragon", "sunshine", "football", "baseball", "princess", "trustno1", "changeme",
-    "roster", "voicemail", "asdfghjkl", "zxcvbnm", "superuser", "secret",
+    "12345",
+    "1234",
+    "abcdef",
+    "password",
+    "passw0rd",
+    "123456",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "qwerty",
+    "qwertyuiop",
+    "111111",
+    "000000",
+    "abc123",
+    "letmein",
+    "welcome",
+    "iloveyou",
+    "admin",
+    "administrator",
+    "monkey",
+    "dragon",
+    "sunshine",
+    "football",
+    "baseball",
+    "princess",
+    "trustno1",
+    "changeme",
+    "roster",
+    "voicemail",
+    "asdfghjkl",
+    "zxcvbnm",
+    "superuser",
+    "secret",
 ];
 
 impl Password {
@@ -55,7 +84,9 @@ impl Password {
         }
         let unique: std::collections::HashSet<char> = folded.chars().collect();
         if unique.len() <= 3 || rest.chars().count() < 8 {
-            return Err(Invalid::new("Too common or too easy to guess: choose something less predictable."));
+            return Err(Invalid::new(
+                "Too common or too easy to guess: choose something less predictable.",
+            ));
         }
         Ok(Self(raw.to_owned()))
     }
@@ -97,10 +128,20 @@ mod tests {
 
     #[test]
     fn the_accounts_own_words_are_refused_and_named() {
-        let err = Password::parse("Smith-rules-the-office", &["jsmith@acme", "101", "John", "Smith"]).unwrap_err();
+        let err = Password::parse(
+            "Smith-rules-the-office",
+            &["jsmith@acme", "101", "John", "Smith"],
+        )
+        .unwrap_err();
         assert!(err.0.contains("smith"), "{err}");
-        assert!(Password::parse("my desk is 42 by the window", &["42"]).is_ok(), "words under 3 characters are not checked");
-        assert!(Password::parse("call me at 101 any time", &["101"]).is_err(), "an extension is");
+        assert!(
+            Password::parse("my desk is 42 by the window", &["42"]).is_ok(),
+            "words under 3 characters are not checked"
+        );
+        assert!(
+            Password::parse("call me at 101 any time", &["101"]).is_err(),
+            "an extension is"
+        );
     }
 
     #[test]

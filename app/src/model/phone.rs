@@ -26,7 +26,8 @@ const COUNTRY_CODES: &[u16] = &[
     967, 968, 970, 971, 972, 973, 974, 975, 976, 977, 979, 992, 993, 994, 995, 996, 998,
 ];
 
-const HINT: &str = "A phone number with its country code, such as +1 612 555 0100 or +44 20 7946 0958.";
+const HINT: &str =
+    "A phone number with its country code, such as +1 612 555 0100 or +44 20 7946 0958.";
 
 impl PhoneNumber {
     /// The digits without the `+`, as NetSapiens writes numbers (`16125550100`).
@@ -47,12 +48,19 @@ impl Parse for PhoneNumber {
                 '0'..='9' => digits.push(c),
                 '+' if i == 0 => {}
                 ' ' | '-' | '.' | '(' | ')' => {}
-                _ => return Err(Invalid::new(format!("“{c}” has no place in a phone number. {HINT}"))),
+                _ => {
+                    return Err(Invalid::new(format!(
+                        "“{c}” has no place in a phone number. {HINT}"
+                    )))
+                }
             }
         }
         let international = if raw.starts_with('+') {
             digits
-        } else if let Some(rest) = digits.strip_prefix("011").or_else(|| digits.strip_prefix("00")) {
+        } else if let Some(rest) = digits
+            .strip_prefix("011")
+            .or_else(|| digits.strip_prefix("00"))
+        {
             rest.to_owned()
         } else if digits.len() == 10 {
             format!("1{digits}") // a ten-digit number is North American, as NetSapiens assumes
@@ -68,7 +76,9 @@ impl Parse for PhoneNumber {
 
 fn check_e164(digits: &str) -> Result<(), Invalid> {
     if digits.len() > 15 {
-        return Err(Invalid::new("Too long: at most 15 digits including the country code."));
+        return Err(Invalid::new(
+            "Too long: at most 15 digits including the country code.",
+        ));
     }
     let country_len = (1..=3)
         .find(|&n| {
@@ -98,7 +108,10 @@ fn check_nanp(national: &str) -> Result<(), Invalid> {
     }
     let n11 = |d: &[u8]| d[1] == b'1' && d[2] == b'1';
     if b[0] < b'2' || n11(&b[0..3]) {
-        return Err(Invalid::new(format!("{} is not a North American area code.", &national[..3])));
+        return Err(Invalid::new(format!(
+            "{} is not a North American area code.",
+            &national[..3]
+        )));
     }
     if b[3] < b'2' || n11(&b[3..6]) {
         return Err(Invalid::new(format!(
@@ -116,21 +129,52 @@ mod tests {
 
     #[test]
     fn north_american_numbers_are_written_in_e164() {
-        for typed in ["(612) 555-0100", "612.555.0100", "1 612 555 0100", "+1 612-555-0100", "011 1 612 555 0100"] {
-            assert_eq!(PhoneNumber::parse(typed).unwrap().as_str(), "+16125550100", "{typed}");
+        for typed in [
+            "(612) 555-0100",
+            "612.555.0100",
+            "1 612 555 0100",
+            "+1 612-555-0100",
+            "011 1 612 555 0100",
+        ] {
+            assert_eq!(
+                PhoneNumber::parse(typed).unwrap().as_str(),
+                "+16125550100",
+                "{typed}"
+            );
         }
-        assert_eq!(PhoneNumber::parse("6125550100").unwrap().digits(), "16125550100");
+        assert_eq!(
+            PhoneNumber::parse("6125550100").unwrap().digits(),
+            "16125550100"
+        );
     }
 
     #[test]
     fn international_numbers_keep_their_country_code() {
-        assert_eq!(PhoneNumber::parse("+44 20 7946 0958").unwrap().as_str(), "+442079460958");
-        assert_eq!(PhoneNumber::parse("0033 1 23 45 67 89").unwrap().as_str(), "+33123456789");
+        assert_eq!(
+            PhoneNumber::parse("+44 20 7946 0958").unwrap().as_str(),
+            "+442079460958"
+        );
+        assert_eq!(
+            PhoneNumber::parse("0033 1 23 45 67 89").unwrap().as_str(),
+            "+33123456789"
+        );
     }
 
     #[test]
     fn numbers_that_cannot_exist_are_refused() {
-        for bad in ["+1 112 555 0100", "+1 911 555 0100", "+1 612 055 0100", "+1 612 411 0100", "+1 612 555 010", "+999 1234567", "+44 1", "5550100", "+1234567890123456", "612-555-01OO", "+1 612 555 0100 ext 2"] {
+        for bad in [
+            "+1 112 555 0100",
+            "+1 911 555 0100",
+            "+1 612 055 0100",
+            "+1 612 411 0100",
+            "+1 612 555 010",
+            "+999 1234567",
+            "+44 1",
+            "5550100",
+            "+1234567890123456",
+            "612-555-01OO",
+            "+1 612 555 0100 ext 2",
+        ] {
             assert!(PhoneNumber::parse(bad).is_err(), "{bad} was accepted");
         }
     }

@@ -87,7 +87,10 @@ mod tests {
     fn every_scope_parses_from_its_own_name_and_serialises_to_it() {
         for scope in Scope::ALL {
             assert_eq!(Scope::parse(scope.as_str()).unwrap(), scope);
-            assert_eq!(serde_json::to_string(&scope).unwrap(), format!("\"{}\"", scope.as_str()));
+            assert_eq!(
+                serde_json::to_string(&scope).unwrap(),
+                format!("\"{}\"", scope.as_str())
+            );
         }
         assert!(Scope::parse("Emperor").is_err());
     }

@@ -16,7 +16,9 @@ fn bounded_text(raw: &str, min: usize, max: usize) -> Result<String, Invalid> {
         )));
     }
     if text.chars().any(char::is_control) {
-        return Err(Invalid::new("Tabs, line breaks and control characters are not allowed."));
+        return Err(Invalid::new(
+            "Tabs, line breaks and control characters are not allowed.",
+        ));
     }
     Ok(text.to_owned())
 }
@@ -77,7 +79,10 @@ mod tests {
 
     #[test]
     fn surrounding_spaces_are_trimmed() {
-        assert_eq!(DialPolicy::parse("  US & Canada ").unwrap().as_str(), "US & Canada");
+        assert_eq!(
+            DialPolicy::parse("  US & Canada ").unwrap().as_str(),
+            "US & Canada"
+        );
     }
 
     #[test]

@@ -60,7 +60,10 @@ mod tests {
 
     #[test]
     fn a_different_case_is_stored_in_the_database_spelling() {
-        assert_eq!(TimeZone::parse("america/new_york").unwrap().as_str(), "America/New_York");
+        assert_eq!(
+            TimeZone::parse("america/new_york").unwrap().as_str(),
+            "America/New_York"
+        );
     }
 
     #[test]

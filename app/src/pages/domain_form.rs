@@ -53,14 +53,19 @@ fn DomainFields(
 /// The form's starting values: what was submitted, if the server sent it back with an error (a
 /// submission made without JavaScript), otherwise `fallback`.
 fn starting_values(last: Option<Result<(), AppError>>, fallback: DomainForm) -> DomainForm {
-    last.and_then(Result::err).and_then(|e| e.input::<DomainForm>()).unwrap_or(fallback)
+    last.and_then(Result::err)
+        .and_then(|e| e.input::<DomainForm>())
+        .unwrap_or(fallback)
 }
 
 fn summary(rejected: Signal<Option<AppError>>) -> impl IntoView {
     move || {
         rejected.get().map(|e| {
             let text = match e.field_errors() {
-                Some(errors) => format!("Please correct the {} field(s) marked below.", errors.0.len()),
+                Some(errors) => format!(
+                    "Please correct the {} field(s) marked below.",
+                    errors.0.len()
+                ),
                 None => e.to_string(),
             };
             view! { <p class="form-error" role="alert">{text}</p> }

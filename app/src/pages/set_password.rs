@@ -8,11 +8,20 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SetPasswordPage() -> impl IntoView {
-    let token = use_query_map().read_untracked().get("token").unwrap_or_default();
+    let token = use_query_map()
+        .read_untracked()
+        .get("token")
+        .unwrap_or_default();
     let link = Resource::new(move || token.clone(), password_link);
     let action = ServerAction::<SetPassword>::new();
     let error_for = move |field: &'static str| {
-        Signal::derive(move || action.value().get().and_then(Result::err).and_then(|e| e.message_for(field)))
+        Signal::derive(move || {
+            action
+                .value()
+                .get()
+                .and_then(Result::err)
+                .and_then(|e| e.message_for(field))
+        })
     };
     view! {
         <main class="narrow">

@@ -6,7 +6,9 @@ use super::state::SessionPolicy;
 use super::{now_ms, AppState};
 use crate::error::AppError;
 use crate::model::{Login, Parse, Password, Scope};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Argon2, Params};
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
@@ -73,12 +75,18 @@ fn dummy_hash() -> &'static str {
 async fn verify_password(hash: Option<String>, password: String) -> Result<(bool, bool), AppError> {
     tokio::task::spawn_blocking(move || {
         let hash = hash.unwrap_or_else(|| dummy_hash().to_owned());
-        let Ok(parsed) = PasswordHash::new(&hash) else { return (false, false) };
-        let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+        let Ok(parsed) = PasswordHash::new(&hash) else {
+            return (false, false);
+        };
+        let ok = Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
         let current = Params::default();
         let outdated = parsed.algorithm.as_str() != "argon2id"
             || Params::try_from(&parsed).map_or(true, |p| {
-                p.m_cost() != current.m_cost() || p.t_cost() != current.t_cost() || p.p_cost() != current.p_cost()
+                p.m_cost() != current.m_cost()
+                    || p.t_cost() != current.t_cost()
+                    || p.p_cost() != current.p_cost()
             });
         (ok, ok && outdated)
     })
@@ -104,11 +112,18 @@ pub async fn log_in(
         Ok(login) => accounts::find_by_login(db.pool(), &login).await?,
         Err(_) => None,
     };
-    let locked = account.as_ref().is_some_and(|a| a.locked_until.is_some_and(|t| t > now));
-    let hash = account.as_ref().filter(|_| !locked).and_then(|a| a.password_hash.clone());
+    let locked = account
+        .as_ref()
+        .is_some_and(|a| a.locked_until.is_some_and(|t| t > now));
+    let hash = account
+        .as_ref()
+        .filter(|_| !locked)
+        .and_then(|a| a.password_hash.clone());
     let (matches, needs_rehash) = verify_password(hash, password.to_owned()).await?;
 
-    let Some(account) = account else { return Err(AppError::BadCredentials) };
+    let Some(account) = account else {
+        return Err(AppError::BadCredentials);
+    };
     if locked {
         return Err(AppError::BadCredentials);
     }
@@ -125,16 +140,31 @@ pub async fn log_in(
     accounts::clear_failed_logins(db.pool(), account.id).await?;
     if needs_rehash {
         if let Ok(password) = Password::parse(password, &[]) {
-            accounts::upgrade_password_hash(db.pool(), account.id, &hash_password(&password).await?).await?;
+            accounts::upgrade_password_hash(
+                db.pool(),
+                account.id,
+                &hash_password(&password).await?,
+            )
+            .await?;
         }
     }
     // A new id at login, so an id planted before login (session fixation) is worth nothing.
     session.cycle_id().await.map_err(session_error)?;
-    session.insert(ACCOUNT_KEY, account.id).await.map_err(session_error)?;
-    session.insert(LOGIN_AT_KEY, now).await.map_err(session_error)?;
-    session.insert(SEEN_AT_KEY, now).await.map_err(session_error)?;
+    session
+        .insert(ACCOUNT_KEY, account.id)
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(LOGIN_AT_KEY, now)
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(SEEN_AT_KEY, now)
+        .await
+        .map_err(session_error)?;
     // The cookie and the stored record both end at the absolute timeout.
-    let ends = time::OffsetDateTime::now_utc() + time::Duration::try_from(policy.absolute).unwrap_or(time::Duration::hours(12));
+    let ends = time::OffsetDateTime::now_utc()
+        + time::Duration::try_from(policy.absolute).unwrap_or(time::Duration::hours(12));
     session.set_expiry(Some(tower_sessions::Expiry::AtDateTime(ends)));
     tracing::info!(account = account.id, "logged in");
     Ok(Caller {
@@ -159,28 +189,57 @@ fn seen_refresh(policy: &SessionPolicy) -> i64 {
 
 /// The account logged in on this session, if any. A session idle too long or past its absolute
 /// lifetime, or whose account is gone, disabled or No Portal, is ended here.
-pub async fn caller(db: &Db, session: &Session, policy: &SessionPolicy) -> Result<Option<Caller>, AppError> {
-    let Some(account_id) = session.get::<i64>(ACCOUNT_KEY).await.map_err(session_error)? else {
+pub async fn caller(
+    db: &Db,
+    session: &Session,
+    policy: &SessionPolicy,
+) -> Result<Option<Caller>, AppError> {
+    let Some(account_id) = session
+        .get::<i64>(ACCOUNT_KEY)
+        .await
+        .map_err(session_error)?
+    else {
         return Ok(None);
     };
     let now = now_ms();
-    let login_at = session.get::<i64>(LOGIN_AT_KEY).await.map_err(session_error)?.unwrap_or(0);
-    let seen_at = session.get::<i64>(SEEN_AT_KEY).await.map_err(session_error)?.unwrap_or(0);
-    if now - login_at > policy.absolute.as_millis() as i64 || now - seen_at > policy.idle.as_millis() as i64 {
+    let login_at = session
+        .get::<i64>(LOGIN_AT_KEY)
+        .await
+        .map_err(session_error)?
+        .unwrap_or(0);
+    let seen_at = session
+        .get::<i64>(SEEN_AT_KEY)
+        .await
+        .map_err(session_error)?
+        .unwrap_or(0);
+    if now - login_at > policy.absolute.as_millis() as i64
+        || now - seen_at > policy.idle.as_millis() as i64
+    {
         session.flush().await.map_err(session_error)?;
         return Ok(None);
     }
     let account = accounts::find_by_id(db.pool(), account_id).await?;
     let usable = account.filter(|a| a.disabled == 0).and_then(|a| {
-        let scope = Scope::parse(&a.scope).ok().filter(|s| *s != Scope::NoPortal)?;
-        Some(Caller { account_id: a.id, login: a.login, display_name: a.display_name, scope, domain_id: a.domain_id })
+        let scope = Scope::parse(&a.scope)
+            .ok()
+            .filter(|s| *s != Scope::NoPortal)?;
+        Some(Caller {
+            account_id: a.id,
+            login: a.login,
+            display_name: a.display_name,
+            scope,
+            domain_id: a.domain_id,
+        })
     });
     if usable.is_none() {
         session.flush().await.map_err(session_error)?;
         return Ok(None);
     }
     if now - seen_at > seen_refresh(policy) {
-        session.insert(SEEN_AT_KEY, now).await.map_err(session_error)?;
+        session
+            .insert(SEEN_AT_KEY, now)
+            .await
+            .map_err(session_error)?;
     }
     Ok(usable)
 }
@@ -209,12 +268,18 @@ pub async fn require_super_user() -> Result<(AppState, Caller), AppError> {
 }
 
 fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Makes a one-time set-password link for an account and returns its secret token (shown once:
 /// only its hash is stored).
-pub async fn issue_password_link(tx: &mut super::db::Tx, account_id: i64) -> Result<String, AppError> {
+pub async fn issue_password_link(
+    tx: &mut super::db::Tx,
+    account_id: i64,
+) -> Result<String, AppError> {
     use rand::RngCore;
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
@@ -227,17 +292,26 @@ pub async fn issue_password_link(tx: &mut super::db::Tx, account_id: i64) -> Res
 
 /// The login a live set-password link is for, if it is live.
 pub async fn password_link_login(db: &Db, token: &str) -> Result<Option<String>, AppError> {
-    Ok(accounts::peek_password_token(db.pool(), &sha256_hex(token), now_ms())
-        .await?
-        .map(|a| a.login))
+    Ok(
+        accounts::peek_password_token(db.pool(), &sha256_hex(token), now_ms())
+            .await?
+            .map(|a| a.login),
+    )
 }
 
 /// Sets a password through a one-time link. The link is used up; the account's sessions end.
-pub async fn set_password_with_link(db: &Db, token: &str, password: &str, confirm: &str) -> Result<(), AppError> {
-    let link_gone = || AppError::invalid(crate::model::FieldErrors::one(
-        "token",
-        "This link has expired or was already used. Ask for a new one.",
-    ));
+pub async fn set_password_with_link(
+    db: &Db,
+    token: &str,
+    password: &str,
+    confirm: &str,
+) -> Result<(), AppError> {
+    let link_gone = || {
+        AppError::invalid(crate::model::FieldErrors::one(
+            "token",
+            "This link has expired or was already used. Ask for a new one.",
+        ))
+    };
     let account = accounts::peek_password_token(db.pool(), &sha256_hex(token), now_ms())
         .await?
         .ok_or_else(link_gone)?;
@@ -257,7 +331,9 @@ pub async fn set_password_with_link(db: &Db, token: &str, password: &str, confir
         .ok_or_else(link_gone)?;
     accounts::set_password_hash(&mut tx, account_id, &hash, now_ms()).await?;
     tx.commit().await.map_err(super::db::internal)?;
-    super::db::sessions::end_all_for(db, account_id, None).await.map_err(super::db::internal)?;
+    super::db::sessions::end_all_for(db, account_id, None)
+        .await
+        .map_err(super::db::internal)?;
     tracing::info!(account = account_id, "password set through a one-time link");
     Ok(())
 }
@@ -269,14 +345,23 @@ pub async fn bootstrap_super_user(db: &Db) -> Result<Option<(String, String)>, A
     if accounts::count_super_users(db.pool()).await? == 0 {
         let login = Login::parse("admin").map_err(|_| AppError::Internal)?;
         let mut tx = db.begin().await.map_err(super::db::internal)?;
-        let new = accounts::NewAccount { login: &login, display_name: "Administrator", scope: Scope::SuperUser, domain_id: None };
+        let new = accounts::NewAccount {
+            login: &login,
+            display_name: "Administrator",
+            scope: Scope::SuperUser,
+            domain_id: None,
+        };
         match accounts::insert(&mut tx, &new, now_ms()).await {
             Ok(_) => tx.commit().await.map_err(super::db::internal)?,
             Err(AppError::Conflict { .. }) => {} // another process made it first
             Err(e) => return Err(e),
         }
     }
-    let Some(account) = accounts::super_users_without_password(db.pool()).await?.into_iter().next() else {
+    let Some(account) = accounts::super_users_without_password(db.pool())
+        .await?
+        .into_iter()
+        .next()
+    else {
         return Ok(None);
     };
     let mut tx = db.begin().await.map_err(super::db::internal)?;

@@ -21,10 +21,19 @@ pub fn answer<T>(result: Result<T, crate::error::AppError>) -> Result<T, crate::
     use leptos::prelude::use_context;
     if let Err(error) = &result {
         let wants_html = use_context::<http::request::Parts>()
-            .and_then(|p| p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|a| a.contains("text/html")))
+            .and_then(|p| {
+                p.headers
+                    .get(http::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|a| a.contains("text/html"))
+            })
             .unwrap_or(false);
-        if let (false, Some(response)) = (wants_html, use_context::<leptos_axum::ResponseOptions>()) {
-            response.set_status(http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+        if let (false, Some(response)) = (wants_html, use_context::<leptos_axum::ResponseOptions>())
+        {
+            response.set_status(
+                http::StatusCode::from_u16(error.status())
+                    .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+            );
         }
     }
     result

@@ -39,7 +39,11 @@ enum Cleanup {
 }
 
 fn unique_name() -> String {
-    format!("roster_test_{}_{:016x}", std::process::id(), rand::random::<u64>())
+    format!(
+        "roster_test_{}_{:016x}",
+        std::process::id(),
+        rand::random::<u64>()
+    )
 }
 
 /// The Postgres server tests use (`ROSTER_TEST_POSTGRES_URL`, by default the local one).
@@ -61,8 +65,14 @@ impl TestDb {
         init_logging();
         let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
         let url = path.display().to_string();
-        let db = Db::connect(&url).await.expect("open a SQLite test database");
-        Self { db, url, cleanup: Cleanup::File(path) }
+        let db = Db::connect(&url)
+            .await
+            .expect("open a SQLite test database");
+        Self {
+            db,
+            url,
+            cleanup: Cleanup::File(path),
+        }
     }
 
     pub async fn postgres() -> Self {
@@ -73,11 +83,23 @@ impl TestDb {
         let mut admin = sqlx::PgConnection::connect(&admin_url)
             .await
             .expect("reach the test Postgres (scripts/ensure-postgres.sh starts it)");
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create a test database");
-        let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .expect("create a test database");
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(b, _)| b)
+            .unwrap_or(&admin_url);
         let url = format!("{base}/{name}");
-        let db = Db::connect(&url).await.expect("open the Postgres test database");
-        Self { db, url, cleanup: Cleanup::Postgres { admin_url, name } }
+        let db = Db::connect(&url)
+            .await
+            .expect("open the Postgres test database");
+        Self {
+            db,
+            url,
+            cleanup: Cleanup::Postgres { admin_url, name },
+        }
     }
 }
 
@@ -94,7 +116,10 @@ impl Drop for TestDb {
                 let pool = self.db.clone();
                 // Drop runs outside async: drop the database from a thread with its own runtime.
                 let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .ok()?;
                     rt.block_on(async move {
                         use sqlx::Connection;
                         pool.close().await;
@@ -121,13 +146,19 @@ pub fn form(pairs: &[(&str, &str)]) -> String {
     fn enc(s: &str) -> String {
         s.bytes()
             .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => (b as char).to_string(),
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
+                    (b as char).to_string()
+                }
                 b' ' => "+".to_owned(),
                 _ => format!("%{b:02X}"),
             })
             .collect()
     }
-    pairs.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// An in-process client of the real router that keeps its session cookie, like a browser tab.
@@ -148,7 +179,9 @@ impl Answer {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
     pub fn location(&self) -> Option<&str> {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok())
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
     }
 }
 
@@ -166,27 +199,51 @@ impl Client {
     }
 
     pub fn with_settings(db: &Db, settings: &server::Settings) -> Self {
-        Self { app: server::router(db.clone(), settings), cookie: None }
+        Self {
+            app: server::router(db.clone(), settings),
+            cookie: None,
+        }
     }
 
     pub async fn send(&mut self, mut req: Request<Body>) -> Answer {
         if let Some(cookie) = &self.cookie {
-            req.headers_mut().insert(header::COOKIE, cookie.parse().unwrap());
+            req.headers_mut()
+                .insert(header::COOKIE, cookie.parse().unwrap());
         }
         let res: Response<Body> = self.app.clone().oneshot(req).await.unwrap();
-        if let Some(set) = res.headers().get(header::SET_COOKIE).and_then(|v| v.to_str().ok()) {
+        if let Some(set) = res
+            .headers()
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+        {
             let pair = set.split(';').next().unwrap_or_default().to_owned();
             // An expired cookie (logout) clears ours.
-            self.cookie = if set.contains("Max-Age=0") || pair.ends_with('=') { None } else { Some(pair) };
+            self.cookie = if set.contains("Max-Age=0") || pair.ends_with('=') {
+                None
+            } else {
+                Some(pair)
+            };
         }
         let status = res.status();
         let headers = res.headers().clone();
-        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
-        Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        Answer {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     pub async fn get(&mut self, path: &str) -> Answer {
-        self.send(Request::get(path).header(header::ACCEPT, "text/html").body(Body::empty()).unwrap()).await
+        self.send(
+            Request::get(path)
+                .header(header::ACCEPT, "text/html")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
     }
 
     /// Calls a server function the way the hydrated page does (a fetch wanting JSON).
@@ -220,13 +277,26 @@ impl Client {
 
 /// Gives the first Super User a password through its one-time link and logs in with it.
 pub async fn logged_in_super_user(db: &Db) -> Client {
-    let (login, token) = app::ssr::auth::bootstrap_super_user(db).await.unwrap().expect("a link for admin");
-    app::ssr::auth::set_password_with_link(db, &token, ADMIN_PASSWORD, ADMIN_PASSWORD).await.unwrap();
+    let (login, token) = app::ssr::auth::bootstrap_super_user(db)
+        .await
+        .unwrap()
+        .expect("a link for admin");
+    app::ssr::auth::set_password_with_link(db, &token, ADMIN_PASSWORD, ADMIN_PASSWORD)
+        .await
+        .unwrap();
     let mut client = Client::new(db);
     let answer = client
-        .call(path::<app::api::auth::Login>(), &[("login", &login), ("password", ADMIN_PASSWORD)])
+        .call(
+            path::<app::api::auth::Login>(),
+            &[("login", &login), ("password", ADMIN_PASSWORD)],
+        )
         .await;
-    assert!(answer.status.is_success(), "login failed: {} {}", answer.status, answer.body);
+    assert!(
+        answer.status.is_success(),
+        "login failed: {} {}",
+        answer.status,
+        answer.body
+    );
     assert!(client.cookie.is_some());
     client
 }

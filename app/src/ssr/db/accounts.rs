@@ -166,7 +166,11 @@ pub async fn insert_password_token(
 }
 
 /// The account a live, unused link belongs to, without using it up.
-pub async fn peek_password_token(pool: &AnyPool, token_hash: &str, now: i64) -> Result<Option<AccountRow>, AppError> {
+pub async fn peek_password_token(
+    pool: &AnyPool,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<AccountRow>, AppError> {
     sqlx::query_as(&format!(
         "SELECT {} FROM accounts a JOIN password_tokens t ON t.account_id = a.id \
          WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2",
@@ -182,7 +186,11 @@ pub async fn peek_password_token(pool: &AnyPool, token_hash: &str, now: i64) -> 
 
 /// Uses up a link: marks it used and returns its account, or `None` if it is unknown, used or
 /// expired. One statement, so two requests racing with the same link cannot both win.
-pub async fn take_password_token(tx: &mut Tx, token_hash: &str, now: i64) -> Result<Option<i64>, AppError> {
+pub async fn take_password_token(
+    tx: &mut Tx,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<i64>, AppError> {
     sqlx::query_scalar(
         "UPDATE password_tokens SET used_at = $2 \
          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING account_id",

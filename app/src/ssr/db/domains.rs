@@ -68,26 +68,32 @@ impl TryFrom<DomainRow> for Domain {
             tracing::error!(domain = %row.name, problem = %e, "stored domain no longer parses");
             AppError::Internal
         })?;
-        Ok(Domain { settings, created_at: row.created_at, updated_at: row.updated_at })
+        Ok(Domain {
+            settings,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
     }
 }
 
 /// Every domain, by name.
 pub async fn list(pool: &AnyPool) -> Result<Vec<Domain>, AppError> {
-    let rows: Vec<DomainRow> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM domains ORDER BY name"))
-        .fetch_all(pool)
-        .await
-        .map_err(internal)?;
+    let rows: Vec<DomainRow> =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM domains ORDER BY name"))
+            .fetch_all(pool)
+            .await
+            .map_err(internal)?;
     rows.into_iter().map(Domain::try_from).collect()
 }
 
 /// The domain called `name`, if there is one.
 pub async fn get(pool: &AnyPool, name: &DomainName) -> Result<Option<Domain>, AppError> {
-    let row: Option<DomainRow> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM domains WHERE name = $1"))
-        .bind(name.as_str())
-        .fetch_optional(pool)
-        .await
-        .map_err(internal)?;
+    let row: Option<DomainRow> =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM domains WHERE name = $1"))
+            .bind(name.as_str())
+            .fetch_optional(pool)
+            .await
+            .map_err(internal)?;
     row.map(Domain::try_from).transpose()
 }
 

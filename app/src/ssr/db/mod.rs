@@ -39,11 +39,18 @@ pub fn normalise_url(url: &str) -> Result<(String, Backend), String> {
     } else if let Some(rest) = url.strip_prefix("sqlite:") {
         let mut url = format!("sqlite:{rest}");
         if !url.contains("mode=") {
-            url.push_str(if url.contains('?') { "&mode=rwc" } else { "?mode=rwc" });
+            url.push_str(if url.contains('?') {
+                "&mode=rwc"
+            } else {
+                "?mode=rwc"
+            });
         }
         Ok((url, Backend::Sqlite))
     } else if url.contains("://") {
-        Err(format!("unsupported database URL scheme in {}", redact(url)))
+        Err(format!(
+            "unsupported database URL scheme in {}",
+            redact(url)
+        ))
     } else {
         Ok((format!("sqlite://{url}?mode=rwc"), Backend::Sqlite))
     }
@@ -67,7 +74,8 @@ impl Db {
     /// Connects to `url` (a SQLite path or URL, or a Postgres URL) and migrates it.
     pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
         sqlx::any::install_default_drivers();
-        let (url, backend) = normalise_url(url).map_err(|e| sqlx::Error::Configuration(e.into()))?;
+        let (url, backend) =
+            normalise_url(url).map_err(|e| sqlx::Error::Configuration(e.into()))?;
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = match backend {
             Backend::Sqlite => {
@@ -179,14 +187,26 @@ mod tests {
 
     #[test]
     fn passwords_in_database_urls_are_redacted() {
-        assert_eq!(redact("postgres://roster:hunter2@db:5432/roster"), "postgres://roster:***@db:5432/roster");
-        assert_eq!(redact("postgres://postgres@127.0.0.1/x"), "postgres://postgres@127.0.0.1/x");
+        assert_eq!(
+            redact("postgres://roster:hunter2@db:5432/roster"),
+            "postgres://roster:***@db:5432/roster"
+        );
+        assert_eq!(
+            redact("postgres://postgres@127.0.0.1/x"),
+            "postgres://postgres@127.0.0.1/x"
+        );
     }
 
     #[test]
     fn a_bare_path_means_a_sqlite_file_created_on_demand() {
-        assert_eq!(normalise_url("data/roster.db").unwrap(), ("sqlite://data/roster.db?mode=rwc".into(), Backend::Sqlite));
-        assert_eq!(normalise_url("postgres://h/db").unwrap().1, Backend::Postgres);
+        assert_eq!(
+            normalise_url("data/roster.db").unwrap(),
+            ("sqlite://data/roster.db?mode=rwc".into(), Backend::Sqlite)
+        );
+        assert_eq!(
+            normalise_url("postgres://h/db").unwrap().1,
+            Backend::Postgres
+        );
         assert!(normalise_url("mysql://h/db").is_err());
     }
 }

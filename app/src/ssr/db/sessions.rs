@@ -25,13 +25,17 @@ fn backend(e: impl std::fmt::Display) -> session_store::Error {
 }
 
 fn account_of(record: &Record) -> Option<i64> {
-    record.data.get(ACCOUNT_KEY).and_then(serde_json::Value::as_i64)
+    record
+        .data
+        .get(ACCOUNT_KEY)
+        .and_then(serde_json::Value::as_i64)
 }
 
 #[async_trait]
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         // A fresh random 128-bit id colliding is vanishingly rare; if it happens, draw another.
         loop {
             let inserted = sqlx::query(
@@ -53,7 +57,8 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         sqlx::query(
             "INSERT INTO sessions (id, account_id, data, expires_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (id) DO UPDATE SET account_id = excluded.account_id, data = excluded.data, \
@@ -70,18 +75,27 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let row: Option<(String, i64)> =
-            sqlx::query_as("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2")
-                .bind(id.to_string())
-                .bind(crate::ssr::now_ms())
-                .fetch_optional(self.db.pool())
-                .await
-                .map_err(backend)?;
-        let Some((data, expires_at)) = row else { return Ok(None) };
-        let data = serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        let expiry_date = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(expires_at) * 1_000_000)
-            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        Ok(Some(Record { id: *id, data, expiry_date }))
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2",
+        )
+        .bind(id.to_string())
+        .bind(crate::ssr::now_ms())
+        .fetch_optional(self.db.pool())
+        .await
+        .map_err(backend)?;
+        let Some((data, expires_at)) = row else {
+            return Ok(None);
+        };
+        let data =
+            serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let expiry_date =
+            time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(expires_at) * 1_000_000)
+                .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record {
+            id: *id,
+            data,
+            expiry_date,
+        }))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
