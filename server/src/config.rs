@@ -37,7 +37,7 @@ pub struct Config {
 
     /// Where the built browser bundle is: the .wasm, its JavaScript and the stylesheet are in pkg/
     /// below it.
-    #[arg(long, env = "ROSTER_SITE_ROOT", default_value = "target/site")]
+    #[arg(long, env = "ROSTER_SITE_ROOT", default_value = "target/site/release")]
     pub site_root: String,
 
     /// The largest request body accepted, in bytes; a larger one is answered 413.

@@ -1,5 +1,6 @@
 //! The name of a domain (tenant), as NetSapiens has it.
 
+use super::extension::check_name_characters;
 use super::field::{text_newtype, Invalid, Parse};
 use serde::{Deserialize, Serialize};
 
@@ -15,28 +16,7 @@ pub const MAX_LEN: usize = 64;
 impl Parse for DomainName {
     fn parse(raw: &str) -> Result<Self, Invalid> {
         let name = raw.trim();
-        if name.is_empty() {
-            return Err(Invalid::new("Required."));
-        }
-        if name.len() > MAX_LEN {
-            return Err(Invalid::new(format!(
-                "At most {MAX_LEN} characters (this has {}).",
-                name.chars().count()
-            )));
-        }
-        if let Some(bad) = name
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
-        {
-            let shown = if bad == ' ' {
-                "a space".to_owned()
-            } else {
-                format!("“{bad}”")
-            };
-            return Err(Invalid::new(format!(
-                "Only letters, digits, dots, underscores and hyphens are allowed, not {shown}."
-            )));
-        }
+        check_name_characters(name, MAX_LEN)?;
         if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
             return Err(Invalid::new("Must start with a letter or a digit."));
         }

@@ -34,4 +34,22 @@ pub use password::Password;
 mod scope;
 pub use scope::Scope;
 
+mod person;
+pub use person::{EmailList, PersonName};
+
+mod extension;
+pub use extension::Extension;
+
+mod voicemail;
+pub use voicemail::{GreetingIndex, Pin, Transcription, VoicemailEmailBehavior};
+
+mod user_settings;
+pub use user_settings::{
+    CallLimit, Department, DtmfMapping, DtmfOrder, EmergencyAddressId, Recording, Seconds3600,
+    ServiceCode, SiteName, StorageKilobytes, UserStatus,
+};
+
+mod devices;
+pub use devices::{Destination, DeviceName, SipPassword};
+
 pub mod domain;

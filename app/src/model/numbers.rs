@@ -4,7 +4,7 @@ use super::field::{Invalid, Parse};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-fn whole_number(raw: &str) -> Result<u64, Invalid> {
+pub(super) fn whole_number(raw: &str) -> Result<u64, Invalid> {
     let digits = raw.trim();
     if digits.is_empty() {
         return Err(Invalid::new("Required."));

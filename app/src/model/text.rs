@@ -4,7 +4,7 @@ use super::field::{text_newtype, Invalid, Parse};
 use serde::{Deserialize, Serialize};
 
 /// Trims `raw` and checks it is `min..=max` characters with no control characters.
-fn bounded_text(raw: &str, min: usize, max: usize) -> Result<String, Invalid> {
+pub(super) fn bounded_text(raw: &str, min: usize, max: usize) -> Result<String, Invalid> {
     let text = raw.trim();
     let length = text.chars().count();
     if length < min {

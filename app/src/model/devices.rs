@@ -1,0 +1,317 @@
+//! Devices (SIP registrations) and where calls are forwarded.
+
+use super::extension::check_name_characters;
+use super::field::{text_newtype, Invalid, Parse};
+use super::{Extension, PhoneNumber};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A device's SIP registration password (`device-sip-registration-password`) when one is given
+/// (otherwise NetSapiens makes a random one): 16 to 64 printable ASCII characters, no spaces.
+///
+/// Deliberately not `Serialize`, so it cannot go out in a response by accident; `Debug` hides it;
+/// [`SipPassword::expose`] is the one way to read it.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct SipPassword(String);
+
+pub const SIP_PASSWORD_MIN_LEN: usize = 16;
+pub const SIP_PASSWORD_MAX_LEN: usize = 64;
+
+impl SipPassword {
+    /// The password itself, to hand to the PBX.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Parse for SipPassword {
+    /// Not trimmed: spaces are refused rather than silently removed from a secret.
+    fn parse(raw: &str) -> Result<Self, Invalid> {
+        if raw.is_empty() {
+            return Err(Invalid::new("Required."));
+        }
+        let length = raw.chars().count();
+        if length < SIP_PASSWORD_MIN_LEN {
+            return Err(Invalid::new(format!(
+                "At least {SIP_PASSWORD_MIN_LEN} characters (this has {length})."
+            )));
+        }
+        if length > SIP_PASSWORD_MAX_LEN {
+            return Err(Invalid::new(format!(
+                "At most {SIP_PASSWORD_MAX_LEN} characters (this has {length})."
+            )));
+        }
+        // The refused character is not named: the message might be logged, the password must not.
+        if raw.chars().any(char::is_whitespace) {
+            return Err(Invalid::new("No spaces, tabs or line breaks."));
+        }
+        if !raw.chars().all(|c| c.is_ascii_graphic()) {
+            return Err(Invalid::new(
+                "Only letters, digits and the symbols of a US keyboard (no accented letters).",
+            ));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+}
+
+impl TryFrom<String> for SipPassword {
+    type Error = Invalid;
+    fn try_from(raw: String) -> Result<Self, Invalid> {
+        Self::parse(&raw)
+    }
+}
+
+impl fmt::Debug for SipPassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SipPassword(********)")
+    }
+}
+
+/// The name of a device, the user part of `sip:[device]@[domain]` (such as `101a`): 1 to 32
+/// characters of `a-z 0-9 . _ -`, stored in lower case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DeviceName(String);
+text_newtype!(DeviceName);
+
+impl Parse for DeviceName {
+    fn parse(raw: &str) -> Result<Self, Invalid> {
+        let name = raw.trim();
+        check_name_characters(name, 32)?;
+        Ok(Self(name.to_ascii_lowercase()))
+    }
+}
+
+/// Where a forwarded call goes: an extension of the same domain (1 to 6 digits), a phone number
+/// (7 digits or more, or starting with `+`; see [`PhoneNumber`]), or the user's voicemail.
+/// Written as text: `101`, `+16125550100`, `voicemail`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum Destination {
+    Extension(Extension),
+    Number(PhoneNumber),
+    Voicemail,
+}
+
+/// Fewer digits than this, and a destination is an extension; this many or more, a phone number.
+pub const SHORTEST_PHONE_NUMBER: usize = 7;
+
+impl Parse for Destination {
+    fn parse(raw: &str) -> Result<Self, Invalid> {
+        let destination = raw.trim();
+        if destination.is_empty() {
+            return Err(Invalid::new("Required."));
+        }
+        if destination.eq_ignore_ascii_case("voicemail") {
+            return Ok(Destination::Voicemail);
+        }
+        if destination.len() < SHORTEST_PHONE_NUMBER
+            && destination.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Extension::parse(destination).map(Destination::Extension);
+        }
+        if destination.chars().any(char::is_alphabetic) {
+            return Err(Invalid::new(
+                "An extension such as 101, a phone number with its country code, or voicemail.",
+            ));
+        }
+        PhoneNumber::parse(destination).map(Destination::Number)
+    }
+}
+
+impl Destination {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Destination::Extension(extension) => extension.as_str(),
+            Destination::Number(number) => number.as_str(),
+            Destination::Voicemail => "voicemail",
+        }
+    }
+}
+
+impl fmt::Display for Destination {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl TryFrom<String> for Destination {
+    type Error = Invalid;
+    fn try_from(raw: String) -> Result<Self, Invalid> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<Destination> for String {
+    fn from(destination: Destination) -> String {
+        match destination {
+            Destination::Extension(extension) => extension.into(),
+            Destination::Number(number) => number.into(),
+            Destination::Voicemail => "voicemail".to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const GOOD: &str = "k3#Vq9!zR2@wL7$p";
+
+    #[test]
+    fn a_sip_password_is_16_to_64_printable_characters() {
+        assert_eq!(SipPassword::parse(GOOD).unwrap().expose(), GOOD);
+        assert_eq!(
+            SipPassword::parse("short").unwrap_err().0,
+            "At least 16 characters (this has 5)."
+        );
+        assert!(SipPassword::parse(&"x".repeat(64)).is_ok());
+        assert_eq!(
+            SipPassword::parse(&"x".repeat(65)).unwrap_err().0,
+            "At most 64 characters (this has 65)."
+        );
+        assert_eq!(SipPassword::parse("").unwrap_err().0, "Required.");
+    }
+
+    #[test]
+    fn spaces_and_accented_letters_are_refused_without_repeating_them() {
+        let err = SipPassword::parse("correct horse battery").unwrap_err();
+        assert_eq!(err.0, "No spaces, tabs or line breaks.");
+        let err = SipPassword::parse("pässwörd-pässwörd-1").unwrap_err();
+        assert!(!err.0.contains('ä'), "{err}");
+        assert!(SipPassword::parse(&format!(" {GOOD}")).is_err());
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_sip_password() {
+        let password = SipPassword::parse(GOOD).unwrap();
+        assert!(!format!("{password:?}").contains("Vq9"));
+    }
+
+    #[test]
+    fn a_sip_password_is_checked_when_deserialised() {
+        let json = format!("\"{GOOD}\"");
+        assert_eq!(
+            serde_json::from_str::<SipPassword>(&json).unwrap().expose(),
+            GOOD
+        );
+        assert!(serde_json::from_str::<SipPassword>(r#""too short""#).is_err());
+    }
+
+    #[test]
+    fn device_names_are_lower_cased_and_at_most_32_characters() {
+        assert_eq!(DeviceName::parse(" 101A ").unwrap().as_str(), "101a");
+        assert_eq!(
+            DeviceName::parse("desk.phone_2-b").unwrap().as_str(),
+            "desk.phone_2-b"
+        );
+        assert!(DeviceName::parse(&"d".repeat(32)).is_ok());
+        assert_eq!(
+            DeviceName::parse(&"d".repeat(33)).unwrap_err().0,
+            "At most 32 characters (this has 33)."
+        );
+        assert!(DeviceName::parse("101@acme").unwrap_err().0.contains("“@”"));
+        assert_eq!(DeviceName::parse(" ").unwrap_err().0, "Required.");
+    }
+
+    #[test]
+    fn short_digit_strings_are_extensions_and_long_ones_phone_numbers() {
+        assert_eq!(
+            Destination::parse("101").unwrap(),
+            Destination::Extension(Extension::parse("101").unwrap())
+        );
+        assert!(matches!(
+            Destination::parse("123456").unwrap(),
+            Destination::Extension(_)
+        ));
+        assert_eq!(
+            Destination::parse("(612) 555-0100").unwrap(),
+            Destination::Number(PhoneNumber::parse("+16125550100").unwrap())
+        );
+        assert_eq!(
+            Destination::parse("6125550100").unwrap().to_string(),
+            "+16125550100"
+        );
+        assert_eq!(
+            Destination::parse("+44 20 7946 0958").unwrap().to_string(),
+            "+442079460958"
+        );
+    }
+
+    #[test]
+    fn seven_digits_without_a_country_code_are_refused_as_a_phone_number() {
+        let err = Destination::parse("5550100").unwrap_err();
+        assert!(err.0.contains("country code"), "{err}");
+    }
+
+    #[test]
+    fn voicemail_is_a_destination_in_any_case() {
+        assert_eq!(
+            Destination::parse(" VoiceMail ").unwrap(),
+            Destination::Voicemail
+        );
+        assert_eq!(Destination::Voicemail.to_string(), "voicemail");
+    }
+
+    #[test]
+    fn words_that_are_not_voicemail_are_refused_with_the_choices() {
+        assert_eq!(
+            Destination::parse("reception").unwrap_err().0,
+            "An extension such as 101, a phone number with its country code, or voicemail."
+        );
+        assert_eq!(Destination::parse("").unwrap_err().0, "Required.");
+    }
+
+    #[test]
+    fn destinations_are_strings_on_the_wire() {
+        for (text, json) in [
+            ("101", r#""101""#),
+            ("+1 612 555 0100", r#""+16125550100""#),
+            ("voicemail", r#""voicemail""#),
+        ] {
+            let destination = Destination::parse(text).unwrap();
+            assert_eq!(serde_json::to_string(&destination).unwrap(), json);
+            assert_eq!(
+                serde_json::from_str::<Destination>(json).unwrap(),
+                destination
+            );
+        }
+        assert!(serde_json::from_str::<Destination>(r#""nowhere""#).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn every_digit_string_under_seven_is_an_extension(digits in "[0-9]{1,6}") {
+            prop_assert_eq!(
+                Destination::parse(&digits).unwrap(),
+                Destination::Extension(Extension::parse(&digits).unwrap())
+            );
+        }
+
+        #[test]
+        fn every_destination_reads_back_from_what_it_writes(raw in "[+0-9 ()-]{0,20}|voicemail") {
+            if let Ok(destination) = Destination::parse(&raw) {
+                prop_assert_eq!(Destination::parse(&destination.to_string()).unwrap(), destination.clone());
+                if let Destination::Number(n) = &destination {
+                    prop_assert!(n.digits().len() >= SHORTEST_PHONE_NUMBER);
+                }
+            }
+        }
+
+        #[test]
+        fn accepted_sip_passwords_are_printable_ascii_without_spaces(raw in "\\PC{0,70}") {
+            if let Ok(password) = SipPassword::parse(&raw) {
+                let s = password.expose();
+                prop_assert!((16..=64).contains(&s.len()));
+                prop_assert!(s.bytes().all(|b| b.is_ascii_graphic()));
+            }
+        }
+
+        #[test]
+        fn every_well_formed_device_name_is_accepted_lowercased(name in "[A-Za-z0-9._-]{1,32}") {
+            prop_assert_eq!(DeviceName::parse(&name).unwrap().to_string(), name.to_ascii_lowercase());
+        }
+    }
+}
