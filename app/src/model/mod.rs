@@ -7,7 +7,7 @@ mod field;
 pub use field::{optional, FieldError, FieldErrors, Invalid, Parse};
 
 mod text;
-pub use text::{CallerIdName, Description, DialPlan, DialPolicy};
+pub use text::{CallerIdName, Description, DialPlan, DialPolicy, GroupName, StatusMessage};
 
 mod domain_name;
 pub use domain_name::DomainName;
@@ -53,3 +53,4 @@ mod devices;
 pub use devices::{Destination, DeviceName, SipPassword};
 
 pub mod domain;
+pub mod user;

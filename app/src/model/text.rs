@@ -121,3 +121,27 @@ mod tests {
         }
     }
 }
+
+/// The status message a user shows others (an away message): at most 255 characters, may be empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(try_from = "String", into = "String")]
+pub struct StatusMessage(String);
+text_newtype!(StatusMessage);
+
+impl Parse for StatusMessage {
+    fn parse(raw: &str) -> Result<Self, Invalid> {
+        bounded_text(raw, 0, 255).map(Self)
+    }
+}
+
+/// The name of a group of users in a domain (a ring group or an agent group): 1 to 64 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct GroupName(String);
+text_newtype!(GroupName);
+
+impl Parse for GroupName {
+    fn parse(raw: &str) -> Result<Self, Invalid> {
+        bounded_text(raw, 1, 64).map(Self)
+    }
+}
