@@ -39,6 +39,10 @@ pub enum AppError {
     /// No such thing, or one the caller may not see: the two are not told apart.
     #[error("not found")]
     NotFound,
+    /// The request cannot be done as asked while something else holds (XiVO's 412: a user that
+    /// owns a voicemail box is deleted only together with it).
+    #[error("{message}")]
+    PreconditionFailed { message: String },
     /// Too many attempts; try again after this many seconds.
     #[error("too many attempts, try again in {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: u64 },
@@ -114,6 +118,7 @@ impl AppError {
             Self::Unauthenticated | Self::BadCredentials => 401,
             Self::Forbidden => 403,
             Self::NotFound => 404,
+            Self::PreconditionFailed { .. } => 412,
             Self::TooManyRequests { .. } => 429,
             Self::Internal => 500,
             Self::Transport { .. } => 400,

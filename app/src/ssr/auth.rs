@@ -369,3 +369,20 @@ pub async fn bootstrap_super_user(db: &Db) -> Result<Option<(String, String)>, A
     tx.commit().await.map_err(super::db::internal)?;
     Ok(Some((account.login, token)))
 }
+
+/// The caller of the running server function, if they may manage the users of `domain`, and the
+/// domain. A domain the caller may not see is `NotFound`, exactly like one that does not exist.
+/// (For now only Super Users manage domains; scopes come with the permission table.)
+pub async fn require_domain_manager(
+    domain: &str,
+) -> Result<(AppState, Caller, super::db::domains::DomainRef), AppError> {
+    let (state, caller) = current().await?;
+    let name = crate::model::DomainName::parse(domain).map_err(|_| AppError::NotFound)?;
+    if caller.scope != Scope::SuperUser {
+        return Err(AppError::NotFound);
+    }
+    let found = super::db::domains::find_ref(state.db.pool(), &name)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((state, caller, found))
+}

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod db;
 pub mod state;
+pub mod users;
 
 pub use state::AppState;
 

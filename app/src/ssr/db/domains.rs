@@ -171,3 +171,41 @@ pub async fn count(pool: &AnyPool) -> Result<i64, AppError> {
         .await
         .map_err(internal)
 }
+
+/// A domain as the code that works inside it needs it: its row id, settings and switches.
+#[derive(Debug, Clone)]
+pub struct DomainRef {
+    pub id: i64,
+    pub settings: DomainSettings,
+    pub alphanumeric_extensions: bool,
+}
+
+#[derive(FromRow)]
+struct DomainRefRow {
+    id: i64,
+    alphanumeric: i64,
+    #[sqlx(flatten)]
+    row: DomainRow,
+}
+
+/// The domain called `name` with its id, read through `executor` (a pool or a transaction).
+pub async fn find_ref<'e, E>(executor: E, name: &DomainName) -> Result<Option<DomainRef>, AppError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let row: Option<DomainRefRow> = sqlx::query_as(&format!(
+        "SELECT id, CAST(extensions_alphanumeric AS INTEGER) AS alphanumeric, {COLUMNS} FROM domains WHERE name = $1"
+    ))
+    .bind(name.as_str())
+    .fetch_optional(executor)
+    .await
+    .map_err(internal)?;
+    row.map(|r| {
+        Ok(DomainRef {
+            id: r.id,
+            alphanumeric_extensions: r.alphanumeric != 0,
+            settings: Domain::try_from(r.row)?.settings,
+        })
+    })
+    .transpose()
+}

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod domains;
 pub mod sessions;
+pub mod users;
 
 use crate::error::AppError;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

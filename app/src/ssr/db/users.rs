@@ -1,0 +1,799 @@
+//! Telephony users and what is attached to them. Every query names its domain.
+//!
+//! [`create`] writes a user and everything attached in the caller's transaction: the caller
+//! commits once, or drops the transaction and nothing was written.
+
+use super::domains::DomainRef;
+use super::{conflict_on, internal, Tx, Unique};
+use crate::error::AppError;
+use crate::model::user::{
+    AnswerRule, Device, NewUser, SortKey, User, UserDetail, UserList, UserQuery, UserSettings,
+    UserSummary,
+};
+use crate::model::{
+    Department, Destination, DeviceName, DomainName, EmailList, Extension, FieldErrors, GroupName,
+    Login, Parse, PersonName, PhoneNumber, Scope, ServiceCode, SiteName, UserStatus,
+};
+use sqlx::{AnyPool, FromRow};
+
+const UNIQUE: &[Unique] = &[
+    Unique {
+        postgres_constraint: "users_domain_extension_key",
+        sqlite_columns: "users.domain_id, users.extension",
+        field: "user",
+        message: "This extension is already taken in this domain.",
+    },
+    Unique {
+        postgres_constraint: "accounts_login_key",
+        sqlite_columns: "accounts.login",
+        field: "login-username",
+        message: "This login is already taken.",
+    },
+    Unique {
+        postgres_constraint: "devices_domain_device_key",
+        sqlite_columns: "devices.domain_id, devices.device",
+        field: "device",
+        message: "This device name is already in use in this domain.",
+    },
+    Unique {
+        postgres_constraint: "phone_numbers_number_key",
+        sqlite_columns: "phone_numbers.number",
+        field: "phone-numbers",
+        message: "This number is already in use.",
+    },
+    Unique {
+        postgres_constraint: "voicemail_boxes_domain_mailbox_key",
+        sqlite_columns: "voicemail_boxes.domain_id, voicemail_boxes.mailbox",
+        field: "user",
+        message: "A voicemail box with this number already exists in this domain.",
+    },
+];
+
+fn write_error(e: sqlx::Error) -> AppError {
+    conflict_on(&e, UNIQUE).unwrap_or_else(|| internal(e))
+}
+
+/// A problem found before writing, sorted into "collides with something" and "refers to nothing".
+#[derive(Default)]
+struct Problems {
+    conflicts: FieldErrors,
+    invalid: FieldErrors,
+}
+
+impl Problems {
+    fn into_result(self) -> Result<(), AppError> {
+        if !self.conflicts.is_empty() {
+            let mut all = self.conflicts;
+            all.0.extend(self.invalid.0);
+            Err(AppError::Conflict {
+                errors: all,
+                input: None,
+            })
+        } else if !self.invalid.is_empty() {
+            Err(AppError::invalid(self.invalid))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+async fn exists(tx: &mut Tx, sql: &str, a: i64, b: &str) -> Result<bool, AppError> {
+    let found: Option<i64> = sqlx::query_scalar(sql)
+        .bind(a)
+        .bind(b)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(internal)?;
+    Ok(found.is_some())
+}
+
+async fn extension_exists(tx: &mut Tx, domain_id: i64, extension: &str) -> Result<bool, AppError> {
+    exists(
+        tx,
+        "SELECT 1 FROM users WHERE domain_id = $1 AND extension = $2",
+        domain_id,
+        extension,
+    )
+    .await
+}
+
+/// Creates `new` in `domain` with everything attached: its site (made if new), portal account,
+/// devices (with `sip_passwords`, one per device), voicemail box, phone numbers, answer rule and
+/// group memberships. Every problem that can be seen before writing is reported at once.
+pub async fn create(
+    tx: &mut Tx,
+    domain: &DomainRef,
+    new: &NewUser,
+    sip_passwords: &[String],
+    now: i64,
+) -> Result<(), AppError> {
+    let d = domain.id;
+    let mut p = Problems::default();
+
+    if let Some(max) = domain.settings.limits_max_users {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE domain_id = $1")
+            .bind(d)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(internal)?;
+        if count >= i64::from(max.get()) {
+            p.invalid.add(
+                "user",
+                format!("This domain already has its maximum of {max} users."),
+            );
+        }
+    }
+    if extension_exists(tx, d, new.user.as_str()).await? {
+        p.conflicts.add(
+            "user",
+            format!("Extension {} is already taken in this domain.", new.user),
+        );
+    }
+    let login_taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM accounts WHERE login = $1")
+        .bind(new.login_username.as_str())
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(internal)?;
+    if login_taken.is_some() {
+        p.conflicts.add(
+            "login-username",
+            format!("The login {} is already taken.", new.login_username),
+        );
+    }
+    let site_id = match &new.site {
+        None => None,
+        Some(site) => {
+            let id: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM sites WHERE domain_id = $1 AND name = $2")
+                    .bind(d)
+                    .bind(site.as_str())
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(internal)?;
+            if id.is_none() {
+                if let Some(max) = domain.settings.limits_max_sites {
+                    let count: i64 =
+                        sqlx::query_scalar("SELECT COUNT(*) FROM sites WHERE domain_id = $1")
+                            .bind(d)
+                            .fetch_one(&mut **tx)
+                            .await
+                            .map_err(internal)?;
+                    if count >= i64::from(max.get()) {
+                        p.invalid.add("site", format!("{site} would be a new site, and this domain already has its maximum of {max} sites."));
+                    }
+                }
+            }
+            id
+        }
+    };
+    for (i, device) in new.devices.iter().enumerate() {
+        if exists(
+            tx,
+            "SELECT 1 FROM devices WHERE domain_id = $1 AND device = $2",
+            d,
+            device.device.as_str(),
+        )
+        .await?
+        {
+            let field = if i == 0 {
+                "device".to_owned()
+            } else {
+                format!("devices[{i}].device")
+            };
+            p.conflicts.add(
+                field,
+                format!(
+                    "The device {} is already in use in this domain.",
+                    device.device
+                ),
+            );
+        }
+    }
+    if new.settings.voicemail_enabled.into()
+        && exists(
+            tx,
+            "SELECT 1 FROM voicemail_boxes WHERE domain_id = $1 AND mailbox = $2",
+            d,
+            new.user.as_str(),
+        )
+        .await?
+    {
+        p.conflicts.add(
+            "user",
+            format!(
+                "A voicemail box {} already exists in this domain.",
+                new.user
+            ),
+        );
+    }
+    let mut numbers_to_claim = Vec::new();
+    for (i, number) in new.phone_numbers.iter().enumerate() {
+        let row: Option<(i64, Option<i64>)> =
+            sqlx::query_as("SELECT domain_id, user_id FROM phone_numbers WHERE number = $1")
+                .bind(number.as_str())
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(internal)?;
+        match row {
+            None => numbers_to_claim.push((number, false)),
+            Some((owner, _)) if owner != d => p.conflicts.add(
+                format!("phone-numbers[{i}]"),
+                format!("{number} belongs to another domain."),
+            ),
+            Some((_, Some(_))) => p.conflicts.add(
+                format!("phone-numbers[{i}]"),
+                format!("{number} is already routed to another user."),
+            ),
+            Some((_, None)) => numbers_to_claim.push((number, true)),
+        }
+    }
+    let mut group_ids = Vec::new();
+    for (i, group) in new.groups.iter().enumerate() {
+        let id: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM groups WHERE domain_id = $1 AND name = $2")
+                .bind(d)
+                .bind(group.as_str())
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(internal)?;
+        match id {
+            Some(id) => group_ids.push(id),
+            None => p.invalid.add(
+                format!("groups[{i}]"),
+                format!("This domain has no group named {group}."),
+            ),
+        }
+    }
+    for (i, ext) in new
+        .settings
+        .email_send_alert_new_voicemail_cc_list_csv
+        .iter()
+        .enumerate()
+    {
+        if ext != &new.user && !extension_exists(tx, d, ext.as_str()).await? {
+            p.invalid.add(
+                format!("email-send-alert-new-voicemail-cc-list-csv[{i}]"),
+                format!("This domain has no extension {ext}."),
+            );
+        }
+    }
+    let rule = &new.answer_rule;
+    let forwards = [
+        ("forward-always", &rule.forward_always),
+        ("forward-on-busy", &rule.forward_on_busy),
+        ("forward-no-answer", &rule.forward_no_answer),
+        ("forward-when-unregistered", &rule.forward_when_unregistered),
+    ];
+    let ring = rule
+        .simultaneous_ring
+        .iter()
+        .enumerate()
+        .map(|(i, dst)| (format!("simultaneous-ring[{i}]"), Some(dst)));
+    for (field, dst) in forwards
+        .iter()
+        .map(|(f, d)| ((*f).to_owned(), d.as_ref()))
+        .chain(ring)
+    {
+        if let Some(Destination::Extension(ext)) = dst {
+            if ext != &new.user && !extension_exists(tx, d, ext.as_str()).await? {
+                p.invalid
+                    .add(field, format!("This domain has no extension {ext}."));
+            }
+        }
+    }
+    p.into_result()?;
+
+    // Everything checks out: write. A unique constraint still guards each row against a
+    // concurrent request that got there first.
+    let site_id = match (&new.site, site_id) {
+        (Some(site), None) => Some(insert_site(tx, d, site, now).await?),
+        (_, id) => id,
+    };
+    let settings = serde_json::to_string(&new.settings).map_err(|e| {
+        tracing::error!(error = %e, "user settings do not serialise");
+        AppError::Internal
+    })?;
+    let user_id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (domain_id, extension, first_name, last_name, email, department, site_id, status, \
+         service_code, search_text, settings, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+    )
+    .bind(d)
+    .bind(new.user.as_str())
+    .bind(new.name_first_name.as_str())
+    .bind(new.name_last_name.as_str())
+    .bind(new.email.as_str())
+    .bind(new.department.as_ref().map(Department::as_str))
+    .bind(site_id)
+    .bind(new.status.as_str())
+    .bind(new.service_code.as_ref().map(ServiceCode::as_str))
+    .bind(search_text(new))
+    .bind(settings)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(write_error)?;
+
+    sqlx::query(
+        "INSERT INTO accounts (login, display_name, scope, domain_id, user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(new.login_username.as_str())
+    .bind(format!("{} {}", new.name_first_name, new.name_last_name))
+    .bind(new.user_scope.as_str())
+    .bind(d)
+    .bind(user_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(write_error)?;
+
+    for (device, password) in new.devices.iter().zip(sip_passwords) {
+        sqlx::query("INSERT INTO devices (domain_id, user_id, device, sip_password, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(d).bind(user_id).bind(device.device.as_str()).bind(password).bind(now)
+            .execute(&mut **tx).await.map_err(write_error)?;
+    }
+    if new.settings.voicemail_enabled.into() {
+        sqlx::query("INSERT INTO voicemail_boxes (domain_id, user_id, mailbox, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(d).bind(user_id).bind(new.user.as_str()).bind(now)
+            .execute(&mut **tx).await.map_err(write_error)?;
+    }
+    for (number, known) in numbers_to_claim {
+        let done = if known {
+            sqlx::query("UPDATE phone_numbers SET user_id = $3 WHERE domain_id = $1 AND number = $2 AND user_id IS NULL")
+                .bind(d).bind(number.as_str()).bind(user_id).execute(&mut **tx).await.map_err(write_error)?
+        } else {
+            sqlx::query("INSERT INTO phone_numbers (domain_id, number, user_id, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(d).bind(number.as_str()).bind(user_id).bind(now).execute(&mut **tx).await.map_err(write_error)?
+        };
+        if done.rows_affected() != 1 {
+            return Err(AppError::conflict(
+                "phone-numbers",
+                "A number was taken by another request meanwhile.",
+            ));
+        }
+    }
+    insert_answer_rule(tx, user_id, rule).await?;
+    for group_id in group_ids {
+        sqlx::query("INSERT INTO group_members (group_id, user_id) VALUES ($1, $2)")
+            .bind(group_id)
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await
+            .map_err(write_error)?;
+    }
+    Ok(())
+}
+
+fn search_text(new: &NewUser) -> String {
+    format!(
+        "{} {} {} {} {}",
+        new.user, new.name_first_name, new.name_last_name, new.login_username, new.email
+    )
+    .to_lowercase()
+}
+
+async fn insert_site(
+    tx: &mut Tx,
+    domain_id: i64,
+    site: &SiteName,
+    now: i64,
+) -> Result<i64, AppError> {
+    // Another request may be making the same site: keep whichever row exists.
+    sqlx::query("INSERT INTO sites (domain_id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (domain_id, name) DO NOTHING")
+        .bind(domain_id).bind(site.as_str()).bind(now).execute(&mut **tx).await.map_err(internal)?;
+    sqlx::query_scalar("SELECT id FROM sites WHERE domain_id = $1 AND name = $2")
+        .bind(domain_id)
+        .bind(site.as_str())
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(internal)
+}
+
+fn joined(list: &[Destination]) -> String {
+    list.iter()
+        .map(Destination::as_str)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+async fn insert_answer_rule(tx: &mut Tx, user_id: i64, rule: &AnswerRule) -> Result<(), AppError> {
+    let text = |d: &Option<Destination>| d.as_ref().map(|d| d.as_str().to_owned());
+    sqlx::query(
+        "INSERT INTO answer_rules (user_id, time_frame, enabled, forward_always, forward_busy, forward_no_answer, \
+         forward_unregistered, do_not_disturb, simultaneous_ring, position) VALUES ($1, '*', $2, $3, $4, $5, $6, $7, $8, 0)",
+    )
+    .bind(user_id)
+    .bind(true)
+    .bind(text(&rule.forward_always))
+    .bind(text(&rule.forward_on_busy))
+    .bind(text(&rule.forward_no_answer))
+    .bind(text(&rule.forward_when_unregistered))
+    .bind(rule.do_not_disturb)
+    .bind(joined(&rule.simultaneous_ring))
+    .execute(&mut **tx)
+    .await
+    .map_err(write_error)?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct UserRow {
+    id: i64,
+    extension: String,
+    first_name: String,
+    last_name: String,
+    email: String,
+    department: Option<String>,
+    site: Option<String>,
+    status: String,
+    service_code: Option<String>,
+    login: String,
+    scope: String,
+}
+
+#[derive(FromRow)]
+struct UserFullRow {
+    #[sqlx(flatten)]
+    row: UserRow,
+    settings: String,
+    created_at: i64,
+    updated_at: i64,
+}
+
+const SUMMARY_COLUMNS: &str =
+    "u.id, u.extension, u.first_name, u.last_name, u.email, u.department, s.name AS site, \
+     u.status, u.service_code, a.login, a.scope";
+const FROM_USERS: &str =
+    "FROM users u JOIN accounts a ON a.user_id = u.id LEFT JOIN sites s ON s.id = u.site_id";
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> AppError {
+    tracing::error!(problem = %e, "stored {what} no longer parses");
+    AppError::Internal
+}
+
+impl TryFrom<UserRow> for UserSummary {
+    type Error = AppError;
+    fn try_from(r: UserRow) -> Result<Self, AppError> {
+        let bad = |e| corrupt("user", e);
+        Ok(UserSummary {
+            user: Extension::parse_alphanumeric(&r.extension).map_err(bad)?,
+            name_first_name: PersonName::parse(&r.first_name).map_err(bad)?,
+            name_last_name: PersonName::parse(&r.last_name).map_err(bad)?,
+            login_username: Login::parse(&r.login).map_err(bad)?,
+            email: EmailList::parse(&r.email).map_err(bad)?,
+            user_scope: Scope::parse(&r.scope).map_err(bad)?,
+            status: UserStatus::parse(&r.status).map_err(bad)?,
+            department: r
+                .department
+                .as_deref()
+                .map(Department::parse)
+                .transpose()
+                .map_err(bad)?,
+            site: r
+                .site
+                .as_deref()
+                .map(SiteName::parse)
+                .transpose()
+                .map_err(bad)?,
+        })
+    }
+}
+
+/// One page of a domain's users (system users hidden), and how many match in all.
+pub async fn list(pool: &AnyPool, domain_id: i64, query: &UserQuery) -> Result<UserList, AppError> {
+    let query = query.clone().bounded();
+    let pattern = format!(
+        "%{}%",
+        query
+            .search
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let filter =
+        "u.domain_id = $1 AND (u.service_code IS NULL OR u.service_code NOT LIKE 'system-%') \
+                  AND u.search_text LIKE $2 ESCAPE '\\'";
+    let direction = if query.descending { "DESC" } else { "ASC" };
+    // Only these fixed column lists ever reach the ORDER BY; the key picks one.
+    let order = match query.sort {
+        SortKey::User => format!("LENGTH(u.extension) {direction}, u.extension {direction}"),
+        SortKey::Name => format!("u.last_name {direction}, u.first_name {direction}, u.extension"),
+        SortKey::Login => format!("a.login {direction}"),
+        SortKey::Department => format!("u.department {direction}, u.last_name, u.first_name"),
+        SortKey::Site => format!("s.name {direction}, u.last_name, u.first_name"),
+    };
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users u WHERE {filter}"))
+        .bind(domain_id)
+        .bind(&pattern)
+        .fetch_one(pool)
+        .await
+        .map_err(internal)?;
+    let rows: Vec<UserRow> = sqlx::query_as(&format!(
+        "SELECT {SUMMARY_COLUMNS} {FROM_USERS} WHERE {filter} ORDER BY {order} LIMIT $3 OFFSET $4"
+    ))
+    .bind(domain_id)
+    .bind(&pattern)
+    .bind(i64::from(query.limit))
+    .bind(i64::from(query.start))
+    .fetch_all(pool)
+    .await
+    .map_err(internal)?;
+    Ok(UserList {
+        total: total as u64,
+        items: rows
+            .into_iter()
+            .map(UserSummary::try_from)
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+/// A user of a domain with everything attached, or `None`. SIP passwords are included only when
+/// `with_secrets`.
+pub async fn get(
+    pool: &AnyPool,
+    domain: &DomainName,
+    domain_id: i64,
+    extension: &str,
+    with_secrets: bool,
+) -> Result<Option<UserDetail>, AppError> {
+    let row: Option<UserFullRow> = sqlx::query_as(&format!(
+        "SELECT {SUMMARY_COLUMNS}, u.settings, u.created_at, u.updated_at {FROM_USERS} \
+         WHERE u.domain_id = $1 AND u.extension = $2"
+    ))
+    .bind(domain_id)
+    .bind(extension)
+    .fetch_optional(pool)
+    .await
+    .map_err(internal)?;
+    let Some(full) = row else { return Ok(None) };
+    let user_id = full.row.id;
+    let service_code = full.row.service_code.clone();
+    let summary = UserSummary::try_from(full.row)?;
+    let settings: UserSettings =
+        serde_json::from_str(&full.settings).map_err(|e| corrupt("user settings", e))?;
+    let bad = |e| corrupt("user", e);
+
+    let devices: Vec<(String, String)> =
+        sqlx::query_as("SELECT device, sip_password FROM devices WHERE user_id = $1 ORDER BY id")
+            .bind(user_id)
+            .fetch_all(pool)
+            .await
+            .map_err(internal)?;
+    let mailbox: Option<String> =
+        sqlx::query_scalar("SELECT mailbox FROM voicemail_boxes WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await
+            .map_err(internal)?;
+    let numbers: Vec<String> =
+        sqlx::query_scalar("SELECT number FROM phone_numbers WHERE user_id = $1 ORDER BY number")
+            .bind(user_id)
+            .fetch_all(pool)
+            .await
+            .map_err(internal)?;
+    let groups: Vec<String> = sqlx::query_scalar(
+        "SELECT g.name FROM groups g JOIN group_members m ON m.group_id = g.id WHERE m.user_id = $1 ORDER BY g.name",
+    )
+    .bind(user_id).fetch_all(pool).await.map_err(internal)?;
+    let rule: Option<(Option<String>, Option<String>, Option<String>, Option<String>, i64, String)> = sqlx::query_as(
+        "SELECT forward_always, forward_busy, forward_no_answer, forward_unregistered, \
+         CAST(do_not_disturb AS INTEGER), simultaneous_ring FROM answer_rules WHERE user_id = $1 AND time_frame = '*'",
+    )
+    .bind(user_id).fetch_optional(pool).await.map_err(internal)?;
+    let destination = |v: Option<String>| {
+        v.as_deref()
+            .map(Destination::parse)
+            .transpose()
+            .map_err(bad)
+    };
+    let answer_rule = match rule {
+        None => AnswerRule::default(),
+        Some((always, busy, no_answer, offline, dnd, ring)) => AnswerRule {
+            forward_always: destination(always)?,
+            forward_on_busy: destination(busy)?,
+            forward_no_answer: destination(no_answer)?,
+            forward_when_unregistered: destination(offline)?,
+            do_not_disturb: dnd != 0,
+            simultaneous_ring: ring
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(Destination::parse)
+                .collect::<Result<_, _>>()
+                .map_err(bad)?,
+        },
+    };
+    Ok(Some(UserDetail {
+        user: User {
+            domain: domain.clone(),
+            user: summary.user,
+            name_first_name: summary.name_first_name,
+            name_last_name: summary.name_last_name,
+            login_username: summary.login_username,
+            email: summary.email,
+            user_scope: summary.user_scope,
+            status: summary.status,
+            department: summary.department,
+            site: summary.site,
+            service_code: service_code
+                .as_deref()
+                .map(ServiceCode::parse)
+                .transpose()
+                .map_err(bad)?,
+            settings,
+            created_at: full.created_at,
+            updated_at: full.updated_at,
+        },
+        devices: devices
+            .into_iter()
+            .map(|(device, password)| {
+                Ok(Device {
+                    device: DeviceName::parse(&device).map_err(bad)?,
+                    device_sip_registration_password: with_secrets.then_some(password),
+                })
+            })
+            .collect::<Result<_, AppError>>()?,
+        voicemail_box: mailbox
+            .as_deref()
+            .map(Extension::parse_alphanumeric)
+            .transpose()
+            .map_err(bad)?,
+        phone_numbers: numbers
+            .iter()
+            .map(|n| PhoneNumber::parse(n))
+            .collect::<Result<_, _>>()
+            .map_err(bad)?,
+        answer_rule,
+        groups: groups
+            .iter()
+            .map(|g| GroupName::parse(g))
+            .collect::<Result<_, _>>()
+            .map_err(bad)?,
+    }))
+}
+
+/// Deletes a user of a domain. A user who owns a voicemail box is deleted only with
+/// `delete_voicemail` (XiVO's 412 otherwise). Its phone numbers are freed, its group memberships,
+/// devices, answer rules and portal account go with it. `false` if there was no such user.
+pub async fn delete(
+    tx: &mut Tx,
+    domain_id: i64,
+    extension: &str,
+    delete_voicemail: bool,
+) -> Result<bool, AppError> {
+    let id: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM users WHERE domain_id = $1 AND extension = $2")
+            .bind(domain_id)
+            .bind(extension)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(internal)?;
+    let Some(user_id) = id else { return Ok(false) };
+    let mailbox: Option<String> =
+        sqlx::query_scalar("SELECT mailbox FROM voicemail_boxes WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(internal)?;
+    if let Some(mailbox) = mailbox {
+        if !delete_voicemail {
+            return Err(AppError::PreconditionFailed {
+                message: format!("Extension {extension} owns voicemail box {mailbox}: delete it too, or keep the user."),
+            });
+        }
+        sqlx::query("DELETE FROM voicemail_boxes WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await
+            .map_err(internal)?;
+    }
+    // Phone numbers are freed by ON DELETE SET NULL; the rest goes by ON DELETE CASCADE.
+    sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(internal)?;
+    Ok(true)
+}
+
+/// Whether `extension` is free in the domain (no user, no voicemail box holds it).
+pub async fn extension_free(
+    pool: &AnyPool,
+    domain_id: i64,
+    extension: &str,
+) -> Result<bool, AppError> {
+    let taken: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM users WHERE domain_id = $1 AND extension = $2 \
+         UNION ALL SELECT 1 FROM voicemail_boxes WHERE domain_id = $1 AND mailbox = $2",
+    )
+    .bind(domain_id)
+    .bind(extension)
+    .fetch_optional(pool)
+    .await
+    .map_err(internal)?;
+    Ok(taken.is_none())
+}
+
+/// A free extension to suggest: one past the highest numeric extension of the domain (100 in an
+/// empty domain), skipping any that is taken.
+pub async fn next_free_extension(
+    pool: &AnyPool,
+    domain_id: i64,
+) -> Result<Option<Extension>, AppError> {
+    let highest: Vec<String> = sqlx::query_scalar(
+        "SELECT extension FROM users WHERE domain_id = $1 ORDER BY LENGTH(extension) DESC, extension DESC LIMIT 200",
+    )
+    .bind(domain_id).fetch_all(pool).await.map_err(internal)?;
+    let start = highest
+        .iter()
+        .find_map(|e| Extension::parse(e).ok())
+        .and_then(|e| e.next_after());
+    let mut candidate = match start {
+        Some(c) => c,
+        None => Extension::parse("100").map_err(|e| corrupt("extension", e))?,
+    };
+    for _ in 0..1000 {
+        if extension_free(pool, domain_id, candidate.as_str()).await? {
+            return Ok(Some(candidate));
+        }
+        match candidate.next_after() {
+            Some(next) => candidate = next,
+            None => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
+/// The departments in use in a domain, for suggestions.
+pub async fn departments(pool: &AnyPool, domain_id: i64) -> Result<Vec<String>, AppError> {
+    sqlx::query_scalar("SELECT DISTINCT department FROM users WHERE domain_id = $1 AND department IS NOT NULL ORDER BY department")
+        .bind(domain_id).fetch_all(pool).await.map_err(internal)
+}
+
+/// The sites of a domain, by name.
+pub async fn sites(pool: &AnyPool, domain_id: i64) -> Result<Vec<String>, AppError> {
+    sqlx::query_scalar("SELECT name FROM sites WHERE domain_id = $1 ORDER BY name")
+        .bind(domain_id)
+        .fetch_all(pool)
+        .await
+        .map_err(internal)
+}
+
+/// The groups of a domain, by name.
+pub async fn groups(pool: &AnyPool, domain_id: i64) -> Result<Vec<String>, AppError> {
+    sqlx::query_scalar("SELECT name FROM groups WHERE domain_id = $1 ORDER BY name")
+        .bind(domain_id)
+        .fetch_all(pool)
+        .await
+        .map_err(internal)
+}
+
+/// Adds a group to a domain.
+pub async fn insert_group(
+    tx: &mut Tx,
+    domain_id: i64,
+    name: &GroupName,
+    kind: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO groups (domain_id, name, kind, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(domain_id)
+        .bind(name.as_str())
+        .bind(kind)
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| {
+            conflict_on(
+                &e,
+                &[Unique {
+                    postgres_constraint: "groups_domain_name_key",
+                    sqlite_columns: "groups.domain_id, groups.name",
+                    field: "name",
+                    message: "This domain already has a group with this name.",
+                }],
+            )
+            .unwrap_or_else(|| internal(e))
+        })?;
+    Ok(())
+}

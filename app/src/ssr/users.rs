@@ -1,0 +1,83 @@
+//! Creating and removing users: the plain functions behind the server functions (and the API),
+//! callable from tests without HTTP.
+
+use super::db::{domains, internal, users, Db};
+use super::now_ms;
+use crate::error::AppError;
+use crate::model::user::{FieldContext, UserDetail, UserForm};
+use crate::model::DomainName;
+
+/// A SIP registration password: 20 characters from a 62-letter alphabet (about 119 bits).
+pub fn generate_sip_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rngs::OsRng;
+    (0..20)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+/// Creates a user with everything attached, in one transaction, and returns it as stored.
+/// Bad fields are all reported at once; a failure at any step writes nothing.
+pub async fn create_user(
+    db: &Db,
+    domain: &DomainName,
+    form: &UserForm,
+) -> Result<UserDetail, AppError> {
+    let found = domains::find_ref(db.pool(), domain)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let cx = FieldContext {
+        alphanumeric_extensions: found.alphanumeric_extensions,
+    };
+    let new = form
+        .parse(&found.settings, &cx)
+        .map_err(AppError::invalid)?;
+    let passwords: Vec<String> = new
+        .devices
+        .iter()
+        .map(|d| {
+            d.sip_password
+                .as_ref()
+                .map_or_else(generate_sip_password, |p| p.expose().to_owned())
+        })
+        .collect();
+
+    let mut tx = db.begin().await.map_err(internal)?;
+    // Read the domain again inside the transaction, and hold it: its limits (max users, max
+    // sites) are checked against what this transaction sees, one create at a time per domain.
+    sqlx::query("UPDATE domains SET updated_at = updated_at WHERE id = $1")
+        .bind(found.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    let current = domains::find_ref(&mut *tx, domain)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    users::create(&mut tx, &current, &new, &passwords, now_ms()).await?;
+    tx.commit().await.map_err(internal)?;
+    tracing::info!(domain = %domain, user = %new.user, "user created");
+
+    users::get(db.pool(), domain, current.id, new.user.as_str(), true)
+        .await?
+        .ok_or(AppError::Internal)
+}
+
+/// Deletes a user (see [`users::delete`] for what goes with it).
+pub async fn delete_user(
+    db: &Db,
+    domain: &DomainName,
+    extension: &str,
+    delete_voicemail: bool,
+) -> Result<(), AppError> {
+    let found = domains::find_ref(db.pool(), domain)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut tx = db.begin().await.map_err(internal)?;
+    if !users::delete(&mut tx, found.id, extension, delete_voicemail).await? {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await.map_err(internal)?;
+    tracing::info!(domain = %domain, user = %extension, "user deleted");
+    Ok(())
+}
