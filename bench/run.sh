@@ -4,6 +4,9 @@
 #   - cold start: from exec to the first 200 of /readyz on a new SQLite file (median of 5)
 #   - requests/s and p99 latency of the domains page (logged in, 20 domains) and of a bare axum
 #     handler, measured one after the other in this run with wrk, and their ratio
+#   - one-shot user creates per second at concurrency 16 (user, login, device, voicemail box,
+#     answer rule in one transaction) on SQLite and on Postgres, and the error count
+#   - requests/s of the users page (first 50 of a 10,000-user domain) as a ratio to the bare handler
 # Usage: bench/run.sh [seconds per load run, default 10] [connections, default 32]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -49,33 +52,29 @@ done
 cold_median=$(printf '%s\n' "${cold[@]}" | sort -n | sed -n 3p)
 
 # --- load -----------------------------------------------------------------------------------------
-port=$(port_of)
-target/release/roster --database-url "$work/load.db" --listen "127.0.0.1:$port" \
-  --site-root target/site/release --log-level warn >"$work/roster.out" &
-pids+=($!)
-base="http://127.0.0.1:$port"
-until curl -sf "$base/readyz" >/dev/null; do sleep 0.01; done
-token=$(sed -n 's/.*set-password?token=\([0-9a-f]*\).*/\1/p' "$work/roster.out" | head -n1)
 password="bench bench orbit tangerine cello"
-curl -sf -o /dev/null "$base/api/set-password" -H 'accept: application/json' \
-  --data-urlencode "token=$token" --data-urlencode "password=$password" --data-urlencode "confirm=$password"
-cookie=$(curl -sf -D - -o /dev/null "$base/api/login" -H 'accept: application/json' \
-  --data-urlencode "login=admin" --data-urlencode "password=$password" \
-  | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p')
-for i in $(seq -w 1 20); do
+start_roster() { # database-url -> sets base and cookie: a fresh Roster with its admin logged in
+  local port out
+  port=$(port_of); out="$work/roster-$port.out"
+  target/release/roster --database-url "$1" --listen "127.0.0.1:$port" \
+    --site-root target/site/release --log-level warn >"$out" &
+  pids+=($!)
+  base="http://127.0.0.1:$port"
+  until curl -sf "$base/readyz" >/dev/null && grep -q 'token=' "$out"; do sleep 0.01; done
+  local token
+  token=$(sed -n 's/.*set-password?token=\([0-9a-f]*\).*/\1/p' "$out" | head -n1)
+  curl -sf -o /dev/null "$base/api/set-password" -H 'accept: application/json' \
+    --data-urlencode "token=$token" --data-urlencode "password=$password" --data-urlencode "confirm=$password"
+  cookie=$(curl -sf -D - -o /dev/null "$base/api/login" -H 'accept: application/json' \
+    --data-urlencode "login=admin" --data-urlencode "password=$password" \
+    | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p')
+}
+create_domain() { # name
   curl -sf -o /dev/null "$base/api/create-domain" -H 'accept: application/json' -H "cookie: $cookie" \
-    --data-urlencode "input[domain]=customer$i.example" --data-urlencode "input[description]=Customer $i" \
+    --data-urlencode "input[domain]=$1" --data-urlencode "input[description]=Customer $1" \
     --data-urlencode "input[time-zone]=America/Chicago" --data-urlencode "input[language-token]=en_US" \
     --data-urlencode "input[voicemail-enabled]=yes" --data-urlencode "input[dial-policy]=US & Canada"
-done
-page=$(curl -sf -H "cookie: $cookie" "$base/domains")
-grep -q customer20.example <<<"$page" || { echo "the domains page did not list the domains" >&2; exit 1; }
-
-bare_port=$(port_of)
-target/release/bare "127.0.0.1:$bare_port" &
-pids+=($!)
-until curl -sf "http://127.0.0.1:$bare_port/" >/dev/null; do sleep 0.01; done
-
+}
 load() { # url [cookie] -> "rps p99ms"
   local out
   out=$(wrk -t2 -c"$connections" -d"${duration}s" --latency ${2:+-H "cookie: $2"} "$1")
@@ -86,9 +85,46 @@ load() { # url [cookie] -> "rps p99ms"
   [ -z "$non2xx" ] || { echo "errors during load of $1: $non2xx" >&2; exit 1; }
   echo "$rps $p99"
 }
+creates() { # -> "creates/s errors users": 16 connections creating users for $duration seconds
+  local out
+  out=$(ROSTER_COOKIE="$cookie" wrk -t2 -c16 -d"${duration}s" -s bench/create-user.lua "$base")
+  local rps errors users
+  rps=$(awk '/^Requests\/sec:/{print $2}' <<<"$out")
+  errors=$(awk '/Non-2xx/{n+=$5} /Socket errors/{n+=$4+$6+$8+$10} END{print n+0}' <<<"$out")
+  users=$(curl -sf "$base/api/list-users" -H 'accept: application/json' -H "cookie: $cookie" \
+    --data-urlencode "domain=bench.example" --data-urlencode "query[limit]=1" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
+  echo "$rps $errors $users"
+}
+
+start_roster "$work/load.db"
+for i in $(seq -w 1 20); do create_domain "customer$i.example"; done
+page=$(curl -sf -H "cookie: $cookie" "$base/domains")
+grep -q customer20.example <<<"$page" || { echo "the domains page did not list the domains" >&2; exit 1; }
+create_domain bench.example
+read -r sqlite_creates sqlite_errors sqlite_users < <(creates)
+while [ "${sqlite_users:-0}" -lt 10000 ]; do read -r _ _ sqlite_users < <(creates); done
+users_page="$base/domains/bench.example/users"
+curl -sf -H "cookie: $cookie" "$users_page" | grep -q 'User1' || { echo "the users page did not list users" >&2; exit 1; }
+sqlite_base=$base; sqlite_cookie=$cookie
+
+pg_admin=${ROSTER_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+pg_db="roster_bench_$$"
+psql -q "$pg_admin" -c "CREATE DATABASE $pg_db" >/dev/null
+trap 'cleanup; psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null 2>&1 || true' EXIT
+start_roster "${pg_admin%/*}/$pg_db"
+create_domain bench.example
+read -r pg_creates pg_errors _ < <(creates)
+base=$sqlite_base; cookie=$sqlite_cookie
+
+bare_port=$(port_of)
+target/release/bare "127.0.0.1:$bare_port" &
+pids+=($!)
+until curl -sf "http://127.0.0.1:$bare_port/" >/dev/null; do sleep 0.01; done
+
 read -r domains_rps domains_p99 < <(load "$base/domains" "$cookie")
+read -r users_rps users_p99 < <(load "$users_page" "$cookie")
 read -r bare_rps bare_p99 < <(load "http://127.0.0.1:$bare_port/")
-ratio=$(awk -v a="$domains_rps" -v b="$bare_rps" 'BEGIN{printf "%.1f%%", 100*a/b}')
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f%%", 100*a/b}'; }
 
 wasm=$pkg/roster_bg.wasm; js=$pkg/roster.js
 printf '\nRoster benchmark (%s cores, wrk %s connections, %ss per run)\n\n' "$(nproc)" "$connections" "$duration"
@@ -96,7 +132,12 @@ printf '%-36s %14s %14s %14s\n' "hydrate bundle" raw gzip brotli
 printf '%-36s %14s %14s %14s\n' "  roster_bg.wasm" "$(kb "$(size "$wasm")")" "$(kb "$(gz "$wasm")")" "$(kb "$(br "$wasm")")"
 printf '%-36s %14s %14s %14s\n' "  roster.js" "$(kb "$(size "$js")")" "$(kb "$(gz "$js")")" "$(kb "$(br "$js")")"
 printf '\n%-36s %14s   (runs: %s ms)\n' "cold start to /readyz (median)" "${cold_median} ms" "${cold[*]}"
-printf '\n%-36s %14s %14s\n' "" "requests/s" "p99"
-printf '%-36s %14s %14s\n' "domains page (20 domains, logged in)" "$domains_rps" "${domains_p99} ms"
-printf '%-36s %14s %14s\n' "bare axum handler" "$bare_rps" "${bare_p99} ms"
-printf '%-36s %14s\n\n' "domains page / bare handler" "$ratio"
+printf '\n%-44s %14s %14s\n' "" "requests/s" "p99"
+printf '%-44s %14s %14s\n' "domains page (20 domains, logged in)" "$domains_rps" "${domains_p99} ms"
+printf '%-44s %14s %14s\n' "users page (first 50 of ${sqlite_users} users)" "$users_rps" "${users_p99} ms"
+printf '%-44s %14s %14s\n' "bare axum handler" "$bare_rps" "${bare_p99} ms"
+printf '%-44s %14s\n' "domains page / bare handler" "$(ratio "$domains_rps" "$bare_rps")"
+printf '%-44s %14s\n' "users page / bare handler" "$(ratio "$users_rps" "$bare_rps")"
+printf '\n%-44s %14s %14s\n' "one-shot user creates, 16 connections" "creates/s" "errors"
+printf '%-44s %14s %14s\n' "  SQLite" "$sqlite_creates" "$sqlite_errors"
+printf '%-44s %14s %14s\n\n' "  Postgres" "$pg_creates" "$pg_errors"

@@ -69,3 +69,25 @@ pub async fn limit_body(
         Err(_) => too_large(),
     }
 }
+
+/// A request a server function could not even read (missing or malformed arguments) is the
+/// client's mistake: the framework answers it 500 with a `transport` error, this makes it 400.
+pub async fn malformed_is_400(req: Request<Body>, next: Next) -> Response {
+    if !req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let response = next.run(req).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "Internal error").into_response();
+    };
+    let transport = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .is_ok_and(|v| v.get("kind").and_then(|k| k.as_str()) == Some("transport"));
+    if transport {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}

@@ -11,11 +11,11 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{Request, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tower::ServiceBuilder;
@@ -59,7 +59,8 @@ pub fn leptos_options(site_root: &str) -> LeptosOptions {
         .build()
 }
 
-/// The whole application: pages, server functions, health checks, static files, and the layers
+/// The whole application: pages, server functions (registered by `leptos_routes_with_context`
+/// at `/api/<endpoint>`), health checks, static files, and the layers
 /// every request passes through (request id, trace, body limit, cross-site guard, session).
 pub fn router(db: Db, settings: &Settings) -> Router {
     let state = AppState {
@@ -84,7 +85,6 @@ pub fn router(db: Db, settings: &Settings) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/api/{*fn_name}", post(server_fn_handler))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -112,6 +112,7 @@ pub fn router(db: Db, settings: &Settings) -> Router {
                 }))
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(axum::middleware::from_fn(guard::reject_cross_site))
+                .layer(axum::middleware::from_fn(guard::malformed_is_400))
                 .layer(axum::middleware::from_fn_with_state(settings.max_body_bytes, guard::limit_body))
                 .layer(sessions),
         )
@@ -142,10 +143,6 @@ impl MakeRequestId for RequestIds {
             .ok()
             .map(RequestId::new)
     }
-}
-
-async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
-    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
 }
 
 /// The process is alive.

@@ -21,7 +21,7 @@ pub struct WizardStart {
 
 /// One page of a domain's users.
 #[server(endpoint = "list-users")]
-pub async fn list_users(domain: String, query: UserQuery) -> Result<UserList, AppError> {
+pub async fn list_users(domain: String, #[server(default)] query: UserQuery) -> Result<UserList, AppError> {
     crate::ssr::answer(
         async move {
             let (state, _, found) = crate::ssr::auth::require_domain_manager(&domain).await?;

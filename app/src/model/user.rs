@@ -132,10 +132,10 @@ fn parse_extension(raw: &str, cx: &FieldContext) -> Result<Extension, Invalid> {
     }
 }
 
-/// The items of a list typed as text: separated by commas, semicolons or white space.
+/// The items of a list typed as text: separated by commas, semicolons or line breaks (not by
+/// spaces, which phone numbers and group names contain), trimmed, blanks skipped.
 pub fn split_list(raw: &str) -> impl Iterator<Item = &str> {
-    raw.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-        .filter(|s| !s.is_empty())
+    raw.split([',', ';', '\n']).map(str::trim).filter(|s| !s.is_empty())
 }
 
 const SCOPES: &[(&str, &str)] = &[
@@ -1525,6 +1525,7 @@ impl SortKey {
 
 /// A page of the users list: which users (search), in what order, from where, how many.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct UserQuery {
     /// Matches extension, first and last name, login and e-mail (case-insensitive substring).
     pub search: String,
@@ -1714,6 +1715,12 @@ mod tests {
                 "{key}"
             );
         }
+    }
+
+    #[test]
+    fn lists_split_on_commas_not_on_the_spaces_inside_numbers() {
+        let items: Vec<&str> = split_list(" +1 612 555 0101, +1 612 555 0102;\nSales Team ,, ").collect();
+        assert_eq!(items, ["+1 612 555 0101", "+1 612 555 0102", "Sales Team"]);
     }
 
     #[test]

@@ -1,0 +1,297 @@
+//! Users with everything attached, created all or nothing, on both databases.
+
+mod common;
+
+use app::error::AppError;
+use app::model::domain::DomainForm;
+use app::model::user::{SortKey, UserForm, UserQuery};
+use app::model::{DomainName, GroupName, Parse};
+use app::ssr::db::{domains, users, Backend, Db};
+use app::ssr::users::{create_user, delete_user};
+use common::{logged_in_super_user, path};
+
+fn acme() -> DomainName {
+    DomainName::parse("acme.example").unwrap()
+}
+
+async fn make_domain(db: &Db, form: DomainForm) -> i64 {
+    let settings = form.parse().unwrap();
+    let mut tx = db.begin().await.unwrap();
+    domains::insert(&mut tx, &settings, 1).await.unwrap();
+    tx.commit().await.unwrap();
+    domains::find_ref(db.pool(), &settings.domain)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+async fn acme_with_sales(db: &Db) -> i64 {
+    let id = make_domain(
+        db,
+        DomainForm {
+            domain: "acme.example".into(),
+            caller_id_number: "+1 612 555 0100".into(),
+            ..DomainForm::default()
+        },
+    )
+    .await;
+    let mut tx = db.begin().await.unwrap();
+    users::insert_group(&mut tx, id, &GroupName::parse("Sales").unwrap(), "ring", 1)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+fn smith(ext: &str) -> UserForm {
+    UserForm {
+        user: ext.into(),
+        name_first_name: "John".into(),
+        name_last_name: "Smith".into(),
+        email: "john@acme.example; jsmith@home.example".into(),
+        ..UserForm::default()
+    }
+}
+
+/// Rows in every table a user create writes to.
+async fn row_counts(db: &Db) -> Vec<(&'static str, i64)> {
+    let mut counts = Vec::new();
+    for table in [
+        "sites",
+        "users",
+        "accounts",
+        "devices",
+        "voicemail_boxes",
+        "phone_numbers",
+        "answer_rules",
+        "group_members",
+        "groups",
+    ] {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        counts.push((table, n));
+    }
+    counts
+}
+
+/// Makes every insert into `table` fail, the way a full disk or a lost connection would.
+async fn break_inserts_into(db: &Db, table: &str) {
+    match db.backend() {
+        Backend::Sqlite => {
+            sqlx::query(&format!("CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'forced failure'); END"))
+                .execute(db.pool()).await.unwrap();
+        }
+        Backend::Postgres => {
+            sqlx::query("CREATE OR REPLACE FUNCTION fail_insert() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'forced failure'; END $$ LANGUAGE plpgsql")
+                .execute(db.pool()).await.unwrap();
+            sqlx::query(&format!("CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION fail_insert()"))
+                .execute(db.pool()).await.unwrap();
+        }
+    }
+}
+
+async fn repair_inserts_into(db: &Db, table: &str) {
+    let sql = match db.backend() {
+        Backend::Sqlite => format!("DROP TRIGGER fail_{table}"),
+        Backend::Postgres => format!("DROP TRIGGER fail_{table} ON {table}"),
+    };
+    sqlx::query(&sql).execute(db.pool()).await.unwrap();
+}
+
+fn everything(ext: &str) -> UserForm {
+    UserForm {
+        login_username: format!("jsmith{ext}@acme.example"),
+        department: "Sales".into(),
+        site: "New York".into(),
+        phone_numbers: format!("+1 612 555 0{ext}, +1 612 555 1{ext}"),
+        forward_no_answer: "voicemail".into(),
+        forward_on_busy: "+1 612 555 0199".into(),
+        simultaneous_ring: "+1 612 555 0198".into(),
+        groups: "Sales".into(),
+        voicemail_login_pin: "0852".into(),
+        ..smith(ext)
+    }
+}
+
+on_both_backends! {
+    async fn a_user_is_created_with_everything_attached(t: TestDb) {
+        acme_with_sales(&t.db).await;
+        let created = create_user(&t.db, &acme(), &everything("101")).await.unwrap();
+        let u = &created.user;
+        assert_eq!(u.login_username.as_str(), "jsmith101@acme.example");
+        assert_eq!(u.email.as_str(), "john@acme.example;jsmith@home.example");
+        assert_eq!(u.site.as_ref().unwrap().as_str(), "New York");
+        assert_eq!(u.department.as_ref().unwrap().as_str(), "Sales");
+        assert_eq!(u.settings.caller_id_number.as_ref().unwrap().as_str(), "+16125550100", "inherited from the domain");
+        assert_eq!(u.settings.directory_name_number_dtmf_mapping.unwrap().get(), 764);
+        assert_eq!(u.settings.voicemail_login_pin.as_ref().unwrap().as_str(), "0852", "leading zero kept");
+        assert_eq!(created.devices.len(), 1);
+        assert_eq!(created.devices[0].device.as_str(), "101");
+        let password = created.devices[0].device_sip_registration_password.clone().unwrap();
+        assert!(password.len() >= 16 && password.chars().all(|c| c.is_ascii_alphanumeric()));
+        assert_eq!(created.voicemail_box.as_ref().unwrap().as_str(), "101");
+        let numbers: Vec<&str> = created.phone_numbers.iter().map(|n| n.as_str()).collect();
+        assert_eq!(numbers, ["+16125550101", "+16125551101"]);
+        assert_eq!(created.answer_rule.forward_no_answer.as_ref().unwrap().as_str(), "voicemail");
+        assert_eq!(created.answer_rule.simultaneous_ring.len(), 1);
+        assert_eq!(created.groups[0].as_str(), "Sales");
+        let counts = row_counts(&t.db).await;
+        assert!(counts.contains(&("sites", 1)) && counts.contains(&("accounts", 1)) && counts.contains(&("group_members", 1)), "{counts:?}");
+    }
+
+    async fn a_failure_at_any_step_of_the_create_writes_nothing(t: TestDb) {
+        acme_with_sales(&t.db).await;
+        let before = row_counts(&t.db).await;
+        for table in ["sites", "users", "accounts", "devices", "voicemail_boxes", "phone_numbers", "answer_rules", "group_members"] {
+            break_inserts_into(&t.db, table).await;
+            let result = create_user(&t.db, &acme(), &everything("101")).await;
+            assert_eq!(result.unwrap_err(), AppError::Internal, "failing at {table}");
+            assert_eq!(row_counts(&t.db).await, before, "a failure at {table} left rows behind");
+            repair_inserts_into(&t.db, table).await;
+        }
+        create_user(&t.db, &acme(), &everything("101")).await.expect("works once nothing fails");
+    }
+
+    async fn concurrent_creates_of_one_extension_give_one_user_and_conflicts(t: TestDb) {
+        acme_with_sales(&t.db).await;
+        let mut tasks = Vec::new();
+        for i in 0..16 {
+            let db = t.db.clone();
+            tasks.push(tokio::spawn(async move {
+                let form = UserForm { login_username: format!("racer{i}@acme.example"), ..smith("200") };
+                create_user(&db, &acme(), &form).await
+            }));
+        }
+        let mut created = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(_) => created += 1,
+                Err(e) => {
+                    assert!(matches!(e, AppError::Conflict { .. }), "{e:?}");
+                    assert!(e.message_for("user").is_some(), "{e:?}");
+                }
+            }
+        }
+        assert_eq!(created, 1);
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(t.db.pool()).await.unwrap();
+        assert_eq!(count, 1);
+    }
+
+    async fn every_problem_of_a_create_is_reported_at_once(t: TestDb) {
+        let acme_id = make_domain(&t.db, DomainForm { domain: "acme.example".into(), limits_max_sites: "0".into(), ..DomainForm::default() }).await;
+        make_domain(&t.db, DomainForm { domain: "other.example".into(), ..DomainForm::default() }).await;
+        create_user(&t.db, &DomainName::parse("other.example").unwrap(), &UserForm { phone_numbers: "+1 612 555 0150".into(), ..smith("150") }).await.unwrap();
+        create_user(&t.db, &acme(), &smith("101")).await.unwrap();
+        let form = UserForm {
+            login_username: "150@other.example".into(),
+            site: "Brand New Site".into(),
+            phone_numbers: "+1 612 555 0150".into(),
+            groups: "Nope".into(),
+            forward_always: "999".into(),
+            ..smith("101")
+        };
+        let error = create_user(&t.db, &acme(), &form).await.unwrap_err();
+        assert!(matches!(error, AppError::Conflict { .. }), "{error:?}");
+        for field in ["user", "login-username", "site", "phone-numbers[0]", "groups[0]", "forward-always"] {
+            assert!(error.message_for(field).is_some(), "{field} missing from {error:?}");
+        }
+        let users_in_acme: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE domain_id = $1").bind(acme_id).fetch_one(t.db.pool()).await.unwrap();
+        assert_eq!(users_in_acme, 1);
+    }
+
+    async fn the_domains_maximum_of_users_is_enforced(t: TestDb) {
+        make_domain(&t.db, DomainForm { domain: "acme.example".into(), limits_max_users: "2".into(), ..DomainForm::default() }).await;
+        create_user(&t.db, &acme(), &smith("101")).await.unwrap();
+        create_user(&t.db, &acme(), &smith("102")).await.unwrap();
+        let error = create_user(&t.db, &acme(), &smith("103")).await.unwrap_err();
+        assert!(error.message_for("user").unwrap().contains("maximum of 2 users"), "{error:?}");
+    }
+
+    async fn a_user_with_a_voicemail_box_is_deleted_only_with_it_and_frees_its_numbers(t: TestDb) {
+        acme_with_sales(&t.db).await;
+        create_user(&t.db, &acme(), &everything("101")).await.unwrap();
+        let refused = delete_user(&t.db, &acme(), "101", false).await.unwrap_err();
+        assert!(matches!(refused, AppError::PreconditionFailed { .. }));
+        assert_eq!(refused.status(), 412);
+        delete_user(&t.db, &acme(), "101", true).await.unwrap();
+        let counts = row_counts(&t.db).await;
+        for (table, expected) in [("users", 0), ("accounts", 0), ("devices", 0), ("voicemail_boxes", 0), ("answer_rules", 0), ("group_members", 0), ("phone_numbers", 2), ("groups", 1)] {
+            assert!(counts.contains(&(table, expected)), "{table}: {counts:?}");
+        }
+        let routed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM phone_numbers WHERE user_id IS NOT NULL").fetch_one(t.db.pool()).await.unwrap();
+        assert_eq!(routed, 0, "the numbers are free again");
+        // A freed number can be given to a new user.
+        let again = create_user(&t.db, &acme(), &UserForm { phone_numbers: "+1 612 555 0101".into(), ..smith("102") }).await.unwrap();
+        assert_eq!(again.phone_numbers.len(), 1);
+        assert_eq!(delete_user(&t.db, &acme(), "999", true).await.unwrap_err(), AppError::NotFound);
+    }
+
+    async fn the_users_list_searches_sorts_pages_and_counts(t: TestDb) {
+        let id = make_domain(&t.db, DomainForm { domain: "acme.example".into(), ..DomainForm::default() }).await;
+        for (ext, first, last) in [("101", "Ann", "Zeta"), ("102", "Bob", "Young"), ("103", "Cy", "Xu"), ("110", "Di", "Smith")] {
+            create_user(&t.db, &acme(), &UserForm { user: ext.into(), name_first_name: first.into(), name_last_name: last.into(), email: format!("{}@acme.example", first.to_lowercase()), ..UserForm::default() }).await.unwrap();
+        }
+        create_user(&t.db, &acme(), &UserForm { service_code: "system-queue".into(), ..smith("999") }).await.unwrap();
+        let page = users::list(t.db.pool(), id, &UserQuery { limit: 2, ..UserQuery::default() }).await.unwrap();
+        assert_eq!(page.total, 4, "system users are hidden");
+        assert_eq!(page.items.iter().map(|u| u.user.as_str()).collect::<Vec<_>>(), ["101", "102"]);
+        let next = users::list(t.db.pool(), id, &UserQuery { limit: 2, start: 2, ..UserQuery::default() }).await.unwrap();
+        assert_eq!(next.items.iter().map(|u| u.user.as_str()).collect::<Vec<_>>(), ["103", "110"]);
+        let by_name = users::list(t.db.pool(), id, &UserQuery { sort: SortKey::Name, ..UserQuery::default() }).await.unwrap();
+        assert_eq!(by_name.items[0].name_last_name.as_str(), "Smith");
+        let desc = users::list(t.db.pool(), id, &UserQuery { sort: SortKey::User, descending: true, ..UserQuery::default() }).await.unwrap();
+        assert_eq!(desc.items[0].user.as_str(), "110");
+        let found = users::list(t.db.pool(), id, &UserQuery { search: "BOB@".into(), ..UserQuery::default() }).await.unwrap();
+        assert_eq!((found.total, found.items[0].user.as_str()), (1, "102"));
+        let none = users::list(t.db.pool(), id, &UserQuery { search: "%".into(), ..UserQuery::default() }).await.unwrap();
+        assert_eq!(none.total, 0, "a % is searched for, not a wildcard");
+    }
+
+    async fn the_same_extension_lives_in_two_domains_apart(t: TestDb) {
+        make_domain(&t.db, DomainForm { domain: "acme.example".into(), ..DomainForm::default() }).await;
+        let other_id = make_domain(&t.db, DomainForm { domain: "other.example".into(), ..DomainForm::default() }).await;
+        create_user(&t.db, &acme(), &smith("101")).await.unwrap();
+        create_user(&t.db, &DomainName::parse("other.example").unwrap(), &smith("101")).await.unwrap();
+        let other = users::get(t.db.pool(), &DomainName::parse("other.example").unwrap(), other_id, "101", false).await.unwrap().unwrap();
+        assert_eq!(other.user.login_username.as_str(), "101@other.example");
+        assert_eq!(other.devices[0].device_sip_registration_password, None, "secrets only when asked");
+    }
+
+    async fn the_wizard_helpers_suggest_and_check_extensions(t: TestDb) {
+        let id = make_domain(&t.db, DomainForm { domain: "acme.example".into(), ..DomainForm::default() }).await;
+        assert_eq!(users::next_free_extension(t.db.pool(), id).await.unwrap().unwrap().as_str(), "100");
+        create_user(&t.db, &acme(), &smith("199")).await.unwrap();
+        assert_eq!(users::next_free_extension(t.db.pool(), id).await.unwrap().unwrap().as_str(), "200");
+        assert!(!users::extension_free(t.db.pool(), id, "199").await.unwrap());
+        assert!(users::extension_free(t.db.pool(), id, "200").await.unwrap());
+    }
+
+    async fn the_create_user_endpoint_names_bad_fields_and_hides_other_domains(t: TestDb) {
+        acme_with_sales(&t.db).await;
+        let mut client = logged_in_super_user(&t.db).await;
+        let bad = client.call(path::<app::api::users::CreateUser>(), &[
+            ("domain", "acme.example"), ("input[user]", "10x"), ("input[name-first-name]", ""),
+            ("input[name-last-name]", "Smith"), ("input[email]", "nope"), ("input[phone-numbers]", "+1 612 555 0101, 42"),
+        ]).await;
+        assert_eq!(bad.status, 422, "{}", bad.body);
+        let error: AppError = serde_json::from_str(&bad.body).unwrap();
+        for field in ["user", "name-first-name", "email", "phone-numbers[1]"] {
+            assert!(error.message_for(field).is_some(), "{field}: {}", bad.body);
+        }
+        let ok = client.call(path::<app::api::users::CreateUser>(), &[
+            ("domain", "acme.example"), ("input[user]", "101"), ("input[name-first-name]", "John"),
+            ("input[name-last-name]", "Smith"), ("input[email]", "john@acme.example"),
+        ]).await;
+        assert_eq!(ok.status, 200, "{}", ok.body);
+        assert_eq!(ok.json()["login-username"], "101@acme.example");
+        let missing = client.call(path::<app::api::users::GetUser>(), &[("domain", "nowhere.example"), ("user", "101")]).await;
+        assert_eq!(missing.status, 404);
+        let anonymous = common::Client::new(&t.db).call(path::<app::api::users::ListUsers>(), &[("domain", "acme.example")]).await;
+        assert_eq!(anonymous.status, 401, "{}", anonymous.body);
+        let malformed = client.call(path::<app::api::users::GetUser>(), &[("domain", "acme.example")]).await;
+        assert_eq!(malformed.status, 400, "a missing argument is the client's mistake: {}", malformed.body);
+    }
+}
