@@ -7,7 +7,7 @@ use app::model::domain::DomainForm;
 use app::model::user::{SortKey, UserForm, UserQuery};
 use app::model::{DomainName, GroupName, Parse};
 use app::ssr::db::{domains, users, Backend, Db};
-use app::ssr::users::{create_user, delete_user};
+use app::ssr::users::{create_user, delete_user, update_user};
 use common::{logged_in_super_user, path};
 
 fn acme() -> DomainName {
@@ -293,5 +293,46 @@ on_both_backends! {
         assert_eq!(anonymous.status, 401, "{}", anonymous.body);
         let malformed = client.call(path::<app::api::users::GetUser>(), &[("domain", "acme.example")]).await;
         assert_eq!(malformed.status, 400, "a missing argument is the client's mistake: {}", malformed.body);
+    }
+
+    async fn an_edit_changes_everything_attached_and_a_rename_moves_the_voicemail_box(t: TestDb) {
+        acme_with_sales(&t.db).await;
+        let created = create_user(&t.db, &acme(), &everything("101")).await.unwrap();
+        let password = created.devices[0].device_sip_registration_password.clone();
+        let mut form = UserForm::from(&created);
+        assert!(form.voicemail_login_pin.is_empty() && form.device_sip_registration_password.is_empty(), "secrets are not put in forms");
+        form.user = "105".into();
+        form.device = "101".into();
+        form.name_last_name = "Smythe".into();
+        form.phone_numbers = "+1 612 555 1101, +1 612 555 0777".into();
+        form.groups = String::new();
+        form.site = "Boston".into();
+        let updated = update_user(&t.db, &acme(), "101", &form).await.unwrap();
+        assert_eq!(updated.user.user.as_str(), "105");
+        assert_eq!(updated.voicemail_box.as_ref().unwrap().as_str(), "105", "the box follows the extension");
+        assert_eq!(updated.user.settings.voicemail_login_pin.as_ref().unwrap().as_str(), "0852", "a blank PIN keeps the PIN");
+        assert_eq!(updated.devices[0].device_sip_registration_password, password, "a blank password keeps the password");
+        assert_eq!(updated.phone_numbers.iter().map(|n| n.as_str()).collect::<Vec<_>>(), ["+16125550777", "+16125551101"]);
+        assert!(updated.groups.is_empty());
+        assert_eq!(updated.user.site.as_ref().unwrap().as_str(), "Boston");
+        let freed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM phone_numbers WHERE user_id IS NULL").fetch_one(t.db.pool()).await.unwrap();
+        assert_eq!(freed, 1, "the number left out is free again");
+        assert_eq!(update_user(&t.db, &acme(), "101", &form).await.unwrap_err(), AppError::NotFound, "the old extension is gone");
+    }
+
+    async fn an_edit_that_collides_changes_nothing(t: TestDb) {
+        acme_with_sales(&t.db).await;
+        create_user(&t.db, &acme(), &smith("101")).await.unwrap();
+        let second = create_user(&t.db, &acme(), &UserForm { phone_numbers: "+1 612 555 0102".into(), ..smith("102") }).await.unwrap();
+        let before = row_counts(&t.db).await;
+        let mut form = UserForm::from(&second);
+        form.user = "101".into();
+        form.login_username = "101@acme.example".into();
+        form.phone_numbers = String::new();
+        let error = update_user(&t.db, &acme(), "102", &form).await.unwrap_err();
+        assert!(error.message_for("user").is_some() && error.message_for("login-username").is_some(), "{error:?}");
+        assert_eq!(row_counts(&t.db).await, before);
+        let unchanged = users::get(t.db.pool(), &acme(), domains::find_ref(t.db.pool(), &acme()).await.unwrap().unwrap().id, "102", false).await.unwrap().unwrap();
+        assert_eq!(unchanged.phone_numbers.len(), 1);
     }
 }

@@ -21,7 +21,10 @@ pub struct WizardStart {
 
 /// One page of a domain's users.
 #[server(endpoint = "list-users")]
-pub async fn list_users(domain: String, #[server(default)] query: UserQuery) -> Result<UserList, AppError> {
+pub async fn list_users(
+    domain: String,
+    #[server(default)] query: UserQuery,
+) -> Result<UserList, AppError> {
     crate::ssr::answer(
         async move {
             let (state, _, found) = crate::ssr::auth::require_domain_manager(&domain).await?;
@@ -107,6 +110,58 @@ pub async fn create_user(domain: String, input: UserForm) -> Result<UserDetail, 
                 found.settings.domain, created.user.user
             ));
             Ok(created)
+        }
+        .await,
+    )
+}
+
+/// The form that edits a user, filled with what is stored (secrets blank: blank keeps them).
+#[server(endpoint = "edit-user-form")]
+pub async fn edit_user_form(domain: String, user: String) -> Result<WizardStart, AppError> {
+    crate::ssr::answer(
+        async move {
+            use crate::ssr::db::users;
+            let (state, _, found) = crate::ssr::auth::require_domain_manager(&domain).await?;
+            let pool = state.db.pool();
+            let detail = users::get(pool, &found.settings.domain, found.id, &user, true)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Ok(WizardStart {
+                domain: found.settings.clone(),
+                form: UserForm::from(&detail),
+                field_context: FieldContext {
+                    alphanumeric_extensions: found.alphanumeric_extensions,
+                },
+                departments: users::departments(pool, found.id).await?,
+                sites: users::sites(pool, found.id).await?,
+                groups: users::groups(pool, found.id).await?,
+            })
+        }
+        .await,
+    )
+}
+
+/// Changes a user and what is attached to it, all or nothing, then shows it.
+#[server(endpoint = "update-user")]
+pub async fn update_user(
+    domain: String,
+    user: String,
+    input: UserForm,
+) -> Result<UserDetail, AppError> {
+    crate::ssr::answer(
+        async move {
+            let (state, caller, found) = crate::ssr::auth::require_domain_manager(&domain).await?;
+            let echo = input.without_secrets();
+            let updated =
+                crate::ssr::users::update_user(&state.db, &found.settings.domain, &user, &input)
+                    .await
+                    .map_err(|e| e.with_input(&echo))?;
+            tracing::info!(by = caller.account_id, "user updated through the portal");
+            leptos_axum::redirect(&format!(
+                "/domains/{}/users/{}",
+                found.settings.domain, updated.user.user
+            ));
+            Ok(updated)
         }
         .await,
     )

@@ -135,7 +135,9 @@ fn parse_extension(raw: &str, cx: &FieldContext) -> Result<Extension, Invalid> {
 /// The items of a list typed as text: separated by commas, semicolons or line breaks (not by
 /// spaces, which phone numbers and group names contain), trimmed, blanks skipped.
 pub fn split_list(raw: &str) -> impl Iterator<Item = &str> {
-    raw.split([',', ';', '\n']).map(str::trim).filter(|s| !s.is_empty())
+    raw.split([',', ';', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
 }
 
 const SCOPES: &[(&str, &str)] = &[
@@ -1472,6 +1474,106 @@ pub struct UserDetail {
     pub groups: Vec<GroupName>,
 }
 
+impl From<&UserDetail> for UserForm {
+    /// The form that shows a stored user, for editing. Secrets (the voicemail PIN, SIP
+    /// passwords) are left blank: blank means "keep" when the form comes back.
+    fn from(d: &UserDetail) -> Self {
+        fn text<T: ToString>(v: &Option<T>) -> String {
+            v.as_ref().map(T::to_string).unwrap_or_default()
+        }
+        fn list<T: ToString>(items: &[T]) -> String {
+            items
+                .iter()
+                .map(T::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+        let u = &d.user;
+        let s = &u.settings;
+        let r = &d.answer_rule;
+        let yn = |v: YesNo| v.as_str().to_owned();
+        Self {
+            user: u.user.to_string(),
+            name_first_name: u.name_first_name.to_string(),
+            name_last_name: u.name_last_name.to_string(),
+            login_username: u.login_username.to_string(),
+            email: u.email.to_string(),
+            user_scope: u.user_scope.as_str().to_owned(),
+            status: u.status.as_str().to_owned(),
+            block_web_login: yn(s.block_web_login),
+            login_based_calling: yn(s.login_based_calling),
+            department: text(&u.department),
+            site: text(&u.site),
+            time_zone: s.time_zone.to_string(),
+            language_token: s.language_token.to_string(),
+            status_message: s.status_message.to_string(),
+            service_code: text(&u.service_code),
+            voicemail_enabled: yn(s.voicemail_enabled),
+            voicemail_login_pin: String::new(),
+            voicemail_greeting_index: s.voicemail_greeting_index.to_string(),
+            voicemail_user_control_enabled: yn(s.voicemail_user_control_enabled),
+            voicemail_receive_broadcast_enabled: yn(s.voicemail_receive_broadcast_enabled),
+            voicemail_playback_announce_datetime_received: yn(
+                s.voicemail_playback_announce_datetime_received
+            ),
+            voicemail_playback_announce_caller_id: yn(s.voicemail_playback_announce_caller_id),
+            voicemail_playback_sort_newest_to_oldest: yn(s.voicemail_playback_sort_newest_to_oldest),
+            email_send_alert_new_voicemail_behavior: s
+                .email_send_alert_new_voicemail_behavior
+                .as_str()
+                .to_owned(),
+            email_send_alert_new_voicemail_cc_list_csv: list(
+                &s.email_send_alert_new_voicemail_cc_list_csv,
+            ),
+            voicemail_transcription_enabled: s.voicemail_transcription_enabled.as_str().to_owned(),
+            limits_max_data_storage_kilobytes: text(&s.limits_max_data_storage_kilobytes),
+            email_send_alert_new_missed_call_enabled: yn(s.email_send_alert_new_missed_call_enabled),
+            caller_id_name: text(&s.caller_id_name),
+            caller_id_number: text(&s.caller_id_number),
+            caller_id_number_emergency: text(&s.caller_id_number_emergency),
+            emergency_address_id: text(&s.emergency_address_id),
+            area_code: text(&s.area_code),
+            privacy: yn(s.privacy),
+            dial_plan: s.dial_plan.to_string(),
+            dial_policy: s.dial_policy.to_string(),
+            ring_no_answer_timeout_seconds: s.ring_no_answer_timeout_seconds.to_string(),
+            limits_max_active_calls_total: text(&s.limits_max_active_calls_total),
+            reject_anonymous_calls_enabled: yn(s.reject_anonymous_calls_enabled),
+            call_screening_enabled: yn(s.call_screening_enabled),
+            phone_numbers_to_allow_enabled: yn(s.phone_numbers_to_allow_enabled),
+            phone_numbers_to_reject_enabled: yn(s.phone_numbers_to_reject_enabled),
+            recording_configuration: s.recording_configuration.as_str().to_owned(),
+            call_recordings_hide_from_others_enabled: yn(s.call_recordings_hide_from_others_enabled),
+            music_on_hold_randomized_enabled: yn(s.music_on_hold_randomized_enabled),
+            music_on_hold_comfort_message_repeat_interval_seconds: text(
+                &s.music_on_hold_comfort_message_repeat_interval_seconds,
+            ),
+            directory_name_number_dtmf_mapping: text(&s.directory_name_number_dtmf_mapping),
+            directory_override_order_duplicate_dtmf_mapping: text(
+                &s.directory_override_order_duplicate_dtmf_mapping,
+            ),
+            directory_announce_in_dial_by_name_enabled: yn(
+                s.directory_announce_in_dial_by_name_enabled
+            ),
+            directory_name_visible_in_list_enabled: yn(s.directory_name_visible_in_list_enabled),
+            device: d
+                .devices
+                .first()
+                .map(|x| x.device.to_string())
+                .unwrap_or_default(),
+            device_sip_registration_password: String::new(),
+            phone_numbers: list(&d.phone_numbers),
+            forward_always: text(&r.forward_always),
+            forward_on_busy: text(&r.forward_on_busy),
+            forward_no_answer: text(&r.forward_no_answer),
+            forward_when_unregistered: text(&r.forward_when_unregistered),
+            do_not_disturb: yn(YesNo::from(r.do_not_disturb)),
+            simultaneous_ring: list(&r.simultaneous_ring),
+            groups: list(&d.groups),
+        }
+    }
+}
+
 /// One line of the users list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -1719,7 +1821,8 @@ mod tests {
 
     #[test]
     fn lists_split_on_commas_not_on_the_spaces_inside_numbers() {
-        let items: Vec<&str> = split_list(" +1 612 555 0101, +1 612 555 0102;\nSales Team ,, ").collect();
+        let items: Vec<&str> =
+            split_list(" +1 612 555 0101, +1 612 555 0102;\nSales Team ,, ").collect();
         assert_eq!(items, ["+1 612 555 0101", "+1 612 555 0102", "Sales Team"]);
     }
 

@@ -63,6 +63,54 @@ pub async fn create_user(
         .ok_or(AppError::Internal)
 }
 
+/// Changes a user and what is attached to it, in one transaction, and returns it as stored.
+/// Blank secrets (voicemail PIN, SIP password) keep their stored values.
+pub async fn update_user(
+    db: &Db,
+    domain: &DomainName,
+    extension: &str,
+    form: &UserForm,
+) -> Result<UserDetail, AppError> {
+    let found = domains::find_ref(db.pool(), domain)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let existing = users::get(db.pool(), domain, found.id, extension, true)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let cx = FieldContext {
+        alphanumeric_extensions: found.alphanumeric_extensions,
+    };
+    let mut new = form
+        .parse(&found.settings, &cx)
+        .map_err(AppError::invalid)?;
+    if form.voicemail_login_pin.trim().is_empty() {
+        new.settings.voicemail_login_pin = existing.user.settings.voicemail_login_pin.clone();
+    }
+    let generated: Vec<String> = new
+        .devices
+        .iter()
+        .map(|_| generate_sip_password())
+        .collect();
+
+    let mut tx = db.begin().await.map_err(internal)?;
+    sqlx::query("UPDATE domains SET updated_at = updated_at WHERE id = $1")
+        .bind(found.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    let current = domains::find_ref(&mut *tx, domain)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !users::update(&mut tx, &current, extension, &new, &generated, now_ms()).await? {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await.map_err(internal)?;
+    tracing::info!(domain = %domain, user = %extension, now = %new.user, "user updated");
+    users::get(db.pool(), domain, current.id, new.user.as_str(), true)
+        .await?
+        .ok_or(AppError::Internal)
+}
+
 /// Deletes a user (see [`users::delete`] for what goes with it).
 pub async fn delete_user(
     db: &Db,

@@ -97,20 +97,35 @@ async fn extension_exists(tx: &mut Tx, domain_id: i64, extension: &str) -> Resul
     .await
 }
 
-/// Creates `new` in `domain` with everything attached: its site (made if new), portal account,
-/// devices (with `sip_passwords`, one per device), voicemail box, phone numbers, answer rule and
-/// group memberships. Every problem that can be seen before writing is reported at once.
-pub async fn create(
+/// The user being changed, when a check is for an update rather than a create.
+struct Current {
+    id: i64,
+    extension: String,
+    login: String,
+}
+
+/// What the checks found that the writes need.
+struct Checked<'a> {
+    site_id: Option<i64>,
+    /// Numbers to route to the user: (number, already known to the domain).
+    numbers: Vec<(&'a PhoneNumber, bool)>,
+    group_ids: Vec<i64>,
+}
+
+/// Checks `new` against what the domain holds, reporting every problem at once. For an update,
+/// `current` is the user itself, whose own extension, login, devices and numbers are no conflict.
+async fn check<'a>(
     tx: &mut Tx,
     domain: &DomainRef,
-    new: &NewUser,
-    sip_passwords: &[String],
-    now: i64,
-) -> Result<(), AppError> {
+    new: &'a NewUser,
+    current: Option<&Current>,
+) -> Result<Checked<'a>, AppError> {
     let d = domain.id;
+    let me = current.map_or(-1, |c| c.id);
+    let renamed = current.is_none_or(|c| c.extension != new.user.as_str());
     let mut p = Problems::default();
 
-    if let Some(max) = domain.settings.limits_max_users {
+    if let (Some(max), None) = (domain.settings.limits_max_users, current) {
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE domain_id = $1")
             .bind(d)
             .fetch_one(&mut **tx)
@@ -123,22 +138,24 @@ pub async fn create(
             );
         }
     }
-    if extension_exists(tx, d, new.user.as_str()).await? {
+    if renamed && extension_exists(tx, d, new.user.as_str()).await? {
         p.conflicts.add(
             "user",
             format!("Extension {} is already taken in this domain.", new.user),
         );
     }
-    let login_taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM accounts WHERE login = $1")
-        .bind(new.login_username.as_str())
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(internal)?;
-    if login_taken.is_some() {
-        p.conflicts.add(
-            "login-username",
-            format!("The login {} is already taken.", new.login_username),
-        );
+    if current.is_none_or(|c| c.login != new.login_username.as_str()) {
+        let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM accounts WHERE login = $1")
+            .bind(new.login_username.as_str())
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(internal)?;
+        if taken.is_some() {
+            p.conflicts.add(
+                "login-username",
+                format!("The login {} is already taken.", new.login_username),
+            );
+        }
     }
     let site_id = match &new.site {
         None => None,
@@ -167,14 +184,16 @@ pub async fn create(
         }
     };
     for (i, device) in new.devices.iter().enumerate() {
-        if exists(
-            tx,
-            "SELECT 1 FROM devices WHERE domain_id = $1 AND device = $2",
-            d,
-            device.device.as_str(),
+        let used: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM devices WHERE domain_id = $1 AND device = $2 AND user_id <> $3",
         )
-        .await?
-        {
+        .bind(d)
+        .bind(device.device.as_str())
+        .bind(me)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(internal)?;
+        if used.is_some() {
             let field = if i == 0 {
                 "device".to_owned()
             } else {
@@ -189,24 +208,26 @@ pub async fn create(
             );
         }
     }
-    if new.settings.voicemail_enabled.into()
-        && exists(
-            tx,
-            "SELECT 1 FROM voicemail_boxes WHERE domain_id = $1 AND mailbox = $2",
-            d,
-            new.user.as_str(),
+    if new.settings.voicemail_enabled.into() && renamed {
+        let box_owner: Option<Option<i64>> = sqlx::query_scalar(
+            "SELECT user_id FROM voicemail_boxes WHERE domain_id = $1 AND mailbox = $2",
         )
-        .await?
-    {
-        p.conflicts.add(
-            "user",
-            format!(
-                "A voicemail box {} already exists in this domain.",
-                new.user
-            ),
-        );
+        .bind(d)
+        .bind(new.user.as_str())
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(internal)?;
+        if box_owner.is_some_and(|owner| owner != Some(me)) {
+            p.conflicts.add(
+                "user",
+                format!(
+                    "A voicemail box {} already exists in this domain.",
+                    new.user
+                ),
+            );
+        }
     }
-    let mut numbers_to_claim = Vec::new();
+    let mut numbers = Vec::new();
     for (i, number) in new.phone_numbers.iter().enumerate() {
         let row: Option<(i64, Option<i64>)> =
             sqlx::query_as("SELECT domain_id, user_id FROM phone_numbers WHERE number = $1")
@@ -215,16 +236,16 @@ pub async fn create(
                 .await
                 .map_err(internal)?;
         match row {
-            None => numbers_to_claim.push((number, false)),
+            None => numbers.push((number, false)),
             Some((owner, _)) if owner != d => p.conflicts.add(
                 format!("phone-numbers[{i}]"),
                 format!("{number} belongs to another domain."),
             ),
-            Some((_, Some(_))) => p.conflicts.add(
+            Some((_, Some(user))) if user != me => p.conflicts.add(
                 format!("phone-numbers[{i}]"),
                 format!("{number} is already routed to another user."),
             ),
-            Some((_, None)) => numbers_to_claim.push((number, true)),
+            Some(_) => numbers.push((number, true)),
         }
     }
     let mut group_ids = Vec::new();
@@ -282,23 +303,33 @@ pub async fn create(
         }
     }
     p.into_result()?;
+    Ok(Checked {
+        site_id,
+        numbers,
+        group_ids,
+    })
+}
 
+/// Creates `new` in `domain` with everything attached: its site (made if new), portal account,
+/// devices (with `sip_passwords`, one per device), voicemail box, phone numbers, answer rule and
+/// group memberships. Every problem that can be seen before writing is reported at once.
+pub async fn create(
+    tx: &mut Tx,
+    domain: &DomainRef,
+    new: &NewUser,
+    sip_passwords: &[String],
+    now: i64,
+) -> Result<(), AppError> {
+    let checked = check(tx, domain, new, None).await?;
     // Everything checks out: write. A unique constraint still guards each row against a
     // concurrent request that got there first.
-    let site_id = match (&new.site, site_id) {
-        (Some(site), None) => Some(insert_site(tx, d, site, now).await?),
-        (_, id) => id,
-    };
-    let settings = serde_json::to_string(&new.settings).map_err(|e| {
-        tracing::error!(error = %e, "user settings do not serialise");
-        AppError::Internal
-    })?;
+    let site_id = resolve_site(tx, domain.id, new, checked.site_id, now).await?;
     let user_id: i64 = sqlx::query_scalar(
         "INSERT INTO users (domain_id, extension, first_name, last_name, email, department, site_id, status, \
          service_code, search_text, settings, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
     )
-    .bind(d)
+    .bind(domain.id)
     .bind(new.user.as_str())
     .bind(new.name_first_name.as_str())
     .bind(new.name_last_name.as_str())
@@ -308,7 +339,7 @@ pub async fn create(
     .bind(new.status.as_str())
     .bind(new.service_code.as_ref().map(ServiceCode::as_str))
     .bind(search_text(new))
-    .bind(settings)
+    .bind(settings_json(new)?)
     .bind(now)
     .fetch_one(&mut **tx)
     .await
@@ -318,32 +349,171 @@ pub async fn create(
         "INSERT INTO accounts (login, display_name, scope, domain_id, user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(new.login_username.as_str())
-    .bind(format!("{} {}", new.name_first_name, new.name_last_name))
+    .bind(display_name(new))
     .bind(new.user_scope.as_str())
-    .bind(d)
+    .bind(domain.id)
     .bind(user_id)
     .bind(now)
     .execute(&mut **tx)
     .await
     .map_err(write_error)?;
-
-    for (device, password) in new.devices.iter().zip(sip_passwords) {
-        sqlx::query("INSERT INTO devices (domain_id, user_id, device, sip_password, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(d).bind(user_id).bind(device.device.as_str()).bind(password).bind(now)
-            .execute(&mut **tx).await.map_err(write_error)?;
-    }
     if new.settings.voicemail_enabled.into() {
         sqlx::query("INSERT INTO voicemail_boxes (domain_id, user_id, mailbox, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(d).bind(user_id).bind(new.user.as_str()).bind(now)
+            .bind(domain.id).bind(user_id).bind(new.user.as_str()).bind(now)
             .execute(&mut **tx).await.map_err(write_error)?;
     }
-    for (number, known) in numbers_to_claim {
+    write_attachments(tx, domain.id, user_id, new, checked, sip_passwords, now).await
+}
+
+/// Replaces everything about the user `extension` of `domain` with `new`: a rename moves its
+/// voicemail box along (as XiVO does); devices given without a password keep theirs (or get
+/// `sip_passwords`); numbers left out are freed. `false` if there is no such user.
+pub async fn update(
+    tx: &mut Tx,
+    domain: &DomainRef,
+    extension: &str,
+    new: &NewUser,
+    sip_passwords: &[String],
+    now: i64,
+) -> Result<bool, AppError> {
+    let found: Option<(i64, String)> = sqlx::query_as(
+        "SELECT u.id, a.login FROM users u JOIN accounts a ON a.user_id = u.id WHERE u.domain_id = $1 AND u.extension = $2",
+    )
+    .bind(domain.id).bind(extension).fetch_optional(&mut **tx).await.map_err(internal)?;
+    let Some((user_id, login)) = found else {
+        return Ok(false);
+    };
+    let current = Current {
+        id: user_id,
+        extension: extension.to_owned(),
+        login,
+    };
+    let checked = check(tx, domain, new, Some(&current)).await?;
+    let site_id = resolve_site(tx, domain.id, new, checked.site_id, now).await?;
+    sqlx::query(
+        "UPDATE users SET extension = $2, first_name = $3, last_name = $4, email = $5, department = $6, \
+         site_id = $7, status = $8, service_code = $9, search_text = $10, settings = $11, updated_at = $12 WHERE id = $1",
+    )
+    .bind(user_id)
+    .bind(new.user.as_str())
+    .bind(new.name_first_name.as_str())
+    .bind(new.name_last_name.as_str())
+    .bind(new.email.as_str())
+    .bind(new.department.as_ref().map(Department::as_str))
+    .bind(site_id)
+    .bind(new.status.as_str())
+    .bind(new.service_code.as_ref().map(ServiceCode::as_str))
+    .bind(search_text(new))
+    .bind(settings_json(new)?)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(write_error)?;
+    sqlx::query("UPDATE accounts SET login = $2, display_name = $3, scope = $4 WHERE user_id = $1")
+        .bind(user_id)
+        .bind(new.login_username.as_str())
+        .bind(display_name(new))
+        .bind(new.user_scope.as_str())
+        .execute(&mut **tx)
+        .await
+        .map_err(write_error)?;
+    // The voicemail box follows the extension; a user who gains voicemail gets a box. (Turning
+    // voicemail off keeps the box and its messages.)
+    let has_box = sqlx::query("UPDATE voicemail_boxes SET mailbox = $2 WHERE user_id = $1")
+        .bind(user_id)
+        .bind(new.user.as_str())
+        .execute(&mut **tx)
+        .await
+        .map_err(write_error)?
+        .rows_affected()
+        > 0;
+    if !has_box && new.settings.voicemail_enabled.into() {
+        sqlx::query("INSERT INTO voicemail_boxes (domain_id, user_id, mailbox, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(domain.id).bind(user_id).bind(new.user.as_str()).bind(now)
+            .execute(&mut **tx).await.map_err(write_error)?;
+    }
+    // Devices keep their passwords unless a new one is given.
+    let kept: Vec<(String, String)> =
+        sqlx::query_as("SELECT device, sip_password FROM devices WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(internal)?;
+    let passwords: Vec<String> = new
+        .devices
+        .iter()
+        .zip(sip_passwords)
+        .map(|(device, generated)| match &device.sip_password {
+            Some(given) => given.expose().to_owned(),
+            None => kept
+                .iter()
+                .find(|(name, _)| name == device.device.as_str())
+                .map_or_else(|| generated.clone(), |(_, p)| p.clone()),
+        })
+        .collect();
+    for sql in [
+        "DELETE FROM devices WHERE user_id = $1",
+        "UPDATE phone_numbers SET user_id = NULL WHERE user_id = $1",
+        "DELETE FROM answer_rules WHERE user_id = $1",
+        "DELETE FROM group_members WHERE user_id = $1",
+    ] {
+        sqlx::query(sql)
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await
+            .map_err(internal)?;
+    }
+    write_attachments(tx, domain.id, user_id, new, checked, &passwords, now).await?;
+    Ok(true)
+}
+
+/// The site's id, making the site if it is new.
+async fn resolve_site(
+    tx: &mut Tx,
+    domain_id: i64,
+    new: &NewUser,
+    known: Option<i64>,
+    now: i64,
+) -> Result<Option<i64>, AppError> {
+    match (&new.site, known) {
+        (Some(site), None) => Ok(Some(insert_site(tx, domain_id, site, now).await?)),
+        (_, id) => Ok(id),
+    }
+}
+
+fn settings_json(new: &NewUser) -> Result<String, AppError> {
+    serde_json::to_string(&new.settings).map_err(|e| {
+        tracing::error!(error = %e, "user settings do not serialise");
+        AppError::Internal
+    })
+}
+
+fn display_name(new: &NewUser) -> String {
+    format!("{} {}", new.name_first_name, new.name_last_name)
+}
+
+/// Writes what hangs off a user row: devices, phone numbers, the answer rule, group memberships.
+async fn write_attachments(
+    tx: &mut Tx,
+    domain_id: i64,
+    user_id: i64,
+    new: &NewUser,
+    checked: Checked<'_>,
+    sip_passwords: &[String],
+    now: i64,
+) -> Result<(), AppError> {
+    for (device, password) in new.devices.iter().zip(sip_passwords) {
+        sqlx::query("INSERT INTO devices (domain_id, user_id, device, sip_password, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(domain_id).bind(user_id).bind(device.device.as_str()).bind(password).bind(now)
+            .execute(&mut **tx).await.map_err(write_error)?;
+    }
+    for (number, known) in checked.numbers {
         let done = if known {
-            sqlx::query("UPDATE phone_numbers SET user_id = $3 WHERE domain_id = $1 AND number = $2 AND user_id IS NULL")
-                .bind(d).bind(number.as_str()).bind(user_id).execute(&mut **tx).await.map_err(write_error)?
+            sqlx::query("UPDATE phone_numbers SET user_id = $3 WHERE domain_id = $1 AND number = $2 AND (user_id IS NULL OR user_id = $3)")
+                .bind(domain_id).bind(number.as_str()).bind(user_id).execute(&mut **tx).await.map_err(write_error)?
         } else {
             sqlx::query("INSERT INTO phone_numbers (domain_id, number, user_id, created_at) VALUES ($1, $2, $3, $4)")
-                .bind(d).bind(number.as_str()).bind(user_id).bind(now).execute(&mut **tx).await.map_err(write_error)?
+                .bind(domain_id).bind(number.as_str()).bind(user_id).bind(now).execute(&mut **tx).await.map_err(write_error)?
         };
         if done.rows_affected() != 1 {
             return Err(AppError::conflict(
@@ -352,8 +522,8 @@ pub async fn create(
             ));
         }
     }
-    insert_answer_rule(tx, user_id, rule).await?;
-    for group_id in group_ids {
+    insert_answer_rule(tx, user_id, &new.answer_rule).await?;
+    for group_id in checked.group_ids {
         sqlx::query("INSERT INTO group_members (group_id, user_id) VALUES ($1, $2)")
             .bind(group_id)
             .bind(user_id)
