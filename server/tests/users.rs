@@ -335,4 +335,21 @@ on_both_backends! {
         let unchanged = users::get(t.db.pool(), &acme(), domains::find_ref(t.db.pool(), &acme()).await.unwrap().unwrap().id, "102", false).await.unwrap().unwrap();
         assert_eq!(unchanged.phone_numbers.len(), 1);
     }
+
+    async fn groups_are_made_once_per_domain_and_then_joined(t: TestDb) {
+        make_domain(&t.db, DomainForm { domain: "acme.example".into(), ..DomainForm::default() }).await;
+        let mut client = logged_in_super_user(&t.db).await;
+        let create = |name: &'static str, kind: &'static str| [("domain", "acme.example"), ("name", name), ("kind", kind)];
+        assert_eq!(client.call(path::<app::api::groups::CreateGroup>(), &create("Support", "ring")).await.status, 200);
+        let again = client.call(path::<app::api::groups::CreateGroup>(), &create("Support", "agent")).await;
+        assert_eq!(again.status, 409, "{}", again.body);
+        let bad = client.call(path::<app::api::groups::CreateGroup>(), &create("", "choir")).await;
+        assert_eq!(bad.status, 422);
+        let error: AppError = serde_json::from_str(&bad.body).unwrap();
+        assert!(error.message_for("name").is_some() && error.message_for("kind").is_some());
+        let joined = create_user(&t.db, &acme(), &UserForm { groups: "Support".into(), ..smith("101") }).await.unwrap();
+        assert_eq!(joined.groups[0].as_str(), "Support");
+        let listed = client.call(path::<app::api::groups::ListGroups>(), &[("domain", "acme.example")]).await.json();
+        assert_eq!(listed, serde_json::json!(["Support"]));
+    }
 }

@@ -3,4 +3,5 @@
 
 pub mod auth;
 pub mod domains;
+pub mod groups;
 pub mod users;

@@ -1,0 +1,42 @@
+//! Groups of a domain (ring groups and agent groups), which new users can join.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The groups of a domain, by name.
+#[server(endpoint = "list-groups")]
+pub async fn list_groups(domain: String) -> Result<Vec<String>, AppError> {
+    crate::ssr::answer(
+        async move {
+            let (state, _, found) = crate::ssr::auth::require_domain_manager(&domain).await?;
+            crate::ssr::db::users::groups(state.db.pool(), found.id).await
+        }
+        .await,
+    )
+}
+
+/// Adds a group to a domain (`kind`: `ring` or `agent`), then shows the domain again.
+#[server(endpoint = "create-group")]
+pub async fn create_group(domain: String, name: String, kind: String) -> Result<(), AppError> {
+    crate::ssr::answer(
+        async move {
+            use crate::model::{FieldErrors, GroupName, Parse};
+            use crate::ssr::{db, now_ms};
+            let (state, _, found) = crate::ssr::auth::require_domain_manager(&domain).await?;
+            let mut errors = FieldErrors::default();
+            let name = errors.check("name", GroupName::parse(&name));
+            if !matches!(kind.as_str(), "ring" | "agent") {
+                errors.add("kind", "Either a ring group or an agent group.");
+            }
+            let Some(name) = name.filter(|_| errors.is_empty()) else {
+                return Err(AppError::invalid(errors));
+            };
+            let mut tx = state.db.begin().await.map_err(db::internal)?;
+            db::users::insert_group(&mut tx, found.id, &name, &kind, now_ms()).await?;
+            tx.commit().await.map_err(db::internal)?;
+            leptos_axum::redirect(&format!("/domains/{}", found.settings.domain));
+            Ok(())
+        }
+        .await,
+    )
+}
