@@ -20,6 +20,9 @@ use pages::{
     login::LoginPage,
     not_found::NotFound,
     set_password::SetPasswordPage,
+    user::UserPage,
+    user_wizard::NewUserPage,
+    users::UsersPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -55,6 +58,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/domains") view=DomainsPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/new") view=NewDomainPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name") view=EditDomainPage ssr=SsrMode::Async/>
+                <Route path=path!("/domains/:name/users") view=UsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/domains/:name/users/new") view=NewUserPage ssr=SsrMode::Async/>
+                <Route path=path!("/domains/:name/users/:user") view=UserPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

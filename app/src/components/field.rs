@@ -39,6 +39,10 @@ pub fn Field(
     #[prop(optional_no_strip)]
     list: Option<String>,
     #[prop(optional, into)] autocomplete: Option<String>,
+    /// Told every new value as it is typed (a form that needs all its values at once, such as
+    /// the user wizard's review, keeps them this way).
+    #[prop(optional)]
+    on_value: Option<Callback<String>>,
 ) -> impl IntoView {
     let value = RwSignal::new(initial.clone());
     let touched = RwSignal::new(false);
@@ -86,7 +90,11 @@ pub fn Field(
                 aria-invalid=move || if message().is_some() { "true" } else { "false" }
                 aria-describedby=described_by
                 on:input=move |ev| {
-                    value.set(event_target_value(&ev));
+                    let typed = event_target_value(&ev);
+                    if let Some(on_value) = on_value {
+                        on_value.run(typed.clone());
+                    }
+                    value.set(typed);
                     touched.set(true);
                     edited_since_server.set(true);
                 }
@@ -107,12 +115,32 @@ pub fn SelectField(
     #[prop(into)] initial: String,
     options: &'static [(&'static str, &'static str)],
     #[prop(into)] server_error: Signal<Option<String>>,
+    #[prop(optional, into)] hint: String,
+    /// Told every new choice (see [`Field`]'s `on_value`).
+    #[prop(optional)]
+    on_value: Option<Callback<String>>,
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = if hint.is_empty() {
+        error_id.clone()
+    } else {
+        format!("{hint_id} {error_id}")
+    };
     view! {
         <div class="field" class:invalid=move || server_error.get().is_some()>
             <label for=id.clone()>{label}</label>
-            <select id=id name=name aria-describedby=error_id.clone()>
+            <select
+                id=id
+                name=name
+                aria-describedby=described_by
+                aria-invalid=move || if server_error.get().is_some() { "true" } else { "false" }
+                on:change=move |ev| {
+                    if let Some(on_value) = on_value {
+                        on_value.run(event_target_value(&ev));
+                    }
+                }
+            >
                 {options
                     .iter()
                     .map(|(value, text)| {
@@ -120,6 +148,7 @@ pub fn SelectField(
                     })
                     .collect_view()}
             </select>
+            {(!hint.is_empty()).then(|| view! { <p class="hint" id=hint_id>{hint}</p> })}
             <p class="field-error" id=error_id aria-live="polite">{move || server_error.get()}</p>
         </div>
     }

@@ -1,7 +1,9 @@
 //! Pieces the pages share.
 
 mod field;
+mod hydration;
 mod layout;
 
 pub use field::{Field, FieldKind, SelectField};
-pub use layout::{ErrorNotice, Page};
+pub use hydration::{focus_soon, use_hydrated};
+pub use layout::{urlencode, ErrorNotice, Page};

@@ -113,7 +113,9 @@ pub fn EditDomainPage() -> impl IntoView {
                             let delete_name = domain_name.clone();
                             let confirm_text = format!(" Yes, delete {domain_name}");
                             let delete_error = move || delete.value().get().and_then(Result::err).map(|e| e.to_string());
+                            let users_href = format!("/domains/{domain_name}/users");
                             view! {
+                                <p class="actions"><A href=users_href>"Users of this domain"</A></p>
                                 <ActionForm action=update>
                                     <input type="hidden" name="name" value=update_name/>
                                     {summary(rejected)}

@@ -28,10 +28,13 @@ pub fn DomainsPage() -> impl IntoView {
                                     <th scope="col">"Max users"</th>
                                     <th scope="col">"Max sites"</th>
                                     <th scope="col">"Dial policy"</th>
+                                    <th scope="col">"Users"</th>
                                 </tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|d| {
                                         let s = d.settings;
+                                        let users_href = format!("/domains/{}/users", s.domain);
+                                        let users_label = format!("Users of {}", s.domain);
                                         let limit = |l: Option<crate::model::Limit>| l.map_or("no limit".to_owned(), |l| l.to_string());
                                         view! {
                                             <tr>
@@ -41,6 +44,9 @@ pub fn DomainsPage() -> impl IntoView {
                                                 <td>{limit(s.limits_max_users)}</td>
                                                 <td>{limit(s.limits_max_sites)}</td>
                                                 <td>{s.dial_policy.to_string()}</td>
+                                                <td>
+                                                    <A href=users_href attr:aria-label=users_label>"Users"</A>
+                                                </td>
                                             </tr>
                                         }
                                     }).collect_view()}

@@ -5,3 +5,6 @@ pub mod domains;
 pub mod login;
 pub mod not_found;
 pub mod set_password;
+pub mod user;
+pub mod user_wizard;
+pub mod users;

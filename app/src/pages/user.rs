@@ -1,0 +1,309 @@
+//! One user with everything attached, grouped as the Create User wizard asks for it and labelled
+//! with the same field table; and deleting the user.
+
+use crate::api::users::{get_user, DeleteUser};
+use crate::components::{use_hydrated, ErrorNotice, Page};
+use crate::model::user::{Control, Device, Step, UserDetail, USER_FIELDS};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use serde_json::{Map, Value};
+
+#[component]
+pub fn UserPage() -> impl IntoView {
+    let params = use_params_map();
+    let domain = move || params.read().get("name").unwrap_or_default();
+    let extension = move || params.read().get("user").unwrap_or_default();
+    let detail = Resource::new(move || (domain(), extension()), |(d, u)| get_user(d, u));
+    view! {
+        <Page title=format!("User {}", extension())>
+            <p class="actions">
+                <A href=move || format!("/domains/{}/users", domain())>{move || format!("← Users of {}", domain())}</A>
+            </p>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        Ok(d) => view! { <UserDetailView detail=d/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Page>
+    }
+}
+
+/// Every field of the form, by its NetSapiens name, as the stored user has it (the wire names of
+/// [`UserDetail`] are the form's names).
+fn values_by_field(d: &UserDetail) -> Map<String, Value> {
+    let mut values = match serde_json::to_value(&d.user) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    if let Ok(Value::Object(rule)) = serde_json::to_value(&d.answer_rule) {
+        values.extend(rule);
+    }
+    let list = |items: Vec<String>| Value::Array(items.into_iter().map(Value::String).collect());
+    values.insert(
+        "phone-numbers".into(),
+        list(d.phone_numbers.iter().map(ToString::to_string).collect()),
+    );
+    values.insert(
+        "groups".into(),
+        list(d.groups.iter().map(ToString::to_string).collect()),
+    );
+    values
+}
+
+/// A stored value in words, as the form's control would show it.
+fn shown(value: Option<&Value>, control: Control) -> String {
+    let none = || "None".to_owned();
+    match (value, control) {
+        (None | Some(Value::Null), Control::Secret) => "Not set".to_owned(),
+        (Some(_), Control::Secret) => "Set".to_owned(),
+        (None | Some(Value::Null), _) => none(),
+        (Some(Value::Bool(b)), _) => if *b { "Yes" } else { "No" }.to_owned(),
+        (Some(Value::String(s)), Control::YesNo) => match s.as_str() {
+            "yes" => "Yes".to_owned(),
+            "no" => "No".to_owned(),
+            other => other.to_owned(),
+        },
+        (Some(Value::String(s)), Control::Choice(options)) => options
+            .iter()
+            .find(|(value, _)| value == s)
+            .map_or_else(|| s.clone(), |(_, label)| (*label).to_owned()),
+        (Some(Value::String(s)), _) if s.is_empty() => none(),
+        (Some(Value::String(s)), _) => s.clone(),
+        (Some(Value::Array(items)), _) if items.is_empty() => none(),
+        (Some(Value::Array(items)), _) => items
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        (Some(other), _) => other.to_string(),
+    }
+}
+
+/// Unix milliseconds as a UTC date and time (the same text on the server and in the browser).
+fn utc(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
+    let time = secs.rem_euclid(86_400);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        time / 3600,
+        time % 3600 / 60
+    )
+}
+
+/// The proleptic Gregorian date of a day counted from 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Fields shown apart from the table (the device has its own block).
+const SHOWN_APART: &[&str] = &["device", "device-sip-registration-password"];
+
+#[component]
+fn UserDetailView(detail: UserDetail) -> impl IntoView {
+    let values = values_by_field(&detail);
+    let domain = detail.user.domain.to_string();
+    let extension = detail.user.user.to_string();
+    let mailbox = detail.voicemail_box.as_ref().map(ToString::to_string);
+    let devices = detail.devices.clone();
+    let sections = Step::ALL
+        .into_iter()
+        .map(|step| {
+            let rows = USER_FIELDS
+                .iter()
+                .filter(|f| f.step == step && !SHOWN_APART.contains(&f.name))
+                .map(|f| {
+                    view! {
+                        <dt>{f.label}</dt>
+                        <dd>{shown(values.get(f.name), f.control)}</dd>
+                    }
+                })
+                .collect_view();
+            let heading_id = format!("section-{}", step.slug());
+            let extra = match step {
+                Step::Voicemail => Some(
+                    view! {
+                        <dt>"Voicemail box"</dt>
+                        <dd>{mailbox.clone().unwrap_or_else(|| "None".to_owned())}</dd>
+                    }
+                    .into_any(),
+                ),
+                Step::Devices => Some(
+                    view! {
+                        <dt>"SIP devices"</dt>
+                        <dd><DeviceList devices=devices.clone() domain=domain.clone()/></dd>
+                    }
+                    .into_any(),
+                ),
+                _ => None,
+            };
+            view! {
+                <section class="detail" aria-labelledby=heading_id.clone()>
+                    <h2 id=heading_id.clone()>{step.title()}</h2>
+                    <dl>{extra}{rows}</dl>
+                </section>
+            }
+        })
+        .collect_view();
+    let created = utc(detail.user.created_at);
+    let updated = utc(detail.user.updated_at);
+    view! {
+        <p class="lead">
+            {format!("{} {}", detail.user.name_first_name, detail.user.name_last_name)}
+            " · " {detail.user.login_username.to_string()}
+        </p>
+        {sections}
+        <section class="detail" aria-labelledby="section-record">
+            <h2 id="section-record">"Record"</h2>
+            <dl>
+                <dt>"Created"</dt><dd>{created}</dd>
+                <dt>"Updated"</dt><dd>{updated}</dd>
+            </dl>
+        </section>
+        <DeleteUserForm domain extension has_mailbox=mailbox.is_some()/>
+    }
+}
+
+/// The user's SIP devices, each with its registration password behind a Show button (a
+/// `<details>` until the page is hydrated, so it can be read without JavaScript too).
+#[component]
+fn DeviceList(devices: Vec<Device>, domain: String) -> impl IntoView {
+    let hydrated = use_hydrated();
+    devices
+        .into_iter()
+        .enumerate()
+        .map(|(i, device)| {
+            let address = format!("sip:{}@{domain}", device.device);
+            let password = device.device_sip_registration_password.map(|password| {
+                let id = format!("sip-password-{i}");
+                view! { <SecretText id text=password hydrated/> }
+            });
+            view! {
+                <div class="device">
+                    <code>{address}</code>
+                    {password}
+                </div>
+            }
+        })
+        .collect_view()
+}
+
+/// A secret that is shown only when asked for.
+#[component]
+fn SecretText(id: String, text: String, hydrated: Signal<bool>) -> impl IntoView {
+    let shown = RwSignal::new(false);
+    let text = StoredValue::new(text);
+    let id = StoredValue::new(id);
+    move || {
+        if hydrated.get() {
+            view! {
+                <span class="secret">
+                    "Password: "
+                    <code class="password" id=id.get_value() hidden=move || !shown.get()>
+                        {move || shown.get().then(|| text.get_value())}
+                    </code>
+                    <button type="button" class="small" aria-controls=id.get_value()
+                        aria-expanded=move || if shown.get() { "true" } else { "false" }
+                        on:click=move |_| shown.update(|s| *s = !*s)>
+                        {move || if shown.get() { "Hide password" } else { "Show password" }}
+                    </button>
+                </span>
+            }
+            .into_any()
+        } else {
+            view! {
+                <details class="secret">
+                    <summary>"Show password"</summary>
+                    <code class="password" id=id.get_value()>{text.get_value()}</code>
+                </details>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// Deleting the user. The server refuses (412) to delete a user who owns a voicemail box unless
+/// the box goes too; its message is shown here.
+#[component]
+fn DeleteUserForm(domain: String, extension: String, has_mailbox: bool) -> impl IntoView {
+    let delete = ServerAction::<DeleteUser>::new();
+    let problem = move || {
+        delete
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    };
+    let confirm_text = format!(" Yes, delete user {extension}");
+    view! {
+        <section class="danger" aria-labelledby="delete-heading">
+            <h2 id="delete-heading">"Delete this user"</h2>
+            <p>
+                "Its devices, answer rule, portal login and group memberships go with it; its phone numbers stay in the domain, unassigned."
+                {has_mailbox.then_some(" It owns a voicemail box, which is kept unless you delete it too.")}
+            </p>
+            <ActionForm action=delete>
+                <input type="hidden" name="domain" value=domain/>
+                <input type="hidden" name="user" value=extension/>
+                <label class="check">
+                    <input type="checkbox" name="delete_voicemail" value="yes"/>
+                    " Also delete the voicemail box"
+                </label>
+                <label class="confirm">
+                    <input type="checkbox" required/>
+                    {confirm_text}
+                </label>
+                <p class="form-error" role="alert">{problem}</p>
+                <div class="buttons">
+                    <button type="submit" class="danger" disabled=move || delete.pending().get()>"Delete user"</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_shown_as_utc_dates() {
+        assert_eq!(utc(0), "1970-01-01 00:00 UTC");
+        assert_eq!(utc(951_782_400_000), "2000-02-29 00:00 UTC");
+        assert_eq!(utc(1_735_689_599_000), "2024-12-31 23:59 UTC");
+    }
+
+    #[test]
+    fn stored_values_read_as_the_form_shows_them() {
+        let scope = USER_FIELDS.iter().find(|f| f.name == "status").unwrap();
+        assert_eq!(
+            shown(Some(&Value::String("enabled".into())), scope.control),
+            "Enabled"
+        );
+        assert_eq!(shown(Some(&Value::Null), Control::Text), "None");
+        assert_eq!(
+            shown(Some(&Value::String("8264".into())), Control::Secret),
+            "Set"
+        );
+        assert_eq!(
+            shown(Some(&serde_json::json!(["+16125550101"])), Control::Text),
+            "+16125550101"
+        );
+    }
+}

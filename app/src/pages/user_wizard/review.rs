@@ -1,0 +1,195 @@
+//! The review: exactly what will be created, worked out in the browser by [`UserForm::parse`]
+//! with the domain's settings (the same call the server makes), or what stops it.
+
+use super::{index_of, Wizard, REVIEW};
+use crate::model::user::{NewUser, Step, UserForm, USER_FIELDS};
+use crate::model::FieldErrors;
+use leptos::prelude::*;
+
+/// What the current values would create, or why they cannot.
+fn outcome(wizard: Wizard) -> Result<NewUser, FieldErrors> {
+    let form: UserForm = wizard.form();
+    wizard
+        .start
+        .with_value(|s| form.parse(&s.domain, &s.field_context))
+}
+
+/// Whether the review shows problems, so that there is nothing to create yet.
+pub(super) fn blocked(wizard: Wizard) -> bool {
+    wizard.hydrated.get() && wizard.step.get() == REVIEW && outcome(wizard).is_err()
+}
+
+fn joined<T: ToString>(items: &[T]) -> String {
+    if items.is_empty() {
+        "None".to_owned()
+    } else {
+        items
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn or_none<T: ToString>(value: Option<&T>) -> String {
+    value.map_or_else(|| "None".to_owned(), ToString::to_string)
+}
+
+/// The summary of a user about to be created.
+fn summary(wizard: Wizard, new: NewUser) -> impl IntoView {
+    let (domain, known_sites) = wizard
+        .start
+        .with_value(|s| (s.domain.domain.to_string(), s.sites.clone()));
+    let login_is_default = wizard.value("login-username").trim().is_empty();
+    let login = if login_is_default {
+        format!("{} (the default, extension@domain)", new.login_username)
+    } else {
+        new.login_username.to_string()
+    };
+    let site = match &new.site {
+        None => "None".to_owned(),
+        Some(site) if known_sites.iter().any(|s| s == site.as_str()) => {
+            format!("{site} (existing site)")
+        }
+        Some(site) => format!("{site} (new site, created with the user)"),
+    };
+    let devices = new
+        .devices
+        .iter()
+        .map(|d| {
+            let password = if d.sip_password.is_some() {
+                "password: given"
+            } else {
+                "password: generated"
+            };
+            view! { <li><code>{format!("sip:{}@{domain}", d.device)}</code>", " {password}</li> }
+        })
+        .collect_view();
+    let voicemail = if new.settings.voicemail_enabled.into() {
+        format!("A voicemail box {} is created.", new.user)
+    } else {
+        "No voicemail box.".to_owned()
+    };
+    let rule = &new.answer_rule;
+    let mut forwards: Vec<String> = [
+        ("Always", &rule.forward_always),
+        ("When busy", &rule.forward_on_busy),
+        ("When not answered", &rule.forward_no_answer),
+        ("When offline", &rule.forward_when_unregistered),
+    ]
+    .into_iter()
+    .filter_map(|(when, to)| to.as_ref().map(|to| format!("{when}: {to}")))
+    .collect();
+    if !rule.simultaneous_ring.is_empty() {
+        forwards.push(format!("Also ring: {}", joined(&rule.simultaneous_ring)));
+    }
+    if rule.do_not_disturb {
+        forwards.push("Do not disturb: on".to_owned());
+    }
+    let forwards = if forwards.is_empty() {
+        "None".into_any()
+    } else {
+        view! { <ul>{forwards.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul> }
+            .into_any()
+    };
+    let caller_id = match (&new.settings.caller_id_name, &new.settings.caller_id_number) {
+        (Some(name), Some(number)) => format!("{name} <{number}>"),
+        (Some(name), None) => name.to_string(),
+        (None, Some(number)) => number.to_string(),
+        (None, None) => "None".to_owned(),
+    };
+    let emails: Vec<&str> = new.email.addresses().collect();
+    view! {
+        <dl class="review-list">
+            <dt>"User"</dt>
+            <dd>
+                <ul>
+                    <li>"Extension " <strong>{new.user.to_string()}</strong></li>
+                    <li>{format!("Name: {} {}", new.name_first_name, new.name_last_name)}</li>
+                    <li>{format!("Portal login: {login}")}</li>
+                    <li>{format!("Scope: {}", new.user_scope)}</li>
+                    <li>{format!("E-mail: {}", emails.join(", "))}</li>
+                    <li>{format!("Status: {}", new.status.label())}</li>
+                </ul>
+            </dd>
+            <dt>"Site"</dt>
+            <dd>{site}</dd>
+            <dt>"Department"</dt>
+            <dd>{or_none(new.department.as_ref())}</dd>
+            <dt>"SIP device"</dt>
+            <dd><ul>{devices}</ul></dd>
+            <dt>"Voicemail"</dt>
+            <dd>{voicemail}</dd>
+            <dt>"Phone numbers"</dt>
+            <dd>{joined(&new.phone_numbers)}</dd>
+            <dt>"Forwards"</dt>
+            <dd>{forwards}</dd>
+            <dt>"Groups"</dt>
+            <dd>{joined(&new.groups)}</dd>
+            <dt>"Time zone"</dt>
+            <dd>{new.settings.time_zone.to_string()}</dd>
+            <dt>"Caller ID"</dt>
+            <dd>{caller_id}</dd>
+        </dl>
+    }
+}
+
+/// The fields that stop the user from being created, each a link to its step.
+fn problems(wizard: Wizard, errors: FieldErrors) -> impl IntoView {
+    let items = errors
+        .iter()
+        .map(|e| {
+            let step = Step::of_field(&e.field);
+            let base = super::base_field(&e.field);
+            let label = USER_FIELDS
+                .iter()
+                .find(|f| f.name == base)
+                .map_or(base, |f| f.label)
+                .to_owned();
+            let index = index_of(step);
+            view! {
+                <li>
+                    <a href=format!("#{}", super::fieldset_id(step))
+                        on:click=move |ev| {
+                            ev.prevent_default();
+                            wizard.go_to(index);
+                        }>
+                        {format!("{label} ({})", step.title())}
+                    </a>
+                    {format!(": {}", e.message)}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <p class="form-error">"These fields need attention before the user can be created:"</p>
+        <ul class="problems">{items}</ul>
+    }
+}
+
+#[component]
+pub(super) fn ReviewStep(wizard: Wizard) -> impl IntoView {
+    let body = move || {
+        if !wizard.hydrated.get() {
+            // Server HTML: nothing runs in the page to work the review out.
+            return view! {
+                <p>"Check the fields above, then create the user. The server checks everything again and tells you what needs attention."</p>
+            }
+            .into_any();
+        }
+        if wizard.step.get() != REVIEW {
+            return ().into_any();
+        }
+        match outcome(wizard) {
+            Ok(new) => summary(wizard, new).into_any(),
+            Err(errors) => problems(wizard, errors).into_any(),
+        }
+    };
+    view! {
+        <section id="review" class="review" aria-labelledby="review-heading"
+            hidden=move || wizard.hides(REVIEW)>
+            <h2 id="review-heading" tabindex="-1">{format!("{}. Review", REVIEW + 1)}</h2>
+            {body}
+        </section>
+    }
+}
