@@ -21,7 +21,7 @@ use pages::{
     not_found::NotFound,
     set_password::SetPasswordPage,
     user::UserPage,
-    user_wizard::NewUserPage,
+    user_wizard::{EditUserPage, NewUserPage},
     users::UsersPage,
 };
 
@@ -61,6 +61,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/domains/:name/users") view=UsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/users/new") view=NewUserPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/users/:user") view=UserPage ssr=SsrMode::Async/>
+                <Route path=path!("/domains/:name/users/:user/edit") view=EditUserPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -362,3 +362,30 @@ test('without JavaScript the refusal to delete is shown on the user page', async
   check();
   await close();
 });
+
+test('a user is edited in one form: a new extension moves the voicemail box, blank secrets are kept', async () => {
+  const { page, check, close } = await openPage(browser);
+  await logIn(page, roster.base);
+  await createDomain(page, 'edit.example');
+  await createUser(page, 'edit.example', {
+    user: '301', 'name-first-name': 'Edna', 'name-last-name': 'Mode', email: 'edna@edit.example',
+    'voicemail-login-pin': '2580', 'phone-numbers': '+1 612 555 0301',
+  });
+  await page.goto(`${roster.base}/domains/edit.example/users/301`);
+  await hydrated(page);
+  await Promise.all([page.waitForURL(/\/users\/301\/edit$/), page.click('a:has-text("Edit user")')]);
+  await hydrated(page);
+  assert.equal(await page.inputValue('#name-last-name'), 'Mode');
+  assert.equal(await page.inputValue('#voicemail-login-pin'), '', 'the PIN is never sent to the browser');
+  assert.equal(await page.locator('#step-devices').isVisible(), true, 'every step shows at once');
+  await page.fill('#user', '305');
+  await page.fill('#name-last-name', 'Modé');
+  await page.fill('#device', '301');
+  await Promise.all([page.waitForURL(/\/users\/305$/), page.click('button:has-text("Save changes")')]);
+  await page.waitForSelector('text=Modé');
+  const body = await page.textContent('main');
+  assert.match(body, /305/);
+  assert.match(body, /\+16125550301/);
+  check();
+  await close();
+});

@@ -48,6 +48,7 @@ pub async fn get_user(domain: String, user: String) -> Result<UserDetail, AppErr
                 true,
             )
             .await?
+            .map(UserDetail::without_pin)
             .ok_or(AppError::NotFound)
         }
         .await,
@@ -109,7 +110,7 @@ pub async fn create_user(domain: String, input: UserForm) -> Result<UserDetail, 
                 "/domains/{}/users/{}",
                 found.settings.domain, created.user.user
             ));
-            Ok(created)
+            Ok(created.without_pin())
         }
         .await,
     )
@@ -161,7 +162,7 @@ pub async fn update_user(
                 "/domains/{}/users/{}",
                 found.settings.domain, updated.user.user
             ));
-            Ok(updated)
+            Ok(updated.without_pin())
         }
         .await,
     )

@@ -58,6 +58,10 @@ impl Extension {
         if !extension.starts_with(|c: char| c.is_ascii_alphanumeric()) {
             return Err(Invalid::new("Must start with a letter or a digit."));
         }
+        // `/domains/<d>/users/new` is the Create User wizard.
+        if extension.eq_ignore_ascii_case("new") {
+            return Err(Invalid::new("“new” is reserved; choose another name."));
+        }
         Ok(Self(extension.to_ascii_lowercase()))
     }
 

@@ -1472,6 +1472,18 @@ pub struct UserDetail {
     pub phone_numbers: Vec<PhoneNumber>,
     pub answer_rule: AnswerRule,
     pub groups: Vec<GroupName>,
+    /// Whether the user has a voicemail PIN (the PIN itself never leaves the server).
+    #[serde(default)]
+    pub voicemail_pin_set: bool,
+}
+
+impl UserDetail {
+    /// The detail as it may be sent out: the voicemail PIN is replaced by whether one is set.
+    pub fn without_pin(mut self) -> Self {
+        self.voicemail_pin_set = self.user.settings.voicemail_login_pin.is_some();
+        self.user.settings.voicemail_login_pin = None;
+        self
+    }
 }
 
 impl From<&UserDetail> for UserForm {

@@ -19,6 +19,8 @@ pub fn UserPage() -> impl IntoView {
         <Page title=format!("User {}", extension())>
             <p class="actions">
                 <A href=move || format!("/domains/{}/users", domain())>{move || format!("← Users of {}", domain())}</A>
+                " "
+                <A href=move || format!("/domains/{}/users/{}/edit", domain(), extension()) attr:class="button">"Edit user"</A>
             </p>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -46,6 +48,15 @@ fn values_by_field(d: &UserDetail) -> Map<String, Value> {
     values.insert(
         "phone-numbers".into(),
         list(d.phone_numbers.iter().map(ToString::to_string).collect()),
+    );
+    // The PIN never reaches the browser, only whether there is one.
+    values.insert(
+        "voicemail-login-pin".into(),
+        if d.voicemail_pin_set {
+            Value::String("set".into())
+        } else {
+            Value::Null
+        },
     );
     values.insert(
         "groups".into(),

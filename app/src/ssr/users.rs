@@ -44,13 +44,9 @@ pub async fn create_user(
         .collect();
 
     let mut tx = db.begin().await.map_err(internal)?;
-    // Read the domain again inside the transaction, and hold it: its limits (max users, max
-    // sites) are checked against what this transaction sees, one create at a time per domain.
-    sqlx::query("UPDATE domains SET updated_at = updated_at WHERE id = $1")
-        .bind(found.id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+    // Hold the domain, then read it again: its limits are checked against what this
+    // transaction sees.
+    domains::lock(&mut tx, found.id).await?;
     let current = domains::find_ref(&mut *tx, domain)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -93,11 +89,7 @@ pub async fn update_user(
         .collect();
 
     let mut tx = db.begin().await.map_err(internal)?;
-    sqlx::query("UPDATE domains SET updated_at = updated_at WHERE id = $1")
-        .bind(found.id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+    domains::lock(&mut tx, found.id).await?;
     let current = domains::find_ref(&mut *tx, domain)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -17,7 +17,10 @@ pub(super) fn IdentityStep(wizard: Wizard) -> impl IntoView {
     Effect::new(move |_| {
         let typed = extension.get();
         let cx = wizard.start.with_value(|s| s.field_context);
-        if typed.is_empty() || check.is_some_and(|check| check(&typed, &cx).is_err()) {
+        // The extension the form started with is the user's own (when editing) or was free when
+        // the page was made (when creating).
+        let own = wizard.initial.with_value(|f| f.user == typed);
+        if own || typed.is_empty() || check.is_some_and(|check| check(&typed, &cx).is_err()) {
             return;
         }
         let domain = wizard.domain_name();

@@ -10,11 +10,14 @@
 
 mod caller_id;
 mod devices;
+mod edit;
 mod identity;
 mod login;
 mod organization;
 mod review;
 mod voicemail;
+
+pub use edit::EditUserPage;
 
 use crate::api::users::{new_user_context, CreateUser, WizardStart};
 use crate::components::{

@@ -209,3 +209,15 @@ where
     })
     .transpose()
 }
+
+/// Takes the domain's row lock for the rest of `tx`: creates and edits of users in one domain then
+/// run one at a time, so its limits (max users, max sites) hold under concurrency. (On SQLite the
+/// `BEGIN IMMEDIATE` write lock already does this; on Postgres this row lock does.)
+pub async fn lock(tx: &mut Tx, id: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE domains SET updated_at = updated_at WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}

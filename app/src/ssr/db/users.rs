@@ -670,8 +670,11 @@ pub async fn list(pool: &AnyPool, domain_id: i64, query: &UserQuery) -> Result<U
         SortKey::User => format!("LENGTH(u.extension) {direction}, u.extension {direction}"),
         SortKey::Name => format!("u.last_name {direction}, u.first_name {direction}, u.extension"),
         SortKey::Login => format!("a.login {direction}"),
-        SortKey::Department => format!("u.department {direction}, u.last_name, u.first_name"),
-        SortKey::Site => format!("s.name {direction}, u.last_name, u.first_name"),
+        // Users without one come last either way, on both databases (they order NULL apart).
+        SortKey::Department => {
+            format!("(u.department IS NULL), u.department {direction}, u.last_name, u.first_name")
+        }
+        SortKey::Site => format!("(s.name IS NULL), s.name {direction}, u.last_name, u.first_name"),
     };
     let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users u WHERE {filter}"))
         .bind(domain_id)
@@ -773,6 +776,7 @@ pub async fn get(
                 .map_err(bad)?,
         },
     };
+    let pin_set = settings.voicemail_login_pin.is_some();
     Ok(Some(UserDetail {
         user: User {
             domain: domain.clone(),
@@ -819,6 +823,7 @@ pub async fn get(
             .map(|g| GroupName::parse(g))
             .collect::<Result<_, _>>()
             .map_err(bad)?,
+        voicemail_pin_set: pin_set,
     }))
 }
 
