@@ -20,6 +20,7 @@ CREATE TABLE users (
     id              INTEGER PRIMARY KEY,
     domain_id       BIGINT  NOT NULL REFERENCES domains (id) ON DELETE CASCADE,
     extension       TEXT    NOT NULL,
+    extension_sort  TEXT    NOT NULL,                -- numbers zero-padded: 99 before 100
     first_name      TEXT    NOT NULL,
     last_name       TEXT    NOT NULL,
     email           TEXT    NOT NULL,                -- ';'-separated list
@@ -33,6 +34,7 @@ CREATE TABLE users (
     updated_at      BIGINT  NOT NULL,
     CONSTRAINT users_domain_extension_key UNIQUE (domain_id, extension)
 );
+CREATE INDEX users_domain_extension_sort_idx ON users (domain_id, extension_sort);
 CREATE INDEX users_domain_last_name_idx ON users (domain_id, last_name, first_name);
 CREATE INDEX users_site_idx ON users (site_id);
 

@@ -1,8 +1,8 @@
 //! A domain (tenant): its name, limits, and the defaults its new users inherit (NetSapiens A.4).
 
 use super::{
-    optional, AreaCode, CallerIdName, Description, DialPlan, DialPolicy, DomainName, FieldErrors,
-    Invalid, Language, Limit, Parse, PhoneNumber, TimeZone, YesNo,
+    optional, text_of, AreaCode, CallerIdName, Description, DialPlan, DialPolicy, DomainName,
+    FieldErrors, Invalid, Language, Limit, Parse, PhoneNumber, TimeZone, YesNo,
 };
 use serde::{Deserialize, Serialize};
 
@@ -255,19 +255,16 @@ impl DomainForm {
 impl From<&DomainSettings> for DomainForm {
     /// The form that shows these settings, for editing.
     fn from(s: &DomainSettings) -> Self {
-        fn text<T: ToString>(v: &Option<T>) -> String {
-            v.as_ref().map(T::to_string).unwrap_or_default()
-        }
         Self {
             domain: s.domain.to_string(),
             description: s.description.to_string(),
-            limits_max_users: text(&s.limits_max_users),
-            limits_max_sites: text(&s.limits_max_sites),
+            limits_max_users: text_of(&s.limits_max_users),
+            limits_max_sites: text_of(&s.limits_max_sites),
             time_zone: s.time_zone.to_string(),
             language_token: s.language_token.to_string(),
-            area_code: text(&s.area_code),
-            caller_id_name: text(&s.caller_id_name),
-            caller_id_number: text(&s.caller_id_number),
+            area_code: text_of(&s.area_code),
+            caller_id_name: text_of(&s.caller_id_name),
+            caller_id_number: text_of(&s.caller_id_number),
             voicemail_enabled: s.voicemail_enabled.as_str().to_owned(),
             dial_plan: s.dial_plan.to_string(),
             dial_policy: s.dial_policy.to_string(),

@@ -35,6 +35,11 @@ pub fn optional<T: Parse>(raw: &str) -> Result<Option<T>, Invalid> {
     }
 }
 
+/// An optional value as a form shows it: blank when absent.
+pub fn text_of<T: ToString>(value: &Option<T>) -> String {
+    value.as_ref().map(T::to_string).unwrap_or_default()
+}
+
 /// One refused field: its path in the form or body (`caller-id-number`, `devices[0].mac`) and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {

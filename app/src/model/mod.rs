@@ -4,7 +4,7 @@
 //! field as it is typed) and on the server (to check it again before anything is written).
 
 mod field;
-pub use field::{optional, FieldError, FieldErrors, Invalid, Parse};
+pub use field::{optional, text_of, FieldError, FieldErrors, Invalid, Parse};
 
 mod text;
 pub use text::{CallerIdName, Description, DialPlan, DialPolicy, GroupName, StatusMessage};

@@ -7,9 +7,9 @@
 
 use super::domain::DomainSettings;
 use super::{
-    optional, AreaCode, CallLimit, CallerIdName, Department, Destination, DeviceName, DialPlan,
-    DialPolicy, DomainName, DtmfMapping, DtmfOrder, EmailList, EmergencyAddressId, Extension,
-    FieldErrors, GreetingIndex, GroupName, Invalid, Language, Login, Parse, PersonName,
+    optional, text_of, AreaCode, CallLimit, CallerIdName, Department, Destination, DeviceName,
+    DialPlan, DialPolicy, DomainName, DtmfMapping, DtmfOrder, EmailList, EmergencyAddressId,
+    Extension, FieldErrors, GreetingIndex, GroupName, Invalid, Language, Login, Parse, PersonName,
     PhoneNumber, Pin, Recording, Scope, Seconds3600, ServiceCode, SipPassword, SiteName,
     StatusMessage, StorageKilobytes, TimeZone, Transcription, UserStatus, VoicemailEmailBehavior,
     YesNo,
@@ -1490,9 +1490,6 @@ impl From<&UserDetail> for UserForm {
     /// The form that shows a stored user, for editing. Secrets (the voicemail PIN, SIP
     /// passwords) are left blank: blank means "keep" when the form comes back.
     fn from(d: &UserDetail) -> Self {
-        fn text<T: ToString>(v: &Option<T>) -> String {
-            v.as_ref().map(T::to_string).unwrap_or_default()
-        }
         fn list<T: ToString>(items: &[T]) -> String {
             items
                 .iter()
@@ -1514,12 +1511,12 @@ impl From<&UserDetail> for UserForm {
             status: u.status.as_str().to_owned(),
             block_web_login: yn(s.block_web_login),
             login_based_calling: yn(s.login_based_calling),
-            department: text(&u.department),
-            site: text(&u.site),
+            department: text_of(&u.department),
+            site: text_of(&u.site),
             time_zone: s.time_zone.to_string(),
             language_token: s.language_token.to_string(),
             status_message: s.status_message.to_string(),
-            service_code: text(&u.service_code),
+            service_code: text_of(&u.service_code),
             voicemail_enabled: yn(s.voicemail_enabled),
             voicemail_login_pin: String::new(),
             voicemail_greeting_index: s.voicemail_greeting_index.to_string(),
@@ -1538,18 +1535,18 @@ impl From<&UserDetail> for UserForm {
                 &s.email_send_alert_new_voicemail_cc_list_csv,
             ),
             voicemail_transcription_enabled: s.voicemail_transcription_enabled.as_str().to_owned(),
-            limits_max_data_storage_kilobytes: text(&s.limits_max_data_storage_kilobytes),
+            limits_max_data_storage_kilobytes: text_of(&s.limits_max_data_storage_kilobytes),
             email_send_alert_new_missed_call_enabled: yn(s.email_send_alert_new_missed_call_enabled),
-            caller_id_name: text(&s.caller_id_name),
-            caller_id_number: text(&s.caller_id_number),
-            caller_id_number_emergency: text(&s.caller_id_number_emergency),
-            emergency_address_id: text(&s.emergency_address_id),
-            area_code: text(&s.area_code),
+            caller_id_name: text_of(&s.caller_id_name),
+            caller_id_number: text_of(&s.caller_id_number),
+            caller_id_number_emergency: text_of(&s.caller_id_number_emergency),
+            emergency_address_id: text_of(&s.emergency_address_id),
+            area_code: text_of(&s.area_code),
             privacy: yn(s.privacy),
             dial_plan: s.dial_plan.to_string(),
             dial_policy: s.dial_policy.to_string(),
             ring_no_answer_timeout_seconds: s.ring_no_answer_timeout_seconds.to_string(),
-            limits_max_active_calls_total: text(&s.limits_max_active_calls_total),
+            limits_max_active_calls_total: text_of(&s.limits_max_active_calls_total),
             reject_anonymous_calls_enabled: yn(s.reject_anonymous_calls_enabled),
             call_screening_enabled: yn(s.call_screening_enabled),
             phone_numbers_to_allow_enabled: yn(s.phone_numbers_to_allow_enabled),
@@ -1557,11 +1554,11 @@ impl From<&UserDetail> for UserForm {
             recording_configuration: s.recording_configuration.as_str().to_owned(),
             call_recordings_hide_from_others_enabled: yn(s.call_recordings_hide_from_others_enabled),
             music_on_hold_randomized_enabled: yn(s.music_on_hold_randomized_enabled),
-            music_on_hold_comfort_message_repeat_interval_seconds: text(
+            music_on_hold_comfort_message_repeat_interval_seconds: text_of(
                 &s.music_on_hold_comfort_message_repeat_interval_seconds,
             ),
-            directory_name_number_dtmf_mapping: text(&s.directory_name_number_dtmf_mapping),
-            directory_override_order_duplicate_dtmf_mapping: text(
+            directory_name_number_dtmf_mapping: text_of(&s.directory_name_number_dtmf_mapping),
+            directory_override_order_duplicate_dtmf_mapping: text_of(
                 &s.directory_override_order_duplicate_dtmf_mapping,
             ),
             directory_announce_in_dial_by_name_enabled: yn(
@@ -1575,10 +1572,10 @@ impl From<&UserDetail> for UserForm {
                 .unwrap_or_default(),
             device_sip_registration_password: String::new(),
             phone_numbers: list(&d.phone_numbers),
-            forward_always: text(&r.forward_always),
-            forward_on_busy: text(&r.forward_on_busy),
-            forward_no_answer: text(&r.forward_no_answer),
-            forward_when_unregistered: text(&r.forward_when_unregistered),
+            forward_always: text_of(&r.forward_always),
+            forward_on_busy: text_of(&r.forward_on_busy),
+            forward_no_answer: text_of(&r.forward_no_answer),
+            forward_when_unregistered: text_of(&r.forward_when_unregistered),
             do_not_disturb: yn(YesNo::from(r.do_not_disturb)),
             simultaneous_ring: list(&r.simultaneous_ring),
             groups: list(&d.groups),

@@ -1,7 +1,7 @@
 //! Creating and removing users: the plain functions behind the server functions (and the API),
 //! callable from tests without HTTP.
 
-use super::db::{domains, internal, users, Db};
+use super::db::{domains, internal, users, Db, Tx};
 use super::now_ms;
 use crate::error::AppError;
 use crate::model::user::{FieldContext, UserDetail, UserForm};
@@ -43,13 +43,7 @@ pub async fn create_user(
         })
         .collect();
 
-    let mut tx = db.begin().await.map_err(internal)?;
-    // Hold the domain, then read it again: its limits are checked against what this
-    // transaction sees.
-    domains::lock(&mut tx, found.id).await?;
-    let current = domains::find_ref(&mut *tx, domain)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (mut tx, current) = begin_in(db, &found).await?;
     users::create(&mut tx, &current, &new, &passwords, now_ms()).await?;
     tx.commit().await.map_err(internal)?;
     tracing::info!(domain = %domain, user = %new.user, "user created");
@@ -88,11 +82,7 @@ pub async fn update_user(
         .map(|_| generate_sip_password())
         .collect();
 
-    let mut tx = db.begin().await.map_err(internal)?;
-    domains::lock(&mut tx, found.id).await?;
-    let current = domains::find_ref(&mut *tx, domain)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (mut tx, current) = begin_in(db, &found).await?;
     if !users::update(&mut tx, &current, extension, &new, &generated, now_ms()).await? {
         return Err(AppError::NotFound);
     }
@@ -101,6 +91,20 @@ pub async fn update_user(
     users::get(db.pool(), domain, current.id, new.user.as_str(), true)
         .await?
         .ok_or(AppError::Internal)
+}
+
+/// Starts the write transaction of a change to the users of a domain: holds the domain, then
+/// reads it again, so its limits are checked against what this transaction sees.
+async fn begin_in(
+    db: &Db,
+    found: &domains::DomainRef,
+) -> Result<(Tx, domains::DomainRef), AppError> {
+    let mut tx = db.begin().await.map_err(internal)?;
+    domains::lock(&mut tx, found.id).await?;
+    let current = domains::find_ref(&mut *tx, &found.settings.domain)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((tx, current))
 }
 
 /// Deletes a user (see [`users::delete`] for what goes with it).

@@ -1,9 +1,7 @@
 //! Editing a user: the wizard's fields, all steps shown at once, saved with `update_user` in one
 //! transaction. Blank secrets (voicemail PIN, SIP password) keep what is stored.
 
-use super::{
-    caller_id, devices, identity, login, organization, starting_values, voicemail, Wizard,
-};
+use super::{starting_values, AllSteps, Wizard};
 use crate::api::users::{edit_user_form, UpdateUser, WizardStart};
 use crate::components::{ErrorNotice, Page};
 use leptos::prelude::*;
@@ -31,12 +29,7 @@ fn UserEditor(start: WizardStart, user: String, action: ServerAction<UpdateUser>
             <p class="form-error" role="alert">{move || wizard.notice.get()}</p>
             <p class="hint">"Leave the voicemail PIN and SIP password blank to keep them."</p>
             <div class="wizard-steps">
-                <identity::IdentityStep wizard/>
-                <login::LoginStep wizard/>
-                <organization::OrganizationStep wizard/>
-                <voicemail::VoicemailStep wizard/>
-                <caller_id::CallerIdStep wizard/>
-                <devices::DevicesStep wizard/>
+                <AllSteps wizard/>
             </div>
             <div class="buttons">
                 <button type="submit" disabled=move || action.pending().get()>"Save changes"</button>

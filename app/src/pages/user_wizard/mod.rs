@@ -342,6 +342,19 @@ fn step_list(wizard: Wizard) -> impl IntoView {
     }
 }
 
+/// Every step's fieldset, in order (the wizard shows one at a time, the editor all).
+#[component]
+fn AllSteps(wizard: Wizard) -> impl IntoView {
+    view! {
+        <identity::IdentityStep wizard/>
+        <login::LoginStep wizard/>
+        <organization::OrganizationStep wizard/>
+        <voicemail::VoicemailStep wizard/>
+        <caller_id::CallerIdStep wizard/>
+        <devices::DevicesStep wizard/>
+    }
+}
+
 /// The form's starting values: what was submitted, if the server sent it back with an error (a
 /// submission made without JavaScript), otherwise the domain's defaults.
 fn starting_values(
@@ -389,12 +402,7 @@ fn UserWizard(start: WizardStart, action: ServerAction<CreateUser>) -> impl Into
             <input type="hidden" name="domain" value=domain/>
             <p class="form-error" role="alert">{move || wizard.notice.get()}</p>
             <div class="wizard-steps" on:keydown=on_keydown>
-                <identity::IdentityStep wizard/>
-                <login::LoginStep wizard/>
-                <organization::OrganizationStep wizard/>
-                <voicemail::VoicemailStep wizard/>
-                <caller_id::CallerIdStep wizard/>
-                <devices::DevicesStep wizard/>
+                <AllSteps wizard/>
             </div>
             <review::ReviewStep wizard/>
             <div class="buttons">

@@ -14,7 +14,7 @@ use crate::model::{
     Department, Destination, DeviceName, DomainName, EmailList, Extension, FieldErrors, GroupName,
     Login, Parse, PersonName, PhoneNumber, Scope, ServiceCode, SiteName, UserStatus,
 };
-use sqlx::{AnyPool, FromRow};
+use sqlx::{AnyPool, FromRow, Row};
 
 const UNIQUE: &[Unique] = &[
     Unique {
@@ -324,26 +324,22 @@ pub async fn create(
     // Everything checks out: write. A unique constraint still guards each row against a
     // concurrent request that got there first.
     let site_id = resolve_site(tx, domain.id, new, checked.site_id, now).await?;
-    let user_id: i64 = sqlx::query_scalar(
-        "INSERT INTO users (domain_id, extension, first_name, last_name, email, department, site_id, status, \
-         service_code, search_text, settings, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
-    )
-    .bind(domain.id)
-    .bind(new.user.as_str())
-    .bind(new.name_first_name.as_str())
-    .bind(new.name_last_name.as_str())
-    .bind(new.email.as_str())
-    .bind(new.department.as_ref().map(Department::as_str))
-    .bind(site_id)
-    .bind(new.status.as_str())
-    .bind(new.service_code.as_ref().map(ServiceCode::as_str))
-    .bind(search_text(new))
-    .bind(settings_json(new)?)
-    .bind(now)
+    let user_id: i64 = bind_user_row(
+        sqlx::query(
+            "INSERT INTO users (domain_id, extension, first_name, last_name, email, department, site_id, \
+             status, service_code, search_text, settings, extension_sort, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+        )
+        .bind(domain.id),
+        new,
+        site_id,
+        now,
+    )?
     .fetch_one(&mut **tx)
     .await
-    .map_err(write_error)?;
+    .map_err(write_error)?
+    .try_get(0)
+    .map_err(internal)?;
 
     sqlx::query(
         "INSERT INTO accounts (login, display_name, scope, domain_id, user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -390,22 +386,17 @@ pub async fn update(
     };
     let checked = check(tx, domain, new, Some(&current)).await?;
     let site_id = resolve_site(tx, domain.id, new, checked.site_id, now).await?;
-    sqlx::query(
-        "UPDATE users SET extension = $2, first_name = $3, last_name = $4, email = $5, department = $6, \
-         site_id = $7, status = $8, service_code = $9, search_text = $10, settings = $11, updated_at = $12 WHERE id = $1",
-    )
-    .bind(user_id)
-    .bind(new.user.as_str())
-    .bind(new.name_first_name.as_str())
-    .bind(new.name_last_name.as_str())
-    .bind(new.email.as_str())
-    .bind(new.department.as_ref().map(Department::as_str))
-    .bind(site_id)
-    .bind(new.status.as_str())
-    .bind(new.service_code.as_ref().map(ServiceCode::as_str))
-    .bind(search_text(new))
-    .bind(settings_json(new)?)
-    .bind(now)
+    bind_user_row(
+        sqlx::query(
+            "UPDATE users SET extension = $2, first_name = $3, last_name = $4, email = $5, department = $6, \
+             site_id = $7, status = $8, service_code = $9, search_text = $10, settings = $11, \
+             extension_sort = $12, updated_at = $13 WHERE id = $1",
+        )
+        .bind(user_id),
+        new,
+        site_id,
+        now,
+    )?
     .execute(&mut **tx)
     .await
     .map_err(write_error)?;
@@ -481,6 +472,30 @@ async fn resolve_site(
     }
 }
 
+/// Binds a user row's columns as `$2` to `$13` (extension, names, e-mail, department, site,
+/// status, service code, search text, settings, sort key, time), after the `$1` the statement already has:
+/// the one list the insert and the update share.
+fn bind_user_row<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    new: &'q NewUser,
+    site_id: Option<i64>,
+    now: i64,
+) -> Result<sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>, AppError> {
+    Ok(query
+        .bind(new.user.as_str())
+        .bind(new.name_first_name.as_str())
+        .bind(new.name_last_name.as_str())
+        .bind(new.email.as_str())
+        .bind(new.department.as_ref().map(Department::as_str))
+        .bind(site_id)
+        .bind(new.status.as_str())
+        .bind(new.service_code.as_ref().map(ServiceCode::as_str))
+        .bind(search_text(new))
+        .bind(settings_json(new)?)
+        .bind(extension_sort(&new.user))
+        .bind(now))
+}
+
 fn settings_json(new: &NewUser) -> Result<String, AppError> {
     serde_json::to_string(&new.settings).map_err(|e| {
         tracing::error!(error = %e, "user settings do not serialise");
@@ -532,6 +547,16 @@ async fn write_attachments(
             .map_err(write_error)?;
     }
     Ok(())
+}
+
+/// How extensions sort: numbers by value (99 before 100), then names. Indexed with the domain,
+/// so the first page of a large domain is read in order instead of sorted.
+fn extension_sort(extension: &Extension) -> String {
+    if extension.is_numeric() {
+        format!("{:0>16}", extension.as_str())
+    } else {
+        format!("~{extension}")
+    }
 }
 
 fn search_text(new: &NewUser) -> String {
@@ -667,7 +692,7 @@ pub async fn list(pool: &AnyPool, domain_id: i64, query: &UserQuery) -> Result<U
     let direction = if query.descending { "DESC" } else { "ASC" };
     // Only these fixed column lists ever reach the ORDER BY; the key picks one.
     let order = match query.sort {
-        SortKey::User => format!("LENGTH(u.extension) {direction}, u.extension {direction}"),
+        SortKey::User => format!("u.extension_sort {direction}"),
         SortKey::Name => format!("u.last_name {direction}, u.first_name {direction}, u.extension"),
         SortKey::Login => format!("a.login {direction}"),
         // Users without one come last either way, on both databases (they order NULL apart).
