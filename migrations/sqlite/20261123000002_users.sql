@@ -35,6 +35,8 @@ CREATE TABLE users (
     CONSTRAINT users_domain_extension_key UNIQUE (domain_id, extension)
 );
 CREATE INDEX users_domain_extension_sort_idx ON users (domain_id, extension_sort);
+-- Lets the users list count a domain's (non-system) users from the index alone.
+CREATE INDEX users_domain_service_code_idx ON users (domain_id, service_code);
 CREATE INDEX users_domain_last_name_idx ON users (domain_id, last_name, first_name);
 CREATE INDEX users_site_idx ON users (site_id);
 

@@ -686,9 +686,21 @@ pub async fn list(pool: &AnyPool, domain_id: i64, query: &UserQuery) -> Result<U
             .replace('%', "\\%")
             .replace('_', "\\_")
     );
-    let filter =
-        "u.domain_id = $1 AND (u.service_code IS NULL OR u.service_code NOT LIKE 'system-%') \
-                  AND u.search_text LIKE $2 ESCAPE '\\'";
+    // Without a search the count reads only the (domain, service code) index, and the page
+    // walks the (domain, sort key) index: a large domain costs no more than a small one.
+    let search = if query.search.is_empty() {
+        ""
+    } else {
+        " AND u.search_text LIKE $2 ESCAPE '\\'"
+    };
+    let filter = format!(
+        "u.domain_id = $1 AND (u.service_code IS NULL OR u.service_code NOT LIKE 'system-%'){search}"
+    );
+    let (limit, offset) = if query.search.is_empty() {
+        ("$2", "$3")
+    } else {
+        ("$3", "$4")
+    };
     let direction = if query.descending { "DESC" } else { "ASC" };
     // Only these fixed column lists ever reach the ORDER BY; the key picks one.
     let order = match query.sort {
@@ -701,22 +713,21 @@ pub async fn list(pool: &AnyPool, domain_id: i64, query: &UserQuery) -> Result<U
         }
         SortKey::Site => format!("(s.name IS NULL), s.name {direction}, u.last_name, u.first_name"),
     };
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users u WHERE {filter}"))
-        .bind(domain_id)
-        .bind(&pattern)
-        .fetch_one(pool)
+    let count_sql = format!("SELECT COUNT(*) FROM users u WHERE {filter}");
+    let mut count = sqlx::query_scalar(&count_sql).bind(domain_id);
+    let sql = format!("SELECT {SUMMARY_COLUMNS} {FROM_USERS} WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
+    let mut page = sqlx::query_as(&sql).bind(domain_id);
+    if !query.search.is_empty() {
+        count = count.bind(&pattern);
+        page = page.bind(&pattern);
+    }
+    let total: i64 = count.fetch_one(pool).await.map_err(internal)?;
+    let rows: Vec<UserRow> = page
+        .bind(i64::from(query.limit))
+        .bind(i64::from(query.start))
+        .fetch_all(pool)
         .await
         .map_err(internal)?;
-    let rows: Vec<UserRow> = sqlx::query_as(&format!(
-        "SELECT {SUMMARY_COLUMNS} {FROM_USERS} WHERE {filter} ORDER BY {order} LIMIT $3 OFFSET $4"
-    ))
-    .bind(domain_id)
-    .bind(&pattern)
-    .bind(i64::from(query.limit))
-    .bind(i64::from(query.start))
-    .fetch_all(pool)
-    .await
-    .map_err(internal)?;
     Ok(UserList {
         total: total as u64,
         items: rows
