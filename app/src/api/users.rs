@@ -19,6 +19,39 @@ pub struct WizardStart {
     pub groups: Vec<String>,
 }
 
+/// What the wizard and the editor start from: `form`, the domain, and its suggestions.
+#[cfg(feature = "ssr")]
+async fn wizard_start(
+    pool: &sqlx::AnyPool,
+    found: &crate::ssr::db::domains::DomainRef,
+    form: UserForm,
+) -> Result<WizardStart, AppError> {
+    use crate::ssr::db::users;
+    Ok(WizardStart {
+        domain: found.settings.clone(),
+        form,
+        field_context: FieldContext {
+            alphanumeric_extensions: found.alphanumeric_extensions,
+        },
+        departments: users::departments(pool, found.id).await?,
+        sites: users::sites(pool, found.id).await?,
+        groups: users::groups(pool, found.id).await?,
+    })
+}
+
+/// After a create or an edit: shows the saved user (the PIN stays on the server), or sends the
+/// refusal back with what was typed (secrets left out) for a form posted without JavaScript.
+#[cfg(feature = "ssr")]
+fn show_saved(
+    domain: &crate::model::DomainName,
+    saved: Result<UserDetail, AppError>,
+    input: &UserForm,
+) -> Result<UserDetail, AppError> {
+    let saved = saved.map_err(|e| e.with_input(&input.without_secrets()))?;
+    leptos_axum::redirect(&format!("/domains/{domain}/users/{}", saved.user.user));
+    Ok(saved.without_pin())
+}
+
 /// One page of a domain's users.
 #[server(endpoint = "list-users")]
 pub async fn list_users(
@@ -68,16 +101,7 @@ pub async fn new_user_context(domain: String) -> Result<WizardStart, AppError> {
                 .await?
                 .map(|e| e.to_string())
                 .unwrap_or_default();
-            Ok(WizardStart {
-                domain: found.settings.clone(),
-                form,
-                field_context: FieldContext {
-                    alphanumeric_extensions: found.alphanumeric_extensions,
-                },
-                departments: users::departments(pool, found.id).await?,
-                sites: users::sites(pool, found.id).await?,
-                groups: users::groups(pool, found.id).await?,
-            })
+            wizard_start(pool, &found, form).await
         }
         .await,
     )
@@ -101,16 +125,14 @@ pub async fn create_user(domain: String, input: UserForm) -> Result<UserDetail, 
     crate::ssr::answer(
         async move {
             let (state, caller, found) = crate::ssr::auth::require_domain_manager(&domain).await?;
-            let echo = input.without_secrets();
-            let created = crate::ssr::users::create_user(&state.db, &found.settings.domain, &input)
-                .await
-                .map_err(|e| e.with_input(&echo))?;
-            tracing::info!(by = caller.account_id, "user created through the portal");
-            leptos_axum::redirect(&format!(
-                "/domains/{}/users/{}",
-                found.settings.domain, created.user.user
-            ));
-            Ok(created.without_pin())
+            let created =
+                crate::ssr::users::create_user(&state.db, &found.settings.domain, &input).await;
+            tracing::info!(
+                by = caller.account_id,
+                ok = created.is_ok(),
+                "user create through the portal"
+            );
+            show_saved(&found.settings.domain, created, &input)
         }
         .await,
     )
@@ -127,16 +149,7 @@ pub async fn edit_user_form(domain: String, user: String) -> Result<WizardStart,
             let detail = users::get(pool, &found.settings.domain, found.id, &user, true)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            Ok(WizardStart {
-                domain: found.settings.clone(),
-                form: UserForm::from(&detail),
-                field_context: FieldContext {
-                    alphanumeric_extensions: found.alphanumeric_extensions,
-                },
-                departments: users::departments(pool, found.id).await?,
-                sites: users::sites(pool, found.id).await?,
-                groups: users::groups(pool, found.id).await?,
-            })
+            wizard_start(pool, &found, UserForm::from(&detail)).await
         }
         .await,
     )
@@ -152,17 +165,15 @@ pub async fn update_user(
     crate::ssr::answer(
         async move {
             let (state, caller, found) = crate::ssr::auth::require_domain_manager(&domain).await?;
-            let echo = input.without_secrets();
             let updated =
                 crate::ssr::users::update_user(&state.db, &found.settings.domain, &user, &input)
-                    .await
-                    .map_err(|e| e.with_input(&echo))?;
-            tracing::info!(by = caller.account_id, "user updated through the portal");
-            leptos_axum::redirect(&format!(
-                "/domains/{}/users/{}",
-                found.settings.domain, updated.user.user
-            ));
-            Ok(updated.without_pin())
+                    .await;
+            tracing::info!(
+                by = caller.account_id,
+                ok = updated.is_ok(),
+                "user update through the portal"
+            );
+            show_saved(&found.settings.domain, updated, &input)
         }
         .await,
     )
