@@ -52,6 +52,25 @@ pub struct Config {
     #[arg(long, env = "ROSTER_SESSION_ABSOLUTE_HOURS", default_value_t = 12)]
     pub session_absolute_hours: u64,
 
+    /// Logins (and other password forms) one client address may send in a burst before it is
+    /// answered 429 ...
+    #[arg(long, env = "ROSTER_LOGIN_BURST", default_value_t = 20)]
+    pub login_burst: u32,
+
+    /// ... and how many more it may send per minute after that.
+    #[arg(long, env = "ROSTER_LOGIN_PER_MINUTE", default_value_t = 10)]
+    pub login_per_minute: u32,
+
+    /// Take the client's address from the first `X-Forwarded-For` entry (only behind a reverse
+    /// proxy that sets it; otherwise clients could pick their own address).
+    #[arg(long, env = "ROSTER_TRUST_FORWARDED_FOR", action = ArgAction::Set, default_value_t = false)]
+    pub trust_forwarded_for: bool,
+
+    /// Each failed login from a client address makes its next refusal this many milliseconds
+    /// slower (up to eight times); the account itself locks after ten failures.
+    #[arg(long, env = "ROSTER_LOGIN_FAILURE_DELAY_MS", default_value_t = 250)]
+    pub login_failure_delay_ms: u64,
+
     /// On SIGTERM or Ctrl-C, how many seconds requests in flight get to finish.
     #[arg(long, env = "ROSTER_SHUTDOWN_GRACE_SECONDS", default_value_t = 20)]
     pub shutdown_grace_seconds: u64,

@@ -1,14 +1,21 @@
-//! Refuses cross-site requests that could change something.
+//! Guards in front of the app: cross-site requests, oversized bodies, malformed calls, the
+//! client's address, and password guessing.
 //!
+//! Refusing cross-site requests that could change something:
 //! Server functions are plain POST endpoints, so a page on another site could make a visitor's
 //! browser post to them. Browsers say where a request comes from (`Sec-Fetch-Site`, `Origin`);
 //! a mutating request that says it comes from elsewhere gets 403. Clients that are not browsers
 //! send neither header and are not affected (they authenticate by other means).
 
+use app::ssr::auth::ClientAddress;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 pub async fn reject_cross_site(req: Request<Body>, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || is_same_site(&req) {
@@ -90,4 +97,143 @@ pub async fn malformed_is_400(req: Request<Body>, next: Next) -> Response {
         parts.status = StatusCode::BAD_REQUEST;
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Puts the client's address in the request's extensions for the app (audit log, rate limits):
+/// the connection's peer, or with `trust_forwarded_for` the first `X-Forwarded-For` entry.
+pub async fn client_address(
+    axum::extract::State(trust_forwarded_for): axum::extract::State<bool>,
+    mut req: Request<Body>,
+    next: Next,
+) -> Response {
+    let forwarded = trust_forwarded_for
+        .then(|| {
+            req.headers()
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .and_then(|v| v.trim().parse::<IpAddr>().ok())
+        })
+        .flatten();
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    if let Some(address) = forwarded.or(peer) {
+        req.extensions_mut().insert(ClientAddress(address));
+    }
+    next.run(req).await
+}
+
+/// The header the login server function sets on a refusal, for [`guard_logins`] to see (and
+/// take off before the answer leaves).
+pub const LOGIN_FAILED_HEADER: &str = "x-roster-login-failed";
+
+/// How many password attempts one client address may make: a burst, then a steady rate.
+#[derive(Clone, Copy, Debug)]
+pub struct LoginRate {
+    pub burst: u32,
+    pub per_minute: u32,
+    /// Added to each refusal per failure in a row from the address (up to eight times).
+    pub failure_delay: Duration,
+}
+
+/// Per-address state of the password endpoints: a token bucket and the failures in a row.
+#[derive(Default)]
+pub struct LoginGuard {
+    clients: Mutex<HashMap<IpAddr, Client>>,
+}
+
+struct Client {
+    tokens: f64,
+    updated: Instant,
+    failures: u32,
+}
+
+/// The endpoints that take a password, or a secret link: where guessing happens.
+const PASSWORD_ENDPOINTS: &[&str] = &[
+    "/api/login",
+    "/api/set-password",
+    "/api/password-link",
+    "/api/change-password",
+];
+
+impl LoginGuard {
+    /// Takes a token for `address`; if there is none, how long until there is one.
+    fn take(&self, address: IpAddr, rate: &LoginRate) -> Result<u32, Duration> {
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        let per_second = f64::from(rate.per_minute.max(1)) / 60.0;
+        if clients.len() > 100_000 {
+            // Forget addresses whose buckets are full again, so the map stays bounded.
+            clients.retain(|_, c| {
+                c.tokens + now.duration_since(c.updated).as_secs_f64() * per_second
+                    < f64::from(rate.burst)
+            });
+        }
+        let client = clients.entry(address).or_insert(Client {
+            tokens: f64::from(rate.burst),
+            updated: now,
+            failures: 0,
+        });
+        client.tokens = (client.tokens
+            + now.duration_since(client.updated).as_secs_f64() * per_second)
+            .min(f64::from(rate.burst));
+        client.updated = now;
+        if client.tokens >= 1.0 {
+            client.tokens -= 1.0;
+            Ok(client.failures)
+        } else {
+            Err(Duration::from_secs_f64((1.0 - client.tokens) / per_second))
+        }
+    }
+
+    fn outcome(&self, address: IpAddr, failed: bool) {
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(client) = clients.get_mut(&address) {
+            client.failures = if failed {
+                client.failures.saturating_add(1)
+            } else {
+                0
+            };
+        }
+    }
+}
+
+/// Guards the password endpoints: a burst from one address beyond its allowance is answered 429
+/// with `Retry-After`, and each failed login in a row from an address makes the next refusal
+/// slower. Unknown logins and wrong passwords are slowed alike, so timing tells them apart no
+/// better than the answer does. (Per process: several processes each allow the rate.)
+pub async fn guard_logins(
+    axum::extract::State((guard, rate)): axum::extract::State<(Arc<LoginGuard>, LoginRate)>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
+    if req.method() != Method::POST || !PASSWORD_ENDPOINTS.contains(&req.uri().path()) {
+        return next.run(req).await;
+    }
+    let address = req
+        .extensions()
+        .get::<ClientAddress>()
+        .map_or(IpAddr::from([0, 0, 0, 0]), |a| a.0);
+    let failures = match guard.take(address, &rate) {
+        Ok(failures) => failures,
+        Err(wait) => {
+            tracing::warn!(%address, "too many password attempts from one address");
+            let seconds = wait.as_secs() + 1;
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, seconds.to_string())],
+                "Too many attempts. Try again later.",
+            )
+                .into_response();
+        }
+    };
+    let mut response = next.run(req).await;
+    let failed = response.headers_mut().remove(LOGIN_FAILED_HEADER).is_some();
+    guard.outcome(address, failed);
+    if failed {
+        tokio::time::sleep(rate.failure_delay * (failures.min(7) + 1)).await;
+    }
+    response
 }

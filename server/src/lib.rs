@@ -2,8 +2,9 @@
 //! No business logic lives here; it is in the `app` crate.
 
 pub mod config;
-mod guard;
+pub mod guard;
 
+use app::ssr::auth::RequestCaller;
 use app::ssr::db::{sessions::DbSessionStore, Db};
 use app::ssr::state::{AppState, SessionPolicy};
 use app::{shell, App};
@@ -34,6 +35,8 @@ pub struct Settings {
     pub site_root: String,
     pub max_body_bytes: usize,
     pub sessions: SessionPolicy,
+    pub logins: guard::LoginRate,
+    pub trust_forwarded_for: bool,
 }
 
 impl From<&config::Config> for Settings {
@@ -46,6 +49,12 @@ impl From<&config::Config> for Settings {
                 absolute: Duration::from_secs(c.session_absolute_hours * 3600),
                 secure_cookie: c.secure_cookies,
             },
+            logins: guard::LoginRate {
+                burst: c.login_burst,
+                per_minute: c.login_per_minute,
+                failure_delay: Duration::from_millis(c.login_failure_delay_ms),
+            },
+            trust_forwarded_for: c.trust_forwarded_for,
         }
     }
 }
@@ -90,7 +99,12 @@ pub fn router(db: Db, settings: &Settings) -> Router {
             routes,
             {
                 let state = state.clone();
-                move || provide_context(state.clone())
+                move || {
+                    provide_context(state.clone());
+                    // Each request looks its caller up once, however many server functions
+                    // its page runs.
+                    provide_context(RequestCaller::default());
+                }
             },
             {
                 let options = state.leptos_options.clone();
@@ -114,6 +128,11 @@ pub fn router(db: Db, settings: &Settings) -> Router {
                 .layer(axum::middleware::from_fn(guard::reject_cross_site))
                 .layer(axum::middleware::from_fn(guard::malformed_is_400))
                 .layer(axum::middleware::from_fn_with_state(settings.max_body_bytes, guard::limit_body))
+                .layer(axum::middleware::from_fn_with_state(settings.trust_forwarded_for, guard::client_address))
+                .layer(axum::middleware::from_fn_with_state(
+                    (std::sync::Arc::new(guard::LoginGuard::default()), settings.logins),
+                    guard::guard_logins,
+                ))
                 .layer(sessions),
         )
         .with_state(state)
@@ -168,6 +187,7 @@ pub async fn serve(
     grace: Duration,
 ) -> std::io::Result<()> {
     let stop = std::sync::Arc::new(tokio::sync::Notify::new());
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let server = axum::serve(listener, app).with_graceful_shutdown({
         let stop = stop.clone();
         async move { stop.notified().await }

@@ -6,6 +6,7 @@ use app::error::AppError;
 use app::model::domain::DomainForm;
 use app::model::user::{SortKey, UserForm, UserQuery};
 use app::model::{DomainName, GroupName, Parse};
+use app::ssr::auth::Caller;
 use app::ssr::db::{domains, users, Backend, Db};
 use app::ssr::users::{create_user, delete_user, update_user};
 use common::{logged_in_super_user, path};
@@ -119,7 +120,7 @@ fn everything(ext: &str) -> UserForm {
 on_both_backends! {
     async fn a_user_is_created_with_everything_attached(t: TestDb) {
         acme_with_sales(&t.db).await;
-        let created = create_user(&t.db, &acme(), &everything("101")).await.unwrap();
+        let created = create_user(&t.db, &Caller::system(), &acme(), &everything("101")).await.unwrap().detail;
         let u = &created.user;
         assert_eq!(u.login_username.as_str(), "jsmith101@acme.example");
         assert_eq!(u.email.as_str(), "john@acme.example;jsmith@home.example");
@@ -147,12 +148,12 @@ on_both_backends! {
         let before = row_counts(&t.db).await;
         for table in ["sites", "users", "accounts", "devices", "voicemail_boxes", "phone_numbers", "answer_rules", "group_members"] {
             break_inserts_into(&t.db, table).await;
-            let result = create_user(&t.db, &acme(), &everything("101")).await;
+            let result = create_user(&t.db, &Caller::system(), &acme(), &everything("101")).await;
             assert_eq!(result.unwrap_err(), AppError::Internal, "failing at {table}");
             assert_eq!(row_counts(&t.db).await, before, "a failure at {table} left rows behind");
             repair_inserts_into(&t.db, table).await;
         }
-        create_user(&t.db, &acme(), &everything("101")).await.expect("works once nothing fails");
+        create_user(&t.db, &Caller::system(), &acme(), &everything("101")).await.expect("works once nothing fails");
     }
 
     async fn concurrent_creates_of_one_extension_give_one_user_and_conflicts(t: TestDb) {
@@ -162,7 +163,7 @@ on_both_backends! {
             let db = t.db.clone();
             tasks.push(tokio::spawn(async move {
                 let form = UserForm { login_username: format!("racer{i}@acme.example"), ..smith("200") };
-                create_user(&db, &acme(), &form).await
+                create_user(&db, &Caller::system(), &acme(), &form).await
             }));
         }
         let mut created = 0;
@@ -183,8 +184,8 @@ on_both_backends! {
     async fn every_problem_of_a_create_is_reported_at_once(t: TestDb) {
         let acme_id = make_domain(&t.db, DomainForm { domain: "acme.example".into(), limits_max_sites: "0".into(), ..DomainForm::default() }).await;
         make_domain(&t.db, DomainForm { domain: "other.example".into(), ..DomainForm::default() }).await;
-        create_user(&t.db, &DomainName::parse("other.example").unwrap(), &UserForm { phone_numbers: "+1 612 555 0150".into(), ..smith("150") }).await.unwrap();
-        create_user(&t.db, &acme(), &smith("101")).await.unwrap();
+        create_user(&t.db, &Caller::system(), &DomainName::parse("other.example").unwrap(), &UserForm { phone_numbers: "+1 612 555 0150".into(), ..smith("150") }).await.unwrap();
+        create_user(&t.db, &Caller::system(), &acme(), &smith("101")).await.unwrap();
         let form = UserForm {
             login_username: "150@other.example".into(),
             site: "Brand New Site".into(),
@@ -193,7 +194,7 @@ on_both_backends! {
             forward_always: "999".into(),
             ..smith("101")
         };
-        let error = create_user(&t.db, &acme(), &form).await.unwrap_err();
+        let error = create_user(&t.db, &Caller::system(), &acme(), &form).await.unwrap_err();
         assert!(matches!(error, AppError::Conflict { .. }), "{error:?}");
         for field in ["user", "login-username", "site", "phone-numbers[0]", "groups[0]", "forward-always"] {
             assert!(error.message_for(field).is_some(), "{field} missing from {error:?}");
@@ -204,19 +205,19 @@ on_both_backends! {
 
     async fn the_domains_maximum_of_users_is_enforced(t: TestDb) {
         make_domain(&t.db, DomainForm { domain: "acme.example".into(), limits_max_users: "2".into(), ..DomainForm::default() }).await;
-        create_user(&t.db, &acme(), &smith("101")).await.unwrap();
-        create_user(&t.db, &acme(), &smith("102")).await.unwrap();
-        let error = create_user(&t.db, &acme(), &smith("103")).await.unwrap_err();
+        create_user(&t.db, &Caller::system(), &acme(), &smith("101")).await.unwrap();
+        create_user(&t.db, &Caller::system(), &acme(), &smith("102")).await.unwrap();
+        let error = create_user(&t.db, &Caller::system(), &acme(), &smith("103")).await.unwrap_err();
         assert!(error.message_for("user").unwrap().contains("maximum of 2 users"), "{error:?}");
     }
 
     async fn a_user_with_a_voicemail_box_is_deleted_only_with_it_and_frees_its_numbers(t: TestDb) {
         acme_with_sales(&t.db).await;
-        create_user(&t.db, &acme(), &everything("101")).await.unwrap();
-        let refused = delete_user(&t.db, &acme(), "101", false).await.unwrap_err();
+        create_user(&t.db, &Caller::system(), &acme(), &everything("101")).await.unwrap();
+        let refused = delete_user(&t.db, &Caller::system(), &acme(), "101", false).await.unwrap_err();
         assert!(matches!(refused, AppError::PreconditionFailed { .. }));
         assert_eq!(refused.status(), 412);
-        delete_user(&t.db, &acme(), "101", true).await.unwrap();
+        delete_user(&t.db, &Caller::system(), &acme(), "101", true).await.unwrap();
         let counts = row_counts(&t.db).await;
         for (table, expected) in [("users", 0), ("accounts", 0), ("devices", 0), ("voicemail_boxes", 0), ("answer_rules", 0), ("group_members", 0), ("phone_numbers", 2), ("groups", 1)] {
             assert!(counts.contains(&(table, expected)), "{table}: {counts:?}");
@@ -224,37 +225,37 @@ on_both_backends! {
         let routed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM phone_numbers WHERE user_id IS NOT NULL").fetch_one(t.db.pool()).await.unwrap();
         assert_eq!(routed, 0, "the numbers are free again");
         // A freed number can be given to a new user.
-        let again = create_user(&t.db, &acme(), &UserForm { phone_numbers: "+1 612 555 0101".into(), ..smith("102") }).await.unwrap();
+        let again = create_user(&t.db, &Caller::system(), &acme(), &UserForm { phone_numbers: "+1 612 555 0101".into(), ..smith("102") }).await.unwrap().detail;
         assert_eq!(again.phone_numbers.len(), 1);
-        assert_eq!(delete_user(&t.db, &acme(), "999", true).await.unwrap_err(), AppError::NotFound);
+        assert_eq!(delete_user(&t.db, &Caller::system(), &acme(), "999", true).await.unwrap_err(), AppError::NotFound);
     }
 
     async fn the_users_list_searches_sorts_pages_and_counts(t: TestDb) {
         let id = make_domain(&t.db, DomainForm { domain: "acme.example".into(), ..DomainForm::default() }).await;
         for (ext, first, last) in [("101", "Ann", "Zeta"), ("102", "Bob", "Young"), ("103", "Cy", "Xu"), ("110", "Di", "Smith")] {
-            create_user(&t.db, &acme(), &UserForm { user: ext.into(), name_first_name: first.into(), name_last_name: last.into(), email: format!("{}@acme.example", first.to_lowercase()), ..UserForm::default() }).await.unwrap();
+            create_user(&t.db, &Caller::system(), &acme(), &UserForm { user: ext.into(), name_first_name: first.into(), name_last_name: last.into(), email: format!("{}@acme.example", first.to_lowercase()), ..UserForm::default() }).await.unwrap();
         }
-        create_user(&t.db, &acme(), &UserForm { service_code: "system-queue".into(), ..smith("999") }).await.unwrap();
-        let page = users::list(t.db.pool(), id, &UserQuery { limit: 2, ..UserQuery::default() }).await.unwrap();
+        create_user(&t.db, &Caller::system(), &acme(), &UserForm { service_code: "system-queue".into(), ..smith("999") }).await.unwrap();
+        let page = users::list(t.db.pool(), id, None, &UserQuery { limit: 2, ..UserQuery::default() }).await.unwrap();
         assert_eq!(page.total, 4, "system users are hidden");
         assert_eq!(page.items.iter().map(|u| u.user.as_str()).collect::<Vec<_>>(), ["101", "102"]);
-        let next = users::list(t.db.pool(), id, &UserQuery { limit: 2, start: 2, ..UserQuery::default() }).await.unwrap();
+        let next = users::list(t.db.pool(), id, None, &UserQuery { limit: 2, start: 2, ..UserQuery::default() }).await.unwrap();
         assert_eq!(next.items.iter().map(|u| u.user.as_str()).collect::<Vec<_>>(), ["103", "110"]);
-        let by_name = users::list(t.db.pool(), id, &UserQuery { sort: SortKey::Name, ..UserQuery::default() }).await.unwrap();
+        let by_name = users::list(t.db.pool(), id, None, &UserQuery { sort: SortKey::Name, ..UserQuery::default() }).await.unwrap();
         assert_eq!(by_name.items[0].name_last_name.as_str(), "Smith");
-        let desc = users::list(t.db.pool(), id, &UserQuery { sort: SortKey::User, descending: true, ..UserQuery::default() }).await.unwrap();
+        let desc = users::list(t.db.pool(), id, None, &UserQuery { sort: SortKey::User, descending: true, ..UserQuery::default() }).await.unwrap();
         assert_eq!(desc.items[0].user.as_str(), "110");
-        let found = users::list(t.db.pool(), id, &UserQuery { search: "BOB@".into(), ..UserQuery::default() }).await.unwrap();
+        let found = users::list(t.db.pool(), id, None, &UserQuery { search: "BOB@".into(), ..UserQuery::default() }).await.unwrap();
         assert_eq!((found.total, found.items[0].user.as_str()), (1, "102"));
-        let none = users::list(t.db.pool(), id, &UserQuery { search: "%".into(), ..UserQuery::default() }).await.unwrap();
+        let none = users::list(t.db.pool(), id, None, &UserQuery { search: "%".into(), ..UserQuery::default() }).await.unwrap();
         assert_eq!(none.total, 0, "a % is searched for, not a wildcard");
     }
 
     async fn the_same_extension_lives_in_two_domains_apart(t: TestDb) {
         make_domain(&t.db, DomainForm { domain: "acme.example".into(), ..DomainForm::default() }).await;
         let other_id = make_domain(&t.db, DomainForm { domain: "other.example".into(), ..DomainForm::default() }).await;
-        create_user(&t.db, &acme(), &smith("101")).await.unwrap();
-        create_user(&t.db, &DomainName::parse("other.example").unwrap(), &smith("101")).await.unwrap();
+        create_user(&t.db, &Caller::system(), &acme(), &smith("101")).await.unwrap();
+        create_user(&t.db, &Caller::system(), &DomainName::parse("other.example").unwrap(), &smith("101")).await.unwrap();
         let other = users::get(t.db.pool(), &DomainName::parse("other.example").unwrap(), other_id, "101", false).await.unwrap().unwrap();
         assert_eq!(other.user.login_username.as_str(), "101@other.example");
         assert_eq!(other.devices[0].device_sip_registration_password, None, "secrets only when asked");
@@ -263,7 +264,7 @@ on_both_backends! {
     async fn the_wizard_helpers_suggest_and_check_extensions(t: TestDb) {
         let id = make_domain(&t.db, DomainForm { domain: "acme.example".into(), ..DomainForm::default() }).await;
         assert_eq!(users::next_free_extension(t.db.pool(), id).await.unwrap().unwrap().as_str(), "100");
-        create_user(&t.db, &acme(), &smith("199")).await.unwrap();
+        create_user(&t.db, &Caller::system(), &acme(), &smith("199")).await.unwrap();
         assert_eq!(users::next_free_extension(t.db.pool(), id).await.unwrap().unwrap().as_str(), "200");
         assert!(!users::extension_free(t.db.pool(), id, "199").await.unwrap());
         assert!(users::extension_free(t.db.pool(), id, "200").await.unwrap());
@@ -297,7 +298,7 @@ on_both_backends! {
 
     async fn an_edit_changes_everything_attached_and_a_rename_moves_the_voicemail_box(t: TestDb) {
         acme_with_sales(&t.db).await;
-        let created = create_user(&t.db, &acme(), &everything("101")).await.unwrap();
+        let created = create_user(&t.db, &Caller::system(), &acme(), &everything("101")).await.unwrap().detail;
         let password = created.devices[0].device_sip_registration_password.clone();
         let mut form = UserForm::from(&created);
         assert!(form.voicemail_login_pin.is_empty() && form.device_sip_registration_password.is_empty(), "secrets are not put in forms");
@@ -307,7 +308,7 @@ on_both_backends! {
         form.phone_numbers = "+1 612 555 1101, +1 612 555 0777".into();
         form.groups = String::new();
         form.site = "Boston".into();
-        let updated = update_user(&t.db, &acme(), "101", &form).await.unwrap();
+        let updated = update_user(&t.db, &Caller::system(), &acme(), "101", &form).await.unwrap();
         assert_eq!(updated.user.user.as_str(), "105");
         assert_eq!(updated.voicemail_box.as_ref().unwrap().as_str(), "105", "the box follows the extension");
         assert_eq!(updated.user.settings.voicemail_login_pin.as_ref().unwrap().as_str(), "0852", "a blank PIN keeps the PIN");
@@ -317,19 +318,19 @@ on_both_backends! {
         assert_eq!(updated.user.site.as_ref().unwrap().as_str(), "Boston");
         let freed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM phone_numbers WHERE user_id IS NULL").fetch_one(t.db.pool()).await.unwrap();
         assert_eq!(freed, 1, "the number left out is free again");
-        assert_eq!(update_user(&t.db, &acme(), "101", &form).await.unwrap_err(), AppError::NotFound, "the old extension is gone");
+        assert_eq!(update_user(&t.db, &Caller::system(), &acme(), "101", &form).await.unwrap_err(), AppError::NotFound, "the old extension is gone");
     }
 
     async fn an_edit_that_collides_changes_nothing(t: TestDb) {
         acme_with_sales(&t.db).await;
-        create_user(&t.db, &acme(), &smith("101")).await.unwrap();
-        let second = create_user(&t.db, &acme(), &UserForm { phone_numbers: "+1 612 555 0102".into(), ..smith("102") }).await.unwrap();
+        create_user(&t.db, &Caller::system(), &acme(), &smith("101")).await.unwrap();
+        let second = create_user(&t.db, &Caller::system(), &acme(), &UserForm { phone_numbers: "+1 612 555 0102".into(), ..smith("102") }).await.unwrap().detail;
         let before = row_counts(&t.db).await;
         let mut form = UserForm::from(&second);
         form.user = "101".into();
         form.login_username = "101@acme.example".into();
         form.phone_numbers = String::new();
-        let error = update_user(&t.db, &acme(), "102", &form).await.unwrap_err();
+        let error = update_user(&t.db, &Caller::system(), &acme(), "102", &form).await.unwrap_err();
         assert!(error.message_for("user").is_some() && error.message_for("login-username").is_some(), "{error:?}");
         assert_eq!(row_counts(&t.db).await, before);
         let unchanged = users::get(t.db.pool(), &acme(), domains::find_ref(t.db.pool(), &acme()).await.unwrap().unwrap().id, "102", false).await.unwrap().unwrap();
@@ -347,7 +348,7 @@ on_both_backends! {
         assert_eq!(bad.status, 422);
         let error: AppError = serde_json::from_str(&bad.body).unwrap();
         assert!(error.message_for("name").is_some() && error.message_for("kind").is_some());
-        let joined = create_user(&t.db, &acme(), &UserForm { groups: "Support".into(), ..smith("101") }).await.unwrap();
+        let joined = create_user(&t.db, &Caller::system(), &acme(), &UserForm { groups: "Support".into(), ..smith("101") }).await.unwrap().detail;
         assert_eq!(joined.groups[0].as_str(), "Support");
         let listed = client.call(path::<app::api::groups::ListGroups>(), &[("domain", "acme.example")]).await.json();
         assert_eq!(listed, serde_json::json!(["Support"]));

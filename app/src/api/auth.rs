@@ -1,6 +1,7 @@
 //! Logging in and out, who is logged in, and setting a password through a one-time link.
 
 use crate::error::AppError;
+use crate::model::permissions::Who;
 use crate::model::Scope;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -11,9 +12,16 @@ pub struct SignedIn {
     pub login: String,
     pub display_name: String,
     pub scope: Scope,
+    /// Where the caller stands, for the pages to offer only what the permission table allows.
+    pub who: Who,
+    /// The caller's own domain and extension, if it is a telephony user.
+    pub domain: Option<String>,
+    pub extension: Option<String>,
+    /// The page the caller starts from.
+    pub home: String,
 }
 
-/// Logs in and goes to the domains page (or `next`, when it is a path of this site).
+/// Logs in and goes to the caller's home page (or `next`, when it is a path of this site).
 #[server(endpoint = "login")]
 pub async fn login(login: String, password: String, next: Option<String>) -> Result<(), AppError> {
     crate::ssr::answer(
@@ -23,10 +31,22 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
             let session: tower_sessions::Session = leptos_axum::extract()
                 .await
                 .map_err(|_| AppError::Internal)?;
-            auth::log_in(&state.db, &session, &state.sessions, &login, &password).await?;
+            let caller = auth::log_in(&state.db, &session, &state.sessions, &login, &password)
+                .await
+                .inspect_err(|e| {
+                    if *e == AppError::BadCredentials {
+                        // For the server's guard, which slows down guessing (and strips this).
+                        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                            response.insert_header(
+                                http::HeaderName::from_static("x-roster-login-failed"),
+                                http::HeaderValue::from_static("1"),
+                            );
+                        }
+                    }
+                })?;
             let next = next
-                .filter(|n| n.starts_with('/') && !n.starts_with("//"))
-                .unwrap_or_else(|| "/domains".into());
+                .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
+                .unwrap_or_else(|| auth::home_page(&caller));
             leptos_axum::redirect(&next);
             Ok(())
         }
@@ -57,9 +77,13 @@ pub async fn me() -> Result<Option<SignedIn>, AppError> {
         async move {
             match crate::ssr::auth::current().await {
                 Ok((_, c)) => Ok(Some(SignedIn {
+                    home: crate::ssr::auth::home_page(&c),
+                    scope: c.scope(),
                     login: c.login,
                     display_name: c.display_name,
-                    scope: c.scope,
+                    who: c.who,
+                    domain: c.domain,
+                    extension: c.extension,
                 })),
                 Err(AppError::Unauthenticated) => Ok(None),
                 Err(e) => Err(e),

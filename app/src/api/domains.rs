@@ -1,23 +1,16 @@
-//! Domains (tenants): list, read, create, edit, delete. Super Users only, for now.
+//! Domains (tenants): list, read, create, edit, delete, as the permission table allows.
 
 use crate::error::AppError;
 use crate::model::domain::{Domain, DomainForm};
 use leptos::prelude::*;
 
-#[cfg(feature = "ssr")]
-fn parse_name(name: &str) -> Result<crate::model::DomainName, AppError> {
-    use crate::model::Parse;
-    // A name that cannot exist is simply not found.
-    crate::model::DomainName::parse(name).map_err(|_| AppError::NotFound)
-}
-
-/// Every domain, by name.
+/// The domains the caller may see, by name.
 #[server(endpoint = "list-domains")]
 pub async fn list_domains() -> Result<Vec<Domain>, AppError> {
     crate::ssr::answer(
         async move {
-            let (state, _) = crate::ssr::auth::require_super_user().await?;
-            crate::ssr::db::domains::list(state.db.pool()).await
+            let (state, caller) = crate::ssr::auth::current().await?;
+            crate::ssr::domains::list_domains(&state.db, &caller).await
         }
         .await,
     )
@@ -28,10 +21,9 @@ pub async fn list_domains() -> Result<Vec<Domain>, AppError> {
 pub async fn get_domain(name: String) -> Result<Domain, AppError> {
     crate::ssr::answer(
         async move {
-            let (state, _) = crate::ssr::auth::require_super_user().await?;
-            crate::ssr::db::domains::get(state.db.pool(), &parse_name(&name)?)
-                .await?
-                .ok_or(AppError::NotFound)
+            let (state, caller) = crate::ssr::auth::current().await?;
+            let name = crate::ssr::access::parse_name(&name)?;
+            crate::ssr::domains::get_domain(&state.db, &caller, &name).await
         }
         .await,
     )
@@ -42,17 +34,8 @@ pub async fn get_domain(name: String) -> Result<Domain, AppError> {
 pub async fn create_domain(input: DomainForm) -> Result<(), AppError> {
     crate::ssr::answer(
         async move {
-            use crate::ssr::{db, now_ms};
-            let (state, caller) = crate::ssr::auth::require_super_user().await?;
-            let settings = input
-                .parse()
-                .map_err(|e| AppError::invalid(e).with_input(&input))?;
-            let mut tx = state.db.begin().await.map_err(db::internal)?;
-            db::domains::insert(&mut tx, &settings, now_ms())
-                .await
-                .map_err(|e| e.with_input(&input))?;
-            tx.commit().await.map_err(db::internal)?;
-            tracing::info!(domain = %settings.domain, by = caller.account_id, "domain created");
+            let (state, caller) = crate::ssr::auth::current().await?;
+            crate::ssr::domains::create_domain(&state.db, &caller, &input).await?;
             leptos_axum::redirect("/domains");
             Ok(())
         }
@@ -65,23 +48,9 @@ pub async fn create_domain(input: DomainForm) -> Result<(), AppError> {
 pub async fn update_domain(name: String, input: DomainForm) -> Result<(), AppError> {
     crate::ssr::answer(
         async move {
-            use crate::ssr::{db, now_ms};
-            let (state, caller) = crate::ssr::auth::require_super_user().await?;
-            let name = parse_name(&name)?;
-            // The name is the key and is not edited: whatever the form says, it is this domain's.
-            let input = DomainForm {
-                domain: name.to_string(),
-                ..input
-            };
-            let settings = input
-                .parse()
-                .map_err(|e| AppError::invalid(e).with_input(&input))?;
-            let mut tx = state.db.begin().await.map_err(db::internal)?;
-            db::domains::update(&mut tx, &name, &settings, now_ms())
-                .await?
-                .ok_or(AppError::NotFound)?;
-            tx.commit().await.map_err(db::internal)?;
-            tracing::info!(domain = %name, by = caller.account_id, "domain updated");
+            let (state, caller) = crate::ssr::auth::current().await?;
+            let name = crate::ssr::access::parse_name(&name)?;
+            crate::ssr::domains::update_domain(&state.db, &caller, &name, &input).await?;
             leptos_axum::redirect("/domains");
             Ok(())
         }
@@ -94,15 +63,9 @@ pub async fn update_domain(name: String, input: DomainForm) -> Result<(), AppErr
 pub async fn delete_domain(name: String) -> Result<(), AppError> {
     crate::ssr::answer(
         async move {
-            use crate::ssr::db;
-            let (state, caller) = crate::ssr::auth::require_super_user().await?;
-            let name = parse_name(&name)?;
-            let mut tx = state.db.begin().await.map_err(db::internal)?;
-            if !db::domains::delete(&mut tx, &name).await? {
-                return Err(AppError::NotFound);
-            }
-            tx.commit().await.map_err(db::internal)?;
-            tracing::info!(domain = %name, by = caller.account_id, "domain deleted");
+            let (state, caller) = crate::ssr::auth::current().await?;
+            let name = crate::ssr::access::parse_name(&name)?;
+            crate::ssr::domains::delete_domain(&state.db, &caller, &name).await?;
             leptos_axum::redirect("/domains");
             Ok(())
         }

@@ -8,7 +8,9 @@ use leptos::prelude::*;
 pub async fn list_groups(domain: String) -> Result<Vec<String>, AppError> {
     crate::ssr::answer(
         async move {
-            let (state, _, found) = crate::ssr::auth::require_domain_manager(&domain).await?;
+            use crate::model::permissions::Action;
+            let (state, _, found) =
+                crate::ssr::access::current_in(&domain, Action::ManageUsers).await?;
             crate::ssr::db::users::groups(state.db.pool(), found.id).await
         }
         .await,
@@ -20,9 +22,11 @@ pub async fn list_groups(domain: String) -> Result<Vec<String>, AppError> {
 pub async fn create_group(domain: String, name: String, kind: String) -> Result<(), AppError> {
     crate::ssr::answer(
         async move {
+            use crate::model::permissions::Action;
             use crate::model::{FieldErrors, GroupName, Parse};
             use crate::ssr::{db, now_ms};
-            let (state, _, found) = crate::ssr::auth::require_domain_manager(&domain).await?;
+            let (state, caller, found) =
+                crate::ssr::access::current_in(&domain, Action::ManageSites).await?;
             let mut errors = FieldErrors::default();
             let name = errors.check("name", GroupName::parse(&name));
             if !matches!(kind.as_str(), "ring" | "agent") {
@@ -33,6 +37,17 @@ pub async fn create_group(domain: String, name: String, kind: String) -> Result<
             };
             let mut tx = state.db.begin().await.map_err(db::internal)?;
             db::users::insert_group(&mut tx, found.id, &name, &kind, now_ms()).await?;
+            let changes = [("kind".to_owned(), (String::new(), kind.clone()))].into();
+            let domain = found.settings.domain.as_str();
+            crate::ssr::audit::record(
+                &mut tx,
+                &caller,
+                Some((found.id, domain)),
+                "group.create",
+                name.as_str(),
+                &changes,
+            )
+            .await?;
             tx.commit().await.map_err(db::internal)?;
             leptos_axum::redirect(&format!("/domains/{}", found.settings.domain));
             Ok(())

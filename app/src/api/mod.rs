@@ -1,7 +1,9 @@
 //! Server functions: the portal's endpoints. Each one is thin: find the caller, check they may,
 //! parse the input with the model's parsers, call the database, and shape the answer.
 
+pub mod audit;
 pub mod auth;
 pub mod domains;
 pub mod groups;
+pub mod profile;
 pub mod users;

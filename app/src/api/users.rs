@@ -17,16 +17,28 @@ pub struct WizardStart {
     pub departments: Vec<String>,
     pub sites: Vec<String>,
     pub groups: Vec<String>,
+    /// The scopes the caller may give (none above its own).
+    pub scopes: Vec<crate::model::Scope>,
 }
 
 /// What the wizard and the editor start from: `form`, the domain, and its suggestions.
+/// A Site Manager's wizard offers its own site only.
 #[cfg(feature = "ssr")]
 async fn wizard_start(
     pool: &sqlx::AnyPool,
+    caller: &crate::ssr::auth::Caller,
     found: &crate::ssr::db::domains::DomainRef,
-    form: UserForm,
+    mut form: UserForm,
 ) -> Result<WizardStart, AppError> {
+    use crate::model::permissions::Action;
     use crate::ssr::db::users;
+    let sites = match caller.who.only_site(Action::ManageUsers) {
+        Some(own) => {
+            form.site = own.to_owned();
+            vec![own.to_owned()]
+        }
+        None => users::sites(pool, found.id).await?,
+    };
     Ok(WizardStart {
         domain: found.settings.clone(),
         form,
@@ -34,9 +46,34 @@ async fn wizard_start(
             alphanumeric_extensions: found.alphanumeric_extensions,
         },
         departments: users::departments(pool, found.id).await?,
-        sites: users::sites(pool, found.id).await?,
+        sites,
         groups: users::groups(pool, found.id).await?,
+        scopes: caller.who.grantable_scopes().collect(),
     })
+}
+
+/// The user `user` of `domain`, if the caller may manage it: state, caller, domain, and where
+/// the user stands.
+#[cfg(feature = "ssr")]
+async fn managed_user(
+    domain: &str,
+    user: &str,
+) -> Result<
+    (
+        crate::ssr::AppState,
+        crate::ssr::auth::Caller,
+        crate::ssr::db::domains::DomainRef,
+        crate::ssr::db::users::Located,
+    ),
+    AppError,
+> {
+    use crate::model::permissions::Action;
+    let (state, caller, found) =
+        crate::ssr::access::current_in(domain, Action::ManageUsers).await?;
+    let located =
+        crate::ssr::access::user(state.db.pool(), &caller, &found, user, Action::ManageUsers)
+            .await?;
+    Ok((state, caller, found, located))
 }
 
 /// After a create or an edit: shows the saved user (the PIN stays on the server), or sends the
@@ -60,8 +97,11 @@ pub async fn list_users(
 ) -> Result<UserList, AppError> {
     crate::ssr::answer(
         async move {
-            let (state, _, found) = crate::ssr::auth::require_domain_manager(&domain).await?;
-            crate::ssr::db::users::list(state.db.pool(), found.id, &query).await
+            use crate::model::permissions::Action;
+            let (state, caller, found) =
+                crate::ssr::access::current_in(&domain, Action::ManageUsers).await?;
+            let only_site = caller.who.only_site(Action::ManageUsers);
+            crate::ssr::db::users::list(state.db.pool(), found.id, only_site, &query).await
         }
         .await,
     )
@@ -72,7 +112,7 @@ pub async fn list_users(
 pub async fn get_user(domain: String, user: String) -> Result<UserDetail, AppError> {
     crate::ssr::answer(
         async move {
-            let (state, _, found) = crate::ssr::auth::require_domain_manager(&domain).await?;
+            let (state, _, found, _) = managed_user(&domain, &user).await?;
             crate::ssr::db::users::get(
                 state.db.pool(),
                 &found.settings.domain,
@@ -93,15 +133,17 @@ pub async fn get_user(domain: String, user: String) -> Result<UserDetail, AppErr
 pub async fn new_user_context(domain: String) -> Result<WizardStart, AppError> {
     crate::ssr::answer(
         async move {
+            use crate::model::permissions::Action;
             use crate::ssr::db::users;
-            let (state, _, found) = crate::ssr::auth::require_domain_manager(&domain).await?;
+            let (state, caller, found) =
+                crate::ssr::access::current_in(&domain, Action::ManageUsers).await?;
             let pool = state.db.pool();
             let mut form = UserForm::for_domain(&found.settings);
             form.user = users::next_free_extension(pool, found.id)
                 .await?
                 .map(|e| e.to_string())
                 .unwrap_or_default();
-            wizard_start(pool, &found, form).await
+            wizard_start(pool, &caller, &found, form).await
         }
         .await,
     )
@@ -112,7 +154,9 @@ pub async fn new_user_context(domain: String) -> Result<WizardStart, AppError> {
 pub async fn extension_free(domain: String, user: String) -> Result<bool, AppError> {
     crate::ssr::answer(
         async move {
-            let (state, _, found) = crate::ssr::auth::require_domain_manager(&domain).await?;
+            use crate::model::permissions::Action;
+            let (state, _, found) =
+                crate::ssr::access::current_in(&domain, Action::ManageUsers).await?;
             crate::ssr::db::users::extension_free(state.db.pool(), found.id, user.trim()).await
         }
         .await,
@@ -124,15 +168,20 @@ pub async fn extension_free(domain: String, user: String) -> Result<bool, AppErr
 pub async fn create_user(domain: String, input: UserForm) -> Result<UserDetail, AppError> {
     crate::ssr::answer(
         async move {
-            let (state, caller, found) = crate::ssr::auth::require_domain_manager(&domain).await?;
-            let created =
-                crate::ssr::users::create_user(&state.db, &found.settings.domain, &input).await;
-            tracing::info!(
-                by = caller.account_id,
-                ok = created.is_ok(),
-                "user create through the portal"
-            );
-            show_saved(&found.settings.domain, created, &input)
+            let (state, caller) = crate::ssr::auth::current().await?;
+            let name = crate::ssr::access::parse_name(&domain)?;
+            let created = crate::ssr::users::create_user(&state.db, &caller, &name, &input).await;
+            let created = match created {
+                Ok(created) => {
+                    if let Some(token) = &created.invitation {
+                        remember_invitation(&name, created.detail.user.user.as_str(), token)
+                            .await?;
+                    }
+                    Ok(created.detail)
+                }
+                Err(e) => Err(e),
+            };
+            show_saved(&name, created, &input)
         }
         .await,
     )
@@ -144,12 +193,12 @@ pub async fn edit_user_form(domain: String, user: String) -> Result<WizardStart,
     crate::ssr::answer(
         async move {
             use crate::ssr::db::users;
-            let (state, _, found) = crate::ssr::auth::require_domain_manager(&domain).await?;
+            let (state, caller, found, _) = managed_user(&domain, &user).await?;
             let pool = state.db.pool();
             let detail = users::get(pool, &found.settings.domain, found.id, &user, true)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            wizard_start(pool, &found, UserForm::from(&detail)).await
+            wizard_start(pool, &caller, &found, UserForm::from(&detail)).await
         }
         .await,
     )
@@ -164,16 +213,11 @@ pub async fn update_user(
 ) -> Result<UserDetail, AppError> {
     crate::ssr::answer(
         async move {
-            let (state, caller, found) = crate::ssr::auth::require_domain_manager(&domain).await?;
+            let (state, caller) = crate::ssr::auth::current().await?;
+            let name = crate::ssr::access::parse_name(&domain)?;
             let updated =
-                crate::ssr::users::update_user(&state.db, &found.settings.domain, &user, &input)
-                    .await;
-            tracing::info!(
-                by = caller.account_id,
-                ok = updated.is_ok(),
-                "user update through the portal"
-            );
-            show_saved(&found.settings.domain, updated, &input)
+                crate::ssr::users::update_user(&state.db, &caller, &name, &user, &input).await;
+            show_saved(&name, updated, &input)
         }
         .await,
     )
@@ -188,17 +232,98 @@ pub async fn delete_user(
 ) -> Result<(), AppError> {
     crate::ssr::answer(
         async move {
-            let (state, _, found) = crate::ssr::auth::require_domain_manager(&domain).await?;
+            let (state, caller) = crate::ssr::auth::current().await?;
+            let name = crate::ssr::access::parse_name(&domain)?;
             let with_voicemail = delete_voicemail.is_some_and(|v| !v.is_empty() && v != "no");
-            crate::ssr::users::delete_user(
-                &state.db,
-                &found.settings.domain,
-                &user,
-                with_voicemail,
-            )
-            .await?;
-            leptos_axum::redirect(&format!("/domains/{}/users", found.settings.domain));
+            crate::ssr::users::delete_user(&state.db, &caller, &name, &user, with_voicemail)
+                .await?;
+            leptos_axum::redirect(&format!("/domains/{name}/users"));
             Ok(())
+        }
+        .await,
+    )
+}
+
+/// Where the invitation of a user just created waits for the creator's next page: in the
+/// creator's own session, taken (and so shown) once.
+#[cfg(feature = "ssr")]
+const INVITATION_KEY: &str = "invitation";
+
+#[cfg(feature = "ssr")]
+async fn remember_invitation(
+    domain: &crate::model::DomainName,
+    user: &str,
+    token: &str,
+) -> Result<(), AppError> {
+    let session: tower_sessions::Session = leptos_axum::extract()
+        .await
+        .map_err(|_| AppError::Internal)?;
+    session
+        .insert(
+            INVITATION_KEY,
+            (domain.to_string(), user.to_owned(), token.to_owned()),
+        )
+        .await
+        .map_err(|_| AppError::Internal)
+}
+
+/// The invitation link of `user`, if the caller has just made one (shown once: it is gone from
+/// the session afterwards).
+#[server(endpoint = "take-invitation")]
+pub async fn take_invitation(domain: String, user: String) -> Result<Option<String>, AppError> {
+    crate::ssr::answer(
+        async move {
+            let (state, _, _, _) = managed_user(&domain, &user).await?;
+            let session: tower_sessions::Session = leptos_axum::extract()
+                .await
+                .map_err(|_| AppError::Internal)?;
+            let waiting: Option<(String, String, String)> = session
+                .get(INVITATION_KEY)
+                .await
+                .map_err(|_| AppError::Internal)?;
+            match waiting {
+                Some((d, u, token)) if d == domain && u == user => {
+                    session
+                        .remove::<(String, String, String)>(INVITATION_KEY)
+                        .await
+                        .map_err(|_| AppError::Internal)?;
+                    Ok(Some(crate::ssr::auth::password_link_url(&state, &token)))
+                }
+                _ => Ok(None),
+            }
+        }
+        .await,
+    )
+}
+
+/// Makes a new invitation for a user, then shows the user with its link.
+#[server(endpoint = "invite-user")]
+pub async fn invite_user(domain: String, user: String) -> Result<(), AppError> {
+    crate::ssr::answer(
+        async move {
+            let (state, caller) = crate::ssr::auth::current().await?;
+            let name = crate::ssr::access::parse_name(&domain)?;
+            let token = crate::ssr::users::invite(&state.db, &caller, &name, &user).await?;
+            remember_invitation(&name, &user, &token).await?;
+            leptos_axum::redirect(&format!("/domains/{name}/users/{user}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Ends every portal session of a user, then shows the user again.
+#[server(endpoint = "end-user-sessions")]
+pub async fn end_user_sessions(domain: String, user: String) -> Result<u64, AppError> {
+    crate::ssr::answer(
+        async move {
+            let (state, caller) = crate::ssr::auth::current().await?;
+            let name = crate::ssr::access::parse_name(&domain)?;
+            let ended = crate::ssr::users::end_sessions(&state.db, &caller, &name, &user).await?;
+            leptos_axum::redirect(&format!(
+                "/domains/{name}/users/{user}?sessions-ended={ended}"
+            ));
+            Ok(ended)
         }
         .await,
     )

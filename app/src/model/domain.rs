@@ -2,7 +2,7 @@
 
 use super::{
     optional, text_of, AreaCode, CallerIdName, Description, DialPlan, DialPolicy, DomainName,
-    FieldErrors, Invalid, Language, Limit, Parse, PhoneNumber, TimeZone, YesNo,
+    FieldErrors, Invalid, Language, Limit, Parse, PhoneNumber, Reseller, TimeZone, YesNo,
 };
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "kebab-case", default)]
 pub struct DomainForm {
     pub domain: String,
+    pub reseller: String,
     pub description: String,
     pub limits_max_users: String,
     pub limits_max_sites: String,
@@ -30,6 +31,7 @@ impl Default for DomainForm {
     fn default() -> Self {
         Self {
             domain: String::new(),
+            reseller: String::new(),
             description: String::new(),
             limits_max_users: String::new(),
             limits_max_sites: String::new(),
@@ -71,6 +73,13 @@ pub const DOMAIN_FIELDS: &[DomainField] = &[
         hint: "Letters, digits, dots, underscores and hyphens; at most 64.",
         check: check::<DomainName>,
         get: |f| &f.domain,
+    },
+    DomainField {
+        name: "reseller",
+        label: "Reseller",
+        hint: "The reseller that owns this domain; blank for none. Resellers manage their domains.",
+        check: check::<Reseller>,
+        get: |f| &f.reseller,
     },
     DomainField {
         name: "description",
@@ -156,6 +165,7 @@ pub const DOMAIN_FIELDS: &[DomainField] = &[
 #[serde(rename_all = "kebab-case")]
 pub struct DomainSettings {
     pub domain: DomainName,
+    pub reseller: Reseller,
     pub description: Description,
     pub limits_max_users: Option<Limit>,
     pub limits_max_sites: Option<Limit>,
@@ -174,6 +184,7 @@ impl DomainForm {
     pub fn parse(&self) -> Result<DomainSettings, FieldErrors> {
         let mut errors = FieldErrors::default();
         let domain = errors.check("domain", DomainName::parse(&self.domain));
+        let reseller = errors.check("reseller", Reseller::parse(&self.reseller));
         let description = errors.check("description", Description::parse(&self.description));
         let max_users = errors.check(
             "limits-max-users",
@@ -200,6 +211,7 @@ impl DomainForm {
 
         let (
             Some(domain),
+            Some(reseller),
             Some(description),
             Some(limits_max_users),
             Some(limits_max_sites),
@@ -213,6 +225,7 @@ impl DomainForm {
             Some(dial_policy),
         ) = (
             domain,
+            reseller,
             description,
             max_users,
             max_sites,
@@ -237,6 +250,7 @@ impl DomainForm {
         };
         Ok(DomainSettings {
             domain,
+            reseller,
             description,
             limits_max_users,
             limits_max_sites,
@@ -257,6 +271,7 @@ impl From<&DomainSettings> for DomainForm {
     fn from(s: &DomainSettings) -> Self {
         Self {
             domain: s.domain.to_string(),
+            reseller: s.reseller.to_string(),
             description: s.description.to_string(),
             limits_max_users: text_of(&s.limits_max_users),
             limits_max_sites: text_of(&s.limits_max_sites),

@@ -7,7 +7,9 @@ mod field;
 pub use field::{optional, text_of, FieldError, FieldErrors, Invalid, Parse};
 
 mod text;
-pub use text::{CallerIdName, Description, DialPlan, DialPolicy, GroupName, StatusMessage};
+pub use text::{
+    CallerIdName, Description, DialPlan, DialPolicy, GroupName, Reseller, StatusMessage,
+};
 
 mod domain_name;
 pub use domain_name::DomainName;
@@ -54,3 +56,6 @@ pub use devices::{Destination, DeviceName, SipPassword};
 
 pub mod domain;
 pub mod user;
+
+pub mod audit;
+pub mod permissions;

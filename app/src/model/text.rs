@@ -145,3 +145,16 @@ impl Parse for GroupName {
         bounded_text(raw, 1, 64).map(Self)
     }
 }
+
+/// The reseller that owns a domain (NetSapiens `reseller`): at most 64 characters; empty when no
+/// reseller does. Resellers manage every domain that names them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(try_from = "String", into = "String")]
+pub struct Reseller(String);
+text_newtype!(Reseller);
+
+impl Parse for Reseller {
+    fn parse(raw: &str) -> Result<Self, Invalid> {
+        bounded_text(raw, 0, 64).map(Self)
+    }
+}

@@ -1484,6 +1484,15 @@ impl UserDetail {
         self.user.settings.voicemail_login_pin = None;
         self
     }
+
+    /// The detail as its own user sees it: no voicemail PIN and no SIP passwords (those are for
+    /// managers of the domain).
+    pub fn without_secrets(mut self) -> Self {
+        for device in &mut self.devices {
+            device.device_sip_registration_password = None;
+        }
+        self.without_pin()
+    }
 }
 
 impl From<&UserDetail> for UserForm {

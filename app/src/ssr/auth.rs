@@ -5,6 +5,7 @@ use super::db::{accounts, sessions::ACCOUNT_KEY, Db};
 use super::state::SessionPolicy;
 use super::{now_ms, AppState};
 use crate::error::AppError;
+use crate::model::permissions::Who;
 use crate::model::{Login, Parse, Password, Scope};
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
@@ -26,14 +27,79 @@ pub const LOCK_FOR: Duration = Duration::from_secs(15 * 60);
 /// How long a set-password link stays usable.
 pub const PASSWORD_LINK_TTL: Duration = Duration::from_secs(72 * 3600);
 
-/// The logged-in account behind a request.
+/// The logged-in account behind a request, with what the permission table needs to know about it
+/// and the address the request came from (for the audit log).
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub account_id: i64,
     pub login: String,
     pub display_name: String,
-    pub scope: Scope,
-    pub domain_id: Option<i64>,
+    pub who: Who,
+    /// The name of the caller's own domain (none for a Super User).
+    pub domain: Option<String>,
+    /// The caller's own extension, if the account belongs to a telephony user.
+    pub extension: Option<String>,
+    /// The client's IP address, '' when unknown.
+    pub address: String,
+}
+
+impl Caller {
+    pub fn scope(&self) -> Scope {
+        self.who.scope
+    }
+
+    /// Roster itself, acting without a person behind it (first start, maintenance, tests of the
+    /// plain functions): a Super User with no account.
+    pub fn system() -> Self {
+        Self {
+            account_id: 0,
+            login: "system".into(),
+            display_name: "Roster".into(),
+            who: Who {
+                scope: Scope::SuperUser,
+                domain_id: None,
+                reseller: String::new(),
+                user_id: None,
+                site: None,
+            },
+            domain: None,
+            extension: None,
+            address: String::new(),
+        }
+    }
+
+    fn from_row(row: accounts::CallerRow, address: String) -> Option<Self> {
+        let scope = Scope::parse(&row.scope)
+            .ok()
+            .filter(|s| *s != Scope::NoPortal)?;
+        Some(Self {
+            account_id: row.id,
+            login: row.login,
+            display_name: row.display_name,
+            who: Who {
+                scope,
+                domain_id: row.domain_id,
+                reseller: row.reseller.unwrap_or_default(),
+                user_id: row.user_id,
+                site: row.site,
+            },
+            domain: row.domain,
+            extension: row.extension,
+            address,
+        })
+    }
+}
+
+/// The client address of a request, put in its extensions by the server (from the connection,
+/// or from a trusted proxy's header).
+#[derive(Debug, Clone)]
+pub struct ClientAddress(pub std::net::IpAddr);
+
+/// The client address of the running server function or page, '' when unknown.
+fn client_address() -> String {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<ClientAddress>().map(|a| a.0.to_string()))
+        .unwrap_or_default()
 }
 
 /// Hashes a password with Argon2id at the `argon2` crate's default parameters (m = 19456 KiB,
@@ -130,7 +196,11 @@ pub async fn log_in(
     if !matches {
         let until = now + LOCK_FOR.as_millis() as i64;
         accounts::record_failed_login(db.pool(), account.id, LOCK_AFTER_FAILURES, until).await?;
-        tracing::info!(account = account.id, "failed login");
+        tracing::info!(
+            account = account.id,
+            failures = account.failed_logins + 1,
+            "failed login"
+        );
         return Err(AppError::BadCredentials);
     }
     let scope = Scope::parse(&account.scope).map_err(|_| AppError::Internal)?;
@@ -167,13 +237,10 @@ pub async fn log_in(
         + time::Duration::try_from(policy.absolute).unwrap_or(time::Duration::hours(12));
     session.set_expiry(Some(tower_sessions::Expiry::AtDateTime(ends)));
     tracing::info!(account = account.id, "logged in");
-    Ok(Caller {
-        account_id: account.id,
-        login: account.login,
-        display_name: account.display_name,
-        scope,
-        domain_id: account.domain_id,
-    })
+    accounts::find_caller(db.pool(), account.id)
+        .await?
+        .and_then(|row| Caller::from_row(row, client_address()))
+        .ok_or(AppError::BadCredentials)
 }
 
 fn session_error(e: tower_sessions::session::Error) -> AppError {
@@ -218,19 +285,10 @@ pub async fn caller(
         session.flush().await.map_err(session_error)?;
         return Ok(None);
     }
-    let account = accounts::find_by_id(db.pool(), account_id).await?;
-    let usable = account.filter(|a| a.disabled == 0).and_then(|a| {
-        let scope = Scope::parse(&a.scope)
-            .ok()
-            .filter(|s| *s != Scope::NoPortal)?;
-        Some(Caller {
-            account_id: a.id,
-            login: a.login,
-            display_name: a.display_name,
-            scope,
-            domain_id: a.domain_id,
-        })
-    });
+    let usable = accounts::find_caller(db.pool(), account_id)
+        .await?
+        .filter(|a| a.disabled == 0)
+        .and_then(|a| Caller::from_row(a, client_address()));
     if usable.is_none() {
         session.flush().await.map_err(session_error)?;
         return Ok(None);
@@ -245,27 +303,31 @@ pub async fn caller(
 }
 
 /// The caller of the running server function or page: its state and account, or `Unauthenticated`.
+/// Looked up once per request: a page's header and its data share the answer.
 pub async fn current() -> Result<(AppState, Caller), AppError> {
     let state = AppState::current()?;
-    let session: Session = leptos_axum::extract().await.map_err(|e| {
-        tracing::error!(error = %e, "no session layer in front of this request");
-        AppError::Internal
-    })?;
-    match caller(&state.db, &session, &state.sessions).await? {
+    let cache = leptos::prelude::use_context::<RequestCaller>();
+    let found = match &cache {
+        Some(cache) => cache.0.get_or_try_init(|| look_up(&state)).await?.clone(),
+        None => look_up(&state).await?,
+    };
+    match found {
         Some(caller) => Ok((state, caller)),
         None => Err(AppError::Unauthenticated),
     }
 }
 
-/// Like [`current`], for what only a Super User may do.
-pub async fn require_super_user() -> Result<(AppState, Caller), AppError> {
-    let (state, caller) = current().await?;
-    if caller.scope == Scope::SuperUser {
-        Ok((state, caller))
-    } else {
-        Err(AppError::Forbidden)
-    }
+async fn look_up(state: &AppState) -> Result<Option<Caller>, AppError> {
+    let session: Session = leptos_axum::extract().await.map_err(|e| {
+        tracing::error!(error = %e, "no session layer in front of this request");
+        AppError::Internal
+    })?;
+    caller(&state.db, &session, &state.sessions).await
 }
+
+/// The caller of one request, once looked up. The server provides a fresh one to each request.
+#[derive(Clone, Default)]
+pub struct RequestCaller(std::sync::Arc<tokio::sync::OnceCell<Option<Caller>>>);
 
 fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes())
@@ -315,15 +377,13 @@ pub async fn set_password_with_link(
     let account = accounts::peek_password_token(db.pool(), &sha256_hex(token), now_ms())
         .await?
         .ok_or_else(link_gone)?;
-    let mut errors = crate::model::FieldErrors::default();
-    let personal = [account.login.as_str(), account.display_name.as_str()];
-    let password = errors.check("password", Password::parse(password, &personal));
-    if password.as_ref().is_some_and(|p| p.expose() != confirm) {
-        errors.add("confirm", "The two passwords differ.");
-    }
-    let Some(password) = password.filter(|_| errors.is_empty()) else {
-        return Err(AppError::invalid(errors));
-    };
+    let personal = personal_words(db, account.id).await?;
+    let password = new_password(
+        password,
+        confirm,
+        &personal,
+        crate::model::FieldErrors::default(),
+    )?;
     let hash = hash_password(&password).await?;
     let mut tx = db.begin().await.map_err(super::db::internal)?;
     let account_id = accounts::take_password_token(&mut tx, &sha256_hex(token), now_ms())
@@ -335,6 +395,86 @@ pub async fn set_password_with_link(
         .await
         .map_err(super::db::internal)?;
     tracing::info!(account = account_id, "password set through a one-time link");
+    Ok(())
+}
+
+/// The account's own words, which its password must not contain: its login (and the part before
+/// any `@`), its extension, and each of its names.
+async fn personal_words(db: &Db, account_id: i64) -> Result<Vec<String>, AppError> {
+    let Some(row) = accounts::find_caller(db.pool(), account_id).await? else {
+        return Ok(Vec::new());
+    };
+    let mut words = vec![row.login.clone()];
+    words.extend(row.login.split('@').next().map(str::to_owned));
+    words.extend(row.extension);
+    words.extend(row.display_name.split_whitespace().map(str::to_owned));
+    Ok(words)
+}
+
+/// Checks a new password and its confirmation, adding to `errors` (which may already hold
+/// others, such as a wrong current password) and reporting them all.
+fn new_password(
+    password: &str,
+    confirm: &str,
+    personal: &[String],
+    mut errors: crate::model::FieldErrors,
+) -> Result<Password, AppError> {
+    let personal: Vec<&str> = personal.iter().map(String::as_str).collect();
+    let password = errors.check("password", Password::parse(password, &personal));
+    if password.as_ref().is_some_and(|p| p.expose() != confirm) {
+        errors.add("confirm", "The two passwords differ.");
+    }
+    match password {
+        Some(password) if errors.is_empty() => Ok(password),
+        _ => Err(AppError::invalid(errors)),
+    }
+}
+
+/// Changes the caller's own password, given its current one. The caller's other sessions end;
+/// this one stays. Recorded in the audit log (as a masked change).
+pub async fn change_password(
+    db: &Db,
+    session: &Session,
+    caller: &Caller,
+    current: &str,
+    password: &str,
+    confirm: &str,
+) -> Result<(), AppError> {
+    let hash = accounts::password_hash(db.pool(), caller.account_id).await?;
+    let had_hash = hash.is_some();
+    let (matches, _) = verify_password(hash, current.to_owned()).await?;
+    let mut errors = crate::model::FieldErrors::default();
+    if !(matches && had_hash) {
+        errors.add("current", "This is not your current password.");
+    }
+    let personal = personal_words(db, caller.account_id).await?;
+    let password = new_password(password, confirm, &personal, errors)?;
+    let hash = hash_password(&password).await?;
+    let mut tx = db.begin().await.map_err(super::db::internal)?;
+    accounts::set_password_hash(&mut tx, caller.account_id, &hash, now_ms()).await?;
+    let changes = [(
+        "password".to_owned(),
+        super::audit::masked("password", "*".into(), "*".into()),
+    )]
+    .into();
+    let domain = caller.who.domain_id.zip(caller.domain.as_deref());
+    super::audit::record(
+        &mut tx,
+        caller,
+        domain,
+        "account.password",
+        &caller.login,
+        &changes,
+    )
+    .await?;
+    tx.commit().await.map_err(super::db::internal)?;
+    super::db::sessions::end_all_for(db, caller.account_id, session.id().as_ref())
+        .await
+        .map_err(super::db::internal)?;
+    tracing::info!(
+        account = caller.account_id,
+        "password changed; other sessions ended"
+    );
     Ok(())
 }
 
@@ -370,19 +510,37 @@ pub async fn bootstrap_super_user(db: &Db) -> Result<Option<(String, String)>, A
     Ok(Some((account.login, token)))
 }
 
-/// The caller of the running server function, if they may manage the users of `domain`, and the
-/// domain. A domain the caller may not see is `NotFound`, exactly like one that does not exist.
-/// (For now only Super Users manage domains; scopes come with the permission table.)
-pub async fn require_domain_manager(
-    domain: &str,
-) -> Result<(AppState, Caller, super::db::domains::DomainRef), AppError> {
-    let (state, caller) = current().await?;
-    let name = crate::model::DomainName::parse(domain).map_err(|_| AppError::NotFound)?;
-    if caller.scope != Scope::SuperUser {
-        return Err(AppError::NotFound);
+/// The full address of a set-password link, on the host the request came to.
+pub fn password_link_url(state: &AppState, token: &str) -> String {
+    let host = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|p| {
+            p.headers
+                .get(http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "localhost".into());
+    let scheme = if state.sessions.secure_cookie {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}/set-password?token={token}")
+}
+
+/// Where a caller lands after logging in: the domains for those who see several, the users of
+/// its domain for a manager of one, its own profile for everyone else.
+pub fn home_page(caller: &Caller) -> String {
+    use crate::model::permissions::{reach, Action, Reach};
+    match (
+        reach(caller.scope(), Action::ViewDomain),
+        reach(caller.scope(), Action::ManageUsers),
+    ) {
+        (Reach::Everywhere | Reach::ResellerDomains, _) => "/domains".into(),
+        (_, Reach::OwnDomain | Reach::OwnSite) => match &caller.domain {
+            Some(domain) => format!("/domains/{domain}/users"),
+            None => "/me".into(),
+        },
+        _ => "/me".into(),
     }
-    let found = super::db::domains::find_ref(state.db.pool(), &name)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok((state, caller, found))
 }

@@ -1,7 +1,10 @@
 //! Server-only code: state, the database and authentication. Compiled only with the `ssr` feature.
 
+pub mod access;
+pub mod audit;
 pub mod auth;
 pub mod db;
+pub mod domains;
 pub mod state;
 pub mod users;
 

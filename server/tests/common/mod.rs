@@ -165,6 +165,8 @@ pub fn form(pairs: &[(&str, &str)]) -> String {
 pub struct Client {
     pub app: Router,
     pub cookie: Option<String>,
+    /// The client address it claims (as `X-Forwarded-For`, which the test settings trust).
+    pub address: String,
 }
 
 /// An answer: status, headers and body text.
@@ -190,6 +192,14 @@ pub fn settings() -> server::Settings {
         site_root: "target/site/dev".into(),
         max_body_bytes: 64 * 1024,
         sessions: SessionPolicy::default(),
+        // Generous, so that only the tests of the guard itself meet it; no slowdown.
+        logins: server::guard::LoginRate {
+            burst: 1000,
+            per_minute: 1000,
+            failure_delay: std::time::Duration::ZERO,
+        },
+        // Each test client says which address it comes from.
+        trust_forwarded_for: true,
     }
 }
 
@@ -202,6 +212,7 @@ impl Client {
         Self {
             app: server::router(db.clone(), settings),
             cookie: None,
+            address: "203.0.113.1".into(),
         }
     }
 
@@ -210,6 +221,8 @@ impl Client {
             req.headers_mut()
                 .insert(header::COOKIE, cookie.parse().unwrap());
         }
+        req.headers_mut()
+            .insert("x-forwarded-for", self.address.parse().unwrap());
         let res: Response<Body> = self.app.clone().oneshot(req).await.unwrap();
         if let Some(set) = res
             .headers()

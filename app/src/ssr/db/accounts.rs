@@ -201,3 +201,45 @@ pub async fn take_password_token(
     .await
     .map_err(internal)
 }
+
+/// An account with what permissions need to know about it: its domain, reseller, user and site.
+#[derive(Debug, Clone, FromRow)]
+pub struct CallerRow {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub scope: String,
+    pub domain_id: Option<i64>,
+    pub user_id: Option<i64>,
+    /// 0 or 1.
+    pub disabled: i64,
+    pub domain: Option<String>,
+    pub reseller: Option<String>,
+    pub extension: Option<String>,
+    pub site: Option<String>,
+}
+
+/// The account `id` with its domain, reseller, user and site, in one query.
+pub async fn find_caller(pool: &AnyPool, id: i64) -> Result<Option<CallerRow>, AppError> {
+    sqlx::query_as(
+        "SELECT a.id, a.login, a.display_name, a.scope, a.domain_id, a.user_id, \
+         CAST(a.disabled AS INTEGER) AS disabled, d.name AS domain, d.reseller, u.extension, s.name AS site \
+         FROM accounts a LEFT JOIN domains d ON d.id = a.domain_id LEFT JOIN users u ON u.id = a.user_id \
+         LEFT JOIN sites s ON s.id = u.site_id WHERE a.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+    .map_err(internal)
+}
+
+/// The password hash of an account (`None` if it has none or does not exist).
+pub async fn password_hash(pool: &AnyPool, id: i64) -> Result<Option<String>, AppError> {
+    let hash: Option<Option<String>> =
+        sqlx::query_scalar("SELECT password_hash FROM accounts WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+            .map_err(internal)?;
+    Ok(hash.flatten())
+}

@@ -5,7 +5,7 @@ use crate::error::AppError;
 use crate::model::domain::{Domain, DomainSettings};
 use crate::model::{
     AreaCode, CallerIdName, Description, DialPlan, DialPolicy, DomainName, Language, Limit, Parse,
-    PhoneNumber, TimeZone, YesNo,
+    PhoneNumber, Reseller, TimeZone, YesNo,
 };
 use sqlx::{AnyPool, FromRow};
 
@@ -16,15 +16,16 @@ const UNIQUE: &[Unique] = &[Unique {
     message: "A domain with this name already exists.",
 }];
 
-const COLUMNS: &str = "name, description, max_users, max_sites, time_zone, language, area_code, \
+const COLUMNS: &str = "name, reseller, description, max_users, max_sites, time_zone, language, area_code, \
      caller_id_name, caller_id_number, CAST(voicemail_enabled AS INTEGER) AS voicemail_enabled, dial_plan, dial_policy, created_at, updated_at";
 
-const INSERT_COLUMNS: &str = "name, description, max_users, max_sites, time_zone, language, area_code, \
+const INSERT_COLUMNS: &str = "name, reseller, description, max_users, max_sites, time_zone, language, area_code, \
      caller_id_name, caller_id_number, voicemail_enabled, dial_plan, dial_policy, created_at, updated_at";
 
 #[derive(FromRow)]
 struct DomainRow {
     name: String,
+    reseller: String,
     description: String,
     max_users: Option<i64>,
     max_sites: Option<i64>,
@@ -51,6 +52,7 @@ impl TryFrom<DomainRow> for Domain {
         let settings = (|| {
             Ok::<_, crate::model::Invalid>(DomainSettings {
                 domain: DomainName::parse(&row.name)?,
+                reseller: Reseller::parse(&row.reseller)?,
                 description: Description::parse(&row.description)?,
                 limits_max_users: opt::<Limit>(row.max_users)?,
                 limits_max_sites: opt::<Limit>(row.max_sites)?,
@@ -76,13 +78,35 @@ impl TryFrom<DomainRow> for Domain {
     }
 }
 
-/// Every domain, by name.
-pub async fn list(pool: &AnyPool) -> Result<Vec<Domain>, AppError> {
-    let rows: Vec<DomainRow> =
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM domains ORDER BY name"))
-            .fetch_all(pool)
-            .await
-            .map_err(internal)?;
+/// Which domains a caller sees in lists.
+#[derive(Debug, Clone, Copy)]
+pub enum Visible<'a> {
+    All,
+    /// The domains of one reseller.
+    Reseller(&'a str),
+    /// One domain.
+    One(i64),
+}
+
+/// The domains `visible` allows, by name.
+pub async fn list(pool: &AnyPool, visible: Visible<'_>) -> Result<Vec<Domain>, AppError> {
+    let select = |filter: &str| format!("SELECT {COLUMNS} FROM domains {filter} ORDER BY name");
+    let rows: Vec<DomainRow> = match visible {
+        Visible::All => sqlx::query_as(&select("")).fetch_all(pool).await,
+        Visible::Reseller(reseller) => {
+            sqlx::query_as(&select("WHERE reseller = $1 AND reseller <> ''"))
+                .bind(reseller)
+                .fetch_all(pool)
+                .await
+        }
+        Visible::One(id) => {
+            sqlx::query_as(&select("WHERE id = $1"))
+                .bind(id)
+                .fetch_all(pool)
+                .await
+        }
+    }
+    .map_err(internal)?;
     rows.into_iter().map(Domain::try_from).collect()
 }
 
@@ -100,10 +124,11 @@ pub async fn get(pool: &AnyPool, name: &DomainName) -> Result<Option<Domain>, Ap
 /// Stores a new domain. A taken name is a conflict on the `domain` field.
 pub async fn insert(tx: &mut Tx, s: &DomainSettings, now: i64) -> Result<Domain, AppError> {
     let row: DomainRow = sqlx::query_as(&format!(
-        "INSERT INTO domains ({INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
+        "INSERT INTO domains ({INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) \
          RETURNING {COLUMNS}"
     ))
     .bind(s.domain.as_str())
+    .bind(s.reseller.as_str())
     .bind(s.description.as_str())
     .bind(s.limits_max_users.map(|l| i64::from(l.get())))
     .bind(s.limits_max_sites.map(|l| i64::from(l.get())))
@@ -132,7 +157,8 @@ pub async fn update(
     let row: Option<DomainRow> = sqlx::query_as(&format!(
         "UPDATE domains SET description = $2, max_users = $3, max_sites = $4, time_zone = $5, \
          language = $6, area_code = $7, caller_id_name = $8, caller_id_number = $9, \
-         voicemail_enabled = $10, dial_plan = $11, dial_policy = $12, updated_at = $13 \
+         voicemail_enabled = $10, dial_plan = $11, dial_policy = $12, updated_at = $13, \
+         reseller = $14 \
          WHERE name = $1 RETURNING {COLUMNS}"
     ))
     .bind(name.as_str())
@@ -148,6 +174,7 @@ pub async fn update(
     .bind(s.dial_plan.as_str())
     .bind(s.dial_policy.as_str())
     .bind(now)
+    .bind(s.reseller.as_str())
     .fetch_optional(&mut **tx)
     .await
     .map_err(internal)?;

@@ -4,6 +4,7 @@
 //! Timestamps are Unix milliseconds (`BIGINT`), so no type differs between the two.
 
 pub mod accounts;
+pub mod audit;
 pub mod domains;
 pub mod sessions;
 pub mod users;

@@ -127,3 +127,16 @@ pub async fn delete_expired(db: &Db) -> Result<u64, sqlx::Error> {
         .await?;
     Ok(done.rows_affected())
 }
+
+/// Ends every session of an account inside `tx` (a manager ending them, recorded with it).
+pub async fn end_all_in(
+    tx: &mut super::Tx,
+    account_id: i64,
+) -> Result<u64, crate::error::AppError> {
+    let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+        .bind(account_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(super::internal)?;
+    Ok(done.rows_affected())
+}

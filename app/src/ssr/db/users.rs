@@ -313,13 +313,14 @@ async fn check<'a>(
 /// Creates `new` in `domain` with everything attached: its site (made if new), portal account,
 /// devices (with `sip_passwords`, one per device), voicemail box, phone numbers, answer rule and
 /// group memberships. Every problem that can be seen before writing is reported at once.
+/// Returns the id of the user's portal account.
 pub async fn create(
     tx: &mut Tx,
     domain: &DomainRef,
     new: &NewUser,
     sip_passwords: &[String],
     now: i64,
-) -> Result<(), AppError> {
+) -> Result<i64, AppError> {
     let checked = check(tx, domain, new, None).await?;
     // Everything checks out: write. A unique constraint still guards each row against a
     // concurrent request that got there first.
@@ -341,16 +342,18 @@ pub async fn create(
     .try_get(0)
     .map_err(internal)?;
 
-    sqlx::query(
-        "INSERT INTO accounts (login, display_name, scope, domain_id, user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    let account_id: i64 = sqlx::query_scalar(
+        "INSERT INTO accounts (login, display_name, scope, domain_id, user_id, disabled, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(new.login_username.as_str())
     .bind(display_name(new))
     .bind(new.user_scope.as_str())
     .bind(domain.id)
     .bind(user_id)
+    .bind(portal_blocked(new))
     .bind(now)
-    .execute(&mut **tx)
+    .fetch_one(&mut **tx)
     .await
     .map_err(write_error)?;
     if new.settings.voicemail_enabled.into() {
@@ -358,7 +361,14 @@ pub async fn create(
             .bind(domain.id).bind(user_id).bind(new.user.as_str()).bind(now)
             .execute(&mut **tx).await.map_err(write_error)?;
     }
-    write_attachments(tx, domain.id, user_id, new, checked, sip_passwords, now).await
+    write_attachments(tx, domain.id, user_id, new, checked, sip_passwords, now).await?;
+    Ok(account_id)
+}
+
+/// Whether the user's portal account may not log in: the user is disabled, or its web login is
+/// blocked (Servetel's switches). Kept on the account so a login check reads one row.
+fn portal_blocked(new: &NewUser) -> bool {
+    new.status == UserStatus::Disabled || bool::from(new.settings.block_web_login)
 }
 
 /// Replaces everything about the user `extension` of `domain` with `new`: a rename moves its
@@ -400,11 +410,12 @@ pub async fn update(
     .execute(&mut **tx)
     .await
     .map_err(write_error)?;
-    sqlx::query("UPDATE accounts SET login = $2, display_name = $3, scope = $4 WHERE user_id = $1")
+    sqlx::query("UPDATE accounts SET login = $2, display_name = $3, scope = $4, disabled = $5 WHERE user_id = $1")
         .bind(user_id)
         .bind(new.login_username.as_str())
         .bind(display_name(new))
         .bind(new.user_scope.as_str())
+        .bind(portal_blocked(new))
         .execute(&mut **tx)
         .await
         .map_err(write_error)?;
@@ -674,8 +685,55 @@ impl TryFrom<UserRow> for UserSummary {
     }
 }
 
-/// One page of a domain's users (system users hidden), and how many match in all.
-pub async fn list(pool: &AnyPool, domain_id: i64, query: &UserQuery) -> Result<UserList, AppError> {
+/// A user as the permission table sees it: its ids, site and scope.
+#[derive(Debug, Clone, FromRow)]
+pub struct Located {
+    pub id: i64,
+    pub account_id: i64,
+    pub site: Option<String>,
+    scope: String,
+}
+
+impl Located {
+    pub fn scope(&self) -> Scope {
+        Scope::parse(&self.scope).unwrap_or(Scope::SuperUser)
+    }
+
+    pub fn place(&self) -> crate::model::permissions::UserPlace<'_> {
+        crate::model::permissions::UserPlace {
+            id: Some(self.id),
+            site: self.site.as_deref(),
+            scope: self.scope(),
+        }
+    }
+}
+
+/// The user `extension` of a domain, as the permission table sees it.
+pub async fn locate(
+    pool: &AnyPool,
+    domain_id: i64,
+    extension: &str,
+) -> Result<Option<Located>, AppError> {
+    sqlx::query_as(
+        "SELECT u.id, a.id AS account_id, s.name AS site, a.scope FROM users u \
+         JOIN accounts a ON a.user_id = u.id LEFT JOIN sites s ON s.id = u.site_id \
+         WHERE u.domain_id = $1 AND u.extension = $2",
+    )
+    .bind(domain_id)
+    .bind(extension)
+    .fetch_optional(pool)
+    .await
+    .map_err(internal)
+}
+
+/// One page of a domain's users (system users hidden), and how many match in all. With
+/// `only_site`, only the users of that site (what a Site Manager sees).
+pub async fn list(
+    pool: &AnyPool,
+    domain_id: i64,
+    only_site: Option<&str>,
+    query: &UserQuery,
+) -> Result<UserList, AppError> {
     let query = query.clone().bounded();
     let pattern = format!(
         "%{}%",
@@ -688,19 +746,29 @@ pub async fn list(pool: &AnyPool, domain_id: i64, query: &UserQuery) -> Result<U
     );
     // Without a search the count reads only the (domain, service code) index, and the page
     // walks the (domain, sort key) index: a large domain costs no more than a small one.
+    // Placeholders are numbered as they are needed: $1 the domain, then the site and the
+    // search pattern when there are any, then the page's bounds.
+    let mut next = 1;
+    let mut placeholder = || {
+        next += 1;
+        format!("${next}")
+    };
+    let site = match only_site {
+        Some(_) => format!(
+            " AND u.site_id = (SELECT id FROM sites WHERE domain_id = $1 AND name = {})",
+            placeholder()
+        ),
+        None => String::new(),
+    };
     let search = if query.search.is_empty() {
-        ""
+        String::new()
     } else {
-        " AND u.search_text LIKE $2 ESCAPE '\\'"
+        format!(" AND u.search_text LIKE {} ESCAPE '\\'", placeholder())
     };
     let filter = format!(
-        "u.domain_id = $1 AND (u.service_code IS NULL OR u.service_code NOT LIKE 'system-%'){search}"
+        "u.domain_id = $1 AND (u.service_code IS NULL OR u.service_code NOT LIKE 'system-%'){site}{search}"
     );
-    let (limit, offset) = if query.search.is_empty() {
-        ("$2", "$3")
-    } else {
-        ("$3", "$4")
-    };
+    let (limit, offset) = (placeholder(), placeholder());
     let direction = if query.descending { "DESC" } else { "ASC" };
     // Only these fixed column lists ever reach the ORDER BY; the key picks one.
     let order = match query.sort {
@@ -717,6 +785,10 @@ pub async fn list(pool: &AnyPool, domain_id: i64, query: &UserQuery) -> Result<U
     let mut count = sqlx::query_scalar(&count_sql).bind(domain_id);
     let sql = format!("SELECT {SUMMARY_COLUMNS} {FROM_USERS} WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
     let mut page = sqlx::query_as(&sql).bind(domain_id);
+    if let Some(site) = only_site {
+        count = count.bind(site);
+        page = page.bind(site);
+    }
     if !query.search.is_empty() {
         count = count.bind(&pattern);
         page = page.bind(&pattern);
@@ -746,13 +818,25 @@ pub async fn get(
     extension: &str,
     with_secrets: bool,
 ) -> Result<Option<UserDetail>, AppError> {
+    let mut conn = pool.acquire().await.map_err(internal)?;
+    get_in(&mut conn, domain, domain_id, extension, with_secrets).await
+}
+
+/// Like [`get`], on one connection or inside a transaction (to see what it has written).
+pub async fn get_in(
+    conn: &mut sqlx::AnyConnection,
+    domain: &DomainName,
+    domain_id: i64,
+    extension: &str,
+    with_secrets: bool,
+) -> Result<Option<UserDetail>, AppError> {
     let row: Option<UserFullRow> = sqlx::query_as(&format!(
         "SELECT {SUMMARY_COLUMNS}, u.settings, u.created_at, u.updated_at {FROM_USERS} \
          WHERE u.domain_id = $1 AND u.extension = $2"
     ))
     .bind(domain_id)
     .bind(extension)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await
     .map_err(internal)?;
     let Some(full) = row else { return Ok(None) };
@@ -766,30 +850,30 @@ pub async fn get(
     let devices: Vec<(String, String)> =
         sqlx::query_as("SELECT device, sip_password FROM devices WHERE user_id = $1 ORDER BY id")
             .bind(user_id)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await
             .map_err(internal)?;
     let mailbox: Option<String> =
         sqlx::query_scalar("SELECT mailbox FROM voicemail_boxes WHERE user_id = $1")
             .bind(user_id)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *conn)
             .await
             .map_err(internal)?;
     let numbers: Vec<String> =
         sqlx::query_scalar("SELECT number FROM phone_numbers WHERE user_id = $1 ORDER BY number")
             .bind(user_id)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await
             .map_err(internal)?;
     let groups: Vec<String> = sqlx::query_scalar(
         "SELECT g.name FROM groups g JOIN group_members m ON m.group_id = g.id WHERE m.user_id = $1 ORDER BY g.name",
     )
-    .bind(user_id).fetch_all(pool).await.map_err(internal)?;
+    .bind(user_id).fetch_all(&mut *conn).await.map_err(internal)?;
     let rule: Option<(Option<String>, Option<String>, Option<String>, Option<String>, i64, String)> = sqlx::query_as(
         "SELECT forward_always, forward_busy, forward_no_answer, forward_unregistered, \
          CAST(do_not_disturb AS INTEGER), simultaneous_ring FROM answer_rules WHERE user_id = $1 AND time_frame = '*'",
     )
-    .bind(user_id).fetch_optional(pool).await.map_err(internal)?;
+    .bind(user_id).fetch_optional(&mut *conn).await.map_err(internal)?;
     let destination = |v: Option<String>| {
         v.as_deref()
             .map(Destination::parse)

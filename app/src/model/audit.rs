@@ -1,0 +1,115 @@
+//! The audit log as the portal shows it, and how it is searched.
+
+use serde::{Deserialize, Serialize};
+
+/// One change to one field: what it was and what it became (a secret shows as `***`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// Unix milliseconds.
+    pub at: i64,
+    /// The login of who did it (`system` for Roster itself).
+    pub actor: String,
+    /// The client's IP address, empty when unknown.
+    pub address: String,
+    pub domain: Option<String>,
+    /// What was done, e.g. `user.create`, `domain.update`, `account.password`.
+    pub action: String,
+    /// What it was done to, e.g. an extension or a domain name.
+    pub target: String,
+    pub changes: Vec<Change>,
+}
+
+/// What to look for in the audit log. Every filter is optional; blank matches everything.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuditQuery {
+    /// A domain name (exact).
+    pub domain: String,
+    /// A login or extension: matches who did it and what it was done to.
+    pub user: String,
+    /// An action, or the start of one (`user.` for every user action).
+    pub action: String,
+    /// The first day (YYYY-MM-DD, UTC) to include.
+    pub from: String,
+    /// The last day (YYYY-MM-DD, UTC) to include.
+    pub to: String,
+    /// Entries older than this id (the next page).
+    pub before: Option<i64>,
+}
+
+/// A page of the audit log, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub items: Vec<AuditEntry>,
+    /// Whether older entries match too.
+    pub more: bool,
+}
+
+/// How many entries a page of the audit log holds.
+pub const AUDIT_PAGE: usize = 100;
+
+/// The Unix-millisecond start of a `YYYY-MM-DD` day (UTC), or `None` if it is not a date.
+pub fn day_start_ms(date: &str) -> Option<i64> {
+    let mut parts = date.trim().splitn(3, '-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: i64 = parts.next()?.parse().ok()?;
+    let day: i64 = parts.next()?.parse().ok()?;
+    if !(1970..=9999).contains(&year) || !(1..=12).contains(&month) {
+        return None;
+    }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if day < 1 || day > month_days[(month - 1) as usize] {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_start_at_utc_midnight() {
+        assert_eq!(day_start_ms("1970-01-01"), Some(0));
+        assert_eq!(day_start_ms("2026-11-23"), Some(1_795_392_000_000));
+        assert_eq!(day_start_ms("2024-02-29"), Some(1_709_164_800_000));
+    }
+
+    #[test]
+    fn what_is_not_a_date_is_none() {
+        for bad in ["", "2026-13-01", "2025-02-29", "yesterday", "2026-11"] {
+            assert_eq!(day_start_ms(bad), None, "{bad}");
+        }
+    }
+}
