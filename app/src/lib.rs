@@ -12,13 +12,16 @@ pub mod ssr;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use pages::{
+    audit::AuditPage,
     domain_form::{EditDomainPage, NewDomainPage},
     domains::DomainsPage,
+    home::HomePage,
     login::LoginPage,
     not_found::NotFound,
+    profile::ProfilePage,
     set_password::SetPasswordPage,
     user::UserPage,
     user_wizard::{EditUserPage, NewUserPage},
@@ -52,7 +55,9 @@ pub fn App() -> impl IntoView {
         <Title text="Roster"/>
         <Router>
             <Routes fallback=NotFound>
-                <Route path=path!("/") view=|| view! { <Redirect path="/domains"/> }/>
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/me") view=ProfilePage ssr=SsrMode::Async/>
+                <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/set-password") view=SetPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains") view=DomainsPage ssr=SsrMode::Async/>

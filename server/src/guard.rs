@@ -221,10 +221,17 @@ pub async fn guard_logins(
         Err(wait) => {
             tracing::warn!(%address, "too many password attempts from one address");
             let seconds = wait.as_secs() + 1;
+            // The body is the app's own error, so the page shows it like any other.
             return (
                 StatusCode::TOO_MANY_REQUESTS,
-                [(header::RETRY_AFTER, seconds.to_string())],
-                "Too many attempts. Try again later.",
+                [
+                    (header::RETRY_AFTER, seconds.to_string()),
+                    (header::CONTENT_TYPE, "application/json".to_owned()),
+                ],
+                serde_json::to_string(&app::error::AppError::TooManyRequests {
+                    retry_after_secs: seconds,
+                })
+                .unwrap_or_default(),
             )
                 .into_response();
         }

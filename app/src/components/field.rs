@@ -113,7 +113,9 @@ pub fn SelectField(
     #[prop(into)] id: String,
     #[prop(into)] label: String,
     #[prop(into)] initial: String,
-    options: &'static [(&'static str, &'static str)],
+    /// (value, label) pairs.
+    #[prop(into)]
+    options: Vec<(&'static str, &'static str)>,
     #[prop(into)] server_error: Signal<Option<String>>,
     #[prop(optional, into)] hint: String,
     /// Told every new choice (see [`Field`]'s `on_value`).
@@ -142,9 +144,9 @@ pub fn SelectField(
                 }
             >
                 {options
-                    .iter()
+                    .into_iter()
                     .map(|(value, text)| {
-                        view! { <option value=*value selected=*value == initial>{*text}</option> }
+                        view! { <option value=value selected=value == initial>{text}</option> }
                     })
                     .collect_view()}
             </select>

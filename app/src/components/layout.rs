@@ -1,29 +1,80 @@
 //! The frame around every signed-in page, and how errors are shown.
 
-use crate::api::auth::{me, Logout};
+use crate::api::auth::{me, Logout, SignedIn};
 use crate::error::AppError;
+use crate::model::permissions::{reach, Action, Reach};
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::use_location;
 
-/// A signed-in page: the top bar (who is logged in, log out) and `children` below it.
+/// Who is signed in, loaded once by [`Page`] for the page and everything in it.
+#[derive(Clone, Copy)]
+pub struct Me(pub Resource<Result<Option<SignedIn>, AppError>>);
+
+/// The signed-in caller of the page being drawn (inside a [`Page`]).
+pub fn use_me() -> Me {
+    use_context::<Me>().unwrap_or_else(|| Me(Resource::new(|| (), |_| me())))
+}
+
+/// Shows `children` only to a caller that passes `allowed`: the pages offer only what the
+/// permission table lets the caller do (the server checks again, whatever is offered).
+#[component]
+pub fn IfAllowed(allowed: fn(&SignedIn) -> bool, children: ChildrenFn) -> impl IntoView {
+    let me = use_me();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    let ok = me.0.await.ok().flatten().is_some_and(|m| allowed(&m));
+                    ok.then(|| children())
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// Where a manager of one domain (an office or site manager) finds its users.
+fn own_users_page(me: &SignedIn) -> Option<String> {
+    let manages_own = matches!(
+        reach(me.scope, Action::ManageUsers),
+        Reach::OwnDomain | Reach::OwnSite
+    );
+    me.domain
+        .as_ref()
+        .filter(|_| manages_own)
+        .map(|d| format!("/domains/{d}/users"))
+}
+
+/// A signed-in page: the top bar (the menu the caller's scope allows, who is logged in, log out)
+/// and `children` below it.
 #[component]
 pub fn Page(#[prop(into)] title: String, children: Children) -> impl IntoView {
     let who = Resource::new(|| (), |_| me());
+    provide_context(Me(who));
     let logout = ServerAction::<Logout>::new();
     view! {
         <header class="topbar">
-            <A href="/domains" attr:class="brand">"Roster"</A>
-            <nav aria-label="Main">
-                <A href="/domains">"Domains"</A>
-            </nav>
+            <A href="/" attr:class="brand">"Roster"</A>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    who.await.ok().flatten().map(|me| view! {
-                        <span class="who">{me.display_name} " · " {me.scope.as_str()}</span>
-                        <ActionForm action=logout>
-                            <button type="submit" class="link">"Log out"</button>
-                        </ActionForm>
+                    who.await.ok().flatten().map(|me| {
+                        let domains = me.who.may_somewhere(Action::ViewDomain);
+                        let users = own_users_page(&me);
+                        let audit = me.who.may_somewhere(Action::ReadAudit);
+                        let profile = me.extension.is_some();
+                        view! {
+                            <nav aria-label="Main">
+                                {domains.then(|| view! { <A href="/domains">"Domains"</A> })}
+                                {users.map(|href| view! { <A href=href>"Users"</A> })}
+                                {audit.then(|| view! { <A href="/audit">"Audit log"</A> })}
+                                {profile.then(|| view! { <A href="/me">"My profile"</A> })}
+                            </nav>
+                            <span class="who">{me.display_name} " · " {me.scope.as_str()}</span>
+                            <ActionForm action=logout>
+                                <button type="submit" class="link">"Log out"</button>
+                            </ActionForm>
+                        }
                     })
                 })}
             </Suspense>

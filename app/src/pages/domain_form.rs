@@ -1,9 +1,10 @@
 //! Creating and editing a domain: one form, checked field by field as it is typed.
 
 use crate::api::domains::{get_domain, CreateDomain, DeleteDomain, UpdateDomain};
-use crate::components::{ErrorNotice, Field, Page, SelectField};
+use crate::components::{ErrorNotice, Field, IfAllowed, Page, SelectField};
 use crate::error::AppError;
 use crate::model::domain::{DomainForm, DOMAIN_FIELDS};
+use crate::model::permissions::Action;
 use crate::model::TimeZone;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -28,7 +29,7 @@ fn DomainFields(
             if field.name == "voicemail-enabled" {
                 return view! {
                     <SelectField name id label=field.label initial=initial_value
-                        options=&[("yes", "Yes"), ("no", "No")] server_error/>
+                        options=vec![("yes", "Yes"), ("no", "No")] server_error/>
                 }
                 .into_any();
             }
@@ -98,7 +99,6 @@ pub fn EditDomainPage() -> impl IntoView {
     let name = move || params.read().get("name").unwrap_or_default();
     let domain = Resource::new(name, get_domain);
     let update = ServerAction::<UpdateDomain>::new();
-    let delete = ServerAction::<DeleteDomain>::new();
     let rejected = Signal::derive(move || update.value().get().and_then(Result::err));
     view! {
         <Page title=format!("Domain {}", name())>
@@ -111,8 +111,6 @@ pub fn EditDomainPage() -> impl IntoView {
                             let domain_name = d.settings.domain.to_string();
                             let update_name = domain_name.clone();
                             let delete_name = domain_name.clone();
-                            let confirm_text = format!(" Yes, delete {domain_name}");
-                            let delete_error = move || delete.value().get().and_then(Result::err).map(|e| e.to_string());
                             let users_href = format!("/domains/{domain_name}/users");
                             view! {
                                 <p class="actions"><A href=users_href>"Users of this domain"</A></p>
@@ -125,24 +123,43 @@ pub fn EditDomainPage() -> impl IntoView {
                                         <A href="/domains">"Cancel"</A>
                                     </div>
                                 </ActionForm>
-                                <section class="danger" aria-labelledby="delete-heading">
-                                    <h2 id="delete-heading">"Delete this domain"</h2>
-                                    <p>"Deleting a domain removes everything in it. This cannot be undone."</p>
-                                    <ActionForm action=delete>
-                                        <input type="hidden" name="name" value=delete_name/>
-                                        <label class="confirm">
-                                            <input type="checkbox" required/>
-                                            {confirm_text}
-                                        </label>
-                                        <p class="form-error" role="alert">{delete_error}</p>
-                                        <button type="submit" class="danger">"Delete domain"</button>
-                                    </ActionForm>
-                                </section>
+                                <IfAllowed allowed=|me| me.who.may_somewhere(Action::ManageDomain)>
+                                    <DeleteDomainSection name=delete_name.clone()/>
+                                </IfAllowed>
                             }.into_any()
                         }
                     }
                 })}
             </Suspense>
         </Page>
+    }
+}
+
+/// Deleting a domain, behind a confirmation.
+#[component]
+fn DeleteDomainSection(name: String) -> impl IntoView {
+    let delete = ServerAction::<DeleteDomain>::new();
+    let confirm_text = format!(" Yes, delete {name}");
+    let delete_error = move || {
+        delete
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    };
+    view! {
+        <section class="danger" aria-labelledby="delete-heading">
+            <h2 id="delete-heading">"Delete this domain"</h2>
+            <p>"Deleting a domain removes everything in it. This cannot be undone."</p>
+            <ActionForm action=delete>
+                <input type="hidden" name="name" value=name/>
+                <label class="confirm">
+                    <input type="checkbox" required/>
+                    {confirm_text}
+                </label>
+                <p class="form-error" role="alert">{delete_error}</p>
+                <button type="submit" class="danger">"Delete domain"</button>
+            </ActionForm>
+        </section>
     }
 }

@@ -1,7 +1,8 @@
 //! The list of domains.
 
 use crate::api::domains::list_domains;
-use crate::components::{ErrorNotice, Page};
+use crate::components::{ErrorNotice, IfAllowed, Page};
+use crate::model::permissions::Action;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -10,7 +11,9 @@ pub fn DomainsPage() -> impl IntoView {
     let domains = Resource::new(|| (), |_| list_domains());
     view! {
         <Page title="Domains">
-            <p class="actions"><A href="/domains/new" attr:class="button">"New domain"</A></p>
+            <IfAllowed allowed=|me| me.who.may_somewhere(Action::ManageDomain)>
+                <p class="actions"><A href="/domains/new" attr:class="button">"New domain"</A></p>
+            </IfAllowed>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match domains.await {

@@ -1,9 +1,12 @@
 //! The portal's pages, one module per route (or family of routes).
 
+pub mod audit;
 pub mod domain_form;
 pub mod domains;
+pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod profile;
 pub mod set_password;
 pub mod user;
 pub mod user_wizard;

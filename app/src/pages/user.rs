@@ -1,12 +1,14 @@
 //! One user with everything attached, grouped as the Create User wizard asks for it and labelled
 //! with the same field table; and deleting the user.
 
-use crate::api::users::{get_user, DeleteUser};
+use crate::api::users::{get_user, take_invitation, DeleteUser, EndUserSessions, InviteUser};
 use crate::components::{use_hydrated, ErrorNotice, Page};
 use crate::model::user::{Control, Device, Step, UserDetail, USER_FIELDS};
+use crate::model::Scope;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::use_query_map;
 use serde_json::{Map, Value};
 
 #[component]
@@ -98,7 +100,7 @@ fn shown(value: Option<&Value>, control: Control) -> String {
 }
 
 /// Unix milliseconds as a UTC date and time (the same text on the server and in the browser).
-fn utc(ms: i64) -> String {
+pub(crate) fn utc(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
     let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
     let time = secs.rem_euclid(86_400);
@@ -187,7 +189,68 @@ fn UserDetailView(detail: UserDetail) -> impl IntoView {
                 <dt>"Updated"</dt><dd>{updated}</dd>
             </dl>
         </section>
+        <PortalAccess domain=domain.clone() extension=extension.clone()
+            portal=detail.user.user_scope != Scope::NoPortal/>
         <DeleteUserForm domain extension has_mailbox=mailbox.is_some()/>
+    }
+}
+
+/// The user's portal login: the invitation just made (shown once), a new invitation, and ending
+/// the user's sessions.
+#[component]
+fn PortalAccess(domain: String, extension: String, portal: bool) -> impl IntoView {
+    let invitation = Resource::new(
+        {
+            let (domain, extension) = (domain.clone(), extension.clone());
+            move || (domain.clone(), extension.clone())
+        },
+        |(d, u)| take_invitation(d, u),
+    );
+    let invite = ServerAction::<InviteUser>::new();
+    let end = ServerAction::<EndUserSessions>::new();
+    let ended = use_query_map()
+        .read_untracked()
+        .get("sessions-ended")
+        .map(|n| format!("Sessions ended: {n}. The user must log in again."));
+    let problem = move || {
+        invite
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| end.value().get().and_then(Result::err))
+            .map(|e| e.to_string())
+    };
+    let (d1, u1, d2, u2) = (domain.clone(), extension.clone(), domain, extension);
+    view! {
+        <section class="detail" aria-labelledby="section-portal">
+            <h2 id="section-portal">"Portal login"</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    invitation.await.ok().flatten().map(|link| view! {
+                        <div class="notice ok invitation" role="status">
+                            <p>"Invitation link (shown only now; it works once, for 72 hours). Send it to the user to set a password:"</p>
+                            <p><code class="invitation-link">{link}</code></p>
+                        </div>
+                    })
+                })}
+            </Suspense>
+            {ended.map(|text| view! { <p class="notice ok" role="status">{text}</p> })}
+            <p class="form-error" role="alert">{problem}</p>
+            <div class="buttons">
+                {portal.then(|| view! {
+                    <ActionForm action=invite>
+                        <input type="hidden" name="domain" value=d1/>
+                        <input type="hidden" name="user" value=u1/>
+                        <button type="submit" disabled=move || invite.pending().get()>"New invitation link"</button>
+                    </ActionForm>
+                })}
+                <ActionForm action=end>
+                    <input type="hidden" name="domain" value=d2/>
+                    <input type="hidden" name="user" value=u2/>
+                    <button type="submit" disabled=move || end.pending().get()>"End the user's sessions"</button>
+                </ActionForm>
+            </div>
+        </section>
     }
 }
 

@@ -257,6 +257,15 @@ fn field_view(wizard: Wizard, field: &'static UserField, list: Option<&str>) -> 
         _ => None,
     };
     if let Some(options) = choices {
+        // Only the scopes the caller may give are offered (the server refuses the others).
+        let grantable = wizard.start.with_value(|s| s.scopes.clone());
+        let options: Vec<_> = options
+            .iter()
+            .copied()
+            .filter(|(value, _)| {
+                field.name != "user-scope" || grantable.iter().any(|s| s.as_str() == *value)
+            })
+            .collect();
         return view! {
             <SelectField name id label=field.label hint=field.hint initial options server_error on_value/>
         }

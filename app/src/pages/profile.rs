@@ -1,0 +1,255 @@
+//! A user's own profile: its line (extension, numbers, devices), and what it may change itself:
+//! status message and voicemail PIN, answer rules (for the scopes allowed), and its password.
+//! The fields are those of the user form, checked by the same parsers.
+
+use crate::api::profile::{
+    my_profile, AnswerRulesForm, ChangePassword, Profile, ProfileForm, UpdateMyAnswerRules,
+    UpdateMyProfile,
+};
+use crate::components::{ErrorNotice, Field, FieldKind, Page, SelectField};
+use crate::error::AppError;
+use crate::model::user::{Control, FieldContext, UserForm, USER_FIELDS};
+use crate::model::{Invalid, Password};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// One field of the user form by its name, for a form of this page: `initial` shown first, the
+/// server's complaint about it from `rejected`.
+fn user_field(name: &'static str, initial: String, rejected: Signal<Option<AppError>>) -> AnyView {
+    let Some(field) = USER_FIELDS.iter().find(|f| f.name == name) else {
+        return ().into_any();
+    };
+    let input = format!("input[{name}]");
+    let server_error = Signal::derive(move || rejected.get().and_then(|e| e.message_for(name)));
+    if field.control == Control::YesNo {
+        return view! {
+            <SelectField name=input id=name label=field.label hint=field.hint initial
+                options=vec![("yes", "Yes"), ("no", "No")] server_error/>
+        }
+        .into_any();
+    }
+    let check = Callback::new(move |raw: String| (field.check)(&raw, &FieldContext::default()));
+    let kind = if field.control == Control::Secret {
+        FieldKind::Password
+    } else {
+        FieldKind::Text
+    };
+    view! {
+        <Field name=input id=name label=field.label hint=field.hint initial check server_error kind/>
+    }
+    .into_any()
+}
+
+fn form_error(rejected: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        rejected.get().map(|e| {
+            let text = match e.field_errors() {
+                Some(errors) => format!(
+                    "Please correct the {} field(s) marked below.",
+                    errors.0.len()
+                ),
+                None => e.to_string(),
+            };
+            view! { <p class="form-error" role="alert">{text}</p> }
+        })
+    }
+}
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let profile = Resource::new(|| (), |_| my_profile());
+    let saved = use_query_map()
+        .read_untracked()
+        .get("saved")
+        .map(|what| match what.as_str() {
+            "password" => "Your password is changed. Your other sessions have ended.",
+            "answer-rules" => "Your answer rules are saved.",
+            _ => "Your profile is saved.",
+        });
+    view! {
+        <Page title="My profile">
+            {saved.map(|text| view! { <p class="notice ok" role="status">{text}</p> })}
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match profile.await {
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        Ok(p) => view! { <ProfileView profile=p/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Page>
+    }
+}
+
+#[component]
+fn ProfileView(profile: Profile) -> impl IntoView {
+    let d = &profile.detail;
+    let form = UserForm::from(d);
+    let u = &d.user;
+    let numbers = if d.phone_numbers.is_empty() {
+        "None".to_owned()
+    } else {
+        d.phone_numbers
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let devices = if d.devices.is_empty() {
+        "None".to_owned()
+    } else {
+        d.devices
+            .iter()
+            .map(|dev| format!("sip:{}@{}", dev.device, u.domain))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let rows = [
+        ("Extension", u.user.to_string()),
+        ("Domain", u.domain.to_string()),
+        (
+            "Name",
+            format!("{} {}", u.name_first_name, u.name_last_name),
+        ),
+        ("Login", u.login_username.to_string()),
+        ("Scope", u.user_scope.as_str().to_owned()),
+        (
+            "Site",
+            u.site
+                .as_ref()
+                .map_or("None".to_owned(), ToString::to_string),
+        ),
+        (
+            "Department",
+            u.department
+                .as_ref()
+                .map_or("None".to_owned(), ToString::to_string),
+        ),
+        ("Phone numbers", numbers),
+        ("Devices", devices),
+        (
+            "Voicemail box",
+            d.voicemail_box
+                .as_ref()
+                .map_or("None".to_owned(), ToString::to_string),
+        ),
+        (
+            "Voicemail PIN",
+            if d.voicemail_pin_set {
+                "Set"
+            } else {
+                "Not set"
+            }
+            .to_owned(),
+        ),
+    ];
+    view! {
+        <section aria-labelledby="line-heading">
+            <h2 id="line-heading">"Your line"</h2>
+            <dl class="detail">
+                {rows.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
+            </dl>
+        </section>
+        <StatusForm form=form.clone()/>
+        {profile.may_edit_answer_rules.then(|| view! { <AnswerRulesSection form=form.clone()/> })}
+        <PasswordForm/>
+    }
+}
+
+#[component]
+fn StatusForm(form: UserForm) -> impl IntoView {
+    let action = ServerAction::<UpdateMyProfile>::new();
+    let rejected = Signal::derive(move || action.value().get().and_then(Result::err));
+    let sent_back = action
+        .value()
+        .get_untracked()
+        .and_then(Result::err)
+        .and_then(|e| e.input::<ProfileForm>());
+    let status = sent_back.map_or(form.status_message, |f| f.status_message);
+    view! {
+        <section aria-labelledby="status-heading">
+            <h2 id="status-heading">"Status message and voicemail PIN"</h2>
+            <ActionForm action=action>
+                {form_error(rejected)}
+                {user_field("status-message", status, rejected)}
+                {user_field("voicemail-login-pin", String::new(), rejected)}
+                <p class="hint">"Leave the PIN blank to keep the one you have."</p>
+                <div class="buttons">
+                    <button type="submit" disabled=move || action.pending().get()>"Save"</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn AnswerRulesSection(form: UserForm) -> impl IntoView {
+    let action = ServerAction::<UpdateMyAnswerRules>::new();
+    let rejected = Signal::derive(move || action.value().get().and_then(Result::err));
+    let form = match action
+        .value()
+        .get_untracked()
+        .and_then(Result::err)
+        .and_then(|e| e.input::<AnswerRulesForm>())
+    {
+        Some(sent) => UserForm {
+            forward_always: sent.forward_always,
+            forward_on_busy: sent.forward_on_busy,
+            forward_no_answer: sent.forward_no_answer,
+            forward_when_unregistered: sent.forward_when_unregistered,
+            do_not_disturb: sent.do_not_disturb,
+            simultaneous_ring: sent.simultaneous_ring,
+            ..form
+        },
+        None => form,
+    };
+    view! {
+        <section aria-labelledby="rules-heading">
+            <h2 id="rules-heading">"Answer rules"</h2>
+            <ActionForm action=action>
+                {form_error(rejected)}
+                {user_field("do-not-disturb", form.do_not_disturb, rejected)}
+                {user_field("forward-always", form.forward_always, rejected)}
+                {user_field("forward-on-busy", form.forward_on_busy, rejected)}
+                {user_field("forward-no-answer", form.forward_no_answer, rejected)}
+                {user_field("forward-when-unregistered", form.forward_when_unregistered, rejected)}
+                {user_field("simultaneous-ring", form.simultaneous_ring, rejected)}
+                <div class="buttons">
+                    <button type="submit" disabled=move || action.pending().get()>"Save answer rules"</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn PasswordForm() -> impl IntoView {
+    let action = ServerAction::<ChangePassword>::new();
+    let rejected = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error_on = move |field: &'static str| {
+        Signal::derive(move || rejected.get().and_then(|e| e.message_for(field)))
+    };
+    let anything = Callback::new(|_: String| Ok::<(), Invalid>(()));
+    // The length rule is checked as it is typed; the rules about the user's own words, on
+    // the server (which knows them).
+    let new_password = Callback::new(|raw: String| Password::parse(&raw, &[]).map(drop));
+    view! {
+        <section aria-labelledby="password-heading">
+            <h2 id="password-heading">"Change password"</h2>
+            <ActionForm action=action>
+                {form_error(rejected)}
+                <Field name="current" id="current" label="Current password" initial="" check=anything
+                    server_error=error_on("current") kind=FieldKind::Password autocomplete="current-password"/>
+                <Field name="password" id="password" label="New password"
+                    hint="15 characters or more; a few unrelated words make a good one."
+                    initial="" check=new_password server_error=error_on("password")
+                    kind=FieldKind::Password autocomplete="new-password"/>
+                <Field name="confirm" id="confirm" label="New password again" initial="" check=anything
+                    server_error=error_on("confirm") kind=FieldKind::Password autocomplete="new-password"/>
+                <div class="buttons">
+                    <button type="submit" disabled=move || action.pending().get()>"Change password"</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
