@@ -305,7 +305,9 @@ pub async fn invite_user(domain: String, user: String) -> Result<(), AppError> {
             let name = crate::ssr::access::parse_name(&domain)?;
             let token = crate::ssr::users::invite(&state.db, &caller, &name, &user).await?;
             remember_invitation(&name, &user, &token).await?;
-            leptos_axum::redirect(&format!("/domains/{name}/users/{user}"));
+            // A fresh address, so the page (already showing this user) looks for the link.
+            let at = crate::ssr::now_ms();
+            leptos_axum::redirect(&format!("/domains/{name}/users/{user}?invited={at}"));
             Ok(())
         }
         .await,

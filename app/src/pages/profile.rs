@@ -57,18 +57,20 @@ fn form_error(rejected: Signal<Option<AppError>>) -> impl IntoView {
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    let profile = Resource::new(|| (), |_| my_profile());
-    let saved = use_query_map()
-        .read_untracked()
-        .get("saved")
-        .map(|what| match what.as_str() {
+    // Saving comes back to this page with `?saved=...`: read the profile again then.
+    let query = use_query_map();
+    let saved = Memo::new(move |_| query.read().get("saved"));
+    let profile = Resource::new(move || saved.get(), |_| my_profile());
+    let notice = move || {
+        saved.get().map(|what| match what.as_str() {
             "password" => "Your password is changed. Your other sessions have ended.",
             "answer-rules" => "Your answer rules are saved.",
             _ => "Your profile is saved.",
-        });
+        })
+    };
     view! {
         <Page title="My profile">
-            {saved.map(|text| view! { <p class="notice ok" role="status">{text}</p> })}
+            {move || notice().map(|text| view! { <p class="notice ok" role="status">{text}</p> })}
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match profile.await {

@@ -199,19 +199,23 @@ fn UserDetailView(detail: UserDetail) -> impl IntoView {
 /// the user's sessions.
 #[component]
 fn PortalAccess(domain: String, extension: String, portal: bool) -> impl IntoView {
+    // A new invitation or ended sessions come back to this page with a query: look again then.
+    let query = use_query_map();
     let invitation = Resource::new(
         {
             let (domain, extension) = (domain.clone(), extension.clone());
-            move || (domain.clone(), extension.clone())
+            move || (domain.clone(), extension.clone(), query.read().get("invited"))
         },
-        |(d, u)| take_invitation(d, u),
+        |(d, u, _)| take_invitation(d, u),
     );
     let invite = ServerAction::<InviteUser>::new();
     let end = ServerAction::<EndUserSessions>::new();
-    let ended = use_query_map()
-        .read_untracked()
-        .get("sessions-ended")
-        .map(|n| format!("Sessions ended: {n}. The user must log in again."));
+    let ended = move || {
+        query
+            .read()
+            .get("sessions-ended")
+            .map(|n| format!("Sessions ended: {n}. The user must log in again."))
+    };
     let problem = move || {
         invite
             .value()
@@ -234,7 +238,7 @@ fn PortalAccess(domain: String, extension: String, portal: bool) -> impl IntoVie
                     })
                 })}
             </Suspense>
-            {ended.map(|text| view! { <p class="notice ok" role="status">{text}</p> })}
+            {move || ended().map(|text| view! { <p class="notice ok" role="status">{text}</p> })}
             <p class="form-error" role="alert">{problem}</p>
             <div class="buttons">
                 {portal.then(|| view! {

@@ -1,0 +1,159 @@
+// Who may do what, in a real browser: an office manager self-serves its own domain and no other,
+// and a new user accepts its invitation, sets a password and edits its own profile.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { ADMIN_PASSWORD, hydrated, launchBrowser, logIn, openPage, startRoster } from './support.js';
+
+let roster;
+let browser;
+/** The office manager's invitation link, made by the Super User. */
+let managerLink;
+
+const MANAGER_PASSWORD = 'copper meadow violin sketch';
+const NEW_USER_PASSWORD = 'marble quiet harbor tiger';
+
+/** Calls a server function with the page's session; resolves to its JSON answer. */
+async function call(page, endpoint, form) {
+  const res = await page.request.post(`${roster.base}/api/${endpoint}`, {
+    form,
+    headers: { accept: 'application/json' },
+  });
+  assert.ok(res.ok(), `${endpoint} answered ${res.status()}: ${await res.text()}`);
+  const text = await res.text();
+  return text ? JSON.parse(text) : null;
+}
+
+/** Sets a password through a one-time link, as its owner does. */
+async function acceptInvitation(page, link, password) {
+  await page.goto(link);
+  await hydrated(page);
+  await page.fill('#password', password);
+  await page.fill('#confirm', password);
+  await Promise.all([page.waitForURL(/\/login\?password=set/), page.click('button[type=submit]')]);
+}
+
+async function logInAs(page, login, password, landing) {
+  await page.goto(`${roster.base}/login`);
+  await hydrated(page);
+  await page.fill('#login', login);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL(landing), page.click('button[type=submit]')]);
+  await hydrated(page);
+}
+
+before(async () => {
+  roster = await startRoster();
+  browser = await launchBrowser();
+  const { page, close } = await openPage(browser);
+  await acceptInvitation(page, roster.link, ADMIN_PASSWORD);
+  await logIn(page, roster.base);
+  for (const domain of ['office.example', 'elsewhere.example']) {
+    await call(page, 'create-domain', { 'input[domain]': domain, 'input[voicemail-enabled]': 'yes' });
+  }
+  await call(page, 'create-user', {
+    domain: 'elsewhere.example',
+    'input[user]': '300', 'input[name-first-name]': 'Other', 'input[name-last-name]': 'Person',
+    'input[email]': 'other@elsewhere.example',
+  });
+  await call(page, 'create-user', {
+    domain: 'office.example',
+    'input[user]': '100', 'input[name-first-name]': 'Olga', 'input[name-last-name]': 'Manning',
+    'input[email]': 'olga@office.example',
+    'input[user-scope]': 'Office Manager',
+  });
+  // The invitation waits in the creator's session, shown once on the user's page.
+  managerLink = await call(page, 'take-invitation', { domain: 'office.example', user: '100' });
+  assert.match(managerLink, /\/set-password\?token=[0-9a-f]{64}$/);
+  await close();
+});
+
+after(async () => {
+  await browser?.close();
+  await roster?.stop();
+});
+
+test('an office manager creates a user in its own domain and cannot reach another domain', async () => {
+  const { page, check, close } = await openPage(browser);
+  await acceptInvitation(page, managerLink, MANAGER_PASSWORD);
+  // An office manager starts at its own domain's users.
+  await logInAs(page, '100@office.example', MANAGER_PASSWORD, `${roster.base}/domains/office.example/users`);
+  const menu = await page.locator('.topbar nav').textContent();
+  assert.match(menu, /Users/);
+  assert.match(menu, /Audit log/);
+  await Promise.all([page.waitForURL(/\/users\/new$/), page.click('a:has-text("New user")')]);
+  await hydrated(page);
+  // Only scopes up to its own are offered.
+  const scopes = await page.locator('#user-scope option').allTextContents();
+  assert.ok(scopes.includes('Office Manager') && !scopes.includes('Reseller') && !scopes.includes('Super User'), scopes.join(', '));
+
+  await page.fill('#user', '101');
+  await page.fill('#name-first-name', 'Nina');
+  await page.fill('#name-last-name', 'Newcomb');
+  await page.click('button:has-text("Next")');
+  await page.waitForSelector('#step-login:visible');
+  await page.fill('#email', 'nina@office.example');
+  for (const step of [ 'step-organization', 'step-voicemail', 'step-caller-id', 'step-devices', 'review']) {
+    await page.click('button:has-text("Next")');
+    await page.waitForSelector(`#${step}:visible`);
+  }
+  await Promise.all([
+    page.waitForURL(`${roster.base}/domains/office.example/users/101`),
+    page.click('button:has-text("Create user")'),
+  ]);
+  await hydrated(page);
+  const link = (await page.locator('code.invitation-link').textContent()).trim();
+  assert.match(link, /\/set-password\?token=[0-9a-f]{64}$/);
+  // Shown once: a reload no longer has it.
+  await page.reload();
+  await hydrated(page);
+  await page.waitForSelector('text=User 101');
+  assert.equal(await page.locator('code.invitation-link').count(), 0);
+  // A manager can make a new link, and end the user's sessions.
+  await Promise.all([page.waitForURL(/\?invited=/), page.click('button:has-text("New invitation link")')]);
+  await page.waitForSelector('code.invitation-link');
+  await Promise.all([page.waitForURL(/sessions-ended=0/), page.click('button:has-text("End the user\'s sessions")')]);
+  await page.waitForSelector('text=Sessions ended: 0.');
+
+  // Editing the address does not open another domain: it is simply not there.
+  for (const path of ['/domains/elsewhere.example/users', '/domains/elsewhere.example/users/300', '/domains/elsewhere.example']) {
+    await page.goto(`${roster.base}${path}`);
+    await hydrated(page);
+    await page.waitForSelector('text=Not found.');
+    assert.equal(await page.locator('text=Other Person').count(), 0, path);
+  }
+  await page.goto(`${roster.base}/domains`);
+  await hydrated(page);
+  await page.waitForSelector('a:has-text("office.example")');
+  assert.equal(await page.locator('text=elsewhere.example').count(), 0, 'the other domain is not listed');
+  check();
+  await close();
+  newUserLink = link;
+});
+
+let newUserLink;
+
+test('a new user opens its invitation, sets a password, logs in and changes its status message', async () => {
+  assert.ok(newUserLink, 'the office manager test made an invitation');
+  const { page, check, close } = await openPage(browser);
+  await acceptInvitation(page, newUserLink, NEW_USER_PASSWORD);
+  // The link works once.
+  await page.goto(newUserLink);
+  await hydrated(page);
+  await page.waitForSelector('text=expired or was already used');
+
+  await logInAs(page, '101@office.example', NEW_USER_PASSWORD, `${roster.base}/me`);
+  assert.match(await page.locator('dt:has-text("Extension") + dd').textContent(), /101/);
+  assert.doesNotMatch(await page.locator('.topbar nav').textContent(), /Domains|Audit/);
+  await page.fill('#status-message', 'Back at 3 pm');
+  await Promise.all([page.waitForURL(/\/me\?saved=profile/), page.click('button:has-text("Save")')]);
+  await hydrated(page);
+  await page.waitForSelector('text=Your profile is saved.');
+  assert.equal(await page.inputValue('#status-message'), 'Back at 3 pm');
+  // A Basic User has no answer rules to edit, and no way into the domain's users.
+  assert.equal(await page.locator('#rules-heading').count(), 0);
+  await page.goto(`${roster.base}/domains/office.example/users`);
+  await hydrated(page);
+  await page.waitForSelector('text=You are not allowed to see this.');
+  check();
+  await close();
+});
