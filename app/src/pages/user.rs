@@ -204,7 +204,13 @@ fn PortalAccess(domain: String, extension: String, portal: bool) -> impl IntoVie
     let invitation = Resource::new(
         {
             let (domain, extension) = (domain.clone(), extension.clone());
-            move || (domain.clone(), extension.clone(), query.read().get("invited"))
+            move || {
+                (
+                    domain.clone(),
+                    extension.clone(),
+                    query.read().get("invited"),
+                )
+            }
         },
         |(d, u, _)| take_invitation(d, u),
     );
