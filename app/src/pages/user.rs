@@ -17,6 +17,15 @@ pub fn UserPage() -> impl IntoView {
     let domain = move || params.read().get("name").unwrap_or_default();
     let extension = move || params.read().get("user").unwrap_or_default();
     let detail = Resource::new(move || (domain(), extension()), |(d, u)| get_user(d, u));
+    // Made here, beside the page's other data, and not inside the detail once it has loaded: a
+    // resource made inside a suspended view would be numbered by whichever data arrived first,
+    // which can differ between the server and the browser, and hydration would then fail.
+    // A new invitation comes back to this page with `?invited=...`: look again then.
+    let query = use_query_map();
+    let invitation = Resource::new(
+        move || (domain(), extension(), query.read().get("invited")),
+        |(d, u, _)| take_invitation(d, u),
+    );
     view! {
         <Page title=format!("User {}", extension())>
             <p class="actions">
@@ -28,7 +37,7 @@ pub fn UserPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match detail.await {
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(d) => view! { <UserDetailView detail=d/> }.into_any(),
+                        Ok(d) => view! { <UserDetailView detail=d invitation/> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -129,7 +138,10 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 const SHOWN_APART: &[&str] = &["device", "device-sip-registration-password"];
 
 #[component]
-fn UserDetailView(detail: UserDetail) -> impl IntoView {
+fn UserDetailView(
+    detail: UserDetail,
+    invitation: Resource<Result<Option<String>, crate::error::AppError>>,
+) -> impl IntoView {
     let values = values_by_field(&detail);
     let domain = detail.user.domain.to_string();
     let extension = detail.user.user.to_string();
@@ -190,7 +202,7 @@ fn UserDetailView(detail: UserDetail) -> impl IntoView {
             </dl>
         </section>
         <PortalAccess domain=domain.clone() extension=extension.clone()
-            portal=detail.user.user_scope != Scope::NoPortal/>
+            portal=detail.user.user_scope != Scope::NoPortal invitation/>
         <DeleteUserForm domain extension has_mailbox=mailbox.is_some()/>
     }
 }
@@ -198,22 +210,14 @@ fn UserDetailView(detail: UserDetail) -> impl IntoView {
 /// The user's portal login: the invitation just made (shown once), a new invitation, and ending
 /// the user's sessions.
 #[component]
-fn PortalAccess(domain: String, extension: String, portal: bool) -> impl IntoView {
-    // A new invitation or ended sessions come back to this page with a query: look again then.
+fn PortalAccess(
+    domain: String,
+    extension: String,
+    portal: bool,
+    /// The invitation just made, if any (see [`UserPage`]).
+    invitation: Resource<Result<Option<String>, crate::error::AppError>>,
+) -> impl IntoView {
     let query = use_query_map();
-    let invitation = Resource::new(
-        {
-            let (domain, extension) = (domain.clone(), extension.clone());
-            move || {
-                (
-                    domain.clone(),
-                    extension.clone(),
-                    query.read().get("invited"),
-                )
-            }
-        },
-        |(d, u, _)| take_invitation(d, u),
-    );
     let invite = ServerAction::<InviteUser>::new();
     let end = ServerAction::<EndUserSessions>::new();
     let ended = move || {
