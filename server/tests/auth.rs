@@ -56,6 +56,31 @@ on_both_backends! {
         assert!(client.cookie.is_none() || client.call(path::<ListDomains>(), &[]).await.status == 401);
     }
 
+    async fn a_hash_made_with_older_parameters_is_upgraded_at_the_next_login(t: TestDb) {
+        use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+        logged_in_super_user(&t.db).await;
+        let weaker = argon2::Params::new(8192, 1, 1, None).unwrap();
+        let old = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, weaker)
+            .hash_password(ADMIN_PASSWORD.as_bytes(), &SaltString::generate(&mut OsRng))
+            .unwrap()
+            .to_string();
+        sqlx::query("UPDATE accounts SET password_hash = $1 WHERE login = 'admin'").bind(&old).execute(t.db.pool()).await.unwrap();
+        let stored = || async {
+            sqlx::query_scalar::<_, String>("SELECT password_hash FROM accounts WHERE login = 'admin'").fetch_one(t.db.pool()).await.unwrap()
+        };
+        let mut client = Client::new(&t.db);
+        let wrong = client.call(path::<Login>(), &[("login", "admin"), ("password", "not the password at all")]).await;
+        assert_eq!(wrong.status, 401);
+        assert_eq!(stored().await, old, "a failed login changes nothing");
+        let ok = client.call(path::<Login>(), &[("login", "admin"), ("password", ADMIN_PASSWORD)]).await;
+        assert!(ok.status.is_success(), "{}", ok.body);
+        let now = stored().await;
+        assert!(now.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "upgraded to today's parameters: {now}");
+        let mut again = Client::new(&t.db);
+        let ok = again.call(path::<Login>(), &[("login", "admin"), ("password", ADMIN_PASSWORD)]).await;
+        assert!(ok.status.is_success(), "the upgraded hash still verifies: {}", ok.body);
+    }
+
     async fn the_session_id_changes_at_login(t: TestDb) {
         let (login, token) = auth::bootstrap_super_user(&t.db).await.unwrap().unwrap();
         auth::set_password_with_link(&t.db, &token, ADMIN_PASSWORD, ADMIN_PASSWORD).await.unwrap();
