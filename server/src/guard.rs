@@ -7,7 +7,7 @@
 //! a mutating request that says it comes from elsewhere gets 403. Clients that are not browsers
 //! send neither header and are not affected (they authenticate by other means).
 
-use app::ssr::auth::ClientAddress;
+use app::ssr::auth::{ClientAddress, LOGIN_FAILED_HEADER};
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::middleware::Next;
@@ -124,10 +124,6 @@ pub async fn client_address(
     }
     next.run(req).await
 }
-
-/// The header the login server function sets on a refusal, for [`guard_logins`] to see (and
-/// take off before the answer leaves).
-pub const LOGIN_FAILED_HEADER: &str = "x-roster-login-failed";
 
 /// How many password attempts one client address may make: a burst, then a steady rate.
 #[derive(Clone, Copy, Debug)]

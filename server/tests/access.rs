@@ -988,7 +988,7 @@ on_both_backends! {
         for attempt in 1..=3 {
             let answer = guessing.call(path::<Login>(), &wrong).await;
             assert_eq!(answer.status, 401, "attempt {attempt}");
-            assert!(answer.headers.get(server::guard::LOGIN_FAILED_HEADER).is_none(), "the guard's marker stays inside");
+            assert!(answer.headers.get(app::ssr::auth::LOGIN_FAILED_HEADER).is_none(), "the guard's marker stays inside");
         }
         let limited = guessing.call(path::<Login>(), &wrong).await;
         assert_eq!(limited.status, 429, "{}", limited.body);

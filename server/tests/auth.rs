@@ -155,7 +155,7 @@ on_both_backends! {
         let mut client = logged_in_super_user(&t.db).await;
         let me: Option<app::api::auth::SignedIn> = serde_json::from_str(&client.call(path::<Me>(), &[]).await.body).unwrap();
         let me = me.unwrap();
-        assert_eq!((me.login.as_str(), me.scope), ("admin", app::model::Scope::SuperUser));
+        assert_eq!((me.login.as_str(), me.who.scope), ("admin", app::model::Scope::SuperUser));
     }
 
     async fn ten_wrong_passwords_lock_the_account_without_saying_so(t: TestDb) {

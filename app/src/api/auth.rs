@@ -2,7 +2,6 @@
 
 use crate::error::AppError;
 use crate::model::permissions::Who;
-use crate::model::Scope;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -11,8 +10,7 @@ use serde::{Deserialize, Serialize};
 pub struct SignedIn {
     pub login: String,
     pub display_name: String,
-    pub scope: Scope,
-    /// Where the caller stands, for the pages to offer only what the permission table allows.
+    /// Where the caller stands (its scope included), for the pages to offer only what the permission table allows.
     pub who: Who,
     /// The caller's own domain and extension, if it is a telephony user.
     pub domain: Option<String>,
@@ -38,7 +36,9 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
                         // For the server's guard, which slows down guessing (and strips this).
                         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
                             response.insert_header(
-                                http::HeaderName::from_static("x-roster-login-failed"),
+                                http::HeaderName::from_static(
+                                    crate::ssr::auth::LOGIN_FAILED_HEADER,
+                                ),
                                 http::HeaderValue::from_static("1"),
                             );
                         }
@@ -78,7 +78,6 @@ pub async fn me() -> Result<Option<SignedIn>, AppError> {
             match crate::ssr::auth::current().await {
                 Ok((_, c)) => Ok(Some(SignedIn {
                     home: crate::ssr::auth::home_page(&c),
-                    scope: c.scope(),
                     login: c.login,
                     display_name: c.display_name,
                     who: c.who,

@@ -1,7 +1,7 @@
 //! Self-service: a user's own profile, password, voicemail PIN, status message and answer rules.
 
 use crate::error::AppError;
-use crate::model::user::UserDetail;
+use crate::model::user::{UserDetail, UserForm};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +34,26 @@ pub struct AnswerRulesForm {
     pub simultaneous_ring: String,
 }
 
+impl ProfileForm {
+    /// Puts these values into the form of the whole user (a blank PIN stays blank: kept).
+    pub fn apply_to(&self, form: &mut UserForm) {
+        form.status_message = self.status_message.clone();
+        form.voicemail_login_pin = self.voicemail_login_pin.clone();
+    }
+}
+
+impl AnswerRulesForm {
+    /// Puts these values into the form of the whole user.
+    pub fn apply_to(&self, form: &mut UserForm) {
+        form.forward_always = self.forward_always.clone();
+        form.forward_on_busy = self.forward_on_busy.clone();
+        form.forward_no_answer = self.forward_no_answer.clone();
+        form.forward_when_unregistered = self.forward_when_unregistered.clone();
+        form.do_not_disturb = self.do_not_disturb.clone();
+        form.simultaneous_ring = self.simultaneous_ring.clone();
+    }
+}
+
 /// The caller's own profile.
 #[server(endpoint = "my-profile")]
 pub async fn my_profile() -> Result<Profile, AppError> {
@@ -63,8 +83,7 @@ pub async fn update_my_profile(input: ProfileForm) -> Result<(), AppError> {
             use crate::model::permissions::Action;
             let (state, caller) = crate::ssr::auth::current().await?;
             crate::ssr::users::update_own(&state.db, &caller, Action::EditOwnProfile, |form| {
-                form.status_message = input.status_message.clone();
-                form.voicemail_login_pin = input.voicemail_login_pin.clone();
+                input.apply_to(form)
             })
             .await
             .map_err(|e| {
@@ -88,12 +107,7 @@ pub async fn update_my_answer_rules(input: AnswerRulesForm) -> Result<(), AppErr
             use crate::model::permissions::Action;
             let (state, caller) = crate::ssr::auth::current().await?;
             crate::ssr::users::update_own(&state.db, &caller, Action::EditOwnAnswerRules, |form| {
-                form.forward_always = input.forward_always.clone();
-                form.forward_on_busy = input.forward_on_busy.clone();
-                form.forward_no_answer = input.forward_no_answer.clone();
-                form.forward_when_unregistered = input.forward_when_unregistered.clone();
-                form.do_not_disturb = input.do_not_disturb.clone();
-                form.simultaneous_ring = input.simultaneous_ring.clone();
+                input.apply_to(form)
             })
             .await
             .map_err(|e| e.with_input(&input))?;

@@ -42,9 +42,7 @@ async fn wizard_start(
     Ok(WizardStart {
         domain: found.settings.clone(),
         form,
-        field_context: FieldContext {
-            alphanumeric_extensions: found.alphanumeric_extensions,
-        },
+        field_context: found.field_context(),
         departments: users::departments(pool, found.id).await?,
         sites,
         groups: users::groups(pool, found.id).await?,
@@ -68,10 +66,10 @@ async fn managed_user(
     AppError,
 > {
     use crate::model::permissions::Action;
-    let (state, caller, found) =
-        crate::ssr::access::current_in(domain, Action::ManageUsers).await?;
-    let located =
-        crate::ssr::access::user(state.db.pool(), &caller, &found, user, Action::ManageUsers)
+    let (state, caller) = crate::ssr::auth::current().await?;
+    let name = crate::ssr::access::parse_name(domain)?;
+    let (found, located) =
+        crate::ssr::access::user_in(state.db.pool(), &caller, &name, user, Action::ManageUsers)
             .await?;
     Ok((state, caller, found, located))
 }
@@ -273,7 +271,6 @@ async fn remember_invitation(
 pub async fn take_invitation(domain: String, user: String) -> Result<Option<String>, AppError> {
     crate::ssr::answer(
         async move {
-            let (state, _, _, _) = managed_user(&domain, &user).await?;
             let session: tower_sessions::Session = leptos_axum::extract()
                 .await
                 .map_err(|_| AppError::Internal)?;
@@ -282,7 +279,10 @@ pub async fn take_invitation(domain: String, user: String) -> Result<Option<Stri
                 .await
                 .map_err(|_| AppError::Internal)?;
             match waiting {
+                // Only a link waiting for this very user costs a look at the database (the
+                // caller must still manage the user; the session record is already loaded).
                 Some((d, u, token)) if d == domain && u == user => {
+                    let (state, _, _, _) = managed_user(&domain, &user).await?;
                     session
                         .remove::<(String, String, String)>(INVITATION_KEY)
                         .await

@@ -2,7 +2,7 @@
 
 use crate::api::auth::{me, Logout, SignedIn};
 use crate::error::AppError;
-use crate::model::permissions::{reach, Action, Reach};
+use crate::model::permissions::{own_users_page, Action};
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::use_location;
@@ -34,18 +34,6 @@ pub fn IfAllowed(allowed: fn(&SignedIn) -> bool, children: ChildrenFn) -> impl I
     }
 }
 
-/// Where a manager of one domain (an office or site manager) finds its users.
-fn own_users_page(me: &SignedIn) -> Option<String> {
-    let manages_own = matches!(
-        reach(me.scope, Action::ManageUsers),
-        Reach::OwnDomain | Reach::OwnSite
-    );
-    me.domain
-        .as_ref()
-        .filter(|_| manages_own)
-        .map(|d| format!("/domains/{d}/users"))
-}
-
 /// A signed-in page: the top bar (the menu the caller's scope allows, who is logged in, log out)
 /// and `children` below it.
 #[component]
@@ -60,7 +48,7 @@ pub fn Page(#[prop(into)] title: String, children: Children) -> impl IntoView {
                 {move || Suspend::new(async move {
                     who.await.ok().flatten().map(|me| {
                         let domains = me.who.may_somewhere(Action::ViewDomain);
-                        let users = own_users_page(&me);
+                        let users = own_users_page(me.who.scope, me.domain.as_deref());
                         let audit = me.who.may_somewhere(Action::ReadAudit);
                         let profile = me.extension.is_some();
                         view! {
@@ -70,7 +58,7 @@ pub fn Page(#[prop(into)] title: String, children: Children) -> impl IntoView {
                                 {audit.then(|| view! { <A href="/audit">"Audit log"</A> })}
                                 {profile.then(|| view! { <A href="/me">"My profile"</A> })}
                             </nav>
-                            <span class="who">{me.display_name} " · " {me.scope.as_str()}</span>
+                            <span class="who">{me.display_name} " · " {me.who.scope.as_str()}</span>
                             <ActionForm action=logout>
                                 <button type="submit" class="link">"Log out"</button>
                             </ActionForm>
@@ -109,6 +97,22 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
                 .into_any()
         }
         other => view! { <p class="notice error" role="alert">{other.to_string()}</p> }.into_any(),
+    }
+}
+
+/// The line above a refused form: how many fields to correct, or what went wrong.
+pub fn form_summary(rejected: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        rejected.get().map(|e| {
+            let text = match e.field_errors() {
+                Some(errors) => format!(
+                    "Please correct the {} field(s) marked below.",
+                    errors.0.len()
+                ),
+                None => e.to_string(),
+            };
+            view! { <p class="form-error" role="alert">{text}</p> }
+        })
     }
 }
 

@@ -176,6 +176,18 @@ impl Who {
     }
 }
 
+/// The users list of a manager of one domain (an office or site manager), which is where it
+/// works: `None` for scopes that manage no users, or several domains.
+pub fn own_users_page(scope: Scope, domain: Option<&str>) -> Option<String> {
+    matches!(
+        reach(scope, Action::ManageUsers),
+        Reach::OwnDomain | Reach::OwnSite
+    )
+    .then_some(domain)
+    .flatten()
+    .map(|d| format!("/domains/{d}/users"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

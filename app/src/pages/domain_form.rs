@@ -1,7 +1,7 @@
 //! Creating and editing a domain: one form, checked field by field as it is typed.
 
 use crate::api::domains::{get_domain, CreateDomain, DeleteDomain, UpdateDomain};
-use crate::components::{ErrorNotice, Field, IfAllowed, Page, SelectField};
+use crate::components::{form_summary, ErrorNotice, Field, IfAllowed, Page, SelectField};
 use crate::error::AppError;
 use crate::model::domain::{DomainForm, DOMAIN_FIELDS};
 use crate::model::permissions::Action;
@@ -59,21 +59,6 @@ fn starting_values(last: Option<Result<(), AppError>>, fallback: DomainForm) -> 
         .unwrap_or(fallback)
 }
 
-fn summary(rejected: Signal<Option<AppError>>) -> impl IntoView {
-    move || {
-        rejected.get().map(|e| {
-            let text = match e.field_errors() {
-                Some(errors) => format!(
-                    "Please correct the {} field(s) marked below.",
-                    errors.0.len()
-                ),
-                None => e.to_string(),
-            };
-            view! { <p class="form-error" role="alert">{text}</p> }
-        })
-    }
-}
-
 #[component]
 pub fn NewDomainPage() -> impl IntoView {
     let action = ServerAction::<CreateDomain>::new();
@@ -82,7 +67,7 @@ pub fn NewDomainPage() -> impl IntoView {
     view! {
         <Page title="New domain">
             <ActionForm action=action>
-                {summary(rejected)}
+                {form_summary(rejected)}
                 <DomainFields initial rejected editing=false/>
                 <div class="buttons">
                     <button type="submit" disabled=move || action.pending().get()>"Create domain"</button>
@@ -116,7 +101,7 @@ pub fn EditDomainPage() -> impl IntoView {
                                 <p class="actions"><A href=users_href>"Users of this domain"</A></p>
                                 <ActionForm action=update>
                                     <input type="hidden" name="name" value=update_name/>
-                                    {summary(rejected)}
+                                    {form_summary(rejected)}
                                     <DomainFields initial rejected editing=true/>
                                     <div class="buttons">
                                         <button type="submit" disabled=move || update.pending().get()>"Save changes"</button>

@@ -6,7 +6,7 @@ use crate::api::profile::{
     my_profile, AnswerRulesForm, ChangePassword, Profile, ProfileForm, UpdateMyAnswerRules,
     UpdateMyProfile,
 };
-use crate::components::{ErrorNotice, Field, FieldKind, Page, SelectField};
+use crate::components::{form_summary, ErrorNotice, Field, FieldKind, Page, SelectField};
 use crate::error::AppError;
 use crate::model::user::{Control, FieldContext, UserForm, USER_FIELDS};
 use crate::model::{Invalid, Password};
@@ -38,21 +38,6 @@ fn user_field(name: &'static str, initial: String, rejected: Signal<Option<AppEr
         <Field name=input id=name label=field.label hint=field.hint initial check server_error kind/>
     }
     .into_any()
-}
-
-fn form_error(rejected: Signal<Option<AppError>>) -> impl IntoView {
-    move || {
-        rejected.get().map(|e| {
-            let text = match e.field_errors() {
-                Some(errors) => format!(
-                    "Please correct the {} field(s) marked below.",
-                    errors.0.len()
-                ),
-                None => e.to_string(),
-            };
-            view! { <p class="form-error" role="alert">{text}</p> }
-        })
-    }
 }
 
 #[component]
@@ -172,7 +157,7 @@ fn StatusForm(form: UserForm) -> impl IntoView {
         <section aria-labelledby="status-heading">
             <h2 id="status-heading">"Status message and voicemail PIN"</h2>
             <ActionForm action=action>
-                {form_error(rejected)}
+                {form_summary(rejected)}
                 {user_field("status-message", status, rejected)}
                 {user_field("voicemail-login-pin", String::new(), rejected)}
                 <p class="hint">"Leave the PIN blank to keep the one you have."</p>
@@ -188,28 +173,20 @@ fn StatusForm(form: UserForm) -> impl IntoView {
 fn AnswerRulesSection(form: UserForm) -> impl IntoView {
     let action = ServerAction::<UpdateMyAnswerRules>::new();
     let rejected = Signal::derive(move || action.value().get().and_then(Result::err));
-    let form = match action
+    let mut form = form;
+    if let Some(sent) = action
         .value()
         .get_untracked()
         .and_then(Result::err)
         .and_then(|e| e.input::<AnswerRulesForm>())
     {
-        Some(sent) => UserForm {
-            forward_always: sent.forward_always,
-            forward_on_busy: sent.forward_on_busy,
-            forward_no_answer: sent.forward_no_answer,
-            forward_when_unregistered: sent.forward_when_unregistered,
-            do_not_disturb: sent.do_not_disturb,
-            simultaneous_ring: sent.simultaneous_ring,
-            ..form
-        },
-        None => form,
-    };
+        sent.apply_to(&mut form);
+    }
     view! {
         <section aria-labelledby="rules-heading">
             <h2 id="rules-heading">"Answer rules"</h2>
             <ActionForm action=action>
-                {form_error(rejected)}
+                {form_summary(rejected)}
                 {user_field("do-not-disturb", form.do_not_disturb, rejected)}
                 {user_field("forward-always", form.forward_always, rejected)}
                 {user_field("forward-on-busy", form.forward_on_busy, rejected)}
@@ -239,7 +216,7 @@ fn PasswordForm() -> impl IntoView {
         <section aria-labelledby="password-heading">
             <h2 id="password-heading">"Change password"</h2>
             <ActionForm action=action>
-                {form_error(rejected)}
+                {form_summary(rejected)}
                 <Field name="current" id="current" label="Current password" initial="" check=anything
                     server_error=error_on("current") kind=FieldKind::Password autocomplete="current-password"/>
                 <Field name="password" id="password" label="New password"

@@ -5,11 +5,11 @@
 //! see but not do is `Forbidden`.
 
 use super::auth::{self, Caller};
-use super::db::domains::{self, DomainRef};
+use super::db::domains::{self, DomainRef, Visible};
 use super::db::users::{self, Located};
 use super::AppState;
 use crate::error::AppError;
-use crate::model::permissions::{Action, Place, UserPlace};
+use crate::model::permissions::{reach, Action, Place, Reach, UserPlace};
 use crate::model::{DomainName, Parse};
 use sqlx::AnyPool;
 
@@ -20,6 +20,13 @@ impl DomainRef {
             domain_id: self.id,
             reseller: self.settings.reseller.as_str(),
             user,
+        }
+    }
+
+    /// What checking a user's fields needs to know about this domain.
+    pub fn field_context(&self) -> crate::model::user::FieldContext {
+        crate::model::user::FieldContext {
+            alphanumeric_extensions: self.alphanumeric_extensions,
         }
     }
 }
@@ -90,5 +97,33 @@ pub async fn user(
         Err(AppError::Forbidden)
     } else {
         Err(AppError::NotFound)
+    }
+}
+
+/// The domain `name` and its user `extension`, if the caller may do `action` to that user.
+pub async fn user_in(
+    pool: &AnyPool,
+    caller: &Caller,
+    name: &DomainName,
+    extension: &str,
+    action: Action,
+) -> Result<(DomainRef, Located), AppError> {
+    let found = domain(pool, caller, name, action).await?;
+    let located = user(pool, caller, &found, extension, action).await?;
+    Ok((found, located))
+}
+
+/// Which domains the caller's lists of `action` may show (domains, audit entries), as far as
+/// its scope reaches; `Forbidden` if nowhere.
+pub fn visible(caller: &Caller, action: Action) -> Result<Visible<'_>, AppError> {
+    match reach(caller.scope(), action) {
+        Reach::Everywhere => Ok(Visible::All),
+        Reach::ResellerDomains => Ok(Visible::Reseller(&caller.who.reseller)),
+        Reach::OwnDomain => caller
+            .who
+            .domain_id
+            .map(Visible::One)
+            .ok_or(AppError::Forbidden),
+        _ => Err(AppError::Forbidden),
     }
 }

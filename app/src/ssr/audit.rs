@@ -95,16 +95,7 @@ pub async fn list(
     caller: &Caller,
     query: &crate::model::audit::AuditQuery,
 ) -> Result<crate::model::audit::AuditPage, AppError> {
-    use crate::model::permissions::{reach, Action, Reach};
-    let readable = match reach(caller.scope(), Action::ReadAudit) {
-        Reach::Everywhere => audit::Readable::All,
-        Reach::ResellerDomains => audit::Readable::Reseller(&caller.who.reseller),
-        Reach::OwnDomain => match caller.who.domain_id {
-            Some(id) => audit::Readable::Domain(id),
-            None => return Err(AppError::Forbidden),
-        },
-        _ => return Err(AppError::Forbidden),
-    };
+    let readable = super::access::visible(caller, crate::model::permissions::Action::ReadAudit)?;
     audit::list(db.pool(), readable, query).await
 }
 

@@ -24,6 +24,9 @@ const SEEN_AT_KEY: &str = "seen_at";
 /// Failed logins in a row before an account is locked, and for how long.
 pub const LOCK_AFTER_FAILURES: i64 = 10;
 pub const LOCK_FOR: Duration = Duration::from_secs(15 * 60);
+/// The header the login server function puts on a refusal, for the server's guard against
+/// guessing to count it (the guard takes it off before the answer leaves).
+pub const LOGIN_FAILED_HEADER: &str = "x-roster-login-failed";
 /// How long a set-password link stays usable.
 pub const PASSWORD_LINK_TTL: Duration = Duration::from_secs(72 * 3600);
 
@@ -531,16 +534,11 @@ pub fn password_link_url(state: &AppState, token: &str) -> String {
 /// Where a caller lands after logging in: the domains for those who see several, the users of
 /// its domain for a manager of one, its own profile for everyone else.
 pub fn home_page(caller: &Caller) -> String {
-    use crate::model::permissions::{reach, Action, Reach};
-    match (
-        reach(caller.scope(), Action::ViewDomain),
-        reach(caller.scope(), Action::ManageUsers),
-    ) {
-        (Reach::Everywhere | Reach::ResellerDomains, _) => "/domains".into(),
-        (_, Reach::OwnDomain | Reach::OwnSite) => match &caller.domain {
-            Some(domain) => format!("/domains/{domain}/users"),
-            None => "/me".into(),
-        },
-        _ => "/me".into(),
+    use crate::model::permissions::{own_users_page, reach, Action, Reach};
+    match reach(caller.scope(), Action::ViewDomain) {
+        Reach::Everywhere | Reach::ResellerDomains => "/domains".into(),
+        _ => {
+            own_users_page(caller.scope(), caller.domain.as_deref()).unwrap_or_else(|| "/me".into())
+        }
     }
 }

@@ -4,7 +4,7 @@
 use super::access;
 use super::audit;
 use super::auth::Caller;
-use super::db::domains::{self, Visible};
+use super::db::domains;
 use super::db::{internal, Db};
 use super::now_ms;
 use crate::error::AppError;
@@ -14,13 +14,7 @@ use crate::model::{DomainName, Parse, Reseller};
 
 /// The domains the caller may see, by name.
 pub async fn list_domains(db: &Db, caller: &Caller) -> Result<Vec<Domain>, AppError> {
-    let visible = match reach(caller.scope(), Action::ViewDomain) {
-        Reach::Everywhere => Visible::All,
-        Reach::ResellerDomains => Visible::Reseller(&caller.who.reseller),
-        Reach::OwnDomain => Visible::One(caller.who.domain_id.unwrap_or_default()),
-        _ => return Err(AppError::Forbidden),
-    };
-    domains::list(db.pool(), visible).await
+    domains::list(db.pool(), access::visible(caller, Action::ViewDomain)?).await
 }
 
 /// One domain the caller may see.

@@ -9,7 +9,7 @@ use super::db::{domains, internal, sessions, users, Db, Tx};
 use super::now_ms;
 use crate::error::AppError;
 use crate::model::permissions::{Action, UserPlace};
-use crate::model::user::{FieldContext, NewUser, UserDetail, UserForm};
+use crate::model::user::{NewUser, UserDetail, UserForm};
 use crate::model::{DomainName, FieldErrors, Scope};
 
 /// A SIP registration password: 20 characters from a 62-letter alphabet (about 119 bits).
@@ -20,6 +20,13 @@ pub fn generate_sip_password() -> String {
     (0..20)
         .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
         .collect()
+}
+
+/// The user `form` describes, parsed against its domain's settings and rules; every bad field at
+/// once.
+fn parse_in(found: &domains::DomainRef, form: &UserForm) -> Result<NewUser, AppError> {
+    form.parse(&found.settings, &found.field_context())
+        .map_err(AppError::invalid)
 }
 
 /// A user just created, and the secret of its invitation (a one-time set-password link), if it
@@ -68,12 +75,7 @@ pub async fn create_user(
     form: &UserForm,
 ) -> Result<Created, AppError> {
     let found = access::domain(db.pool(), caller, domain, Action::ManageUsers).await?;
-    let cx = FieldContext {
-        alphanumeric_extensions: found.alphanumeric_extensions,
-    };
-    let new = form
-        .parse(&found.settings, &cx)
-        .map_err(AppError::invalid)?;
+    let new = parse_in(&found, form)?;
     check_grant(caller, &new)?;
     let place = UserPlace {
         id: None,
@@ -139,14 +141,9 @@ pub async fn update_user(
     extension: &str,
     form: &UserForm,
 ) -> Result<UserDetail, AppError> {
-    let found = access::domain(db.pool(), caller, domain, Action::ManageUsers).await?;
-    let located = access::user(db.pool(), caller, &found, extension, Action::ManageUsers).await?;
-    let cx = FieldContext {
-        alphanumeric_extensions: found.alphanumeric_extensions,
-    };
-    let new = form
-        .parse(&found.settings, &cx)
-        .map_err(AppError::invalid)?;
+    let (found, located) =
+        access::user_in(db.pool(), caller, domain, extension, Action::ManageUsers).await?;
+    let new = parse_in(&found, form)?;
     check_grant(caller, &new)?;
     save(db, caller, &found, extension, &located, form, new).await
 }
@@ -256,8 +253,8 @@ pub async fn delete_user(
     extension: &str,
     delete_voicemail: bool,
 ) -> Result<(), AppError> {
-    let found = access::domain(db.pool(), caller, domain, Action::ManageUsers).await?;
-    let located = access::user(db.pool(), caller, &found, extension, Action::ManageUsers).await?;
+    let (found, located) =
+        access::user_in(db.pool(), caller, domain, extension, Action::ManageUsers).await?;
     let mut tx = db.begin().await.map_err(internal)?;
     let before = users::get_in(&mut tx, &found.settings.domain, found.id, extension, true)
         .await?
@@ -290,8 +287,8 @@ pub async fn end_sessions(
     domain: &DomainName,
     extension: &str,
 ) -> Result<u64, AppError> {
-    let found = access::domain(db.pool(), caller, domain, Action::ManageUsers).await?;
-    let located = access::user(db.pool(), caller, &found, extension, Action::ManageUsers).await?;
+    let (found, located) =
+        access::user_in(db.pool(), caller, domain, extension, Action::ManageUsers).await?;
     let mut tx = db.begin().await.map_err(internal)?;
     let ended = sessions::end_all_in(&mut tx, located.account_id).await?;
     let changes = [("sessions".to_owned(), (ended.to_string(), "0".to_owned()))].into();
@@ -316,8 +313,8 @@ pub async fn invite(
     domain: &DomainName,
     extension: &str,
 ) -> Result<String, AppError> {
-    let found = access::domain(db.pool(), caller, domain, Action::ManageUsers).await?;
-    let located = access::user(db.pool(), caller, &found, extension, Action::ManageUsers).await?;
+    let (found, located) =
+        access::user_in(db.pool(), caller, domain, extension, Action::ManageUsers).await?;
     if located.scope() == Scope::NoPortal {
         return Err(AppError::invalid(FieldErrors::one(
             "user-scope",
@@ -388,12 +385,7 @@ pub async fn update_own(
     }
     let mut form = UserForm::from(&detail);
     change(&mut form);
-    let cx = FieldContext {
-        alphanumeric_extensions: found.alphanumeric_extensions,
-    };
-    let new = form
-        .parse(&found.settings, &cx)
-        .map_err(AppError::invalid)?;
+    let new = parse_in(&found, &form)?;
     let extension = detail.user.user.to_string();
     save(db, caller, &found, &extension, &located, &form, new)
         .await

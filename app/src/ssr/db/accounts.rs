@@ -46,14 +46,6 @@ pub async fn find_by_login(pool: &AnyPool, login: &Login) -> Result<Option<Accou
         .map_err(internal)
 }
 
-pub async fn find_by_id(pool: &AnyPool, id: i64) -> Result<Option<AccountRow>, AppError> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM accounts WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(pool)
-        .await
-        .map_err(internal)
-}
-
 /// Saves a new account. A taken login is a conflict on `login-username`.
 pub async fn insert(tx: &mut Tx, account: &NewAccount<'_>, now: i64) -> Result<i64, AppError> {
     sqlx::query_scalar(

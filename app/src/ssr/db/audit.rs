@@ -1,5 +1,6 @@
 //! The audit log: written inside the transaction of the change it records, read newest first.
 
+use super::domains::Visible;
 use super::{internal, Tx};
 use crate::error::AppError;
 use crate::model::audit::{day_start_ms, AuditEntry, AuditPage, AuditQuery, Change, AUDIT_PAGE};
@@ -45,15 +46,6 @@ pub async fn record(tx: &mut Tx, entry: &NewEntry<'_>, now: i64) -> Result<(), A
     Ok(())
 }
 
-/// Which domains' entries a reader may see.
-pub enum Readable<'a> {
-    All,
-    /// The domains of one reseller.
-    Reseller(&'a str),
-    /// One domain.
-    Domain(i64),
-}
-
 #[derive(FromRow)]
 struct EntryRow {
     id: i64,
@@ -66,10 +58,10 @@ struct EntryRow {
     changes: String,
 }
 
-/// A page of the entries `readable` allows that match `query`, newest first.
+/// A page of the entries of the domains `readable` allows that match `query`, newest first.
 pub async fn list(
     pool: &AnyPool,
-    readable: Readable<'_>,
+    readable: Visible<'_>,
     query: &AuditQuery,
 ) -> Result<AuditPage, AppError> {
     // Every condition is a fixed piece of SQL; what was typed is only ever bound.
@@ -80,12 +72,12 @@ pub async fn list(
         conditions.push(sql.replace('?', &format!("${}", binds.len())));
     };
     match readable {
-        Readable::All => {}
-        Readable::Reseller(reseller) => add(
+        Visible::All => {}
+        Visible::Reseller(reseller) => add(
             "domain_id IN (SELECT id FROM domains WHERE reseller = ? AND reseller <> '')",
             Bound::Text(reseller.to_owned()),
         ),
-        Readable::Domain(id) => add("domain_id = ?", Bound::Int(id)),
+        Visible::One(id) => add("domain_id = ?", Bound::Int(id)),
     }
     if !query.domain.trim().is_empty() {
         add(

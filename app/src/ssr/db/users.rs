@@ -695,6 +695,8 @@ pub struct Located {
 }
 
 impl Located {
+    /// A stored scope that no longer parses counts as the highest, so nobody but a Super User
+    /// acts on that user until it is mended.
     pub fn scope(&self) -> Scope {
         Scope::parse(&self.scope).unwrap_or(Scope::SuperUser)
     }
