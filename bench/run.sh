@@ -7,6 +7,9 @@
 #   - one-shot user creates per second at concurrency 16 (user, login, device, voicemail box,
 #     answer rule in one transaction) on SQLite and on Postgres, and the error count
 #   - requests/s of the users page (first 50 of a 10,000-user domain) as a ratio to the bare handler
+#   - the API (/ns-api/v2, with an API key): GET one user and GET the users list (first 100 of
+#     10,000) as ratios to the bare handler
+#   - the server's memory (resident set) idle after start, and its peak under that load
 # Usage: bench/run.sh [seconds per load run, default 10] [connections, default 32]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -46,6 +49,7 @@ for i in 1 2 3 4 5; do
   pid=$!
   until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.002; done
   end=$(date +%s%N)
+  [ "$i" != 1 ] || fresh_rss=$(awk '$1=="VmRSS:"{printf "%.1f MiB", $2/1024}' "/proc/$pid/status")
   kill "$pid"; wait "$pid" 2>/dev/null || true
   cold+=($(( (end - start) / 1000000 )))
 done
@@ -75,9 +79,9 @@ create_domain() { # name
     --data-urlencode "input[time-zone]=America/Chicago" --data-urlencode "input[language-token]=en_US" \
     --data-urlencode "input[voicemail-enabled]=yes" --data-urlencode "input[dial-policy]=US & Canada"
 }
-load() { # url [cookie] -> "rps p99ms"
+load() { # url [header] -> "rps p99ms"
   local out
-  out=$(wrk -t2 -c"$connections" -d"${duration}s" --latency ${2:+-H "cookie: $2"} "$1")
+  out=$(wrk -t2 -c"$connections" -d"${duration}s" --latency ${2:+-H "$2"} "$1")
   local rps p99 non2xx
   rps=$(awk '/^Requests\/sec:/{print $2}' <<<"$out")
   p99=$(awk '$1=="99%"{v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; print v}' <<<"$out")
@@ -121,8 +125,20 @@ target/release/bare "127.0.0.1:$bare_port" &
 pids+=($!)
 until curl -sf "http://127.0.0.1:$bare_port/" >/dev/null; do sleep 0.01; done
 
-read -r domains_rps domains_p99 < <(load "$base/domains" "$cookie")
-read -r users_rps users_p99 < <(load "$users_page" "$cookie")
+rss() { awk -v k="$2:" '$1==k{printf "%.1f MiB", $2/1024}' "/proc/$1/status"; }
+roster_pid=$(pgrep -f -- "--listen 127.0.0.1:${base##*:}" | head -n1)
+idle_rss=$(rss "$roster_pid" VmRSS)
+token=$(curl -sf "$base/ns-api/v2/apikeys" -H "cookie: $cookie" -H 'content-type: application/json' \
+  -d '{"description": "benchmark robot key", "domain": "*"}' | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+one_user=$(curl -sf "$base/ns-api/v2/domains/bench.example/users?limit=1" -H "authorization: Bearer $token" \
+  | sed -n 's/^\[{"user":"\([^"]*\)".*/\1/p')
+[ -n "$one_user" ] || { echo "the API did not list users" >&2; exit 1; }
+
+read -r domains_rps domains_p99 < <(load "$base/domains" "cookie: $cookie")
+read -r users_rps users_p99 < <(load "$users_page" "cookie: $cookie")
+read -r api_one_rps api_one_p99 < <(load "$base/ns-api/v2/domains/bench.example/users/$one_user" "authorization: Bearer $token")
+read -r api_list_rps api_list_p99 < <(load "$base/ns-api/v2/domains/bench.example/users" "authorization: Bearer $token")
+peak_rss=$(rss "$roster_pid" VmHWM)
 read -r bare_rps bare_p99 < <(load "http://127.0.0.1:$bare_port/")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f%%", 100*a/b}'; }
 
@@ -138,6 +154,14 @@ printf '%-44s %14s %14s\n' "users page (first 50 of ${sqlite_users} users)" "$us
 printf '%-44s %14s %14s\n' "bare axum handler" "$bare_rps" "${bare_p99} ms"
 printf '%-44s %14s\n' "domains page / bare handler" "$(ratio "$domains_rps" "$bare_rps")"
 printf '%-44s %14s\n' "users page / bare handler" "$(ratio "$users_rps" "$bare_rps")"
+printf '\n%-44s %14s %14s\n' "API (bearer key)" "requests/s" "p99"
+printf '%-44s %14s %14s\n' "GET one user" "$api_one_rps" "${api_one_p99} ms"
+printf '%-44s %14s %14s\n' "GET users list (first 100 of ${sqlite_users})" "$api_list_rps" "${api_list_p99} ms"
+printf '%-44s %14s\n' "GET one user / bare handler" "$(ratio "$api_one_rps" "$bare_rps")"
+printf '%-44s %14s\n' "GET users list / bare handler" "$(ratio "$api_list_rps" "$bare_rps")"
+printf '\n%-44s %14s\n' "server memory just started (RSS, empty db)" "$fresh_rss"
+printf '%-44s %14s\n' "server memory idle (RSS, 10,000 users)" "$idle_rss"
+printf '%-44s %14s\n' "server memory peak under load (VmHWM)" "$peak_rss"
 printf '\n%-44s %14s %14s\n' "one-shot user creates, 16 connections" "creates/s" "errors"
 printf '%-44s %14s %14s\n' "  SQLite" "$sqlite_creates" "$sqlite_errors"
 printf '%-44s %14s %14s\n\n' "  Postgres" "$pg_creates" "$pg_errors"

@@ -13,6 +13,9 @@ echo "== unit and property tests (app, model and database layer)" >&2
 cargo test -p app --features ssr
 echo "== integration tests (server, SQLite and Postgres)" >&2
 cargo test -p server
+echo "== API fuzzing (Schemathesis, from the OpenAPI document)" >&2
+# Against the target/debug/roster that `cargo test -p server` built.
+ROSTER_BIN="$root/target/debug/roster" "$here/schemathesis.sh"
 echo "== browser tests (Chromium)" >&2
 # `cargo test -p server` built target/debug/roster (with the tests' feature set): reuse it and
 # build only the browser bundle beside it.

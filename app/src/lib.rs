@@ -15,7 +15,9 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use pages::{
+    api_keys::ApiKeysPage,
     audit::AuditPage,
+    bulk::ImportUsersPage,
     domain_form::{EditDomainPage, NewDomainPage},
     domains::DomainsPage,
     home::HomePage,
@@ -58,6 +60,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/me") view=ProfilePage ssr=SsrMode::Async/>
                 <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async/>
+                <Route path=path!("/api-keys") view=ApiKeysPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/set-password") view=SetPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains") view=DomainsPage ssr=SsrMode::Async/>
@@ -65,6 +68,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/domains/:name") view=EditDomainPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/users") view=UsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/users/new") view=NewUserPage ssr=SsrMode::Async/>
+                <Route path=path!("/domains/:name/users/import") view=ImportUsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/users/:user") view=UserPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/users/:user/edit") view=EditUserPage ssr=SsrMode::Async/>
             </Routes>

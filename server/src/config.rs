@@ -44,6 +44,10 @@ pub struct Config {
     #[arg(long, env = "ROSTER_MAX_BODY_BYTES", default_value_t = 1 << 20)]
     pub max_body_bytes: usize,
 
+    /// The largest bulk import (CSV) accepted, in bytes: 10 000 users are about 2 MiB.
+    #[arg(long, env = "ROSTER_MAX_IMPORT_BYTES", default_value_t = 32 << 20)]
+    pub max_import_bytes: usize,
+
     /// A portal session unused for this many minutes ends.
     #[arg(long, env = "ROSTER_SESSION_IDLE_MINUTES", default_value_t = 30)]
     pub session_idle_minutes: u64,

@@ -45,19 +45,37 @@ fn is_same_site(req: &Request<Body>) -> bool {
     }
 }
 
-/// Answers 413 to a request whose body is larger than `limit` bytes, whether it says so up front
+/// How large a request body may be: any request, and a bulk import (a CSV of many users).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimits {
+    pub any: usize,
+    pub import: usize,
+}
+
+/// The paths that take bulk imports end with this.
+pub const IMPORT_SUFFIX: &str = "/users/import";
+
+/// Answers 413 to a request whose body is larger than its limit, whether it says so up front
 /// (`Content-Length`) or streams it, before any handler reads it.
 pub async fn limit_body(
-    axum::extract::State(limit): axum::extract::State<usize>,
+    axum::extract::State(limits): axum::extract::State<BodyLimits>,
     req: Request<Body>,
     next: Next,
 ) -> Response {
+    let limit = if req.uri().path().ends_with(IMPORT_SUFFIX) {
+        limits.import
+    } else {
+        limits.any
+    };
+    let api = req.uri().path().starts_with(crate::ns_api::BASE);
     let too_large = || {
-        (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "The request body is too large.",
-        )
-            .into_response()
+        const MESSAGE: &str = "The request body is too large.";
+        if api {
+            crate::ns_api::problem::Problem::new(StatusCode::PAYLOAD_TOO_LARGE, MESSAGE)
+                .into_response()
+        } else {
+            (StatusCode::PAYLOAD_TOO_LARGE, MESSAGE).into_response()
+        }
     };
     let declared = req
         .headers()

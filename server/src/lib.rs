@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod guard;
+pub mod ns_api;
 
 use app::ssr::auth::RequestCaller;
 use app::ssr::db::{sessions::DbSessionStore, Db};
@@ -34,6 +35,8 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 pub struct Settings {
     pub site_root: String,
     pub max_body_bytes: usize,
+    /// The limit for bulk imports (CSV files of many users).
+    pub max_import_bytes: usize,
     pub sessions: SessionPolicy,
     pub logins: guard::LoginRate,
     pub trust_forwarded_for: bool,
@@ -44,6 +47,7 @@ impl From<&config::Config> for Settings {
         Self {
             site_root: c.site_root.clone(),
             max_body_bytes: c.max_body_bytes,
+            max_import_bytes: c.max_import_bytes,
             sessions: SessionPolicy {
                 idle: Duration::from_secs(c.session_idle_minutes * 60),
                 absolute: Duration::from_secs(c.session_absolute_hours * 3600),
@@ -76,6 +80,7 @@ pub fn router(db: Db, settings: &Settings) -> Router {
         leptos_options: leptos_options(&settings.site_root),
         db: db.clone(),
         sessions: settings.sessions,
+        imports: Default::default(),
     };
     let routes = generate_route_list(App);
     let sessions = SessionManagerLayer::new(DbSessionStore::new(db))
@@ -94,6 +99,7 @@ pub fn router(db: Db, settings: &Settings) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .nest(ns_api::BASE, ns_api::router())
         .leptos_routes_with_context(
             &state,
             routes,
@@ -127,7 +133,10 @@ pub fn router(db: Db, settings: &Settings) -> Router {
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(axum::middleware::from_fn(guard::reject_cross_site))
                 .layer(axum::middleware::from_fn(guard::malformed_is_400))
-                .layer(axum::middleware::from_fn_with_state(settings.max_body_bytes, guard::limit_body))
+                .layer(axum::middleware::from_fn_with_state(
+                    guard::BodyLimits { any: settings.max_body_bytes, import: settings.max_import_bytes },
+                    guard::limit_body,
+                ))
                 .layer(axum::middleware::from_fn_with_state(settings.trust_forwarded_for, guard::client_address))
                 .layer(axum::middleware::from_fn_with_state(
                     (std::sync::Arc::new(guard::LoginGuard::default()), settings.logins),

@@ -95,11 +95,9 @@ pub async fn list_users(
 ) -> Result<UserList, AppError> {
     crate::ssr::answer(
         async move {
-            use crate::model::permissions::Action;
-            let (state, caller, found) =
-                crate::ssr::access::current_in(&domain, Action::ManageUsers).await?;
-            let only_site = caller.who.only_site(Action::ManageUsers);
-            crate::ssr::db::users::list(state.db.pool(), found.id, only_site, &query).await
+            let (state, caller) = crate::ssr::auth::current().await?;
+            let name = crate::ssr::access::parse_name(&domain)?;
+            crate::ssr::users::list_users(&state.db, &caller, &name, None, &query).await
         }
         .await,
     )
@@ -110,17 +108,9 @@ pub async fn list_users(
 pub async fn get_user(domain: String, user: String) -> Result<UserDetail, AppError> {
     crate::ssr::answer(
         async move {
-            let (state, _, found, _) = managed_user(&domain, &user).await?;
-            crate::ssr::db::users::get(
-                state.db.pool(),
-                &found.settings.domain,
-                found.id,
-                &user,
-                true,
-            )
-            .await?
-            .map(UserDetail::without_pin)
-            .ok_or(AppError::NotFound)
+            let (state, caller) = crate::ssr::auth::current().await?;
+            let name = crate::ssr::access::parse_name(&domain)?;
+            crate::ssr::users::get_user(&state.db, &caller, &name, &user).await
         }
         .await,
     )

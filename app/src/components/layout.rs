@@ -56,6 +56,7 @@ pub fn Page(#[prop(into)] title: String, children: Children) -> impl IntoView {
                                 {domains.then(|| view! { <A href="/domains">"Domains"</A> })}
                                 {users.map(|href| view! { <A href=href>"Users"</A> })}
                                 {audit.then(|| view! { <A href="/audit">"Audit log"</A> })}
+                                <A href="/api-keys">"API keys"</A>
                                 {profile.then(|| view! { <A href="/me">"My profile"</A> })}
                             </nav>
                             <span class="who">{me.display_name} " · " {me.who.scope.as_str()}</span>

@@ -95,6 +95,29 @@ pub fn day_start_ms(date: &str) -> Option<i64> {
     Some(days * 86_400_000)
 }
 
+/// A Unix-millisecond instant as RFC 3339 in UTC, to the second (`2026-11-23T14:05:09Z`).
+pub fn rfc3339(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rest = secs.rem_euclid(86_400);
+    // The civil date of a day number (Howard Hinnant's algorithm, the inverse of the one above).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +127,19 @@ mod tests {
         assert_eq!(day_start_ms("1970-01-01"), Some(0));
         assert_eq!(day_start_ms("2026-11-23"), Some(1_795_392_000_000));
         assert_eq!(day_start_ms("2024-02-29"), Some(1_709_164_800_000));
+    }
+
+    #[test]
+    fn instants_print_as_rfc3339_and_days_round_trip() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            rfc3339(1_795_392_000_000 + 3_723_000),
+            "2026-11-23T01:02:03Z"
+        );
+        for date in ["2024-02-29", "2000-03-01", "1999-12-31", "2100-02-28"] {
+            let ms = day_start_ms(date).unwrap();
+            assert_eq!(rfc3339(ms), format!("{date}T00:00:00Z"));
+        }
     }
 
     #[test]

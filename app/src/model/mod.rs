@@ -54,8 +54,13 @@ pub use user_settings::{
 mod devices;
 pub use devices::{Destination, DeviceName, SipPassword};
 
+pub mod dids;
 pub mod domain;
+pub mod site;
 pub mod user;
 
+pub mod api_key;
 pub mod audit;
+pub mod bulk;
+pub mod json_form;
 pub mod permissions;

@@ -1,6 +1,8 @@
 //! The portal's pages, one module per route (or family of routes).
 
+pub mod api_keys;
 pub mod audit;
+pub mod bulk;
 pub mod domain_form;
 pub mod domains;
 pub mod home;

@@ -116,6 +116,7 @@ pub fn UsersPage() -> impl IntoView {
         <Page title=format!("Users of {}", domain())>
             <p class="actions">
                 <A href=move || format!("/domains/{}/users/new", domain()) attr:class="button">"New user"</A>
+                <A href=move || format!("/domains/{}/users/import", domain())>"Import or export (CSV)"</A>
                 <A href=move || format!("/domains/{}", domain())>"Domain settings"</A>
             </p>
             // A plain GET form: it works before (and without) the WASM, and its result is a link.

@@ -1,10 +1,15 @@
 //! Server-only code: state, the database and authentication. Compiled only with the `ssr` feature.
 
 pub mod access;
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod bulk;
 pub mod db;
+pub mod devices;
 pub mod domains;
+pub mod phone_numbers;
+pub mod sites;
 pub mod state;
 pub mod users;
 

@@ -11,6 +11,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub sessions: SessionPolicy,
+    /// Bulk imports run from the portal: their progress and reports (in this process's memory).
+    pub imports: super::bulk::Imports,
 }
 
 /// How long a portal session lasts.

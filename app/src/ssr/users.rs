@@ -9,7 +9,7 @@ use super::db::{domains, internal, sessions, users, Db, Tx};
 use super::now_ms;
 use crate::error::AppError;
 use crate::model::permissions::{Action, UserPlace};
-use crate::model::user::{NewUser, UserDetail, UserForm};
+use crate::model::user::{Device, NewDevice, NewUser, UserDetail, UserForm, UserList, UserQuery};
 use crate::model::{DomainName, FieldErrors, Scope};
 
 /// A SIP registration password: 20 characters from a 62-letter alphabet (about 119 bits).
@@ -24,7 +24,7 @@ pub fn generate_sip_password() -> String {
 
 /// The user `form` describes, parsed against its domain's settings and rules; every bad field at
 /// once.
-fn parse_in(found: &domains::DomainRef, form: &UserForm) -> Result<NewUser, AppError> {
+pub(super) fn parse_in(found: &domains::DomainRef, form: &UserForm) -> Result<NewUser, AppError> {
     form.parse(&found.settings, &found.field_context())
         .map_err(AppError::invalid)
 }
@@ -65,6 +65,41 @@ fn check_grant(caller: &Caller, new: &NewUser) -> Result<(), AppError> {
     }
 }
 
+/// Whether `caller` may create `new` in `found`: what it may not give (see [`check_grant`]) is
+/// reported on the fields; anything else the permission table refuses is `Forbidden`.
+pub(super) fn may_create(
+    caller: &Caller,
+    found: &domains::DomainRef,
+    new: &NewUser,
+) -> Result<(), AppError> {
+    check_grant(caller, new)?;
+    let place = UserPlace {
+        id: None,
+        site: new.site.as_ref().map(|s| s.as_str()),
+        scope: new.user_scope,
+    };
+    if caller
+        .who
+        .may(Action::ManageUsers, &found.place(Some(place)))
+    {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The SIP passwords of a new user's devices: the one given, or a generated one.
+pub(super) fn sip_passwords(new: &NewUser) -> Vec<String> {
+    new.devices
+        .iter()
+        .map(|d| {
+            d.sip_password
+                .as_ref()
+                .map_or_else(generate_sip_password, |p| p.expose().to_owned())
+        })
+        .collect()
+}
+
 /// Creates a user with everything attached, in one transaction, and returns it as stored.
 /// Bad fields are all reported at once; a failure at any step writes nothing (the audit entry and
 /// the invitation included).
@@ -74,29 +109,61 @@ pub async fn create_user(
     domain: &DomainName,
     form: &UserForm,
 ) -> Result<Created, AppError> {
+    create_user_with_devices(db, caller, domain, form, None).await
+}
+
+/// A device as sent to the API (several may come with one user): its name and, optionally, its
+/// SIP password. Also the body of the API's device create and change.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case", default)]
+pub struct DeviceForm {
+    pub device: String,
+    pub device_sip_registration_password: String,
+}
+
+/// [`create_user`], with the user's devices given as a list (the API's nested `devices`) instead
+/// of the form's one `device`. Bad devices are reported with the rest, as `devices[i].<field>`.
+pub async fn create_user_with_devices(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    form: &UserForm,
+    devices: Option<&[DeviceForm]>,
+) -> Result<Created, AppError> {
+    use crate::model::user::NewDevice;
+    use crate::model::{optional, DeviceName, Parse, SipPassword};
     let found = access::domain(db.pool(), caller, domain, Action::ManageUsers).await?;
-    let new = parse_in(&found, form)?;
-    check_grant(caller, &new)?;
-    let place = UserPlace {
-        id: None,
-        site: new.site.as_ref().map(|s| s.as_str()),
-        scope: new.user_scope,
+    let parsed = parse_in(&found, form);
+    let mut errors = match &parsed {
+        Err(AppError::Invalid { errors, .. }) => errors.clone(),
+        _ => FieldErrors::default(),
     };
-    if !caller
-        .who
-        .may(Action::ManageUsers, &found.place(Some(place)))
-    {
-        return Err(AppError::Forbidden);
+    let mut listed = Vec::new();
+    for (i, d) in devices.unwrap_or_default().iter().enumerate() {
+        let name = errors.check(
+            &format!("devices[{i}].device"),
+            DeviceName::parse(&d.device),
+        );
+        let password = errors.check(
+            &format!("devices[{i}].device-sip-registration-password"),
+            optional::<SipPassword>(&d.device_sip_registration_password),
+        );
+        if let (Some(device), Some(sip_password)) = (name, password) {
+            listed.push(NewDevice {
+                device,
+                sip_password,
+            });
+        }
     }
-    let passwords: Vec<String> = new
-        .devices
-        .iter()
-        .map(|d| {
-            d.sip_password
-                .as_ref()
-                .map_or_else(generate_sip_password, |p| p.expose().to_owned())
-        })
-        .collect();
+    if !errors.is_empty() {
+        return Err(AppError::invalid(errors));
+    }
+    let mut new = parsed?;
+    if devices.is_some() {
+        new.devices = listed;
+    }
+    may_create(caller, &found, &new)?;
+    let passwords = sip_passwords(&new);
 
     let (mut tx, current) = begin_in(db, &found).await?;
     let account_id = users::create(&mut tx, &current, &new, &passwords, now_ms()).await?;
@@ -118,6 +185,36 @@ pub async fn create_user(
     tx.commit().await.map_err(internal)?;
     tracing::info!(domain = %domain, user = %new.user, by = caller.account_id, "user created");
     Ok(Created { detail, invitation })
+}
+
+/// One page of the users of `domain` the caller manages (a Site Manager: its own site only;
+/// others may narrow to `site`), and how many match in all.
+pub async fn list_users(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    site: Option<&str>,
+    query: &UserQuery,
+) -> Result<UserList, AppError> {
+    let found = access::domain(db.pool(), caller, domain, Action::ManageUsers).await?;
+    let only_site = caller.who.only_site(Action::ManageUsers).or(site);
+    users::list(db.pool(), found.id, only_site, query).await
+}
+
+/// The user `extension` of `domain` with everything attached, as its managers see it (SIP
+/// passwords included, the voicemail PIN only as whether one is set).
+pub async fn get_user(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    extension: &str,
+) -> Result<UserDetail, AppError> {
+    let (found, _) =
+        access::user_in(db.pool(), caller, domain, extension, Action::ManageUsers).await?;
+    users::get(db.pool(), &found.settings.domain, found.id, extension, true)
+        .await?
+        .map(UserDetail::without_pin)
+        .ok_or(AppError::NotFound)
 }
 
 /// The user `extension` as `tx` sees it, with secrets (for what the caller is shown next).
@@ -145,11 +242,105 @@ pub async fn update_user(
         access::user_in(db.pool(), caller, domain, extension, Action::ManageUsers).await?;
     let new = parse_in(&found, form)?;
     check_grant(caller, &new)?;
-    save(db, caller, &found, extension, &located, form, new).await
+    save(
+        db,
+        caller,
+        &found,
+        extension,
+        &located,
+        form,
+        new,
+        How::EDIT,
+    )
+    .await
+}
+
+/// Changes the devices of the user `extension` through `change`, which makes the complete list
+/// from the stored one inside the transaction: the same checks (a device name is used once per
+/// domain), transaction and audit entry (as `action`) as any edit of the user. Problems with a
+/// device are reported on `device`.
+pub async fn update_devices(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    extension: &str,
+    action: &str,
+    change: DeviceChange<'_>,
+) -> Result<UserDetail, AppError> {
+    let (found, located) =
+        access::user_in(db.pool(), caller, domain, extension, Action::ManageUsers).await?;
+    let detail = users::get(
+        db.pool(),
+        &found.settings.domain,
+        found.id,
+        extension,
+        false,
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let form = UserForm::from(&detail);
+    let new = parse_in(&found, &form)?;
+    check_grant(caller, &new)?;
+    let how = How {
+        action,
+        devices: Some(change),
+    };
+    save(db, caller, &found, extension, &located, &form, new, how)
+        .await
+        .map_err(|e| match e {
+            AppError::Conflict { errors, input } => AppError::Conflict {
+                errors: on_device(errors),
+                input,
+            },
+            AppError::Invalid { errors, input } => AppError::Invalid {
+                errors: on_device(errors),
+                input,
+            },
+            other => other,
+        })
+}
+
+/// Field errors about any of a user's devices (`devices[2].device`), as errors on `device`.
+fn on_device(errors: FieldErrors) -> FieldErrors {
+    FieldErrors(
+        errors
+            .0
+            .into_iter()
+            .map(|mut e| {
+                if e.field.starts_with("devices[") && e.field.ends_with(".device") {
+                    e.field = "device".to_owned();
+                }
+                e
+            })
+            .collect(),
+    )
+}
+
+/// The complete device list of a user, made from its stored devices inside the change's
+/// transaction (a device without a password keeps its own, or gets a generated one if new).
+pub type DeviceChange<'a> =
+    Box<dyn FnOnce(&[Device]) -> Result<Vec<NewDevice>, AppError> + Send + 'a>;
+
+/// How [`save`] names a change in the audit log and treats the user's devices.
+struct How<'a> {
+    /// The audit log's action: `user.update`, `device.create`, ...
+    action: &'a str,
+    /// The whole device list; without it, the form's one device comes first and the user's
+    /// other devices are kept.
+    devices: Option<DeviceChange<'a>>,
+}
+
+impl How<'_> {
+    /// An edit of the user through its form.
+    const EDIT: How<'static> = How {
+        action: "user.update",
+        devices: None,
+    };
 }
 
 /// Writes `new` over the user `extension` (found as `located`), with its audit entry, and ends
 /// the user's sessions if it may no longer log in. Shared by managers' edits and self-service.
+#[allow(clippy::too_many_arguments)]
 async fn save(
     db: &Db,
     caller: &Caller,
@@ -158,12 +349,8 @@ async fn save(
     located: &users::Located,
     form: &UserForm,
     mut new: NewUser,
+    how: How<'_>,
 ) -> Result<UserDetail, AppError> {
-    let generated: Vec<String> = new
-        .devices
-        .iter()
-        .map(|_| generate_sip_password())
-        .collect();
     let (mut tx, current) = begin_in(db, found).await?;
     let before = users::get_in(
         &mut tx,
@@ -174,6 +361,25 @@ async fn save(
     )
     .await?
     .ok_or(AppError::NotFound)?;
+    match how.devices {
+        Some(change) => new.devices = change(&before.devices)?,
+        // The form shows one device; a user with more (made through the API) keeps the others.
+        None => {
+            for kept in before.devices.iter().skip(1) {
+                if new.devices.iter().all(|d| d.device != kept.device) {
+                    new.devices.push(NewDevice {
+                        device: kept.device.clone(),
+                        sip_password: None,
+                    });
+                }
+            }
+        }
+    }
+    let generated: Vec<String> = new
+        .devices
+        .iter()
+        .map(|_| generate_sip_password())
+        .collect();
     if form.voicemail_login_pin.trim().is_empty() {
         new.settings.voicemail_login_pin = before.user.settings.voicemail_login_pin.clone();
     }
@@ -209,11 +415,22 @@ async fn save(
             );
         }
     }
+    // The form names the first device only: the log names them all.
+    let names = |d: &UserDetail| {
+        d.devices
+            .iter()
+            .map(|x| x.device.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if names(&before) != names(&after) {
+        changes.insert("devices".to_owned(), (names(&before), names(&after)));
+    }
     audit::record(
         &mut tx,
         caller,
         Some((current.id, current.settings.domain.as_str())),
-        "user.update",
+        how.action,
         extension,
         &changes,
     )
@@ -233,7 +450,7 @@ async fn save(
 
 /// Starts the write transaction of a change to the users of a domain: holds the domain, then
 /// reads it again, so its limits are checked against what this transaction sees.
-async fn begin_in(
+pub(super) async fn begin_in(
     db: &Db,
     found: &domains::DomainRef,
 ) -> Result<(Tx, domains::DomainRef), AppError> {
@@ -387,7 +604,16 @@ pub async fn update_own(
     change(&mut form);
     let new = parse_in(&found, &form)?;
     let extension = detail.user.user.to_string();
-    save(db, caller, &found, &extension, &located, &form, new)
-        .await
-        .map(UserDetail::without_secrets)
+    save(
+        db,
+        caller,
+        &found,
+        &extension,
+        &located,
+        &form,
+        new,
+        How::EDIT,
+    )
+    .await
+    .map(UserDetail::without_secrets)
 }

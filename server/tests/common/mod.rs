@@ -191,6 +191,7 @@ pub fn settings() -> server::Settings {
     server::Settings {
         site_root: "target/site/dev".into(),
         max_body_bytes: 64 * 1024,
+        max_import_bytes: 4 << 20,
         sessions: SessionPolicy::default(),
         // Generous, so that only the tests of the guard itself meet it; no slowdown.
         logins: server::guard::LoginRate {

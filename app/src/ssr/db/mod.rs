@@ -4,9 +4,13 @@
 //! Timestamps are Unix milliseconds (`BIGINT`), so no type differs between the two.
 
 pub mod accounts;
+pub mod api_keys;
 pub mod audit;
+pub mod devices;
 pub mod domains;
+pub mod phone_numbers;
 pub mod sessions;
+pub mod sites;
 pub mod users;
 
 use crate::error::AppError;
@@ -170,6 +174,19 @@ pub fn conflict_on(err: &sqlx::Error, rules: &[Unique]) -> Option<AppError> {
             .and_then(|(_, cols)| rules.iter().find(|r| r.sqlite_columns == cols)),
     }?;
     Some(AppError::conflict(rule.field, rule.message))
+}
+
+/// A `LIKE ... ESCAPE '\\'` pattern matching text that contains `search` (lower-cased), with
+/// the pattern's own wildcards in `search` taken literally.
+pub fn contains_pattern(search: &str) -> String {
+    format!(
+        "%{}%",
+        search
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
 }
 
 /// A `time` instant in Unix milliseconds.

@@ -1,0 +1,237 @@
+//! Phone numbers (DIDs) of a domain: the plain functions behind the API. A number rings one user
+//! of its domain or is available; it exists once in the whole system.
+//!
+//! Who may do what follows the user a number rings: a manager of that user (a Site Manager: a
+//! user of its own site) reads, moves and removes it. Available numbers belong to the whole
+//! domain, so only those who manage every user of it (not a Site Manager) see and handle them.
+//! A move from one user to another is one change in one transaction, with its audit entry.
+
+use super::access;
+use super::audit;
+use super::auth::Caller;
+use super::db::{domains, internal, phone_numbers, Db};
+use super::now_ms;
+use crate::error::AppError;
+use crate::model::dids::{DomainNumber, NumberList, NumberQuery, PhoneNumberForm, Route};
+use crate::model::permissions::Action;
+use crate::model::{DomainName, FieldErrors, Parse, PhoneNumber};
+
+const DESTINATION: &str = "dial-rule-translation-destination-user";
+
+/// A number from a URL: one that cannot be a number is simply not found.
+fn number_in_path(raw: &str) -> Result<PhoneNumber, AppError> {
+    PhoneNumber::parse(raw).map_err(|_| AppError::NotFound)
+}
+
+/// The row id of the user `route` names, if the caller may manage that user; `None` for an
+/// available number, if the caller manages the whole domain. A user the caller cannot reach is
+/// refused on the destination field (as a user that does not exist is).
+async fn reachable(
+    db: &Db,
+    caller: &Caller,
+    found: &domains::DomainRef,
+    route: &Route,
+) -> Result<Option<i64>, AppError> {
+    match route {
+        Route::User(extension) => {
+            match access::user(
+                db.pool(),
+                caller,
+                found,
+                extension.as_str(),
+                Action::ManageUsers,
+            )
+            .await
+            {
+                Ok(located) => Ok(Some(located.id)),
+                Err(AppError::NotFound) => Err(AppError::invalid(FieldErrors::one(
+                    DESTINATION,
+                    format!("There is no user {extension} in this domain."),
+                ))),
+                Err(other) => Err(other),
+            }
+        }
+        Route::Available if caller.who.only_site(Action::ManageUsers).is_some() => {
+            Err(AppError::Forbidden)
+        }
+        Route::Available => Ok(None),
+    }
+}
+
+/// Whether the caller may see `number`: a manager of the user it rings, or of the whole domain
+/// for an available one. What it may not see is not found.
+async fn may_see(
+    db: &Db,
+    caller: &Caller,
+    found: &domains::DomainRef,
+    number: &DomainNumber,
+) -> Result<(), AppError> {
+    match &number.dial_rule_translation_destination_user {
+        Some(extension) => {
+            access::user(
+                db.pool(),
+                caller,
+                found,
+                extension.as_str(),
+                Action::ManageUsers,
+            )
+            .await?;
+            Ok(())
+        }
+        None if caller.who.only_site(Action::ManageUsers).is_some() => Err(AppError::NotFound),
+        None => Ok(()),
+    }
+}
+
+/// One page of the numbers of `domain` the caller may see (a Site Manager: those ringing users
+/// of its own site), and how many match in all.
+pub async fn list_numbers(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    query: &NumberQuery,
+) -> Result<NumberList, AppError> {
+    let found = access::domain(db.pool(), caller, domain, Action::ManageUsers).await?;
+    let only_site = caller.who.only_site(Action::ManageUsers);
+    phone_numbers::list(
+        db.pool(),
+        &found.settings.domain,
+        found.id,
+        only_site,
+        query,
+    )
+    .await
+}
+
+/// The domain `domain` and its number `raw` (as written in a URL), if the caller may see it.
+async fn find(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    raw: &str,
+) -> Result<(domains::DomainRef, DomainNumber), AppError> {
+    let found = access::domain(db.pool(), caller, domain, Action::ManageUsers).await?;
+    let wanted = number_in_path(raw)?;
+    let mut conn = db.pool().acquire().await.map_err(internal)?;
+    let number = phone_numbers::get(&mut conn, &found.settings.domain, found.id, &wanted)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    may_see(db, caller, &found, &number).await?;
+    Ok((found, number))
+}
+
+/// The number `raw` of `domain`, if the caller may see it.
+pub async fn get_number(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    raw: &str,
+) -> Result<DomainNumber, AppError> {
+    find(db, caller, domain, raw)
+        .await
+        .map(|(_, number)| number)
+}
+
+/// Adds a number to `domain`, ringing a user or available. A number any domain has already is
+/// a conflict on `phonenumber` ("Phone number already exists", as NetSapiens says).
+pub async fn create_number(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    form: &PhoneNumberForm,
+) -> Result<DomainNumber, AppError> {
+    let found = access::domain(db.pool(), caller, domain, Action::ManageUsers).await?;
+    let new = form.parse().map_err(AppError::invalid)?;
+    let user_id = reachable(db, caller, &found, &new.route).await?;
+    let mut tx = db.begin().await.map_err(internal)?;
+    if phone_numbers::exists(&mut tx, &new.number).await? {
+        return Err(AppError::conflict(
+            "phonenumber",
+            "Phone number already exists.",
+        ));
+    }
+    phone_numbers::insert(&mut tx, found.id, &new.number, user_id, now_ms()).await?;
+    let created = phone_numbers::get(&mut tx, &found.settings.domain, found.id, &new.number)
+        .await?
+        .ok_or(AppError::Internal)?;
+    audit::record(
+        &mut tx,
+        caller,
+        Some((found.id, found.settings.domain.as_str())),
+        "phonenumber.create",
+        new.number.as_str(),
+        &audit::changes(None, Some(&PhoneNumberForm::from(&created))),
+    )
+    .await?;
+    tx.commit().await.map_err(internal)?;
+    tracing::info!(domain = %domain, number = %new.number, by = caller.account_id, "phone number added");
+    Ok(created)
+}
+
+/// Sends the number `raw` of `domain` to another user, or back to available, as `form` says
+/// (its `phonenumber`, if given, must be the number itself).
+pub async fn update_number(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    raw: &str,
+    form: &PhoneNumberForm,
+) -> Result<DomainNumber, AppError> {
+    let (found, before) = find(db, caller, domain, raw).await?;
+    let new = form.parse().map_err(AppError::invalid)?;
+    if new.number != before.phonenumber {
+        return Err(AppError::invalid(FieldErrors::one(
+            "phonenumber",
+            "A number cannot be changed into another: delete it and add the new one.",
+        )));
+    }
+    let user_id = reachable(db, caller, &found, &new.route).await?;
+    let mut tx = db.begin().await.map_err(internal)?;
+    if !phone_numbers::route(&mut tx, found.id, &new.number, user_id).await? {
+        return Err(AppError::NotFound);
+    }
+    let after = phone_numbers::get(&mut tx, &found.settings.domain, found.id, &new.number)
+        .await?
+        .ok_or(AppError::Internal)?;
+    audit::record(
+        &mut tx,
+        caller,
+        Some((found.id, found.settings.domain.as_str())),
+        "phonenumber.update",
+        new.number.as_str(),
+        &audit::changes(
+            Some(&PhoneNumberForm::from(&before)),
+            Some(&PhoneNumberForm::from(&after)),
+        ),
+    )
+    .await?;
+    tx.commit().await.map_err(internal)?;
+    tracing::info!(domain = %domain, number = %new.number, by = caller.account_id, "phone number moved");
+    Ok(after)
+}
+
+/// Removes the number `raw` from `domain` (from the user it rings, if any).
+pub async fn delete_number(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    raw: &str,
+) -> Result<(), AppError> {
+    let (found, before) = find(db, caller, domain, raw).await?;
+    let mut tx = db.begin().await.map_err(internal)?;
+    if !phone_numbers::delete(&mut tx, found.id, &before.phonenumber).await? {
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        &mut tx,
+        caller,
+        Some((found.id, found.settings.domain.as_str())),
+        "phonenumber.delete",
+        before.phonenumber.as_str(),
+        &audit::changes(Some(&PhoneNumberForm::from(&before)), None),
+    )
+    .await?;
+    tx.commit().await.map_err(internal)?;
+    tracing::info!(domain = %domain, number = %before.phonenumber, by = caller.account_id, "phone number removed");
+    Ok(())
+}

@@ -1,0 +1,209 @@
+//! Sites (locations) of a domain and the departments in use in it: the plain functions behind the
+//! API. Each checks the caller against the permission table: whoever manages users reads sites
+//! (a Site Manager its own site only), only those who manage sites create, rename and delete them,
+//! and every change is recorded in the audit log in its own transaction.
+
+use super::access;
+use super::audit;
+use super::auth::Caller;
+use super::db::{domains, internal, sites, Db, Tx};
+use super::now_ms;
+use crate::error::AppError;
+use crate::model::permissions::Action;
+use crate::model::site::{DepartmentCount, Site, SiteForm, SiteList, SiteQuery};
+use crate::model::{DomainName, FieldErrors, Parse, SiteName};
+use std::collections::BTreeMap;
+
+/// A site name from a URL: one that cannot be a site is simply not found.
+fn site_name(raw: &str) -> Result<SiteName, AppError> {
+    SiteName::parse(raw).map_err(|_| AppError::NotFound)
+}
+
+/// The domain `name`, if the caller may read its sites, and the one site it is kept to (a Site
+/// Manager's).
+async fn readable<'c>(
+    db: &Db,
+    caller: &'c Caller,
+    name: &DomainName,
+) -> Result<(domains::DomainRef, Option<&'c str>), AppError> {
+    let found = access::domain(db.pool(), caller, name, Action::ManageUsers).await?;
+    Ok((found, caller.who.only_site(Action::ManageUsers)))
+}
+
+/// Starts a change of a domain's sites: holds the domain, then reads it again, so its maximum of
+/// sites is checked against what this transaction sees (as a user's create does).
+async fn begin_in(
+    db: &Db,
+    found: &domains::DomainRef,
+) -> Result<(Tx, domains::DomainRef), AppError> {
+    let mut tx = db.begin().await.map_err(internal)?;
+    domains::lock(&mut tx, found.id).await?;
+    let current = domains::find_ref(&mut *tx, &found.settings.domain)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((tx, current))
+}
+
+/// One page of the sites of `domain` the caller may read, with their numbers of users.
+pub async fn list_sites(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    query: &SiteQuery,
+) -> Result<SiteList, AppError> {
+    let (found, only_site) = readable(db, caller, domain).await?;
+    sites::list(
+        db.pool(),
+        &found.settings.domain,
+        found.id,
+        only_site,
+        query,
+    )
+    .await
+}
+
+/// The site `name` of `domain`, if the caller may read it.
+pub async fn get_site(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    name: &str,
+) -> Result<Site, AppError> {
+    let (found, only_site) = readable(db, caller, domain).await?;
+    let name = site_name(name)?;
+    if only_site.is_some_and(|own| own != name.as_str()) {
+        return Err(AppError::NotFound);
+    }
+    let mut conn = db.pool().acquire().await.map_err(internal)?;
+    sites::get(&mut conn, &found.settings.domain, found.id, &name)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Adds a site to `domain`, within its maximum of sites (422 on `site` past it, as a user's create
+/// says); a name the domain has already is a conflict on `site`.
+pub async fn create_site(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    form: &SiteForm,
+) -> Result<Site, AppError> {
+    let found = access::domain(db.pool(), caller, domain, Action::ManageSites).await?;
+    let name = form.parse().map_err(AppError::invalid)?;
+    let (mut tx, current) = begin_in(db, &found).await?;
+    // A site the domain has already is a conflict even at its maximum: it would be no new site.
+    if sites::get(&mut tx, &current.settings.domain, current.id, &name)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::conflict("site", sites::TAKEN));
+    }
+    if let Some(max) = current.settings.limits_max_sites {
+        if sites::count(&mut tx, current.id).await? >= i64::from(max.get()) {
+            return Err(AppError::invalid(FieldErrors::one(
+                "site",
+                format!("This domain already has its maximum of {max} sites."),
+            )));
+        }
+    }
+    sites::insert(&mut tx, current.id, &name, now_ms()).await?;
+    let created = sites::get(&mut tx, &current.settings.domain, current.id, &name)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let changes = [("site".to_owned(), (String::new(), name.to_string()))].into();
+    record(&mut tx, caller, &current, "site.create", &name, &changes).await?;
+    tx.commit().await.map_err(internal)?;
+    tracing::info!(domain = %domain, site = %name, by = caller.account_id, "site created");
+    Ok(created)
+}
+
+/// Renames the site `name` of `domain` to the form's `site`; its users go with it.
+pub async fn rename_site(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    name: &str,
+    form: &SiteForm,
+) -> Result<Site, AppError> {
+    let found = access::domain(db.pool(), caller, domain, Action::ManageSites).await?;
+    let from = site_name(name)?;
+    let to = form.parse().map_err(AppError::invalid)?;
+    let (mut tx, current) = begin_in(db, &found).await?;
+    if from != to && !sites::rename(&mut tx, current.id, &from, &to).await? {
+        return Err(AppError::NotFound);
+    }
+    let renamed = sites::get(&mut tx, &current.settings.domain, current.id, &to)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if from != to {
+        let changes = [("site".to_owned(), (from.to_string(), to.to_string()))].into();
+        record(&mut tx, caller, &current, "site.update", &from, &changes).await?;
+    }
+    tx.commit().await.map_err(internal)?;
+    tracing::info!(domain = %domain, site = %from, now = %to, by = caller.account_id, "site renamed");
+    Ok(renamed)
+}
+
+/// Deletes the site `name` of `domain`. A site with users is deleted only with `force` (412
+/// otherwise, as a user with a voicemail box is); its users then stay, with no site.
+pub async fn delete_site(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    name: &str,
+    force: bool,
+) -> Result<(), AppError> {
+    let found = access::domain(db.pool(), caller, domain, Action::ManageSites).await?;
+    let name = site_name(name)?;
+    let (mut tx, current) = begin_in(db, &found).await?;
+    let users = sites::users_in(&mut tx, current.id, &name).await?;
+    if users > 0 && !force {
+        return Err(AppError::PreconditionFailed {
+            message: format!(
+                "Site {name} has {users} user(s): move them first, or delete it with force=yes and they stay without a site."
+            ),
+        });
+    }
+    if !sites::delete(&mut tx, current.id, &name).await? {
+        return Err(AppError::NotFound);
+    }
+    let mut changes: BTreeMap<String, (String, String)> =
+        [("site".to_owned(), (name.to_string(), String::new()))].into();
+    if users > 0 {
+        changes.insert("users".to_owned(), (users.to_string(), "0".to_owned()));
+    }
+    record(&mut tx, caller, &current, "site.delete", &name, &changes).await?;
+    tx.commit().await.map_err(internal)?;
+    tracing::info!(domain = %domain, site = %name, users, by = caller.account_id, "site deleted");
+    Ok(())
+}
+
+async fn record(
+    tx: &mut Tx,
+    caller: &Caller,
+    found: &domains::DomainRef,
+    action: &str,
+    site: &SiteName,
+    changes: &BTreeMap<String, (String, String)>,
+) -> Result<(), AppError> {
+    audit::record(
+        tx,
+        caller,
+        Some((found.id, found.settings.domain.as_str())),
+        action,
+        site.as_str(),
+        changes,
+    )
+    .await
+}
+
+/// The departments the users of `domain` name, each with how many users name it (a Site Manager:
+/// counting its own site's users only).
+pub async fn list_departments(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+) -> Result<Vec<DepartmentCount>, AppError> {
+    let (found, only_site) = readable(db, caller, domain).await?;
+    sites::departments(db.pool(), found.id, only_site).await
+}

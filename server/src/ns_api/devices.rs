@@ -1,0 +1,264 @@
+//! `/domains/{domain}/devices` (every SIP device of a domain) and
+//! `/domains/{domain}/users/{user}/devices`: a user's devices, list, add, read, change, remove.
+//!
+//! SIP passwords are shown to the user's managers only; a user reading its own devices (`~`)
+//! sees them without. A device is changed through its user's edit, so its name is checked once
+//! per domain (409 on a duplicate) and each change is one transaction with its audit entry.
+
+use super::domains::overlay;
+use super::extract::{ApiCaller, JsonObject, Params};
+use super::idempotency;
+use super::problem::{ApiResult, Problem};
+use super::users::{descending, read_user, window};
+use super::{changed, domain_name, listed, schemas, user_name};
+use app::error::AppError;
+use app::model::json_form::Shape;
+use app::model::user::Device;
+use app::model::{DeviceName, Parse};
+use app::ssr::db::devices::DeviceQuery;
+use app::ssr::devices;
+use app::ssr::users::DeviceForm;
+use app::ssr::AppState;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Json, Response};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_domain_devices))
+        .routes(routes!(list_user_devices, create_device))
+        .routes(routes!(get_device, update_device, delete_device))
+}
+
+const SHAPE: Shape = Shape {
+    lists: &[],
+    aliases: &[],
+    skip: &["synchronous"],
+};
+
+/// A SIP device of a domain, with its user.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schema(as = DomainDevice)]
+#[allow(dead_code)]
+struct DomainDeviceDoc {
+    /// The user part of `sip:<device>@<domain>`.
+    device: String,
+    domain: String,
+    /// The extension of the user it belongs to.
+    user: String,
+    /// Shown only to those who manage the user.
+    device_sip_registration_password: Option<String>,
+    /// Unix milliseconds.
+    created_at: i64,
+}
+
+/// What `POST .../devices` and `PUT .../devices/{device}` take. Unknown members are refused.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[schema(as = DeviceInput)]
+#[allow(dead_code)]
+struct DeviceInputDoc {
+    /// 1 to 32 characters of a-z 0-9 . _ - (stored in lower case). Required on create; on
+    /// update, the new name.
+    device: String,
+    /// 16 to 64 printable ASCII characters. Generated on create when left out; kept on update.
+    device_sip_registration_password: Option<String>,
+    /// `yes`: answer 200 with the device; otherwise 202.
+    synchronous: Option<String>,
+}
+
+/// List every SIP device of a domain (a Site Manager: of its site's users).
+#[utoipa::path(get, path = "/domains/{domain}/devices", tag = "Devices", operation_id = "ListDomainDevices",
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("limit" = Option<u32>, Query, description = "1 to 1000 (default 100)."),
+        ("start" = Option<u32>, Query, description = "How many to skip (NetSapiens)."),
+        ("offset" = Option<u32>, Query, description = "How many to skip (XiVO)."),
+        ("search" = Option<String>, Query, description = "Part of the device's name or of its user's extension."),
+        ("order" = Option<String>, Query, description = "device (the default) or user."),
+        ("direction" = Option<String>, Query, description = "asc or desc."),
+    ),
+    responses((status = 200, description = "A page of devices; the number matching in X-Total-Count.",
+        body = Vec<DomainDeviceDoc>, headers(("x-total-count" = u64)))))]
+async fn list_domain_devices(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(domain): Path<String>,
+    params: Params,
+) -> ApiResult<Response> {
+    let name = domain_name(&caller, &domain)?;
+    let (start, limit) = window(&params)?;
+    let by_user = match params.text("order").map(str::trim) {
+        None | Some("" | "device") => false,
+        Some("user") => true,
+        Some(_) => {
+            return Err(Problem::field(
+                StatusCode::BAD_REQUEST,
+                "order",
+                "device or user.",
+            ))
+        }
+    };
+    let query = DeviceQuery {
+        search: params.text("search").unwrap_or_default().to_owned(),
+        by_user,
+        descending: descending(&params)?,
+        start,
+        limit,
+    };
+    let (total, items) = devices::list_devices(&state.db, &caller, &name, &query).await?;
+    Ok(listed(total, items))
+}
+
+/// The devices of a user as the caller may see them.
+async fn user_devices(
+    state: &AppState,
+    caller: &ApiCaller,
+    domain: &str,
+    user: &str,
+) -> ApiResult<Vec<Device>> {
+    let name = domain_name(caller, domain)?;
+    let extension = user_name(caller, &name, user)?;
+    Ok(read_user(state, caller, &name, extension).await?.devices)
+}
+
+/// List the devices of a user.
+#[utoipa::path(get, path = "/domains/{domain}/users/{user}/devices", tag = "Devices", operation_id = "ListDevices",
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("user" = String, Path, description = "The extension, or ~ for the caller's own user."),
+    ),
+    responses((status = 200, description = "The user's devices (SIP passwords for its managers only); how many in X-Total-Count.",
+        body = Vec<schemas::Device>, headers(("x-total-count" = u64)))))]
+async fn list_user_devices(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((domain, user)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let all = user_devices(&state, &caller, &domain, &user).await?;
+    Ok(listed(all.len() as u64, all))
+}
+
+/// Add a device to a user, with the password given or a generated one.
+#[utoipa::path(post, path = "/domains/{domain}/users/{user}/devices", tag = "Devices", operation_id = "CreateDevice",
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("user" = String, Path, description = "The extension."),
+        ("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key get the first answer."),
+    ),
+    request_body(content = DeviceInputDoc, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Added (synchronous: yes): the device with its SIP password.", body = schemas::Device),
+        (status = 202, description = "Added.", body = super::Accepted),
+    ))]
+async fn create_device(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((domain, user)): Path<(String, String)>,
+    method: Method,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    mut body: JsonObject,
+) -> Response {
+    let raw = body.raw.clone();
+    idempotency::once(
+        &state,
+        &caller,
+        &headers,
+        &method,
+        uri.path(),
+        &raw,
+        || async {
+            let run = async {
+                let name = domain_name(&caller, &domain)?;
+                let extension = user_name(&caller, &name, &user)?;
+                let (form, sync) = body.form_and_sync::<DeviceForm>(SHAPE)?;
+                let created =
+                    devices::create_device(&state.db, &caller, &name, extension, &form).await?;
+                Ok::<_, Problem>(changed(sync, created))
+            };
+            run.await.unwrap_or_else(IntoResponse::into_response)
+        },
+    )
+    .await
+}
+
+/// The device `device` of `devices`, or not found.
+fn one(devices: Vec<Device>, device: &str) -> ApiResult<Device> {
+    let wanted = DeviceName::parse(device).map_err(|_| AppError::NotFound)?;
+    devices
+        .into_iter()
+        .find(|d| d.device == wanted)
+        .ok_or_else(|| AppError::NotFound.into())
+}
+
+/// Read a device of a user.
+#[utoipa::path(get, path = "/domains/{domain}/users/{user}/devices/{device}", tag = "Devices", operation_id = "GetDevice",
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("user" = String, Path, description = "The extension, or ~."),
+        ("device" = String, Path, description = "The device's name."),
+    ),
+    responses((status = 200, description = "The device (its SIP password for the user's managers only).", body = schemas::Device)))]
+async fn get_device(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((domain, user, device)): Path<(String, String, String)>,
+) -> ApiResult<Json<Device>> {
+    let all = user_devices(&state, &caller, &domain, &user).await?;
+    Ok(Json(one(all, &device)?))
+}
+
+/// Rename a device (`device`: the new name) and/or give it a new SIP password. Members left out
+/// keep their values; a renamed device keeps its password.
+#[utoipa::path(put, path = "/domains/{domain}/users/{user}/devices/{device}", tag = "Devices", operation_id = "UpdateDevice",
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("user" = String, Path, description = "The extension."),
+        ("device" = String, Path, description = "The device's name."),
+    ),
+    request_body(content = DeviceInputDoc, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Updated (synchronous: yes).", body = schemas::Device),
+        (status = 202, description = "Updated.", body = super::Accepted),
+    ))]
+async fn update_device(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((domain, user, device)): Path<(String, String, String)>,
+    mut body: JsonObject,
+) -> ApiResult<Response> {
+    let name = domain_name(&caller, &domain)?;
+    let extension = user_name(&caller, &name, &user)?;
+    let sync = super::synchronous(body.take_text("synchronous")?)?;
+    let mut form = DeviceForm {
+        device: device.clone(),
+        device_sip_registration_password: String::new(),
+    };
+    overlay(&mut form, &body)?;
+    let updated =
+        devices::update_device(&state.db, &caller, &name, extension, &device, &form).await?;
+    Ok(changed(sync, updated))
+}
+
+/// Remove a device from a user. A user's only device is kept (412): add another first.
+#[utoipa::path(delete, path = "/domains/{domain}/users/{user}/devices/{device}", tag = "Devices", operation_id = "DeleteDevice",
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("user" = String, Path, description = "The extension."),
+        ("device" = String, Path, description = "The device's name."),
+    ),
+    responses((status = 202, description = "Removed.", body = super::Accepted)))]
+async fn delete_device(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((domain, user, device)): Path<(String, String, String)>,
+) -> ApiResult<Response> {
+    let name = domain_name(&caller, &domain)?;
+    let extension = user_name(&caller, &name, &user)?;
+    devices::delete_device(&state.db, &caller, &name, extension, &device).await?;
+    Ok(super::accepted())
+}

@@ -1,0 +1,250 @@
+//! `/domains`: list, count, create, read, update, delete.
+
+use super::extract::{ApiCaller, JsonObject, Params};
+use super::problem::ApiResult;
+use super::schemas;
+use super::{changed, domain_name, idempotency, listed, synchronous, Count};
+use app::model::domain::{Domain, DomainForm};
+use app::model::json_form::{form_from_json, Shape};
+use app::ssr::{domains, AppState};
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Json, Response};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_domains, create_domain))
+        .routes(routes!(count_domains))
+        .routes(routes!(get_domain, update_domain, delete_domain))
+        .routes(routes!(domain_exists))
+}
+
+const SHAPE: Shape = Shape {
+    lists: &[],
+    aliases: &[],
+    skip: &["synchronous"],
+};
+
+/// The domains the caller sees, filtered by `search` (name, description or reseller) and
+/// ordered by `order` (`domain`, `description`, `reseller`) and `direction`.
+async fn visible(state: &AppState, caller: &ApiCaller, params: &Params) -> ApiResult<Vec<Domain>> {
+    let mut all = domains::list_domains(&state.db, caller).await?;
+    if let Some(search) = params
+        .text("search")
+        .map(str::to_lowercase)
+        .filter(|s| !s.is_empty())
+    {
+        all.retain(|d| {
+            let s = &d.settings;
+            s.domain.as_str().contains(&search)
+                || s.description.as_str().to_lowercase().contains(&search)
+                || s.reseller.as_str().to_lowercase().contains(&search)
+        });
+    }
+    let key = params.text("order").unwrap_or("domain");
+    let by = |d: &Domain| -> String {
+        match key {
+            "description" => d.settings.description.as_str().to_lowercase(),
+            "reseller" => d.settings.reseller.as_str().to_owned(),
+            _ => d.settings.domain.as_str().to_owned(),
+        }
+    };
+    if !matches!(key, "domain" | "description" | "reseller") {
+        return Err(super::Problem::field(
+            StatusCode::BAD_REQUEST,
+            "order",
+            "One of domain, description, reseller.",
+        ));
+    }
+    all.sort_by_key(by);
+    if super::users::descending(params)? {
+        all.reverse();
+    }
+    Ok(all)
+}
+
+/// List domains.
+#[utoipa::path(get, path = "/domains", tag = "Domains", operation_id = "ListDomains",
+    params(
+        ("limit" = Option<u32>, Query, description = "1 to 1000 (default 100)."),
+        ("start" = Option<u32>, Query, description = "How many to skip (NetSapiens)."),
+        ("offset" = Option<u32>, Query, description = "How many to skip (XiVO)."),
+        ("search" = Option<String>, Query, description = "Part of the name, description or reseller."),
+        ("order" = Option<String>, Query, description = "domain, description or reseller."),
+        ("direction" = Option<String>, Query, description = "asc or desc."),
+    ),
+    responses((status = 200, description = "The domains; the number matching in X-Total-Count.",
+        body = Vec<schemas::Domain>, headers(("x-total-count" = u64)))))]
+async fn list_domains(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    params: Params,
+) -> ApiResult<Response> {
+    let all = visible(&state, &caller, &params).await?;
+    let (start, limit) = super::users::window(&params)?;
+    let total = all.len() as u64;
+    let page: Vec<Domain> = all
+        .into_iter()
+        .skip(start as usize)
+        .take(limit as usize)
+        .collect();
+    Ok(listed(total, page))
+}
+
+/// Count domains.
+#[utoipa::path(get, path = "/domains/count", tag = "Domains", operation_id = "CountDomains",
+    params(("search" = Option<String>, Query, description = "Part of the name, description or reseller.")),
+    responses((status = 200, description = "How many domains the caller sees.", body = Count)))]
+async fn count_domains(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    params: Params,
+) -> ApiResult<Json<Count>> {
+    let all = visible(&state, &caller, &params).await?;
+    Ok(Json(Count {
+        total: all.len() as u64,
+    }))
+}
+
+/// Create a domain.
+#[utoipa::path(post, path = "/domains", tag = "Domains", operation_id = "CreateDomain",
+    request_body(content = schemas::DomainInput, content_type = "application/json"),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key get the first answer.")),
+    responses(
+        (status = 200, description = "Created (synchronous: yes).", body = schemas::Domain),
+        (status = 202, description = "Created.", body = super::Accepted),
+    ))]
+async fn create_domain(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    method: Method,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    mut body: JsonObject,
+) -> Response {
+    let raw = body.raw.clone();
+    idempotency::once(
+        &state,
+        &caller,
+        &headers,
+        &method,
+        uri.path(),
+        &raw,
+        || async {
+            let run = async {
+                let sync = synchronous(body.take_text("synchronous")?)?;
+                // Fields left out take the new-domain form's defaults (`#[serde(default)]`).
+                let form: DomainForm = form_from_json(&body.map, SHAPE)?;
+                let created = domains::create_domain(&state.db, &caller, &form).await?;
+                Ok::<_, super::Problem>(changed(sync, created))
+            };
+            run.await.unwrap_or_else(IntoResponse::into_response)
+        },
+    )
+    .await
+}
+
+/// Read a domain.
+#[utoipa::path(get, path = "/domains/{domain}", tag = "Domains", operation_id = "GetDomain",
+    params(("domain" = String, Path, description = "The domain's name, or ~ for the caller's own.")),
+    responses((status = 200, description = "The domain.", body = schemas::Domain)))]
+async fn get_domain(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(domain): Path<String>,
+) -> ApiResult<Json<Domain>> {
+    let name = domain_name(&caller, &domain)?;
+    Ok(Json(domains::get_domain(&state.db, &caller, &name).await?))
+}
+
+/// Check if a domain exists (and the caller sees it).
+#[utoipa::path(get, path = "/domains/{domain}/count", tag = "Domains", operation_id = "DomainExists",
+    params(("domain" = String, Path, description = "The domain's name, or ~.")),
+    responses((status = 200, description = "1 if the caller sees the domain, 0 if not.", body = Count)))]
+async fn domain_exists(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(domain): Path<String>,
+) -> ApiResult<Json<Count>> {
+    let found = match domain_name(&caller, &domain) {
+        Ok(name) => domains::get_domain(&state.db, &caller, &name).await.is_ok(),
+        Err(_) => false,
+    };
+    Ok(Json(Count {
+        total: u64::from(found),
+    }))
+}
+
+/// Update a domain: only the fields sent change.
+#[utoipa::path(put, path = "/domains/{domain}", tag = "Domains", operation_id = "UpdateDomain",
+    params(("domain" = String, Path, description = "The domain's name, or ~.")),
+    request_body(content = schemas::DomainInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Updated (synchronous: yes).", body = schemas::Domain),
+        (status = 202, description = "Updated.", body = super::Accepted),
+    ))]
+async fn update_domain(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(domain): Path<String>,
+    mut body: JsonObject,
+) -> ApiResult<Response> {
+    let name = domain_name(&caller, &domain)?;
+    let sync = synchronous(body.take_text("synchronous")?)?;
+    let current = domains::get_domain(&state.db, &caller, &name).await?;
+    let mut form = DomainForm::from(&current.settings);
+    overlay(&mut form, &body)?;
+    let updated = domains::update_domain(&state.db, &caller, &name, &form).await?;
+    Ok(changed(sync, updated))
+}
+
+/// Writes the fields `body` sends over `form` (a partial update), refusing unknown ones.
+pub fn overlay<T>(form: &mut T, body: &JsonObject) -> Result<(), super::Problem>
+where
+    T: Default + serde::Serialize + serde::de::DeserializeOwned,
+{
+    let mut merged = match serde_json::to_value(&*form) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => return Err(app::error::AppError::Internal.into()),
+    };
+    let sent: serde_json::Map<String, serde_json::Value> =
+        match serde_json::to_value(form_from_json::<T>(&body.map, SHAPE_ANY)?) {
+            Ok(serde_json::Value::Object(map)) => map,
+            _ => return Err(app::error::AppError::Internal.into()),
+        };
+    for name in body.map.keys() {
+        let field = ALIASES
+            .iter()
+            .find(|(a, _)| a == name)
+            .map_or(name.as_str(), |(_, f)| f);
+        if let Some(value) = sent.get(field) {
+            merged.insert(field.to_owned(), value.clone());
+        }
+    }
+    *form = serde_json::from_value(serde_json::Value::Object(merged))
+        .map_err(|_| app::error::AppError::Internal)?;
+    Ok(())
+}
+
+const ALIASES: &[(&str, &str)] = &[("email-address", "email")];
+const SHAPE_ANY: Shape = Shape {
+    lists: super::schemas::USER_LISTS,
+    aliases: ALIASES,
+    skip: &["synchronous"],
+};
+
+/// Delete a domain and everything in it.
+#[utoipa::path(delete, path = "/domains/{domain}", tag = "Domains", operation_id = "DeleteDomain",
+    params(("domain" = String, Path, description = "The domain's name.")),
+    responses((status = 202, description = "Deleted.", body = super::Accepted)))]
+async fn delete_domain(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(domain): Path<String>,
+) -> ApiResult<Response> {
+    let name = domain_name(&caller, &domain)?;
+    domains::delete_domain(&state.db, &caller, &name).await?;
+    Ok(super::accepted())
+}

@@ -1,0 +1,246 @@
+//! The HTTP API under `/ns-api/v2`, in NetSapiens' v2 vocabulary (paths, field names, `~` for
+//! "mine", `synchronous`, 202 Accepted), with XiVO's list parameters and 412 on deleting a user
+//! that owns a voicemail box, and Wazo's one-request create with nested resources.
+//!
+//! Handlers are thin: they read the request, call the same plain functions as the portal's server
+//! functions (`app::ssr::*`: the same parsers, permission table, transaction and audit log), and
+//! shape the answer. Every route is declared through `utoipa-axum`, so a route cannot exist
+//! without its entry in the OpenAPI document served at `/ns-api/v2/openapi.json`.
+
+mod answerrules;
+mod bulk;
+mod devices;
+mod docs;
+mod domains;
+mod extract;
+mod idempotency;
+mod keys;
+mod phonenumbers;
+pub mod problem;
+mod rules;
+mod schemas;
+mod sites;
+mod users;
+
+use app::model::DomainName;
+use app::ssr::auth::Caller;
+use app::ssr::AppState;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Json, Response};
+use axum::Router;
+use problem::Problem;
+use serde::Serialize;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{OpenApi as Document, Ref, RefOr};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+pub use extract::ApiCaller;
+
+/// Where the API is served.
+pub const BASE: &str = "/ns-api/v2";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Roster API",
+        description = "Hosted-PBX domains and users in NetSapiens' v2 vocabulary. Authenticate with an API key (`Authorization: Bearer <token>`, made on the portal's API keys page) or the portal's session cookie. Errors are RFC 9457 problem details listing every bad field. Lists take NetSapiens' `limit` (1-1000) and `start`, or XiVO's `offset`, `search`, `order` and `direction`, and report the total matching in `X-Total-Count`.",
+        version = "2.0.0",
+        license(name = "AGPL-3.0-only")
+    ),
+    servers((url = "/ns-api/v2")),
+    security(("bearer" = [])),
+    components(schemas(
+        problem::Problem, problem::FieldProblem, schemas::Device, schemas::AnswerRule,
+        Accepted, Count
+    ))
+)]
+struct ApiDoc;
+
+/// The bearer scheme, and the error answers every operation may give, added to each operation
+/// once here instead of on every handler. Applied to the merged document (see [`routes`]): as a
+/// `modifiers(...)` of [`ApiDoc`] it would run before any route's path is in the document.
+struct Common;
+
+impl Modify for Common {
+    fn modify(&self, doc: &mut Document) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An API key made on the portal's API keys page."))
+                    .build(),
+            ),
+        );
+        let problem = || {
+            utoipa::openapi::ResponseBuilder::new()
+                .description("A problem: RFC 9457 problem details, every bad field listed.")
+                .content(
+                    "application/problem+json",
+                    utoipa::openapi::ContentBuilder::new()
+                        .schema(Some(RefOr::Ref(Ref::from_schema_name("Problem"))))
+                        .build(),
+                )
+                .build()
+        };
+        for item in doc.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let has_body = operation.request_body.is_some();
+                for status in [
+                    "400", "401", "403", "404", "409", "412", "413", "415", "422", "429", "500",
+                ] {
+                    if !has_body && matches!(status, "413" | "415") {
+                        continue;
+                    }
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| RefOr::T(problem()));
+                }
+            }
+        }
+    }
+}
+
+/// NetSapiens' answer to an asynchronous change: `{"code": 202, "message": "Accepted"}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Accepted {
+    pub code: u16,
+    pub message: &'static str,
+}
+
+/// A count: `{"total": n}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Count {
+    pub total: u64,
+}
+
+/// 202 Accepted, NetSapiens' way.
+fn accepted() -> Response {
+    (
+        StatusCode::ACCEPTED,
+        Json(Accepted {
+            code: 202,
+            message: "Accepted",
+        }),
+    )
+        .into_response()
+}
+
+/// The answer to a change: the thing itself with 200 if the client asked for `synchronous: yes`,
+/// otherwise NetSapiens' 202 (the change is done either way: Roster has no replication to wait for).
+fn changed<T: Serialize>(synchronous: bool, value: T) -> Response {
+    if synchronous {
+        (StatusCode::OK, Json(value)).into_response()
+    } else {
+        accepted()
+    }
+}
+
+/// Reads `synchronous` (`yes`/`no`, or a boolean).
+fn synchronous(value: Option<String>) -> Result<bool, Problem> {
+    match value.as_deref().map(str::trim) {
+        None | Some("" | "no") => Ok(false),
+        Some("yes") => Ok(true),
+        Some(_) => Err(Problem::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "synchronous",
+            "Either yes or no.",
+        )),
+    }
+}
+
+/// A list with the number of all matching items in `X-Total-Count`.
+fn listed<T: Serialize>(total: u64, items: T) -> Response {
+    let mut response = Json(items).into_response();
+    response
+        .headers_mut()
+        .insert("x-total-count", HeaderValue::from(total));
+    response
+}
+
+/// The domain a path names: `~` is the caller's own. What cannot be a domain name is not found.
+fn domain_name(caller: &Caller, raw: &str) -> Result<DomainName, Problem> {
+    let name = match raw {
+        "~" => caller
+            .domain
+            .as_deref()
+            .ok_or(app::error::AppError::NotFound)?,
+        other => other,
+    };
+    Ok(app::ssr::access::parse_name(name)?)
+}
+
+/// The user a path names: `~` is the caller's own user (in its own domain).
+fn user_name<'a>(
+    caller: &'a Caller,
+    domain: &DomainName,
+    raw: &'a str,
+) -> Result<&'a str, Problem> {
+    match raw {
+        "~" if caller.domain.as_deref() == Some(domain.as_str()) => caller
+            .extension
+            .as_deref()
+            .ok_or_else(|| app::error::AppError::NotFound.into()),
+        "~" => Err(app::error::AppError::NotFound.into()),
+        other => Ok(other),
+    }
+}
+
+/// The API's routes and its OpenAPI document, built together.
+fn routes() -> (Router<AppState>, Document) {
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(domains::routes())
+        .merge(users::routes())
+        .merge(bulk::routes())
+        .merge(keys::routes())
+        .merge(sites::routes())
+        .merge(phonenumbers::routes())
+        .merge(devices::routes())
+        .merge(answerrules::routes())
+        .split_for_parts();
+    Common.modify(&mut doc);
+    (router, doc)
+}
+
+/// The OpenAPI document of the API.
+pub fn openapi() -> Document {
+    routes().1
+}
+
+/// The API, to be nested at [`BASE`], with its document and documentation page.
+pub fn router() -> Router<AppState> {
+    let (api, doc) = routes();
+    let json = std::sync::Arc::new(doc.to_json().unwrap_or_default());
+    let page = std::sync::Arc::new(docs::page(&doc));
+    api.route(
+        "/openapi.json",
+        axum::routing::get(move || {
+            let json = json.clone();
+            async move {
+                (
+                    [("content-type", "application/json")],
+                    json.as_str().to_owned(),
+                )
+            }
+        }),
+    )
+    .route(
+        "/docs",
+        axum::routing::get(move || {
+            let page = page.clone();
+            async move { axum::response::Html(page.as_str().to_owned()) }
+        }),
+    )
+    .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "No such API route.") })
+}

@@ -1,0 +1,265 @@
+//! `/domains/{domain}/sites`: list, count, create, read, rename, delete; and
+//! `/domains/{domain}/departments/list`, the departments in use.
+//!
+//! Whoever manages users reads sites (a Site Manager its own site only); only those who manage
+//! sites (Office Manager and up) create, rename and delete them. Deleting a site with users is
+//! refused (412) unless `force=yes`, when its users stay, with no site.
+
+use super::domains::overlay;
+use super::extract::{ApiCaller, JsonObject, Params};
+use super::idempotency;
+use super::problem::{ApiResult, Problem};
+use super::users::{descending, window};
+use super::{changed, domain_name, listed, Count};
+use app::model::json_form::Shape;
+use app::model::site::{DepartmentCount, Site, SiteForm, SiteQuery};
+use app::ssr::{sites, AppState};
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Json, Response};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_sites, create_site))
+        .routes(routes!(count_sites))
+        .routes(routes!(get_site, update_site, delete_site))
+        .routes(routes!(list_departments))
+}
+
+const SHAPE: Shape = Shape {
+    lists: &[],
+    aliases: &[("email-address", "email")],
+    skip: &["synchronous"],
+};
+
+/// A site of a domain.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schema(as = Site)]
+#[allow(dead_code)]
+struct SiteDoc {
+    site: String,
+    domain: String,
+    /// How many users the site has (system users aside).
+    user_count: u64,
+    /// Unix milliseconds.
+    created_at: i64,
+}
+
+/// What `POST /sites` and `PUT /sites/{site}` take. Unknown members are refused.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[schema(as = SiteInput)]
+#[allow(dead_code)]
+struct SiteInputDoc {
+    /// The site's name: 1 to 64 characters. Required on create; on update, the new name.
+    site: String,
+    /// NetSapiens requires it on create; Roster keeps no e-mail per site and only checks it.
+    email: Option<String>,
+    /// `yes`: answer 200 with the site; otherwise 202.
+    synchronous: Option<String>,
+}
+
+/// A department in use in a domain.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schema(as = Department)]
+#[allow(dead_code)]
+struct DepartmentDoc {
+    department: String,
+    /// How many users name it (system users aside).
+    user_count: u64,
+}
+
+fn query(params: &Params) -> Result<SiteQuery, Problem> {
+    let (start, limit) = window(params)?;
+    let by_user_count = match params.text("order").map(str::trim) {
+        None | Some("" | "site") => false,
+        Some("user-count") => true,
+        Some(_) => {
+            return Err(Problem::field(
+                StatusCode::BAD_REQUEST,
+                "order",
+                "site or user-count.",
+            ))
+        }
+    };
+    Ok(SiteQuery {
+        search: params.text("search").unwrap_or_default().trim().to_owned(),
+        by_user_count,
+        descending: descending(params)?,
+        start,
+        limit,
+    })
+}
+
+/// List the sites of a domain.
+#[utoipa::path(get, path = "/domains/{domain}/sites", tag = "Sites", operation_id = "ListSites",
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("limit" = Option<u32>, Query, description = "1 to 1000 (default 100)."),
+        ("start" = Option<u32>, Query, description = "How many to skip (NetSapiens)."),
+        ("offset" = Option<u32>, Query, description = "How many to skip (XiVO)."),
+        ("search" = Option<String>, Query, description = "Part of the name, any case."),
+        ("order" = Option<String>, Query, description = "site (the default) or user-count."),
+        ("direction" = Option<String>, Query, description = "asc or desc."),
+    ),
+    responses((status = 200, description = "A page of sites; the number matching in X-Total-Count.",
+        body = Vec<SiteDoc>, headers(("x-total-count" = u64)))))]
+async fn list_sites(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(domain): Path<String>,
+    params: Params,
+) -> ApiResult<Response> {
+    let name = domain_name(&caller, &domain)?;
+    let list = sites::list_sites(&state.db, &caller, &name, &query(&params)?).await?;
+    Ok(listed(list.total, list.items))
+}
+
+/// Count the sites of a domain.
+#[utoipa::path(get, path = "/domains/{domain}/sites/count", tag = "Sites", operation_id = "CountSites",
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("search" = Option<String>, Query, description = "Part of the name, any case."),
+    ),
+    responses((status = 200, description = "How many sites match.", body = Count)))]
+async fn count_sites(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(domain): Path<String>,
+    params: Params,
+) -> ApiResult<Json<Count>> {
+    let name = domain_name(&caller, &domain)?;
+    let query = SiteQuery {
+        limit: 1,
+        ..query(&params)?
+    };
+    let list = sites::list_sites(&state.db, &caller, &name, &query).await?;
+    Ok(Json(Count { total: list.total }))
+}
+
+/// Create a site, within the domain's maximum of sites.
+#[utoipa::path(post, path = "/domains/{domain}/sites", tag = "Sites", operation_id = "CreateSite",
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key get the first answer."),
+    ),
+    request_body(content = SiteInputDoc, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Created (synchronous: yes).", body = SiteDoc),
+        (status = 202, description = "Created.", body = super::Accepted),
+    ))]
+async fn create_site(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(domain): Path<String>,
+    method: Method,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    mut body: JsonObject,
+) -> Response {
+    let raw = body.raw.clone();
+    idempotency::once(
+        &state,
+        &caller,
+        &headers,
+        &method,
+        uri.path(),
+        &raw,
+        || async {
+            let run = async {
+                let name = domain_name(&caller, &domain)?;
+                let (form, sync) = body.form_and_sync::<SiteForm>(SHAPE)?;
+                let created = sites::create_site(&state.db, &caller, &name, &form).await?;
+                Ok::<_, Problem>(changed(sync, created))
+            };
+            run.await.unwrap_or_else(IntoResponse::into_response)
+        },
+    )
+    .await
+}
+
+/// Read a site.
+#[utoipa::path(get, path = "/domains/{domain}/sites/{site}", tag = "Sites", operation_id = "GetSite",
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("site" = String, Path, description = "The site's name."),
+    ),
+    responses((status = 200, description = "The site.", body = SiteDoc)))]
+async fn get_site(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((domain, site)): Path<(String, String)>,
+) -> ApiResult<Json<Site>> {
+    let name = domain_name(&caller, &domain)?;
+    Ok(Json(
+        sites::get_site(&state.db, &caller, &name, &site).await?,
+    ))
+}
+
+/// Rename a site (`site`: the new name); its users go with it.
+#[utoipa::path(put, path = "/domains/{domain}/sites/{site}", tag = "Sites", operation_id = "UpdateSite",
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("site" = String, Path, description = "The site's name."),
+    ),
+    request_body(content = SiteInputDoc, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Renamed (synchronous: yes).", body = SiteDoc),
+        (status = 202, description = "Renamed.", body = super::Accepted),
+    ))]
+async fn update_site(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((domain, site)): Path<(String, String)>,
+    mut body: JsonObject,
+) -> ApiResult<Response> {
+    let name = domain_name(&caller, &domain)?;
+    let sync = super::synchronous(body.take_text("synchronous")?)?;
+    let mut form = SiteForm {
+        site: site.clone(),
+        email: String::new(),
+    };
+    overlay(&mut form, &body)?;
+    let renamed = sites::rename_site(&state.db, &caller, &name, &site, &form).await?;
+    Ok(changed(sync, renamed))
+}
+
+/// Delete a site. A site with users is deleted only with `force=yes` (otherwise 412); its users
+/// then stay, with no site.
+#[utoipa::path(delete, path = "/domains/{domain}/sites/{site}", tag = "Sites", operation_id = "DeleteSite",
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("site" = String, Path, description = "The site's name."),
+        ("force" = Option<String>, Query, description = "yes: delete it even with users in it; they stay, with no site."),
+    ),
+    responses((status = 202, description = "Deleted.", body = super::Accepted)))]
+async fn delete_site(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((domain, site)): Path<(String, String)>,
+    params: Params,
+) -> ApiResult<Response> {
+    let name = domain_name(&caller, &domain)?;
+    let force = params.flag("force")?;
+    sites::delete_site(&state.db, &caller, &name, &site, force).await?;
+    Ok(super::accepted())
+}
+
+/// List the departments the users of a domain name, with how many users name each.
+#[utoipa::path(get, path = "/domains/{domain}/departments/list", tag = "Departments", operation_id = "ListDepartments",
+    params(("domain" = String, Path, description = "The domain's name, or ~.")),
+    responses((status = 200, description = "The departments, by name; how many in X-Total-Count.",
+        body = Vec<DepartmentDoc>, headers(("x-total-count" = u64)))))]
+async fn list_departments(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(domain): Path<String>,
+) -> ApiResult<Response> {
+    let name = domain_name(&caller, &domain)?;
+    let all: Vec<DepartmentCount> = sites::list_departments(&state.db, &caller, &name).await?;
+    Ok(listed(all.len() as u64, all))
+}

@@ -1,0 +1,469 @@
+//! `/domains/{domain}/users`: list, count, create (with nested resources), read, update, delete.
+
+use super::domains::overlay;
+use super::extract::{ApiCaller, JsonObject, Params};
+use super::problem::{ApiResult, Problem};
+use super::schemas::{self, USER_LISTS};
+use super::{changed, domain_name, idempotency, listed, rules, synchronous, user_name, Count};
+use app::api::profile::{AnswerRulesForm, ProfileForm};
+use app::error::AppError;
+use app::model::json_form::{field_names, form_from_json, text_of_value, Shape};
+use app::model::permissions::Action;
+use app::model::user::{SortKey, UserDetail, UserForm, UserQuery};
+use app::model::{DomainName, FieldErrors};
+use app::ssr::users::{self, DeviceForm};
+use app::ssr::AppState;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Json, Response};
+use serde_json::{Map, Value};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(count_users))
+        .routes(routes!(get_user, update_user, delete_user))
+}
+
+const SHAPE: Shape = Shape {
+    lists: USER_LISTS,
+    aliases: &[("email-address", "email")],
+    skip: &["synchronous", "devices", "voicemail", "answer-rules"],
+};
+
+/// `start` (or XiVO's `offset`) and `limit` (1 to 1000, default 100).
+pub fn window(params: &Params) -> Result<(u32, u32), Problem> {
+    let start = match params.text("offset") {
+        Some(_) => params.number("offset", 0, 0, u32::MAX)?,
+        None => params.number("start", 0, 0, u32::MAX)?,
+    };
+    Ok((start, params.number("limit", 100, 1, 1000)?))
+}
+
+/// XiVO's `direction`: `asc` (the default) or `desc`.
+pub fn descending(params: &Params) -> Result<bool, Problem> {
+    match params.text("direction").map(str::trim) {
+        None | Some("" | "asc") => Ok(false),
+        Some("desc") => Ok(true),
+        Some(_) => Err(Problem::field(
+            StatusCode::BAD_REQUEST,
+            "direction",
+            "asc or desc.",
+        )),
+    }
+}
+
+fn query(params: &Params) -> Result<UserQuery, Problem> {
+    let (start, limit) = window(params)?;
+    let sort = match params.text("order").map(str::trim) {
+        None | Some("") => SortKey::User,
+        // XiVO orders by first or last name; Roster's name order is last, then first.
+        Some("firstname" | "lastname" | "name-last-name" | "name-first-name") => SortKey::Name,
+        Some("login-username") => SortKey::Login,
+        Some(key) => SortKey::parse(key).ok_or_else(|| {
+            Problem::field(
+                StatusCode::BAD_REQUEST,
+                "order",
+                "One of user, name, login, department, site.",
+            )
+        })?,
+    };
+    Ok(UserQuery {
+        search: params.text("search").unwrap_or_default().to_owned(),
+        sort,
+        descending: descending(params)?,
+        start,
+        limit,
+    })
+}
+
+/// The `site` a list is narrowed to; a blank one (`?site=`) narrows nothing.
+fn site(params: &Params) -> Option<&str> {
+    params.text("site").filter(|s| !s.trim().is_empty())
+}
+
+const PAGE_PARAMS: &str = "limit: 1 to 1000 (default 100); start or offset; search; order (user, name, login, department, site); direction (asc, desc); site.";
+
+/// List the users of a domain.
+#[utoipa::path(get, path = "/domains/{domain}/users", tag = "Users", operation_id = "ListUsers",
+    description = PAGE_PARAMS,
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("limit" = Option<u32>, Query, description = "1 to 1000 (default 100)."),
+        ("start" = Option<u32>, Query, description = "How many to skip (NetSapiens)."),
+        ("offset" = Option<u32>, Query, description = "How many to skip (XiVO)."),
+        ("search" = Option<String>, Query, description = "Part of the extension, a name, the login or the e-mail."),
+        ("order" = Option<String>, Query, description = "user, name, login, department or site."),
+        ("direction" = Option<String>, Query, description = "asc or desc."),
+        ("site" = Option<String>, Query, description = "Only the users of this site."),
+    ),
+    responses((status = 200, description = "A page of users; the number matching in X-Total-Count.",
+        body = Vec<schemas::UserSummary>, headers(("x-total-count" = u64)))))]
+async fn list_users(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(domain): Path<String>,
+    params: Params,
+) -> ApiResult<Response> {
+    let name = domain_name(&caller, &domain)?;
+    let list =
+        users::list_users(&state.db, &caller, &name, site(&params), &query(&params)?).await?;
+    Ok(listed(list.total, list.items))
+}
+
+/// Count the users of a domain.
+#[utoipa::path(get, path = "/domains/{domain}/users/count", tag = "Users", operation_id = "CountUsers",
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("search" = Option<String>, Query, description = "Part of the extension, a name, the login or the e-mail."),
+        ("site" = Option<String>, Query, description = "Only the users of this site."),
+    ),
+    responses((status = 200, description = "How many users match.", body = Count)))]
+async fn count_users(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(domain): Path<String>,
+    params: Params,
+) -> ApiResult<Json<Count>> {
+    let name = domain_name(&caller, &domain)?;
+    let query = UserQuery {
+        limit: 1,
+        ..query(&params)?
+    };
+    let list = users::list_users(&state.db, &caller, &name, site(&params), &query).await?;
+    Ok(Json(Count { total: list.total }))
+}
+
+/// Moves the nested blocks of a create body (`voicemail`, `answer-rules`) into the flat form's
+/// fields, and takes out its `devices`. Every bad member is reported, with its path.
+fn unnest(body: &mut Map<String, Value>) -> Result<Option<Vec<DeviceForm>>, FieldErrors> {
+    let known = field_names::<UserForm>();
+    let mut errors = FieldErrors::default();
+    let set = |body: &mut Map<String, Value>,
+               errors: &mut FieldErrors,
+               field: &str,
+               path: &str,
+               value: Value| {
+        if body.contains_key(field) {
+            errors.add(path, format!("Also given as {field}: give it once."));
+        } else {
+            body.insert(field.to_owned(), value);
+        }
+    };
+    match body.remove("voicemail") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(block)) => {
+            for (name, value) in block {
+                let field = if known.iter().any(|k| *k == name) && name.contains("voicemail") {
+                    name.clone()
+                } else {
+                    format!("voicemail-{name}")
+                };
+                let path = format!("voicemail.{name}");
+                if known.contains(&field) {
+                    set(body, &mut errors, &field, &path, value);
+                } else {
+                    errors.add(path, "Unknown field.");
+                }
+            }
+        }
+        Some(_) => errors.add("voicemail", "Must be an object."),
+    }
+    match body.remove("answer-rules") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(list)) => {
+            for (i, rule) in list.iter().enumerate() {
+                let path = format!("answer-rules[{i}]");
+                match rule {
+                    Value::Object(rule) if i == 0 => {
+                        match rules::form_fields(rule, &format!("{path}.")) {
+                            Ok(fields) => {
+                                for (field, text) in fields {
+                                    set(
+                                        body,
+                                        &mut errors,
+                                        field,
+                                        &format!("{path}.{field}"),
+                                        Value::String(text),
+                                    );
+                                }
+                            }
+                            Err(e) => errors.0.extend(e.0),
+                        }
+                    }
+                    Value::Object(_) => {
+                        errors.add(path, "Roster keeps one answer rule, for the time frame *.")
+                    }
+                    _ => errors.add(path, "Must be an object."),
+                }
+            }
+        }
+        Some(_) => errors.add("answer-rules", "Must be a list of answer rules."),
+    }
+    let devices = match body.remove("devices") {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(list)) => {
+            if body.contains_key("device") || body.contains_key("device-sip-registration-password")
+            {
+                errors.add("devices", "Give devices, or device, not both.");
+            }
+            let mut devices = Vec::new();
+            for (i, item) in list.iter().enumerate() {
+                let path = format!("devices[{i}]");
+                let mut device = DeviceForm::default();
+                match item {
+                    Value::Object(d) => {
+                        for (name, value) in d {
+                            let slot = match name.as_str() {
+                                "device" => &mut device.device,
+                                "device-sip-registration-password" => {
+                                    &mut device.device_sip_registration_password
+                                }
+                                _ => {
+                                    errors.add(format!("{path}.{name}"), "Unknown field.");
+                                    continue;
+                                }
+                            };
+                            match text_of_value(value, false) {
+                                Ok(text) => *slot = text,
+                                Err(m) => errors.add(format!("{path}.{name}"), m),
+                            }
+                        }
+                    }
+                    Value::String(_) | Value::Number(_) => {
+                        device.device = text_of_value(item, false).unwrap_or_default();
+                    }
+                    _ => errors.add(path, "Must be a device object or a device name."),
+                }
+                devices.push(device);
+            }
+            Some(devices)
+        }
+        Some(_) => {
+            errors.add("devices", "Must be a list of devices.");
+            None
+        }
+    };
+    if errors.is_empty() {
+        Ok(devices)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Create a user with everything attached, in one transaction: its portal login, devices,
+/// voicemail box, phone numbers, answer rule and groups. All or nothing.
+#[utoipa::path(post, path = "/domains/{domain}/users", tag = "Users", operation_id = "CreateUser",
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key get the first answer."),
+    ),
+    request_body(content = schemas::UserCreate, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Created (synchronous: yes): the user, and a one-time invitation link for its portal login.", body = schemas::User),
+        (status = 202, description = "Created.", body = super::Accepted),
+    ))]
+async fn create_user(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(domain): Path<String>,
+    method: Method,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    mut body: JsonObject,
+) -> Response {
+    let raw = body.raw.clone();
+    idempotency::once(
+        &state,
+        &caller,
+        &headers,
+        &method,
+        uri.path(),
+        &raw,
+        || async {
+            let run = async {
+                let name = domain_name(&caller, &domain)?;
+                let sync = synchronous(body.take_text("synchronous")?);
+                let devices = unnest(&mut body.map);
+                let form = form_from_json::<UserForm>(&body.map, SHAPE);
+                // Every problem at once: the flags, the nested blocks and the form's own fields.
+                let mut errors = FieldErrors::default();
+                if let Err(p) = &sync {
+                    errors.add("synchronous", p.errors[0].message.clone());
+                }
+                if let Err(e) = &devices {
+                    errors.0.extend(e.0.clone());
+                }
+                if let Err(e) = &form {
+                    errors.0.extend(e.0.clone());
+                }
+                let (Ok(sync), Ok(devices), Ok(form)) = (sync, devices, form) else {
+                    return Err(Problem::from(errors));
+                };
+                let created = users::create_user_with_devices(
+                    &state.db,
+                    &caller,
+                    &name,
+                    &form,
+                    devices.as_deref(),
+                )
+                .await?;
+                let mut value = serde_json::to_value(created.detail.without_pin())
+                    .map_err(|_| AppError::Internal)?;
+                if let Some(token) = created.invitation {
+                    value["invitation-link"] =
+                        Value::String(format!("/set-password?token={token}"));
+                }
+                Ok::<_, Problem>(changed(sync, value))
+            };
+            run.await.unwrap_or_else(IntoResponse::into_response)
+        },
+    )
+    .await
+}
+
+/// Whether the caller reaches this user only as its own user (not as one of its managers).
+pub(super) fn only_own(caller: &ApiCaller, domain: &DomainName, extension: &str) -> bool {
+    caller.domain.as_deref() == Some(domain.as_str())
+        && caller.extension.as_deref() == Some(extension)
+        && !caller.who.may_somewhere(Action::ManageUsers)
+}
+
+/// The user `extension` as the caller may see it: as its manager (SIP passwords included), or as
+/// the user itself (no secrets).
+pub(super) async fn read_user(
+    state: &AppState,
+    caller: &ApiCaller,
+    domain: &DomainName,
+    extension: &str,
+) -> ApiResult<UserDetail> {
+    if only_own(caller, domain, extension) {
+        let (_, _, detail) = users::own_user(&state.db, caller).await?;
+        return Ok(detail.without_secrets());
+    }
+    Ok(users::get_user(&state.db, caller, domain, extension).await?)
+}
+
+/// Saves a change that `apply` makes to the form of the user `extension`: as one of its managers
+/// (`users::update_user`), or, for the user itself without a manager's scope, as self-service
+/// (`users::update_own`) if the table allows it `own_action`. A change `apply` refuses writes
+/// nothing. Answers with the user as the caller may see it.
+pub(super) async fn change_user(
+    state: &AppState,
+    caller: &ApiCaller,
+    domain: &DomainName,
+    extension: &str,
+    own_action: Action,
+    apply: impl Fn(&mut UserForm) -> Result<(), Problem> + Send + Sync,
+) -> ApiResult<UserDetail> {
+    if only_own(caller, domain, extension) {
+        let (found, located, detail) = users::own_user(&state.db, caller).await?;
+        if !caller
+            .who
+            .may(own_action, &found.place(Some(located.place())))
+        {
+            return Err(AppError::Forbidden.into());
+        }
+        // `update_own` saves whatever its change leaves: try the change first.
+        apply(&mut UserForm::from(&detail))?;
+        let saved = users::update_own(&state.db, caller, own_action, |form| {
+            let _ = apply(form);
+        })
+        .await?;
+        return Ok(saved);
+    }
+    let current = users::get_user(&state.db, caller, domain, extension).await?;
+    let mut form = UserForm::from(&current);
+    apply(&mut form)?;
+    let saved = users::update_user(&state.db, caller, domain, extension, &form).await?;
+    Ok(saved.without_pin())
+}
+
+/// Read a user.
+#[utoipa::path(get, path = "/domains/{domain}/users/{user}", tag = "Users", operation_id = "GetUser",
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("user" = String, Path, description = "The extension, or ~ for the caller's own user."),
+    ),
+    responses((status = 200, description = "The user with everything attached.", body = schemas::User)))]
+async fn get_user(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((domain, user)): Path<(String, String)>,
+) -> ApiResult<Json<UserDetail>> {
+    let name = domain_name(&caller, &domain)?;
+    let extension = user_name(&caller, &name, &user)?;
+    Ok(Json(read_user(&state, &caller, &name, extension).await?))
+}
+
+/// Update a user: only the fields sent change. A user without a manager's scope may change its
+/// own status message and voicemail PIN (and answer rules, from Advanced User up).
+#[utoipa::path(put, path = "/domains/{domain}/users/{user}", tag = "Users", operation_id = "UpdateUser",
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("user" = String, Path, description = "The extension, or ~."),
+    ),
+    request_body(content = schemas::UserUpdate, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Updated (synchronous: yes).", body = schemas::User),
+        (status = 202, description = "Updated.", body = super::Accepted),
+    ))]
+async fn update_user(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((domain, user)): Path<(String, String)>,
+    mut body: JsonObject,
+) -> ApiResult<Response> {
+    let name = domain_name(&caller, &domain)?;
+    let extension = user_name(&caller, &name, &user)?.to_owned();
+    let sync = synchronous(body.take_text("synchronous")?)?;
+    let mut own_action = Action::EditOwnProfile;
+    if only_own(&caller, &name, &extension) {
+        let profile = field_names::<ProfileForm>();
+        let rules = field_names::<AnswerRulesForm>();
+        let mut refused = FieldErrors::default();
+        for field in body.map.keys() {
+            if !profile.contains(field) && !rules.contains(field) {
+                refused.add(
+                    field.as_str(),
+                    "Only a manager of the domain can change this.",
+                );
+            }
+        }
+        if !refused.is_empty() {
+            return Err(Problem::fields(StatusCode::FORBIDDEN, &refused));
+        }
+        if body.map.keys().any(|f| rules.contains(f)) {
+            own_action = Action::EditOwnAnswerRules;
+        }
+    }
+    let saved = change_user(&state, &caller, &name, &extension, own_action, |form| {
+        overlay(form, &body)
+    })
+    .await?;
+    Ok(changed(sync, saved))
+}
+
+/// Delete a user, its devices, numbers (freed), answer rules and portal login. A user that owns a
+/// voicemail box is deleted only with `deleteVoicemail` (otherwise 412, as in XiVO).
+#[utoipa::path(delete, path = "/domains/{domain}/users/{user}", tag = "Users", operation_id = "DeleteUser",
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("user" = String, Path, description = "The extension."),
+        ("deleteVoicemail" = Option<String>, Query, description = "yes: delete the user's voicemail box too."),
+    ),
+    responses((status = 202, description = "Deleted.", body = super::Accepted)))]
+async fn delete_user(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((domain, user)): Path<(String, String)>,
+    params: Params,
+) -> ApiResult<Response> {
+    let name = domain_name(&caller, &domain)?;
+    let extension = user_name(&caller, &name, &user)?;
+    let delete_voicemail = params.flag("deleteVoicemail")?;
+    users::delete_user(&state.db, &caller, &name, extension, delete_voicemail).await?;
+    Ok(super::accepted())
+}

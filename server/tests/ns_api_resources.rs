@@ -1,0 +1,677 @@
+//! The API's resources beside users, through the real router, on both databases: sites and
+//! departments, phone numbers (DIDs), devices and answer rules. For each: the happy path, a
+//! duplicate (409), bad and unknown fields (422, each named), another domain's resource (404),
+//! a Site Manager kept to its site, and a read-only key refused on writes (403).
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use common::{logged_in_super_user, path, Answer, Client};
+use serde_json::{json, Value};
+
+const API: &str = "/ns-api/v2";
+const PASSWORD: &str = "violet harbor quartz meadow";
+
+/// Sends an API request with a bearer token (or the client's session when `token` is empty).
+async fn api(
+    client: &mut Client,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> Answer {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(format!("{API}{path}"));
+    if !token.is_empty() {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    let req = match body {
+        Some(body) => req
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string())),
+        None => req.body(Body::empty()),
+    };
+    client.send(req.unwrap()).await
+}
+
+/// A Super User's client and an all-domains Super User key made with its session.
+async fn super_key(db: &app::ssr::db::Db) -> (Client, String) {
+    let mut client = logged_in_super_user(db).await;
+    let made = api(
+        &mut client,
+        Method::POST,
+        "/apikeys",
+        "",
+        Some(json!({"description": "Provisioning robot", "domain": "*"})),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let token = made.json()["token"].as_str().unwrap().to_owned();
+    client.cookie = None;
+    (client, token)
+}
+
+/// A key made with `key` for one domain, as its Office Manager (read-only if asked).
+async fn domain_key(c: &mut Client, key: &str, domain: &str, read_only: bool) -> String {
+    let made = api(
+        c,
+        Method::POST,
+        "/apikeys",
+        key,
+        Some(json!({"description": "Office manager robot", "domain": domain,
+                    "user-scope": "Office Manager", "readonly": if read_only { "yes" } else { "no" }})),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    made.json()["token"].as_str().unwrap().to_owned()
+}
+
+async fn add_domain(c: &mut Client, key: &str, body: Value) {
+    let made = api(c, Method::POST, "/domains", key, Some(body)).await;
+    assert!(made.status.is_success(), "{}", made.body);
+}
+
+/// Adds user `ext` to `domain` with `extra` fields (site, scope, department, ...), and returns its
+/// invitation token.
+async fn add_user(c: &mut Client, key: &str, domain: &str, ext: &str, extra: Value) -> String {
+    let mut body = json!({"synchronous": "yes", "user": ext, "name-first-name": "Pat",
+                          "name-last-name": format!("User{ext}"), "email": format!("u{ext}@example.com")});
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    let made = api(
+        c,
+        Method::POST,
+        &format!("/domains/{domain}/users"),
+        key,
+        Some(body),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let link = made.json()["invitation-link"]
+        .as_str()
+        .unwrap_or("")
+        .to_owned();
+    link.trim_start_matches("/set-password?token=").to_owned()
+}
+
+/// A portal session of user `ext` of `domain`, who takes its invitation `token` first.
+async fn session_of(db: &app::ssr::db::Db, domain: &str, ext: &str, token: &str) -> Client {
+    app::ssr::auth::set_password_with_link(db, token, PASSWORD, PASSWORD)
+        .await
+        .unwrap();
+    let mut client = Client::new(db);
+    let login = format!("{ext}@{domain}");
+    let answer = client
+        .call(
+            path::<app::api::auth::Login>(),
+            &[("login", &login), ("password", PASSWORD)],
+        )
+        .await;
+    assert!(answer.status.is_success(), "{}", answer.body);
+    client
+}
+
+/// The fields a problem names.
+fn fields(answer: &Answer) -> Vec<String> {
+    answer.json()["errors"]
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .map(|e| e["field"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn assert_names(answer: &Answer, status: StatusCode, wanted: &[&str]) {
+    assert_eq!(answer.status, status, "{}", answer.body);
+    assert_eq!(
+        answer.headers[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+    let named = fields(answer);
+    for field in wanted {
+        assert!(named.iter().any(|f| f == field), "{field} in {named:?}");
+    }
+}
+
+fn total(answer: &Answer) -> String {
+    answer.headers["x-total-count"].to_str().unwrap().to_owned()
+}
+
+async fn audit_count(db: &app::ssr::db::Db, action: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1")
+        .bind(action)
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+}
+
+on_both_backends! {
+    async fn sites_are_created_listed_renamed_and_deleted_within_the_domains_maximum(db: TestDb) {
+        let (mut c, key) = super_key(&db.db).await;
+        add_domain(&mut c, &key, json!({"domain": "acme.example", "limits-max-sites": 2})).await;
+        let made = api(&mut c, Method::POST, "/domains/acme.example/sites", &key,
+            Some(json!({"site": "North", "email": "north@acme.example", "synchronous": "yes"}))).await;
+        assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+        assert_eq!(made.json()["site"], "North");
+        assert_eq!(made.json()["domain"], "acme.example");
+        assert_eq!(made.json()["user-count"], 0);
+        let made = api(&mut c, Method::POST, "/domains/acme.example/sites", &key,
+            Some(json!({"site": "South"}))).await;
+        assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.body);
+        assert_eq!(made.json()["code"], 202);
+
+        let dup = api(&mut c, Method::POST, "/domains/acme.example/sites", &key,
+            Some(json!({"site": "North"}))).await;
+        assert_names(&dup, StatusCode::CONFLICT, &["site"]);
+        let over = api(&mut c, Method::POST, "/domains/acme.example/sites", &key,
+            Some(json!({"site": "East"}))).await;
+        assert_names(&over, StatusCode::UNPROCESSABLE_ENTITY, &["site"]);
+        assert!(over.json()["errors"][0]["message"].as_str().unwrap().contains("maximum of 2"));
+
+        add_user(&mut c, &key, "acme.example", "1001", json!({"site": "North"})).await;
+        let list = api(&mut c, Method::GET, "/domains/acme.example/sites?order=user-count&direction=desc", &key, None).await;
+        assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+        assert_eq!(total(&list), "2");
+        assert_eq!(list.json()[0]["site"], "North");
+        assert_eq!(list.json()[0]["user-count"], 1);
+        let found = api(&mut c, Method::GET, "/domains/acme.example/sites?search=sou&limit=1", &key, None).await;
+        assert_eq!(total(&found), "1");
+        assert_eq!(found.json()[0]["site"], "South");
+        let count = api(&mut c, Method::GET, "/domains/acme.example/sites/count", &key, None).await;
+        assert_eq!(count.json()["total"], 2);
+        let one = api(&mut c, Method::GET, "/domains/acme.example/sites/North", &key, None).await;
+        assert_eq!(one.status, StatusCode::OK);
+        assert_eq!(one.json()["user-count"], 1);
+
+        let renamed = api(&mut c, Method::PUT, "/domains/acme.example/sites/North", &key,
+            Some(json!({"site": "Nord", "synchronous": "yes"}))).await;
+        assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
+        assert_eq!(renamed.json()["site"], "Nord");
+        let user = api(&mut c, Method::GET, "/domains/acme.example/users/1001", &key, None).await;
+        assert_eq!(user.json()["site"], "Nord", "the user follows its site");
+        let clash = api(&mut c, Method::PUT, "/domains/acme.example/sites/Nord", &key,
+            Some(json!({"site": "South"}))).await;
+        assert_names(&clash, StatusCode::CONFLICT, &["site"]);
+
+        let refused = api(&mut c, Method::DELETE, "/domains/acme.example/sites/Nord", &key, None).await;
+        assert_eq!(refused.status, StatusCode::PRECONDITION_FAILED, "{}", refused.body);
+        let gone = api(&mut c, Method::DELETE, "/domains/acme.example/sites/Nord?force=yes", &key, None).await;
+        assert_eq!(gone.status, StatusCode::ACCEPTED, "{}", gone.body);
+        let user = api(&mut c, Method::GET, "/domains/acme.example/users/1001", &key, None).await;
+        assert_eq!(user.status, StatusCode::OK, "the user stays");
+        assert_eq!(user.json()["site"], Value::Null);
+        let missing = api(&mut c, Method::GET, "/domains/acme.example/sites/Nord", &key, None).await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        let empty = api(&mut c, Method::DELETE, "/domains/acme.example/sites/South", &key, None).await;
+        assert_eq!(empty.status, StatusCode::ACCEPTED);
+        assert_eq!(total(&api(&mut c, Method::GET, "/domains/acme.example/sites", &key, None).await), "0");
+
+        assert_eq!(audit_count(&db.db, "site.create").await, 2);
+        assert_eq!(audit_count(&db.db, "site.update").await, 1);
+        assert_eq!(audit_count(&db.db, "site.delete").await, 2);
+    }
+
+    async fn a_site_body_with_bad_or_unknown_fields_names_each_one(db: TestDb) {
+        let (mut c, key) = super_key(&db.db).await;
+        add_domain(&mut c, &key, json!({"domain": "acme.example"})).await;
+        let bad = api(&mut c, Method::POST, "/domains/acme.example/sites", &key,
+            Some(json!({"site": "", "email": "not an address", "synchronous": "maybe"}))).await;
+        assert_names(&bad, StatusCode::UNPROCESSABLE_ENTITY, &["synchronous"]);
+        let bad = api(&mut c, Method::POST, "/domains/acme.example/sites", &key,
+            Some(json!({"site": "", "email": "not an address"}))).await;
+        assert_names(&bad, StatusCode::UNPROCESSABLE_ENTITY, &["site", "email"]);
+        let unknown = api(&mut c, Method::POST, "/domains/acme.example/sites", &key,
+            Some(json!({"site": "North", "time-zone": "US/Central", "colour": ["red"]}))).await;
+        assert_names(&unknown, StatusCode::UNPROCESSABLE_ENTITY, &["time-zone", "colour"]);
+        api(&mut c, Method::POST, "/domains/acme.example/sites", &key, Some(json!({"site": "North"}))).await;
+        let unknown = api(&mut c, Method::PUT, "/domains/acme.example/sites/North", &key,
+            Some(json!({"site": {"name": "x"}, "colour": "red"}))).await;
+        assert_names(&unknown, StatusCode::UNPROCESSABLE_ENTITY, &["site", "colour"]);
+        assert_eq!(audit_count(&db.db, "site.create").await, 1);
+    }
+
+    async fn departments_are_listed_with_how_many_users_name_them(db: TestDb) {
+        let (mut c, key) = super_key(&db.db).await;
+        add_domain(&mut c, &key, json!({"domain": "acme.example"})).await;
+        add_user(&mut c, &key, "acme.example", "1001", json!({"department": "Sales"})).await;
+        add_user(&mut c, &key, "acme.example", "1002", json!({"department": "Sales"})).await;
+        add_user(&mut c, &key, "acme.example", "1003", json!({"department": "Support"})).await;
+        add_user(&mut c, &key, "acme.example", "1004", json!({})).await;
+        let list = api(&mut c, Method::GET, "/domains/acme.example/departments/list", &key, None).await;
+        assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+        assert_eq!(total(&list), "2");
+        assert_eq!(list.json(), json!([{"department": "Sales", "user-count": 2},
+                                       {"department": "Support", "user-count": 1}]));
+    }
+
+    async fn phone_numbers_ring_a_user_move_to_another_and_back_to_available(db: TestDb) {
+        let (mut c, key) = super_key(&db.db).await;
+        add_domain(&mut c, &key, json!({"domain": "acme.example"})).await;
+        add_user(&mut c, &key, "acme.example", "1001", json!({})).await;
+        add_user(&mut c, &key, "acme.example", "1002", json!({})).await;
+        let made = api(&mut c, Method::POST, "/domains/acme.example/phonenumbers", &key, Some(json!({
+            "phonenumber": 16125550100u64, "dial-rule-application": "to-user",
+            "dial-rule-translation-destination-user": "1001", "synchronous": "yes"}))).await;
+        assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+        let number = made.json();
+        assert_eq!(number["phonenumber"], "+16125550100");
+        assert_eq!(number["domain"], "acme.example");
+        assert_eq!(number["dial-rule-application"], "to-user");
+        assert_eq!(number["dial-rule-translation-destination-user"], "1001");
+        assert!(number["created-at"].as_i64().unwrap() > 0);
+        let user = api(&mut c, Method::GET, "/domains/acme.example/users/1001", &key, None).await;
+        assert_eq!(user.json()["phone-numbers"], json!(["+16125550100"]));
+        let made = api(&mut c, Method::POST, "/domains/acme.example/phonenumbers", &key, Some(json!({
+            "phonenumber": "+1 612 555 0101", "dial-rule-application": "available-number",
+            "dial-rule-translation-destination-user": ""}))).await;
+        assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.body);
+
+        let list = api(&mut c, Method::GET, "/domains/acme.example/phonenumbers", &key, None).await;
+        assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+        assert_eq!(total(&list), "2");
+        assert_eq!(list.json()[1]["dial-rule-application"], "available-number");
+        assert_eq!(list.json()[1]["dial-rule-translation-destination-user"], Value::Null);
+        let found = api(&mut c, Method::GET, "/domains/acme.example/phonenumbers?search=0101", &key, None).await;
+        assert_eq!(total(&found), "1");
+        let count = api(&mut c, Method::GET, "/domains/acme.example/phonenumbers/count?search=1001", &key, None).await;
+        assert_eq!(count.json()["total"], 1, "a search finds the destination user too");
+        for written in ["16125550100", "+16125550100", "%2B16125550100"] {
+            let one = api(&mut c, Method::GET, &format!("/domains/acme.example/phonenumbers/{written}"), &key, None).await;
+            assert_eq!(one.status, StatusCode::OK, "{written}: {}", one.body);
+        }
+
+        let moved = api(&mut c, Method::PUT, "/domains/acme.example/phonenumbers/16125550100", &key,
+            Some(json!({"dial-rule-translation-destination-user": "1002", "synchronous": "yes"}))).await;
+        assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+        assert_eq!(moved.json()["dial-rule-translation-destination-user"], "1002");
+        let first = api(&mut c, Method::GET, "/domains/acme.example/users/1001", &key, None).await;
+        assert_eq!(first.json()["phone-numbers"], json!([]));
+        let second = api(&mut c, Method::GET, "/domains/acme.example/users/1002", &key, None).await;
+        assert_eq!(second.json()["phone-numbers"], json!(["+16125550100"]));
+        let freed = api(&mut c, Method::PUT, "/domains/acme.example/phonenumbers/16125550100", &key,
+            Some(json!({"dial-rule-application": "available-number", "synchronous": "yes"}))).await;
+        assert_eq!(freed.status, StatusCode::OK, "{}", freed.body);
+        assert_eq!(freed.json()["dial-rule-application"], "available-number");
+        let renumbered = api(&mut c, Method::PUT, "/domains/acme.example/phonenumbers/16125550100", &key,
+            Some(json!({"phonenumber": "+16125550199"}))).await;
+        assert_names(&renumbered, StatusCode::UNPROCESSABLE_ENTITY, &["phonenumber"]);
+
+        let gone = api(&mut c, Method::DELETE, "/domains/acme.example/phonenumbers/16125550100", &key, None).await;
+        assert_eq!(gone.status, StatusCode::ACCEPTED);
+        let missing = api(&mut c, Method::GET, "/domains/acme.example/phonenumbers/16125550100", &key, None).await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        assert_eq!(audit_count(&db.db, "phonenumber.create").await, 2);
+        assert_eq!(audit_count(&db.db, "phonenumber.update").await, 2);
+        assert_eq!(audit_count(&db.db, "phonenumber.delete").await, 1);
+    }
+
+    async fn a_phone_number_exists_once_in_the_whole_system(db: TestDb) {
+        let (mut c, key) = super_key(&db.db).await;
+        add_domain(&mut c, &key, json!({"domain": "acme.example"})).await;
+        add_domain(&mut c, &key, json!({"domain": "other.example"})).await;
+        let body = json!({"phonenumber": "+16125550100", "dial-rule-application": "available-number"});
+        let made = api(&mut c, Method::POST, "/domains/acme.example/phonenumbers", &key, Some(body.clone())).await;
+        assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.body);
+        for domain in ["acme.example", "other.example"] {
+            let dup = api(&mut c, Method::POST, &format!("/domains/{domain}/phonenumbers"), &key,
+                Some(json!({"phonenumber": "16125550100"}))).await;
+            assert_names(&dup, StatusCode::CONFLICT, &["phonenumber"]);
+            assert_eq!(dup.json()["errors"][0]["message"], "Phone number already exists.");
+        }
+        // Nor can a user take a number another domain has.
+        let taken = api(&mut c, Method::POST, "/domains/other.example/users", &key, Some(json!({
+            "user": "1001", "name-first-name": "Ann", "name-last-name": "Lee", "email": "a@example.com",
+            "phone-numbers": ["+16125550100"]}))).await;
+        assert_eq!(taken.status, StatusCode::CONFLICT, "{}", taken.body);
+    }
+
+    async fn a_phone_number_body_with_bad_or_unknown_fields_names_each_one(db: TestDb) {
+        let (mut c, key) = super_key(&db.db).await;
+        add_domain(&mut c, &key, json!({"domain": "acme.example"})).await;
+        let unknown = api(&mut c, Method::POST, "/domains/acme.example/phonenumbers", &key,
+            Some(json!({"phonenumber": "+16125550100", "colour": "red", "dial-rule-application": {"a": 1}}))).await;
+        assert_names(&unknown, StatusCode::UNPROCESSABLE_ENTITY, &["colour", "dial-rule-application"]);
+        let bad = api(&mut c, Method::POST, "/domains/acme.example/phonenumbers", &key,
+            Some(json!({"phonenumber": "12", "dial-rule-application": "to-callqueue"}))).await;
+        assert_names(&bad, StatusCode::UNPROCESSABLE_ENTITY, &["phonenumber", "dial-rule-application"]);
+        assert!(bad.body.contains("not supported by Roster"), "{}", bad.body);
+        let nobody = api(&mut c, Method::POST, "/domains/acme.example/phonenumbers", &key,
+            Some(json!({"phonenumber": "+16125550100", "dial-rule-application": "to-user",
+                        "dial-rule-translation-destination-user": "4444"}))).await;
+        assert_names(&nobody, StatusCode::UNPROCESSABLE_ENTITY, &["dial-rule-translation-destination-user"]);
+        let blank = api(&mut c, Method::POST, "/domains/acme.example/phonenumbers", &key,
+            Some(json!({"phonenumber": "+16125550100", "dial-rule-application": "to-user"}))).await;
+        assert_names(&blank, StatusCode::UNPROCESSABLE_ENTITY, &["dial-rule-translation-destination-user"]);
+        assert_eq!(total(&api(&mut c, Method::GET, "/domains/acme.example/phonenumbers", &key, None).await), "0");
+    }
+
+    async fn devices_are_added_renamed_and_removed_with_their_passwords(db: TestDb) {
+        let (mut c, key) = super_key(&db.db).await;
+        add_domain(&mut c, &key, json!({"domain": "acme.example"})).await;
+        add_user(&mut c, &key, "acme.example", "1001", json!({})).await;
+        add_user(&mut c, &key, "acme.example", "1002", json!({})).await;
+        let base = "/domains/acme.example/users/1001/devices";
+        let list = api(&mut c, Method::GET, base, &key, None).await;
+        assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+        assert_eq!(total(&list), "1");
+        assert_eq!(list.json()[0]["device"], "1001", "a user's first device is its extension");
+
+        let made = api(&mut c, Method::POST, base, &key, Some(json!({"device": "1001B", "synchronous": "yes"}))).await;
+        assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+        assert_eq!(made.json()["device"], "1001b");
+        let generated = made.json()["device-sip-registration-password"].as_str().unwrap().to_owned();
+        assert_eq!(generated.len(), 20, "a generated password");
+        let made = api(&mut c, Method::POST, base, &key, Some(json!({
+            "device": "1001c", "device-sip-registration-password": "Zx9#long-enough-pass"}))).await;
+        assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.body);
+        let list = api(&mut c, Method::GET, base, &key, None).await;
+        assert_eq!(total(&list), "3");
+        let all = api(&mut c, Method::GET, "/domains/acme.example/devices?order=user", &key, None).await;
+        assert_eq!(all.status, StatusCode::OK, "{}", all.body);
+        assert_eq!(total(&all), "4");
+        assert_eq!(all.json()[0]["user"], "1001");
+        assert!(all.json()[0]["device-sip-registration-password"].is_string());
+        let found = api(&mut c, Method::GET, "/domains/acme.example/devices?search=1001c", &key, None).await;
+        assert_eq!(total(&found), "1");
+        let one = api(&mut c, Method::GET, &format!("{base}/1001c"), &key, None).await;
+        assert_eq!(one.json()["device-sip-registration-password"], "Zx9#long-enough-pass");
+
+        let renamed = api(&mut c, Method::PUT, &format!("{base}/1001b"), &key,
+            Some(json!({"device": "1001d", "synchronous": "yes"}))).await;
+        assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
+        assert_eq!(renamed.json()["device"], "1001d");
+        assert_eq!(renamed.json()["device-sip-registration-password"], generated.as_str(), "a rename keeps the password");
+        let repassed = api(&mut c, Method::PUT, &format!("{base}/1001d"), &key,
+            Some(json!({"device-sip-registration-password": "Another#long-pass-1", "synchronous": "yes"}))).await;
+        assert_eq!(repassed.json()["device-sip-registration-password"], "Another#long-pass-1");
+        let missing = api(&mut c, Method::GET, &format!("{base}/1001b"), &key, None).await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
+        for device in ["1001d", "1001c"] {
+            let gone = api(&mut c, Method::DELETE, &format!("{base}/{device}"), &key, None).await;
+            assert_eq!(gone.status, StatusCode::ACCEPTED, "{}", gone.body);
+        }
+        let last = api(&mut c, Method::DELETE, &format!("{base}/1001"), &key, None).await;
+        assert_eq!(last.status, StatusCode::PRECONDITION_FAILED, "a user keeps one device: {}", last.body);
+        assert_eq!(total(&api(&mut c, Method::GET, base, &key, None).await), "1");
+        assert_eq!(audit_count(&db.db, "device.create").await, 2);
+        assert_eq!(audit_count(&db.db, "device.update").await, 2);
+        assert_eq!(audit_count(&db.db, "device.delete").await, 2);
+    }
+
+    async fn a_device_name_is_used_once_in_a_domain_and_bad_fields_are_named(db: TestDb) {
+        let (mut c, key) = super_key(&db.db).await;
+        add_domain(&mut c, &key, json!({"domain": "acme.example"})).await;
+        add_user(&mut c, &key, "acme.example", "1001", json!({})).await;
+        add_user(&mut c, &key, "acme.example", "1002", json!({})).await;
+        let base = "/domains/acme.example/users/1002/devices";
+        let dup = api(&mut c, Method::POST, base, &key, Some(json!({"device": "1001"}))).await;
+        assert_names(&dup, StatusCode::CONFLICT, &["device"]);
+        let own = api(&mut c, Method::POST, base, &key, Some(json!({"device": "1002"}))).await;
+        assert_names(&own, StatusCode::CONFLICT, &["device"]);
+        let rename = api(&mut c, Method::PUT, &format!("{base}/1002"), &key, Some(json!({"device": "1001"}))).await;
+        assert_names(&rename, StatusCode::CONFLICT, &["device"]);
+        let unknown = api(&mut c, Method::POST, base, &key,
+            Some(json!({"device": "x", "mac": "00:11:22:33:44:55", "device-sip-registration-password": [1]}))).await;
+        assert_names(&unknown, StatusCode::UNPROCESSABLE_ENTITY, &["mac", "device-sip-registration-password"]);
+        let bad = api(&mut c, Method::POST, base, &key,
+            Some(json!({"device": "bad name!", "device-sip-registration-password": "short"}))).await;
+        assert_names(&bad, StatusCode::UNPROCESSABLE_ENTITY, &["device", "device-sip-registration-password"]);
+        let blank = api(&mut c, Method::POST, base, &key, Some(json!({}))).await;
+        assert_names(&blank, StatusCode::UNPROCESSABLE_ENTITY, &["device"]);
+        assert_eq!(total(&api(&mut c, Method::GET, base, &key, None).await), "1");
+    }
+
+    async fn a_user_reads_its_own_devices_without_passwords_and_cannot_add_one(db: TestDb) {
+        let (mut c, key) = super_key(&db.db).await;
+        add_domain(&mut c, &key, json!({"domain": "acme.example"})).await;
+        let token = add_user(&mut c, &key, "acme.example", "1001", json!({"user-scope": "Basic User"})).await;
+        let mut me = session_of(&db.db, "acme.example", "1001", &token).await;
+        let mine = api(&mut me, Method::GET, "/domains/~/users/~/devices", "", None).await;
+        assert_eq!(mine.status, StatusCode::OK, "{}", mine.body);
+        assert_eq!(mine.json()[0]["device"], "1001");
+        assert_eq!(mine.json()[0]["device-sip-registration-password"], Value::Null);
+        let one = api(&mut me, Method::GET, "/domains/~/users/~/devices/1001", "", None).await;
+        assert_eq!(one.json()["device-sip-registration-password"], Value::Null);
+        let add = api(&mut me, Method::POST, "/domains/~/users/~/devices", "", Some(json!({"device": "1001b"}))).await;
+        assert_eq!(add.status, StatusCode::FORBIDDEN, "{}", add.body);
+        let all = api(&mut me, Method::GET, "/domains/~/devices", "", None).await;
+        assert_eq!(all.status, StatusCode::FORBIDDEN, "{}", all.body);
+    }
+
+    async fn the_answer_rule_for_star_is_read_and_changed_and_no_other_is_made(db: TestDb) {
+        let (mut c, key) = super_key(&db.db).await;
+        add_domain(&mut c, &key, json!({"domain": "acme.example"})).await;
+        add_user(&mut c, &key, "acme.example", "1001", json!({})).await;
+        add_user(&mut c, &key, "acme.example", "1002", json!({})).await;
+        let base = "/domains/acme.example/users/1001/answerrules";
+        let list = api(&mut c, Method::GET, base, &key, None).await;
+        assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+        assert_eq!(total(&list), "1");
+        assert_eq!(list.json()[0]["time-frame"], "*");
+        assert_eq!(api(&mut c, Method::GET, &format!("{base}/count"), &key, None).await.json()["total"], 1);
+        for written in ["*", "%2A"] {
+            let one = api(&mut c, Method::GET, &format!("{base}/{written}"), &key, None).await;
+            assert_eq!(one.status, StatusCode::OK, "{written}: {}", one.body);
+            assert_eq!(one.json()["forward-always"]["enabled"], "no");
+        }
+        let other = api(&mut c, Method::GET, &format!("{base}/weekends"), &key, None).await;
+        assert_eq!(other.status, StatusCode::NOT_FOUND);
+
+        let changed = api(&mut c, Method::PUT, &format!("{base}/%2A"), &key, Some(json!({
+            "synchronous": "yes", "time-frame": "*",
+            "forward-always": {"enabled": "yes", "parameters": ["1002"]},
+            "do-not-disturb": {"enabled": "no"}}))).await;
+        assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+        assert_eq!(changed.json()["forward-always"], json!({"enabled": "yes", "parameters": ["1002"]}));
+        let user = api(&mut c, Method::GET, "/domains/acme.example/users/1001", &key, None).await;
+        assert_eq!(user.json()["answer-rule"]["forward-always"], "1002");
+        // What a read gives back can be sent back as it is.
+        let read = api(&mut c, Method::GET, &format!("{base}/*"), &key, None).await.json();
+        let again = api(&mut c, Method::PUT, &format!("{base}/*"), &key, Some(read)).await;
+        assert_eq!(again.status, StatusCode::ACCEPTED, "{}", again.body);
+
+        let bad = api(&mut c, Method::PUT, &format!("{base}/*"), &key, Some(json!({
+            "forward-always": "1002", "forward-sometimes": {"enabled": "yes"},
+            "forward-on-busy": {"enabled": "yes", "parameters": ["not a destination"]}}))).await;
+        assert_names(&bad, StatusCode::UNPROCESSABLE_ENTITY, &["forward-always", "forward-sometimes"]);
+        let unparsable = api(&mut c, Method::PUT, &format!("{base}/*"), &key, Some(json!({
+            "forward-on-busy": {"enabled": "yes", "parameters": ["not a destination"]}}))).await;
+        assert_names(&unparsable, StatusCode::UNPROCESSABLE_ENTITY, &["forward-on-busy"]);
+
+        let exists = api(&mut c, Method::POST, base, &key, Some(json!({"time-frame": "*"}))).await;
+        assert_names(&exists, StatusCode::CONFLICT, &["time-frame"]);
+        let other = api(&mut c, Method::POST, base, &key, Some(json!({"time-frame": "weekends"}))).await;
+        assert_names(&other, StatusCode::UNPROCESSABLE_ENTITY, &["time-frame"]);
+    }
+
+    async fn users_change_their_own_answer_rule_only_if_their_scope_allows(db: TestDb) {
+        let (mut c, key) = super_key(&db.db).await;
+        add_domain(&mut c, &key, json!({"domain": "acme.example"})).await;
+        let basic = add_user(&mut c, &key, "acme.example", "1001", json!({"user-scope": "Basic User"})).await;
+        let advanced = add_user(&mut c, &key, "acme.example", "1002", json!({"user-scope": "Advanced User"})).await;
+        let rule = json!({"forward-no-answer": {"enabled": "yes", "parameters": ["voicemail"]}, "synchronous": "yes"});
+        let mut basic = session_of(&db.db, "acme.example", "1001", &basic).await;
+        let read = api(&mut basic, Method::GET, "/domains/~/users/~/answerrules", "", None).await;
+        assert_eq!(read.status, StatusCode::OK, "{}", read.body);
+        let refused = api(&mut basic, Method::PUT, "/domains/~/users/~/answerrules/*", "", Some(rule.clone())).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+        let elsewhere = api(&mut basic, Method::GET, "/domains/acme.example/users/1002/answerrules", "", None).await;
+        assert_eq!(elsewhere.status, StatusCode::FORBIDDEN, "{}", elsewhere.body);
+        let mut advanced = session_of(&db.db, "acme.example", "1002", &advanced).await;
+        let changed = api(&mut advanced, Method::PUT, "/domains/~/users/~/answerrules/*", "", Some(rule)).await;
+        assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+        assert_eq!(changed.json()["forward-no-answer"]["parameters"], json!(["voicemail"]));
+        let bad = api(&mut advanced, Method::PUT, "/domains/~/users/~/answerrules/*", "",
+            Some(json!({"forward-always": {"enabled": "yes", "parameters": ["not a destination"]}}))).await;
+        assert_names(&bad, StatusCode::UNPROCESSABLE_ENTITY, &["forward-always"]);
+        // Refused changes write nothing.
+        assert_eq!(audit_count(&db.db, "user.update").await, 1);
+    }
+
+    async fn another_domains_resources_are_not_found_for_its_office_manager(db: TestDb) {
+        let (mut c, key) = super_key(&db.db).await;
+        add_domain(&mut c, &key, json!({"domain": "acme.example"})).await;
+        add_domain(&mut c, &key, json!({"domain": "other.example"})).await;
+        add_user(&mut c, &key, "acme.example", "1001", json!({"site": "North", "department": "Sales"})).await;
+        api(&mut c, Method::POST, "/domains/acme.example/phonenumbers", &key,
+            Some(json!({"phonenumber": "+16125550100", "dial-rule-translation-destination-user": "1001"}))).await;
+        let acme = domain_key(&mut c, &key, "acme.example", false).await;
+        let other = domain_key(&mut c, &key, "other.example", false).await;
+
+        // Its own Office Manager works in acme.
+        let own = api(&mut c, Method::POST, "/domains/acme.example/sites", &acme, Some(json!({"site": "South"}))).await;
+        assert_eq!(own.status, StatusCode::ACCEPTED, "{}", own.body);
+        let own = api(&mut c, Method::GET, "/domains/acme.example/phonenumbers/16125550100", &acme, None).await;
+        assert_eq!(own.status, StatusCode::OK, "{}", own.body);
+
+        for path in [
+            "/domains/acme.example/sites", "/domains/acme.example/sites/North",
+            "/domains/acme.example/sites/count", "/domains/acme.example/departments/list",
+            "/domains/acme.example/phonenumbers", "/domains/acme.example/phonenumbers/16125550100",
+            "/domains/acme.example/devices", "/domains/acme.example/users/1001/devices",
+            "/domains/acme.example/users/1001/devices/1001",
+            "/domains/acme.example/users/1001/answerrules", "/domains/acme.example/users/1001/answerrules/*",
+        ] {
+            let answer = api(&mut c, Method::GET, path, &other, None).await;
+            assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}: {}", answer.body);
+        }
+        for (method, path, body) in [
+            (Method::POST, "/domains/acme.example/sites", json!({"site": "East"})),
+            (Method::PUT, "/domains/acme.example/sites/North", json!({"site": "Nord"})),
+            (Method::POST, "/domains/acme.example/phonenumbers", json!({"phonenumber": "+16125550101"})),
+            (Method::PUT, "/domains/acme.example/phonenumbers/16125550100", json!({"dial-rule-application": "available-number"})),
+            (Method::POST, "/domains/acme.example/users/1001/devices", json!({"device": "1001b"})),
+            (Method::PUT, "/domains/acme.example/users/1001/answerrules/*", json!({"do-not-disturb": {"enabled": "yes"}})),
+        ] {
+            let answer = api(&mut c, method.clone(), path, &other, Some(body)).await;
+            assert_eq!(answer.status, StatusCode::NOT_FOUND, "{method} {path}: {}", answer.body);
+        }
+        for path in ["/domains/acme.example/sites/North?force=yes", "/domains/acme.example/phonenumbers/16125550100",
+                     "/domains/acme.example/users/1001/devices/1001"] {
+            let answer = api(&mut c, Method::DELETE, path, &other, None).await;
+            assert_eq!(answer.status, StatusCode::NOT_FOUND, "DELETE {path}: {}", answer.body);
+        }
+    }
+
+    async fn a_site_manager_is_kept_to_its_own_site(db: TestDb) {
+        let (mut c, key) = super_key(&db.db).await;
+        add_domain(&mut c, &key, json!({"domain": "acme.example"})).await;
+        add_user(&mut c, &key, "acme.example", "1001", json!({"site": "North", "department": "Sales"})).await;
+        add_user(&mut c, &key, "acme.example", "1002", json!({"site": "South", "department": "Sales"})).await;
+        let token = add_user(&mut c, &key, "acme.example", "1009",
+            json!({"site": "North", "user-scope": "Site Manager"})).await;
+        for (number, user) in [("+16125550101", "1001"), ("+16125550102", "1002"), ("+16125550103", "")] {
+            let made = api(&mut c, Method::POST, "/domains/acme.example/phonenumbers", &key,
+                Some(json!({"phonenumber": number, "dial-rule-translation-destination-user": user}))).await;
+            assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.body);
+        }
+        let mut sm = session_of(&db.db, "acme.example", "1009", &token).await;
+
+        let sites = api(&mut sm, Method::GET, "/domains/~/sites", "", None).await;
+        assert_eq!(sites.status, StatusCode::OK, "{}", sites.body);
+        assert_eq!(total(&sites), "1");
+        assert_eq!(sites.json()[0]["site"], "North");
+        assert_eq!(api(&mut sm, Method::GET, "/domains/~/sites/North", "", None).await.status, StatusCode::OK);
+        assert_eq!(api(&mut sm, Method::GET, "/domains/~/sites/South", "", None).await.status, StatusCode::NOT_FOUND);
+        for (method, path, body) in [
+            (Method::POST, "/domains/~/sites", Some(json!({"site": "East"}))),
+            (Method::PUT, "/domains/~/sites/North", Some(json!({"site": "Nord"}))),
+            (Method::DELETE, "/domains/~/sites/North?force=yes", None),
+        ] {
+            let answer = api(&mut sm, method.clone(), path, "", body).await;
+            assert_eq!(answer.status, StatusCode::FORBIDDEN, "{method} {path}: {}", answer.body);
+        }
+        let departments = api(&mut sm, Method::GET, "/domains/~/departments/list", "", None).await;
+        assert_eq!(departments.json(), json!([{"department": "Sales", "user-count": 1}]));
+
+        let numbers = api(&mut sm, Method::GET, "/domains/~/phonenumbers", "", None).await;
+        assert_eq!(total(&numbers), "1");
+        assert_eq!(numbers.json()[0]["phonenumber"], "+16125550101");
+        for (number, status) in [("16125550101", StatusCode::OK), ("16125550102", StatusCode::NOT_FOUND),
+                                 ("16125550103", StatusCode::NOT_FOUND)] {
+            let answer = api(&mut sm, Method::GET, &format!("/domains/~/phonenumbers/{number}"), "", None).await;
+            assert_eq!(answer.status, status, "{number}: {}", answer.body);
+        }
+        let elsewhere = api(&mut sm, Method::POST, "/domains/~/phonenumbers", "",
+            Some(json!({"phonenumber": "+16125550104", "dial-rule-translation-destination-user": "1002"}))).await;
+        assert_names(&elsewhere, StatusCode::UNPROCESSABLE_ENTITY, &["dial-rule-translation-destination-user"]);
+        let available = api(&mut sm, Method::POST, "/domains/~/phonenumbers", "",
+            Some(json!({"phonenumber": "+16125550104", "dial-rule-application": "available-number"}))).await;
+        assert_eq!(available.status, StatusCode::FORBIDDEN, "{}", available.body);
+        let mine = api(&mut sm, Method::POST, "/domains/~/phonenumbers", "",
+            Some(json!({"phonenumber": "+16125550104", "dial-rule-translation-destination-user": "1001"}))).await;
+        assert_eq!(mine.status, StatusCode::ACCEPTED, "{}", mine.body);
+        let moved = api(&mut sm, Method::PUT, "/domains/~/phonenumbers/16125550104", "",
+            Some(json!({"dial-rule-translation-destination-user": "1009"}))).await;
+        assert_eq!(moved.status, StatusCode::ACCEPTED, "{}", moved.body);
+
+        let devices = api(&mut sm, Method::GET, "/domains/~/devices", "", None).await;
+        assert_eq!(devices.status, StatusCode::OK, "{}", devices.body);
+        assert_eq!(total(&devices), "2", "{}", devices.body);
+        let other = api(&mut sm, Method::GET, "/domains/~/users/1002/devices", "", None).await;
+        assert_eq!(other.status, StatusCode::NOT_FOUND);
+        let add = api(&mut sm, Method::POST, "/domains/~/users/1001/devices", "", Some(json!({"device": "1001b"}))).await;
+        assert_eq!(add.status, StatusCode::ACCEPTED, "{}", add.body);
+        let add = api(&mut sm, Method::POST, "/domains/~/users/1002/devices", "", Some(json!({"device": "1002b"}))).await;
+        assert_eq!(add.status, StatusCode::NOT_FOUND);
+        let rules = api(&mut sm, Method::GET, "/domains/~/users/1002/answerrules", "", None).await;
+        assert_eq!(rules.status, StatusCode::NOT_FOUND);
+        let rules = api(&mut sm, Method::PUT, "/domains/~/users/1001/answerrules/*", "",
+            Some(json!({"do-not-disturb": {"enabled": "yes"}}))).await;
+        assert_eq!(rules.status, StatusCode::ACCEPTED, "{}", rules.body);
+    }
+
+    async fn a_read_only_key_reads_but_changes_nothing(db: TestDb) {
+        let (mut c, key) = super_key(&db.db).await;
+        add_domain(&mut c, &key, json!({"domain": "acme.example"})).await;
+        add_user(&mut c, &key, "acme.example", "1001", json!({"site": "North"})).await;
+        api(&mut c, Method::POST, "/domains/acme.example/phonenumbers", &key,
+            Some(json!({"phonenumber": "+16125550100", "dial-rule-translation-destination-user": "1001"}))).await;
+        let reader = domain_key(&mut c, &key, "acme.example", true).await;
+        for path in ["/domains/acme.example/sites", "/domains/acme.example/phonenumbers",
+                     "/domains/acme.example/devices", "/domains/acme.example/users/1001/answerrules",
+                     "/domains/acme.example/departments/list"] {
+            let answer = api(&mut c, Method::GET, path, &reader, None).await;
+            assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
+        }
+        for (method, path, body) in [
+            (Method::POST, "/domains/acme.example/sites", Some(json!({"site": "East"}))),
+            (Method::PUT, "/domains/acme.example/sites/North", Some(json!({"site": "Nord"}))),
+            (Method::DELETE, "/domains/acme.example/sites/North?force=yes", None),
+            (Method::POST, "/domains/acme.example/phonenumbers", Some(json!({"phonenumber": "+16125550101"}))),
+            (Method::PUT, "/domains/acme.example/phonenumbers/16125550100", Some(json!({"dial-rule-application": "available-number"}))),
+            (Method::DELETE, "/domains/acme.example/phonenumbers/16125550100", None),
+            (Method::POST, "/domains/acme.example/users/1001/devices", Some(json!({"device": "1001b"}))),
+            (Method::PUT, "/domains/acme.example/users/1001/devices/1001", Some(json!({"device": "1001x"}))),
+            (Method::DELETE, "/domains/acme.example/users/1001/devices/1001", None),
+            (Method::PUT, "/domains/acme.example/users/1001/answerrules/*", Some(json!({"do-not-disturb": {"enabled": "yes"}}))),
+            (Method::POST, "/domains/acme.example/users/1001/answerrules", Some(json!({"time-frame": "*"}))),
+        ] {
+            let answer = api(&mut c, method.clone(), path, &reader, body).await;
+            assert_eq!(answer.status, StatusCode::FORBIDDEN, "{method} {path}: {}", answer.body);
+        }
+        assert_eq!(total(&api(&mut c, Method::GET, "/domains/acme.example/sites", &key, None).await), "1");
+    }
+
+    async fn every_new_route_is_in_the_openapi_document(db: TestDb) {
+        let mut c = Client::new(&db.db);
+        let doc = c.get(&format!("{API}/openapi.json")).await.json();
+        for path in [
+            "/domains/{domain}/sites", "/domains/{domain}/sites/count", "/domains/{domain}/sites/{site}",
+            "/domains/{domain}/departments/list", "/domains/{domain}/phonenumbers",
+            "/domains/{domain}/phonenumbers/count", "/domains/{domain}/phonenumbers/{phonenumber}",
+            "/domains/{domain}/devices", "/domains/{domain}/users/{user}/devices",
+            "/domains/{domain}/users/{user}/devices/{device}", "/domains/{domain}/users/{user}/answerrules",
+            "/domains/{domain}/users/{user}/answerrules/count",
+            "/domains/{domain}/users/{user}/answerrules/{timeframe}",
+        ] {
+            assert!(doc["paths"][path].is_object(), "{path} is documented");
+        }
+    }
+}
