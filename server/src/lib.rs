@@ -4,6 +4,7 @@
 pub mod config;
 pub mod guard;
 pub mod ns_api;
+pub mod read_cache;
 
 use app::ssr::auth::RequestCaller;
 use app::ssr::db::{sessions::DbSessionStore, Db};
@@ -83,7 +84,7 @@ pub fn router(db: Db, settings: &Settings) -> Router {
         imports: Default::default(),
     };
     let routes = generate_route_list(App);
-    let sessions = SessionManagerLayer::new(DbSessionStore::new(db))
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(db.clone()))
         .with_name("roster_session")
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
@@ -99,7 +100,13 @@ pub fn router(db: Db, settings: &Settings) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .nest(ns_api::BASE, ns_api::router())
+        .nest(
+            ns_api::BASE,
+            ns_api::router().layer(axum::middleware::from_fn_with_state(
+                (db.clone(), std::sync::Arc::new(read_cache::ReadCache::default())),
+                read_cache::answer_reads,
+            )),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
@@ -132,6 +139,7 @@ pub fn router(db: Db, settings: &Settings) -> Router {
                 }))
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(axum::middleware::from_fn(guard::reject_cross_site))
+                .layer(axum::middleware::from_fn_with_state(db.clone(), read_cache::note_writes))
                 .layer(axum::middleware::from_fn(guard::malformed_is_400))
                 .layer(axum::middleware::from_fn_with_state(
                     guard::BodyLimits { any: settings.max_body_bytes, import: settings.max_import_bytes },

@@ -14,7 +14,7 @@ use app::ssr::auth::{set_password_with_link, Caller};
 use app::ssr::db::Db;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use common::{logged_in_super_user, path, Answer, Client};
+use common::{logged_in_super_user, path, Answer, Client, TestDb};
 use serde_json::{json, Value};
 use std::collections::{BTreeSet, HashMap};
 
@@ -1362,4 +1362,121 @@ on_both_backends! {
         }
         assert!(page.body.contains("openapi.json"));
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Repeated reads answered from memory (server/src/read_cache.rs)
+// ---------------------------------------------------------------------------------------------
+
+/// A user's first name as read through the API.
+async fn first_name(c: &mut Client, key: &str, domain: &str, user: &str) -> Answer {
+    api(
+        c,
+        Method::GET,
+        &format!("/domains/{domain}/users/{user}"),
+        key,
+        None,
+    )
+    .await
+}
+
+on_both_backends! {
+    async fn a_repeated_read_sees_every_change_at_once(db: TestDb) {
+        let (mut c, key) = super_key_and_acme(&db.db).await;
+        add_user(&mut c, &key, ACME, user_body("100", "Ada", "Lovelace")).await;
+        let list = format!("/domains/{ACME}/users");
+        let first = first_name(&mut c, &key, ACME, "100").await;
+        assert_eq!(first.json()["name-first-name"], "Ada", "{}", first.body);
+        let again = first_name(&mut c, &key, ACME, "100").await;
+        assert_eq!((again.status, again.body.clone()), (first.status, first.body.clone()));
+        assert_eq!(again.headers[header::CONTENT_TYPE], first.headers[header::CONTENT_TYPE]);
+        let listed = api(&mut c, Method::GET, &list, &key, None).await;
+        assert_eq!(listed.headers["x-total-count"], "1");
+
+        // Through the API: seen by the very next read.
+        let changed = api(&mut c, Method::PUT, &format!("/domains/{ACME}/users/100"), &key,
+            Some(json!({"name-first-name": "Augusta"}))).await;
+        assert_eq!(changed.status, StatusCode::ACCEPTED, "{}", changed.body);
+        assert_eq!(first_name(&mut c, &key, ACME, "100").await.json()["name-first-name"], "Augusta");
+        add_user(&mut c, &key, ACME, user_body("101", "Charles", "Babbage")).await;
+        let listed = api(&mut c, Method::GET, &list, &key, None).await;
+        assert_eq!(listed.headers["x-total-count"], "2");
+        assert_eq!(listed.json().as_array().unwrap().len(), 2);
+
+        // Through the app's own functions, as the portal's server functions write.
+        let (admin, acme) = (Caller::system(), DomainName::parse(ACME).unwrap());
+        let detail = app::ssr::users::get_user(&db.db, &admin, &acme, "100").await.unwrap();
+        let mut form = UserForm::from(&detail);
+        form.name_first_name = "Ada".into();
+        app::ssr::users::update_user(&db.db, &admin, &acme, "100", &form).await.unwrap();
+        assert_eq!(first_name(&mut c, &key, ACME, "100").await.json()["name-first-name"], "Ada");
+
+        // The same key from another address is checked afresh, not answered from the copy.
+        let mut elsewhere = Client::new(&db.db);
+        elsewhere.address = "198.51.100.7".into();
+        assert_eq!(first_name(&mut elsewhere, &key, ACME, "100").await.json()["name-first-name"], "Ada");
+    }
+}
+
+/// Two Roster servers on one Postgres database: what one writes, the other's next reads see, and
+/// a key revoked on one is refused by the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_servers_writes_end_the_copies_this_server_keeps() {
+    let db = TestDb::postgres().await;
+    let (mut here, key) = super_key_and_acme(&db.db).await;
+    add_user(&mut here, &key, ACME, user_body("100", "Ada", "Lovelace")).await;
+    let other_db = Db::connect(&db.url).await.unwrap();
+    let mut there = Client::new(&other_db);
+    assert_eq!(
+        first_name(&mut here, &key, ACME, "100").await.json()["name-first-name"],
+        "Ada"
+    );
+    assert_eq!(
+        first_name(&mut here, &key, ACME, "100").await.json()["name-first-name"],
+        "Ada"
+    );
+
+    let changed = api(
+        &mut there,
+        Method::PUT,
+        &format!("/domains/{ACME}/users/100"),
+        &key,
+        Some(json!({"name-first-name": "Augusta"})),
+    )
+    .await;
+    assert_eq!(changed.status, StatusCode::ACCEPTED, "{}", changed.body);
+    assert!(
+        eventually(
+            &mut here,
+            |answer| answer.json()["name-first-name"] == "Augusta",
+            &key
+        )
+        .await,
+        "the other server's change was not seen"
+    );
+
+    let revoked = api(&mut there, Method::DELETE, "/apikeys/~", &key, None).await;
+    assert_eq!(revoked.status, StatusCode::ACCEPTED, "{}", revoked.body);
+    assert!(
+        eventually(
+            &mut here,
+            |answer| answer.status == StatusCode::UNAUTHORIZED,
+            &key
+        )
+        .await,
+        "the key revoked on the other server was still accepted"
+    );
+    other_db.close().await;
+}
+
+/// Whether reading user 100 of acme.example with `key` answers what `check` wants within five
+/// seconds (a notification crosses a connection).
+async fn eventually(c: &mut Client, check: impl Fn(&Answer) -> bool, key: &str) -> bool {
+    for _ in 0..100 {
+        if check(&first_name(c, key, ACME, "100").await) {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    false
 }

@@ -300,6 +300,8 @@ pub async fn bearer(
         now - t >= LAST_USED_GRANULARITY.as_millis() as i64
     }) {
         api_keys::touch(db.pool(), row.id, now).await?;
+        // A read that writes: the key's "last used" has changed.
+        db.changes().changed();
     }
     let scope = key_scope.min(account_scope);
     let own_domain = row.domain_id.is_some() && row.domain_id == row.account_domain_id;

@@ -200,6 +200,8 @@ pub async fn run_import(
     )
     .await?;
     tx.commit().await.map_err(internal)?;
+    // The import may have been left running by the request that started it.
+    db.changes().changed();
     tell(ImportStage::Done, total, total);
     tracing::info!(domain = %domain, users = total, by = caller.account_id, "users imported");
     Ok(report(dry_run, total, total, Vec::new()))

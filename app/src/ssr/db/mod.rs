@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod api_keys;
 pub mod audit;
+pub mod changes;
 pub mod devices;
 pub mod domains;
 pub mod phone_numbers;
@@ -14,9 +15,11 @@ pub mod sites;
 pub mod users;
 
 use crate::error::AppError;
+use changes::Changes;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -34,6 +37,19 @@ pub enum Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    changes: Arc<Changes>,
+    /// The task following other servers' changes (Postgres), stopped with the last clone.
+    watch: Option<Arc<Watch>>,
+}
+
+/// Stops the change listener when dropped.
+#[derive(Debug)]
+struct Watch(tokio::task::AbortHandle);
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 pub type Tx = Transaction<'static, Any>;
@@ -109,7 +125,20 @@ impl Db {
                     .await?
             }
         };
-        let db = Self { pool, backend };
+        let (changes, watch) = match backend {
+            Backend::Sqlite => (Arc::new(Changes::local()), None),
+            Backend::Postgres => {
+                let changes = Arc::new(Changes::shared());
+                let watch = changes::watch_postgres(url, changes.clone()).await;
+                (changes, Some(Arc::new(Watch(watch))))
+            }
+        };
+        let db = Self {
+            pool,
+            backend,
+            changes,
+            watch,
+        };
         db.migrate().await?;
         Ok(db)
     }
@@ -131,9 +160,16 @@ impl Db {
         &self.pool
     }
 
+    /// The database's generation of changes, for caches of what was read from it.
+    pub fn changes(&self) -> &Changes {
+        &self.changes
+    }
+
     /// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`, which takes the write lock
     /// at once, so a transaction that reads before it writes cannot fail half-way on a busy lock.
+    /// Every write transaction starts here, so it also moves [`Db::changes`] on.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        self.changes.changed();
         match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.pool.begin().await,
@@ -146,6 +182,9 @@ impl Db {
     }
 
     pub async fn close(&self) {
+        if let Some(watch) = &self.watch {
+            watch.0.abort();
+        }
         self.pool.close().await;
     }
 }
