@@ -100,13 +100,7 @@ pub fn router(db: Db, settings: &Settings) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .nest(
-            ns_api::BASE,
-            ns_api::router().layer(axum::middleware::from_fn_with_state(
-                (db.clone(), std::sync::Arc::new(read_cache::ReadCache::default())),
-                read_cache::answer_reads,
-            )),
-        )
+        .nest(ns_api::BASE, ns_api::router())
         .leptos_routes_with_context(
             &state,
             routes,
@@ -146,6 +140,11 @@ pub fn router(db: Db, settings: &Settings) -> Router {
                     guard::limit_body,
                 ))
                 .layer(axum::middleware::from_fn_with_state(settings.trust_forwarded_for, guard::client_address))
+                // As early as the client's address is known: a copy needs no session or routing.
+                .layer(axum::middleware::from_fn_with_state(
+                    (db.clone(), std::sync::Arc::new(read_cache::ReadCache::default())),
+                    read_cache::answer_reads,
+                ))
                 .layer(axum::middleware::from_fn_with_state(
                     (std::sync::Arc::new(guard::LoginGuard::default()), settings.logins),
                     guard::guard_logins,

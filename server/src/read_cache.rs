@@ -99,8 +99,9 @@ pub async fn answer_reads(
                 .is_some_and(|p| p.eq_ignore_ascii_case(b"bearer "))
         })
         .cloned();
-    let (&Method::GET, Some(authorization), Some(generation)) =
-        (req.method(), bearer, db.changes().generation())
+    let api = req.uri().path().starts_with(crate::ns_api::BASE);
+    let (&Method::GET, true, Some(authorization), Some(generation)) =
+        (req.method(), api, bearer, db.changes().generation())
     else {
         return next.run(req).await;
     };
