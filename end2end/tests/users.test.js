@@ -140,6 +140,8 @@ test('the wizard creates a user step by step, reviews it, and the user is listed
   await page.goto(`${roster.base}/domains/wizard.example/users`);
   await hydrated(page);
   await Promise.all([page.waitForURL(/sort=name&dir=asc/), page.click('th a:has-text("Name")')]);
+  // The address changes first; the list and its headers follow when the new page of users arrives.
+  await page.waitForSelector('th[aria-sort="ascending"]:has-text("Name")');
   assert.equal(await page.locator('th[aria-sort="ascending"]').textContent(), 'Name ▲');
   check();
   await close();
