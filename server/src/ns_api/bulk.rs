@@ -3,12 +3,13 @@
 //! same both ways and the same as the portal's import page.
 
 use super::extract::{content_type_is, unsupported, ApiCaller, Params};
+use super::idempotency::Retry;
 use super::problem::{ApiResult, Problem};
 use super::{domain_name, idempotency, schemas};
 use app::ssr::{bulk, AppState};
 use axum::body::Bytes;
-use axum::extract::{OriginalUri, Path, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -90,35 +91,30 @@ async fn import_users(
     caller: ApiCaller,
     Path(domain): Path<String>,
     params: Params,
-    method: Method,
-    OriginalUri(uri): OriginalUri,
+    retry: Retry,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     if !content_type_is(&headers, "text/csv") {
         return unsupported("text/csv").into_response();
     }
-    let path = uri.to_string();
-    idempotency::once(&state, &caller, &headers, &method, &path, &body, || async {
-        let run = async {
-            let name = domain_name(&caller, &domain)?;
-            let dry_run = params.flag("dry-run")?;
-            let text = std::str::from_utf8(&body).map_err(|_| {
-                Problem::field(
-                    StatusCode::BAD_REQUEST,
-                    "body",
-                    "The file must be UTF-8 text.",
-                )
-            })?;
-            let report = bulk::import_users(&state.db, &caller, &name, text, dry_run, None).await?;
-            let status = if dry_run {
-                StatusCode::OK
-            } else {
-                StatusCode::CREATED
-            };
-            Ok::<_, Problem>((status, Json(report)).into_response())
+    idempotency::once(&state, &caller, &retry, &body, || async {
+        let name = domain_name(&caller, &domain)?;
+        let dry_run = params.flag("dry-run")?;
+        let text = std::str::from_utf8(&body).map_err(|_| {
+            Problem::field(
+                StatusCode::BAD_REQUEST,
+                "body",
+                "The file must be UTF-8 text.",
+            )
+        })?;
+        let report = bulk::import_users(&state.db, &caller, &name, text, dry_run, None).await?;
+        let status = if dry_run {
+            StatusCode::OK
+        } else {
+            StatusCode::CREATED
         };
-        run.await.unwrap_or_else(IntoResponse::into_response)
+        Ok::<_, Problem>((status, Json(report)).into_response())
     })
     .await
 }

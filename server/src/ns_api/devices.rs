@@ -7,7 +7,7 @@
 
 use super::domains::overlay;
 use super::extract::{ApiCaller, JsonObject, Params};
-use super::idempotency;
+use super::idempotency::{self, Retry};
 use super::problem::{ApiResult, Problem};
 use super::users::{descending, read_user, window};
 use super::{changed, domain_name, listed, schemas, user_name};
@@ -19,9 +19,9 @@ use app::ssr::db::devices::DeviceQuery;
 use app::ssr::devices;
 use app::ssr::users::DeviceForm;
 use app::ssr::AppState;
-use axum::extract::{OriginalUri, Path, State};
-use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::{IntoResponse, Json, Response};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Json, Response};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -158,31 +158,17 @@ async fn create_device(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path((domain, user)): Path<(String, String)>,
-    method: Method,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
+    retry: Retry,
     mut body: JsonObject,
 ) -> Response {
     let raw = body.raw.clone();
-    idempotency::once(
-        &state,
-        &caller,
-        &headers,
-        &method,
-        uri.path(),
-        &raw,
-        || async {
-            let run = async {
-                let name = domain_name(&caller, &domain)?;
-                let extension = user_name(&caller, &name, &user)?;
-                let (form, sync) = body.form_and_sync::<DeviceForm>(SHAPE)?;
-                let created =
-                    devices::create_device(&state.db, &caller, &name, extension, &form).await?;
-                Ok::<_, Problem>(changed(sync, created))
-            };
-            run.await.unwrap_or_else(IntoResponse::into_response)
-        },
-    )
+    idempotency::once(&state, &caller, &retry, &raw, || async {
+        let name = domain_name(&caller, &domain)?;
+        let extension = user_name(&caller, &name, &user)?;
+        let (form, sync) = body.form_and_sync::<DeviceForm>(SHAPE)?;
+        let created = devices::create_device(&state.db, &caller, &name, extension, &form).await?;
+        Ok::<_, Problem>(changed(sync, created))
+    })
     .await
 }
 

@@ -1,15 +1,16 @@
 //! `/domains`: list, count, create, read, update, delete.
 
 use super::extract::{ApiCaller, JsonObject, Params};
+use super::idempotency::Retry;
 use super::problem::ApiResult;
 use super::schemas;
 use super::{changed, domain_name, idempotency, listed, synchronous, Count};
 use app::model::domain::{Domain, DomainForm};
 use app::model::json_form::{form_from_json, Shape};
 use app::ssr::{domains, AppState};
-use axum::extract::{OriginalUri, Path, State};
-use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::{IntoResponse, Json, Response};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Json, Response};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -119,30 +120,17 @@ async fn count_domains(
 async fn create_domain(
     State(state): State<AppState>,
     caller: ApiCaller,
-    method: Method,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
+    retry: Retry,
     mut body: JsonObject,
 ) -> Response {
     let raw = body.raw.clone();
-    idempotency::once(
-        &state,
-        &caller,
-        &headers,
-        &method,
-        uri.path(),
-        &raw,
-        || async {
-            let run = async {
-                let sync = synchronous(body.take_text("synchronous")?)?;
-                // Fields left out take the new-domain form's defaults (`#[serde(default)]`).
-                let form: DomainForm = form_from_json(&body.map, SHAPE)?;
-                let created = domains::create_domain(&state.db, &caller, &form).await?;
-                Ok::<_, super::Problem>(changed(sync, created))
-            };
-            run.await.unwrap_or_else(IntoResponse::into_response)
-        },
-    )
+    idempotency::once(&state, &caller, &retry, &raw, || async {
+        let sync = synchronous(body.take_text("synchronous")?)?;
+        // Fields left out take the new-domain form's defaults (`#[serde(default)]`).
+        let form: DomainForm = form_from_json(&body.map, SHAPE)?;
+        let created = domains::create_domain(&state.db, &caller, &form).await?;
+        Ok::<_, super::Problem>(changed(sync, created))
+    })
     .await
 }
 

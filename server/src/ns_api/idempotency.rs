@@ -7,7 +7,9 @@ use super::problem::Problem;
 use app::ssr::db::api_keys;
 use app::ssr::{now_ms, AppState};
 use axum::body::Body;
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::extract::{FromRequestParts, OriginalUri};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use std::future::Future;
@@ -17,23 +19,48 @@ pub const HEADER: &str = "idempotency-key";
 /// How long an answer is kept for retries.
 pub const KEPT_FOR: Duration = Duration::from_secs(24 * 3600);
 
+/// What a retry of a create is known by: its Idempotency-Key (if it has one), method and URI
+/// (the query too: `dry-run=yes` is another request).
+pub struct Retry {
+    key: Option<HeaderValue>,
+    method: Method,
+    uri: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Retry {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        // Nested under /ns-api/v2, the router's own URI has lost its prefix; the original has not.
+        let uri = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or(&parts.uri, |o| &o.0)
+            .to_string();
+        Ok(Self {
+            key: parts.headers.get(HEADER).cloned(),
+            method: parts.method.clone(),
+            uri,
+        })
+    }
+}
+
 /// Runs `create` once per Idempotency-Key (if the request has one) and answers retries from what
 /// it answered the first time. Answers of 5xx are not kept, so a retry after a server failure runs.
 pub async fn once<F, Fut>(
     state: &AppState,
     caller: &ApiCaller,
-    headers: &HeaderMap,
-    method: &Method,
-    path: &str,
+    retry: &Retry,
     body: &[u8],
     create: F,
 ) -> Response
 where
     F: FnOnce() -> Fut,
-    Fut: Future<Output = Response>,
+    Fut: Future<Output = Result<Response, Problem>>,
 {
-    let Some(value) = headers.get(HEADER) else {
-        return create().await;
+    let run = || async { create().await.unwrap_or_else(IntoResponse::into_response) };
+    let Some(value) = &retry.key else {
+        return run().await;
     };
     let key = match value.to_str().map(str::trim) {
         Ok(k) if (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()) => k,
@@ -48,9 +75,9 @@ where
     };
     let mut hash = Sha256::new();
     for part in [
-        method.as_str().as_bytes(),
+        retry.method.as_str().as_bytes(),
         b" ",
-        path.as_bytes(),
+        retry.uri.as_bytes(),
         b"\n",
         body,
     ] {
@@ -65,7 +92,7 @@ where
         Ok(true) => {}
         Ok(false) => return replay(db, &caller.owner, key, &hash, expired_before).await,
     }
-    let response = create().await;
+    let response = run().await;
     let (parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
         let _ = api_keys::release(db, &caller.owner, key).await;

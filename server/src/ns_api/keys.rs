@@ -1,13 +1,13 @@
 //! `/apikeys`: make, list, read and revoke API keys (NetSapiens A.5).
 
 use super::extract::{ApiCaller, JsonObject};
-use super::idempotency;
+use super::idempotency::{self, Retry};
 use super::problem::{ApiResult, Problem};
 use app::model::api_key::{ApiKey, ApiKeyForm, IssuedApiKey};
 use app::model::json_form::{form_from_json, Shape};
 use app::ssr::{api_keys, AppState};
-use axum::extract::{OriginalUri, Path, State};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -90,33 +90,20 @@ async fn list_keys(
 async fn create_key(
     State(state): State<AppState>,
     caller: ApiCaller,
-    method: Method,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
+    retry: Retry,
     body: JsonObject,
 ) -> Response {
-    idempotency::once(
-        &state,
-        &caller,
-        &headers,
-        &method,
-        uri.path(),
-        &body.raw,
-        || async {
-            let run = async {
-                let form: ApiKeyForm = form_from_json(
-                    &body.map,
-                    Shape {
-                        skip: &["synchronous"],
-                        ..Shape::default()
-                    },
-                )?;
-                let issued: IssuedApiKey = api_keys::create_key(&state.db, &caller, &form).await?;
-                Ok::<_, Problem>((StatusCode::CREATED, Json(issued)).into_response())
-            };
-            run.await.unwrap_or_else(IntoResponse::into_response)
-        },
-    )
+    idempotency::once(&state, &caller, &retry, &body.raw, || async {
+        let form: ApiKeyForm = form_from_json(
+            &body.map,
+            Shape {
+                skip: &["synchronous"],
+                ..Shape::default()
+            },
+        )?;
+        let issued: IssuedApiKey = api_keys::create_key(&state.db, &caller, &form).await?;
+        Ok::<_, Problem>((StatusCode::CREATED, Json(issued)).into_response())
+    })
     .await
 }
 

@@ -7,16 +7,16 @@
 
 use super::domains::overlay;
 use super::extract::{ApiCaller, JsonObject, Params};
-use super::idempotency;
+use super::idempotency::{self, Retry};
 use super::problem::{ApiResult, Problem};
 use super::users::{descending, window};
 use super::{changed, domain_name, listed, Count};
 use app::model::json_form::Shape;
 use app::model::site::{DepartmentCount, Site, SiteForm, SiteQuery};
 use app::ssr::{sites, AppState};
-use axum::extract::{OriginalUri, Path, State};
-use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::{IntoResponse, Json, Response};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Json, Response};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -156,29 +156,16 @@ async fn create_site(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(domain): Path<String>,
-    method: Method,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
+    retry: Retry,
     mut body: JsonObject,
 ) -> Response {
     let raw = body.raw.clone();
-    idempotency::once(
-        &state,
-        &caller,
-        &headers,
-        &method,
-        uri.path(),
-        &raw,
-        || async {
-            let run = async {
-                let name = domain_name(&caller, &domain)?;
-                let (form, sync) = body.form_and_sync::<SiteForm>(SHAPE)?;
-                let created = sites::create_site(&state.db, &caller, &name, &form).await?;
-                Ok::<_, Problem>(changed(sync, created))
-            };
-            run.await.unwrap_or_else(IntoResponse::into_response)
-        },
-    )
+    idempotency::once(&state, &caller, &retry, &raw, || async {
+        let name = domain_name(&caller, &domain)?;
+        let (form, sync) = body.form_and_sync::<SiteForm>(SHAPE)?;
+        let created = sites::create_site(&state.db, &caller, &name, &form).await?;
+        Ok::<_, Problem>(changed(sync, created))
+    })
     .await
 }
 

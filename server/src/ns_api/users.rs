@@ -2,6 +2,7 @@
 
 use super::domains::overlay;
 use super::extract::{ApiCaller, JsonObject, Params};
+use super::idempotency::Retry;
 use super::problem::{ApiResult, Problem};
 use super::schemas::{self, USER_LISTS};
 use super::{changed, domain_name, idempotency, listed, rules, synchronous, user_name, Count};
@@ -13,9 +14,9 @@ use app::model::user::{SortKey, UserDetail, UserForm, UserQuery};
 use app::model::{DomainName, FieldErrors};
 use app::ssr::users::{self, DeviceForm};
 use app::ssr::AppState;
-use axum::extract::{OriginalUri, Path, State};
-use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::{IntoResponse, Json, Response};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Json, Response};
 use serde_json::{Map, Value};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -269,58 +270,39 @@ async fn create_user(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(domain): Path<String>,
-    method: Method,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
+    retry: Retry,
     mut body: JsonObject,
 ) -> Response {
     let raw = body.raw.clone();
-    idempotency::once(
-        &state,
-        &caller,
-        &headers,
-        &method,
-        uri.path(),
-        &raw,
-        || async {
-            let run = async {
-                let name = domain_name(&caller, &domain)?;
-                let sync = synchronous(body.take_text("synchronous")?);
-                let devices = unnest(&mut body.map);
-                let form = form_from_json::<UserForm>(&body.map, SHAPE);
-                // Every problem at once: the flags, the nested blocks and the form's own fields.
-                let mut errors = FieldErrors::default();
-                if let Err(p) = &sync {
-                    errors.add("synchronous", p.errors[0].message.clone());
-                }
-                if let Err(e) = &devices {
-                    errors.0.extend(e.0.clone());
-                }
-                if let Err(e) = &form {
-                    errors.0.extend(e.0.clone());
-                }
-                let (Ok(sync), Ok(devices), Ok(form)) = (sync, devices, form) else {
-                    return Err(Problem::from(errors));
-                };
-                let created = users::create_user_with_devices(
-                    &state.db,
-                    &caller,
-                    &name,
-                    &form,
-                    devices.as_deref(),
-                )
+    idempotency::once(&state, &caller, &retry, &raw, || async {
+        let name = domain_name(&caller, &domain)?;
+        let sync = synchronous(body.take_text("synchronous")?);
+        let devices = unnest(&mut body.map);
+        let form = form_from_json::<UserForm>(&body.map, SHAPE);
+        // Every problem at once: the flags, the nested blocks and the form's own fields.
+        let mut errors = FieldErrors::default();
+        if let Err(p) = &sync {
+            errors.add("synchronous", p.errors[0].message.clone());
+        }
+        if let Err(e) = &devices {
+            errors.0.extend(e.0.clone());
+        }
+        if let Err(e) = &form {
+            errors.0.extend(e.0.clone());
+        }
+        let (Ok(sync), Ok(devices), Ok(form)) = (sync, devices, form) else {
+            return Err(Problem::from(errors));
+        };
+        let created =
+            users::create_user_with_devices(&state.db, &caller, &name, &form, devices.as_deref())
                 .await?;
-                let mut value = serde_json::to_value(created.detail.without_pin())
-                    .map_err(|_| AppError::Internal)?;
-                if let Some(token) = created.invitation {
-                    value["invitation-link"] =
-                        Value::String(format!("/set-password?token={token}"));
-                }
-                Ok::<_, Problem>(changed(sync, value))
-            };
-            run.await.unwrap_or_else(IntoResponse::into_response)
-        },
-    )
+        let mut value =
+            serde_json::to_value(created.detail.without_pin()).map_err(|_| AppError::Internal)?;
+        if let Some(token) = created.invitation {
+            value["invitation-link"] = Value::String(format!("/set-password?token={token}"));
+        }
+        Ok::<_, Problem>(changed(sync, value))
+    })
     .await
 }
 
