@@ -215,6 +215,70 @@ pub fn conflict_on(err: &sqlx::Error, rules: &[Unique]) -> Option<AppError> {
     Some(AppError::conflict(rule.field, rule.message))
 }
 
+/// One page of one domain's list (users, sites, numbers, devices) and how many rows match in all:
+/// a filter grown condition by condition, each condition's value bound to the next placeholder
+/// (`$1` is the domain), then the page's bounds.
+pub struct DomainPage {
+    filter: String,
+    values: Vec<String>,
+}
+
+impl DomainPage {
+    /// Rows of the domain `$1` that `filter` takes.
+    pub fn new(filter: &str) -> Self {
+        Self {
+            filter: filter.to_owned(),
+            values: Vec::new(),
+        }
+    }
+
+    /// Also `condition(p)`, where `p` is the placeholder `value` is bound to.
+    pub fn and(&mut self, value: String, condition: impl FnOnce(&str) -> String) {
+        let placeholder = format!("${}", self.values.len() + 2);
+        self.filter += " AND ";
+        self.filter += &condition(&placeholder);
+        self.values.push(value);
+    }
+
+    /// How many rows of `count_from` match, and rows `start..start + limit` of
+    /// `select_from WHERE .. ORDER BY order`.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn fetch<R>(
+        &self,
+        pool: &AnyPool,
+        domain_id: i64,
+        count_from: &str,
+        select_from: &str,
+        order: &str,
+        limit: u32,
+        start: u32,
+    ) -> Result<(u64, Vec<R>), AppError>
+    where
+        R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        let filter = &self.filter;
+        let (limit_at, offset_at) = (self.values.len() + 2, self.values.len() + 3);
+        let count_sql = format!("SELECT COUNT(*) {count_from} WHERE {filter}");
+        let page_sql = format!(
+            "{select_from} WHERE {filter} ORDER BY {order} LIMIT ${limit_at} OFFSET ${offset_at}"
+        );
+        let mut count = sqlx::query_scalar::<_, i64>(&count_sql).bind(domain_id);
+        let mut page = sqlx::query_as::<_, R>(&page_sql).bind(domain_id);
+        for value in &self.values {
+            count = count.bind(value.as_str());
+            page = page.bind(value.as_str());
+        }
+        let total = count.fetch_one(pool).await.map_err(internal)?;
+        let rows = page
+            .bind(i64::from(limit))
+            .bind(i64::from(start))
+            .fetch_all(pool)
+            .await
+            .map_err(internal)?;
+        Ok((total.max(0) as u64, rows))
+    }
+}
+
 /// A `LIKE ... ESCAPE '\\'` pattern matching text that contains `search` (lower-cased), with
 /// the pattern's own wildcards in `search` taken literally.
 pub fn contains_pattern(search: &str) -> String {

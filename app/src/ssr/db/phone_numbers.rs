@@ -1,7 +1,7 @@
 //! Phone numbers (DIDs) of a domain and the user each one rings. A number exists once in the
 //! whole system; every other query names its domain.
 
-use super::{conflict_on, contains_pattern, internal, Tx, Unique};
+use super::{conflict_on, contains_pattern, internal, DomainPage, Tx, Unique};
 use crate::error::AppError;
 use crate::model::dids::{DialRule, DomainNumber, NumberList, NumberOrder, NumberQuery};
 use crate::model::{DomainName, Extension, Parse, PhoneNumber};
@@ -56,27 +56,19 @@ pub async fn list(
     only_site: Option<&str>,
     query: &NumberQuery,
 ) -> Result<NumberList, AppError> {
-    // $1 the domain, then the site and the search pattern when there are any, then the page.
-    let mut next = 1;
-    let mut placeholder = || {
-        next += 1;
-        format!("${next}")
-    };
-    let mut filter = "p.domain_id = $1".to_owned();
-    if only_site.is_some() {
-        filter += &format!(
-            " AND u.site_id = (SELECT id FROM sites WHERE domain_id = $1 AND name = {})",
-            placeholder()
-        );
+    let mut found = DomainPage::new("p.domain_id = $1");
+    if let Some(site) = only_site {
+        found.and(site.to_owned(), |p| {
+            format!("u.site_id = (SELECT id FROM sites WHERE domain_id = $1 AND name = {p})")
+        });
     }
-    // Numbers are stored as +digits: a search for 612555 or +1612 finds the same numbers.
-    let pattern = contains_pattern(query.search.trim().trim_start_matches('+'));
     if !query.search.trim().is_empty() {
-        let p = placeholder();
-        filter +=
-            &format!(" AND (p.number LIKE {p} ESCAPE '\\' OR u.extension LIKE {p} ESCAPE '\\')");
+        // Numbers are stored as +digits: a search for 612555 or +1612 finds the same numbers.
+        let pattern = contains_pattern(query.search.trim().trim_start_matches('+'));
+        found.and(pattern, |p| {
+            format!("(p.number LIKE {p} ESCAPE '\\' OR u.extension LIKE {p} ESCAPE '\\')")
+        });
     }
-    let (limit, offset) = (placeholder(), placeholder());
     let direction = if query.descending { "DESC" } else { "ASC" };
     let order = match query.order {
         NumberOrder::Number => format!("p.number {direction}"),
@@ -84,29 +76,20 @@ pub async fn list(
         NumberOrder::User => format!("(u.id IS NULL), u.extension_sort {direction}, p.number"),
         NumberOrder::CreatedAt => format!("p.created_at {direction}, p.number"),
     };
-    let count_sql = format!("SELECT COUNT(*) {FROM} WHERE {filter}");
-    let page_sql = format!(
-        "SELECT {COLUMNS} {FROM} WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
-    );
-    let mut count = sqlx::query_scalar(&count_sql).bind(domain_id);
-    let mut page = sqlx::query_as(&page_sql).bind(domain_id);
-    if let Some(site) = only_site {
-        count = count.bind(site);
-        page = page.bind(site);
-    }
-    if !query.search.trim().is_empty() {
-        count = count.bind(&pattern);
-        page = page.bind(&pattern);
-    }
-    let total: i64 = count.fetch_one(pool).await.map_err(internal)?;
-    let rows: Vec<NumberRow> = page
-        .bind(i64::from(query.limit))
-        .bind(i64::from(query.start))
-        .fetch_all(pool)
-        .await
-        .map_err(internal)?;
+    let select = format!("SELECT {COLUMNS} {FROM}");
+    let (total, rows): (u64, Vec<NumberRow>) = found
+        .fetch(
+            pool,
+            domain_id,
+            FROM,
+            &select,
+            &order,
+            query.limit,
+            query.start,
+        )
+        .await?;
     Ok(NumberList {
-        total: total.max(0) as u64,
+        total,
         items: rows
             .into_iter()
             .map(|row| number(domain, row))

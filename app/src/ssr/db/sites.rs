@@ -1,7 +1,7 @@
 //! Sites (locations) of a domain, and the departments its users name. Every query names its
 //! domain.
 
-use super::{conflict_on, contains_pattern, internal, Tx, Unique};
+use super::{conflict_on, contains_pattern, internal, DomainPage, Tx, Unique};
 use crate::error::AppError;
 use crate::model::site::{DepartmentCount, Site, SiteList, SiteQuery};
 use crate::model::{Department, DomainName, Parse, SiteName};
@@ -53,50 +53,35 @@ pub async fn list(
     only_site: Option<&str>,
     query: &SiteQuery,
 ) -> Result<SiteList, AppError> {
-    // $1 the domain, then the site and the search pattern when there are any, then the page.
-    let mut next = 1;
-    let mut placeholder = || {
-        next += 1;
-        format!("${next}")
-    };
-    let mut filter = "s.domain_id = $1".to_owned();
-    if only_site.is_some() {
-        filter += &format!(" AND s.name = {}", placeholder());
+    let mut found = DomainPage::new("s.domain_id = $1");
+    if let Some(site) = only_site {
+        found.and(site.to_owned(), |p| format!("s.name = {p}"));
     }
-    let pattern = contains_pattern(&query.search);
     if !query.search.is_empty() {
-        filter += &format!(" AND LOWER(s.name) LIKE {} ESCAPE '\\'", placeholder());
+        found.and(contains_pattern(&query.search), |p| {
+            format!("LOWER(s.name) LIKE {p} ESCAPE '\\'")
+        });
     }
-    let (limit, offset) = (placeholder(), placeholder());
     let direction = if query.descending { "DESC" } else { "ASC" };
     let order = if query.by_user_count {
         format!("user_count {direction}, s.name")
     } else {
         format!("s.name {direction}")
     };
-    let count_sql = format!("SELECT COUNT(*) FROM sites s WHERE {filter}");
-    let page_sql = format!(
-        "SELECT {SITE_COLUMNS} FROM sites s WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
-    );
-    let mut count = sqlx::query_scalar(&count_sql).bind(domain_id);
-    let mut page = sqlx::query_as(&page_sql).bind(domain_id);
-    if let Some(site) = only_site {
-        count = count.bind(site);
-        page = page.bind(site);
-    }
-    if !query.search.is_empty() {
-        count = count.bind(&pattern);
-        page = page.bind(&pattern);
-    }
-    let total: i64 = count.fetch_one(pool).await.map_err(internal)?;
-    let rows: Vec<SiteRow> = page
-        .bind(i64::from(query.limit))
-        .bind(i64::from(query.start))
-        .fetch_all(pool)
-        .await
-        .map_err(internal)?;
+    let select = format!("SELECT {SITE_COLUMNS} FROM sites s");
+    let (total, rows): (u64, Vec<SiteRow>) = found
+        .fetch(
+            pool,
+            domain_id,
+            "FROM sites s",
+            &select,
+            &order,
+            query.limit,
+            query.start,
+        )
+        .await?;
     Ok(SiteList {
-        total: total.max(0) as u64,
+        total,
         items: rows
             .into_iter()
             .map(|row| site(domain, row))

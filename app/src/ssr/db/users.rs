@@ -7,7 +7,7 @@
 //! batch of one).
 
 use super::domains::DomainRef;
-use super::{conflict_on, internal, Tx, Unique};
+use super::{conflict_on, contains_pattern, internal, DomainPage, Tx, Unique};
 use crate::error::AppError;
 use crate::model::user::{
     AnswerRule, Device, NewUser, SortKey, User, UserDetail, UserList, UserQuery, UserSettings,
@@ -1299,40 +1299,21 @@ pub async fn list(
     query: &UserQuery,
 ) -> Result<UserList, AppError> {
     let query = query.clone().bounded();
-    let pattern = format!(
-        "%{}%",
-        query
-            .search
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
     // Without a search the count reads only the (domain, service code) index, and the page
     // walks the (domain, sort key) index: a large domain costs no more than a small one.
-    // Placeholders are numbered as they are needed: $1 the domain, then the site and the
-    // search pattern when there are any, then the page's bounds.
-    let mut next = 1;
-    let mut placeholder = || {
-        next += 1;
-        format!("${next}")
-    };
-    let site = match only_site {
-        Some(_) => format!(
-            " AND u.site_id = (SELECT id FROM sites WHERE domain_id = $1 AND name = {})",
-            placeholder()
-        ),
-        None => String::new(),
-    };
-    let search = if query.search.is_empty() {
-        String::new()
-    } else {
-        format!(" AND u.search_text LIKE {} ESCAPE '\\'", placeholder())
-    };
-    let filter = format!(
-        "u.domain_id = $1 AND (u.service_code IS NULL OR u.service_code NOT LIKE 'system-%'){site}{search}"
+    let mut found = DomainPage::new(
+        "u.domain_id = $1 AND (u.service_code IS NULL OR u.service_code NOT LIKE 'system-%')",
     );
-    let (limit, offset) = (placeholder(), placeholder());
+    if let Some(site) = only_site {
+        found.and(site.to_owned(), |p| {
+            format!("u.site_id = (SELECT id FROM sites WHERE domain_id = $1 AND name = {p})")
+        });
+    }
+    if !query.search.is_empty() {
+        found.and(contains_pattern(&query.search), |p| {
+            format!("u.search_text LIKE {p} ESCAPE '\\'")
+        });
+    }
     let direction = if query.descending { "DESC" } else { "ASC" };
     // Only these fixed column lists ever reach the ORDER BY; the key picks one.
     let order = match query.sort {
@@ -1345,27 +1326,20 @@ pub async fn list(
         }
         SortKey::Site => format!("(s.name IS NULL), s.name {direction}, u.last_name, u.first_name"),
     };
-    let count_sql = format!("SELECT COUNT(*) FROM users u WHERE {filter}");
-    let mut count = sqlx::query_scalar(&count_sql).bind(domain_id);
-    let sql = format!("SELECT {SUMMARY_COLUMNS} {FROM_USERS} WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
-    let mut page = sqlx::query_as(&sql).bind(domain_id);
-    if let Some(site) = only_site {
-        count = count.bind(site);
-        page = page.bind(site);
-    }
-    if !query.search.is_empty() {
-        count = count.bind(&pattern);
-        page = page.bind(&pattern);
-    }
-    let total: i64 = count.fetch_one(pool).await.map_err(internal)?;
-    let rows: Vec<UserRow> = page
-        .bind(i64::from(query.limit))
-        .bind(i64::from(query.start))
-        .fetch_all(pool)
-        .await
-        .map_err(internal)?;
+    let select = format!("SELECT {SUMMARY_COLUMNS} {FROM_USERS}");
+    let (total, rows): (u64, Vec<UserRow>) = found
+        .fetch(
+            pool,
+            domain_id,
+            "FROM users u",
+            &select,
+            &order,
+            query.limit,
+            query.start,
+        )
+        .await?;
     Ok(UserList {
-        total: total as u64,
+        total,
         items: rows
             .into_iter()
             .map(UserSummary::try_from)
