@@ -123,6 +123,15 @@ pub fn router(db: Db, settings: &Settings) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(RequestIds::default()))
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(axum::middleware::from_fn_with_state(settings.trust_forwarded_for, guard::client_address))
+                // As early as the client's address is known: a copy needs no tracing (it cannot
+                // fail), body limit, session or routing. Only reads are answered from copies, so
+                // the cross-site guard has nothing to refuse there either.
+                .layer(axum::middleware::from_fn_with_state(
+                    (db.clone(), std::sync::Arc::new(read_cache::ReadCache::default())),
+                    read_cache::answer_reads,
+                ))
                 .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
                     let id = req
                         .extensions()
@@ -131,19 +140,12 @@ pub fn router(db: Db, settings: &Settings) -> Router {
                         .unwrap_or("-");
                     tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path())
                 }))
-                .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(axum::middleware::from_fn(guard::reject_cross_site))
                 .layer(axum::middleware::from_fn_with_state(db.clone(), read_cache::note_writes))
                 .layer(axum::middleware::from_fn(guard::malformed_is_400))
                 .layer(axum::middleware::from_fn_with_state(
                     guard::BodyLimits { any: settings.max_body_bytes, import: settings.max_import_bytes },
                     guard::limit_body,
-                ))
-                .layer(axum::middleware::from_fn_with_state(settings.trust_forwarded_for, guard::client_address))
-                // As early as the client's address is known: a copy needs no session or routing.
-                .layer(axum::middleware::from_fn_with_state(
-                    (db.clone(), std::sync::Arc::new(read_cache::ReadCache::default())),
-                    read_cache::answer_reads,
                 ))
                 .layer(axum::middleware::from_fn_with_state(
                     (std::sync::Arc::new(guard::LoginGuard::default()), settings.logins),

@@ -1,45 +1,81 @@
-//! Repeated API reads answered from memory.
+//! Repeated reads answered from memory.
 //!
-//! Scripts poll: the same key asks for the same user or the same page of users again and again.
-//! A `GET` under `/ns-api` with a bearer key is answered from memory when the same key, from the
-//! same address, asked for the same URI while the database's generation
-//! ([`app::ssr::db::changes`]) has not moved on since, and at most [`KEPT_FOR`] ago. Any write,
-//! by this server or (on Postgres) any other, moves the generation on, so a revoked key, a
-//! disabled account or an edited user is never answered from an older copy. Only `200` answers
-//! are kept; the key's check (its secret, scope, address rules) ran when the copy was made,
-//! and the copy is found only by the exact same `Authorization` value and address.
+//! Scripts poll, and people reload: the same API key asks for the same user or the same page of
+//! users again and again, and an office manager goes back to the users page. A `GET` that came
+//! with a credential (an `Authorization` header or a cookie) is answered from memory when a
+//! request with the very same credential headers, `Accept` header and URI, from the same address,
+//! was answered `200` while the database's generation ([`app::ssr::db::changes`]) has not moved on
+//! since, at most [`KEPT_FOR`] ago, and before the credential it was answered for ends.
+//!
+//! Any write, by this server or (on Postgres) any other, moves the generation on, so an edited
+//! user, a revoked key, a disabled account or an ended session is never answered from an older
+//! copy. What the credential was is learnt from the answer itself: only answers whose handler
+//! checked a session or a key ([`CredentialEnds`]) are kept, and a session's copy lasts no longer
+//! than the session would if it were not used again (its idle and absolute ends). An answer that
+//! sets a cookie is never kept.
 
-use app::ssr::auth::ClientAddress;
+use app::ssr::auth::{ClientAddress, CredentialEnds};
 use app::ssr::db::Db;
-use axum::body::{Body, Bytes, HttpBody};
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
+use http_body::{Frame, SizeHint};
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 /// How long a copy is used at most, whatever the generation: answers that depend on the clock
 /// (a key's "last used", kept to the hour) stay close to it.
 pub const KEPT_FOR: Duration = Duration::from_secs(30);
 /// The largest answer kept.
-const LARGEST: u64 = 1 << 20;
+const LARGEST: usize = 1 << 20;
 /// All copies together stay below this; reaching it starts again from empty.
 const ALL_COPIES: usize = 64 << 20;
 
+/// What must be the same for a copy to answer a request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Key {
-    authorization: HeaderValue,
+    authorization: Option<HeaderValue>,
+    cookie: Option<HeaderValue>,
+    accept: Option<HeaderValue>,
     address: Option<IpAddr>,
     uri: String,
+}
+
+impl Key {
+    /// The key of a read that came with a credential; `None` for anything else.
+    fn of(req: &Request) -> Option<Self> {
+        let headers = req.headers();
+        let authorization = headers.get(header::AUTHORIZATION).cloned();
+        let cookie = headers.get(header::COOKIE).cloned();
+        if req.method() != Method::GET || (authorization.is_none() && cookie.is_none()) {
+            return None;
+        }
+        Some(Self {
+            authorization,
+            cookie,
+            accept: headers.get(header::ACCEPT).cloned(),
+            address: req.extensions().get::<ClientAddress>().map(|a| a.0),
+            uri: req.uri().to_string(),
+        })
+    }
+
+    fn size(&self) -> usize {
+        let len = |v: &Option<HeaderValue>| v.as_ref().map_or(0, HeaderValue::len);
+        self.uri.len() + len(&self.authorization) + len(&self.cookie) + len(&self.accept)
+    }
 }
 
 #[derive(Debug, Clone)]
 struct Copy {
     generation: u64,
-    made: Instant,
+    /// When it stops being used: [`KEPT_FOR`] after it was made, or when its credential ends.
+    until: Instant,
     headers: HeaderMap,
     body: Bytes,
 }
@@ -61,54 +97,32 @@ impl ReadCache {
         copies
             .by_key
             .get(key)
-            .filter(|c| c.generation == generation && c.made.elapsed() < KEPT_FOR)
+            .filter(|c| c.generation == generation && Instant::now() < c.until)
             .cloned()
     }
 
     fn put(&self, key: Key, copy: Copy) {
         let mut copies = self.copies.lock().unwrap_or_else(|e| e.into_inner());
-        let cost = size(&key, &copy);
+        let cost = key.size() + copy.body.len();
         if copies.bytes + cost > ALL_COPIES {
             copies.by_key.clear();
             copies.bytes = 0;
         }
         copies.bytes += cost;
         if let Some(old) = copies.by_key.insert(key.clone(), copy) {
-            copies.bytes -= size(&key, &old);
+            copies.bytes -= key.size() + old.body.len();
         }
     }
-}
-
-/// What a copy costs the budget.
-fn size(key: &Key, copy: &Copy) -> usize {
-    copy.body.len() + key.uri.len() + key.authorization.len()
 }
 
 /// The layer: answers from [`ReadCache`] what it can, and keeps what it may.
 pub async fn answer_reads(
     State((db, cache)): State<(Db, Arc<ReadCache>)>,
-    req: Request,
+    mut req: Request,
     next: Next,
 ) -> Response {
-    let bearer = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .filter(|v| {
-            v.as_bytes()
-                .get(..7)
-                .is_some_and(|p| p.eq_ignore_ascii_case(b"bearer "))
-        })
-        .cloned();
-    let api = req.uri().path().starts_with(crate::ns_api::BASE);
-    let (&Method::GET, true, Some(authorization), Some(generation)) =
-        (req.method(), api, bearer, db.changes().generation())
-    else {
+    let (Some(key), Some(generation)) = (Key::of(&req), db.changes().generation()) else {
         return next.run(req).await;
-    };
-    let key = Key {
-        authorization,
-        address: req.extensions().get::<ClientAddress>().map(|a| a.0),
-        uri: req.uri().to_string(),
     };
     if let Some(copy) = cache.get(&key, generation) {
         let mut response = Response::new(Body::from(copy.body));
@@ -116,32 +130,97 @@ pub async fn answer_reads(
         return response;
     }
 
+    let ends = CredentialEnds::default();
+    req.extensions_mut().insert(ends.clone());
     let response = next.run(req).await;
-    let keepable = response.status() == StatusCode::OK
-        && !response.headers().contains_key(header::SET_COOKIE)
-        && response
-            .body()
-            .size_hint()
-            .exact()
-            .is_some_and(|n| n <= LARGEST);
-    if !keepable {
+    let until = ends.ends().and_then(|ends| until(ends, Instant::now()));
+    let (Some(until), StatusCode::OK, false) = (
+        until,
+        response.status(),
+        response.headers().contains_key(header::SET_COOKIE),
+    ) else {
         return response;
-    }
-    let (parts, body) = response.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, LARGEST as usize).await else {
-        return Response::from_parts(parts, Body::empty());
     };
-    // Kept only if nothing was written while it was being read.
-    if db.changes().generation() == Some(generation) {
-        let copy = Copy {
-            generation,
-            made: Instant::now(),
-            headers: parts.headers.clone(),
-            body: body.clone(),
-        };
-        cache.put(key, copy);
+    let (parts, body) = response.into_parts();
+    let headers = parts.headers.clone();
+    let keep = move |body: Bytes| {
+        // Kept only if nothing was written while it was being read and sent.
+        if db.changes().generation() == Some(generation) {
+            let copy = Copy {
+                generation,
+                until,
+                headers,
+                body,
+            };
+            cache.put(key, copy);
+        }
+    };
+    Response::from_parts(parts, Body::new(Tee::new(body, keep)))
+}
+
+/// When a copy made `now` of an answer for a credential that ends at `ends` (Unix ms) stops being
+/// used; `None` if the credential has (nearly) ended already.
+fn until(ends: i64, now: Instant) -> Option<Instant> {
+    let left = ends.saturating_sub(app::ssr::now_ms());
+    let left = Duration::from_millis(u64::try_from(left).ok()?);
+    Some(now + left.min(KEPT_FOR)).filter(|until| *until > now)
+}
+
+/// A response body passed on as it comes (a page streams), keeping a copy of its bytes; once it
+/// has all been sent, and if it was no larger than [`LARGEST`], the copy goes to `keep`.
+struct Tee<F> {
+    inner: Body,
+    copy: Option<Vec<u8>>,
+    keep: Option<F>,
+}
+
+impl<F: FnOnce(Bytes)> Tee<F> {
+    fn new(inner: Body, keep: F) -> Self {
+        Self {
+            inner,
+            copy: Some(Vec::new()),
+            keep: Some(keep),
+        }
     }
-    Response::from_parts(parts, Body::from(body))
+}
+
+impl<F: FnOnce(Bytes) + Unpin> http_body::Body for Tee<F> {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        let this = &mut *self;
+        let frame = std::task::ready!(Pin::new(&mut this.inner).poll_frame(cx));
+        match &frame {
+            Some(Ok(frame)) => match (frame.data_ref(), &mut this.copy) {
+                (Some(data), Some(copy)) if copy.len() + data.len() <= LARGEST => {
+                    copy.extend_from_slice(data)
+                }
+                (Some(_), copy) => *copy = None,
+                // Trailers are not kept: neither is an answer that has them.
+                (None, copy) => *copy = None,
+            },
+            Some(Err(_)) => this.copy = None,
+            None => {
+                if let (Some(copy), Some(keep)) = (this.copy.take(), this.keep.take()) {
+                    keep(Bytes::from(copy));
+                }
+            }
+        }
+        Poll::Ready(frame)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        // Answering "ended" would let the server stop polling before the copy is handed over.
+        false
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
 }
 
 /// The layer that moves the database's generation on after every request that is not a read,
@@ -161,7 +240,9 @@ mod tests {
 
     fn key(token: &str, address: &str, uri: &str) -> Key {
         Key {
-            authorization: HeaderValue::from_str(&format!("Bearer {token}")).unwrap(),
+            authorization: Some(HeaderValue::from_str(&format!("Bearer {token}")).unwrap()),
+            cookie: None,
+            accept: None,
             address: address.parse().ok(),
             uri: uri.into(),
         }
@@ -170,14 +251,14 @@ mod tests {
     fn copy(generation: u64, body: &'static str) -> Copy {
         Copy {
             generation,
-            made: Instant::now(),
+            until: Instant::now() + KEPT_FOR,
             headers: HeaderMap::new(),
             body: Bytes::from_static(body.as_bytes()),
         }
     }
 
     #[test]
-    fn a_copy_is_found_by_the_same_key_address_uri_and_generation_only() {
+    fn a_copy_is_found_by_the_same_credential_address_accept_uri_and_generation_only() {
         let cache = ReadCache::default();
         cache.put(key("a", "192.0.2.1", "/u"), copy(7, "mine"));
         assert_eq!(
@@ -188,21 +269,41 @@ mod tests {
         assert!(cache.get(&key("b", "192.0.2.1", "/u"), 7).is_none());
         assert!(cache.get(&key("a", "192.0.2.2", "/u"), 7).is_none());
         assert!(cache.get(&key("a", "192.0.2.1", "/u?start=1"), 7).is_none());
+        let with_cookie = Key {
+            cookie: Some(HeaderValue::from_static("roster_session=x")),
+            ..key("a", "192.0.2.1", "/u")
+        };
+        assert!(cache.get(&with_cookie, 7).is_none());
+        let as_csv = Key {
+            accept: Some(HeaderValue::from_static("text/csv")),
+            ..key("a", "192.0.2.1", "/u")
+        };
+        assert!(cache.get(&as_csv, 7).is_none());
     }
 
     #[test]
-    fn old_copies_are_not_used() {
+    fn a_copy_is_not_used_after_its_time() {
         let cache = ReadCache::default();
         let mut old = copy(1, "old");
-        old.made = Instant::now() - KEPT_FOR;
+        old.until = Instant::now();
         cache.put(key("a", "192.0.2.1", "/u"), old);
         assert!(cache.get(&key("a", "192.0.2.1", "/u"), 1).is_none());
     }
 
     #[test]
+    fn a_copy_lasts_no_longer_than_its_credential() {
+        let now = Instant::now();
+        let in_ms = |ms: i64| app::ssr::now_ms() + ms;
+        let soon = until(in_ms(5_000), now).unwrap();
+        assert!(soon <= now + Duration::from_secs(5) && soon > now + Duration::from_secs(4));
+        assert_eq!(until(i64::MAX, now), Some(now + KEPT_FOR));
+        assert_eq!(until(in_ms(-1), now), None);
+    }
+
+    #[test]
     fn the_copies_stay_within_their_budget() {
         let cache = ReadCache::default();
-        let big = Bytes::from(vec![b'x'; LARGEST as usize]);
+        let big = Bytes::from(vec![b'x'; LARGEST]);
         for n in 0..100 {
             let mut c = copy(1, "");
             c.body = big.clone();
@@ -213,7 +314,34 @@ mod tests {
         assert!(copies.by_key.len() < 100);
         assert_eq!(
             copies.bytes,
-            copies.by_key.iter().map(|(k, c)| size(k, c)).sum::<usize>()
+            copies
+                .by_key
+                .iter()
+                .map(|(k, c)| k.size() + c.body.len())
+                .sum::<usize>()
         );
+    }
+
+    #[tokio::test]
+    async fn a_body_is_passed_on_whole_and_kept_only_when_small_enough() {
+        use http_body_util::BodyExt;
+        let chunks = |sizes: &[usize]| {
+            let chunks: Vec<Result<Bytes, std::io::Error>> = sizes
+                .iter()
+                .map(|&n| Ok(Bytes::from(vec![b'x'; n])))
+                .collect();
+            Body::from_stream(futures_util::stream::iter(chunks))
+        };
+        for (sizes, kept) in [(&[3, 4][..], true), (&[LARGEST, 1][..], false)] {
+            let got = Arc::new(Mutex::new(None));
+            let tee = Tee::new(chunks(sizes), {
+                let got = got.clone();
+                move |b: Bytes| *got.lock().unwrap() = Some(b.len())
+            });
+            let sent = Body::new(tee).collect().await.unwrap().to_bytes();
+            assert_eq!(sent.len(), sizes.iter().sum::<usize>());
+            let want = kept.then(|| sizes.iter().sum::<usize>());
+            assert_eq!(*got.lock().unwrap(), want);
+        }
     }
 }

@@ -9,7 +9,7 @@ use app::model::{DomainName, GroupName, Parse};
 use app::ssr::auth::Caller;
 use app::ssr::db::{domains, users, Backend, Db};
 use app::ssr::users::{create_user, delete_user, update_user};
-use common::{logged_in_super_user, path};
+use common::{logged_in_super_user, path, Client};
 
 fn acme() -> DomainName {
     DomainName::parse("acme.example").unwrap()
@@ -94,6 +94,47 @@ async fn break_inserts_into(db: &Db, table: &str) {
     }
 }
 
+/// Makes inserting the user with extension `ext` fail, and only that user.
+async fn break_inserting_user(db: &Db, ext: &str) {
+    let sql = match db.backend() {
+        Backend::Sqlite => format!("CREATE TRIGGER fail_users BEFORE INSERT ON users WHEN NEW.extension = '{ext}' BEGIN SELECT RAISE(ABORT, 'forced failure'); END"),
+        Backend::Postgres => {
+            sqlx::query(&format!("CREATE OR REPLACE FUNCTION fail_user() RETURNS trigger AS $$ BEGIN IF NEW.extension = '{ext}' THEN RAISE EXCEPTION 'forced failure'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql"))
+                .execute(db.pool()).await.unwrap();
+            "CREATE TRIGGER fail_users BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION fail_user()".into()
+        }
+    };
+    sqlx::query(&sql).execute(db.pool()).await.unwrap();
+}
+
+/// Creates `forms` in acme.example one just after the other, while the domain is held, so that
+/// all but the first wait together for its writer and are written together; their answers, in
+/// order.
+async fn create_together(
+    db: &Db,
+    domain_id: i64,
+    forms: Vec<UserForm>,
+) -> Vec<Result<app::ssr::users::Created, AppError>> {
+    let mut hold = db.begin().await.unwrap();
+    domains::lock(&mut hold, domain_id).await.unwrap();
+    let mut tasks = Vec::new();
+    for form in forms {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            create_user(&db, &Caller::system(), &acme(), &form).await
+        }));
+        // Arriving in this order.
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    hold.commit().await.unwrap();
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.unwrap());
+    }
+    answers
+}
+
 async fn repair_inserts_into(db: &Db, table: &str) {
     let sql = match db.backend() {
         Backend::Sqlite => format!("DROP TRIGGER fail_{table}"),
@@ -154,6 +195,63 @@ on_both_backends! {
             repair_inserts_into(&t.db, table).await;
         }
         create_user(&t.db, &Caller::system(), &acme(), &everything("101")).await.expect("works once nothing fails");
+    }
+
+    async fn creates_written_together_are_each_answered_as_if_alone(t: TestDb) {
+        let domain_id = acme_with_sales(&t.db).await;
+        let mut forms: Vec<UserForm> = (101..=120).map(|n| everything(&n.to_string())).collect();
+        // 121 asks for a number 101 has; 122 names a group that does not exist; 123 forwards to
+        // 122, which is refused, so 123 is too.
+        forms.push(UserForm { phone_numbers: "+1 612 555 0101".into(), ..everything("121") });
+        forms.push(UserForm { groups: "Nope".into(), ..everything("122") });
+        forms.push(UserForm { forward_always: "122".into(), ..everything("123") });
+        let answers = create_together(&t.db, domain_id, forms).await;
+
+        let mut invitations = std::collections::HashSet::new();
+        for (n, answer) in (101..=120).zip(&answers) {
+            let created = answer.as_ref().unwrap_or_else(|e| panic!("{n}: {e:?}"));
+            assert_eq!(created.detail.user.user.as_str(), n.to_string());
+            assert_eq!(created.detail.user.login_username.as_str(), format!("jsmith{n}@acme.example"));
+            let numbers: Vec<&str> = created.detail.phone_numbers.iter().map(|p| p.as_str()).collect();
+            assert_eq!(numbers, [format!("+16125550{n}"), format!("+16125551{n}")]);
+            assert_eq!(created.detail.devices[0].device.as_str(), n.to_string());
+            assert!(invitations.insert(created.invitation.clone().unwrap()), "each has its own invitation");
+        }
+        let taken = answers[20].as_ref().unwrap_err();
+        assert!(matches!(taken, AppError::Conflict { .. }), "{taken:?}");
+        assert!(taken.message_for("phone-numbers[0]").is_some(), "{taken:?}");
+        let nope = answers[21].as_ref().unwrap_err();
+        assert!(nope.message_for("groups[0]").is_some() && nope.message_for("user").is_none(), "{nope:?}");
+        let forward = answers[22].as_ref().unwrap_err();
+        assert!(forward.message_for("forward-always").is_some(), "{forward:?}");
+
+        let counts = row_counts(&t.db).await;
+        for table in [("users", 20), ("phone_numbers", 40), ("sites", 1), ("devices", 20), ("voicemail_boxes", 20), ("group_members", 20)] {
+            assert!(counts.contains(&table), "{table:?}: {counts:?}");
+        }
+        let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'user.create'")
+            .fetch_one(t.db.pool()).await.unwrap();
+        assert_eq!(audited, 20);
+    }
+
+    async fn a_failure_of_one_create_written_together_costs_the_others_nothing(t: TestDb) {
+        let domain_id = acme_with_sales(&t.db).await;
+        break_inserting_user(&t.db, "105").await;
+        let forms: Vec<UserForm> = (101..=110).map(|n| everything(&n.to_string())).collect();
+        let answers = create_together(&t.db, domain_id, forms).await;
+        for (n, answer) in (101..=110).zip(&answers) {
+            match n {
+                105 => assert_eq!(answer.as_ref().unwrap_err(), &AppError::Internal),
+                _ => assert_eq!(answer.as_ref().unwrap().detail.user.user.as_str(), n.to_string()),
+            }
+        }
+        let users: Vec<String> = sqlx::query_scalar("SELECT extension FROM users ORDER BY extension")
+            .fetch_all(t.db.pool()).await.unwrap();
+        assert_eq!(users.len(), 9);
+        assert!(!users.contains(&"105".to_string()));
+        let numbers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM phone_numbers WHERE number LIKE '%105'")
+            .fetch_one(t.db.pool()).await.unwrap();
+        assert_eq!(numbers, 0, "nothing of 105 was written");
     }
 
     async fn concurrent_creates_of_one_extension_give_one_user_and_conflicts(t: TestDb) {
@@ -353,4 +451,123 @@ on_both_backends! {
         let listed = client.call(path::<app::api::groups::ListGroups>(), &[("domain", "acme.example")]).await.json();
         assert_eq!(listed, serde_json::json!(["Support"]));
     }
+}
+
+// Pages read again, answered from memory (server/src/read_cache.rs)
+// ---------------------------------------------------------------------------------------------
+
+const USERS_PAGE: &str = "/domains/acme.example/users";
+
+/// A logged-in Super User looking at acme.example's users page, which lists John Smith (101).
+async fn looking_at_acme(db: &Db) -> Client {
+    let mut client = logged_in_super_user(db).await;
+    acme_with_sales(db).await;
+    create_user(db, &Caller::system(), &acme(), &smith("101"))
+        .await
+        .unwrap();
+    let page = client.get(USERS_PAGE).await;
+    assert!(
+        page.status.is_success() && page.body.contains("Smith"),
+        "{} {}",
+        page.status,
+        page.body
+    );
+    client
+}
+
+on_both_backends! {
+    async fn a_page_read_again_shows_every_change_at_once(t: TestDb) {
+        let mut client = looking_at_acme(&t.db).await;
+        let first = client.get(USERS_PAGE).await;
+        assert_eq!(client.get(USERS_PAGE).await.body, first.body);
+        if t.db.backend() == Backend::Sqlite {
+            // A write that goes around Roster (only it writes its SQLite file) is not seen: the
+            // page was answered from memory.
+            sqlx::query("UPDATE users SET last_name = 'Smythe'").execute(t.db.pool()).await.unwrap();
+            assert!(!client.get(USERS_PAGE).await.body.contains("Smythe"));
+        }
+        let mut form = UserForm::from(&app::ssr::users::get_user(&t.db, &Caller::system(), &acme(), "101").await.unwrap());
+        form.name_last_name = "Babbage".into();
+        update_user(&t.db, &Caller::system(), &acme(), "101", &form).await.unwrap();
+        let page = client.get(USERS_PAGE).await;
+        assert!(page.body.contains("Babbage"), "{}", page.body);
+        create_user(&t.db, &Caller::system(), &acme(), &UserForm { name_last_name: "Lovelace".into(), ..smith("102") }).await.unwrap();
+        assert!(client.get(USERS_PAGE).await.body.contains("Lovelace"));
+    }
+
+    async fn a_page_is_not_answered_from_memory_after_its_session_ends(t: TestDb) {
+        // Logged out.
+        let mut client = looking_at_acme(&t.db).await;
+        let cookie = client.cookie.clone();
+        client.get(USERS_PAGE).await;
+        assert!(client.call(path::<app::api::auth::Logout>(), &[]).await.status.is_success());
+        client.cookie = cookie;
+        let after = client.get(USERS_PAGE).await;
+        assert!(!after.body.contains("Smith"), "answered after logging out: {}", after.status);
+
+        // Ended from elsewhere (a password change, a manager), not through a request here.
+        let mut client = logged_in_super_user_again(&t.db).await;
+        assert!(client.get(USERS_PAGE).await.body.contains("Smith"));
+        assert!(client.get(USERS_PAGE).await.body.contains("Smith"));
+        let admin: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE login = 'admin'").fetch_one(t.db.pool()).await.unwrap();
+        app::ssr::db::sessions::end_all_for(&t.db, admin, None).await.unwrap();
+        assert!(!client.get(USERS_PAGE).await.body.contains("Smith"));
+    }
+
+    async fn a_page_is_not_answered_from_memory_past_its_sessions_idle_end(t: TestDb) {
+        let (login, token) = app::ssr::auth::bootstrap_super_user(&t.db).await.unwrap().unwrap();
+        app::ssr::auth::set_password_with_link(&t.db, &token, common::ADMIN_PASSWORD, common::ADMIN_PASSWORD).await.unwrap();
+        acme_with_sales(&t.db).await;
+        create_user(&t.db, &Caller::system(), &acme(), &smith("101")).await.unwrap();
+        let short = server::Settings {
+            sessions: app::ssr::state::SessionPolicy { idle: std::time::Duration::from_secs(1), ..Default::default() },
+            ..common::settings()
+        };
+        let mut client = Client::with_settings(&t.db, &short);
+        client.call(path::<app::api::auth::Login>(), &[("login", &login), ("password", common::ADMIN_PASSWORD)]).await;
+        assert!(client.get(USERS_PAGE).await.body.contains("Smith"));
+        assert!(client.get(USERS_PAGE).await.body.contains("Smith"));
+        tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
+        assert!(!client.get(USERS_PAGE).await.body.contains("Smith"), "answered past the idle timeout");
+    }
+}
+
+/// The first Super User, already set up by [`looking_at_acme`], logging in again.
+async fn logged_in_super_user_again(db: &Db) -> Client {
+    let mut client = Client::new(db);
+    let answer = client
+        .call(
+            path::<app::api::auth::Login>(),
+            &[("login", "admin"), ("password", common::ADMIN_PASSWORD)],
+        )
+        .await;
+    assert!(answer.status.is_success(), "{}", answer.body);
+    client
+}
+
+/// Two Roster servers on one Postgres database: a session ended through one is not answered
+/// from the other's copies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_ended_on_another_server_ends_this_servers_copies() {
+    let t = common::TestDb::postgres().await;
+    let mut client = looking_at_acme(&t.db).await;
+    assert!(client.get(USERS_PAGE).await.body.contains("Smith"));
+    let other = Db::connect(&t.url).await.unwrap();
+    sqlx::query("DELETE FROM sessions")
+        .execute(other.pool())
+        .await
+        .unwrap();
+    let mut ended = false;
+    for _ in 0..100 {
+        if !client.get(USERS_PAGE).await.body.contains("Smith") {
+            ended = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        ended,
+        "a session ended on another server was still answered"
+    );
+    other.close().await;
 }

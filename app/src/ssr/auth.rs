@@ -98,6 +98,33 @@ impl Caller {
 #[derive(Debug, Clone)]
 pub struct ClientAddress(pub std::net::IpAddr);
 
+/// Until when (Unix ms) the credential a request was answered for stays good if it is not used
+/// again: the earlier of its session's absolute and idle ends, or no end for an API key (which
+/// lasts until revoked, and revoking is a write). The server puts an empty one in a request's
+/// extensions when it may keep a copy of the answer; [`caller`] and the API's key check fill it
+/// in. An answer that leaves it empty was not for a checked credential and is not kept.
+#[derive(Debug, Clone, Default)]
+pub struct CredentialEnds(std::sync::Arc<std::sync::atomic::AtomicI64>);
+
+impl CredentialEnds {
+    /// The credential checked for this request is good until `ends` (the earliest wins when
+    /// several are checked).
+    pub fn until(&self, ends: i64) {
+        use std::sync::atomic::Ordering;
+        let _ = self
+            .0
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |now| {
+                Some(if now == 0 { ends } else { now.min(ends) })
+            });
+    }
+
+    /// When the credential ends, if one was checked.
+    pub fn ends(&self) -> Option<i64> {
+        let ends = self.0.load(std::sync::atomic::Ordering::Acquire);
+        (ends != 0).then_some(ends)
+    }
+}
+
 /// The client address of the running server function or page, '' when unknown.
 fn client_address() -> String {
     leptos::prelude::use_context::<http::request::Parts>()
@@ -259,10 +286,12 @@ fn seen_refresh(policy: &SessionPolicy) -> i64 {
 
 /// The account logged in on this session, if any. A session idle too long or past its absolute
 /// lifetime, or whose account is gone, disabled or No Portal, is ended here.
+/// `ends`, when given, learns until when the session stays good.
 pub async fn caller(
     db: &Db,
     session: &Session,
     policy: &SessionPolicy,
+    ends: Option<&CredentialEnds>,
 ) -> Result<Option<Caller>, AppError> {
     let Some(account_id) = session
         .get::<i64>(ACCOUNT_KEY)
@@ -302,6 +331,12 @@ pub async fn caller(
             .await
             .map_err(session_error)?;
     }
+    if let Some(ends) = ends {
+        ends.until(
+            (login_at + policy.absolute.as_millis() as i64)
+                .min(seen_at + policy.idle.as_millis() as i64),
+        );
+    }
     Ok(usable)
 }
 
@@ -325,7 +360,11 @@ async fn look_up(state: &AppState) -> Result<Option<Caller>, AppError> {
         tracing::error!(error = %e, "no session layer in front of this request");
         AppError::Internal
     })?;
-    caller(&state.db, &session, &state.sessions).await
+    let parts = leptos::prelude::use_context::<http::request::Parts>();
+    let ends = parts
+        .as_ref()
+        .and_then(|p| p.extensions.get::<CredentialEnds>());
+    caller(&state.db, &session, &state.sessions, ends).await
 }
 
 /// The caller of one request, once looked up. The server provides a fresh one to each request.

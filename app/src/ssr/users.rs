@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::model::permissions::{Action, UserPlace};
 use crate::model::user::{Device, NewDevice, NewUser, UserDetail, UserForm, UserList, UserQuery};
 use crate::model::{DomainName, FieldErrors, Scope};
+use std::collections::HashMap;
 
 /// A SIP registration password: 20 characters from a 62-letter alphabet (about 119 bits).
 pub fn generate_sip_password() -> String {
@@ -164,27 +165,233 @@ pub async fn create_user_with_devices(
     }
     may_create(caller, &found, &new)?;
     let passwords = sip_passwords(&new);
+    write_new(db, caller, found, new, passwords).await
+}
 
-    let (mut tx, current) = begin_in(db, &found).await?;
-    let account_id = users::create(&mut tx, &current, &new, &passwords, now_ms()).await?;
-    let invitation = match new.user_scope {
-        Scope::NoPortal => None,
-        _ => Some(auth::issue_password_link(&mut tx, account_id).await?),
+/// New users waiting to be written, by domain. Creates that arrive while their domain's writer
+/// is busy are written together by its next transaction: one domain lock and one commit for many,
+/// which is what lets a domain take many creates a second (every create of a domain holds its
+/// lock, and on SQLite every write holds the one write lock). Each create is still checked and
+/// answered on its own, as if it had run alone in its order of arrival.
+#[derive(Default)]
+pub struct Arrivals(std::sync::Mutex<HashMap<i64, Vec<Arrival>>>);
+
+impl std::fmt::Debug for Arrivals {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Arrivals")
+    }
+}
+
+/// One create waiting for its domain's writer, already parsed and allowed.
+pub struct Arrival {
+    caller: Caller,
+    found: domains::DomainRef,
+    new: NewUser,
+    passwords: Vec<String>,
+    reply: tokio::sync::oneshot::Sender<Result<Created, AppError>>,
+}
+
+/// The most creates one transaction writes.
+const MOST_PER_WRITE: usize = 64;
+
+impl Arrivals {
+    fn waiting(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Vec<Arrival>>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Queues `new` for its domain's writer (starting one if none is running) and waits for its
+/// answer.
+async fn write_new(
+    db: &Db,
+    caller: &Caller,
+    found: domains::DomainRef,
+    new: NewUser,
+    passwords: Vec<String>,
+) -> Result<Created, AppError> {
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    let domain_id = found.id;
+    let arrival = Arrival {
+        caller: caller.clone(),
+        found,
+        new,
+        passwords,
+        reply,
     };
-    let detail = stored(&mut tx, &current, new.user.as_str()).await?;
-    let changes = audit::changes(None, Some(&UserForm::from(&detail)));
-    audit::record(
-        &mut tx,
-        caller,
-        Some((current.id, current.settings.domain.as_str())),
-        "user.create",
-        new.user.as_str(),
-        &changes,
-    )
-    .await?;
+    let start = {
+        let mut waiting = db.arrivals().waiting();
+        let start = !waiting.contains_key(&domain_id);
+        waiting.entry(domain_id).or_default().push(arrival);
+        start
+    };
+    if start {
+        tokio::spawn(write_arrivals(db.clone(), domain_id));
+    }
+    // A writer that failed outright dropped the reply.
+    answer.await.unwrap_or(Err(AppError::Internal))
+}
+
+/// A domain's writer: writes what has arrived for it, batch after batch, until nothing is left.
+/// While it runs, its domain's entry in [`Arrivals`] exists (empty between batches).
+async fn write_arrivals(db: Db, domain_id: i64) {
+    /// Should the writer panic, its domain's queue goes with it (whose creates then answer
+    /// `Internal`), so the next create starts a new writer instead of waiting for this one.
+    struct Unstick<'a>(&'a Db, i64);
+    impl Drop for Unstick<'_> {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                self.0.arrivals().waiting().remove(&self.1);
+            }
+        }
+    }
+    let _unstick = Unstick(&db, domain_id);
+    loop {
+        let batch: Vec<Arrival> = {
+            let mut waiting = db.arrivals().waiting();
+            let Some(queue) = waiting.get_mut(&domain_id) else {
+                return;
+            };
+            if queue.is_empty() {
+                waiting.remove(&domain_id);
+                return;
+            }
+            let rest = queue.split_off(queue.len().min(MOST_PER_WRITE));
+            std::mem::replace(queue, rest)
+        };
+        let mut rest = batch;
+        while !rest.is_empty() {
+            let (round, later) = apart(rest);
+            write_round(&db, round).await;
+            rest = later;
+        }
+    }
+}
+
+/// Splits arrivals into those that can be written together and those that must wait for them:
+/// an arrival that asks for an extension, login, device or phone number an earlier one asks for
+/// waits, and is then checked against what the earlier one wrote (a conflict, as it would be had
+/// it come alone and later).
+fn apart(arrivals: Vec<Arrival>) -> (Vec<Arrival>, Vec<Arrival>) {
+    let mut asked: std::collections::HashSet<(&'static str, String)> = Default::default();
+    let (mut now, mut later) = (Vec::new(), Vec::new());
+    for arrival in arrivals {
+        let new = &arrival.new;
+        let wants: Vec<(&'static str, String)> = [("user", new.user.to_string())]
+            .into_iter()
+            .chain([("login", new.login_username.to_string())])
+            .chain(new.devices.iter().map(|d| ("device", d.device.to_string())))
+            .chain(new.phone_numbers.iter().map(|n| ("number", n.to_string())))
+            .collect();
+        if wants.iter().any(|w| asked.contains(w)) {
+            later.push(arrival);
+        } else {
+            asked.extend(wants);
+            now.push(arrival);
+        }
+    }
+    (now, later)
+}
+
+/// Writes one round of arrivals in one transaction and answers each. Should the transaction fail
+/// (a database error, or a row another server wrote first), nothing of it is kept and each
+/// arrival is tried again alone, so each gets its own answer.
+async fn write_round(db: &Db, round: Vec<Arrival>) {
+    let answers = match together(db, &round).await {
+        Ok(answers) => answers,
+        Err(error) if round.len() == 1 => vec![Err(error)],
+        Err(_) => {
+            for arrival in round {
+                let answer = together(db, std::slice::from_ref(&arrival))
+                    .await
+                    .and_then(|mut one| one.pop().ok_or(AppError::Internal))
+                    .unwrap_or_else(Err);
+                let _ = arrival.reply.send(answer);
+            }
+            return;
+        }
+    };
+    for (arrival, answer) in round.into_iter().zip(answers) {
+        let _ = arrival.reply.send(answer);
+    }
+}
+
+/// Creates `round`'s users in one transaction, each with everything attached, its invitation and
+/// its audit entry. Users with problems are answered with them and the rest are checked again
+/// without them (one may have referred to another); the rest are then written. Answers in round
+/// order; `Err` when the transaction itself failed (then nothing was written).
+async fn together(db: &Db, round: &[Arrival]) -> Result<Vec<Result<Created, AppError>>, AppError> {
+    let Some(first) = round.first() else {
+        return Ok(Vec::new());
+    };
+    let (mut tx, current) = begin_in(db, &first.found).await?;
+    let mut answers: Vec<Option<Result<Created, AppError>>> = round.iter().map(|_| None).collect();
+    let mut left: Vec<usize> = (0..round.len()).collect();
+    while !left.is_empty() {
+        let news: Vec<NewUser> = left.iter().map(|&i| round[i].new.clone()).collect();
+        let checked = users::check_new(&mut tx, &current, &news).await?;
+        let refused = checked.refusals();
+        if !refused.is_empty() {
+            for (k, error) in refused {
+                answers[left[k]] = Some(Err(error));
+            }
+            left.retain(|&i| answers[i].is_none());
+            continue;
+        }
+        let passwords: Vec<Vec<String>> =
+            left.iter().map(|&i| round[i].passwords.clone()).collect();
+        let accounts =
+            users::insert_checked(&mut tx, &current, checked, &passwords, now_ms(), &|_, _| {})
+                .await?;
+        let extensions: Vec<&str> = news.iter().map(|n| n.user.as_str()).collect();
+        let mut details: HashMap<String, UserDetail> = users::details(
+            &mut tx,
+            &current.settings.domain,
+            current.id,
+            users::Which::Several(&extensions),
+            true,
+        )
+        .await?
+        .into_iter()
+        .map(|d| (d.user.user.to_string(), d))
+        .collect();
+        for (&i, account_id) in left.iter().zip(accounts) {
+            let Arrival { caller, new, .. } = &round[i];
+            let invitation = match new.user_scope {
+                Scope::NoPortal => None,
+                _ => Some(auth::issue_password_link(&mut tx, account_id).await?),
+            };
+            let detail = details
+                .remove(new.user.as_str())
+                .ok_or(AppError::Internal)?;
+            let changes = audit::changes(None, Some(&UserForm::from(&detail)));
+            audit::record(
+                &mut tx,
+                caller,
+                Some((current.id, current.settings.domain.as_str())),
+                "user.create",
+                new.user.as_str(),
+                &changes,
+            )
+            .await?;
+            answers[i] = Some(Ok(Created { detail, invitation }));
+        }
+        break;
+    }
     tx.commit().await.map_err(internal)?;
-    tracing::info!(domain = %domain, user = %new.user, by = caller.account_id, "user created");
-    Ok(Created { detail, invitation })
+    for (arrival, answer) in round.iter().zip(&answers) {
+        if let Some(Ok(_)) = answer {
+            let (domain, user, by) = (
+                &current.settings.domain,
+                &arrival.new.user,
+                arrival.caller.account_id,
+            );
+            tracing::info!(domain = %domain, user = %user, by, "user created");
+        }
+    }
+    Ok(answers
+        .into_iter()
+        .map(|a| a.unwrap_or(Err(AppError::Internal)))
+        .collect())
 }
 
 /// One page of the users of `domain` the caller manages (a Site Manager: its own site only;

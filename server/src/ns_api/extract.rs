@@ -57,17 +57,24 @@ impl FromRequestParts<AppState> for ApiCaller {
                     StatusCode::FORBIDDEN,
                     "This API key is read-only: it may only read (GET).",
                 )),
-                Ok(key) => Ok(Self {
-                    owner: format!("key:{}", key.key_id),
-                    key_id: Some(key.key_id),
-                    caller: key.caller,
-                }),
+                Ok(key) => {
+                    if let Some(ends) = parts.extensions.get::<auth::CredentialEnds>() {
+                        // A key has no end of its own: revoking it is a write.
+                        ends.until(i64::MAX);
+                    }
+                    Ok(Self {
+                        owner: format!("key:{}", key.key_id),
+                        key_id: Some(key.key_id),
+                        caller: key.caller,
+                    })
+                }
             };
         }
         let session = tower_sessions::Session::from_request_parts(parts, state)
             .await
             .map_err(|_| unauthorized())?;
-        let mut caller = auth::caller(&state.db, &session, &state.sessions)
+        let ends = parts.extensions.get::<auth::CredentialEnds>();
+        let mut caller = auth::caller(&state.db, &session, &state.sessions, ends)
             .await?
             .ok_or_else(unauthorized)?;
         caller.address = address.map(|a| a.to_string()).unwrap_or_default();

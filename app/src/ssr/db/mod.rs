@@ -40,6 +40,8 @@ pub struct Db {
     changes: Arc<Changes>,
     /// The task following other servers' changes (Postgres), stopped with the last clone.
     watch: Option<Arc<Watch>>,
+    /// User creates waiting for their domain's writer.
+    arrivals: Arc<crate::ssr::users::Arrivals>,
 }
 
 /// Stops the change listener when dropped.
@@ -138,6 +140,7 @@ impl Db {
             backend,
             changes,
             watch,
+            arrivals: Default::default(),
         };
         db.migrate().await?;
         Ok(db)
@@ -163,6 +166,11 @@ impl Db {
     /// The database's generation of changes, for caches of what was read from it.
     pub fn changes(&self) -> &Changes {
         &self.changes
+    }
+
+    /// User creates waiting to be written, by domain (see [`crate::ssr::users::Arrivals`]).
+    pub(crate) fn arrivals(&self) -> &crate::ssr::users::Arrivals {
+        &self.arrivals
     }
 
     /// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`, which takes the write lock

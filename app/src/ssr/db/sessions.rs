@@ -104,6 +104,8 @@ impl SessionStore for DbSessionStore {
             .execute(self.db.pool())
             .await
             .map_err(backend)?;
+        // Copies of pages answered for this session must not outlive it.
+        self.db.changes().changed();
         Ok(())
     }
 }
@@ -116,6 +118,7 @@ pub async fn end_all_for(db: &Db, account_id: i64, keep: Option<&Id>) -> Result<
         .bind(keep.map(Id::to_string).unwrap_or_default())
         .execute(db.pool())
         .await?;
+    db.changes().changed();
     Ok(done.rows_affected())
 }
 

@@ -58,7 +58,7 @@ fn write_error(e: sqlx::Error) -> AppError {
 }
 
 /// A problem found before writing, sorted into "collides with something" and "refers to nothing".
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Problems {
     conflicts: FieldErrors,
     invalid: FieldErrors,
@@ -260,6 +260,15 @@ impl CheckedBatch<'_> {
                 all.0.extend(p.invalid.0.iter().cloned());
                 (*i, all)
             })
+            .collect()
+    }
+
+    /// Each refused user's problems as the error its own create answers (409 when something
+    /// collides, 422 otherwise), by the user's position in the batch.
+    pub fn refusals(&self) -> Vec<(usize, AppError)> {
+        self.problems
+            .iter()
+            .filter_map(|(i, p)| p.clone().into_result().err().map(|e| (*i, e)))
             .collect()
     }
 }
@@ -656,36 +665,9 @@ async fn check_one<'a>(
     batch.checked.pop().ok_or(AppError::Internal)
 }
 
-/// Creates `new` in `domain` with everything attached: its site (made if new), portal account,
-/// devices (with `sip_passwords`, one per device), voicemail box, phone numbers, answer rule and
-/// group memberships. Every problem that can be seen before writing is reported at once.
-/// Returns the id of the user's portal account.
-pub async fn create(
-    tx: &mut Tx,
-    domain: &DomainRef,
-    new: &NewUser,
-    sip_passwords: &[String],
-    now: i64,
-) -> Result<i64, AppError> {
-    let checked = check_one(tx, domain, new, None).await?;
-    let batch = CheckedBatch {
-        checked: vec![checked],
-        problems: Vec::new(),
-    };
-    let accounts = insert_checked(
-        tx,
-        domain,
-        batch,
-        &[sip_passwords.to_vec()],
-        now,
-        &|_, _| {},
-    )
-    .await?;
-    accounts.into_iter().next().ok_or(AppError::Internal)
-}
-
-/// Writes users that [`check_new`] found nothing wrong with, with everything attached (as
-/// [`create`] does for one), in a few multi-row statements per table. `sip_passwords` has one
+/// Writes users that [`check_new`] found nothing wrong with, with everything attached (site, made
+/// if new; portal account; devices; voicemail box; phone numbers; answer rule; group
+/// memberships), in a few multi-row statements per table. `sip_passwords` has one
 /// list per user, one password per device. `progress` is told (rows written, rows to write) as
 /// the writes go. Returns the users' portal account ids, in batch order. A batch with problems
 /// writes nothing and answers with the first user's.
@@ -1380,23 +1362,35 @@ pub async fn get_in(
 pub enum Which<'a> {
     /// The user with this extension.
     One(&'a str),
+    /// The users with these extensions.
+    Several(&'a [&'a str]),
     /// Every user of the domain (system users too), or with `only_site` those of one site (what
     /// a Site Manager sees).
     All { only_site: Option<&'a str> },
 }
 
 impl Which<'_> {
-    /// The condition on `users u` that picks these users, with `$1` the domain and `$2` the
-    /// value returned beside it.
-    fn filter(&self) -> (&'static str, Option<&str>) {
+    /// The condition on `users u` that picks these users, with `$1` the domain and `$2`, `$3`...
+    /// the values returned beside it.
+    fn filter(&self) -> (std::borrow::Cow<'static, str>, Vec<&str>) {
         match *self {
-            Which::One(extension) => ("u.domain_id = $1 AND u.extension = $2", Some(extension)),
-            Which::All { only_site: None } => ("u.domain_id = $1", None),
+            Which::One(extension) => (
+                "u.domain_id = $1 AND u.extension = $2".into(),
+                vec![extension],
+            ),
+            Which::Several(extensions) => {
+                let places: Vec<String> = (2..extensions.len() + 2).map(|n| format!("${n}")).collect();
+                (
+                    format!("u.domain_id = $1 AND u.extension IN ({})", places.join(", ")).into(),
+                    extensions.to_vec(),
+                )
+            }
+            Which::All { only_site: None } => ("u.domain_id = $1".into(), Vec::new()),
             Which::All {
                 only_site: Some(site),
             } => (
-                "u.domain_id = $1 AND u.site_id = (SELECT id FROM sites WHERE domain_id = $1 AND name = $2)",
-                Some(site),
+                "u.domain_id = $1 AND u.site_id = (SELECT id FROM sites WHERE domain_id = $1 AND name = $2)".into(),
+                vec![site],
             ),
         }
     }
@@ -1411,14 +1405,17 @@ pub async fn details(
     which: Which<'_>,
     with_secrets: bool,
 ) -> Result<Vec<UserDetail>, AppError> {
-    let (filter, value) = which.filter();
+    let (filter, values) = which.filter();
+    if matches!(which, Which::Several([])) {
+        return Ok(Vec::new());
+    }
     let chosen = format!("SELECT u.id FROM users u WHERE {filter}");
     macro_rules! fetch {
         ($sql:expr) => {{
             let sql = $sql;
             let mut query = sqlx::query_as(&sql).bind(domain_id);
-            if let Some(value) = value {
-                query = query.bind(value);
+            for value in &values {
+                query = query.bind(*value);
             }
             query.fetch_all(&mut *conn).await.map_err(internal)?
         }};
