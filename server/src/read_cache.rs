@@ -21,7 +21,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
-use http_body::{Frame, SizeHint};
+use http_body::{Body as _, Frame, SizeHint};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::pin::Pin;
@@ -170,6 +170,9 @@ fn until(ends: i64, now: Instant) -> Option<Instant> {
 /// has all been sent, and if it was no larger than [`LARGEST`], the copy goes to `keep`.
 struct Tee<F> {
     inner: Body,
+    /// The body's length when it was known up front: the server stops asking for more once it
+    /// has that many bytes, so the end is never seen as such.
+    length: Option<u64>,
     copy: Option<Vec<u8>>,
     keep: Option<F>,
 }
@@ -177,9 +180,17 @@ struct Tee<F> {
 impl<F: FnOnce(Bytes)> Tee<F> {
     fn new(inner: Body, keep: F) -> Self {
         Self {
+            length: inner.size_hint().exact(),
             inner,
             copy: Some(Vec::new()),
             keep: Some(keep),
+        }
+    }
+
+    /// Hands the copy over: the whole body has been sent.
+    fn done(&mut self) {
+        if let (Some(copy), Some(keep)) = (self.copy.take(), self.keep.take()) {
+            keep(Bytes::from(copy));
         }
     }
 }
@@ -197,25 +208,24 @@ impl<F: FnOnce(Bytes) + Unpin> http_body::Body for Tee<F> {
         match &frame {
             Some(Ok(frame)) => match (frame.data_ref(), &mut this.copy) {
                 (Some(data), Some(copy)) if copy.len() + data.len() <= LARGEST => {
-                    copy.extend_from_slice(data)
+                    copy.extend_from_slice(data);
+                    if this.length == Some(copy.len() as u64) {
+                        this.done();
+                    }
                 }
                 (Some(_), copy) => *copy = None,
                 // Trailers are not kept: neither is an answer that has them.
                 (None, copy) => *copy = None,
             },
             Some(Err(_)) => this.copy = None,
-            None => {
-                if let (Some(copy), Some(keep)) = (this.copy.take(), this.keep.take()) {
-                    keep(Bytes::from(copy));
-                }
-            }
+            None => this.done(),
         }
         Poll::Ready(frame)
     }
 
     fn is_end_stream(&self) -> bool {
         // Answering "ended" would let the server stop polling before the copy is handed over.
-        false
+        self.keep.is_none() && self.inner.is_end_stream()
     }
 
     fn size_hint(&self) -> SizeHint {
@@ -319,6 +329,25 @@ mod tests {
                 .iter()
                 .map(|(k, c)| k.size() + c.body.len())
                 .sum::<usize>()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_body_of_known_length_is_kept_once_its_last_byte_is_sent() {
+        // As a server does: it stops asking for frames once it has the body's length.
+        let got = Arc::new(Mutex::new(None));
+        let mut tee = Tee::new(Body::from("{\"user\":\"101\"}"), {
+            let got = got.clone();
+            move |b: Bytes| *got.lock().unwrap() = Some(b)
+        });
+        let mut sent = 0;
+        while sent < 14 {
+            let frame = std::future::poll_fn(|cx| Pin::new(&mut tee).poll_frame(cx)).await;
+            sent += frame.unwrap().unwrap().into_data().unwrap().len();
+        }
+        assert_eq!(
+            got.lock().unwrap().as_deref(),
+            Some(&b"{\"user\":\"101\"}"[..])
         );
     }
 
