@@ -50,10 +50,13 @@ struct Key {
 impl Key {
     /// The key of a read that came with a credential; `None` for anything else.
     fn of(req: &Request) -> Option<Self> {
+        if req.method() != Method::GET {
+            return None;
+        }
         let headers = req.headers();
         let authorization = headers.get(header::AUTHORIZATION).cloned();
         let cookie = headers.get(header::COOKIE).cloned();
-        if req.method() != Method::GET || (authorization.is_none() && cookie.is_none()) {
+        if authorization.is_none() && cookie.is_none() {
             return None;
         }
         Some(Self {

@@ -15,7 +15,7 @@ use app::ssr::auth::Caller;
 use app::ssr::bulk::{export_users, import_users};
 use app::ssr::db::{domains, users, Db};
 use app::ssr::users::create_user;
-use common::{logged_in_super_user, path};
+use common::{logged_in_super_user, path, row_counts};
 use std::sync::Mutex;
 
 fn name(domain: &str) -> DomainName {
@@ -70,29 +70,6 @@ fn caller_in(domain: &str, domain_id: i64, scope: Scope, site: Option<&str>) -> 
         extension: None,
         address: String::new(),
     }
-}
-
-/// Rows in every table an import writes to.
-async fn row_counts(db: &Db) -> Vec<(&'static str, i64)> {
-    let mut counts = Vec::new();
-    for table in [
-        "sites",
-        "users",
-        "accounts",
-        "devices",
-        "voicemail_boxes",
-        "phone_numbers",
-        "answer_rules",
-        "group_members",
-        "audit_log",
-    ] {
-        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
-        counts.push((table, n));
-    }
-    counts
 }
 
 const HEADER: &str =

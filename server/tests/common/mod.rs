@@ -316,3 +316,27 @@ pub async fn logged_in_super_user(db: &Db) -> Client {
 }
 
 pub const ADMIN_PASSWORD: &str = "tangerine orbit cello lantern";
+
+/// Rows in every table a user create or an import writes to (the audit log included).
+pub async fn row_counts(db: &Db) -> Vec<(&'static str, i64)> {
+    let mut counts = Vec::new();
+    for table in [
+        "sites",
+        "users",
+        "accounts",
+        "devices",
+        "voicemail_boxes",
+        "phone_numbers",
+        "answer_rules",
+        "groups",
+        "group_members",
+        "audit_log",
+    ] {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        counts.push((table, n));
+    }
+    counts
+}

@@ -1405,10 +1405,10 @@ pub async fn details(
     which: Which<'_>,
     with_secrets: bool,
 ) -> Result<Vec<UserDetail>, AppError> {
-    let (filter, values) = which.filter();
     if matches!(which, Which::Several([])) {
         return Ok(Vec::new());
     }
+    let (filter, values) = which.filter();
     let chosen = format!("SELECT u.id FROM users u WHERE {filter}");
     macro_rules! fetch {
         ($sql:expr) => {{
