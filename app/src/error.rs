@@ -36,6 +36,10 @@ pub enum AppError {
     /// Logged in, but not allowed to do this.
     #[error("you are not allowed to do that")]
     Forbidden,
+    /// Logged in, but not allowed to change these fields (a user changing of itself what only its
+    /// managers may): every one is listed.
+    #[error("you are not allowed to change {} field(s)", errors.0.len())]
+    ForbiddenFields { errors: FieldErrors },
     /// No such thing, or one the caller may not see: the two are not told apart.
     #[error("not found")]
     NotFound,
@@ -88,7 +92,9 @@ impl AppError {
     /// The field errors this carries, if it is about fields.
     pub fn field_errors(&self) -> Option<&FieldErrors> {
         match self {
-            Self::Invalid { errors, .. } | Self::Conflict { errors, .. } => Some(errors),
+            Self::Invalid { errors, .. }
+            | Self::Conflict { errors, .. }
+            | Self::ForbiddenFields { errors } => Some(errors),
             _ => None,
         }
     }
@@ -116,7 +122,7 @@ impl AppError {
             Self::Invalid { .. } => 422,
             Self::Conflict { .. } => 409,
             Self::Unauthenticated | Self::BadCredentials => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::ForbiddenFields { .. } => 403,
             Self::NotFound => 404,
             Self::PreconditionFailed { .. } => 412,
             Self::TooManyRequests { .. } => 429,

@@ -7,7 +7,8 @@
 //! a mutating request that says it comes from elsewhere gets 403. Clients that are not browsers
 //! send neither header and are not affected (they authenticate by other means).
 
-use app::ssr::auth::{ClientAddress, LOGIN_FAILED_HEADER};
+use app::ssr::auth::LOGIN_FAILED_HEADER;
+use app::ssr::caller::ClientAddress;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::middleware::Next;

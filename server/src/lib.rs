@@ -4,9 +4,8 @@
 pub mod config;
 pub mod guard;
 pub mod ns_api;
-pub mod read_cache;
 
-use app::ssr::auth::RequestCaller;
+use app::ssr::request::RequestCaller;
 use app::ssr::db::{sessions::DbSessionStore, Db};
 use app::ssr::state::{AppState, SessionPolicy};
 use app::{shell, App};
@@ -91,7 +90,7 @@ pub fn router(db: Db, settings: &Settings) -> Router {
         .with_path("/")
         .with_secure(settings.sessions.secure_cookie)
         // Login sets the expiry to the absolute timeout; the idle timeout is checked in
-        // `app::ssr::auth::caller` so that using a session does not write it on every request.
+        // `app::ssr::caller::from_session` so that using a session does not write it on every request.
         .with_expiry(Expiry::OnSessionEnd);
     let pkg = ServiceBuilder::new()
         .layer(CompressionLayer::new())
@@ -125,13 +124,6 @@ pub fn router(db: Db, settings: &Settings) -> Router {
                 .layer(SetRequestIdLayer::x_request_id(RequestIds::default()))
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(axum::middleware::from_fn_with_state(settings.trust_forwarded_for, guard::client_address))
-                // As early as the client's address is known: a copy needs no tracing (it cannot
-                // fail), body limit, session or routing. Only reads are answered from copies, so
-                // the cross-site guard has nothing to refuse there either.
-                .layer(axum::middleware::from_fn_with_state(
-                    (db.clone(), std::sync::Arc::new(read_cache::ReadCache::default())),
-                    read_cache::answer_reads,
-                ))
                 .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
                     let id = req
                         .extensions()
@@ -141,7 +133,6 @@ pub fn router(db: Db, settings: &Settings) -> Router {
                     tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path())
                 }))
                 .layer(axum::middleware::from_fn(guard::reject_cross_site))
-                .layer(axum::middleware::from_fn_with_state(db.clone(), read_cache::note_writes))
                 .layer(axum::middleware::from_fn(guard::malformed_is_400))
                 .layer(axum::middleware::from_fn_with_state(
                     guard::BodyLimits { any: settings.max_body_bytes, import: settings.max_import_bytes },

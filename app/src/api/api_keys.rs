@@ -19,9 +19,9 @@ async fn session() -> Result<tower_sessions::Session, AppError> {
 /// The keys the caller may see: its own (every key, for a Super User).
 #[server(endpoint = "list-api-keys")]
 pub async fn list_api_keys() -> Result<Vec<ApiKey>, AppError> {
-    crate::ssr::answer(
+    crate::ssr::request::answer(
         async move {
-            let (state, caller) = crate::ssr::auth::current().await?;
+            let (state, caller) = crate::ssr::request::current().await?;
             crate::ssr::api_keys::list_keys(&state.db, &caller).await
         }
         .await,
@@ -32,9 +32,9 @@ pub async fn list_api_keys() -> Result<Vec<ApiKey>, AppError> {
 /// back with what was typed.
 #[server(endpoint = "create-api-key")]
 pub async fn create_api_key(input: ApiKeyForm) -> Result<ApiKey, AppError> {
-    crate::ssr::answer(
+    crate::ssr::request::answer(
         async move {
-            let (state, caller) = crate::ssr::auth::current().await?;
+            let (state, caller) = crate::ssr::request::current().await?;
             let issued = crate::ssr::api_keys::create_key(&state.db, &caller, &input)
                 .await
                 .map_err(|e| e.with_input(&input))?;
@@ -54,7 +54,7 @@ pub async fn create_api_key(input: ApiKeyForm) -> Result<ApiKey, AppError> {
 /// session afterwards).
 #[server(endpoint = "take-api-key-token")]
 pub async fn take_api_key_token(key_id: String) -> Result<Option<String>, AppError> {
-    crate::ssr::answer(
+    crate::ssr::request::answer(
         async move {
             let session = session().await?;
             let waiting: Option<(String, String)> =
@@ -62,7 +62,7 @@ pub async fn take_api_key_token(key_id: String) -> Result<Option<String>, AppErr
             match waiting {
                 Some((id, token)) if id == key_id => {
                     // Still the same caller, still logged in.
-                    crate::ssr::auth::current().await?;
+                    crate::ssr::request::current().await?;
                     session
                         .remove::<(String, String)>(NEW_KEY)
                         .await
@@ -79,9 +79,9 @@ pub async fn take_api_key_token(key_id: String) -> Result<Option<String>, AppErr
 /// Revokes a key (it stops working at once), then shows the keys again.
 #[server(endpoint = "delete-api-key")]
 pub async fn delete_api_key(key_id: String) -> Result<(), AppError> {
-    crate::ssr::answer(
+    crate::ssr::request::answer(
         async move {
-            let (state, caller) = crate::ssr::auth::current().await?;
+            let (state, caller) = crate::ssr::request::current().await?;
             crate::ssr::api_keys::delete_key(&state.db, &caller, &key_id).await?;
             leptos_axum::redirect(&format!("/api-keys?revoked={key_id}"));
             Ok(())

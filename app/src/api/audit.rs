@@ -8,10 +8,10 @@ use leptos::prelude::*;
 /// A page of the audit log entries the caller may read, newest first.
 #[server(endpoint = "list-audit")]
 pub async fn list_audit(#[server(default)] query: AuditQuery) -> Result<AuditPage, AppError> {
-    crate::ssr::answer(
+    crate::ssr::request::answer(
         async move {
-            let (state, caller) = crate::ssr::auth::current().await?;
-            crate::ssr::audit::list(&state.db, &caller, &query).await
+            let (state, caller) = crate::ssr::request::current().await?;
+            crate::ssr::audit_log::list(&state.db, &caller, &query).await
         }
         .await,
     )

@@ -22,14 +22,13 @@ pub struct SignedIn {
 /// Logs in and goes to the caller's home page (or `next`, when it is a path of this site).
 #[server(endpoint = "login")]
 pub async fn login(login: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    crate::ssr::answer(
+    crate::ssr::request::answer(
         async move {
             use crate::ssr::{auth, AppState};
             let state = AppState::current()?;
-            let session: tower_sessions::Session = leptos_axum::extract()
-                .await
-                .map_err(|_| AppError::Internal)?;
-            let caller = auth::log_in(&state.db, &session, &state.sessions, &login, &password)
+            let session = crate::ssr::request::session().await?;
+            let address = crate::ssr::request::client_address();
+            let caller = auth::log_in(&state.db, &session, &state.sessions, &login, &password, address)
                 .await
                 .inspect_err(|e| {
                     if *e == AppError::BadCredentials {
@@ -57,7 +56,7 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
 /// Ends this session.
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    crate::ssr::answer(
+    crate::ssr::request::answer(
         async move {
             let session: tower_sessions::Session = leptos_axum::extract()
                 .await
@@ -73,9 +72,9 @@ pub async fn logout() -> Result<(), AppError> {
 /// Who is logged in on this session, if anyone.
 #[server(endpoint = "me")]
 pub async fn me() -> Result<Option<SignedIn>, AppError> {
-    crate::ssr::answer(
+    crate::ssr::request::answer(
         async move {
-            match crate::ssr::auth::current().await {
+            match crate::ssr::request::current().await {
                 Ok((_, c)) => Ok(Some(SignedIn {
                     home: crate::ssr::auth::home_page(&c),
                     login: c.login,
@@ -95,7 +94,7 @@ pub async fn me() -> Result<Option<SignedIn>, AppError> {
 /// The login a set-password link is for, or `None` if the link is unknown, used or expired.
 #[server(endpoint = "password-link")]
 pub async fn password_link(token: String) -> Result<Option<String>, AppError> {
-    crate::ssr::answer(
+    crate::ssr::request::answer(
         async move {
             let state = crate::ssr::AppState::current()?;
             crate::ssr::auth::password_link_login(&state.db, &token).await
@@ -111,7 +110,7 @@ pub async fn set_password(
     password: String,
     confirm: String,
 ) -> Result<(), AppError> {
-    crate::ssr::answer(
+    crate::ssr::request::answer(
         async move {
             let state = crate::ssr::AppState::current()?;
             crate::ssr::auth::set_password_with_link(&state.db, &token, &password, &confirm)

@@ -58,7 +58,7 @@ pub fn export_href(domain: &str) -> String {
 #[server(endpoint = "users/export", input = GetUrl, output = Csv)]
 pub async fn export_users(domain: String) -> Result<String, AppError> {
     let result = async move {
-        let (state, caller) = crate::ssr::auth::current().await?;
+        let (state, caller) = crate::ssr::request::current().await?;
         let name = crate::ssr::access::parse_name(&domain)?;
         let csv = crate::ssr::bulk::export_users(&state.db, &caller, &name).await?;
         Ok((name, csv))
@@ -97,16 +97,15 @@ pub struct ImportStart {
 /// Starts an import of users into `domain`, if the caller may manage its users.
 #[server(endpoint = "users/import-start")]
 pub async fn start_import(domain: String) -> Result<ImportStart, AppError> {
-    crate::ssr::answer(
+    crate::ssr::request::answer(
         async move {
             use crate::model::permissions::Action;
             use crate::ssr::bulk;
-            let (_, _, found) =
-                crate::ssr::access::current_in(&domain, Action::ManageUsers).await?;
+            crate::ssr::request::current_in(&domain, Action::ManageUsers).await?;
             Ok(ImportStart {
                 import_id: bulk::Imports::new_id(),
                 columns: bulk::columns().map(str::to_owned).collect(),
-                required: bulk::required_columns(&found)
+                required: bulk::required_columns()
                     .into_iter()
                     .map(str::to_owned)
                     .collect(),
@@ -127,10 +126,10 @@ pub async fn import_users(
     csv: String,
     mode: String,
 ) -> Result<ImportReport, AppError> {
-    crate::ssr::answer(
+    crate::ssr::request::answer(
         async move {
             use crate::ssr::bulk::{run_import, Imports};
-            let (state, caller) = crate::ssr::auth::current().await?;
+            let (state, caller) = crate::ssr::request::current().await?;
             let name = crate::ssr::access::parse_name(&domain)?;
             let id = if Imports::is_id(&import_id) {
                 import_id
@@ -156,9 +155,9 @@ pub async fn import_users(
 /// How far the caller's import `import_id` has got, if it is known.
 #[server(endpoint = "users/import-progress")]
 pub async fn get_import_progress(import_id: String) -> Result<Option<ImportProgress>, AppError> {
-    crate::ssr::answer(
+    crate::ssr::request::answer(
         async move {
-            let (state, caller) = crate::ssr::auth::current().await?;
+            let (state, caller) = crate::ssr::request::current().await?;
             Ok(state.imports.progress(caller.account_id, &import_id))
         }
         .await,
@@ -168,9 +167,9 @@ pub async fn get_import_progress(import_id: String) -> Result<Option<ImportProgr
 /// The report of the caller's import `import_id`, if it has finished (kept for an hour).
 #[server(endpoint = "users/import-report")]
 pub async fn get_import_report(import_id: String) -> Result<Option<ImportReport>, AppError> {
-    crate::ssr::answer(
+    crate::ssr::request::answer(
         async move {
-            let (state, caller) = crate::ssr::auth::current().await?;
+            let (state, caller) = crate::ssr::request::current().await?;
             Ok(state.imports.report(caller.account_id, &import_id))
         }
         .await,

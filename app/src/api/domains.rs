@@ -7,9 +7,9 @@ use leptos::prelude::*;
 /// The domains the caller may see, by name.
 #[server(endpoint = "list-domains")]
 pub async fn list_domains() -> Result<Vec<Domain>, AppError> {
-    crate::ssr::answer(
+    crate::ssr::request::answer(
         async move {
-            let (state, caller) = crate::ssr::auth::current().await?;
+            let (state, caller) = crate::ssr::request::current().await?;
             crate::ssr::domains::list_domains(&state.db, &caller).await
         }
         .await,
@@ -19,9 +19,9 @@ pub async fn list_domains() -> Result<Vec<Domain>, AppError> {
 /// One domain.
 #[server(endpoint = "get-domain")]
 pub async fn get_domain(name: String) -> Result<Domain, AppError> {
-    crate::ssr::answer(
+    crate::ssr::request::answer(
         async move {
-            let (state, caller) = crate::ssr::auth::current().await?;
+            let (state, caller) = crate::ssr::request::current().await?;
             let name = crate::ssr::access::parse_name(&name)?;
             crate::ssr::domains::get_domain(&state.db, &caller, &name).await
         }
@@ -32,9 +32,9 @@ pub async fn get_domain(name: String) -> Result<Domain, AppError> {
 /// Creates a domain from the form, then shows the list.
 #[server(endpoint = "create-domain")]
 pub async fn create_domain(input: DomainForm) -> Result<(), AppError> {
-    crate::ssr::answer(
+    crate::ssr::request::answer(
         async move {
-            let (state, caller) = crate::ssr::auth::current().await?;
+            let (state, caller) = crate::ssr::request::current().await?;
             crate::ssr::domains::create_domain(&state.db, &caller, &input).await?;
             leptos_axum::redirect("/domains");
             Ok(())
@@ -46,11 +46,14 @@ pub async fn create_domain(input: DomainForm) -> Result<(), AppError> {
 /// Changes a domain's settings (its name stays), then shows the list.
 #[server(endpoint = "update-domain")]
 pub async fn update_domain(name: String, input: DomainForm) -> Result<(), AppError> {
-    crate::ssr::answer(
+    crate::ssr::request::answer(
         async move {
-            let (state, caller) = crate::ssr::auth::current().await?;
+            let (state, caller) = crate::ssr::request::current().await?;
             let name = crate::ssr::access::parse_name(&name)?;
-            crate::ssr::domains::update_domain(&state.db, &caller, &name, &input).await?;
+            let patch = crate::model::fields::Patch::whole(crate::model::domain::DOMAIN_FIELDS, &input);
+            crate::ssr::domains::update_domain(&state.db, &caller, &name, &patch)
+                .await
+                .map_err(|e| e.with_input(&input))?;
             leptos_axum::redirect("/domains");
             Ok(())
         }
@@ -61,9 +64,9 @@ pub async fn update_domain(name: String, input: DomainForm) -> Result<(), AppErr
 /// Deletes a domain and everything in it, then shows the list.
 #[server(endpoint = "delete-domain")]
 pub async fn delete_domain(name: String) -> Result<(), AppError> {
-    crate::ssr::answer(
+    crate::ssr::request::answer(
         async move {
-            let (state, caller) = crate::ssr::auth::current().await?;
+            let (state, caller) = crate::ssr::request::current().await?;
             let name = crate::ssr::access::parse_name(&name)?;
             crate::ssr::domains::delete_domain(&state.db, &caller, &name).await?;
             leptos_axum::redirect("/domains");

@@ -6,12 +6,12 @@ use leptos::prelude::*;
 /// The groups of a domain, by name.
 #[server(endpoint = "list-groups")]
 pub async fn list_groups(domain: String) -> Result<Vec<String>, AppError> {
-    crate::ssr::answer(
+    use crate::ssr::request::{answer, current};
+    answer(
         async move {
-            use crate::model::permissions::Action;
-            let (state, _, found) =
-                crate::ssr::access::current_in(&domain, Action::ManageUsers).await?;
-            crate::ssr::db::users::groups(state.db.pool(), found.id).await
+            let (state, caller) = current().await?;
+            let name = crate::ssr::access::parse_name(&domain)?;
+            crate::ssr::groups::list_groups(&state.db, &caller, &name).await
         }
         .await,
     )
@@ -20,36 +20,13 @@ pub async fn list_groups(domain: String) -> Result<Vec<String>, AppError> {
 /// Adds a group to a domain (`kind`: `ring` or `agent`), then shows the domain again.
 #[server(endpoint = "create-group")]
 pub async fn create_group(domain: String, name: String, kind: String) -> Result<(), AppError> {
-    crate::ssr::answer(
+    use crate::ssr::request::{answer, current};
+    answer(
         async move {
-            use crate::model::permissions::Action;
-            use crate::model::{FieldErrors, GroupName, Parse};
-            use crate::ssr::{db, now_ms};
-            let (state, caller, found) =
-                crate::ssr::access::current_in(&domain, Action::ManageSites).await?;
-            let mut errors = FieldErrors::default();
-            let name = errors.check("name", GroupName::parse(&name));
-            if !matches!(kind.as_str(), "ring" | "agent") {
-                errors.add("kind", "Either a ring group or an agent group.");
-            }
-            let Some(name) = name.filter(|_| errors.is_empty()) else {
-                return Err(AppError::invalid(errors));
-            };
-            let mut tx = state.db.begin().await.map_err(db::internal)?;
-            db::users::insert_group(&mut tx, found.id, &name, &kind, now_ms()).await?;
-            let changes = [("kind".to_owned(), (String::new(), kind.clone()))].into();
-            let domain = found.settings.domain.as_str();
-            crate::ssr::audit::record(
-                &mut tx,
-                &caller,
-                Some((found.id, domain)),
-                "group.create",
-                name.as_str(),
-                &changes,
-            )
-            .await?;
-            tx.commit().await.map_err(db::internal)?;
-            leptos_axum::redirect(&format!("/domains/{}", found.settings.domain));
+            let (state, caller) = current().await?;
+            let domain = crate::ssr::access::parse_name(&domain)?;
+            crate::ssr::groups::create_group(&state.db, &caller, &domain, &name, &kind).await?;
+            leptos_axum::redirect(&format!("/domains/{domain}"));
             Ok(())
         }
         .await,

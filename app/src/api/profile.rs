@@ -1,20 +1,22 @@
 //! Self-service: a user's own profile, password, voicemail PIN, status message and answer rules.
 
 use crate::error::AppError;
-use crate::model::user::{UserDetail, UserForm};
+use crate::model::user::UserDetail;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// What a user sees of itself: its user with everything attached (no secrets), and what it may
 /// change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Profile {
     pub detail: UserDetail,
     pub may_edit_answer_rules: bool,
 }
 
-/// The profile and answer-rule forms: text as typed, named as in [`crate::model::user::UserForm`]
-/// so the same parsers check them and their errors name the same fields.
+/// The profile and answer-rule forms: text as typed, named as the user's fields
+/// ([`crate::model::user::USER_FIELDS`]), so the same parsers check them and their errors name the
+/// same fields. What a user may change of itself is the permission table's
+/// ([`crate::model::permissions::own_change`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", default)]
 pub struct ProfileForm {
@@ -34,33 +36,28 @@ pub struct AnswerRulesForm {
     pub simultaneous_ring: String,
 }
 
-impl ProfileForm {
-    /// Puts these values into the form of the whole user (a blank PIN stays blank: kept).
-    pub fn apply_to(&self, form: &mut UserForm) {
-        form.status_message = self.status_message.clone();
-        form.voicemail_login_pin = self.voicemail_login_pin.clone();
-    }
-}
-
-impl AnswerRulesForm {
-    /// Puts these values into the form of the whole user.
-    pub fn apply_to(&self, form: &mut UserForm) {
-        form.forward_always = self.forward_always.clone();
-        form.forward_on_busy = self.forward_on_busy.clone();
-        form.forward_no_answer = self.forward_no_answer.clone();
-        form.forward_when_unregistered = self.forward_when_unregistered.clone();
-        form.do_not_disturb = self.do_not_disturb.clone();
-        form.simultaneous_ring = self.simultaneous_ring.clone();
+/// A form as the change of the user's fields it names (a blank PIN keeps the PIN).
+#[cfg(feature = "ssr")]
+fn patch_of<T: Serialize>(form: &T) -> crate::model::fields::Patch {
+    use crate::model::fields::Patch;
+    match serde_json::to_value(form) {
+        Ok(serde_json::Value::Object(fields)) => Patch(
+            fields
+                .into_iter()
+                .map(|(name, value)| (name, value.as_str().unwrap_or_default().to_owned()))
+                .collect(),
+        ),
+        _ => Patch::default(),
     }
 }
 
 /// The caller's own profile.
 #[server(endpoint = "my-profile")]
 pub async fn my_profile() -> Result<Profile, AppError> {
-    crate::ssr::answer(
+    crate::ssr::request::answer(
         async move {
             use crate::model::permissions::Action;
-            let (state, caller) = crate::ssr::auth::current().await?;
+            let (state, caller) = crate::ssr::request::current().await?;
             let (found, located, detail) = crate::ssr::users::own_user(&state.db, &caller).await?;
             let may_edit_answer_rules = caller.who.may(
                 Action::EditOwnAnswerRules,
@@ -78,13 +75,10 @@ pub async fn my_profile() -> Result<Profile, AppError> {
 /// Changes the caller's status message and voicemail PIN, then shows the profile.
 #[server(endpoint = "update-my-profile")]
 pub async fn update_my_profile(input: ProfileForm) -> Result<(), AppError> {
-    crate::ssr::answer(
+    crate::ssr::request::answer(
         async move {
-            use crate::model::permissions::Action;
-            let (state, caller) = crate::ssr::auth::current().await?;
-            crate::ssr::users::update_own(&state.db, &caller, Action::EditOwnProfile, |form| {
-                input.apply_to(form)
-            })
+            let (state, caller) = crate::ssr::request::current().await?;
+            crate::ssr::users::update_own(&state.db, &caller, &patch_of(&input))
             .await
             .map_err(|e| {
                 e.with_input(&ProfileForm {
@@ -102,13 +96,10 @@ pub async fn update_my_profile(input: ProfileForm) -> Result<(), AppError> {
 /// Changes the caller's answer rules (the scopes allowed to), then shows the profile.
 #[server(endpoint = "update-my-answer-rules")]
 pub async fn update_my_answer_rules(input: AnswerRulesForm) -> Result<(), AppError> {
-    crate::ssr::answer(
+    crate::ssr::request::answer(
         async move {
-            use crate::model::permissions::Action;
-            let (state, caller) = crate::ssr::auth::current().await?;
-            crate::ssr::users::update_own(&state.db, &caller, Action::EditOwnAnswerRules, |form| {
-                input.apply_to(form)
-            })
+            let (state, caller) = crate::ssr::request::current().await?;
+            crate::ssr::users::update_own(&state.db, &caller, &patch_of(&input))
             .await
             .map_err(|e| e.with_input(&input))?;
             leptos_axum::redirect("/me?saved=answer-rules");
@@ -125,12 +116,10 @@ pub async fn change_password(
     password: String,
     confirm: String,
 ) -> Result<(), AppError> {
-    crate::ssr::answer(
+    crate::ssr::request::answer(
         async move {
-            let (state, caller) = crate::ssr::auth::current().await?;
-            let session: tower_sessions::Session = leptos_axum::extract()
-                .await
-                .map_err(|_| AppError::Internal)?;
+            let (state, caller) = crate::ssr::request::current().await?;
+            let session = crate::ssr::request::session().await?;
             crate::ssr::auth::change_password(
                 &state.db, &session, &caller, &current, &password, &confirm,
             )

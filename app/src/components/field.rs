@@ -39,6 +39,10 @@ pub fn Field(
     #[prop(optional_no_strip)]
     list: Option<String>,
     #[prop(optional, into)] autocomplete: Option<String>,
+    /// Shown in the empty field: what a blank means (the domain's value, for a setting that
+    /// follows it).
+    #[prop(optional_no_strip)]
+    placeholder: Option<String>,
     /// Told every new value as it is typed (a form that needs all its values at once, such as
     /// the user wizard's review, keeps them this way).
     #[prop(optional)]
@@ -87,6 +91,7 @@ pub fn Field(
                 required=required
                 list=list
                 autocomplete=autocomplete
+                placeholder=placeholder
                 aria-invalid=move || if message().is_some() { "true" } else { "false" }
                 aria-describedby=described_by
                 on:input=move |ev| {
@@ -106,6 +111,14 @@ pub fn Field(
     }
 }
 
+/// Fixed (value, label) choices as a [`SelectField`] takes them.
+pub fn choices(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(value, label)| ((*value).to_owned(), (*label).to_owned()))
+        .collect()
+}
+
 /// A labelled `<select>` of fixed choices (value, label).
 #[component]
 pub fn SelectField(
@@ -115,7 +128,7 @@ pub fn SelectField(
     #[prop(into)] initial: String,
     /// (value, label) pairs.
     #[prop(into)]
-    options: Vec<(&'static str, &'static str)>,
+    options: Vec<(String, String)>,
     #[prop(into)] server_error: Signal<Option<String>>,
     #[prop(optional, into)] hint: String,
     /// Told every new choice (see [`Field`]'s `on_value`).
@@ -146,7 +159,8 @@ pub fn SelectField(
                 {options
                     .into_iter()
                     .map(|(value, text)| {
-                        view! { <option value=value selected=value == initial>{text}</option> }
+                        let selected = value == initial;
+                        view! { <option value=value selected=selected>{text}</option> }
                     })
                     .collect_view()}
             </select>

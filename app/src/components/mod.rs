@@ -4,6 +4,6 @@ mod field;
 mod hydration;
 mod layout;
 
-pub use field::{Field, FieldKind, SelectField};
+pub use field::{choices, Field, FieldKind, SelectField};
 pub use hydration::{focus_soon, use_hydrated};
 pub use layout::{form_summary, urlencode, use_me, ErrorNotice, IfAllowed, Me, Page};

@@ -1,294 +1,113 @@
-//! A domain (tenant): its name, limits, and the defaults its new users inherit (NetSapiens A.4).
+//! A domain (tenant): its name, reseller, limits, and the defaults its users inherit
+//! (NetSapiens A.4). Every field is declared once, in [`DOMAIN_FIELDS`]'s table below.
 
+use super::fields::declare_form;
 use super::{
-    optional, text_of, AreaCode, CallerIdName, Description, DialPlan, DialPolicy, DomainName,
-    FieldErrors, Invalid, Language, Limit, Parse, PhoneNumber, Reseller, TimeZone, YesNo,
+    AreaCode, CallerIdName, Description, DialPlan, DialPolicy, DomainName, EmergencyAddressId,
+    FieldErrors, Language, Limit, Parse, PhoneNumber, Recording, Reseller, TimeZone,
+    Transcription, YesNo,
 };
 use serde::{Deserialize, Serialize};
 
-/// A domain's settings as typed into the form: every field is text, named as in NetSapiens' API.
-/// [`DomainForm::parse`] turns it into [`DomainSettings`] or names every bad field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", default)]
-pub struct DomainForm {
-    pub domain: String,
-    pub reseller: String,
-    pub description: String,
-    pub limits_max_users: String,
-    pub limits_max_sites: String,
-    pub time_zone: String,
-    pub language_token: String,
-    pub area_code: String,
-    pub caller_id_name: String,
-    pub caller_id_number: String,
-    pub voicemail_enabled: String,
-    pub dial_plan: String,
-    pub dial_policy: String,
+/// One field of the domain form.
+pub type DomainField = super::fields::Field<DomainForm, DomainSection>;
+
+/// The parts of the domain form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DomainSection {
+    General,
+    Limits,
+    /// What the domain's users have unless they set their own.
+    Defaults,
 }
 
-impl Default for DomainForm {
-    /// What a new domain's form starts with.
-    fn default() -> Self {
-        Self {
-            domain: String::new(),
-            reseller: String::new(),
-            description: String::new(),
-            limits_max_users: String::new(),
-            limits_max_sites: String::new(),
-            time_zone: "America/New_York".into(),
-            language_token: "en_US".into(),
-            area_code: String::new(),
-            caller_id_name: String::new(),
-            caller_id_number: String::new(),
-            voicemail_enabled: "yes".into(),
-            dial_plan: String::new(),
-            dial_policy: "US & Canada".into(),
+impl DomainSection {
+    pub const ALL: [DomainSection; 3] = [
+        DomainSection::General,
+        DomainSection::Limits,
+        DomainSection::Defaults,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            DomainSection::General => "Domain",
+            DomainSection::Limits => "Limits",
+            DomainSection::Defaults => "Defaults for its users",
         }
     }
 }
 
-/// One field of the domain form: its wire name, its label, and the check the browser runs as it
-/// is typed, which is the very parser [`DomainForm::parse`] runs on the server.
-pub struct DomainField {
-    pub name: &'static str,
-    pub label: &'static str,
-    pub hint: &'static str,
-    pub check: fn(&str) -> Result<(), Invalid>,
-    pub get: fn(&DomainForm) -> &str,
-}
+declare_form! {
+    /// A domain's settings as typed into the form (or sent to the API), every field text, named
+    /// as in NetSapiens. [`DomainForm::parse_settings`] makes [`DomainSettings`] of it.
+    form DomainForm;
+    /// A domain's settings, every one valid. The users' settings that inherit read them here.
+    values DomainSettings;
+    /// Every field of the domain form, in order.
+    table DOMAIN_FIELDS: [DomainSection];
 
-fn check<T: Parse>(raw: &str) -> Result<(), Invalid> {
-    T::parse(raw).map(drop)
-}
-
-fn check_optional<T: Parse>(raw: &str) -> Result<(), Invalid> {
-    optional::<T>(raw).map(drop)
-}
-
-/// The form's fields, in the order they are shown and checked.
-pub const DOMAIN_FIELDS: &[DomainField] = &[
-    DomainField {
-        name: "domain",
-        label: "Domain name",
-        hint: "Letters, digits, dots, underscores and hyphens; at most 64.",
-        check: check::<DomainName>,
-        get: |f| &f.domain,
-    },
-    DomainField {
-        name: "reseller",
-        label: "Reseller",
-        hint: "The reseller that owns this domain; blank for none. Resellers manage their domains.",
-        check: check::<Reseller>,
-        get: |f| &f.reseller,
-    },
-    DomainField {
-        name: "description",
-        label: "Description",
-        hint: "Optional, at most 255 characters.",
-        check: check::<Description>,
-        get: |f| &f.description,
-    },
-    DomainField {
-        name: "limits-max-users",
-        label: "Maximum users",
-        hint: "Blank for no limit.",
-        check: check_optional::<Limit>,
-        get: |f| &f.limits_max_users,
-    },
-    DomainField {
-        name: "limits-max-sites",
-        label: "Maximum sites",
-        hint: "Blank for no limit.",
-        check: check_optional::<Limit>,
-        get: |f| &f.limits_max_sites,
-    },
-    DomainField {
-        name: "time-zone",
-        label: "Time zone",
-        hint: "From the IANA database, e.g. America/Chicago.",
-        check: check::<TimeZone>,
-        get: |f| &f.time_zone,
-    },
-    DomainField {
-        name: "language-token",
-        label: "Language",
-        hint: "Such as en_US or fr_CA.",
-        check: check::<Language>,
-        get: |f| &f.language_token,
-    },
-    DomainField {
-        name: "area-code",
-        label: "Area code",
-        hint: "Used when users dial seven digits; 100 to 999, optional.",
-        check: check_optional::<AreaCode>,
-        get: |f| &f.area_code,
-    },
-    DomainField {
-        name: "caller-id-name",
-        label: "Caller ID name",
-        hint: "Optional, at most 35 characters.",
-        check: check_optional::<CallerIdName>,
-        get: |f| &f.caller_id_name,
-    },
-    DomainField {
-        name: "caller-id-number",
-        label: "Caller ID number",
-        hint: "Optional; with its country code, e.g. +1 612 555 0100.",
-        check: check_optional::<PhoneNumber>,
-        get: |f| &f.caller_id_number,
-    },
-    DomainField {
-        name: "voicemail-enabled",
-        label: "Voicemail for new users",
-        hint: "",
-        check: check::<YesNo>,
-        get: |f| &f.voicemail_enabled,
-    },
-    DomainField {
-        name: "dial-plan",
-        label: "Dial plan",
-        hint: "Blank to use the domain's name.",
-        check: check_optional::<DialPlan>,
-        get: |f| &f.dial_plan,
-    },
-    DomainField {
-        name: "dial-policy",
-        label: "Dial policy",
-        hint: "Which destinations users may dial, e.g. US & Canada.",
-        check: check::<DialPolicy>,
-        get: |f| &f.dial_policy,
-    },
-];
-
-/// A domain's settings, every one of them valid.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub struct DomainSettings {
-    pub domain: DomainName,
-    pub reseller: Reseller,
-    pub description: Description,
-    pub limits_max_users: Option<Limit>,
-    pub limits_max_sites: Option<Limit>,
-    pub time_zone: TimeZone,
-    pub language_token: Language,
-    pub area_code: Option<AreaCode>,
-    pub caller_id_name: Option<CallerIdName>,
-    pub caller_id_number: Option<PhoneNumber>,
-    pub voicemail_enabled: YesNo,
-    pub dial_plan: DialPlan,
-    pub dial_policy: DialPolicy,
+    own domain: req DomainName, "domain", General,
+        "Domain name", "Letters, digits, dots, underscores and hyphens; at most 64.";
+    own reseller: req Reseller, "reseller", General,
+        "Reseller", "The reseller that owns this domain; blank for none. Resellers manage their domains.";
+    setting description: req Description, "description", General,
+        "Description", "Optional, at most 255 characters.";
+    setting limits_max_users: opt Limit, "limits-max-users", Limits,
+        "Maximum users", "Blank for no limit.";
+    setting limits_max_sites: opt Limit, "limits-max-sites", Limits,
+        "Maximum sites", "Blank for no limit.";
+    setting time_zone: req TimeZone = "America/New_York", "time-zone", Defaults,
+        "Time zone", "From the IANA database, e.g. America/Chicago.";
+    setting language_token: req Language = "en_US", "language-token", Defaults,
+        "Language", "Such as en_US or fr_CA.";
+    setting area_code: opt AreaCode, "area-code", Defaults,
+        "Area code", "Used when users dial seven digits; 100 to 999, optional.";
+    setting caller_id_name: opt CallerIdName, "caller-id-name", Defaults,
+        "Caller ID name", "Optional, at most 35 characters.";
+    setting caller_id_number: opt PhoneNumber, "caller-id-number", Defaults,
+        "Caller ID number", "Optional; with its country code, e.g. +1 612 555 0100.";
+    setting caller_id_number_emergency: opt PhoneNumber, "caller-id-number-emergency", Defaults,
+        "Emergency caller ID", "The number sent with emergency calls; optional.";
+    setting emergency_address_id: opt EmergencyAddressId, "emergency-address-id", Defaults,
+        "Emergency address ID", "Optional.";
+    setting voicemail_enabled: req YesNo = "yes", "voicemail-enabled", Defaults,
+        "Voicemail", "Whether users have a voicemail box.";
+    setting voicemail_transcription_enabled: req Transcription = "no",
+        "voicemail-transcription-enabled", Defaults,
+        "Voicemail transcription", "";
+    setting recording_configuration: req Recording = "no", "recording-configuration", Defaults,
+        "Call recording", "";
+    setting music_on_hold_randomized_enabled: req YesNo = "no",
+        "music-on-hold-randomized-enabled", Defaults,
+        "Shuffle music on hold", "";
+    setting dial_plan: opt DialPlan, "dial-plan", Defaults,
+        "Dial plan", "Blank to use the domain's name.";
+    setting dial_policy: req DialPolicy = "US & Canada", "dial-policy", Defaults,
+        "Dial policy", "Which destinations users may dial, e.g. US & Canada.";
 }
 
 impl DomainForm {
-    /// Parses every field, reporting every bad one at once.
-    pub fn parse(&self) -> Result<DomainSettings, FieldErrors> {
-        let mut errors = FieldErrors::default();
-        let domain = errors.check("domain", DomainName::parse(&self.domain));
-        let reseller = errors.check("reseller", Reseller::parse(&self.reseller));
-        let description = errors.check("description", Description::parse(&self.description));
-        let max_users = errors.check(
-            "limits-max-users",
-            optional::<Limit>(&self.limits_max_users),
-        );
-        let max_sites = errors.check(
-            "limits-max-sites",
-            optional::<Limit>(&self.limits_max_sites),
-        );
-        let time_zone = errors.check("time-zone", TimeZone::parse(&self.time_zone));
-        let language = errors.check("language-token", Language::parse(&self.language_token));
-        let area_code = errors.check("area-code", optional::<AreaCode>(&self.area_code));
-        let cid_name = errors.check(
-            "caller-id-name",
-            optional::<CallerIdName>(&self.caller_id_name),
-        );
-        let cid_number = errors.check(
-            "caller-id-number",
-            optional::<PhoneNumber>(&self.caller_id_number),
-        );
-        let voicemail = errors.check("voicemail-enabled", YesNo::parse(&self.voicemail_enabled));
-        let dial_plan = errors.check("dial-plan", optional::<DialPlan>(&self.dial_plan));
-        let dial_policy = errors.check("dial-policy", DialPolicy::parse(&self.dial_policy));
-
-        let (
-            Some(domain),
-            Some(reseller),
-            Some(description),
-            Some(limits_max_users),
-            Some(limits_max_sites),
-            Some(time_zone),
-            Some(language_token),
-            Some(area_code),
-            Some(caller_id_name),
-            Some(caller_id_number),
-            Some(voicemail_enabled),
-            Some(dial_plan),
-            Some(dial_policy),
-        ) = (
-            domain,
-            reseller,
-            description,
-            max_users,
-            max_sites,
-            time_zone,
-            language,
-            area_code,
-            cid_name,
-            cid_number,
-            voicemail,
-            dial_plan,
-            dial_policy,
-        )
-        else {
-            return Err(errors);
-        };
-        // NetSapiens creates a dial plan named after the domain; a blank one means that.
-        let dial_plan = match dial_plan {
-            Some(plan) => plan,
-            None => {
-                DialPlan::parse(domain.as_str()).map_err(|e| FieldErrors::one("dial-plan", e.0))?
-            }
-        };
-        Ok(DomainSettings {
-            domain,
-            reseller,
-            description,
-            limits_max_users,
-            limits_max_sites,
-            time_zone,
-            language_token,
-            area_code,
-            caller_id_name,
-            caller_id_number,
-            voicemail_enabled,
-            dial_plan,
-            dial_policy,
-        })
+    /// What a new domain's form starts with: NetSapiens' defaults.
+    pub fn new_domain() -> Self {
+        super::fields::with_defaults(DOMAIN_FIELDS)
     }
-}
 
-impl From<&DomainSettings> for DomainForm {
-    /// The form that shows these settings, for editing.
-    fn from(s: &DomainSettings) -> Self {
-        Self {
-            domain: s.domain.to_string(),
-            reseller: s.reseller.to_string(),
-            description: s.description.to_string(),
-            limits_max_users: text_of(&s.limits_max_users),
-            limits_max_sites: text_of(&s.limits_max_sites),
-            time_zone: s.time_zone.to_string(),
-            language_token: s.language_token.to_string(),
-            area_code: text_of(&s.area_code),
-            caller_id_name: text_of(&s.caller_id_name),
-            caller_id_number: text_of(&s.caller_id_number),
-            voicemail_enabled: s.voicemail_enabled.as_str().to_owned(),
-            dial_plan: s.dial_plan.to_string(),
-            dial_policy: s.dial_policy.to_string(),
+    /// Parses every field, reporting every bad one at once. A blank dial plan is the one named
+    /// after the domain (NetSapiens makes one with each domain).
+    pub fn parse_settings(&self) -> Result<DomainSettings, FieldErrors> {
+        let mut settings = self.parse(&Default::default())?;
+        if settings.dial_plan.is_none() {
+            settings.dial_plan = Some(
+                DialPlan::parse(settings.domain.as_str())
+                    .map_err(|e| FieldErrors::one("dial-plan", e.0))?,
+            );
         }
+        Ok(settings)
     }
 }
 
 /// A stored domain: its settings and when they were made and last changed (Unix milliseconds).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Domain {
     #[serde(flatten)]
@@ -304,16 +123,17 @@ mod tests {
     fn valid() -> DomainForm {
         DomainForm {
             domain: "acme.example".into(),
-            ..DomainForm::default()
+            ..DomainForm::new_domain()
         }
     }
 
     #[test]
     fn the_default_form_with_a_name_is_valid_and_gets_a_dial_plan_named_after_the_domain() {
-        let settings = valid().parse().unwrap();
-        assert_eq!(settings.dial_plan.as_str(), "acme.example");
+        let settings = valid().parse_settings().unwrap();
+        assert_eq!(settings.dial_plan.unwrap().as_str(), "acme.example");
         assert_eq!(settings.voicemail_enabled, YesNo::Yes);
         assert_eq!(settings.limits_max_users, None);
+        assert_eq!(settings.time_zone.as_str(), "America/New_York");
     }
 
     #[test]
@@ -325,9 +145,9 @@ mod tests {
             area_code: "42".into(),
             caller_id_number: "12".into(),
             voicemail_enabled: "maybe".into(),
-            ..DomainForm::default()
+            ..DomainForm::new_domain()
         };
-        let errors = form.parse().unwrap_err();
+        let errors = form.parse_settings().unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
@@ -346,15 +166,17 @@ mod tests {
     fn the_field_table_runs_the_same_checks_as_parse() {
         let form = DomainForm {
             area_code: "42".into(),
+            recording_configuration: "sometimes".into(),
             ..valid()
         };
+        let cx = Default::default();
         let from_table: Vec<&str> = DOMAIN_FIELDS
             .iter()
-            .filter(|f| (f.check)((f.get)(&form)).is_err())
+            .filter(|f| (f.check)((f.get)(&form), &cx).is_err())
             .map(|f| f.name)
             .collect();
         let from_parse: Vec<String> = form
-            .parse()
+            .parse_settings()
             .unwrap_err()
             .iter()
             .map(|e| e.field.clone())
@@ -369,15 +191,16 @@ mod tests {
             area_code: "612".into(),
             caller_id_name: "Acme".into(),
             caller_id_number: "(612) 555-0100".into(),
+            recording_configuration: "yes".into(),
             ..valid()
         };
-        let settings = form.parse().unwrap();
-        assert_eq!(DomainForm::from(&settings).parse().unwrap(), settings);
+        let settings = form.parse_settings().unwrap();
+        assert_eq!(settings.to_form().parse_settings().unwrap(), settings);
     }
 
     #[test]
     fn the_wire_names_are_netsapiens_names() {
-        let json = serde_json::to_value(valid().parse().unwrap()).unwrap();
+        let json = serde_json::to_value(valid().parse_settings().unwrap()).unwrap();
         for key in [
             "domain",
             "limits-max-users",
@@ -386,8 +209,17 @@ mod tests {
             "caller-id-number",
             "voicemail-enabled",
             "dial-policy",
+            "recording-configuration",
         ] {
             assert!(json.get(key).is_some(), "{key} missing from {json}");
         }
+    }
+
+    #[test]
+    fn only_settings_go_into_the_settings_document() {
+        let doc = valid().parse_settings().unwrap().settings();
+        assert!(doc.contains_key("time-zone"));
+        assert!(!doc.contains_key("domain") && !doc.contains_key("reseller"));
+        assert!(!doc.contains_key("area-code"), "unset settings are absent");
     }
 }

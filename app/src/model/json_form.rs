@@ -6,6 +6,7 @@
 //! parser the wizard runs. It refuses, all at once and each by name, fields the form does not
 //! have and values of a type no field takes.
 
+use super::fields::{Field, Patch};
 use super::FieldErrors;
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{Map, Value};
@@ -85,6 +86,53 @@ where
     }
     serde_json::from_value(Value::Object(fields))
         .map_err(|e| FieldErrors::one("body", format!("Cannot be read: {e}")))
+}
+
+/// The change a JSON body names, field by field of `table` (aliases read as their field): each
+/// value as the text a form holds (lists only for list fields). Members in `skip` are the
+/// caller's business; every unknown member and wrongly typed value is named, all at once.
+pub fn patch_from_json<F, S>(
+    table: &[Field<F, S>],
+    body: &Map<String, Value>,
+    skip: &[&str],
+) -> Result<Patch, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let mut patch = Patch::default();
+    for (name, value) in body {
+        if skip.contains(&name.as_str()) {
+            continue;
+        }
+        let Some(field) = super::fields::find(table, name).filter(|f| {
+            f.name == name.as_str() || f.alias == Some(name.as_str())
+        }) else {
+            errors.add(name.as_str(), "Unknown field.");
+            continue;
+        };
+        if patch.names().any(|n| n == field.name) {
+            errors.add(name.as_str(), format!("Also given as {}: give it once.", field.name));
+            continue;
+        }
+        match text_of_value(value, field.list) {
+            Ok(text) => patch.0.push((field.name.to_owned(), text)),
+            Err(message) => errors.add(name.as_str(), message),
+        }
+    }
+    if errors.is_empty() {
+        Ok(patch)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A blank form of `table` with the fields of `patch` written in (what a create sends).
+pub fn form_of<F: Default, S>(table: &[Field<F, S>], patch: &Patch) -> F {
+    let mut form = F::default();
+    for (name, text) in &patch.0 {
+        if let Some(field) = super::fields::find(table, name) {
+            *(field.get_mut)(&mut form) = text.clone();
+        }
+    }
+    form
 }
 
 /// The JSON object a body must be, or why it is not one.

@@ -6,6 +6,9 @@
 mod field;
 pub use field::{optional, text_of, FieldError, FieldErrors, Invalid, Parse};
 
+pub mod fields;
+mod wire_enum;
+
 mod text;
 pub use text::{
     CallerIdName, Description, DialPlan, DialPolicy, GroupName, Reseller, StatusMessage,
@@ -64,3 +67,49 @@ pub mod audit;
 pub mod bulk;
 pub mod json_form;
 pub mod permissions;
+
+// How each value is entered in a form (see [`fields::Leaf`]).
+use fields::{leaf, Control, FieldContext, Leaf};
+
+leaf!(Control::Text =>
+    PersonName, Login, EmailList, Department, SiteName, Language, StatusMessage, ServiceCode,
+    GreetingIndex, StorageKilobytes, CallerIdName, PhoneNumber, EmergencyAddressId, AreaCode,
+    DialPlan, DialPolicy, Seconds3600, CallLimit, DtmfMapping, DtmfOrder, DeviceName, Destination,
+    GroupName, DomainName, Reseller, Description, Limit,
+);
+leaf!(Control::TimeZone => TimeZone);
+leaf!(Control::YesNo => YesNo);
+
+impl Leaf for Extension {
+    /// Digits only, unless the domain allows names.
+    fn read(raw: &str, cx: &FieldContext) -> Result<Self, Invalid> {
+        if cx.alphanumeric_extensions {
+            Extension::parse_alphanumeric(raw)
+        } else {
+            Extension::parse(raw)
+        }
+    }
+    fn text(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Leaf for Pin {
+    const CONTROL: Control = Control::Secret;
+    fn read(raw: &str, _: &FieldContext) -> Result<Self, Invalid> {
+        Pin::parse(raw)
+    }
+    fn text(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+impl Leaf for SipPassword {
+    const CONTROL: Control = Control::Secret;
+    fn read(raw: &str, _: &FieldContext) -> Result<Self, Invalid> {
+        SipPassword::parse(raw)
+    }
+    fn text(&self) -> String {
+        self.expose().to_owned()
+    }
+}

@@ -118,6 +118,12 @@ impl YesNo {
     }
 }
 
+impl fmt::Display for YesNo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl From<bool> for YesNo {
     fn from(b: bool) -> Self {
         if b {

@@ -176,6 +176,21 @@ impl Who {
     }
 }
 
+/// What a user may change of itself, field by field (wire names): the action the permission
+/// table must allow its scope. Every other field of a user is for its managers only.
+pub fn own_change(field: &str) -> Option<Action> {
+    match field {
+        "status-message" | "voicemail-login-pin" => Some(Action::EditOwnProfile),
+        "forward-always"
+        | "forward-on-busy"
+        | "forward-no-answer"
+        | "forward-when-unregistered"
+        | "do-not-disturb"
+        | "simultaneous-ring" => Some(Action::EditOwnAnswerRules),
+        _ => None,
+    }
+}
+
 /// The users list of a manager of one domain (an office or site manager), which is where it
 /// works: `None` for scopes that manage no users, or several domains.
 pub fn own_users_page(scope: Scope, domain: Option<&str>) -> Option<String> {

@@ -2,11 +2,12 @@
 //! limits, billing and emergency tags, department and site, and whether the account is enabled.
 //!
 //! Also the plumbing the other user modules share: [`number_newtype!`] for whole numbers within a
-//! range and [`wire_enum!`] for NetSapiens' fixed lists of words.
+//! range.
 
 use super::extension::check_name_characters;
 use super::field::{text_newtype, Invalid, Parse};
 use super::text::bounded_text;
+use super::wire_enum::wire_enum;
 use serde::{Deserialize, Serialize};
 
 /// Implements a whole-number newtype over `u32` within `MIN..=MAX`: the bounds, `get`, `Parse`
@@ -56,75 +57,19 @@ macro_rules! number_newtype {
 }
 pub(crate) use number_newtype;
 
-/// Implements `Parse` and `Display` for an enum that has `ALL` and `as_str(self)`: the wire
-/// spelling is accepted in any case, and a refusal lists the choices.
-macro_rules! wire_enum {
-    ($name:ident) => {
-        impl $crate::model::Parse for $name {
-            fn parse(raw: &str) -> Result<Self, $crate::model::Invalid> {
-                let raw = raw.trim();
-                Self::ALL
-                    .into_iter()
-                    .find(|v| v.as_str().eq_ignore_ascii_case(raw))
-                    .ok_or_else(|| {
-                        let choices: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
-                        $crate::model::Invalid::new(format!("One of: {}.", choices.join(", ")))
-                    })
-            }
-        }
 
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-pub(crate) use wire_enum;
 
-/// Whether the user's calls are recorded (`recording-configuration`), and what is done with the
-/// recordings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub enum Recording {
-    #[serde(rename = "yes")]
-    Yes,
-    #[serde(rename = "yes-with-transcription")]
-    YesWithTranscription,
-    #[serde(rename = "yes-with-transcription-and-sentiment")]
-    YesWithTranscriptionAndSentiment,
-    #[default]
-    #[serde(rename = "no")]
-    No,
-}
-wire_enum!(Recording);
-
-impl Recording {
-    pub const ALL: [Recording; 4] = [
-        Recording::Yes,
-        Recording::YesWithTranscription,
-        Recording::YesWithTranscriptionAndSentiment,
-        Recording::No,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Recording::Yes => "yes",
-            Recording::YesWithTranscription => "yes-with-transcription",
-            Recording::YesWithTranscriptionAndSentiment => "yes-with-transcription-and-sentiment",
-            Recording::No => "no",
-        }
-    }
-
-    /// What a picker shows.
-    pub fn label(self) -> &'static str {
-        match self {
-            Recording::Yes => "Record calls",
-            Recording::YesWithTranscription => "Record and transcribe calls",
-            Recording::YesWithTranscriptionAndSentiment => {
-                "Record and transcribe calls, with sentiment"
-            }
-            Recording::No => "Do not record",
-        }
+wire_enum! {
+    /// Whether the user's calls are recorded (`recording-configuration`), and what is done with
+    /// the recordings.
+    #[derive(Default)]
+    pub enum Recording {
+        Yes = "yes", "Record calls";
+        YesWithTranscription = "yes-with-transcription", "Record and transcribe calls";
+        YesWithTranscriptionAndSentiment = "yes-with-transcription-and-sentiment",
+            "Record and transcribe calls, with sentiment";
+        #[default]
+        No = "no", "Do not record";
     }
 }
 
@@ -318,31 +263,11 @@ impl Parse for SiteName {
     }
 }
 
-/// Whether the account may be used (Servetel's enabled / disabled).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum UserStatus {
-    Enabled,
-    Disabled,
-}
-wire_enum!(UserStatus);
-
-impl UserStatus {
-    pub const ALL: [UserStatus; 2] = [UserStatus::Enabled, UserStatus::Disabled];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UserStatus::Enabled => "enabled",
-            UserStatus::Disabled => "disabled",
-        }
-    }
-
-    /// What a picker shows.
-    pub fn label(self) -> &'static str {
-        match self {
-            UserStatus::Enabled => "Enabled",
-            UserStatus::Disabled => "Disabled",
-        }
+wire_enum! {
+    /// Whether the account may be used (Servetel's enabled / disabled).
+    pub enum UserStatus {
+        Enabled = "enabled", "Enabled";
+        Disabled = "disabled", "Disabled";
     }
 }
 

@@ -3,7 +3,8 @@
 
 use super::extension::shown;
 use super::field::{text_newtype, Invalid, Parse};
-use super::user_settings::{number_newtype, wire_enum};
+use super::user_settings::number_newtype;
+use super::wire_enum::wire_enum;
 use serde::{Deserialize, Serialize};
 
 /// The PIN a user types to reach voicemail by phone (`voicemail-login-pin`): 4 to 15 digits, kept
@@ -73,115 +74,36 @@ impl std::fmt::Debug for Pin {
 pub struct GreetingIndex(u32);
 number_newtype!(GreetingIndex, 0..=99, "A greeting number from 0 to 99.");
 
-/// What happens when a voicemail is left (`email-send-alert-new-voicemail-behavior`): whether an
-/// e-mail is sent, brief or full, and whether the recording is attached and then kept as new,
-/// saved, or moved to the trash.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub enum VoicemailEmailBehavior {
-    #[default]
-    #[serde(rename = "no")]
-    No,
-    #[serde(rename = "yes")]
-    Yes,
-    #[serde(rename = "attnew")]
-    AttachKeepNew,
-    #[serde(rename = "attsave")]
-    AttachSave,
-    #[serde(rename = "atttrash")]
-    AttachTrash,
-    #[serde(rename = "brief")]
-    Brief,
-    #[serde(rename = "briefattnew")]
-    BriefAttachKeepNew,
-    #[serde(rename = "briefattsave")]
-    BriefAttachSave,
-    #[serde(rename = "briefatttrash")]
-    BriefAttachTrash,
-}
-wire_enum!(VoicemailEmailBehavior);
-
-impl VoicemailEmailBehavior {
-    pub const ALL: [VoicemailEmailBehavior; 9] = [
-        VoicemailEmailBehavior::No,
-        VoicemailEmailBehavior::Yes,
-        VoicemailEmailBehavior::AttachKeepNew,
-        VoicemailEmailBehavior::AttachSave,
-        VoicemailEmailBehavior::AttachTrash,
-        VoicemailEmailBehavior::Brief,
-        VoicemailEmailBehavior::BriefAttachKeepNew,
-        VoicemailEmailBehavior::BriefAttachSave,
-        VoicemailEmailBehavior::BriefAttachTrash,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VoicemailEmailBehavior::No => "no",
-            VoicemailEmailBehavior::Yes => "yes",
-            VoicemailEmailBehavior::AttachKeepNew => "attnew",
-            VoicemailEmailBehavior::AttachSave => "attsave",
-            VoicemailEmailBehavior::AttachTrash => "atttrash",
-            VoicemailEmailBehavior::Brief => "brief",
-            VoicemailEmailBehavior::BriefAttachKeepNew => "briefattnew",
-            VoicemailEmailBehavior::BriefAttachSave => "briefattsave",
-            VoicemailEmailBehavior::BriefAttachTrash => "briefatttrash",
-        }
-    }
-
-    /// What a picker shows.
-    pub fn label(self) -> &'static str {
-        match self {
-            VoicemailEmailBehavior::No => "No e-mail",
-            VoicemailEmailBehavior::Yes => "E-mail a notice",
-            VoicemailEmailBehavior::AttachKeepNew => "Attach, keep as new",
-            VoicemailEmailBehavior::AttachSave => "Attach, move to saved",
-            VoicemailEmailBehavior::AttachTrash => "Attach, move to trash",
-            VoicemailEmailBehavior::Brief => "Brief notice",
-            VoicemailEmailBehavior::BriefAttachKeepNew => "Brief, attach, keep as new",
-            VoicemailEmailBehavior::BriefAttachSave => "Brief, attach, move to saved",
-            VoicemailEmailBehavior::BriefAttachTrash => "Brief, attach, move to trash",
-        }
+wire_enum! {
+    /// What happens when a voicemail is left (`email-send-alert-new-voicemail-behavior`): whether
+    /// an e-mail is sent, brief or full, and whether the recording is attached and then kept as
+    /// new, saved, or moved to the trash.
+    #[derive(Default)]
+    pub enum VoicemailEmailBehavior {
+        #[default]
+        No = "no", "No e-mail";
+        Yes = "yes", "E-mail a notice";
+        AttachKeepNew = "attnew", "Attach, keep as new";
+        AttachSave = "attsave", "Attach, move to saved";
+        AttachTrash = "atttrash", "Attach, move to trash";
+        Brief = "brief", "Brief notice";
+        BriefAttachKeepNew = "briefattnew", "Brief, attach, keep as new";
+        BriefAttachSave = "briefattsave", "Brief, attach, move to saved";
+        BriefAttachTrash = "briefatttrash", "Brief, attach, move to trash";
     }
 }
 
-/// Who transcribes new voicemails (`voicemail-transcription-enabled`), or `no` for nobody. The
-/// vendors are spelled as NetSapiens spells them, capitals included.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub enum Transcription {
-    #[default]
-    #[serde(rename = "no")]
-    No,
-    Deepgram,
-    Google,
-    Mutare,
-    Voicebase,
-}
-wire_enum!(Transcription);
-
-impl Transcription {
-    pub const ALL: [Transcription; 5] = [
-        Transcription::No,
-        Transcription::Deepgram,
-        Transcription::Google,
-        Transcription::Mutare,
-        Transcription::Voicebase,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Transcription::No => "no",
-            Transcription::Deepgram => "Deepgram",
-            Transcription::Google => "Google",
-            Transcription::Mutare => "Mutare",
-            Transcription::Voicebase => "Voicebase",
-        }
-    }
-
-    /// What a picker shows.
-    pub fn label(self) -> &'static str {
-        match self {
-            Transcription::No => "No transcription",
-            other => other.as_str(),
-        }
+wire_enum! {
+    /// Who transcribes new voicemails (`voicemail-transcription-enabled`), or `no` for nobody.
+    /// The vendors are spelled as NetSapiens spells them, capitals included.
+    #[derive(Default)]
+    pub enum Transcription {
+        #[default]
+        No = "no", "No transcription";
+        Deepgram = "Deepgram", "Deepgram";
+        Google = "Google", "Google";
+        Mutare = "Mutare", "Mutare";
+        Voicebase = "Voicebase", "Voicebase";
     }
 }
 

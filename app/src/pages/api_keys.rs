@@ -3,7 +3,7 @@
 //! JavaScript: both forms post, and the server sends the page back.
 
 use crate::api::api_keys::{list_api_keys, take_api_key_token, CreateApiKey, DeleteApiKey};
-use crate::components::{form_summary, use_me, ErrorNotice, Field, Page, SelectField};
+use crate::components::{choices, form_summary, use_me, ErrorNotice, Field, Page, SelectField};
 use crate::error::AppError;
 use crate::model::api_key::{AllowedAddresses, ApiKey, ApiKeyForm, KeyDescription, KeyDomain};
 use crate::model::{optional, Parse, Reseller, Scope};
@@ -169,11 +169,11 @@ fn NewKeyForm() -> impl IntoView {
                     let typed = typed.get_value();
                     let initial = typed.clone().unwrap_or_default();
                     // Highest first: the caller's own scope is the default.
-                    let mut scopes: Vec<(&'static str, &'static str)> = me
+                    let mut scopes: Vec<(String, String)> = me
                         .who
                         .grantable_scopes()
                         .filter(|s| *s != Scope::NoPortal)
-                        .map(|s| (s.as_str(), s.as_str()))
+                        .map(|s| (s.as_str().to_owned(), s.label().to_owned()))
                         .collect();
                     scopes.reverse();
                     let scope = typed
@@ -206,7 +206,7 @@ fn NewKeyForm() -> impl IntoView {
                                     server_error=error_for("reseller")/>
                             })}
                             <SelectField name="input[readonly]" id="readonly" label="Read-only"
-                                initial=readonly options=vec![("no", "No: reads and changes"), ("yes", "Yes: reads only")]
+                                initial=readonly options=choices(&[("no", "No: reads and changes"), ("yes", "Yes: reads only")])
                                 server_error=error_for("readonly")/>
                             <Field name="input[ip-address]" id="ip-address" label="Allowed addresses"
                                 hint="Addresses or subnets such as 192.0.2.0/24, separated by commas; blank for any."

@@ -1,16 +1,18 @@
 //! Creating and editing a domain: one form, checked field by field as it is typed.
 
 use crate::api::domains::{get_domain, CreateDomain, DeleteDomain, UpdateDomain};
-use crate::components::{form_summary, ErrorNotice, Field, IfAllowed, Page, SelectField};
+use crate::components::{choices, form_summary, ErrorNotice, Field, IfAllowed, Page, SelectField};
 use crate::error::AppError;
-use crate::model::domain::{DomainForm, DOMAIN_FIELDS};
+use crate::model::domain::{DomainField, DomainForm, DomainSection, DOMAIN_FIELDS};
+use crate::model::fields::Control;
 use crate::model::permissions::Action;
 use crate::model::TimeZone;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-/// The fields of the domain form, named `input[<field>]` for the server function.
+/// The fields of the domain form, named `input[<field>]` for the server function, a fieldset per
+/// section, each drawn by its control and checked as it is typed by the parser the server runs.
 #[component]
 fn DomainFields(
     initial: DomainForm,
@@ -19,32 +21,51 @@ fn DomainFields(
     /// Editing an existing domain: its name cannot change.
     editing: bool,
 ) -> impl IntoView {
-    let fields = DOMAIN_FIELDS
-        .iter()
-        .map(|field| {
-            let name = format!("input[{}]", field.name);
-            let id = field.name.to_owned();
-            let server_error = Signal::derive(move || rejected.get().and_then(|e| e.message_for(field.name)));
-            let initial_value = (field.get)(&initial).to_owned();
-            if field.name == "voicemail-enabled" {
-                return view! {
-                    <SelectField name id label=field.label initial=initial_value
-                        options=vec![("yes", "Yes"), ("no", "No")] server_error/>
-                }
-                .into_any();
+    let field_view = move |field: &'static DomainField| {
+        let name = format!("input[{}]", field.name);
+        let id = field.name.to_owned();
+        let server_error =
+            Signal::derive(move || rejected.get().and_then(|e| e.message_for(field.name)));
+        let initial_value = (field.get)(&initial).to_owned();
+        let options = match field.control {
+            Control::YesNo => Some(choices(&[("yes", "Yes"), ("no", "No")])),
+            Control::Choice(options) => Some(choices(options)),
+            _ => None,
+        };
+        if let Some(options) = options {
+            return view! {
+                <SelectField name id label=field.label hint=field.hint initial=initial_value
+                    options server_error/>
             }
-            let check = Callback::new(move |raw: String| (field.check)(&raw));
-            let list = (field.name == "time-zone").then_some("time-zones");
+            .into_any();
+        }
+        let check = Callback::new(move |raw: String| (field.check)(&raw, &Default::default()));
+        let list = (field.control == Control::TimeZone).then(|| "time-zones".to_owned());
+        view! {
+            <Field name id label=field.label hint=field.hint initial=initial_value check server_error
+                readonly=editing && field.name == "domain" required=field.required
+                list=list/>
+        }
+        .into_any()
+    };
+    let sections = DomainSection::ALL
+        .into_iter()
+        .map(|section| {
+            let fields = DOMAIN_FIELDS
+                .iter()
+                .filter(|f| f.step == section)
+                .map(field_view.clone())
+                .collect_view();
             view! {
-                <Field name id label=field.label hint=field.hint initial=initial_value check server_error
-                    readonly=editing && field.name == "domain" required=field.name == "domain"
-                    list=list.map(str::to_owned)/>
+                <fieldset>
+                    <legend>{section.title()}</legend>
+                    {fields}
+                </fieldset>
             }
-            .into_any()
         })
         .collect_view();
     view! {
-        {fields}
+        {sections}
         <datalist id="time-zones">
             {TimeZone::all().iter().map(|z| view! { <option value=*z></option> }).collect_view()}
         </datalist>
@@ -63,7 +84,7 @@ fn starting_values(last: Option<Result<(), AppError>>, fallback: DomainForm) -> 
 pub fn NewDomainPage() -> impl IntoView {
     let action = ServerAction::<CreateDomain>::new();
     let rejected = Signal::derive(move || action.value().get().and_then(Result::err));
-    let initial = starting_values(action.value().get_untracked(), DomainForm::default());
+    let initial = starting_values(action.value().get_untracked(), DomainForm::new_domain());
     view! {
         <Page title="New domain">
             <ActionForm action=action>
@@ -92,7 +113,7 @@ pub fn EditDomainPage() -> impl IntoView {
                     match domain.await {
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                         Ok(d) => {
-                            let initial = starting_values(update.value().get_untracked(), DomainForm::from(&d.settings));
+                            let initial = starting_values(update.value().get_untracked(), d.settings.to_form());
                             let domain_name = d.settings.domain.to_string();
                             let update_name = domain_name.clone();
                             let delete_name = domain_name.clone();

@@ -6,9 +6,10 @@ use crate::api::profile::{
     my_profile, AnswerRulesForm, ChangePassword, Profile, ProfileForm, UpdateMyAnswerRules,
     UpdateMyProfile,
 };
-use crate::components::{form_summary, ErrorNotice, Field, FieldKind, Page, SelectField};
+use crate::components::{choices, form_summary, ErrorNotice, Field, FieldKind, Page, SelectField};
 use crate::error::AppError;
-use crate::model::user::{Control, FieldContext, UserForm, USER_FIELDS};
+use crate::model::fields::{Control, FieldContext};
+use crate::model::user::{UserForm, USER_FIELDS};
 use crate::model::{Invalid, Password};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -24,7 +25,7 @@ fn user_field(name: &'static str, initial: String, rejected: Signal<Option<AppEr
     if field.control == Control::YesNo {
         return view! {
             <SelectField name=input id=name label=field.label hint=field.hint initial
-                options=vec![("yes", "Yes"), ("no", "No")] server_error/>
+                options=choices(&[("yes", "Yes"), ("no", "No")]) server_error/>
         }
         .into_any();
     }
@@ -71,12 +72,12 @@ pub fn ProfilePage() -> impl IntoView {
 #[component]
 fn ProfileView(profile: Profile) -> impl IntoView {
     let d = &profile.detail;
-    let form = UserForm::from(d);
-    let u = &d.user;
-    let numbers = if d.phone_numbers.is_empty() {
+    let form = d.form();
+    let u = &d.values;
+    let numbers = if u.phone_numbers.is_empty() {
         "None".to_owned()
     } else {
-        d.phone_numbers
+        u.phone_numbers
             .iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>()
@@ -87,18 +88,18 @@ fn ProfileView(profile: Profile) -> impl IntoView {
     } else {
         d.devices
             .iter()
-            .map(|dev| format!("sip:{}@{}", dev.device, u.domain))
+            .map(|dev| format!("sip:{}@{}", dev.device, d.domain))
             .collect::<Vec<_>>()
             .join(", ")
     };
     let rows = [
         ("Extension", u.user.to_string()),
-        ("Domain", u.domain.to_string()),
+        ("Domain", d.domain.to_string()),
         (
             "Name",
             format!("{} {}", u.name_first_name, u.name_last_name),
         ),
-        ("Login", u.login_username.to_string()),
+        ("Login", u.login().to_owned()),
         ("Scope", u.user_scope.as_str().to_owned()),
         (
             "Site",
@@ -180,7 +181,12 @@ fn AnswerRulesSection(form: UserForm) -> impl IntoView {
         .and_then(Result::err)
         .and_then(|e| e.input::<AnswerRulesForm>())
     {
-        sent.apply_to(&mut form);
+        form.forward_always = sent.forward_always;
+        form.forward_on_busy = sent.forward_on_busy;
+        form.forward_no_answer = sent.forward_no_answer;
+        form.forward_when_unregistered = sent.forward_when_unregistered;
+        form.do_not_disturb = sent.do_not_disturb;
+        form.simultaneous_ring = sent.simultaneous_ring;
     }
     view! {
         <section aria-labelledby="rules-heading">

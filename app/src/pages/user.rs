@@ -3,13 +3,13 @@
 
 use crate::api::users::{get_user, take_invitation, DeleteUser, EndUserSessions, InviteUser};
 use crate::components::{use_hydrated, ErrorNotice, Page};
-use crate::model::user::{Control, Device, Step, UserDetail, USER_FIELDS};
+use crate::model::fields::Control;
+use crate::model::user::{Device, Step, UserDetail, UserField, USER_FIELDS};
 use crate::model::Scope;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use leptos_router::hooks::use_query_map;
-use serde_json::{Map, Value};
 
 #[component]
 pub fn UserPage() -> impl IntoView {
@@ -45,66 +45,40 @@ pub fn UserPage() -> impl IntoView {
     }
 }
 
-/// Every field of the form, by its NetSapiens name, as the stored user has it (the wire names of
-/// [`UserDetail`] are the form's names).
-fn values_by_field(d: &UserDetail) -> Map<String, Value> {
-    let mut values = match serde_json::to_value(&d.user) {
-        Ok(Value::Object(map)) => map,
-        _ => Map::new(),
-    };
-    if let Ok(Value::Object(rule)) = serde_json::to_value(&d.answer_rule) {
-        values.extend(rule);
-    }
-    let list = |items: Vec<String>| Value::Array(items.into_iter().map(Value::String).collect());
-    values.insert(
-        "phone-numbers".into(),
-        list(d.phone_numbers.iter().map(ToString::to_string).collect()),
-    );
-    // The PIN never reaches the browser, only whether there is one.
-    values.insert(
-        "voicemail-login-pin".into(),
-        if d.voicemail_pin_set {
-            Value::String("set".into())
-        } else {
-            Value::Null
-        },
-    );
-    values.insert(
-        "groups".into(),
-        list(d.groups.iter().map(ToString::to_string).collect()),
-    );
-    values
-}
-
-/// A stored value in words, as the form's control would show it.
-fn shown(value: Option<&Value>, control: Control) -> String {
-    let none = || "None".to_owned();
-    match (value, control) {
-        (None | Some(Value::Null), Control::Secret) => "Not set".to_owned(),
-        (Some(_), Control::Secret) => "Set".to_owned(),
-        (None | Some(Value::Null), _) => none(),
-        (Some(Value::Bool(b)), _) => if *b { "Yes" } else { "No" }.to_owned(),
-        (Some(Value::String(s)), Control::YesNo) => match s.as_str() {
+/// A value in words, as the field's control would show it (`text` is the value as a form holds
+/// it).
+fn shown(text: &str, control: Control) -> String {
+    match control {
+        Control::YesNo => match text {
             "yes" => "Yes".to_owned(),
             "no" => "No".to_owned(),
+            "" => "None".to_owned(),
             other => other.to_owned(),
         },
-        (Some(Value::String(s)), Control::Choice(options)) => options
+        Control::Choice(options) => options
             .iter()
-            .find(|(value, _)| value == s)
-            .map_or_else(|| s.clone(), |(_, label)| (*label).to_owned()),
-        (Some(Value::String(s)), _) if s.is_empty() => none(),
-        (Some(Value::String(s)), _) => s.clone(),
-        (Some(Value::Array(items)), _) if items.is_empty() => none(),
-        (Some(Value::Array(items)), _) => items
-            .iter()
-            .map(|v| match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-        (Some(other), _) => other.to_string(),
+            .find(|(value, _)| *value == text)
+            .map_or_else(|| text.to_owned(), |(_, label)| (*label).to_owned()),
+        _ if text.is_empty() => "None".to_owned(),
+        _ => text.to_owned(),
+    }
+}
+
+/// One field of the user as the page shows it: its value in effect, and whether the user follows
+/// its domain for it. The PIN never reaches the browser, only whether there is one.
+fn shown_field(detail: &UserDetail, form: &crate::model::user::UserForm, f: &UserField) -> String {
+    if f.is_secret() {
+        return if f.name == "voicemail-login-pin" && detail.voicemail_pin_set {
+            "Set".to_owned()
+        } else {
+            "Not set".to_owned()
+        };
+    }
+    let value = shown((f.get)(form), f.control);
+    if detail.inherits(f.name) {
+        format!("{value} (from the domain)")
+    } else {
+        value
     }
 }
 
@@ -142,9 +116,9 @@ fn UserDetailView(
     detail: UserDetail,
     invitation: Resource<Result<Option<String>, crate::error::AppError>>,
 ) -> impl IntoView {
-    let values = values_by_field(&detail);
-    let domain = detail.user.domain.to_string();
-    let extension = detail.user.user.to_string();
+    let form = detail.values.to_form();
+    let domain = detail.domain.to_string();
+    let extension = detail.extension().to_string();
     let mailbox = detail.voicemail_box.as_ref().map(ToString::to_string);
     let devices = detail.devices.clone();
     let sections = Step::ALL
@@ -156,7 +130,7 @@ fn UserDetailView(
                 .map(|f| {
                     view! {
                         <dt>{f.label}</dt>
-                        <dd>{shown(values.get(f.name), f.control)}</dd>
+                        <dd>{shown_field(&detail, &form, f)}</dd>
                     }
                 })
                 .collect_view();
@@ -186,12 +160,13 @@ fn UserDetailView(
             }
         })
         .collect_view();
-    let created = utc(detail.user.created_at);
-    let updated = utc(detail.user.updated_at);
+    let created = utc(detail.created_at);
+    let updated = utc(detail.updated_at);
+    let v = &detail.values;
     view! {
         <p class="lead">
-            {format!("{} {}", detail.user.name_first_name, detail.user.name_last_name)}
-            " · " {detail.user.login_username.to_string()}
+            {format!("{} {}", v.name_first_name, v.name_last_name)}
+            " · " {v.login().to_owned()}
         </p>
         {sections}
         <section class="detail" aria-labelledby="section-record">
@@ -202,7 +177,7 @@ fn UserDetailView(
             </dl>
         </section>
         <PortalAccess domain=domain.clone() extension=extension.clone()
-            portal=detail.user.user_scope != Scope::NoPortal invitation/>
+            portal=detail.values.user_scope != Scope::NoPortal invitation/>
         <DeleteUserForm domain extension has_mailbox=mailbox.is_some()/>
     }
 }
@@ -379,19 +354,10 @@ mod tests {
 
     #[test]
     fn stored_values_read_as_the_form_shows_them() {
-        let scope = USER_FIELDS.iter().find(|f| f.name == "status").unwrap();
-        assert_eq!(
-            shown(Some(&Value::String("enabled".into())), scope.control),
-            "Enabled"
-        );
-        assert_eq!(shown(Some(&Value::Null), Control::Text), "None");
-        assert_eq!(
-            shown(Some(&Value::String("8264".into())), Control::Secret),
-            "Set"
-        );
-        assert_eq!(
-            shown(Some(&serde_json::json!(["+16125550101"])), Control::Text),
-            "+16125550101"
-        );
+        let status = USER_FIELDS.iter().find(|f| f.name == "status").unwrap();
+        assert_eq!(shown("enabled", status.control), "Enabled");
+        assert_eq!(shown("", Control::Text), "None");
+        assert_eq!(shown("yes", Control::YesNo), "Yes");
+        assert_eq!(shown("+16125550101", Control::Text), "+16125550101");
     }
 }

@@ -1,17 +1,17 @@
 //! The permission table applied to what is stored: finds the domain or user a request names and
-//! lets the caller at it only if the table says so.
+//! lets the caller at it only if the table says so. The services ask here, and only here.
 //!
 //! What the caller may not see answers exactly like what does not exist (`NotFound`); what it may
 //! see but not do is `Forbidden`.
 
-use super::auth::{self, Caller};
+use super::caller::Caller;
 use super::db::domains::{self, DomainRef, Visible};
 use super::db::users::{self, Located};
-use super::AppState;
+use super::db::Db;
 use crate::error::AppError;
-use crate::model::permissions::{reach, Action, Place, Reach, UserPlace};
-use crate::model::{DomainName, Parse};
-use sqlx::AnyPool;
+use crate::model::fields::FieldContext;
+use crate::model::permissions::{own_change, reach, Action, Place, Reach, UserPlace};
+use crate::model::{DomainName, FieldErrors, Parse, Scope};
 
 impl DomainRef {
     /// This domain as a place for the permission table, optionally with one of its users.
@@ -24,8 +24,8 @@ impl DomainRef {
     }
 
     /// What checking a user's fields needs to know about this domain.
-    pub fn field_context(&self) -> crate::model::user::FieldContext {
-        crate::model::user::FieldContext {
+    pub fn field_context(&self) -> FieldContext {
+        FieldContext {
             alphanumeric_extensions: self.alphanumeric_extensions,
         }
     }
@@ -45,12 +45,12 @@ pub fn parse_name(name: &str) -> Result<DomainName, AppError> {
 
 /// The domain called `name`, if the caller may do `action` in it.
 pub async fn domain(
-    pool: &AnyPool,
+    db: &Db,
     caller: &Caller,
     name: &DomainName,
     action: Action,
 ) -> Result<DomainRef, AppError> {
-    let found = domains::find_ref(pool, name)
+    let found = domains::get(db.pool(), name)
         .await?
         .ok_or(AppError::NotFound)?;
     let place = found.place(None);
@@ -63,27 +63,17 @@ pub async fn domain(
     }
 }
 
-/// The caller of the running server function and the domain `name`, if it may do `action` there.
-pub async fn current_in(
-    name: &str,
-    action: Action,
-) -> Result<(AppState, Caller, DomainRef), AppError> {
-    let (state, caller) = auth::current().await?;
-    let found = domain(state.db.pool(), &caller, &parse_name(name)?, action).await?;
-    Ok((state, caller, found))
-}
-
 /// The user `extension` of `found`, if the caller may do `action` to it. A user the caller
 /// cannot see (another site's, for a Site Manager) is `NotFound`, like a missing one; one it sees
 /// but whose scope is above its own is `Forbidden`.
 pub async fn user(
-    pool: &AnyPool,
+    db: &Db,
     caller: &Caller,
     found: &DomainRef,
     extension: &str,
     action: Action,
 ) -> Result<Located, AppError> {
-    let located = users::locate(pool, found.id, extension)
+    let located = users::locate(db.pool(), found.id, extension)
         .await?
         .ok_or(AppError::NotFound)?;
     if caller.who.may(action, &found.place(Some(located.place()))) {
@@ -102,14 +92,14 @@ pub async fn user(
 
 /// The domain `name` and its user `extension`, if the caller may do `action` to that user.
 pub async fn user_in(
-    pool: &AnyPool,
+    db: &Db,
     caller: &Caller,
     name: &DomainName,
     extension: &str,
     action: Action,
 ) -> Result<(DomainRef, Located), AppError> {
-    let found = domain(pool, caller, name, action).await?;
-    let located = user(pool, caller, &found, extension, action).await?;
+    let found = domain(db, caller, name, action).await?;
+    let located = user(db, caller, &found, extension, action).await?;
     Ok((found, located))
 }
 
@@ -125,5 +115,71 @@ pub fn visible(caller: &Caller, action: Action) -> Result<Visible<'_>, AppError>
             .map(Visible::One)
             .ok_or(AppError::Forbidden),
         _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Nobody gives a scope above its own, to a user or to a key: the one check, reported on
+/// `field`.
+pub fn within_own_scope(caller: &Caller, scope: Scope, field: &str, errors: &mut FieldErrors) {
+    if scope > caller.scope() {
+        errors.add(
+            field,
+            format!("You cannot give a scope above your own ({}).", caller.scope()),
+        );
+    }
+}
+
+/// Whether the caller reaches the user `extension` of `domain` only as that user itself (not as
+/// one of its managers): then it sees it as its own profile, and changes only what it may
+/// change of itself.
+pub fn as_own_user(caller: &Caller, domain: &DomainName, extension: &str) -> bool {
+    caller.domain.as_deref() == Some(domain.as_str())
+        && caller.extension.as_deref() == Some(extension)
+        && !caller.who.may_somewhere(Action::ManageUsers)
+}
+
+/// The caller's own user, if it has one and may read it: the one check of "your own profile".
+pub async fn own_user(db: &Db, caller: &Caller) -> Result<(DomainRef, Located), AppError> {
+    let (Some(domain), Some(extension)) = (caller.domain.as_deref(), caller.extension.as_deref())
+    else {
+        return Err(AppError::NotFound);
+    };
+    let found = domains::get(db.pool(), &parse_name(domain)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let located = users::locate(db.pool(), found.id, extension)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !caller
+        .who
+        .may(Action::EditOwnProfile, &found.place(Some(located.place())))
+    {
+        return Err(AppError::Forbidden);
+    }
+    Ok((found, located))
+}
+
+/// Whether the caller may change `fields` of its own user (found by [`own_user`]): each must be
+/// one a user changes of itself, allowed to its scope. The fields it may not change are named,
+/// with `Forbidden`'s status.
+pub fn may_change_own<'a>(
+    caller: &Caller,
+    found: &DomainRef,
+    located: &Located,
+    fields: impl IntoIterator<Item = &'a str>,
+) -> Result<(), FieldErrors> {
+    let mut refused = FieldErrors::default();
+    let place = found.place(Some(located.place()));
+    for field in fields {
+        match own_change(field) {
+            Some(action) if caller.who.may(action, &place) => {}
+            Some(_) => refused.add(field, "Your scope does not allow you to change this."),
+            None => refused.add(field, "Only a manager of the domain can change this."),
+        }
+    }
+    if refused.is_empty() {
+        Ok(())
+    } else {
+        Err(refused)
     }
 }

@@ -8,8 +8,8 @@
 
 use super::access;
 use super::audit;
-use super::auth::Caller;
-use super::db::{api_keys, domains, internal, Db};
+use super::caller::Caller;
+use super::db::{api_keys, domains, Db};
 use super::now_ms;
 use crate::error::AppError;
 use crate::model::api_key::{AllowedAddresses, ApiKey, ApiKeyForm, IssuedApiKey, KeyDomain};
@@ -75,15 +75,7 @@ pub async fn create_key(
     let new = form.parse().map_err(AppError::invalid)?;
     let scope = new.user_scope.unwrap_or(caller.scope());
     let mut errors = FieldErrors::default();
-    if scope > caller.scope() {
-        errors.add(
-            "user-scope",
-            format!(
-                "A key's scope cannot be above your own ({}).",
-                caller.scope()
-            ),
-        );
-    }
+    access::within_own_scope(caller, scope, "user-scope", &mut errors);
     if scope == Scope::NoPortal {
         errors.add("user-scope", "A No Portal key could do nothing.");
     }
@@ -125,15 +117,15 @@ pub async fn create_key(
                 .filter(|_| caller.who.domain_id.is_some());
             let found = match &new.domain {
                 KeyDomain::Named(name) if own == Some(name.as_str()) => {
-                    domains::find_ref(db.pool(), name).await?
+                    domains::get(db.pool(), name).await?
                 }
                 KeyDomain::Named(name) => {
-                    access::domain(db.pool(), caller, name, Action::ViewDomain)
+                    access::domain(db, caller, name, Action::ViewDomain)
                         .await
                         .ok()
                 }
                 _ => match own {
-                    Some(name) => domains::find_ref(db.pool(), &access::parse_name(name)?).await?,
+                    Some(name) => domains::get(db.pool(), &access::parse_name(name)?).await?,
                     None => None,
                 },
             };
@@ -169,7 +161,7 @@ pub async fn create_key(
     let key_id = random_hex(8);
     let secret = random_hex(32);
     let allowed = new.allowed.to_string();
-    let mut tx = db.begin().await.map_err(internal)?;
+    let mut tx = db.begin().await?;
     api_keys::insert(
         &mut tx,
         &api_keys::NewKeyRow {
@@ -186,7 +178,7 @@ pub async fn create_key(
         now_ms(),
     )
     .await?;
-    let key = api_keys::get(&mut *tx, &key_id)
+    let key = api_keys::get(&mut tx, &key_id)
         .await?
         .map(listed)
         .ok_or(AppError::Internal)?;
@@ -199,7 +191,7 @@ pub async fn create_key(
         &audit::changes(None, Some(&key)),
     )
     .await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     tracing::info!(key = %key_id, by = caller.account_id, "API key created");
     Ok(IssuedApiKey {
         key,
@@ -223,7 +215,7 @@ pub async fn get_key(db: &Db, caller: &Caller, key_id: &str) -> Result<ApiKey, A
 }
 
 async fn visible_key(db: &Db, caller: &Caller, key_id: &str) -> Result<api_keys::KeyRow, AppError> {
-    api_keys::get(db.pool(), key_id)
+    api_keys::get(&mut *db.pool().acquire().await?, key_id)
         .await?
         .filter(|k| k.account_id == caller.account_id || caller.scope() == Scope::SuperUser)
         .ok_or(AppError::NotFound)
@@ -234,7 +226,7 @@ pub async fn delete_key(db: &Db, caller: &Caller, key_id: &str) -> Result<(), Ap
     let row = visible_key(db, caller, key_id).await?;
     let domain = row.domain_id.zip(row.domain.clone());
     let before = listed(row.clone());
-    let mut tx = db.begin().await.map_err(internal)?;
+    let mut tx = db.begin().await?;
     api_keys::delete(&mut tx, row.id).await?;
     audit::record(
         &mut tx,
@@ -245,7 +237,7 @@ pub async fn delete_key(db: &Db, caller: &Caller, key_id: &str) -> Result<(), Ap
         &audit::changes(Some(&before), None),
     )
     .await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     tracing::info!(key = %key_id, by = caller.account_id, "API key revoked");
     Ok(())
 }
@@ -299,9 +291,7 @@ pub async fn bearer(
     if row.last_used_at.map_or(true, |t| {
         now - t >= LAST_USED_GRANULARITY.as_millis() as i64
     }) {
-        api_keys::touch(db.pool(), row.id, now).await?;
-        // A read that writes: the key's "last used" has changed.
-        db.changes().changed();
+        api_keys::touch(db.writer(), row.id, now).await?;
     }
     let scope = key_scope.min(account_scope);
     let own_domain = row.domain_id.is_some() && row.domain_id == row.account_domain_id;

@@ -9,10 +9,10 @@
 
 use super::access;
 use super::audit;
-use super::auth::Caller;
-use super::db::{domains::DomainRef, internal, users, Db};
-use super::now_ms;
-use super::users::{begin_in, may_create, parse_in, sip_passwords};
+use super::caller::Caller;
+use super::db::{users, Db};
+use super::users::begin_locked;
+use super::users::create::{check_new, insert_new, may_create, parse_new};
 use crate::error::AppError;
 use crate::model::bulk::{
     to_field_errors, ImportProgress, ImportReport, ImportStage, RowProblem, HEADER_ROW,
@@ -36,13 +36,12 @@ pub fn columns() -> impl Iterator<Item = &'static str> {
     USER_FIELDS.iter().map(|f| f.name)
 }
 
-/// The columns a file must have: the fields every user needs that the domain has no default for
-/// (the extension, the names and the e-mail).
-pub fn required_columns(found: &DomainRef) -> Vec<&'static str> {
-    let defaults = UserForm::for_domain(&found.settings);
+/// The columns a file must have: the fields every user needs that have no default (the
+/// extension, the names and the e-mail).
+pub fn required_columns() -> Vec<&'static str> {
     USER_FIELDS
         .iter()
-        .filter(|f| f.required && (f.get)(&defaults).trim().is_empty())
+        .filter(|f| f.required)
         .map(|f| f.name)
         .collect()
 }
@@ -61,21 +60,15 @@ pub async fn export_users(
     caller: &Caller,
     domain: &DomainName,
 ) -> Result<String, AppError> {
-    let found = access::domain(db.pool(), caller, domain, Action::ManageUsers).await?;
+    let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
     let only_site = caller.who.only_site(Action::ManageUsers);
-    let mut conn = db.pool().acquire().await.map_err(internal)?;
-    let details = users::details(
-        &mut conn,
-        &found.settings.domain,
-        found.id,
-        users::Which::All { only_site },
-        false,
-    )
-    .await?;
+    let mut conn = db.pool().acquire().await?;
+    let details = users::details(&mut conn, &found, users::Which::All { only_site }, false).await?;
+    drop(conn);
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(columns()).map_err(csv_failed)?;
     for detail in &details {
-        let form = exported(&found.settings.domain, detail);
+        let form = exported(found.name(), detail);
         out.write_record(USER_FIELDS.iter().map(|f| (f.get)(&form)))
             .map_err(csv_failed)?;
     }
@@ -83,11 +76,12 @@ pub async fn export_users(
     String::from_utf8(bytes).map_err(csv_failed)
 }
 
-/// A stored user as a row of the export.
+/// A stored user as a row of the export: its own values (a setting that follows the domain is
+/// blank, and follows the domain it is imported into).
 fn exported(domain: &DomainName, detail: &UserDetail) -> UserForm {
-    let mut form = UserForm::from(detail);
-    let user = &detail.user;
-    if default_login(&user.user, domain).is_ok_and(|login| login == user.login_username) {
+    let mut form = detail.form();
+    let user = &detail.values;
+    if default_login(&user.user, domain).is_ok_and(|login| Some(login) == user.login_username) {
         form.login_username.clear();
     }
     form
@@ -130,8 +124,8 @@ pub async fn run_import(
             progress(ImportProgress { stage, done, total });
         }
     };
-    let found = access::domain(db.pool(), caller, domain, Action::ManageUsers).await?;
-    let file = match read_csv(csv_text, &required_columns(&found)) {
+    let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
+    let file = match read_csv(csv_text, &required_columns()) {
         Ok(file) => file,
         Err(problems) => {
             tell(ImportStage::Done, 0, 0);
@@ -148,7 +142,8 @@ pub async fn run_import(
         if i % 256 == 0 {
             tell(ImportStage::Reading, i, total);
         }
-        match parse_in(&found, &form).and_then(|new| may_create(caller, &found, &new).map(|()| new))
+        match parse_new(&found, &form, None)
+            .and_then(|new| may_create(caller, &found, &new).map(|()| new))
         {
             Ok(new) => {
                 rows.push(row);
@@ -166,13 +161,14 @@ pub async fn run_import(
     // A dry run reads in a transaction of its own (a consistent view, and no write lock); a real
     // one in the write transaction, with the domain held, so the limits hold under concurrency.
     let (mut tx, current) = if dry_run {
-        (db.pool().begin().await.map_err(internal)?, found.clone())
+        (db.pool().begin().await?, found.clone())
     } else {
-        begin_in(db, &found).await?
+        begin_locked(db, &found).await?
     };
-    let checked = users::check_new(&mut tx, &current, &news).await?;
-    for (i, errors) in checked.problems() {
-        problems.extend(errors.iter().map(|e| RowProblem {
+    let checked = check_new(&mut tx, &current, &news).await?;
+    for (i, row_problems) in &checked.problems {
+        let i = *i;
+        problems.extend(row_problems.all().iter().map(|e| RowProblem {
             row: rows[i],
             field: e.field.clone(),
             message: e.message.clone(),
@@ -186,22 +182,27 @@ pub async fn run_import(
         return Ok(report(dry_run, total, 0, problems));
     }
 
-    let passwords: Vec<Vec<String>> = news.iter().map(sip_passwords).collect();
-    let written = |done, all| tell(ImportStage::Writing, done, all);
-    users::insert_checked(&mut tx, &current, checked, &passwords, now_ms(), &written).await?;
+    let all_rows = news
+        .iter()
+        .map(|n| 4 + n.devices.len() + n.values.phone_numbers.len() + n.values.groups.len())
+        .sum::<usize>();
+    let mut done = 0;
+    let mut written = |n: usize| {
+        done += n;
+        tell(ImportStage::Writing, done.min(all_rows), all_rows);
+    };
+    insert_new(&mut tx, &current, &news, checked.found, &mut written).await?;
     let changes = [("users".to_owned(), (String::new(), total.to_string()))].into();
     audit::record(
         &mut tx,
         caller,
-        Some((current.id, current.settings.domain.as_str())),
+        Some((current.id, current.name().as_str())),
         "user.import",
         &format!("{total} users"),
         &changes,
     )
     .await?;
-    tx.commit().await.map_err(internal)?;
-    // The import may have been left running by the request that started it.
-    db.changes().changed();
+    tx.commit().await?;
     tell(ImportStage::Done, total, total);
     tracing::info!(domain = %domain, users = total, by = caller.account_id, "users imported");
     Ok(report(dry_run, total, total, Vec::new()))
@@ -409,7 +410,7 @@ fn cross_row(rows: &[usize], news: &[NewUser], unparsed: &[(usize, String)]) -> 
     let mut all: Vec<(usize, Option<&NewUser>, &str)> = rows
         .iter()
         .zip(news)
-        .map(|(row, new)| (*row, Some(new), new.user.as_str()))
+        .map(|(row, new)| (*row, Some(new), new.values.user.as_str()))
         .chain(
             unparsed
                 .iter()
@@ -435,9 +436,9 @@ fn cross_row(rows: &[usize], news: &[NewUser], unparsed: &[(usize, String)]) -> 
         };
         unique.push((
             "login",
-            new.login_username.as_str(),
+            new.values.login(),
             "login-username".into(),
-            format!("The login {}", new.login_username),
+            format!("The login {}", new.values.login()),
         ));
         for (k, device) in new.devices.iter().enumerate() {
             let field = if k == 0 {
@@ -452,7 +453,7 @@ fn cross_row(rows: &[usize], news: &[NewUser], unparsed: &[(usize, String)]) -> 
                 format!("The device {}", device.device),
             ));
         }
-        for (k, number) in new.phone_numbers.iter().enumerate() {
+        for (k, number) in new.values.phone_numbers.iter().enumerate() {
             unique.push((
                 "number",
                 number.as_str(),
@@ -590,33 +591,20 @@ impl Imports {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::domain::DomainForm;
-    use crate::model::user::FieldContext;
-
-    fn acme() -> DomainRef {
-        DomainRef {
-            id: 1,
-            settings: DomainForm {
-                domain: "acme.example".into(),
-                ..DomainForm::default()
-            }
-            .parse()
-            .unwrap(),
-            alphanumeric_extensions: false,
-        }
-    }
+    use crate::model::fields::FieldContext;
+    use crate::model::Parse;
 
     #[test]
     fn the_required_columns_are_those_without_a_default() {
         assert_eq!(
-            required_columns(&acme()),
+            required_columns(),
             ["user", "name-first-name", "name-last-name", "email"]
         );
     }
 
     #[test]
     fn a_header_with_unknown_duplicate_or_missing_columns_is_refused_naming_them() {
-        let required = required_columns(&acme());
+        let required = required_columns();
         let problems = read_csv(
             "user,colour,user,email\n101,red,101,a@b.example\n",
             &required,
@@ -639,7 +627,7 @@ mod tests {
                     ,,,\n\
                     \"102\",\"Bo, Jr\",Chan,bo@acme.example\n\
                     103,Cy\n";
-        let rows = read_csv(text, &required_columns(&acme())).unwrap();
+        let rows = read_csv(text, &required_columns()).unwrap();
         let numbers: Vec<usize> = rows.iter().map(|(row, _)| *row).collect();
         assert_eq!(numbers, [2, 4, 5]);
         assert_eq!(rows[0].1.name_first_name, "Ann", "values are trimmed");
@@ -666,9 +654,9 @@ mod tests {
 
     #[test]
     fn repeats_across_rows_are_reported_on_the_later_row() {
-        let domain = acme();
+        let acme = DomainName::parse("acme.example").unwrap();
         let parse = |ext: &str, numbers: &str, device: &str| {
-            UserForm {
+            let form = UserForm {
                 user: ext.into(),
                 name_first_name: "A".into(),
                 name_last_name: "B".into(),
@@ -676,9 +664,8 @@ mod tests {
                 phone_numbers: numbers.into(),
                 device: device.into(),
                 ..UserForm::default()
-            }
-            .parse(&domain.settings, &FieldContext::default())
-            .unwrap()
+            };
+            NewUser::parse(&form, &acme, &FieldContext::default()).unwrap()
         };
         let news = [
             parse("101", "+1 612 555 0101", ""),

@@ -1,19 +1,21 @@
-//! SIP devices of users: the plain functions behind the API. A device is added to, renamed on and
-//! removed from its user through the user's own edit ([`users::update_devices`]), so a device
-//! name is checked once per domain in one place, and each change is one transaction with its
-//! audit entry. SIP passwords are shown to those who manage the user only.
+//! SIP devices of users: the plain functions behind the API. A device is added to, changed on
+//! and removed from its user in place (it keeps its row and the time it was made), its name
+//! checked once per domain, each change one transaction with its audit entry. SIP passwords are
+//! shown to those who manage the user only.
 
 use super::access;
-use super::auth::Caller;
+use super::audit;
+use super::caller::Caller;
 use super::db::devices::{self, DeviceQuery};
-use super::db::Db;
-use super::users::{self, generate_sip_password, DeviceForm};
+use super::db::domains::DomainRef;
+use super::db::users::{facts, write, Located};
+use super::db::{Db, Tx};
+use super::now_ms;
+use super::users::{generate_sip_password, stored, DeviceForm};
 use crate::error::AppError;
 use crate::model::permissions::Action;
-use crate::model::user::{Device, NewDevice};
-use crate::model::{
-    optional, DeviceName, DomainName, Extension, FieldErrors, Parse, Scope, SipPassword,
-};
+use crate::model::user::{Device, UserDetail};
+use crate::model::{DeviceName, DomainName, Extension, FieldErrors, Parse, Scope};
 use serde::Serialize;
 
 /// A device of a domain, with the user it belongs to.
@@ -37,13 +39,10 @@ pub async fn list_devices(
     domain: &DomainName,
     query: &DeviceQuery,
 ) -> Result<(u64, Vec<DomainDevice>), AppError> {
-    let found = access::domain(db.pool(), caller, domain, Action::ManageUsers).await?;
+    let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
     let only_site = caller.who.only_site(Action::ManageUsers);
     let (total, rows) = devices::list(db.pool(), found.id, only_site, query).await?;
-    let corrupt = |e: crate::model::Invalid| {
-        tracing::error!(problem = %e, "a stored device no longer parses");
-        AppError::Internal
-    };
+    let corrupt = |e: crate::model::Invalid| AppError::from(super::db::domains::corrupt("device", e));
     let items = rows
         .into_iter()
         .map(|row| {
@@ -51,7 +50,7 @@ pub async fn list_devices(
             let scope = Scope::parse(&row.scope).unwrap_or(Scope::SuperUser);
             Ok(DomainDevice {
                 device: DeviceName::parse(&row.device).map_err(corrupt)?,
-                domain: found.settings.domain.clone(),
+                domain: found.name().clone(),
                 user: Extension::parse_alphanumeric(&row.extension).map_err(corrupt)?,
                 device_sip_registration_password: (scope <= caller.scope())
                     .then_some(row.sip_password),
@@ -67,45 +66,82 @@ fn device_in_path(raw: &str) -> Result<DeviceName, AppError> {
     DeviceName::parse(raw).map_err(|_| AppError::NotFound)
 }
 
-/// The device name and new password a form gives, or every bad field.
-fn parse(form: &DeviceForm) -> Result<(DeviceName, Option<SipPassword>), AppError> {
+/// The device a form gives (its name, and a password if one is given), or every bad field.
+fn parse(form: &DeviceForm) -> Result<crate::model::user::NewDevice, AppError> {
     let mut errors = FieldErrors::default();
-    let name = errors.check("device", DeviceName::parse(&form.device));
-    let password = errors.check(
-        "device-sip-registration-password",
-        optional::<SipPassword>(&form.device_sip_registration_password),
-    );
-    match (name, password) {
-        (Some(name), Some(password)) if errors.is_empty() => Ok((name, password)),
-        _ => Err(AppError::invalid(errors)),
+    form.parse("", &mut errors)
+        .filter(|_| errors.is_empty())
+        .ok_or_else(|| AppError::invalid(errors))
+}
+
+/// Starts a change of the devices of the user `extension`: finds it (if the caller may manage
+/// it), begins the transaction and reads the user as it stands in it.
+async fn begin(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    extension: &str,
+) -> Result<(DomainRef, Located, Tx, UserDetail), AppError> {
+    let (found, located) =
+        access::user_in(db, caller, domain, extension, Action::ManageUsers).await?;
+    let mut tx = db.begin().await?;
+    let before = stored(&mut tx, &found, extension).await?;
+    Ok((found, located, tx, before))
+}
+
+/// That `name` is free in the domain (or already the user's own).
+async fn free(tx: &mut Tx, found: &DomainRef, located: &Located, name: &DeviceName) -> Result<(), AppError> {
+    let owners = facts::device_owners(tx, found.id, &[name.as_str()]).await?;
+    if owners.get(name.as_str()).is_some_and(|owner| *owner != located.id) {
+        return Err(AppError::conflict(
+            "device",
+            &format!("The device {name} is already in use in this domain."),
+        ));
     }
+    Ok(())
 }
 
-/// The stored devices as they are to be written again: each keeps its password.
-fn kept(stored: &[Device]) -> Vec<NewDevice> {
-    stored
-        .iter()
-        .map(|d| NewDevice {
-            device: d.device.clone(),
-            sip_password: None,
-        })
-        .collect()
-}
-
-fn taken_by_user(name: &DeviceName) -> AppError {
-    AppError::conflict(
-        "device",
-        &format!("The device {name} is already in use in this domain."),
+/// Records the change of a user's devices (`action`), from `before` to what `tx` now holds, and
+/// commits; returns the device `name` as saved.
+async fn finish(
+    mut tx: Tx,
+    caller: &Caller,
+    found: &DomainRef,
+    extension: &str,
+    action: &str,
+    before: &UserDetail,
+    password_set: bool,
+    name: Option<&DeviceName>,
+) -> Result<Option<Device>, AppError> {
+    let after = stored(&mut tx, found, extension).await?;
+    let names = |d: &UserDetail| {
+        d.devices
+            .iter()
+            .map(|x| x.device.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut changes = audit::Changes::new();
+    if names(before) != names(&after) {
+        changes.insert("devices".to_owned(), (names(before), names(&after)));
+    }
+    if password_set {
+        changes.insert(
+            "device-sip-registration-password".to_owned(),
+            ("***".into(), "***".into()),
+        );
+    }
+    audit::record(
+        &mut tx,
+        caller,
+        Some((found.id, found.name().as_str())),
+        action,
+        extension,
+        &changes,
     )
-}
-
-/// The device `name` of a user as just saved.
-fn saved(detail: crate::model::user::UserDetail, name: &DeviceName) -> Result<Device, AppError> {
-    detail
-        .devices
-        .into_iter()
-        .find(|d| &d.device == name)
-        .ok_or(AppError::Internal)
+    .await?;
+    tx.commit().await?;
+    Ok(name.and_then(|name| after.devices.into_iter().find(|d| &d.device == name)))
 }
 
 /// Adds a device to the user `extension` of `domain`, with the password given or a generated
@@ -117,31 +153,29 @@ pub async fn create_device(
     extension: &str,
     form: &DeviceForm,
 ) -> Result<Device, AppError> {
-    let (name, password) = parse(form)?;
-    let password = match password {
-        Some(given) => given,
-        None => SipPassword::parse(&generate_sip_password()).map_err(|_| AppError::Internal)?,
-    };
-    let new = name.clone();
-    let change = Box::new(move |stored: &[Device]| {
-        if stored.iter().any(|d| d.device == new) {
-            return Err(taken_by_user(&new));
-        }
-        let mut list = kept(stored);
-        list.push(NewDevice {
-            device: new,
-            sip_password: Some(password),
-        });
-        Ok(list)
-    });
-    let detail =
-        users::update_devices(db, caller, domain, extension, "device.create", change).await?;
-    saved(detail, &name)
+    let new = parse(form)?;
+    let (found, located, mut tx, before) = begin(db, caller, domain, extension).await?;
+    if before.devices.iter().any(|d| d.device == new.device) {
+        return Err(AppError::conflict(
+            "device",
+            &format!("The device {} is already in use in this domain.", new.device),
+        ));
+    }
+    free(&mut tx, &found, &located, &new.device).await?;
+    let password = new
+        .sip_password
+        .as_ref()
+        .map_or_else(generate_sip_password, |p| p.expose().to_owned());
+    write::insert_device(&mut tx, found.id, located.id, new.device.as_str(), &password, now_ms())
+        .await?;
+    finish(tx, caller, &found, extension, "device.create", &before, false, Some(&new.device))
+        .await?
+        .ok_or(AppError::Internal)
 }
 
 /// Renames the device `device` of the user `extension` and/or gives it a new password, as
-/// `form` says (the form of the device as stored, with what was sent written over it). A
-/// renamed device keeps its password unless a new one is given.
+/// `form` says (the device as stored, with what was sent written over it). A renamed device
+/// keeps its password unless a new one is given.
 pub async fn update_device(
     db: &Db,
     caller: &Caller,
@@ -151,34 +185,36 @@ pub async fn update_device(
     form: &DeviceForm,
 ) -> Result<Device, AppError> {
     let current = device_in_path(device)?;
-    let (name, password) = parse(form)?;
-    let new = name.clone();
-    let change = Box::new(move |stored: &[Device]| {
-        let at = stored
-            .iter()
-            .position(|d| d.device == current)
-            .ok_or(AppError::NotFound)?;
-        if new != current && stored.iter().any(|d| d.device == new) {
-            return Err(taken_by_user(&new));
-        }
-        let mut list = kept(stored);
-        let password = match password {
-            Some(given) => Some(given),
-            // Keep the password across a rename (it is found by name otherwise).
-            None => stored[at]
-                .device_sip_registration_password
-                .as_deref()
-                .and_then(|p| SipPassword::parse(p).ok()),
-        };
-        list[at] = NewDevice {
-            device: new,
-            sip_password: password,
-        };
-        Ok(list)
-    });
-    let detail =
-        users::update_devices(db, caller, domain, extension, "device.update", change).await?;
-    saved(detail, &name)
+    let new = parse(form)?;
+    let (found, located, mut tx, before) = begin(db, caller, domain, extension).await?;
+    if !before.devices.iter().any(|d| d.device == current) {
+        return Err(AppError::NotFound);
+    }
+    let renamed = new.device != current;
+    if renamed {
+        free(&mut tx, &found, &located, &new.device).await?;
+    }
+    let password = new.sip_password.as_ref().map(|p| p.expose());
+    write::change_device(
+        &mut tx,
+        located.id,
+        current.as_str(),
+        renamed.then_some(new.device.as_str()),
+        password,
+    )
+    .await?;
+    finish(
+        tx,
+        caller,
+        &found,
+        extension,
+        "device.update",
+        &before,
+        password.is_some(),
+        Some(&new.device),
+    )
+    .await?
+    .ok_or(AppError::Internal)
 }
 
 /// Removes the device `device` from the user `extension`. A user keeps at least one device: its
@@ -191,22 +227,18 @@ pub async fn delete_device(
     device: &str,
 ) -> Result<(), AppError> {
     let current = device_in_path(device)?;
-    let change = Box::new(move |stored: &[Device]| {
-        if !stored.iter().any(|d| d.device == current) {
-            return Err(AppError::NotFound);
-        }
-        if stored.len() == 1 {
-            return Err(AppError::PreconditionFailed {
-                message: format!(
-                    "{current} is this user's only device: add another first, or rename it."
-                ),
-            });
-        }
-        Ok(kept(stored)
-            .into_iter()
-            .filter(|d| d.device != current)
-            .collect())
-    });
-    users::update_devices(db, caller, domain, extension, "device.delete", change).await?;
+    let (found, located, mut tx, before) = begin(db, caller, domain, extension).await?;
+    if !before.devices.iter().any(|d| d.device == current) {
+        return Err(AppError::NotFound);
+    }
+    if before.devices.len() == 1 {
+        return Err(AppError::PreconditionFailed {
+            message: format!(
+                "{current} is this user's only device: add another first, or rename it."
+            ),
+        });
+    }
+    write::delete_device(&mut tx, located.id, current.as_str()).await?;
+    finish(tx, caller, &found, extension, "device.delete", &before, false, None).await?;
     Ok(())
 }

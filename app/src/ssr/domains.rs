@@ -1,35 +1,41 @@
 //! Domains (tenants): the plain functions behind the server functions (and the API). Each checks
 //! the caller against the permission table and records its change in the audit log.
+//!
+//! A domain's defaults are what its users inherit: a change of them reaches every user that
+//! follows the domain at once (they are read at every read of a user). Voicemail is the one
+//! default with something to make: users that follow a domain whose voicemail is turned on get
+//! their boxes in the same transaction.
 
 use super::access;
 use super::audit;
-use super::auth::Caller;
-use super::db::domains;
-use super::db::{internal, Db};
+use super::caller::Caller;
+use super::db::domains::{self, DomainRef};
+use super::db::users::write;
+use super::db::Db;
 use super::now_ms;
 use crate::error::AppError;
-use crate::model::domain::{Domain, DomainForm, DomainSettings};
+use crate::model::domain::{Domain, DomainForm, DomainSettings, DOMAIN_FIELDS};
+use crate::model::fields::{diff, Patch};
 use crate::model::permissions::{reach, Action, Place, Reach};
-use crate::model::{DomainName, Parse, Reseller};
+use crate::model::{DomainName, FieldErrors, Parse, Reseller, YesNo};
 
 /// The domains the caller may see, by name.
 pub async fn list_domains(db: &Db, caller: &Caller) -> Result<Vec<Domain>, AppError> {
-    domains::list(db.pool(), access::visible(caller, Action::ViewDomain)?).await
+    Ok(domains::list(db.pool(), access::visible(caller, Action::ViewDomain)?).await?)
 }
 
 /// One domain the caller may see.
 pub async fn get_domain(db: &Db, caller: &Caller, name: &DomainName) -> Result<Domain, AppError> {
-    access::domain(db.pool(), caller, name, Action::ViewDomain).await?;
-    domains::get(db.pool(), name)
+    Ok(access::domain(db, caller, name, Action::ViewDomain)
         .await?
-        .ok_or(AppError::NotFound)
+        .domain())
 }
 
 /// The settings `input` describes, as the caller may set them: a reseller's domains always
 /// belong to that reseller.
 fn settings_for(caller: &Caller, input: &DomainForm) -> Result<DomainSettings, AppError> {
     let mut settings = input
-        .parse()
+        .parse_settings()
         .map_err(|e| AppError::invalid(e).with_input(input))?;
     if reach(caller.scope(), Action::ManageDomain) == Reach::ResellerDomains {
         settings.reseller =
@@ -53,52 +59,60 @@ pub async fn create_domain(
     if !caller.who.may(Action::ManageDomain, &place) {
         return Err(AppError::Forbidden);
     }
-    let mut tx = db.begin().await.map_err(internal)?;
+    let mut tx = db.begin().await?;
     let created = domains::insert(&mut tx, &settings, now_ms())
         .await
-        .map_err(|e| e.with_input(input))?;
-    let id = domains::find_ref(&mut *tx, &settings.domain)
-        .await?
-        .ok_or(AppError::Internal)?
-        .id;
-    let changes = audit::changes(None, Some(&DomainForm::from(&settings)));
+        .map_err(|e| AppError::from(e).with_input(input))?;
+    let changes = audit::from_diff(diff(
+        DOMAIN_FIELDS,
+        &DomainForm::default(),
+        &settings.to_form(),
+    ));
     let name = settings.domain.as_str();
     audit::record(
         &mut tx,
         caller,
-        Some((id, name)),
+        Some((created.id, name)),
         "domain.create",
         name,
         &changes,
     )
     .await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     tracing::info!(domain = %settings.domain, by = caller.account_id, "domain created");
-    Ok(created)
+    Ok(created.domain())
 }
 
-/// Changes a domain's settings (its name stays).
+/// Changes the settings of a domain that `patch` names (its name stays: it is the key).
 pub async fn update_domain(
     db: &Db,
     caller: &Caller,
     name: &DomainName,
-    input: &DomainForm,
+    patch: &Patch,
 ) -> Result<Domain, AppError> {
-    let found = access::domain(db.pool(), caller, name, Action::ManageDomain).await?;
-    // The name is the key and is not edited: whatever the form says, it is this domain's.
-    let input = DomainForm {
-        domain: name.to_string(),
-        ..input.clone()
-    };
-    let settings = settings_for(caller, &input)?;
-    let mut tx = db.begin().await.map_err(internal)?;
-    let updated = domains::update(&mut tx, name, &settings, now_ms())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let changes = audit::changes(
-        Some(&DomainForm::from(&found.settings)),
-        Some(&DomainForm::from(&settings)),
-    );
+    let found = access::domain(db, caller, name, Action::ManageDomain).await?;
+    let mut form = found.settings.to_form();
+    let mut errors = FieldErrors::default();
+    for (field, text) in &patch.0 {
+        // The name is the key and is not edited: whatever the request says, it is this domain's.
+        if field != "domain" && !form.set(field, text.clone()) {
+            errors.add(field.as_str(), "Unknown field.");
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::invalid(errors));
+    }
+    let settings = settings_for(caller, &form)?;
+    let mut tx = db.begin().await?;
+    let updated = domains::update(&mut tx, found.id, &settings, now_ms()).await?;
+    if settings.voicemail_enabled == YesNo::Yes && found.settings.voicemail_enabled == YesNo::No {
+        write::boxes_for_followers(&mut tx, found.id, now_ms()).await?;
+    }
+    let changes = audit::from_diff(diff(
+        DOMAIN_FIELDS,
+        &found.settings.to_form(),
+        &settings.to_form(),
+    ));
     audit::record(
         &mut tx,
         caller,
@@ -108,19 +122,21 @@ pub async fn update_domain(
         &changes,
     )
     .await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     tracing::info!(domain = %name, by = caller.account_id, "domain updated");
-    Ok(updated)
+    Ok(updated.domain())
 }
 
 /// Deletes a domain and everything in it.
 pub async fn delete_domain(db: &Db, caller: &Caller, name: &DomainName) -> Result<(), AppError> {
-    let found = access::domain(db.pool(), caller, name, Action::ManageDomain).await?;
-    let mut tx = db.begin().await.map_err(internal)?;
-    if !domains::delete(&mut tx, name).await? {
-        return Err(AppError::NotFound);
-    }
-    let changes = audit::changes(Some(&DomainForm::from(&found.settings)), None);
+    let found: DomainRef = access::domain(db, caller, name, Action::ManageDomain).await?;
+    let mut tx = db.begin().await?;
+    domains::delete(&mut tx, found.id).await?;
+    let changes = audit::from_diff(diff(
+        DOMAIN_FIELDS,
+        &found.settings.to_form(),
+        &DomainForm::default(),
+    ));
     audit::record(
         &mut tx,
         caller,
@@ -130,7 +146,7 @@ pub async fn delete_domain(db: &Db, caller: &Caller, name: &DomainName) -> Resul
         &changes,
     )
     .await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     tracing::info!(domain = %name, by = caller.account_id, "domain deleted");
     Ok(())
 }

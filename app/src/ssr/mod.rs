@@ -1,17 +1,35 @@
-//! Server-only code: state, the database and authentication. Compiled only with the `ssr` feature.
+//! Server-only code, compiled only with the `ssr` feature. Its layers run one way, each using
+//! only those before it:
+//!
+//! 1. [`db`]: repositories, the only SQL;
+//! 2. [`caller`] (who is asking) and [`audit`] (recording what was done);
+//! 3. [`access`]: the permission table applied to what is stored;
+//! 4. services: [`auth`], [`users`], [`devices`], [`phone_numbers`], [`sites`], [`domains`],
+//!    [`api_keys`], [`bulk`], [`audit_log`] (with [`errors`], how a database refusal is told);
+//! 5. [`state`] and [`request`]: what a server function or page gets from its request.
+
+pub mod db;
+
+pub mod audit;
+pub mod caller;
 
 pub mod access;
+
 pub mod api_keys;
-pub mod audit;
+pub mod audit_log;
 pub mod auth;
 pub mod bulk;
-pub mod db;
 pub mod devices;
 pub mod domains;
+pub mod groups;
+pub mod idempotency;
+pub mod errors;
 pub mod phone_numbers;
 pub mod sites;
-pub mod state;
 pub mod users;
+
+pub mod request;
+pub mod state;
 
 pub use state::AppState;
 
@@ -21,29 +39,4 @@ pub fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or_default()
-}
-
-/// Gives a failed server function call from the hydrated page the HTTP status of its error
-/// (422, 409, 401, ...). A plain form post (no JavaScript) is redirected back to its page with the
-/// error instead, so its status is left to that redirect.
-pub fn answer<T>(result: Result<T, crate::error::AppError>) -> Result<T, crate::error::AppError> {
-    use leptos::prelude::use_context;
-    if let Err(error) = &result {
-        let wants_html = use_context::<http::request::Parts>()
-            .and_then(|p| {
-                p.headers
-                    .get(http::header::ACCEPT)
-                    .and_then(|v| v.to_str().ok())
-                    .map(|a| a.contains("text/html"))
-            })
-            .unwrap_or(false);
-        if let (false, Some(response)) = (wants_html, use_context::<leptos_axum::ResponseOptions>())
-        {
-            response.set_status(
-                http::StatusCode::from_u16(error.status())
-                    .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-            );
-        }
-    }
-    result
 }

@@ -8,8 +8,9 @@
 
 use super::access;
 use super::audit;
-use super::auth::Caller;
-use super::db::{domains, internal, phone_numbers, Db};
+use super::caller::Caller;
+use super::db::{domains, phone_numbers, Db, Rule};
+use super::errors::conflict_on;
 use super::now_ms;
 use crate::error::AppError;
 use crate::model::dids::{DomainNumber, NumberList, NumberQuery, PhoneNumberForm, Route};
@@ -35,7 +36,7 @@ async fn reachable(
     match route {
         Route::User(extension) => {
             match access::user(
-                db.pool(),
+                db,
                 caller,
                 found,
                 extension.as_str(),
@@ -69,7 +70,7 @@ async fn may_see(
     match &number.dial_rule_translation_destination_user {
         Some(extension) => {
             access::user(
-                db.pool(),
+                db,
                 caller,
                 found,
                 extension.as_str(),
@@ -91,16 +92,9 @@ pub async fn list_numbers(
     domain: &DomainName,
     query: &NumberQuery,
 ) -> Result<NumberList, AppError> {
-    let found = access::domain(db.pool(), caller, domain, Action::ManageUsers).await?;
+    let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
     let only_site = caller.who.only_site(Action::ManageUsers);
-    phone_numbers::list(
-        db.pool(),
-        &found.settings.domain,
-        found.id,
-        only_site,
-        query,
-    )
-    .await
+    Ok(phone_numbers::list(db.pool(), found.name(), found.id, only_site, query).await?)
 }
 
 /// The domain `domain` and its number `raw` (as written in a URL), if the caller may see it.
@@ -110,12 +104,15 @@ async fn find(
     domain: &DomainName,
     raw: &str,
 ) -> Result<(domains::DomainRef, DomainNumber), AppError> {
-    let found = access::domain(db.pool(), caller, domain, Action::ManageUsers).await?;
+    let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
     let wanted = number_in_path(raw)?;
-    let mut conn = db.pool().acquire().await.map_err(internal)?;
-    let number = phone_numbers::get(&mut conn, &found.settings.domain, found.id, &wanted)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    // The connection goes back to the pool before the permission check takes another.
+    let number = {
+        let mut conn = db.pool().acquire().await?;
+        phone_numbers::get(&mut conn, found.name(), found.id, &wanted)
+            .await?
+            .ok_or(AppError::NotFound)?
+    };
     may_see(db, caller, &found, &number).await?;
     Ok((found, number))
 }
@@ -140,30 +137,32 @@ pub async fn create_number(
     domain: &DomainName,
     form: &PhoneNumberForm,
 ) -> Result<DomainNumber, AppError> {
-    let found = access::domain(db.pool(), caller, domain, Action::ManageUsers).await?;
+    let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
     let new = form.parse().map_err(AppError::invalid)?;
     let user_id = reachable(db, caller, &found, &new.route).await?;
-    let mut tx = db.begin().await.map_err(internal)?;
+    let mut tx = db.begin().await?;
     if phone_numbers::exists(&mut tx, &new.number).await? {
         return Err(AppError::conflict(
             "phonenumber",
             "Phone number already exists.",
         ));
     }
-    phone_numbers::insert(&mut tx, found.id, &new.number, user_id, now_ms()).await?;
-    let created = phone_numbers::get(&mut tx, &found.settings.domain, found.id, &new.number)
+    phone_numbers::insert(&mut tx, found.id, &new.number, user_id, now_ms())
+        .await
+        .map_err(|e| conflict_on(e, Rule::PhoneNumber, "phonenumber", "Phone number already exists."))?;
+    let created = phone_numbers::get(&mut tx, found.name(), found.id, &new.number)
         .await?
         .ok_or(AppError::Internal)?;
     audit::record(
         &mut tx,
         caller,
-        Some((found.id, found.settings.domain.as_str())),
+        Some((found.id, found.name().as_str())),
         "phonenumber.create",
         new.number.as_str(),
         &audit::changes(None, Some(&PhoneNumberForm::from(&created))),
     )
     .await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     tracing::info!(domain = %domain, number = %new.number, by = caller.account_id, "phone number added");
     Ok(created)
 }
@@ -186,17 +185,17 @@ pub async fn update_number(
         )));
     }
     let user_id = reachable(db, caller, &found, &new.route).await?;
-    let mut tx = db.begin().await.map_err(internal)?;
+    let mut tx = db.begin().await?;
     if !phone_numbers::route(&mut tx, found.id, &new.number, user_id).await? {
         return Err(AppError::NotFound);
     }
-    let after = phone_numbers::get(&mut tx, &found.settings.domain, found.id, &new.number)
+    let after = phone_numbers::get(&mut tx, found.name(), found.id, &new.number)
         .await?
         .ok_or(AppError::Internal)?;
     audit::record(
         &mut tx,
         caller,
-        Some((found.id, found.settings.domain.as_str())),
+        Some((found.id, found.name().as_str())),
         "phonenumber.update",
         new.number.as_str(),
         &audit::changes(
@@ -205,7 +204,7 @@ pub async fn update_number(
         ),
     )
     .await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     tracing::info!(domain = %domain, number = %new.number, by = caller.account_id, "phone number moved");
     Ok(after)
 }
@@ -218,20 +217,20 @@ pub async fn delete_number(
     raw: &str,
 ) -> Result<(), AppError> {
     let (found, before) = find(db, caller, domain, raw).await?;
-    let mut tx = db.begin().await.map_err(internal)?;
+    let mut tx = db.begin().await?;
     if !phone_numbers::delete(&mut tx, found.id, &before.phonenumber).await? {
         return Err(AppError::NotFound);
     }
     audit::record(
         &mut tx,
         caller,
-        Some((found.id, found.settings.domain.as_str())),
+        Some((found.id, found.name().as_str())),
         "phonenumber.delete",
         before.phonenumber.as_str(),
         &audit::changes(Some(&PhoneNumberForm::from(&before)), None),
     )
     .await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     tracing::info!(domain = %domain, number = %before.phonenumber, by = caller.account_id, "phone number removed");
     Ok(())
 }

@@ -5,14 +5,15 @@
 
 use super::access;
 use super::audit;
-use super::auth::Caller;
-use super::db::{domains, internal, sites, Db, Tx};
+use super::caller::Caller;
+use super::db::{domains, sites, Db, Rule, Tx};
+use super::errors::conflict_on;
+use super::users::begin_locked;
 use super::now_ms;
 use crate::error::AppError;
 use crate::model::permissions::Action;
 use crate::model::site::{DepartmentCount, Site, SiteForm, SiteList, SiteQuery};
 use crate::model::{DomainName, FieldErrors, Parse, SiteName};
-use std::collections::BTreeMap;
 
 /// A site name from a URL: one that cannot be a site is simply not found.
 fn site_name(raw: &str) -> Result<SiteName, AppError> {
@@ -26,22 +27,8 @@ async fn readable<'c>(
     caller: &'c Caller,
     name: &DomainName,
 ) -> Result<(domains::DomainRef, Option<&'c str>), AppError> {
-    let found = access::domain(db.pool(), caller, name, Action::ManageUsers).await?;
+    let found = access::domain(db, caller, name, Action::ManageUsers).await?;
     Ok((found, caller.who.only_site(Action::ManageUsers)))
-}
-
-/// Starts a change of a domain's sites: holds the domain, then reads it again, so its maximum of
-/// sites is checked against what this transaction sees (as a user's create does).
-async fn begin_in(
-    db: &Db,
-    found: &domains::DomainRef,
-) -> Result<(Tx, domains::DomainRef), AppError> {
-    let mut tx = db.begin().await.map_err(internal)?;
-    domains::lock(&mut tx, found.id).await?;
-    let current = domains::find_ref(&mut *tx, &found.settings.domain)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok((tx, current))
 }
 
 /// One page of the sites of `domain` the caller may read, with their numbers of users.
@@ -52,14 +39,7 @@ pub async fn list_sites(
     query: &SiteQuery,
 ) -> Result<SiteList, AppError> {
     let (found, only_site) = readable(db, caller, domain).await?;
-    sites::list(
-        db.pool(),
-        &found.settings.domain,
-        found.id,
-        only_site,
-        query,
-    )
-    .await
+    Ok(sites::list(db.pool(), found.name(), found.id, only_site, query).await?)
 }
 
 /// The site `name` of `domain`, if the caller may read it.
@@ -74,8 +54,8 @@ pub async fn get_site(
     if only_site.is_some_and(|own| own != name.as_str()) {
         return Err(AppError::NotFound);
     }
-    let mut conn = db.pool().acquire().await.map_err(internal)?;
-    sites::get(&mut conn, &found.settings.domain, found.id, &name)
+    let mut conn = db.pool().acquire().await?;
+    sites::get(&mut conn, found.name(), found.id, &name)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -88,15 +68,16 @@ pub async fn create_site(
     domain: &DomainName,
     form: &SiteForm,
 ) -> Result<Site, AppError> {
-    let found = access::domain(db.pool(), caller, domain, Action::ManageSites).await?;
+    let found = access::domain(db, caller, domain, Action::ManageSites).await?;
     let name = form.parse().map_err(AppError::invalid)?;
-    let (mut tx, current) = begin_in(db, &found).await?;
+    let (mut tx, current) = begin_locked(db, &found).await?;
     // A site the domain has already is a conflict even at its maximum: it would be no new site.
-    if sites::get(&mut tx, &current.settings.domain, current.id, &name)
+    if sites::get(&mut tx, current.name(), current.id, &name)
         .await?
         .is_some()
     {
-        return Err(AppError::conflict("site", sites::TAKEN));
+        let (field, message) = Rule::SiteName.field_and_message();
+        return Err(AppError::conflict(field, message));
     }
     if let Some(max) = current.settings.limits_max_sites {
         if sites::count(&mut tx, current.id).await? >= i64::from(max.get()) {
@@ -107,12 +88,12 @@ pub async fn create_site(
         }
     }
     sites::insert(&mut tx, current.id, &name, now_ms()).await?;
-    let created = sites::get(&mut tx, &current.settings.domain, current.id, &name)
+    let created = sites::get(&mut tx, current.name(), current.id, &name)
         .await?
         .ok_or(AppError::Internal)?;
     let changes = [("site".to_owned(), (String::new(), name.to_string()))].into();
     record(&mut tx, caller, &current, "site.create", &name, &changes).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     tracing::info!(domain = %domain, site = %name, by = caller.account_id, "site created");
     Ok(created)
 }
@@ -125,21 +106,24 @@ pub async fn rename_site(
     name: &str,
     form: &SiteForm,
 ) -> Result<Site, AppError> {
-    let found = access::domain(db.pool(), caller, domain, Action::ManageSites).await?;
+    let found = access::domain(db, caller, domain, Action::ManageSites).await?;
     let from = site_name(name)?;
     let to = form.parse().map_err(AppError::invalid)?;
-    let (mut tx, current) = begin_in(db, &found).await?;
-    if from != to && !sites::rename(&mut tx, current.id, &from, &to).await? {
+    let (mut tx, current) = begin_locked(db, &found).await?;
+    let moved = sites::rename(&mut tx, current.id, &from, &to)
+        .await
+        .map_err(|e| conflict_on(e, Rule::SiteName, "site", Rule::SiteName.field_and_message().1))?;
+    if from != to && !moved {
         return Err(AppError::NotFound);
     }
-    let renamed = sites::get(&mut tx, &current.settings.domain, current.id, &to)
+    let renamed = sites::get(&mut tx, current.name(), current.id, &to)
         .await?
         .ok_or(AppError::NotFound)?;
     if from != to {
         let changes = [("site".to_owned(), (from.to_string(), to.to_string()))].into();
         record(&mut tx, caller, &current, "site.update", &from, &changes).await?;
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     tracing::info!(domain = %domain, site = %from, now = %to, by = caller.account_id, "site renamed");
     Ok(renamed)
 }
@@ -153,9 +137,9 @@ pub async fn delete_site(
     name: &str,
     force: bool,
 ) -> Result<(), AppError> {
-    let found = access::domain(db.pool(), caller, domain, Action::ManageSites).await?;
+    let found = access::domain(db, caller, domain, Action::ManageSites).await?;
     let name = site_name(name)?;
-    let (mut tx, current) = begin_in(db, &found).await?;
+    let (mut tx, current) = begin_locked(db, &found).await?;
     let users = sites::users_in(&mut tx, current.id, &name).await?;
     if users > 0 && !force {
         return Err(AppError::PreconditionFailed {
@@ -167,13 +151,13 @@ pub async fn delete_site(
     if !sites::delete(&mut tx, current.id, &name).await? {
         return Err(AppError::NotFound);
     }
-    let mut changes: BTreeMap<String, (String, String)> =
+    let mut changes: audit::Changes =
         [("site".to_owned(), (name.to_string(), String::new()))].into();
     if users > 0 {
         changes.insert("users".to_owned(), (users.to_string(), "0".to_owned()));
     }
     record(&mut tx, caller, &current, "site.delete", &name, &changes).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     tracing::info!(domain = %domain, site = %name, users, by = caller.account_id, "site deleted");
     Ok(())
 }
@@ -184,12 +168,12 @@ async fn record(
     found: &domains::DomainRef,
     action: &str,
     site: &SiteName,
-    changes: &BTreeMap<String, (String, String)>,
+    changes: &audit::Changes,
 ) -> Result<(), AppError> {
     audit::record(
         tx,
         caller,
-        Some((found.id, found.settings.domain.as_str())),
+        Some((found.id, found.name().as_str())),
         action,
         site.as_str(),
         changes,
@@ -205,5 +189,5 @@ pub async fn list_departments(
     domain: &DomainName,
 ) -> Result<Vec<DepartmentCount>, AppError> {
     let (found, only_site) = readable(db, caller, domain).await?;
-    sites::departments(db.pool(), found.id, only_site).await
+    Ok(sites::departments(db.pool(), found.id, only_site).await?)
 }

@@ -9,10 +9,10 @@
 use super::extract::{ApiCaller, JsonObject};
 use super::problem::{ApiResult, Problem};
 use super::rules::{self, DEFAULT_TIME_FRAME};
-use super::users::{change_user, read_user};
+
 use super::{changed, domain_name, listed, schemas, user_name, Count};
 use app::error::AppError;
-use app::model::permissions::Action;
+use app::model::fields::Patch;
 use app::model::user::UserDetail;
 use app::model::FieldErrors;
 use app::ssr::{users, AppState};
@@ -41,7 +41,7 @@ async fn user(
 ) -> ApiResult<UserDetail> {
     let name = domain_name(caller, domain)?;
     let extension = user_name(caller, &name, user)?;
-    read_user(state, caller, &name, extension).await
+    Ok(users::read_user(&state.db, caller, &name, extension).await?)
 }
 
 /// A time frame from a path: only `*` (`%2A` arrives decoded) names a rule Roster keeps.
@@ -67,7 +67,7 @@ async fn list_rules(
     Path((domain, user_path)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let detail = user(&state, &caller, &domain, &user_path).await?;
-    Ok(listed(1, vec![rules::to_json(&detail.answer_rule)]))
+    Ok(listed(1, vec![rules::to_json(&detail.values.answer_rule())]))
 }
 
 /// Count a user's answer rules (always 1: the rule for `*`).
@@ -101,7 +101,7 @@ async fn get_rule(
 ) -> ApiResult<Json<Value>> {
     let detail = user(&state, &caller, &domain, &user_path).await?;
     kept(&time_frame)?;
-    Ok(Json(rules::to_json(&detail.answer_rule)))
+    Ok(Json(rules::to_json(&detail.values.answer_rule())))
 }
 
 /// Change a user's answer rule for `*`: only the features sent change. A user changes its own
@@ -128,23 +128,14 @@ async fn update_rule(
     kept(&time_frame)?;
     let sync = super::synchronous(body.take_text("synchronous")?)?;
     let fields = rules::form_fields(&body.map, "")?;
-    let saved = change_user(
-        &state,
-        &caller,
-        &name,
-        &extension,
-        Action::EditOwnAnswerRules,
-        |form| {
-            let mut all = serde_json::to_value(&*form).map_err(|_| AppError::Internal)?;
-            for (field, text) in &fields {
-                all[*field] = Value::String(text.clone());
-            }
-            *form = serde_json::from_value(all).map_err(|_| AppError::Internal)?;
-            Ok(())
-        },
-    )
-    .await?;
-    Ok(changed(sync, rules::to_json(&saved.answer_rule)))
+    let patch = Patch(
+        fields
+            .into_iter()
+            .map(|(field, text)| (field.to_owned(), text))
+            .collect(),
+    );
+    let saved = users::change_user(&state.db, &caller, &name, &extension, &patch).await?;
+    Ok(changed(sync, rules::to_json(&saved.values.answer_rule())))
 }
 
 /// Create an answer rule. Every user has its rule for `*` already (change it with PUT: 409), and
@@ -165,15 +156,7 @@ async fn create_rule(
     let name = domain_name(&caller, &domain)?;
     let extension = user_name(&caller, &name, &user_path)?;
     // Whoever could not change the rule learns nothing more about it.
-    if super::users::only_own(&caller, &name, extension) {
-        let (found, located, _) = users::own_user(&state.db, &caller).await?;
-        let own = found.place(Some(located.place()));
-        if !caller.who.may(Action::EditOwnAnswerRules, &own) {
-            return Err(AppError::Forbidden.into());
-        }
-    } else {
-        users::get_user(&state.db, &caller, &name, extension).await?;
-    }
+    users::may_change(&state.db, &caller, &name, extension, rules::FIELDS).await?;
     let mut errors = FieldErrors::default();
     match body.map.get(TIME_FRAME).and_then(Value::as_str) {
         Some(DEFAULT_TIME_FRAME) => {}

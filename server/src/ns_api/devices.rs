@@ -5,11 +5,10 @@
 //! sees them without. A device is changed through its user's edit, so its name is checked once
 //! per domain (409 on a duplicate) and each change is one transaction with its audit entry.
 
-use super::domains::overlay;
 use super::extract::{ApiCaller, JsonObject, Params};
 use super::idempotency::{self, Retry};
 use super::problem::{ApiResult, Problem};
-use super::users::{descending, read_user, window};
+use super::users::{descending, window};
 use super::{changed, domain_name, listed, schemas, user_name};
 use app::error::AppError;
 use app::model::json_form::Shape;
@@ -122,7 +121,9 @@ async fn user_devices(
 ) -> ApiResult<Vec<Device>> {
     let name = domain_name(caller, domain)?;
     let extension = user_name(caller, &name, user)?;
-    Ok(read_user(state, caller, &name, extension).await?.devices)
+    Ok(app::ssr::users::read_user(&state.db, caller, &name, extension)
+        .await?
+        .devices)
 }
 
 /// List the devices of a user.
@@ -224,7 +225,7 @@ async fn update_device(
         device: device.clone(),
         device_sip_registration_password: String::new(),
     };
-    overlay(&mut form, &body)?;
+    body.overlay(&mut form)?;
     let updated =
         devices::update_device(&state.db, &caller, &name, extension, &device, &form).await?;
     Ok(changed(sync, updated))

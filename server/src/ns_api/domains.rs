@@ -4,12 +4,12 @@ use super::extract::{ApiCaller, JsonObject, Params};
 use super::idempotency::Retry;
 use super::problem::ApiResult;
 use super::schemas;
-use super::{changed, domain_name, idempotency, listed, synchronous, Count};
-use app::model::domain::{Domain, DomainForm};
-use app::model::json_form::{form_from_json, Shape};
+use super::{changed, domain_name, fresh, idempotency, listed, synchronous, Count};
+use app::model::domain::{Domain, DomainForm, DOMAIN_FIELDS};
+use app::model::json_form::{form_of, patch_from_json};
 use app::ssr::{domains, AppState};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Json, Response};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -21,12 +21,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_domain, update_domain, delete_domain))
         .routes(routes!(domain_exists))
 }
-
-const SHAPE: Shape = Shape {
-    lists: &[],
-    aliases: &[],
-    skip: &["synchronous"],
-};
 
 /// The domains the caller sees, filtered by `search` (name, description or reseller) and
 /// ordered by `order` (`domain`, `description`, `reseller`) and `direction`.
@@ -126,8 +120,8 @@ async fn create_domain(
     let raw = body.raw.clone();
     idempotency::once(&state, &caller, &retry, &raw, || async {
         let sync = synchronous(body.take_text("synchronous")?)?;
-        // Fields left out take the new-domain form's defaults (`#[serde(default)]`).
-        let form: DomainForm = form_from_json(&body.map, SHAPE)?;
+        // Fields left out take their defaults.
+        let form: DomainForm = form_of(DOMAIN_FIELDS, &patch_from_json(DOMAIN_FIELDS, &body.map, &[])?);
         let created = domains::create_domain(&state.db, &caller, &form).await?;
         Ok::<_, super::Problem>(changed(sync, created))
     })
@@ -141,10 +135,11 @@ async fn create_domain(
 async fn get_domain(
     State(state): State<AppState>,
     caller: ApiCaller,
+    headers: HeaderMap,
     Path(domain): Path<String>,
-) -> ApiResult<Json<Domain>> {
+) -> ApiResult<Response> {
     let name = domain_name(&caller, &domain)?;
-    Ok(Json(domains::get_domain(&state.db, &caller, &name).await?))
+    Ok(fresh(&headers, &domains::get_domain(&state.db, &caller, &name).await?))
 }
 
 /// Check if a domain exists (and the caller sees it).
@@ -181,47 +176,10 @@ async fn update_domain(
 ) -> ApiResult<Response> {
     let name = domain_name(&caller, &domain)?;
     let sync = synchronous(body.take_text("synchronous")?)?;
-    let current = domains::get_domain(&state.db, &caller, &name).await?;
-    let mut form = DomainForm::from(&current.settings);
-    overlay(&mut form, &body)?;
-    let updated = domains::update_domain(&state.db, &caller, &name, &form).await?;
+    let patch = patch_from_json(DOMAIN_FIELDS, &body.map, &[])?;
+    let updated = domains::update_domain(&state.db, &caller, &name, &patch).await?;
     Ok(changed(sync, updated))
 }
-
-/// Writes the fields `body` sends over `form` (a partial update), refusing unknown ones.
-pub fn overlay<T>(form: &mut T, body: &JsonObject) -> Result<(), super::Problem>
-where
-    T: Default + serde::Serialize + serde::de::DeserializeOwned,
-{
-    let mut merged = match serde_json::to_value(&*form) {
-        Ok(serde_json::Value::Object(map)) => map,
-        _ => return Err(app::error::AppError::Internal.into()),
-    };
-    let sent: serde_json::Map<String, serde_json::Value> =
-        match serde_json::to_value(form_from_json::<T>(&body.map, SHAPE_ANY)?) {
-            Ok(serde_json::Value::Object(map)) => map,
-            _ => return Err(app::error::AppError::Internal.into()),
-        };
-    for name in body.map.keys() {
-        let field = ALIASES
-            .iter()
-            .find(|(a, _)| a == name)
-            .map_or(name.as_str(), |(_, f)| f);
-        if let Some(value) = sent.get(field) {
-            merged.insert(field.to_owned(), value.clone());
-        }
-    }
-    *form = serde_json::from_value(serde_json::Value::Object(merged))
-        .map_err(|_| app::error::AppError::Internal)?;
-    Ok(())
-}
-
-const ALIASES: &[(&str, &str)] = &[("email-address", "email")];
-const SHAPE_ANY: Shape = Shape {
-    lists: super::schemas::USER_LISTS,
-    aliases: ALIASES,
-    skip: &["synchronous"],
-};
 
 /// Delete a domain and everything in it.
 #[utoipa::path(delete, path = "/domains/{domain}", tag = "Domains", operation_id = "DeleteDomain",

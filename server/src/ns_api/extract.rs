@@ -2,7 +2,7 @@
 
 use super::problem::Problem;
 use app::ssr::api_keys::{self, Refused};
-use app::ssr::auth::{self, Caller, ClientAddress};
+use app::ssr::caller::{self, Caller, ClientAddress};
 use app::ssr::AppState;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -57,27 +57,20 @@ impl FromRequestParts<AppState> for ApiCaller {
                     StatusCode::FORBIDDEN,
                     "This API key is read-only: it may only read (GET).",
                 )),
-                Ok(key) => {
-                    if let Some(ends) = parts.extensions.get::<auth::CredentialEnds>() {
-                        // A key has no end of its own: revoking it is a write.
-                        ends.until(i64::MAX);
-                    }
-                    Ok(Self {
-                        owner: format!("key:{}", key.key_id),
-                        key_id: Some(key.key_id),
-                        caller: key.caller,
-                    })
-                }
+                Ok(key) => Ok(Self {
+                    owner: format!("key:{}", key.key_id),
+                    key_id: Some(key.key_id),
+                    caller: key.caller,
+                }),
             };
         }
         let session = tower_sessions::Session::from_request_parts(parts, state)
             .await
             .map_err(|_| unauthorized())?;
-        let ends = parts.extensions.get::<auth::CredentialEnds>();
-        let mut caller = auth::caller(&state.db, &session, &state.sessions, ends)
+        let address = address.map(|a| a.to_string()).unwrap_or_default();
+        let caller = caller::from_session(&state.db, &session, &state.sessions, address)
             .await?
             .ok_or_else(unauthorized)?;
-        caller.address = address.map(|a| a.to_string()).unwrap_or_default();
         Ok(Self {
             owner: format!("account:{}", caller.account_id),
             key_id: None,
@@ -191,6 +184,34 @@ impl JsonObject {
                 Err(Problem::from(errors))
             }
         }
+    }
+}
+
+impl JsonObject {
+    /// Writes the members this body sends over `form` (a partial update of a small form such as
+    /// a device's or a site's), refusing unknown members and `synchronous` aside.
+    pub fn overlay<T>(&self, form: &mut T) -> Result<(), Problem>
+    where
+        T: Default + serde::Serialize + serde::de::DeserializeOwned,
+    {
+        let shape = app::model::json_form::Shape {
+            skip: &["synchronous"],
+            ..Default::default()
+        };
+        let sent = app::model::json_form::form_from_json::<T>(&self.map, shape)?;
+        let (Ok(Value::Object(mut merged)), Ok(Value::Object(sent))) =
+            (serde_json::to_value(&*form), serde_json::to_value(sent))
+        else {
+            return Err(app::error::AppError::Internal.into());
+        };
+        for name in self.map.keys() {
+            if let Some(value) = sent.get(name) {
+                merged.insert(name.clone(), value.clone());
+            }
+        }
+        *form = serde_json::from_value(Value::Object(merged))
+            .map_err(|_| app::error::AppError::Internal)?;
+        Ok(())
     }
 }
 

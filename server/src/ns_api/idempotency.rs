@@ -1,11 +1,11 @@
 //! `Idempotency-Key` on creates: a retry with the same key gets the first answer again, the same
 //! key with another request is refused (422), and a key whose first request is still running is
-//! a conflict (409). Answers are kept a day, per caller.
+//! a conflict (409). Answers are kept a day, per caller (`app::ssr::idempotency`).
 
 use super::extract::ApiCaller;
 use super::problem::Problem;
-use app::ssr::db::api_keys;
-use app::ssr::{now_ms, AppState};
+use app::ssr::idempotency::{self, Claim};
+use app::ssr::AppState;
 use axum::body::Body;
 use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
@@ -13,11 +13,8 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use std::future::Future;
-use std::time::Duration;
 
 pub const HEADER: &str = "idempotency-key";
-/// How long an answer is kept for retries.
-pub const KEPT_FOR: Duration = Duration::from_secs(24 * 3600);
 
 /// What a retry of a create is known by: its Idempotency-Key (if it has one), method and URI
 /// (the query too: `dry-run=yes` is another request).
@@ -84,76 +81,80 @@ where
         hash.update(part);
     }
     let hash: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    let now = now_ms();
-    let expired_before = now - KEPT_FOR.as_millis() as i64;
-    let db = state.db.pool();
-    match api_keys::claim(db, &caller.owner, key, &hash, now, expired_before).await {
-        Err(e) => return Problem::from(e).into_response(),
-        Ok(true) => {}
-        Ok(false) => return replay(db, &caller.owner, key, &hash, expired_before).await,
+    // Should the request be cancelled while it runs (its client went away), the key is let go:
+    // the create either committed or rolled back, and a retry runs it again.
+    struct Held<'a> {
+        state: &'a AppState,
+        owner: &'a str,
+        key: String,
+        done: bool,
     }
+    impl Drop for Held<'_> {
+        fn drop(&mut self) {
+            if !self.done {
+                let (db, owner, key) = (self.state.db.clone(), self.owner.to_owned(), self.key.clone());
+                tokio::spawn(async move {
+                    let _ = idempotency::release(&db, &owner, &key).await;
+                });
+            }
+        }
+    }
+    match idempotency::claim(&state.db, &caller.owner, key, &hash).await {
+        Err(e) => return Problem::from(e).into_response(),
+        Ok(Claim::Mine) => {}
+        Ok(other) => return replay(other),
+    }
+    let mut held = Held {
+        state,
+        owner: &caller.owner,
+        key: key.to_owned(),
+        done: false,
+    };
     let response = run().await;
     let (parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
-        let _ = api_keys::release(db, &caller.owner, key).await;
         return Problem::from(app::error::AppError::Internal).into_response();
     };
     let kept = if parts.status.is_server_error() {
-        api_keys::release(db, &caller.owner, key).await
+        idempotency::release(&state.db, &caller.owner, key).await
     } else {
         let text = String::from_utf8_lossy(&bytes);
-        api_keys::complete(
-            db,
-            &caller.owner,
-            key,
-            i64::from(parts.status.as_u16()),
-            &text,
-        )
-        .await
+        idempotency::complete(&state.db, &caller.owner, key, parts.status.as_u16(), &text).await
     };
+    held.done = true;
     if let Err(e) = kept {
         tracing::warn!(error = %e, "could not keep the answer for an Idempotency-Key");
     }
     Response::from_parts(parts, Body::from(bytes))
 }
 
-async fn replay(db: &sqlx::AnyPool, owner: &str, key: &str, hash: &str, since: i64) -> Response {
-    let first = match api_keys::remembered(db, owner, key, since).await {
-        Err(e) => return Problem::from(e).into_response(),
-        Ok(None) => {
-            // Expired between the claim and now: the retry is a new request, but say so.
-            return Problem::new(
-                StatusCode::CONFLICT,
-                "This Idempotency-Key changed hands during the request; retry.",
-            )
-            .into_response();
-        }
-        Ok(Some(first)) => first,
-    };
-    if first.request_hash != hash {
-        return Problem::field(
+/// The answer to a retry: the first answer again, or why there is none.
+fn replay(claim: Claim) -> Response {
+    match claim {
+        Claim::Mine => Problem::from(app::error::AppError::Internal).into_response(),
+        Claim::OtherRequest => Problem::field(
             StatusCode::UNPROCESSABLE_ENTITY,
             "Idempotency-Key",
             "This key was already used with a different request.",
         )
-        .into_response();
-    }
-    if first.status == 0 {
-        return Problem::new(
+        .into_response(),
+        Claim::Running => Problem::new(
             StatusCode::CONFLICT,
             "The first request with this Idempotency-Key is still running; retry later.",
         )
-        .into_response();
+        .into_response(),
+        Claim::Answered { status, body } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            let content_type = if status.is_success() {
+                "application/json"
+            } else {
+                "application/problem+json"
+            };
+            let mut response = (status, body).into_response();
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+            response
+        }
     }
-    let status = StatusCode::from_u16(first.status as u16).unwrap_or(StatusCode::OK);
-    let content_type = if status.is_success() {
-        "application/json"
-    } else {
-        "application/problem+json"
-    };
-    let mut response = (status, first.body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
-    response
 }

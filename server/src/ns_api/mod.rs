@@ -23,9 +23,10 @@ mod sites;
 mod users;
 
 use app::model::DomainName;
-use app::ssr::auth::Caller;
+use app::ssr::caller::Caller;
 use app::ssr::AppState;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use sha2::Digest;
 use axum::response::{IntoResponse, Json, Response};
 use axum::Router;
 use problem::Problem;
@@ -158,6 +159,43 @@ fn synchronous(value: Option<String>) -> Result<bool, Problem> {
             "Either yes or no.",
         )),
     }
+}
+
+/// A read of one resource the caller may see: 200 with its JSON and an `ETag` made from that JSON,
+/// or 304 Not Modified when the request's `If-None-Match` names that tag already. Called only
+/// after the caller was authorised (the resource was read for it), so a 304 tells nothing to
+/// anyone who may not see the resource.
+fn fresh<T: Serialize>(headers: &HeaderMap, value: &T) -> Response {
+    let Ok(body) = serde_json::to_vec(value) else {
+        return Problem::from(app::error::AppError::Internal).into_response();
+    };
+    let digest = sha2::Sha256::digest(&body);
+    let tag = format!(
+        "\"{}\"",
+        digest[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let matches = headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim())
+        .any(|t| t == "*" || t.trim_start_matches("W/") == tag);
+    let etag = HeaderValue::from_str(&tag).unwrap_or_else(|_| HeaderValue::from_static("\"\""));
+    let mut response = if matches {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        (
+            [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+            body,
+        )
+            .into_response()
+    };
+    response.headers_mut().insert(header::ETAG, etag);
+    response
 }
 
 /// A list with the number of all matching items in `X-Total-Count`.

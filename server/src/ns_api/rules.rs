@@ -19,6 +19,16 @@ const FEATURES: &[(&str, &str)] = &[
     ("simultaneous-ring", "simultaneous-ring"),
 ];
 
+/// The user fields an answer rule is kept in.
+pub const FIELDS: &[&str] = &[
+    "forward-always",
+    "forward-on-busy",
+    "forward-no-answer",
+    "forward-when-unregistered",
+    "do-not-disturb",
+    "simultaneous-ring",
+];
+
 /// The only time frame Roster keeps.
 pub const DEFAULT_TIME_FRAME: &str = "*";
 

@@ -2,7 +2,8 @@
 //! parsers use, so the document cannot drift from what the server accepts.
 
 use app::model::domain::DOMAIN_FIELDS;
-use app::model::user::{Control, USER_FIELDS};
+use app::model::fields::Control;
+use app::model::user::{UserField, USER_FIELDS};
 use serde_json::{json, Map, Value};
 use utoipa::openapi::{RefOr, Schema};
 
@@ -21,17 +22,10 @@ fn to_schema(value: Value) -> RefOr<Schema> {
     })
 }
 
-/// Fields sent as JSON lists.
-pub const USER_LISTS: &[&str] = &[
-    "phone-numbers",
-    "groups",
-    "simultaneous-ring",
-    "email-send-alert-new-voicemail-cc-list-csv",
-];
-
-fn user_field(name: &str, hint: &str, control: Control) -> Value {
+fn user_field(field: &UserField) -> Value {
+    let (hint, control) = (field.hint, field.control);
     let mut schema = scalar(hint);
-    if USER_LISTS.contains(&name) {
+    if field.list {
         schema = json!({
             "description": hint,
             "oneOf": [
@@ -51,7 +45,7 @@ fn user_field(name: &str, hint: &str, control: Control) -> Value {
 fn user_properties() -> Map<String, Value> {
     USER_FIELDS
         .iter()
-        .map(|f| (f.name.to_owned(), user_field(f.name, f.hint, f.control)))
+        .map(|f| (f.name.to_owned(), user_field(f)))
         .collect()
 }
 
@@ -131,8 +125,12 @@ schema!(
         );
         props.insert("voicemail-box".into(), json!({"type": ["string", "null"]}));
         props.insert("phone-numbers".into(), json!({"type": "array", "items": {"type": "string"}}));
-        props.insert("answer-rule".into(), json!({"type": "object"}));
         props.insert("groups".into(), json!({"type": "array", "items": {"type": "string"}}));
+        props.insert(
+            "inherited".into(),
+            json!({"type": "array", "items": {"type": "string"},
+                   "description": "The settings that follow the domain (their values above are the domain's): a Roster extension."}),
+        );
         props.insert("voicemail-pin-set".into(), json!({"type": "boolean"}));
         json!({"type": "object", "properties": props,
                "required": ["domain", "user", "name-first-name", "name-last-name", "user-scope"]})

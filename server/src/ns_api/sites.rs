@@ -5,7 +5,6 @@
 //! sites (Office Manager and up) create, rename and delete them. Deleting a site with users is
 //! refused (412) unless `force=yes`, when its users stay, with no site.
 
-use super::domains::overlay;
 use super::extract::{ApiCaller, JsonObject, Params};
 use super::idempotency::{self, Retry};
 use super::problem::{ApiResult, Problem};
@@ -210,7 +209,7 @@ async fn update_site(
         site: site.clone(),
         email: String::new(),
     };
-    overlay(&mut form, &body)?;
+    body.overlay(&mut form)?;
     let renamed = sites::rename_site(&state.db, &caller, &name, &site, &form).await?;
     Ok(changed(sync, renamed))
 }

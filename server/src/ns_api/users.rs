@@ -1,21 +1,19 @@
 //! `/domains/{domain}/users`: list, count, create (with nested resources), read, update, delete.
 
-use super::domains::overlay;
 use super::extract::{ApiCaller, JsonObject, Params};
 use super::idempotency::Retry;
 use super::problem::{ApiResult, Problem};
-use super::schemas::{self, USER_LISTS};
-use super::{changed, domain_name, idempotency, listed, rules, synchronous, user_name, Count};
-use app::api::profile::{AnswerRulesForm, ProfileForm};
+use super::schemas;
+use super::{changed, domain_name, fresh, idempotency, listed, rules, synchronous, user_name, Count};
 use app::error::AppError;
-use app::model::json_form::{field_names, form_from_json, text_of_value, Shape};
-use app::model::permissions::Action;
-use app::model::user::{SortKey, UserDetail, UserForm, UserQuery};
-use app::model::{DomainName, FieldErrors};
+use app::model::fields::find;
+use app::model::json_form::{form_of, patch_from_json, text_of_value};
+use app::model::user::{SortKey, UserDetail, UserQuery, USER_FIELDS};
+use app::model::FieldErrors;
 use app::ssr::users::{self, DeviceForm};
 use app::ssr::AppState;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Json, Response};
 use serde_json::{Map, Value};
 use utoipa_axum::router::OpenApiRouter;
@@ -28,11 +26,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_user, update_user, delete_user))
 }
 
-const SHAPE: Shape = Shape {
-    lists: USER_LISTS,
-    aliases: &[("email-address", "email")],
-    skip: &["synchronous", "devices", "voicemail", "answer-rules"],
-};
+/// Members of a create body that are not user fields: the caller's flag and nested resources.
+const NESTED: &[&str] = &["synchronous", "devices", "voicemail", "answer-rules"];
 
 /// `start` (or XiVO's `offset`) and `limit` (1 to 1000, default 100).
 pub fn window(params: &Params) -> Result<(u32, u32), Problem> {
@@ -140,7 +135,7 @@ async fn count_users(
 /// Moves the nested blocks of a create body (`voicemail`, `answer-rules`) into the flat form's
 /// fields, and takes out its `devices`. Every bad member is reported, with its path.
 fn unnest(body: &mut Map<String, Value>) -> Result<Option<Vec<DeviceForm>>, FieldErrors> {
-    let known = field_names::<UserForm>();
+    let known = |name: &str| find(USER_FIELDS, name).is_some_and(|f| f.name == name);
     let mut errors = FieldErrors::default();
     let set = |body: &mut Map<String, Value>,
                errors: &mut FieldErrors,
@@ -157,13 +152,13 @@ fn unnest(body: &mut Map<String, Value>) -> Result<Option<Vec<DeviceForm>>, Fiel
         None | Some(Value::Null) => {}
         Some(Value::Object(block)) => {
             for (name, value) in block {
-                let field = if known.iter().any(|k| *k == name) && name.contains("voicemail") {
+                let field = if known(&name) && name.contains("voicemail") {
                     name.clone()
                 } else {
                     format!("voicemail-{name}")
                 };
                 let path = format!("voicemail.{name}");
-                if known.contains(&field) {
+                if known(&field) {
                     set(body, &mut errors, &field, &path, value);
                 } else {
                     errors.add(path, "Unknown field.");
@@ -278,7 +273,8 @@ async fn create_user(
         let name = domain_name(&caller, &domain)?;
         let sync = synchronous(body.take_text("synchronous")?);
         let devices = unnest(&mut body.map);
-        let form = form_from_json::<UserForm>(&body.map, SHAPE);
+        let form = patch_from_json(USER_FIELDS, &body.map, NESTED)
+            .map(|patch| form_of(USER_FIELDS, &patch));
         // Every problem at once: the flags, the nested blocks and the form's own fields.
         let mut errors = FieldErrors::default();
         if let Err(p) = &sync {
@@ -296,71 +292,13 @@ async fn create_user(
         let created =
             users::create_user_with_devices(&state.db, &caller, &name, &form, devices.as_deref())
                 .await?;
-        let mut value =
-            serde_json::to_value(created.detail.without_pin()).map_err(|_| AppError::Internal)?;
+        let mut value = serde_json::to_value(created.detail).map_err(|_| AppError::Internal)?;
         if let Some(token) = created.invitation {
             value["invitation-link"] = Value::String(format!("/set-password?token={token}"));
         }
         Ok::<_, Problem>(changed(sync, value))
     })
     .await
-}
-
-/// Whether the caller reaches this user only as its own user (not as one of its managers).
-pub(super) fn only_own(caller: &ApiCaller, domain: &DomainName, extension: &str) -> bool {
-    caller.domain.as_deref() == Some(domain.as_str())
-        && caller.extension.as_deref() == Some(extension)
-        && !caller.who.may_somewhere(Action::ManageUsers)
-}
-
-/// The user `extension` as the caller may see it: as its manager (SIP passwords included), or as
-/// the user itself (no secrets).
-pub(super) async fn read_user(
-    state: &AppState,
-    caller: &ApiCaller,
-    domain: &DomainName,
-    extension: &str,
-) -> ApiResult<UserDetail> {
-    if only_own(caller, domain, extension) {
-        let (_, _, detail) = users::own_user(&state.db, caller).await?;
-        return Ok(detail.without_secrets());
-    }
-    Ok(users::get_user(&state.db, caller, domain, extension).await?)
-}
-
-/// Saves a change that `apply` makes to the form of the user `extension`: as one of its managers
-/// (`users::update_user`), or, for the user itself without a manager's scope, as self-service
-/// (`users::update_own`) if the table allows it `own_action`. A change `apply` refuses writes
-/// nothing. Answers with the user as the caller may see it.
-pub(super) async fn change_user(
-    state: &AppState,
-    caller: &ApiCaller,
-    domain: &DomainName,
-    extension: &str,
-    own_action: Action,
-    apply: impl Fn(&mut UserForm) -> Result<(), Problem> + Send + Sync,
-) -> ApiResult<UserDetail> {
-    if only_own(caller, domain, extension) {
-        let (found, located, detail) = users::own_user(&state.db, caller).await?;
-        if !caller
-            .who
-            .may(own_action, &found.place(Some(located.place())))
-        {
-            return Err(AppError::Forbidden.into());
-        }
-        // `update_own` saves whatever its change leaves: try the change first.
-        apply(&mut UserForm::from(&detail))?;
-        let saved = users::update_own(&state.db, caller, own_action, |form| {
-            let _ = apply(form);
-        })
-        .await?;
-        return Ok(saved);
-    }
-    let current = users::get_user(&state.db, caller, domain, extension).await?;
-    let mut form = UserForm::from(&current);
-    apply(&mut form)?;
-    let saved = users::update_user(&state.db, caller, domain, extension, &form).await?;
-    Ok(saved.without_pin())
 }
 
 /// Read a user.
@@ -373,11 +311,13 @@ pub(super) async fn change_user(
 async fn get_user(
     State(state): State<AppState>,
     caller: ApiCaller,
+    headers: HeaderMap,
     Path((domain, user)): Path<(String, String)>,
-) -> ApiResult<Json<UserDetail>> {
+) -> ApiResult<Response> {
     let name = domain_name(&caller, &domain)?;
     let extension = user_name(&caller, &name, &user)?;
-    Ok(Json(read_user(&state, &caller, &name, extension).await?))
+    let detail: UserDetail = users::read_user(&state.db, &caller, &name, extension).await?;
+    Ok(fresh(&headers, &detail))
 }
 
 /// Update a user: only the fields sent change. A user without a manager's scope may change its
@@ -401,30 +341,8 @@ async fn update_user(
     let name = domain_name(&caller, &domain)?;
     let extension = user_name(&caller, &name, &user)?.to_owned();
     let sync = synchronous(body.take_text("synchronous")?)?;
-    let mut own_action = Action::EditOwnProfile;
-    if only_own(&caller, &name, &extension) {
-        let profile = field_names::<ProfileForm>();
-        let rules = field_names::<AnswerRulesForm>();
-        let mut refused = FieldErrors::default();
-        for field in body.map.keys() {
-            if !profile.contains(field) && !rules.contains(field) {
-                refused.add(
-                    field.as_str(),
-                    "Only a manager of the domain can change this.",
-                );
-            }
-        }
-        if !refused.is_empty() {
-            return Err(Problem::fields(StatusCode::FORBIDDEN, &refused));
-        }
-        if body.map.keys().any(|f| rules.contains(f)) {
-            own_action = Action::EditOwnAnswerRules;
-        }
-    }
-    let saved = change_user(&state, &caller, &name, &extension, own_action, |form| {
-        overlay(form, &body)
-    })
-    .await?;
+    let patch = patch_from_json(USER_FIELDS, &body.map, &[])?;
+    let saved = users::change_user(&state.db, &caller, &name, &extension, &patch).await?;
     Ok(changed(sync, saved))
 }
 

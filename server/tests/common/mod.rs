@@ -83,7 +83,7 @@ impl TestDb {
         let mut admin = sqlx::PgConnection::connect(&admin_url)
             .await
             .expect("reach the test Postgres (scripts/ensure-postgres.sh starts it)");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))
             .execute(&mut admin)
             .await
             .expect("create a test database");
@@ -124,7 +124,7 @@ impl Drop for TestDb {
                         use sqlx::Connection;
                         pool.close().await;
                         let mut admin = sqlx::PgConnection::connect(&admin_url).await.ok()?;
-                        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                             .execute(&mut admin)
                             .await
                             .ok()
@@ -332,7 +332,7 @@ pub async fn row_counts(db: &Db) -> Vec<(&'static str, i64)> {
         "group_members",
         "audit_log",
     ] {
-        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(db.pool())
             .await
             .unwrap();

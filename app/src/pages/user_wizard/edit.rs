@@ -2,7 +2,8 @@
 //! transaction. Blank secrets (voicemail PIN, SIP password) keep what is stored.
 
 use super::{starting_values, AllSteps, Wizard};
-use crate::api::users::{edit_user_form, UpdateUser, WizardStart};
+use crate::api::users::{edit_user_form, UpdateUser};
+use crate::model::user::WizardStart;
 use crate::components::{ErrorNotice, Page};
 use leptos::prelude::*;
 use leptos_router::components::A;

@@ -19,12 +19,13 @@ mod voicemail;
 
 pub use edit::EditUserPage;
 
-use crate::api::users::{new_user_context, CreateUser, WizardStart};
+use crate::api::users::{new_user_context, CreateUser};
 use crate::components::{
     focus_soon, use_hydrated, ErrorNotice, Field, FieldKind, Page, SelectField,
 };
 use crate::error::AppError;
-use crate::model::user::{Control, Step, UserField, UserForm, USER_FIELDS};
+use crate::model::fields::Control;
+use crate::model::user::{Step, UserField, UserForm, WizardStart, USER_FIELDS};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -240,7 +241,8 @@ impl Wizard {
     }
 }
 
-/// One field of the table, drawn by its control and wired to the wizard.
+/// One field of the table, drawn by its control and wired to the wizard. A setting that follows
+/// the domain when blank says so, with the domain's value.
 fn field_view(wizard: Wizard, field: &'static UserField, list: Option<&str>) -> AnyView {
     let name = format!("input[{}]", field.name);
     let id = field.name.to_owned();
@@ -251,6 +253,7 @@ fn field_view(wizard: Wizard, field: &'static UserField, list: Option<&str>) -> 
     let on_value = Callback::new(move |value: String| {
         wizard.edited(field.name, value);
     });
+    let inherited = wizard.start.with_value(|s| s.inherited_text(field));
     let choices: Option<&'static [(&'static str, &'static str)]> = match field.control {
         Control::YesNo => Some(&[("yes", "Yes"), ("no", "No")]),
         Control::Choice(options) => Some(options),
@@ -259,13 +262,20 @@ fn field_view(wizard: Wizard, field: &'static UserField, list: Option<&str>) -> 
     if let Some(options) = choices {
         // Only the scopes the caller may give are offered (the server refuses the others).
         let grantable = wizard.start.with_value(|s| s.scopes.clone());
-        let options: Vec<_> = options
+        let mut options: Vec<(String, String)> = options
             .iter()
-            .copied()
             .filter(|(value, _)| {
                 field.name != "user-scope" || grantable.iter().any(|s| s.as_str() == *value)
             })
+            .map(|(value, label)| ((*value).to_owned(), (*label).to_owned()))
             .collect();
+        if let Some(domain) = &inherited {
+            let shown = options
+                .iter()
+                .find(|(value, _)| value == domain)
+                .map_or(domain.clone(), |(_, label)| label.clone());
+            options.insert(0, (String::new(), format!("As the domain ({shown})")));
+        }
         return view! {
             <SelectField name id label=field.label hint=field.hint initial options server_error on_value/>
         }
@@ -281,9 +291,20 @@ fn field_view(wizard: Wizard, field: &'static UserField, list: Option<&str>) -> 
         Control::TimeZone => Some("time-zones".to_owned()),
         _ => list.map(str::to_owned),
     };
+    let (hint, placeholder) = match inherited {
+        Some(domain) if domain.is_empty() => (
+            format!("{} Blank: as the domain (none).", field.hint).trim().to_owned(),
+            None,
+        ),
+        Some(domain) => (
+            format!("{} Blank: as the domain.", field.hint).trim().to_owned(),
+            Some(domain),
+        ),
+        None => (field.hint.to_owned(), None),
+    };
     view! {
-        <Field name id label=field.label hint=field.hint initial check server_error kind
-            list autocomplete on_value/>
+        <Field name id label=field.label hint initial check server_error kind
+            list autocomplete on_value placeholder required=field.required/>
     }
     .into_any()
 }

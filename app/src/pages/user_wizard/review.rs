@@ -1,9 +1,10 @@
-//! The review: exactly what will be created, worked out in the browser by [`UserForm::parse`]
-//! with the domain's settings (the same call the server makes), or what stops it.
+//! The review: exactly what will be created, worked out in the browser by [`NewUser::parse`]
+//! (the same call the server makes), with the domain's settings in effect where the user follows
+//! them, or what stops it.
 
 use super::{index_of, Wizard, REVIEW};
 use crate::model::user::{NewUser, Step, UserForm, USER_FIELDS};
-use crate::model::FieldErrors;
+use crate::model::{FieldErrors, YesNo};
 use leptos::prelude::*;
 
 /// What the current values would create, or why they cannot.
@@ -11,7 +12,7 @@ fn outcome(wizard: Wizard) -> Result<NewUser, FieldErrors> {
     let form: UserForm = wizard.form();
     wizard
         .start
-        .with_value(|s| form.parse(&s.domain, &s.field_context))
+        .with_value(|s| NewUser::parse(&form, &s.domain.domain, &s.field_context))
 }
 
 /// Whether the review shows problems, so that there is nothing to create yet.
@@ -37,14 +38,24 @@ fn or_none<T: ToString>(value: Option<&T>) -> String {
 
 /// The summary of a user about to be created.
 fn summary(wizard: Wizard, new: NewUser) -> impl IntoView {
-    let (domain, known_sites) = wizard
+    let (domain, known_sites, settings) = wizard
         .start
-        .with_value(|s| (s.domain.domain.to_string(), s.sites.clone()));
+        .with_value(|s| (s.domain.domain.to_string(), s.sites.clone(), s.domain.clone()));
+    let inherited = new.values.inherited();
+    let from_domain = |name: &str, text: String| {
+        if inherited.contains(&name) {
+            format!("{text} (from the domain)")
+        } else {
+            text
+        }
+    };
+    let devices_of_new = new.devices.clone();
+    let new = new.values.effective(&settings);
     let login_is_default = wizard.value("login-username").trim().is_empty();
     let login = if login_is_default {
-        format!("{} (the default, extension@domain)", new.login_username)
+        format!("{} (the default, extension@domain)", new.login())
     } else {
-        new.login_username.to_string()
+        new.login().to_owned()
     };
     let site = match &new.site {
         None => "None".to_owned(),
@@ -53,8 +64,7 @@ fn summary(wizard: Wizard, new: NewUser) -> impl IntoView {
         }
         Some(site) => format!("{site} (new site, created with the user)"),
     };
-    let devices = new
-        .devices
+    let devices = devices_of_new
         .iter()
         .map(|d| {
             let password = if d.sip_password.is_some() {
@@ -65,12 +75,12 @@ fn summary(wizard: Wizard, new: NewUser) -> impl IntoView {
             view! { <li><code>{format!("sip:{}@{domain}", d.device)}</code>", " {password}</li> }
         })
         .collect_view();
-    let voicemail = if new.settings.voicemail_enabled.into() {
+    let voicemail = if new.voicemail_enabled == Some(YesNo::Yes) {
         format!("A voicemail box {} is created.", new.user)
     } else {
         "No voicemail box.".to_owned()
     };
-    let rule = &new.answer_rule;
+    let rule = &new.answer_rule();
     let mut forwards: Vec<String> = [
         ("Always", &rule.forward_always),
         ("When busy", &rule.forward_on_busy),
@@ -92,12 +102,18 @@ fn summary(wizard: Wizard, new: NewUser) -> impl IntoView {
         view! { <ul>{forwards.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul> }
             .into_any()
     };
-    let caller_id = match (&new.settings.caller_id_name, &new.settings.caller_id_number) {
+    let caller_id = match (&new.caller_id_name, &new.caller_id_number) {
         (Some(name), Some(number)) => format!("{name} <{number}>"),
         (Some(name), None) => name.to_string(),
         (None, Some(number)) => number.to_string(),
         (None, None) => "None".to_owned(),
     };
+    let caller_id = if inherited.contains(&"caller-id-name") || inherited.contains(&"caller-id-number") {
+        from_domain("caller-id-number", caller_id)
+    } else {
+        caller_id
+    };
+    let time_zone = from_domain("time-zone", or_none(new.time_zone.as_ref()));
     let emails: Vec<&str> = new.email.addresses().collect();
     view! {
         <dl class="review-list">
@@ -127,7 +143,7 @@ fn summary(wizard: Wizard, new: NewUser) -> impl IntoView {
             <dt>"Groups"</dt>
             <dd>{joined(&new.groups)}</dd>
             <dt>"Time zone"</dt>
-            <dd>{new.settings.time_zone.to_string()}</dd>
+            <dd>{time_zone}</dd>
             <dt>"Caller ID"</dt>
             <dd>{caller_id}</dd>
         </dl>

@@ -1,16 +1,8 @@
 //! Portal accounts and their one-time set-password links.
 
-use super::{conflict_on, internal, Tx, Unique};
-use crate::error::AppError;
+use super::{DbResult, Sql, Tx};
 use crate::model::{Login, Scope};
 use sqlx::{AnyPool, FromRow};
-
-const UNIQUE: &[Unique] = &[Unique {
-    postgres_constraint: "accounts_login_key",
-    sqlite_columns: "accounts.login",
-    field: "login-username",
-    message: "This login is already taken.",
-}];
 
 /// An account as stored. `password_hash` is `None` until the owner sets a password.
 #[derive(Debug, Clone, FromRow)]
@@ -23,12 +15,12 @@ pub struct AccountRow {
     pub password_hash: Option<String>,
     pub failed_logins: i64,
     pub locked_until: Option<i64>,
-    /// 0 or 1 (see the migration on booleans).
+    /// 0 or 1.
     pub disabled: i64,
 }
 
 const COLUMNS: &str = "id, login, display_name, scope, domain_id, password_hash, failed_logins, \
-     locked_until, CAST(disabled AS INTEGER) AS disabled";
+     locked_until, disabled";
 
 /// An account not yet saved.
 pub struct NewAccount<'a> {
@@ -38,17 +30,17 @@ pub struct NewAccount<'a> {
     pub domain_id: Option<i64>,
 }
 
-pub async fn find_by_login(pool: &AnyPool, login: &Login) -> Result<Option<AccountRow>, AppError> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM accounts WHERE login = $1"))
-        .bind(login.as_str())
+pub async fn find_by_login(pool: &AnyPool, login: &Login) -> DbResult<Option<AccountRow>> {
+    Ok(Sql::new(&format!("SELECT {COLUMNS} FROM accounts WHERE login = "))
+        .bind(login.as_str().to_owned())
+        .query_as()
         .fetch_optional(pool)
-        .await
-        .map_err(internal)
+        .await?)
 }
 
-/// Saves a new account. A taken login is a conflict on `login-username`.
-pub async fn insert(tx: &mut Tx, account: &NewAccount<'_>, now: i64) -> Result<i64, AppError> {
-    sqlx::query_scalar(
+/// Saves a new account. A taken login breaks [`super::Rule::Login`].
+pub async fn insert(tx: &mut Tx, account: &NewAccount<'_>, now: i64) -> DbResult<i64> {
+    Ok(sqlx::query_scalar(
         "INSERT INTO accounts (login, display_name, scope, domain_id, created_at) \
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
@@ -58,31 +50,28 @@ pub async fn insert(tx: &mut Tx, account: &NewAccount<'_>, now: i64) -> Result<i
     .bind(account.domain_id)
     .bind(now)
     .fetch_one(&mut **tx)
-    .await
-    .map_err(|e| conflict_on(&e, UNIQUE).unwrap_or_else(|| internal(e)))
+    .await?)
 }
 
 /// The Super Users that still have no password, oldest first.
-pub async fn super_users_without_password(pool: &AnyPool) -> Result<Vec<AccountRow>, AppError> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM accounts WHERE scope = $1 AND password_hash IS NULL AND NOT disabled ORDER BY id"
-    ))
-    .bind(Scope::SuperUser.as_str())
-    .fetch_all(pool)
-    .await
-    .map_err(internal)
+pub async fn super_users_without_password(pool: &AnyPool) -> DbResult<Vec<AccountRow>> {
+    Ok(Sql::new(&format!("SELECT {COLUMNS} FROM accounts WHERE scope = "))
+        .bind(Scope::SuperUser.as_str())
+        .push(" AND password_hash IS NULL AND disabled = 0 ORDER BY id")
+        .query_as()
+        .fetch_all(pool)
+        .await?)
 }
 
-pub async fn count_super_users(pool: &AnyPool) -> Result<i64, AppError> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE scope = $1")
+pub async fn count_super_users(pool: &AnyPool) -> DbResult<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE scope = $1")
         .bind(Scope::SuperUser.as_str())
         .fetch_one(pool)
-        .await
-        .map_err(internal)
+        .await?)
 }
 
 /// Stores a new password hash and clears any lockout.
-pub async fn set_password_hash(tx: &mut Tx, id: i64, hash: &str, now: i64) -> Result<(), AppError> {
+pub async fn set_password_hash(tx: &mut Tx, id: i64, hash: &str, now: i64) -> DbResult<()> {
     sqlx::query(
         "UPDATE accounts SET password_hash = $2, password_changed_at = $3, failed_logins = 0, \
          locked_until = NULL WHERE id = $1",
@@ -91,19 +80,17 @@ pub async fn set_password_hash(tx: &mut Tx, id: i64, hash: &str, now: i64) -> Re
     .bind(hash)
     .bind(now)
     .execute(&mut **tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(())
 }
 
 /// Replaces the hash of a successful login made with older Argon2 parameters.
-pub async fn upgrade_password_hash(pool: &AnyPool, id: i64, hash: &str) -> Result<(), AppError> {
+pub async fn upgrade_password_hash(pool: &AnyPool, id: i64, hash: &str) -> DbResult<()> {
     sqlx::query("UPDATE accounts SET password_hash = $2 WHERE id = $1")
         .bind(id)
         .bind(hash)
         .execute(pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(())
 }
 
@@ -113,7 +100,7 @@ pub async fn record_failed_login(
     id: i64,
     lock_after: i64,
     locked_until: i64,
-) -> Result<(), AppError> {
+) -> DbResult<()> {
     sqlx::query(
         "UPDATE accounts SET failed_logins = failed_logins + 1, \
          locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END WHERE id = $1",
@@ -122,17 +109,15 @@ pub async fn record_failed_login(
     .bind(lock_after)
     .bind(locked_until)
     .execute(pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(())
 }
 
-pub async fn clear_failed_logins(pool: &AnyPool, id: i64) -> Result<(), AppError> {
+pub async fn clear_failed_logins(pool: &AnyPool, id: i64) -> DbResult<()> {
     sqlx::query("UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = $1 AND failed_logins <> 0")
         .bind(id)
         .execute(pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(())
 }
 
@@ -143,7 +128,7 @@ pub async fn insert_password_token(
     account_id: i64,
     expires_at: i64,
     now: i64,
-) -> Result<(), AppError> {
+) -> DbResult<()> {
     sqlx::query(
         "INSERT INTO password_tokens (token_hash, account_id, expires_at, created_at) VALUES ($1, $2, $3, $4)",
     )
@@ -152,8 +137,7 @@ pub async fn insert_password_token(
     .bind(expires_at)
     .bind(now)
     .execute(&mut **tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(())
 }
 
@@ -162,18 +146,17 @@ pub async fn peek_password_token(
     pool: &AnyPool,
     token_hash: &str,
     now: i64,
-) -> Result<Option<AccountRow>, AppError> {
-    sqlx::query_as(&format!(
-        "SELECT {} FROM accounts a JOIN password_tokens t ON t.account_id = a.id \
+) -> DbResult<Option<AccountRow>> {
+    Ok(sqlx::query_as(
+        "SELECT a.id, a.login, a.display_name, a.scope, a.domain_id, a.password_hash, \
+         a.failed_logins, a.locked_until, a.disabled \
+         FROM accounts a JOIN password_tokens t ON t.account_id = a.id \
          WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2",
-        "a.id, a.login, a.display_name, a.scope, a.domain_id, a.password_hash, a.failed_logins, \
-         a.locked_until, CAST(a.disabled AS INTEGER) AS disabled"
-    ))
-    .bind(token_hash)
+    )
+    .bind(token_hash.to_owned())
     .bind(now)
     .fetch_optional(pool)
-    .await
-    .map_err(internal)
+    .await?)
 }
 
 /// Uses up a link: marks it used and returns its account, or `None` if it is unknown, used or
@@ -182,16 +165,15 @@ pub async fn take_password_token(
     tx: &mut Tx,
     token_hash: &str,
     now: i64,
-) -> Result<Option<i64>, AppError> {
-    sqlx::query_scalar(
+) -> DbResult<Option<i64>> {
+    Ok(sqlx::query_scalar(
         "UPDATE password_tokens SET used_at = $2 \
          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING account_id",
     )
-    .bind(token_hash)
+    .bind(token_hash.to_owned())
     .bind(now)
     .fetch_optional(&mut **tx)
-    .await
-    .map_err(internal)
+    .await?)
 }
 
 /// An account with what permissions need to know about it: its domain, reseller, user and site.
@@ -212,26 +194,24 @@ pub struct CallerRow {
 }
 
 /// The account `id` with its domain, reseller, user and site, in one query.
-pub async fn find_caller(pool: &AnyPool, id: i64) -> Result<Option<CallerRow>, AppError> {
-    sqlx::query_as(
+pub async fn find_caller(pool: &AnyPool, id: i64) -> DbResult<Option<CallerRow>> {
+    Ok(sqlx::query_as(
         "SELECT a.id, a.login, a.display_name, a.scope, a.domain_id, a.user_id, \
-         CAST(a.disabled AS INTEGER) AS disabled, d.name AS domain, d.reseller, u.extension, s.name AS site \
+         a.disabled, d.name AS domain, d.reseller, u.extension, s.name AS site \
          FROM accounts a LEFT JOIN domains d ON d.id = a.domain_id LEFT JOIN users u ON u.id = a.user_id \
          LEFT JOIN sites s ON s.id = u.site_id WHERE a.id = $1",
     )
     .bind(id)
     .fetch_optional(pool)
-    .await
-    .map_err(internal)
+    .await?)
 }
 
 /// The password hash of an account (`None` if it has none or does not exist).
-pub async fn password_hash(pool: &AnyPool, id: i64) -> Result<Option<String>, AppError> {
+pub async fn password_hash(pool: &AnyPool, id: i64) -> DbResult<Option<String>> {
     let hash: Option<Option<String>> =
         sqlx::query_scalar("SELECT password_hash FROM accounts WHERE id = $1")
             .bind(id)
             .fetch_optional(pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     Ok(hash.flatten())
 }

@@ -1,8 +1,7 @@
 //! The audit log: written inside the transaction of the change it records, read newest first.
 
 use super::domains::Visible;
-use super::{internal, Tx};
-use crate::error::AppError;
+use super::{DbError, DbResult, Sql, Tx};
 use crate::model::audit::{day_start_ms, AuditEntry, AuditPage, AuditQuery, Change, AUDIT_PAGE};
 use sqlx::{AnyPool, FromRow};
 use std::collections::BTreeMap;
@@ -22,11 +21,9 @@ pub struct NewEntry<'a> {
 }
 
 /// Writes `entry` in `tx`, so it exists exactly when the change does.
-pub async fn record(tx: &mut Tx, entry: &NewEntry<'_>, now: i64) -> Result<(), AppError> {
-    let changes = serde_json::to_string(entry.changes).map_err(|e| {
-        tracing::error!(error = %e, "audit changes do not serialise");
-        AppError::Internal
-    })?;
+pub async fn record(tx: &mut Tx, entry: &NewEntry<'_>, now: i64) -> DbResult<()> {
+    let changes = serde_json::to_string(entry.changes)
+        .map_err(|e| DbError::Other(sqlx::Error::Encode(e.into())))?;
     sqlx::query(
         "INSERT INTO audit_log (at, actor_id, actor, address, domain_id, domain, action, target, changes) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -41,8 +38,7 @@ pub async fn record(tx: &mut Tx, entry: &NewEntry<'_>, now: i64) -> Result<(), A
     .bind(entry.target)
     .bind(changes)
     .execute(&mut **tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(())
 }
 
@@ -63,70 +59,52 @@ pub async fn list(
     pool: &AnyPool,
     readable: Visible<'_>,
     query: &AuditQuery,
-) -> Result<AuditPage, AppError> {
+) -> DbResult<AuditPage> {
     // Every condition is a fixed piece of SQL; what was typed is only ever bound.
-    let mut conditions: Vec<String> = Vec::new();
-    let mut binds: Vec<Bound> = Vec::new();
-    let mut add = |sql: &str, value: Bound| {
-        binds.push(value);
-        conditions.push(sql.replace('?', &format!("${}", binds.len())));
-    };
+    let mut sql = Sql::new(
+        "SELECT id, at, actor, address, domain, action, target, changes FROM audit_log WHERE 1 = 1",
+    );
     match readable {
         Visible::All => {}
-        Visible::Reseller(reseller) => add(
-            "domain_id IN (SELECT id FROM domains WHERE reseller = ? AND reseller <> '')",
-            Bound::Text(reseller.to_owned()),
-        ),
-        Visible::One(id) => add("domain_id = ?", Bound::Int(id)),
+        Visible::Reseller(reseller) => {
+            sql.push(" AND domain_id IN (SELECT id FROM domains WHERE reseller <> '' AND reseller = ")
+                .bind(reseller.to_owned())
+                .push(")");
+        }
+        Visible::One(id) => {
+            sql.push(" AND domain_id = ").bind(id);
+        }
     }
     if !query.domain.trim().is_empty() {
-        add(
-            "domain = ?",
-            Bound::Text(query.domain.trim().to_lowercase()),
-        );
+        sql.push(" AND domain = ").bind(query.domain.trim().to_lowercase());
     }
     if !query.user.trim().is_empty() {
-        // Both `?` are the same value, bound once.
-        add(
-            "(actor = ? OR target = ?)",
-            Bound::Text(query.user.trim().to_owned()),
-        );
+        let user = query.user.trim();
+        sql.push(" AND (actor = ")
+            .bind(user.to_owned())
+            .push(" OR target = ")
+            .bind(user.to_owned())
+            .push(")");
     }
     if !query.action.trim().is_empty() {
         let action = query.action.trim();
         if action.ends_with('.') {
-            add("action LIKE ?", Bound::Text(format!("{action}%")));
+            sql.push(" AND action LIKE ").bind(format!("{action}%"));
         } else {
-            add("action = ?", Bound::Text(action.to_owned()));
+            sql.push(" AND action = ").bind(action.to_owned());
         }
     }
     if let Some(from) = day_start_ms(&query.from) {
-        add("at >= ?", Bound::Int(from));
+        sql.push(" AND at >= ").bind(from);
     }
     if let Some(to) = day_start_ms(&query.to) {
-        add("at < ?", Bound::Int(to + 86_400_000));
+        sql.push(" AND at < ").bind(to + 86_400_000);
     }
     if let Some(before) = query.before {
-        add("id < ?", Bound::Int(before));
+        sql.push(" AND id < ").bind(before);
     }
-    let filter = if conditions.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conditions.join(" AND "))
-    };
-    let sql = format!(
-        "SELECT id, at, actor, address, domain, action, target, changes FROM audit_log {filter} \
-         ORDER BY id DESC LIMIT {}",
-        AUDIT_PAGE + 1
-    );
-    let mut select = sqlx::query_as::<_, EntryRow>(&sql);
-    for value in binds {
-        select = match value {
-            Bound::Text(t) => select.bind(t),
-            Bound::Int(i) => select.bind(i),
-        };
-    }
-    let mut rows = select.fetch_all(pool).await.map_err(internal)?;
+    sql.push(" ORDER BY id DESC LIMIT ").bind(AUDIT_PAGE as i64 + 1);
+    let mut rows: Vec<EntryRow> = sql.query_as().fetch_all(pool).await?;
     let more = rows.len() > AUDIT_PAGE;
     rows.truncate(AUDIT_PAGE);
     let items = rows
@@ -154,9 +132,4 @@ pub async fn list(
         })
         .collect();
     Ok(AuditPage { items, more })
-}
-
-enum Bound {
-    Text(String),
-    Int(i64),
 }

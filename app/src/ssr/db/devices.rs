@@ -1,8 +1,7 @@
 //! The SIP devices of a domain, read across its users. (A user's devices are written with the
-//! user, in `users`.) Every query names its domain.
+//! user, in `users::write`.) Every query names its domain.
 
-use super::{contains_pattern, DomainPage};
-use crate::error::AppError;
+use super::{contains_pattern, DbResult, Listing, Sql};
 use sqlx::{AnyPool, FromRow};
 
 /// Which devices a list shows, in which order, and which page of them.
@@ -34,18 +33,24 @@ pub async fn list(
     domain_id: i64,
     only_site: Option<&str>,
     query: &DeviceQuery,
-) -> Result<(u64, Vec<DeviceRow>), AppError> {
-    let mut found = DomainPage::new("d.domain_id = $1");
-    if let Some(site) = only_site {
-        found.and(site.to_owned(), |p| {
-            format!("u.site_id = (SELECT id FROM sites WHERE domain_id = $1 AND name = {p})")
-        });
-    }
-    if !query.search.trim().is_empty() {
-        found.and(contains_pattern(query.search.trim()), |p| {
-            format!("(d.device LIKE {p} ESCAPE '\\' OR u.extension LIKE {p} ESCAPE '\\')")
-        });
-    }
+) -> DbResult<(u64, Vec<DeviceRow>)> {
+    let search = query.search.trim();
+    let filter = |sql: &mut Sql| {
+        sql.push("d.domain_id = ").bind(domain_id);
+        if let Some(site) = only_site {
+            sql.push(" AND u.site_id = (SELECT id FROM sites WHERE domain_id = d.domain_id AND name = ")
+                .bind(site.to_owned())
+                .push(")");
+        }
+        if !search.is_empty() {
+            let pattern = contains_pattern(search);
+            sql.push(" AND (d.device LIKE ")
+                .bind(pattern.clone())
+                .push(" ESCAPE '\\' OR u.extension LIKE ")
+                .bind(pattern)
+                .push(" ESCAPE '\\')");
+        }
+    };
     let direction = if query.descending { "DESC" } else { "ASC" };
     let order = if query.by_user {
         format!("u.extension_sort {direction}, d.id")
@@ -54,17 +59,14 @@ pub async fn list(
     };
     let from =
         "FROM devices d JOIN users u ON u.id = d.user_id JOIN accounts a ON a.user_id = u.id";
-    let select =
-        format!("SELECT d.device, u.extension, d.sip_password, a.scope, d.created_at {from}");
-    found
-        .fetch(
-            pool,
-            domain_id,
-            from,
-            &select,
-            &order,
-            query.limit,
-            query.start,
-        )
-        .await
+    Listing {
+        select: "SELECT d.device, u.extension, d.sip_password, a.scope, d.created_at",
+        from,
+        count_from: from,
+        order: &order,
+        limit: query.limit,
+        start: query.start,
+    }
+    .fetch(pool, filter)
+    .await
 }

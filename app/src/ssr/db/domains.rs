@@ -1,77 +1,74 @@
-//! Domains (tenants): the SQL that stores and reads them.
+//! Domains (tenants): their rows. A domain's settings are one JSON document (see the migration
+//! `..0007_core`); its name and reseller are columns, for lookups and permissions.
 
-use super::{conflict_on, internal, Tx, Unique};
-use crate::error::AppError;
-use crate::model::domain::{Domain, DomainSettings};
-use crate::model::{
-    AreaCode, CallerIdName, Description, DialPlan, DialPolicy, DomainName, Language, Limit, Parse,
-    PhoneNumber, Reseller, TimeZone, YesNo,
-};
-use sqlx::{AnyPool, FromRow};
+use super::{flag, DbError, DbResult, Sql, Tx};
+use crate::model::domain::{Domain, DomainForm, DomainSettings};
+use crate::model::DomainName;
+use sqlx::{AnyConnection, AnyPool, FromRow};
 
-const UNIQUE: &[Unique] = &[Unique {
-    postgres_constraint: "domains_name_key",
-    sqlite_columns: "domains.name",
-    field: "domain",
-    message: "A domain with this name already exists.",
-}];
-
-const COLUMNS: &str = "name, reseller, description, max_users, max_sites, time_zone, language, area_code, \
-     caller_id_name, caller_id_number, CAST(voicemail_enabled AS INTEGER) AS voicemail_enabled, dial_plan, dial_policy, created_at, updated_at";
-
-const INSERT_COLUMNS: &str = "name, reseller, description, max_users, max_sites, time_zone, language, area_code, \
-     caller_id_name, caller_id_number, voicemail_enabled, dial_plan, dial_policy, created_at, updated_at";
+const COLUMNS: &str = "id, name, reseller, settings, extensions_alphanumeric, created_at, updated_at";
 
 #[derive(FromRow)]
 struct DomainRow {
+    id: i64,
     name: String,
     reseller: String,
-    description: String,
-    max_users: Option<i64>,
-    max_sites: Option<i64>,
-    time_zone: String,
-    language: String,
-    area_code: Option<i64>,
-    caller_id_name: Option<String>,
-    caller_id_number: Option<String>,
-    voicemail_enabled: i64,
-    dial_plan: String,
-    dial_policy: String,
+    settings: String,
+    extensions_alphanumeric: i64,
     created_at: i64,
     updated_at: i64,
 }
 
-impl TryFrom<DomainRow> for Domain {
-    type Error = AppError;
+/// A domain as the code that works inside it needs it: its row id, settings and switches.
+#[derive(Debug, Clone)]
+pub struct DomainRef {
+    pub id: i64,
+    pub settings: DomainSettings,
+    pub alphanumeric_extensions: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl DomainRef {
+    pub fn name(&self) -> &DomainName {
+        &self.settings.domain
+    }
+
+    pub fn domain(&self) -> Domain {
+        Domain {
+            settings: self.settings.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+/// A stored row that no longer parses: logged, and reported as a failure of the database.
+pub fn corrupt(what: &str, problem: impl std::fmt::Display) -> DbError {
+    tracing::error!(%problem, "stored {what} no longer parses");
+    DbError::Other(sqlx::Error::Protocol(format!("stored {what} no longer parses")))
+}
+
+impl TryFrom<DomainRow> for DomainRef {
+    type Error = DbError;
 
     /// Rows were valid when written; one that no longer parses is reported, not shown.
-    fn try_from(row: DomainRow) -> Result<Self, AppError> {
-        fn opt<T: Parse>(v: Option<impl ToString>) -> Result<Option<T>, crate::model::Invalid> {
-            v.map(|v| T::parse(&v.to_string())).transpose()
-        }
-        let settings = (|| {
-            Ok::<_, crate::model::Invalid>(DomainSettings {
-                domain: DomainName::parse(&row.name)?,
-                reseller: Reseller::parse(&row.reseller)?,
-                description: Description::parse(&row.description)?,
-                limits_max_users: opt::<Limit>(row.max_users)?,
-                limits_max_sites: opt::<Limit>(row.max_sites)?,
-                time_zone: TimeZone::parse(&row.time_zone)?,
-                language_token: Language::parse(&row.language)?,
-                area_code: opt::<AreaCode>(row.area_code)?,
-                caller_id_name: opt::<CallerIdName>(row.caller_id_name)?,
-                caller_id_number: opt::<PhoneNumber>(row.caller_id_number)?,
-                voicemail_enabled: YesNo::from(row.voicemail_enabled != 0),
-                dial_plan: DialPlan::parse(&row.dial_plan)?,
-                dial_policy: DialPolicy::parse(&row.dial_policy)?,
-            })
-        })()
-        .map_err(|e| {
-            tracing::error!(domain = %row.name, problem = %e, "stored domain no longer parses");
-            AppError::Internal
-        })?;
-        Ok(Domain {
+    fn try_from(row: DomainRow) -> DbResult<Self> {
+        let doc: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&row.settings).map_err(|e| corrupt("domain", e))?;
+        let mut form = DomainForm {
+            domain: row.name,
+            reseller: row.reseller,
+            ..DomainForm::default()
+        };
+        form.read_settings(&doc);
+        let settings = form
+            .parse_settings()
+            .map_err(|e| corrupt("domain", format!("{e:?}")))?;
+        Ok(DomainRef {
+            id: row.id,
             settings,
+            alphanumeric_extensions: row.extensions_alphanumeric != 0,
             created_at: row.created_at,
             updated_at: row.updated_at,
         })
@@ -88,163 +85,110 @@ pub enum Visible<'a> {
     One(i64),
 }
 
-/// The domains `visible` allows, by name.
-pub async fn list(pool: &AnyPool, visible: Visible<'_>) -> Result<Vec<Domain>, AppError> {
-    let select = |filter: &str| format!("SELECT {COLUMNS} FROM domains {filter} ORDER BY name");
-    let rows: Vec<DomainRow> = match visible {
-        Visible::All => sqlx::query_as(&select("")).fetch_all(pool).await,
-        Visible::Reseller(reseller) => {
-            sqlx::query_as(&select("WHERE reseller = $1 AND reseller <> ''"))
-                .bind(reseller)
-                .fetch_all(pool)
-                .await
-        }
-        Visible::One(id) => {
-            sqlx::query_as(&select("WHERE id = $1"))
-                .bind(id)
-                .fetch_all(pool)
-                .await
+impl Visible<'_> {
+    /// Narrows `sql` (which has a `WHERE` already) to these domains, `id` being the domain id.
+    pub fn narrow(&self, sql: &mut Sql, id: &str, reseller: &str) {
+        match *self {
+            Visible::All => {}
+            Visible::Reseller(name) => {
+                sql.push(&format!(" AND {reseller} <> '' AND {reseller} = ")).bind(name.to_owned());
+            }
+            Visible::One(one) => {
+                sql.push(&format!(" AND {id} = ")).bind(one);
+            }
         }
     }
-    .map_err(internal)?;
-    rows.into_iter().map(Domain::try_from).collect()
 }
 
-/// The domain called `name`, if there is one.
-pub async fn get(pool: &AnyPool, name: &DomainName) -> Result<Option<Domain>, AppError> {
-    let row: Option<DomainRow> =
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM domains WHERE name = $1"))
-            .bind(name.as_str())
-            .fetch_optional(pool)
-            .await
-            .map_err(internal)?;
-    row.map(Domain::try_from).transpose()
+/// The domains `visible` allows, by name.
+pub async fn list(pool: &AnyPool, visible: Visible<'_>) -> DbResult<Vec<Domain>> {
+    let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM domains WHERE 1 = 1"));
+    visible.narrow(&mut sql, "id", "reseller");
+    sql.push(" ORDER BY name");
+    let rows: Vec<DomainRow> = sql.query_as().fetch_all(pool).await?;
+    rows.into_iter()
+        .map(|row| DomainRef::try_from(row).map(|d| d.domain()))
+        .collect()
 }
 
-/// Stores a new domain. A taken name is a conflict on the `domain` field.
-pub async fn insert(tx: &mut Tx, s: &DomainSettings, now: i64) -> Result<Domain, AppError> {
-    let row: DomainRow = sqlx::query_as(&format!(
-        "INSERT INTO domains ({INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) \
-         RETURNING {COLUMNS}"
-    ))
-    .bind(s.domain.as_str())
-    .bind(s.reseller.as_str())
-    .bind(s.description.as_str())
-    .bind(s.limits_max_users.map(|l| i64::from(l.get())))
-    .bind(s.limits_max_sites.map(|l| i64::from(l.get())))
-    .bind(s.time_zone.as_str())
-    .bind(s.language_token.as_str())
-    .bind(s.area_code.map(|a| i64::from(a.get())))
-    .bind(s.caller_id_name.as_ref().map(CallerIdName::as_str))
-    .bind(s.caller_id_number.as_ref().map(PhoneNumber::as_str))
-    .bind(bool::from(s.voicemail_enabled))
-    .bind(s.dial_plan.as_str())
-    .bind(s.dial_policy.as_str())
-    .bind(now)
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(|e| conflict_on(&e, UNIQUE).unwrap_or_else(|| internal(e)))?;
-    Domain::try_from(row)
+/// The domain called `name`, if there is one, read through `conn` (a pool's or a transaction's).
+pub async fn find(conn: &mut AnyConnection, name: &DomainName) -> DbResult<Option<DomainRef>> {
+    let row: Option<DomainRow> = Sql::new(&format!("SELECT {COLUMNS} FROM domains WHERE name = "))
+        .bind(name.as_str().to_owned())
+        .query_as()
+        .fetch_optional(conn)
+        .await?;
+    row.map(DomainRef::try_from).transpose()
 }
 
-/// Replaces the settings of the domain called `name` (its name stays). `None` if there is none.
-pub async fn update(
-    tx: &mut Tx,
-    name: &DomainName,
-    s: &DomainSettings,
-    now: i64,
-) -> Result<Option<Domain>, AppError> {
-    let row: Option<DomainRow> = sqlx::query_as(&format!(
-        "UPDATE domains SET description = $2, max_users = $3, max_sites = $4, time_zone = $5, \
-         language = $6, area_code = $7, caller_id_name = $8, caller_id_number = $9, \
-         voicemail_enabled = $10, dial_plan = $11, dial_policy = $12, updated_at = $13, \
-         reseller = $14 \
-         WHERE name = $1 RETURNING {COLUMNS}"
-    ))
-    .bind(name.as_str())
-    .bind(s.description.as_str())
-    .bind(s.limits_max_users.map(|l| i64::from(l.get())))
-    .bind(s.limits_max_sites.map(|l| i64::from(l.get())))
-    .bind(s.time_zone.as_str())
-    .bind(s.language_token.as_str())
-    .bind(s.area_code.map(|a| i64::from(a.get())))
-    .bind(s.caller_id_name.as_ref().map(CallerIdName::as_str))
-    .bind(s.caller_id_number.as_ref().map(PhoneNumber::as_str))
-    .bind(bool::from(s.voicemail_enabled))
-    .bind(s.dial_plan.as_str())
-    .bind(s.dial_policy.as_str())
-    .bind(now)
-    .bind(s.reseller.as_str())
-    .fetch_optional(&mut **tx)
-    .await
-    .map_err(internal)?;
-    row.map(Domain::try_from).transpose()
+/// [`find`], through the read pool.
+pub async fn get(pool: &AnyPool, name: &DomainName) -> DbResult<Option<DomainRef>> {
+    let mut conn = pool.acquire().await?;
+    find(&mut conn, name).await
 }
 
-/// Deletes the domain called `name` and everything in it. `false` if there was none.
-pub async fn delete(tx: &mut Tx, name: &DomainName) -> Result<bool, AppError> {
-    let done = sqlx::query("DELETE FROM domains WHERE name = $1")
-        .bind(name.as_str())
-        .execute(&mut **tx)
-        .await
-        .map_err(internal)?;
-    Ok(done.rows_affected() > 0)
+fn settings_text(s: &DomainSettings) -> DbResult<String> {
+    serde_json::to_string(&s.settings()).map_err(|e| DbError::Other(sqlx::Error::Encode(e.into())))
 }
 
-/// How many domains exist.
-pub async fn count(pool: &AnyPool) -> Result<i64, AppError> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM domains")
-        .fetch_one(pool)
-        .await
-        .map_err(internal)
-}
-
-/// A domain as the code that works inside it needs it: its row id, settings and switches.
-#[derive(Debug, Clone)]
-pub struct DomainRef {
-    pub id: i64,
-    pub settings: DomainSettings,
-    pub alphanumeric_extensions: bool,
-}
-
-#[derive(FromRow)]
-struct DomainRefRow {
-    id: i64,
-    alphanumeric: i64,
-    #[sqlx(flatten)]
-    row: DomainRow,
-}
-
-/// The domain called `name` with its id, read through `executor` (a pool or a transaction).
-pub async fn find_ref<'e, E>(executor: E, name: &DomainName) -> Result<Option<DomainRef>, AppError>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    let row: Option<DomainRefRow> = sqlx::query_as(&format!(
-        "SELECT id, CAST(extensions_alphanumeric AS INTEGER) AS alphanumeric, {COLUMNS} FROM domains WHERE name = $1"
-    ))
-    .bind(name.as_str())
-    .fetch_optional(executor)
-    .await
-    .map_err(internal)?;
-    row.map(|r| {
-        Ok(DomainRef {
-            id: r.id,
-            alphanumeric_extensions: r.alphanumeric != 0,
-            settings: Domain::try_from(r.row)?.settings,
+/// Stores a new domain. A taken name breaks [`super::Rule::DomainName`].
+pub async fn insert(tx: &mut Tx, s: &DomainSettings, now: i64) -> DbResult<DomainRef> {
+    let row: DomainRow = Sql::new("INSERT INTO domains (name, reseller, settings, extensions_alphanumeric, created_at, updated_at) VALUES ")
+        .row(|r| {
+            r.value(s.domain.as_str().to_owned())
+                .value(s.reseller.as_str().to_owned())
+                .value(settings_text(s).unwrap_or_default())
+                .value(flag(false))
+                .value(now)
+                .value(now);
         })
-    })
-    .transpose()
+        .push(&format!(" RETURNING {COLUMNS}"))
+        .query_as()
+        .fetch_one(&mut **tx)
+        .await?;
+    DomainRef::try_from(row)
 }
 
-/// Takes the domain's row lock for the rest of `tx`: creates and edits of users in one domain then
-/// run one at a time, so its limits (max users, max sites) hold under concurrency. (On SQLite the
-/// `BEGIN IMMEDIATE` write lock already does this; on Postgres this row lock does.)
-pub async fn lock(tx: &mut Tx, id: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE domains SET updated_at = updated_at WHERE id = $1")
+/// Replaces the settings of the domain `id` (its name stays). `NotFound` if there is none.
+pub async fn update(tx: &mut Tx, id: i64, s: &DomainSettings, now: i64) -> DbResult<DomainRef> {
+    let row: DomainRow = Sql::new("UPDATE domains SET settings = ")
+        .bind(settings_text(s)?)
+        .push(", reseller = ")
+        .bind(s.reseller.as_str().to_owned())
+        .push(", updated_at = ")
+        .bind(now)
+        .push(" WHERE id = ")
+        .bind(id)
+        .push(&format!(" RETURNING {COLUMNS}"))
+        .query_as()
+        .fetch_one(&mut **tx)
+        .await?;
+    DomainRef::try_from(row)
+}
+
+/// Deletes the domain `id` and everything in it.
+pub async fn delete(tx: &mut Tx, id: i64) -> DbResult<()> {
+    let done = sqlx::query("DELETE FROM domains WHERE id = $1")
         .bind(id)
         .execute(&mut **tx)
-        .await
-        .map_err(internal)?;
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
+/// Takes the domain's row lock for the rest of `tx`: changes that a domain limit counts (users,
+/// sites) then run one at a time, so its limits hold under concurrency. (On SQLite the write
+/// lock already does this; on Postgres this row lock does.)
+pub async fn lock(tx: &mut Tx, id: i64) -> DbResult<()> {
+    // SQLite has no row locks: its write transaction holds the whole file already.
+    if tx.backend_name().eq_ignore_ascii_case("sqlite") {
+        return Ok(());
+    }
+    sqlx::query("SELECT id FROM domains WHERE id = $1 FOR UPDATE")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
     Ok(())
 }

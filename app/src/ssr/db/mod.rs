@@ -1,25 +1,44 @@
-//! The database: one set of queries for SQLite and Postgres, chosen once from the URL.
+//! The database: repositories, one module per aggregate, one set of queries for SQLite and
+//! Postgres, the engine chosen once from the URL. SQL lives here and nowhere else.
 //!
-//! Queries go through sqlx's `Any` driver with `$N` placeholders, which both backends accept.
-//! Timestamps are Unix milliseconds (`BIGINT`), so no type differs between the two.
+//! Queries go through sqlx's `Any` driver, each written once with `$N` placeholders (both engines
+//! take them); a statement whose shape depends on its input is grown with [`Sql`]. Native pools
+//! behind an enum would compile every query twice and dispatch on every call for no gain here:
+//! the `Any` driver's cost (a copy of each row's values) is small beside the round trip, and the
+//! two engines' differences are few and named: flags are integers 0/1 on both, timestamps are Unix
+//! milliseconds (`BIGINT`), documents are JSON text.
+//!
+//! Repositories take a pool (reads) or a transaction (writes) and answer [`DbError`]: not found,
+//! a broken uniqueness [`Rule`], or anything else.
+//!
+//! Connections: reads share a pool; writes go through [`Db::begin`]. On SQLite, which has one
+//! writer at a time, writes have a pool of their own with one connection, so a write waits for
+//! that connection (holding nothing) rather than for the file's lock (holding a connection readers
+//! need), and a write transaction that is dropped half-way (its request was cancelled) is rolled
+//! back before the connection serves anyone else. No code holds one pooled connection while
+//! waiting for another: a function given a transaction reads through it.
 
 pub mod accounts;
 pub mod api_keys;
 pub mod audit;
-pub mod changes;
 pub mod devices;
 pub mod domains;
+pub mod groups;
+pub mod idempotency;
 pub mod phone_numbers;
 pub mod sessions;
 pub mod sites;
 pub mod users;
 
-use crate::error::AppError;
-use changes::Changes;
+mod error;
+mod sql;
+
+pub use error::{DbError, DbResult, Rule};
+pub use sql::{contains_pattern, insert_rows, select_in, Listing, Row as SqlRow, Sql};
+
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -32,28 +51,16 @@ pub enum Backend {
     Postgres,
 }
 
-/// A pool of connections to Roster's database.
+/// Roster's database: a pool for reads and the way to write.
 #[derive(Clone, Debug)]
 pub struct Db {
-    pool: AnyPool,
+    reads: AnyPool,
+    /// The same pool as `reads` on Postgres; one connection of its own on SQLite.
+    writes: AnyPool,
     backend: Backend,
-    changes: Arc<Changes>,
-    /// The task following other servers' changes (Postgres), stopped with the last clone.
-    watch: Option<Arc<Watch>>,
-    /// User creates waiting for their domain's writer.
-    arrivals: Arc<crate::ssr::users::Arrivals>,
 }
 
-/// Stops the change listener when dropped.
-#[derive(Debug)]
-struct Watch(tokio::task::AbortHandle);
-
-impl Drop for Watch {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
+/// A write transaction: committed, or rolled back when dropped.
 pub type Tx = Transaction<'static, Any>;
 
 /// Turns what an operator wrote (`roster.db`, `sqlite://…`, `postgres://…`) into a sqlx URL.
@@ -94,6 +101,27 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// Opens SQLite connections: WAL (readers work beside the writer), foreign keys on, a busy
+/// timeout for another process's writes; `query_only` for the read pool, so a write sent there
+/// by mistake fails at once instead of waiting for the file's lock.
+fn sqlite_pool(size: u32, query_only: bool) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(size)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                conn.execute("PRAGMA journal_mode = WAL").await?;
+                conn.execute("PRAGMA synchronous = NORMAL").await?;
+                conn.execute("PRAGMA foreign_keys = ON").await?;
+                conn.execute("PRAGMA busy_timeout = 5000").await?;
+                if query_only {
+                    conn.execute("PRAGMA query_only = ON").await?;
+                }
+                Ok(())
+            })
+        })
+}
+
 impl Db {
     /// Connects to `url` (a SQLite path or URL, or a Postgres URL) and migrates it.
     pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
@@ -101,214 +129,78 @@ impl Db {
         let (url, backend) =
             normalise_url(url).map_err(|e| sqlx::Error::Configuration(e.into()))?;
         let options = AnyConnectOptions::from_str(&url)?;
-        let pool = match backend {
+        let db = match backend {
             Backend::Sqlite => {
-                AnyPoolOptions::new()
-                    .max_connections(8)
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            // WAL lets readers work beside the one writer; writers queue on the
-                            // busy timeout instead of failing with "database is locked".
-                            conn.execute("PRAGMA journal_mode = WAL").await?;
-                            conn.execute("PRAGMA synchronous = NORMAL").await?;
-                            conn.execute("PRAGMA foreign_keys = ON").await?;
-                            conn.execute("PRAGMA busy_timeout = 10000").await?;
-                            Ok(())
-                        })
-                    })
-                    .connect_with(options)
-                    .await?
+                // The writer first: it creates the file and migrates it before anyone reads.
+                let writes = sqlite_pool(1, false).connect_with(options.clone()).await?;
+                SQLITE_MIGRATIONS.run(&writes).await?;
+                let reads = sqlite_pool(8, true).connect_with(options).await?;
+                Self {
+                    reads,
+                    writes,
+                    backend,
+                }
             }
             Backend::Postgres => {
-                AnyPoolOptions::new()
+                let pool = AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
-                    .await?
+                    .await?;
+                POSTGRES_MIGRATIONS.run(&pool).await?;
+                Self {
+                    reads: pool.clone(),
+                    writes: pool,
+                    backend,
+                }
             }
         };
-        let (changes, watch) = match backend {
-            Backend::Sqlite => (Arc::new(Changes::local()), None),
-            Backend::Postgres => {
-                let changes = Arc::new(Changes::shared());
-                let watch = changes::watch_postgres(url, changes.clone()).await;
-                (changes, Some(Arc::new(Watch(watch))))
-            }
-        };
-        let db = Self {
-            pool,
-            backend,
-            changes,
-            watch,
-            arrivals: Default::default(),
-        };
-        db.migrate().await?;
         Ok(db)
-    }
-
-    async fn migrate(&self) -> Result<(), sqlx::Error> {
-        let migrator = match self.backend {
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-            Backend::Postgres => &POSTGRES_MIGRATIONS,
-        };
-        migrator.run(&self.pool).await?;
-        Ok(())
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
     }
 
+    /// The pool for reads outside a transaction: each query takes a connection and gives it
+    /// back.
     pub fn pool(&self) -> &AnyPool {
-        &self.pool
+        &self.reads
     }
 
-    /// The database's generation of changes, for caches of what was read from it.
-    pub fn changes(&self) -> &Changes {
-        &self.changes
-    }
-
-    /// User creates waiting to be written, by domain (see [`crate::ssr::users::Arrivals`]).
-    pub(crate) fn arrivals(&self) -> &crate::ssr::users::Arrivals {
-        &self.arrivals
+    /// The pool for a write of one statement, outside a transaction.
+    pub fn writer(&self) -> &AnyPool {
+        &self.writes
     }
 
     /// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`, which takes the write lock
     /// at once, so a transaction that reads before it writes cannot fail half-way on a busy lock.
-    /// Every write transaction starts here, so it also moves [`Db::changes`] on.
-    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        self.changes.changed();
-        match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
-        }
+    pub async fn begin(&self) -> DbResult<Tx> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.writes.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.writes.begin().await?,
+        })
     }
 
     /// Whether the database answers (for `/readyz`).
     pub async fn ping(&self) -> bool {
-        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+        sqlx::query("SELECT 1").execute(&self.reads).await.is_ok()
     }
 
     pub async fn close(&self) {
-        if let Some(watch) = &self.watch {
-            watch.0.abort();
-        }
-        self.pool.close().await;
+        self.reads.close().await;
+        self.writes.close().await;
     }
 }
 
-/// A uniqueness rule the database enforces, and the field a violation of it is about.
-/// SQLite names the columns (`domains.name`), Postgres the constraint (`domains_name_key`).
-pub struct Unique {
-    pub postgres_constraint: &'static str,
-    pub sqlite_columns: &'static str,
-    pub field: &'static str,
-    pub message: &'static str,
-}
-
-/// If `err` violates one of `rules`, the conflict on that rule's field.
-pub fn conflict_on(err: &sqlx::Error, rules: &[Unique]) -> Option<AppError> {
-    let db_err = err.as_database_error()?;
-    if db_err.kind() != sqlx::error::ErrorKind::UniqueViolation {
-        return None;
-    }
-    let rule = match db_err.constraint() {
-        Some(name) => rules.iter().find(|r| r.postgres_constraint == name),
-        // SQLite reports "UNIQUE constraint failed: table.column[, table.column]".
-        None => db_err
-            .message()
-            .rsplit_once(": ")
-            .and_then(|(_, cols)| rules.iter().find(|r| r.sqlite_columns == cols)),
-    }?;
-    Some(AppError::conflict(rule.field, rule.message))
-}
-
-/// One page of one domain's list (users, sites, numbers, devices) and how many rows match in all:
-/// a filter grown condition by condition, each condition's value bound to the next placeholder
-/// (`$1` is the domain), then the page's bounds.
-pub struct DomainPage {
-    filter: String,
-    values: Vec<String>,
-}
-
-impl DomainPage {
-    /// Rows of the domain `$1` that `filter` takes.
-    pub fn new(filter: &str) -> Self {
-        Self {
-            filter: filter.to_owned(),
-            values: Vec::new(),
-        }
-    }
-
-    /// Also `condition(p)`, where `p` is the placeholder `value` is bound to.
-    pub fn and(&mut self, value: String, condition: impl FnOnce(&str) -> String) {
-        let placeholder = format!("${}", self.values.len() + 2);
-        self.filter += " AND ";
-        self.filter += &condition(&placeholder);
-        self.values.push(value);
-    }
-
-    /// How many rows of `count_from` match, and rows `start..start + limit` of
-    /// `select_from WHERE .. ORDER BY order`.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn fetch<R>(
-        &self,
-        pool: &AnyPool,
-        domain_id: i64,
-        count_from: &str,
-        select_from: &str,
-        order: &str,
-        limit: u32,
-        start: u32,
-    ) -> Result<(u64, Vec<R>), AppError>
-    where
-        R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
-    {
-        let filter = &self.filter;
-        let (limit_at, offset_at) = (self.values.len() + 2, self.values.len() + 3);
-        let count_sql = format!("SELECT COUNT(*) {count_from} WHERE {filter}");
-        let page_sql = format!(
-            "{select_from} WHERE {filter} ORDER BY {order} LIMIT ${limit_at} OFFSET ${offset_at}"
-        );
-        let mut count = sqlx::query_scalar::<_, i64>(&count_sql).bind(domain_id);
-        let mut page = sqlx::query_as::<_, R>(&page_sql).bind(domain_id);
-        for value in &self.values {
-            count = count.bind(value.as_str());
-            page = page.bind(value.as_str());
-        }
-        let total = count.fetch_one(pool).await.map_err(internal)?;
-        let rows = page
-            .bind(i64::from(limit))
-            .bind(i64::from(start))
-            .fetch_all(pool)
-            .await
-            .map_err(internal)?;
-        Ok((total.max(0) as u64, rows))
-    }
-}
-
-/// A `LIKE ... ESCAPE '\\'` pattern matching text that contains `search` (lower-cased), with
-/// the pattern's own wildcards in `search` taken literally.
-pub fn contains_pattern(search: &str) -> String {
-    format!(
-        "%{}%",
-        search
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    )
+/// A flag as both engines keep it: an integer, 0 or 1.
+pub fn flag(on: bool) -> i64 {
+    i64::from(on)
 }
 
 /// A `time` instant in Unix milliseconds.
 pub fn now_ms_from(t: time::OffsetDateTime) -> i64 {
     (t.unix_timestamp_nanos() / 1_000_000) as i64
-}
-
-/// Logs a database failure once, with its cause, and hands the caller a bare `Internal`.
-pub fn internal(err: sqlx::Error) -> AppError {
-    tracing::error!(error = %err, "database error");
-    AppError::Internal
 }
 
 #[cfg(test)]

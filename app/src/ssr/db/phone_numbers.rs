@@ -1,18 +1,11 @@
 //! Phone numbers (DIDs) of a domain and the user each one rings. A number exists once in the
 //! whole system; every other query names its domain.
 
-use super::{conflict_on, contains_pattern, internal, DomainPage, Tx, Unique};
-use crate::error::AppError;
+use super::domains::corrupt;
+use super::{contains_pattern, DbResult, Listing, Sql, Tx};
 use crate::model::dids::{DialRule, DomainNumber, NumberList, NumberOrder, NumberQuery};
 use crate::model::{DomainName, Extension, Parse, PhoneNumber};
 use sqlx::{AnyConnection, AnyPool, FromRow};
-
-const UNIQUE: &[Unique] = &[Unique {
-    postgres_constraint: "phone_numbers_number_key",
-    sqlite_columns: "phone_numbers.number",
-    field: "phonenumber",
-    message: "Phone number already exists.",
-}];
 
 #[derive(FromRow)]
 struct NumberRow {
@@ -24,11 +17,8 @@ struct NumberRow {
 const COLUMNS: &str = "p.number, u.extension, p.created_at";
 const FROM: &str = "FROM phone_numbers p LEFT JOIN users u ON u.id = p.user_id";
 
-fn number(domain: &DomainName, row: NumberRow) -> Result<DomainNumber, AppError> {
-    let corrupt = |e: crate::model::Invalid| {
-        tracing::error!(problem = %e, "a stored phone number no longer parses");
-        AppError::Internal
-    };
+fn number(domain: &DomainName, row: NumberRow) -> DbResult<DomainNumber> {
+    let corrupt = |e: crate::model::Invalid| corrupt("phone number", e);
     let user = row
         .extension
         .as_deref()
@@ -55,20 +45,25 @@ pub async fn list(
     domain_id: i64,
     only_site: Option<&str>,
     query: &NumberQuery,
-) -> Result<NumberList, AppError> {
-    let mut found = DomainPage::new("p.domain_id = $1");
-    if let Some(site) = only_site {
-        found.and(site.to_owned(), |p| {
-            format!("u.site_id = (SELECT id FROM sites WHERE domain_id = $1 AND name = {p})")
-        });
-    }
-    if !query.search.trim().is_empty() {
-        // Numbers are stored as +digits: a search for 612555 or +1612 finds the same numbers.
-        let pattern = contains_pattern(query.search.trim().trim_start_matches('+'));
-        found.and(pattern, |p| {
-            format!("(p.number LIKE {p} ESCAPE '\\' OR u.extension LIKE {p} ESCAPE '\\')")
-        });
-    }
+) -> DbResult<NumberList> {
+    let search = query.search.trim();
+    let filter = |sql: &mut Sql| {
+        sql.push("p.domain_id = ").bind(domain_id);
+        if let Some(site) = only_site {
+            sql.push(" AND u.site_id = (SELECT id FROM sites WHERE domain_id = p.domain_id AND name = ")
+                .bind(site.to_owned())
+                .push(")");
+        }
+        if !search.is_empty() {
+            // Numbers are stored as +digits: a search for 612555 or +1612 finds the same numbers.
+            let pattern = contains_pattern(search.trim_start_matches('+'));
+            sql.push(" AND (p.number LIKE ")
+                .bind(pattern.clone())
+                .push(" ESCAPE '\\' OR u.extension LIKE ")
+                .bind(pattern)
+                .push(" ESCAPE '\\')");
+        }
+    };
     let direction = if query.descending { "DESC" } else { "ASC" };
     let order = match query.order {
         NumberOrder::Number => format!("p.number {direction}"),
@@ -76,24 +71,22 @@ pub async fn list(
         NumberOrder::User => format!("(u.id IS NULL), u.extension_sort {direction}, p.number"),
         NumberOrder::CreatedAt => format!("p.created_at {direction}, p.number"),
     };
-    let select = format!("SELECT {COLUMNS} {FROM}");
-    let (total, rows): (u64, Vec<NumberRow>) = found
-        .fetch(
-            pool,
-            domain_id,
-            FROM,
-            &select,
-            &order,
-            query.limit,
-            query.start,
-        )
-        .await?;
+    let (total, rows): (u64, Vec<NumberRow>) = Listing {
+        select: &format!("SELECT {COLUMNS}"),
+        from: FROM,
+        count_from: FROM,
+        order: &order,
+        limit: query.limit,
+        start: query.start,
+    }
+    .fetch(pool, filter)
+    .await?;
     Ok(NumberList {
         total,
         items: rows
             .into_iter()
             .map(|row| number(domain, row))
-            .collect::<Result<_, _>>()?,
+            .collect::<DbResult<_>>()?,
     })
 }
 
@@ -103,47 +96,44 @@ pub async fn get(
     domain: &DomainName,
     domain_id: i64,
     phonenumber: &PhoneNumber,
-) -> Result<Option<DomainNumber>, AppError> {
-    let row: Option<NumberRow> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} {FROM} WHERE p.domain_id = $1 AND p.number = $2"
-    ))
-    .bind(domain_id)
-    .bind(phonenumber.as_str())
-    .fetch_optional(conn)
-    .await
-    .map_err(internal)?;
+) -> DbResult<Option<DomainNumber>> {
+    let row: Option<NumberRow> = Sql::new(&format!("SELECT {COLUMNS} {FROM} WHERE p.domain_id = "))
+        .bind(domain_id)
+        .push(" AND p.number = ")
+        .bind(phonenumber.as_str().to_owned())
+        .query_as()
+        .fetch_optional(conn)
+        .await?;
     row.map(|row| number(domain, row)).transpose()
 }
 
 /// Whether any domain has the number `phonenumber`.
-pub async fn exists(tx: &mut Tx, phonenumber: &PhoneNumber) -> Result<bool, AppError> {
+pub async fn exists(tx: &mut Tx, phonenumber: &PhoneNumber) -> DbResult<bool> {
     let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM phone_numbers WHERE number = $1")
-        .bind(phonenumber.as_str())
+        .bind(phonenumber.as_str().to_owned())
         .fetch_optional(&mut **tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(found.is_some())
 }
 
 /// Adds a number to a domain, ringing the user with row id `user_id` (of the same domain), or
-/// available. A number that exists anywhere is a conflict on `phonenumber`.
+/// available. A number that exists anywhere breaks [`super::Rule::PhoneNumber`].
 pub async fn insert(
     tx: &mut Tx,
     domain_id: i64,
     phonenumber: &PhoneNumber,
     user_id: Option<i64>,
     now: i64,
-) -> Result<(), AppError> {
+) -> DbResult<()> {
     sqlx::query(
         "INSERT INTO phone_numbers (domain_id, number, user_id, created_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(domain_id)
-    .bind(phonenumber.as_str())
+    .bind(phonenumber.as_str().to_owned())
     .bind(user_id)
     .bind(now)
     .execute(&mut **tx)
-    .await
-    .map_err(|e| conflict_on(&e, UNIQUE).unwrap_or_else(|| internal(e)))?;
+    .await?;
     Ok(())
 }
 
@@ -154,15 +144,14 @@ pub async fn route(
     domain_id: i64,
     phonenumber: &PhoneNumber,
     user_id: Option<i64>,
-) -> Result<bool, AppError> {
+) -> DbResult<bool> {
     let done =
         sqlx::query("UPDATE phone_numbers SET user_id = $3 WHERE domain_id = $1 AND number = $2")
             .bind(domain_id)
-            .bind(phonenumber.as_str())
+            .bind(phonenumber.as_str().to_owned())
             .bind(user_id)
             .execute(&mut **tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     Ok(done.rows_affected() > 0)
 }
 
@@ -171,12 +160,11 @@ pub async fn delete(
     tx: &mut Tx,
     domain_id: i64,
     phonenumber: &PhoneNumber,
-) -> Result<bool, AppError> {
+) -> DbResult<bool> {
     let done = sqlx::query("DELETE FROM phone_numbers WHERE domain_id = $1 AND number = $2")
         .bind(domain_id)
-        .bind(phonenumber.as_str())
+        .bind(phonenumber.as_str().to_owned())
         .execute(&mut **tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(done.rows_affected() > 0)
 }

@@ -1,6 +1,6 @@
 //! Portal sessions, kept in Roster's own database so every Roster process on it shares them.
 
-use super::{now_ms_from, Db};
+use super::{now_ms_from, Db, DbResult};
 use async_trait::async_trait;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
@@ -46,7 +46,7 @@ impl SessionStore for DbSessionStore {
             .bind(account_of(record))
             .bind(&data)
             .bind(now_ms_from(record.expiry_date))
-            .execute(self.db.pool())
+            .execute(self.db.writer())
             .await
             .map_err(backend)?;
             if inserted.rows_affected() == 1 {
@@ -68,7 +68,7 @@ impl SessionStore for DbSessionStore {
         .bind(account_of(record))
         .bind(&data)
         .bind(now_ms_from(record.expiry_date))
-        .execute(self.db.pool())
+        .execute(self.db.writer())
         .await
         .map_err(backend)?;
         Ok(())
@@ -101,45 +101,38 @@ impl SessionStore for DbSessionStore {
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(id.to_string())
-            .execute(self.db.pool())
+            .execute(self.db.writer())
             .await
             .map_err(backend)?;
-        // Copies of pages answered for this session must not outlive it.
-        self.db.changes().changed();
         Ok(())
     }
 }
 
 /// Ends every session of one account (after a password change or when it is disabled), except
 /// `keep` when given (the session that made the change).
-pub async fn end_all_for(db: &Db, account_id: i64, keep: Option<&Id>) -> Result<u64, sqlx::Error> {
+pub async fn end_all_for(db: &Db, account_id: i64, keep: Option<&Id>) -> DbResult<u64> {
     let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id <> $2")
         .bind(account_id)
         .bind(keep.map(Id::to_string).unwrap_or_default())
-        .execute(db.pool())
+        .execute(db.writer())
         .await?;
-    db.changes().changed();
     Ok(done.rows_affected())
 }
 
 /// Removes expired sessions; run now and then.
-pub async fn delete_expired(db: &Db) -> Result<u64, sqlx::Error> {
+pub async fn delete_expired(db: &Db) -> DbResult<u64> {
     let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(crate::ssr::now_ms())
-        .execute(db.pool())
+        .execute(db.writer())
         .await?;
     Ok(done.rows_affected())
 }
 
 /// Ends every session of an account inside `tx` (a manager ending them, recorded with it).
-pub async fn end_all_in(
-    tx: &mut super::Tx,
-    account_id: i64,
-) -> Result<u64, crate::error::AppError> {
+pub async fn end_all_in(tx: &mut super::Tx, account_id: i64) -> DbResult<u64> {
     let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1")
         .bind(account_id)
         .execute(&mut **tx)
-        .await
-        .map_err(super::internal)?;
+        .await?;
     Ok(done.rows_affected())
 }

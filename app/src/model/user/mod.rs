@@ -1,0 +1,258 @@
+//! A telephony user: its fields (declared once, in [`fields`]), a new user with what is created
+//! with it, a stored user as read back, and the users list.
+
+mod fields;
+mod list;
+
+pub use fields::{UserForm, UserValues, USER_FIELDS};
+pub use list::{SortKey, UserList, UserQuery, UserSummary};
+
+use crate::model::fields::{Field, FieldContext};
+use crate::model::{
+    Destination, DeviceName, DomainName, DtmfMapping, Extension, FieldErrors, Invalid, Login,
+    Parse, SipPassword, YesNo,
+};
+use serde::{Deserialize, Serialize};
+
+/// One field of the user form.
+pub type UserField = Field<UserForm, Step>;
+
+/// The wizard's steps, in order (the review step follows the last).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Step {
+    Identity,
+    Login,
+    Organization,
+    Voicemail,
+    CallerId,
+    Devices,
+}
+
+impl Step {
+    pub const ALL: [Step; 6] = [
+        Step::Identity,
+        Step::Login,
+        Step::Organization,
+        Step::Voicemail,
+        Step::CallerId,
+        Step::Devices,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Step::Identity => "Identity",
+            Step::Login => "Login & scope",
+            Step::Organization => "Organization",
+            Step::Voicemail => "Voicemail",
+            Step::CallerId => "Caller ID & calling",
+            Step::Devices => "Devices & numbers",
+        }
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Step::Identity => "identity",
+            Step::Login => "login",
+            Step::Organization => "organization",
+            Step::Voicemail => "voicemail",
+            Step::CallerId => "caller-id",
+            Step::Devices => "devices",
+        }
+    }
+
+    /// The step a field (or a field path such as `phone-numbers[1]`) is shown on.
+    pub fn of_field(path: &str) -> Step {
+        crate::model::fields::find(USER_FIELDS, path).map_or(Step::Identity, |f| f.step)
+    }
+}
+
+impl UserForm {
+    /// What a new user's form starts with: NetSapiens' defaults; settings the domain also has are
+    /// left blank, to follow the domain.
+    pub fn new_user() -> Self {
+        crate::model::fields::with_defaults(USER_FIELDS)
+    }
+}
+
+/// What the create-user wizard (and the editor) starts from: the form, the domain's settings
+/// (what its inherited settings follow), how to check fields in this domain, and suggestions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WizardStart {
+    pub domain: crate::model::domain::DomainSettings,
+    pub form: UserForm,
+    pub field_context: FieldContext,
+    pub departments: Vec<String>,
+    pub sites: Vec<String>,
+    pub groups: Vec<String>,
+    /// The scopes the caller may give (none above its own).
+    pub scopes: Vec<crate::model::Scope>,
+}
+
+impl WizardStart {
+    /// What an inherited setting left blank would be: its domain's value, as text.
+    pub fn inherited_text(&self, field: &UserField) -> Option<String> {
+        let member = field.inherits?;
+        let domain = crate::model::domain::DOMAIN_FIELDS
+            .iter()
+            .find(|d| d.member == member)?;
+        Some((domain.get)(&self.domain.to_form()).to_owned())
+    }
+}
+
+/// NetSapiens' default login: `extension@domain`.
+pub fn default_login(user: &Extension, domain: &DomainName) -> Result<Login, Invalid> {
+    Login::parse(&format!("{user}@{domain}"))
+}
+
+impl UserValues {
+    /// Fills what NetSapiens derives when it is left blank: the login (`extension@domain`), the
+    /// first device (the extension) and the dial-by-name digits (from the last name).
+    pub fn complete(&mut self, domain: &DomainName) -> Result<(), FieldErrors> {
+        if self.login_username.is_none() {
+            self.login_username = Some(
+                default_login(&self.user, domain)
+                    .map_err(|e| FieldErrors::one("login-username", e.0))?,
+            );
+        }
+        if self.device.is_none() {
+            self.device = Some(
+                DeviceName::parse(self.user.as_str())
+                    .map_err(|e| FieldErrors::one("device", e.0))?,
+            );
+        }
+        if self.directory_name_number_dtmf_mapping.is_none() {
+            self.directory_name_number_dtmf_mapping =
+                DtmfMapping::from_name(self.name_last_name.as_str());
+        }
+        Ok(())
+    }
+
+    /// The login, once [`UserValues::complete`] has run.
+    pub fn login(&self) -> &str {
+        self.login_username.as_ref().map_or("", Login::as_str)
+    }
+
+    /// The user's default answer rule (time frame `*`).
+    pub fn answer_rule(&self) -> AnswerRule {
+        AnswerRule {
+            forward_always: self.forward_always.clone(),
+            forward_on_busy: self.forward_on_busy.clone(),
+            forward_no_answer: self.forward_no_answer.clone(),
+            forward_when_unregistered: self.forward_when_unregistered.clone(),
+            do_not_disturb: self.do_not_disturb == YesNo::Yes,
+            simultaneous_ring: self.simultaneous_ring.clone(),
+        }
+    }
+}
+
+/// A user's default answer rule (time frame `*`): forwards, do-not-disturb, simultaneous ring.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct AnswerRule {
+    pub forward_always: Option<Destination>,
+    pub forward_on_busy: Option<Destination>,
+    pub forward_no_answer: Option<Destination>,
+    pub forward_when_unregistered: Option<Destination>,
+    pub do_not_disturb: bool,
+    pub simultaneous_ring: Vec<Destination>,
+}
+
+/// A SIP device to create. Without a password, the server generates one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDevice {
+    pub device: DeviceName,
+    pub sip_password: Option<SipPassword>,
+}
+
+/// A user ready to be created in a domain, with its devices.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Complete (see [`UserValues::complete`]); inherited settings left blank follow the domain.
+    pub values: UserValues,
+    /// The first is the form's device.
+    pub devices: Vec<NewDevice>,
+}
+
+impl NewUser {
+    /// The new user `form` describes in `domain`, every bad field reported at once.
+    pub fn parse(
+        form: &UserForm,
+        domain: &DomainName,
+        cx: &FieldContext,
+    ) -> Result<NewUser, FieldErrors> {
+        let mut values = form.parse(cx)?;
+        values.complete(domain)?;
+        let device = NewDevice {
+            device: values.device.clone().ok_or_else(FieldErrors::default)?,
+            sip_password: values.device_sip_registration_password.0.clone(),
+        };
+        Ok(NewUser {
+            values,
+            devices: vec![device],
+        })
+    }
+}
+
+/// A SIP device of a user. The password is present only for callers allowed to see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Device {
+    pub device: DeviceName,
+    pub device_sip_registration_password: Option<String>,
+    /// Unix milliseconds.
+    #[serde(default)]
+    pub created_at: i64,
+}
+
+/// A stored user with everything attached, as read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct UserDetail {
+    pub domain: DomainName,
+    /// The values in effect: an inherited setting that follows the domain shows the domain's.
+    #[serde(flatten)]
+    pub values: UserValues,
+    /// The settings (wire names) that follow the domain rather than hold their own value.
+    pub inherited: Vec<String>,
+    pub devices: Vec<Device>,
+    /// The mailbox of the user's voicemail box, if it has one.
+    pub voicemail_box: Option<Extension>,
+    /// Whether the user has a voicemail PIN (the PIN itself never leaves the server).
+    pub voicemail_pin_set: bool,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl UserDetail {
+    /// The values as stored: inherited settings blank.
+    pub fn stored(&self) -> UserValues {
+        self.values.without_inherited(&self.inherited)
+    }
+
+    /// The form that edits this user: its own values, inherited settings and secrets blank
+    /// (blank means "keep" for a secret and "as the domain" for an inherited setting).
+    pub fn form(&self) -> UserForm {
+        self.stored().to_form()
+    }
+
+    /// Whether the setting `name` follows the domain.
+    pub fn inherits(&self, name: &str) -> bool {
+        self.inherited.iter().any(|n| n == name)
+    }
+
+    /// The detail as its own user sees it: no SIP passwords (those are for managers).
+    pub fn without_secrets(mut self) -> Self {
+        for device in &mut self.devices {
+            device.device_sip_registration_password = None;
+        }
+        self
+    }
+
+    pub fn extension(&self) -> &Extension {
+        &self.values.user
+    }
+}
+
+#[cfg(test)]
+mod tests;

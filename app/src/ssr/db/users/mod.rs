@@ -1,0 +1,493 @@
+//! Telephony users and what is attached to them: reading them back. Every query names its domain.
+//!
+//! A user is kept in several tables: its row (`users`: columns for what lists show and search,
+//! and the settings document), its portal account (`accounts`), devices, voicemail box, phone
+//! numbers, default answer rule and group memberships. [`details`] reads them all back, for any
+//! number of users in seven queries, as the text form they were written from, which parses back
+//! into the values (settings a user leaves to its domain then take the domain's).
+//! Writing is in [`write`]; the facts the checks before a write need are in [`facts`].
+
+pub mod facts;
+pub mod write;
+
+use super::domains::{corrupt, DomainRef};
+use super::{contains_pattern, DbResult, Listing, Sql};
+use crate::model::fields::FieldContext;
+use crate::model::user::{
+    Device, SortKey, UserDetail, UserForm, UserList, UserQuery, UserSummary,
+};
+use crate::model::{
+    Department, EmailList, Extension, Login, Parse, PersonName, Scope, SiteName, UserStatus,
+};
+use sqlx::{AnyConnection, AnyPool, FromRow};
+use std::collections::HashMap;
+
+/// What lists show of a user: its row and its account.
+#[derive(FromRow)]
+struct SummaryRow {
+    extension: String,
+    first_name: String,
+    last_name: String,
+    email: String,
+    department: Option<String>,
+    site: Option<String>,
+    status: String,
+    login: String,
+    scope: String,
+}
+
+const SUMMARY_COLUMNS: &str = "u.extension, u.first_name, u.last_name, u.email, u.department, \
+     s.name AS site, u.status, a.login, a.scope";
+const FROM_USERS: &str =
+    "FROM users u JOIN accounts a ON a.user_id = u.id LEFT JOIN sites s ON s.id = u.site_id";
+
+impl TryFrom<SummaryRow> for UserSummary {
+    type Error = super::DbError;
+    fn try_from(r: SummaryRow) -> DbResult<Self> {
+        let bad = |e| corrupt("user", e);
+        let opt = |v: Option<String>| v.filter(|s| !s.is_empty());
+        Ok(UserSummary {
+            user: Extension::parse_alphanumeric(&r.extension).map_err(bad)?,
+            name_first_name: PersonName::parse(&r.first_name).map_err(bad)?,
+            name_last_name: PersonName::parse(&r.last_name).map_err(bad)?,
+            login_username: Login::parse(&r.login).map_err(bad)?,
+            email: EmailList::parse(&r.email).map_err(bad)?,
+            user_scope: Scope::parse(&r.scope).map_err(bad)?,
+            status: UserStatus::parse(&r.status).map_err(bad)?,
+            department: opt(r.department)
+                .map(|d| Department::parse(&d))
+                .transpose()
+                .map_err(bad)?,
+            site: opt(r.site).map(|s| SiteName::parse(&s)).transpose().map_err(bad)?,
+        })
+    }
+}
+
+/// A user's row with everything the full read needs beside the summary.
+#[derive(FromRow)]
+struct UserRow {
+    id: i64,
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    service_code: Option<String>,
+    settings: String,
+    created_at: i64,
+    updated_at: i64,
+}
+
+/// A user as the permission table sees it: its ids, site and scope.
+#[derive(Debug, Clone, FromRow)]
+pub struct Located {
+    pub id: i64,
+    pub account_id: i64,
+    pub site: Option<String>,
+    scope: String,
+}
+
+impl Located {
+    /// A stored scope that no longer parses counts as the highest, so nobody but a Super User
+    /// acts on that user until it is mended.
+    pub fn scope(&self) -> Scope {
+        Scope::parse(&self.scope).unwrap_or(Scope::SuperUser)
+    }
+
+    pub fn place(&self) -> crate::model::permissions::UserPlace<'_> {
+        crate::model::permissions::UserPlace {
+            id: Some(self.id),
+            site: self.site.as_deref(),
+            scope: self.scope(),
+        }
+    }
+}
+
+/// The user `extension` of a domain, as the permission table sees it.
+pub async fn locate(
+    pool: &AnyPool,
+    domain_id: i64,
+    extension: &str,
+) -> DbResult<Option<Located>> {
+    locate_in(&mut *pool.acquire().await?, domain_id, extension).await
+}
+
+/// [`locate`], through a connection or a transaction.
+pub async fn locate_in(
+    conn: &mut AnyConnection,
+    domain_id: i64,
+    extension: &str,
+) -> DbResult<Option<Located>> {
+    Ok(sqlx::query_as(
+        "SELECT u.id, a.id AS account_id, s.name AS site, a.scope FROM users u \
+         JOIN accounts a ON a.user_id = u.id LEFT JOIN sites s ON s.id = u.site_id \
+         WHERE u.domain_id = $1 AND u.extension = $2",
+    )
+    .bind(domain_id)
+    .bind(extension.to_owned())
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// One page of a domain's users (system users hidden), and how many match in all. With
+/// `only_site`, only the users of that site (what a Site Manager sees).
+pub async fn list(
+    pool: &AnyPool,
+    domain_id: i64,
+    only_site: Option<&str>,
+    query: &UserQuery,
+) -> DbResult<UserList> {
+    let query = query.clone().bounded();
+    // Without a search the count reads only the (domain, service code) index, and the page
+    // walks the (domain, sort key) index: a large domain costs no more than a small one.
+    let filter = |sql: &mut Sql| {
+        sql.push("u.domain_id = ")
+            .bind(domain_id)
+            .push(" AND (u.service_code IS NULL OR u.service_code NOT LIKE 'system-%')");
+        if let Some(site) = only_site {
+            sql.push(" AND u.site_id = (SELECT id FROM sites WHERE domain_id = u.domain_id AND name = ")
+                .bind(site.to_owned())
+                .push(")");
+        }
+        if !query.search.is_empty() {
+            sql.push(" AND u.search_text LIKE ")
+                .bind(contains_pattern(&query.search))
+                .push(" ESCAPE '\\'");
+        }
+    };
+    let direction = if query.descending { "DESC" } else { "ASC" };
+    // Only these fixed column lists ever reach the ORDER BY; the key picks one.
+    let order = match query.sort {
+        SortKey::User => format!("u.extension_sort {direction}"),
+        SortKey::Name => format!("u.last_name {direction}, u.first_name {direction}, u.extension"),
+        SortKey::Login => format!("a.login {direction}"),
+        // Users without one come last either way, on both databases (they order NULL apart).
+        SortKey::Department => {
+            format!("(u.department IS NULL), u.department {direction}, u.last_name, u.first_name")
+        }
+        SortKey::Site => format!("(s.name IS NULL), s.name {direction}, u.last_name, u.first_name"),
+    };
+    let (total, rows): (u64, Vec<SummaryRow>) = Listing {
+        select: &format!("SELECT {SUMMARY_COLUMNS}"),
+        from: FROM_USERS,
+        count_from: "FROM users u",
+        order: &order,
+        limit: query.limit,
+        start: query.start,
+    }
+    .fetch(pool, filter)
+    .await?;
+    Ok(UserList {
+        total,
+        items: rows
+            .into_iter()
+            .map(UserSummary::try_from)
+            .collect::<DbResult<_>>()?,
+    })
+}
+
+/// Which users a read of [`details`] covers.
+#[derive(Debug, Clone, Copy)]
+pub enum Which<'a> {
+    /// The user with this extension.
+    One(&'a str),
+    /// The users with these extensions.
+    Several(&'a [&'a str]),
+    /// Every user of the domain (system users too), or with `only_site` those of one site (what
+    /// a Site Manager sees).
+    All { only_site: Option<&'a str> },
+}
+
+impl Which<'_> {
+    /// The condition on `users u` that picks these users in `domain_id`.
+    fn filter(&self, sql: &mut Sql, domain_id: i64) {
+        sql.push("u.domain_id = ").bind(domain_id);
+        match *self {
+            Which::One(extension) => {
+                sql.push(" AND u.extension = ").bind(extension.to_owned());
+            }
+            Which::Several(extensions) => {
+                // A few users are found through the (domain, extension) key first: left to
+                // itself, SQLite walks the whole domain in extension order to save sorting them.
+                sql.push(" AND u.id IN (SELECT id FROM users WHERE domain_id = ")
+                    .bind(domain_id)
+                    .push(" AND extension IN (")
+                    .list(extensions.iter().map(|e| (*e).to_owned()))
+                    .push("))");
+            }
+            Which::All { only_site: None } => {}
+            Which::All {
+                only_site: Some(site),
+            } => {
+                sql.push(" AND u.site_id = (SELECT id FROM sites WHERE domain_id = u.domain_id AND name = ")
+                    .bind(site.to_owned())
+                    .push(")");
+            }
+        }
+    }
+
+    /// `SELECT {columns} FROM {table} x WHERE x.user_id IN (the users) ORDER BY {order}`.
+    fn attached(&self, domain_id: i64, columns: &str, table: &str, order: &str) -> Sql {
+        let mut sql = Sql::new(&format!(
+            "SELECT {columns} FROM {table} WHERE x.user_id IN (SELECT u.id FROM users u WHERE "
+        ));
+        self.filter(&mut sql, domain_id);
+        sql.push(&format!(") ORDER BY {order}"));
+        sql
+    }
+}
+
+/// Users of a domain with everything attached, in extension order: seven queries however many
+/// users there are, on one connection. SIP passwords are included only when `with_secrets`.
+pub async fn details(
+    conn: &mut AnyConnection,
+    domain: &DomainRef,
+    which: Which<'_>,
+    with_secrets: bool,
+) -> DbResult<Vec<UserDetail>> {
+    if matches!(which, Which::Several([])) {
+        return Ok(Vec::new());
+    }
+    let d = domain.id;
+    let mut users = Sql::new(&format!(
+        "SELECT u.id, {SUMMARY_COLUMNS}, u.service_code, u.settings, u.created_at, u.updated_at \
+         {FROM_USERS} WHERE "
+    ));
+    which.filter(&mut users, d);
+    users.push(" ORDER BY u.extension_sort");
+    let rows: Vec<UserRow> = users.query_as().fetch_all(&mut *conn).await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+
+    fn by_user<T>(rows: Vec<(i64, T)>) -> HashMap<i64, Vec<T>> {
+        let mut map: HashMap<i64, Vec<T>> = HashMap::new();
+        for (user_id, value) in rows {
+            map.entry(user_id).or_default().push(value);
+        }
+        map
+    }
+    let devices: Vec<(i64, String, String, i64)> = which
+        .attached(d, "x.user_id, x.device, x.sip_password, x.created_at", "devices x", "x.id")
+        .query_as()
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut devices = by_user(
+        devices
+            .into_iter()
+            .map(|(user, name, password, at)| (user, (name, password, at)))
+            .collect(),
+    );
+    let mut mailboxes = by_user::<String>(
+        which
+            .attached(d, "x.user_id, x.mailbox", "voicemail_boxes x", "x.id")
+            .query_as()
+            .fetch_all(&mut *conn)
+            .await?,
+    );
+    let mut numbers = by_user::<String>(
+        which
+            .attached(d, "x.user_id, x.number", "phone_numbers x", "x.number")
+            .query_as()
+            .fetch_all(&mut *conn)
+            .await?,
+    );
+    let mut groups = by_user::<String>(
+        which
+            .attached(
+                d,
+                "x.user_id, g.name",
+                "group_members x JOIN groups g ON g.id = x.group_id",
+                "g.name",
+            )
+            .query_as()
+            .fetch_all(&mut *conn)
+            .await?,
+    );
+    let rules: Vec<RuleRow> = which
+        .attached(
+            d,
+            "x.user_id, x.forward_always, x.forward_busy, x.forward_no_answer, \
+             x.forward_unregistered, x.do_not_disturb, x.simultaneous_ring",
+            "answer_rules x",
+            "x.id",
+        )
+        .query_as()
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut rules: HashMap<i64, RuleRow> = rules.into_iter().map(|r| (r.user_id, r)).collect();
+
+    rows.into_iter()
+        .map(|row| {
+            let id = row.id;
+            assemble(
+                domain,
+                row,
+                Attached {
+                    devices: devices.remove(&id).unwrap_or_default(),
+                    mailbox: mailboxes.remove(&id).and_then(|mut m| m.pop()),
+                    numbers: numbers.remove(&id).unwrap_or_default(),
+                    groups: groups.remove(&id).unwrap_or_default(),
+                    rule: rules.remove(&id),
+                },
+                with_secrets,
+            )
+        })
+        .collect()
+}
+
+/// The user `extension` of `domain` with everything attached, or `None`.
+pub async fn get(
+    conn: &mut AnyConnection,
+    domain: &DomainRef,
+    extension: &str,
+    with_secrets: bool,
+) -> DbResult<Option<UserDetail>> {
+    Ok(details(conn, domain, Which::One(extension), with_secrets)
+        .await?
+        .pop())
+}
+
+/// A user's default answer rule as stored.
+#[derive(FromRow)]
+struct RuleRow {
+    user_id: i64,
+    forward_always: Option<String>,
+    forward_busy: Option<String>,
+    forward_no_answer: Option<String>,
+    forward_unregistered: Option<String>,
+    do_not_disturb: i64,
+    simultaneous_ring: String,
+}
+
+/// What [`details`] read about one user beside its row.
+struct Attached {
+    /// (device, SIP password, made at), in the order they were made.
+    devices: Vec<(String, String, i64)>,
+    mailbox: Option<String>,
+    numbers: Vec<String>,
+    groups: Vec<String>,
+    rule: Option<RuleRow>,
+}
+
+/// One user with everything attached: the text form it was written from, parsed back.
+fn assemble(
+    domain: &DomainRef,
+    row: UserRow,
+    attached: Attached,
+    with_secrets: bool,
+) -> DbResult<UserDetail> {
+    let s = row.summary;
+    let doc: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&row.settings).map_err(|e| corrupt("user settings", e))?;
+    let text = |v: Option<String>| v.unwrap_or_default();
+    let mut form = UserForm {
+        user: s.extension,
+        name_first_name: s.first_name,
+        name_last_name: s.last_name,
+        login_username: s.login,
+        email: s.email,
+        user_scope: s.scope,
+        status: s.status,
+        department: text(s.department),
+        site: text(s.site),
+        service_code: text(row.service_code),
+        device: attached
+            .devices
+            .first()
+            .map(|(name, _, _)| name.clone())
+            .unwrap_or_default(),
+        phone_numbers: attached.numbers.join(", "),
+        groups: attached.groups.join(", "),
+        ..UserForm::default()
+    };
+    if let Some(rule) = attached.rule {
+        form.forward_always = text(rule.forward_always);
+        form.forward_on_busy = text(rule.forward_busy);
+        form.forward_no_answer = text(rule.forward_no_answer);
+        form.forward_when_unregistered = text(rule.forward_unregistered);
+        form.do_not_disturb = if rule.do_not_disturb != 0 { "yes" } else { "no" }.into();
+        form.simultaneous_ring = rule.simultaneous_ring;
+    }
+    form.read_settings(&doc);
+    let stored = form
+        .parse(&FieldContext::STORED)
+        .map_err(|e| corrupt("user", format!("{e:?}")))?;
+    let bad = |e| corrupt("user", e);
+    Ok(UserDetail {
+        domain: domain.settings.domain.clone(),
+        inherited: stored.inherited().into_iter().map(str::to_owned).collect(),
+        voicemail_pin_set: stored.voicemail_login_pin.is_set(),
+        values: stored.effective(&domain.settings),
+        devices: attached
+            .devices
+            .into_iter()
+            .map(|(name, password, at)| {
+                Ok(Device {
+                    device: crate::model::DeviceName::parse(&name).map_err(bad)?,
+                    device_sip_registration_password: with_secrets.then_some(password),
+                    created_at: at,
+                })
+            })
+            .collect::<DbResult<_>>()?,
+        voicemail_box: attached
+            .mailbox
+            .as_deref()
+            .map(Extension::parse_alphanumeric)
+            .transpose()
+            .map_err(bad)?,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+/// Whether `extension` is free in the domain (no user, no voicemail box holds it).
+pub async fn extension_free(pool: &AnyPool, domain_id: i64, extension: &str) -> DbResult<bool> {
+    let taken: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM users WHERE domain_id = $1 AND extension = $2 \
+         UNION ALL SELECT 1 FROM voicemail_boxes WHERE domain_id = $1 AND mailbox = $2",
+    )
+    .bind(domain_id)
+    .bind(extension.to_owned())
+    .fetch_optional(pool)
+    .await?;
+    Ok(taken.is_none())
+}
+
+/// A free extension to suggest: one past the highest numeric extension of the domain (100 in an
+/// empty domain), skipping any that is taken.
+pub async fn next_free_extension(pool: &AnyPool, domain_id: i64) -> DbResult<Option<Extension>> {
+    let highest: Vec<String> = sqlx::query_scalar(
+        "SELECT extension FROM users WHERE domain_id = $1 \
+         ORDER BY LENGTH(extension) DESC, extension DESC LIMIT 200",
+    )
+    .bind(domain_id)
+    .fetch_all(pool)
+    .await?;
+    let start = highest
+        .iter()
+        .find_map(|e| Extension::parse(e).ok())
+        .and_then(|e| e.next_after());
+    let mut candidate = match start {
+        Some(c) => c,
+        None => Extension::parse("100").map_err(|e| corrupt("extension", e))?,
+    };
+    for _ in 0..1000 {
+        if extension_free(pool, domain_id, candidate.as_str()).await? {
+            return Ok(Some(candidate));
+        }
+        match candidate.next_after() {
+            Some(next) => candidate = next,
+            None => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
+/// The departments in use in a domain, for suggestions.
+pub async fn departments(pool: &AnyPool, domain_id: i64) -> DbResult<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT department FROM users WHERE domain_id = $1 AND department IS NOT NULL \
+         ORDER BY department",
+    )
+    .bind(domain_id)
+    .fetch_all(pool)
+    .await?)
+}

@@ -1,0 +1,580 @@
+//! Writing users: creating many at once in a few multi-row statements per table (a single create
+//! is a batch of one), and changing one in place, part by part, so that what is not changed keeps
+//! its row (a device keeps the time it was made, a membership its row).
+//!
+//! Callers check first (see `crate::ssr::users::check`); a unique constraint still guards each
+//! row against a concurrent request that got there first, as a [`DbError::Conflict`].
+
+use crate::model::user::{AnswerRule, UserValues};
+use crate::model::{Destination, Extension, UserStatus, YesNo};
+use crate::ssr::db::{flag, insert_rows, DbError, DbResult, Sql, Tx};
+use sqlx::Row;
+use std::collections::HashMap;
+
+/// A new user, checked, with where everything attached to it goes.
+pub struct NewRow<'a> {
+    pub values: &'a UserValues,
+    pub site_id: Option<i64>,
+    /// (device, SIP password), the first being the form's device.
+    pub devices: Vec<(&'a str, &'a str)>,
+    /// The user gets a voicemail box, numbered as its extension.
+    pub mailbox: bool,
+    /// Numbers to route to the user: (number, already in the domain).
+    pub numbers: Vec<(&'a str, bool)>,
+    pub group_ids: Vec<i64>,
+}
+
+/// The ids a new user was written with.
+#[derive(Debug, Clone, Copy)]
+pub struct Written {
+    pub user_id: i64,
+    pub account_id: i64,
+}
+
+/// How extensions sort: numbers by value (99 before 100), then names. Indexed with the domain,
+/// so the first page of a large domain is read in order instead of sorted.
+fn extension_sort(extension: &Extension) -> String {
+    if extension.is_numeric() {
+        format!("{:0>16}", extension.as_str())
+    } else {
+        format!("~{extension}")
+    }
+}
+
+/// What the users list searches: extension, names, login and e-mail, lower-cased.
+fn search_text(v: &UserValues) -> String {
+    format!(
+        "{} {} {} {} {}",
+        v.user,
+        v.name_first_name,
+        v.name_last_name,
+        v.login(),
+        v.email
+    )
+    .to_lowercase()
+}
+
+fn display_name(v: &UserValues) -> String {
+    format!("{} {}", v.name_first_name, v.name_last_name)
+}
+
+/// Whether the user's portal account may not log in: the user is disabled, or its web login is
+/// blocked (Servetel's switches). Kept on the account so a login check reads one row.
+fn portal_blocked(v: &UserValues) -> bool {
+    v.status == UserStatus::Disabled || v.block_web_login == YesNo::Yes
+}
+
+fn settings_text(v: &UserValues) -> String {
+    serde_json::Value::Object(v.settings()).to_string()
+}
+
+fn destination(d: &Option<Destination>) -> Option<String> {
+    d.as_ref().map(|d| d.as_str().to_owned())
+}
+
+fn joined(list: &[Destination]) -> String {
+    list.iter()
+        .map(Destination::as_str)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Writes new users with everything attached (portal account, voicemail box, devices, numbers,
+/// answer rule, group memberships) in a few multi-row statements per table, and returns their
+/// ids in order. `written` is told how many rows each statement wrote.
+pub async fn insert(
+    tx: &mut Tx,
+    domain_id: i64,
+    rows: &[NewRow<'_>],
+    now: i64,
+    written: &mut (dyn FnMut(usize) + Send),
+) -> DbResult<Vec<Written>> {
+    let d = domain_id;
+    let returned = insert_rows(
+        tx,
+        "INSERT INTO users (domain_id, extension, first_name, last_name, email, department, \
+         site_id, status, service_code, search_text, settings, extension_sort, created_at, \
+         updated_at)",
+        "RETURNING id, extension",
+        rows,
+        14,
+        |r, row| {
+            let v = row.values;
+            r.value(d)
+                .value(v.user.as_str().to_owned())
+                .value(v.name_first_name.as_str().to_owned())
+                .value(v.name_last_name.as_str().to_owned())
+                .value(v.email.as_str().to_owned())
+                .value(v.department.as_ref().map(|x| x.as_str().to_owned()))
+                .value(row.site_id)
+                .value(v.status.as_str())
+                .value(v.service_code.as_ref().map(|x| x.as_str().to_owned()))
+                .value(search_text(v))
+                .value(settings_text(v))
+                .value(extension_sort(&v.user))
+                .value(now)
+                .value(now);
+        },
+        written,
+    )
+    .await?;
+    let ids: HashMap<String, i64> = returned
+        .iter()
+        .map(|row| Ok((row.try_get::<String, _>(1)?, row.try_get::<i64, _>(0)?)))
+        .collect::<Result<_, sqlx::Error>>()?;
+    let user_ids: Vec<i64> = rows
+        .iter()
+        .map(|row| ids.get(row.values.user.as_str()).copied())
+        .collect::<Option<_>>()
+        .ok_or(DbError::NotFound)?;
+
+    let with_ids: Vec<(&NewRow<'_>, i64)> = rows.iter().zip(user_ids.iter().copied()).collect();
+    let returned = insert_rows(
+        tx,
+        "INSERT INTO accounts (login, display_name, scope, domain_id, user_id, disabled, created_at)",
+        "RETURNING id, user_id",
+        &with_ids,
+        7,
+        |r, (row, user_id)| {
+            let v = row.values;
+            r.value(v.login().to_owned())
+                .value(display_name(v))
+                .value(v.user_scope.as_str())
+                .value(d)
+                .value(*user_id)
+                .value(flag(portal_blocked(v)))
+                .value(now);
+        },
+        written,
+    )
+    .await?;
+    let accounts: HashMap<i64, i64> = returned
+        .iter()
+        .map(|row| Ok((row.try_get::<i64, _>(1)?, row.try_get::<i64, _>(0)?)))
+        .collect::<Result<_, sqlx::Error>>()?;
+
+    let boxes: Vec<(i64, &str)> = with_ids
+        .iter()
+        .filter(|(row, _)| row.mailbox)
+        .map(|(row, id)| (*id, row.values.user.as_str()))
+        .collect();
+    insert_rows(
+        tx,
+        "INSERT INTO voicemail_boxes (domain_id, user_id, mailbox, created_at)",
+        "",
+        &boxes,
+        4,
+        |r, (user_id, mailbox)| {
+            r.value(d).value(*user_id).value((*mailbox).to_owned()).value(now);
+        },
+        written,
+    )
+    .await?;
+
+    let devices: Vec<(i64, &str, &str)> = with_ids
+        .iter()
+        .flat_map(|(row, id)| row.devices.iter().map(move |(n, p)| (*id, *n, *p)))
+        .collect();
+    insert_rows(
+        tx,
+        "INSERT INTO devices (domain_id, user_id, device, sip_password, created_at)",
+        "",
+        &devices,
+        5,
+        |r, (user_id, device, password)| {
+            r.value(d)
+                .value(*user_id)
+                .value((*device).to_owned())
+                .value((*password).to_owned())
+                .value(now);
+        },
+        written,
+    )
+    .await?;
+
+    for (row, user_id) in &with_ids {
+        route_numbers(tx, d, *user_id, &row.numbers, now).await?;
+        written(row.numbers.len());
+    }
+
+    let rules: Vec<(i64, AnswerRule)> = with_ids
+        .iter()
+        .map(|(row, id)| (*id, row.values.answer_rule()))
+        .collect();
+    insert_rows(
+        tx,
+        "INSERT INTO answer_rules (user_id, time_frame, enabled, forward_always, forward_busy, \
+         forward_no_answer, forward_unregistered, do_not_disturb, simultaneous_ring, position)",
+        "",
+        &rules,
+        8,
+        |r, (user_id, rule)| {
+            r.value(*user_id)
+                .literal("'*'")
+                .value(flag(true))
+                .value(destination(&rule.forward_always))
+                .value(destination(&rule.forward_on_busy))
+                .value(destination(&rule.forward_no_answer))
+                .value(destination(&rule.forward_when_unregistered))
+                .value(flag(rule.do_not_disturb))
+                .value(joined(&rule.simultaneous_ring))
+                .literal("0");
+        },
+        written,
+    )
+    .await?;
+
+    let members: Vec<(i64, i64)> = with_ids
+        .iter()
+        .flat_map(|(row, id)| row.group_ids.iter().map(move |g| (*g, *id)))
+        .collect();
+    insert_rows(
+        tx,
+        "INSERT INTO group_members (group_id, user_id)",
+        "",
+        &members,
+        2,
+        |r, (group_id, user_id)| {
+            r.value(*group_id).value(*user_id);
+        },
+        written,
+    )
+    .await?;
+
+    user_ids
+        .into_iter()
+        .map(|user_id| {
+            accounts
+                .get(&user_id)
+                .map(|account_id| Written {
+                    user_id,
+                    account_id: *account_id,
+                })
+                .ok_or(DbError::NotFound)
+        })
+        .collect()
+}
+
+/// Routes `numbers` (number, already in the domain) to the user: new ones are added to the
+/// domain, known ones taken if they are free (or the user's own).
+async fn route_numbers(
+    tx: &mut Tx,
+    domain_id: i64,
+    user_id: i64,
+    numbers: &[(&str, bool)],
+    now: i64,
+) -> DbResult<()> {
+    let new: Vec<&str> = numbers.iter().filter(|(_, k)| !k).map(|(n, _)| *n).collect();
+    insert_rows(
+        tx,
+        "INSERT INTO phone_numbers (domain_id, number, user_id, created_at)",
+        "",
+        &new,
+        4,
+        |r, number| {
+            r.value(domain_id).value((*number).to_owned()).value(user_id).value(now);
+        },
+        &mut |_| {},
+    )
+    .await?;
+    for (number, _) in numbers.iter().filter(|(_, known)| *known) {
+        let done = sqlx::query(
+            "UPDATE phone_numbers SET user_id = $3 WHERE domain_id = $1 AND number = $2 \
+             AND (user_id IS NULL OR user_id = $3)",
+        )
+        .bind(domain_id)
+        .bind((*number).to_owned())
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            // Taken by another request since it was checked.
+            return Err(DbError::Conflict(crate::ssr::db::Rule::PhoneNumber));
+        }
+    }
+    Ok(())
+}
+
+/// What the user's row and its account hold of `v`.
+fn row_image(v: &UserValues) -> impl PartialEq + '_ {
+    (
+        (&v.user, &v.name_first_name, &v.name_last_name, &v.email),
+        (&v.department, &v.site, v.status, &v.service_code),
+        (v.login(), v.user_scope, portal_blocked(v)),
+        v.settings(),
+    )
+}
+
+/// Whether the user's row or account must be written for the values to change from `a` to `b`.
+pub fn row_differs(a: &UserValues, b: &UserValues) -> bool {
+    row_image(a) != row_image(b)
+}
+
+/// Writes the user's row (columns and settings document) and its account over what they hold.
+pub async fn update_row(
+    tx: &mut Tx,
+    user_id: i64,
+    v: &UserValues,
+    site_id: Option<i64>,
+    now: i64,
+) -> DbResult<()> {
+    let mut sql = Sql::new("UPDATE users SET extension = ");
+    sql.bind(v.user.as_str().to_owned())
+        .push(", first_name = ")
+        .bind(v.name_first_name.as_str().to_owned())
+        .push(", last_name = ")
+        .bind(v.name_last_name.as_str().to_owned())
+        .push(", email = ")
+        .bind(v.email.as_str().to_owned())
+        .push(", department = ")
+        .bind(v.department.as_ref().map(|x| x.as_str().to_owned()))
+        .push(", site_id = ")
+        .bind(site_id)
+        .push(", status = ")
+        .bind(v.status.as_str())
+        .push(", service_code = ")
+        .bind(v.service_code.as_ref().map(|x| x.as_str().to_owned()))
+        .push(", search_text = ")
+        .bind(search_text(v))
+        .push(", settings = ")
+        .bind(settings_text(v))
+        .push(", extension_sort = ")
+        .bind(extension_sort(&v.user))
+        .push(", updated_at = ")
+        .bind(now)
+        .push(" WHERE id = ")
+        .bind(user_id);
+    sql.query().execute(&mut **tx).await?;
+    sqlx::query(
+        "UPDATE accounts SET login = $2, display_name = $3, scope = $4, disabled = $5 \
+         WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .bind(v.login().to_owned())
+    .bind(display_name(v))
+    .bind(v.user_scope.as_str())
+    .bind(flag(portal_blocked(v)))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Gives the user a voicemail box numbered `mailbox`, or renumbers the one it has.
+pub async fn set_mailbox(
+    tx: &mut Tx,
+    domain_id: i64,
+    user_id: i64,
+    mailbox: &str,
+    now: i64,
+) -> DbResult<()> {
+    let moved = sqlx::query("UPDATE voicemail_boxes SET mailbox = $2 WHERE user_id = $1")
+        .bind(user_id)
+        .bind(mailbox.to_owned())
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if moved == 0 {
+        sqlx::query(
+            "INSERT INTO voicemail_boxes (domain_id, user_id, mailbox, created_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(domain_id)
+        .bind(user_id)
+        .bind(mailbox.to_owned())
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Whether the user has a voicemail box.
+pub async fn has_mailbox(tx: &mut Tx, user_id: i64) -> DbResult<bool> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM voicemail_boxes WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// Adds a device to the user.
+pub async fn insert_device(
+    tx: &mut Tx,
+    domain_id: i64,
+    user_id: i64,
+    device: &str,
+    password: &str,
+    now: i64,
+) -> DbResult<()> {
+    sqlx::query(
+        "INSERT INTO devices (domain_id, user_id, device, sip_password, created_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(domain_id)
+    .bind(user_id)
+    .bind(device.to_owned())
+    .bind(password.to_owned())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Changes the user's device `device`: its name, its password, or both (`None` keeps). Its row,
+/// and the time it was made, stay. `NotFound` if the user has no such device.
+pub async fn change_device(
+    tx: &mut Tx,
+    user_id: i64,
+    device: &str,
+    new_name: Option<&str>,
+    new_password: Option<&str>,
+) -> DbResult<()> {
+    let done = sqlx::query(
+        "UPDATE devices SET device = COALESCE($3, device), sip_password = COALESCE($4, sip_password) \
+         WHERE user_id = $1 AND device = $2",
+    )
+    .bind(user_id)
+    .bind(device.to_owned())
+    .bind(new_name.map(str::to_owned))
+    .bind(new_password.map(str::to_owned))
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
+/// Removes the user's device `device`. `NotFound` if it has none by that name.
+pub async fn delete_device(tx: &mut Tx, user_id: i64, device: &str) -> DbResult<()> {
+    let done = sqlx::query("DELETE FROM devices WHERE user_id = $1 AND device = $2")
+        .bind(user_id)
+        .bind(device.to_owned())
+        .execute(&mut **tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
+/// Makes `numbers` (number, already in the domain) the user's numbers: the others it had are
+/// freed (they stay in the domain), new ones are added, known free ones are taken.
+pub async fn set_numbers(
+    tx: &mut Tx,
+    domain_id: i64,
+    user_id: i64,
+    numbers: &[(&str, bool)],
+    now: i64,
+) -> DbResult<()> {
+    let mut free = Sql::new("UPDATE phone_numbers SET user_id = NULL WHERE user_id = ");
+    free.bind(user_id);
+    if !numbers.is_empty() {
+        free.push(" AND number NOT IN (")
+            .list(numbers.iter().map(|(n, _)| (*n).to_owned()))
+            .push(")");
+    }
+    free.query().execute(&mut **tx).await?;
+    route_numbers(tx, domain_id, user_id, numbers, now).await
+}
+
+/// Writes the user's default answer rule (time frame `*`) over the one it has.
+pub async fn set_answer_rule(tx: &mut Tx, user_id: i64, rule: &AnswerRule) -> DbResult<()> {
+    let changed = sqlx::query(
+        "UPDATE answer_rules SET forward_always = $2, forward_busy = $3, forward_no_answer = $4, \
+         forward_unregistered = $5, do_not_disturb = $6, simultaneous_ring = $7 \
+         WHERE user_id = $1 AND time_frame = '*'",
+    )
+    .bind(user_id)
+    .bind(destination(&rule.forward_always))
+    .bind(destination(&rule.forward_on_busy))
+    .bind(destination(&rule.forward_no_answer))
+    .bind(destination(&rule.forward_when_unregistered))
+    .bind(flag(rule.do_not_disturb))
+    .bind(joined(&rule.simultaneous_ring))
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        sqlx::query(
+            "INSERT INTO answer_rules (user_id, time_frame, enabled, forward_always, forward_busy, \
+             forward_no_answer, forward_unregistered, do_not_disturb, simultaneous_ring, position) \
+             VALUES ($1, '*', 1, $2, $3, $4, $5, $6, $7, 0)",
+        )
+        .bind(user_id)
+        .bind(destination(&rule.forward_always))
+        .bind(destination(&rule.forward_on_busy))
+        .bind(destination(&rule.forward_no_answer))
+        .bind(destination(&rule.forward_when_unregistered))
+        .bind(flag(rule.do_not_disturb))
+        .bind(joined(&rule.simultaneous_ring))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Makes `group_ids` the user's groups: memberships it keeps stay, others go, new ones come.
+pub async fn set_groups(tx: &mut Tx, user_id: i64, group_ids: &[i64]) -> DbResult<()> {
+    let mut gone = Sql::new("DELETE FROM group_members WHERE user_id = ");
+    gone.bind(user_id);
+    if !group_ids.is_empty() {
+        gone.push(" AND group_id NOT IN (").list(group_ids.iter().copied()).push(")");
+    }
+    gone.query().execute(&mut **tx).await?;
+    for group_id in group_ids {
+        sqlx::query(
+            "INSERT INTO group_members (group_id, user_id) VALUES ($1, $2) \
+             ON CONFLICT (group_id, user_id) DO NOTHING",
+        )
+        .bind(*group_id)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Deletes the user `user_id`, with its voicemail box when `with_mailbox` (a box that stays
+/// keeps the delete from happening: the caller checks first). Its phone numbers are freed
+/// (`ON DELETE SET NULL`); its account, devices, rules and memberships go with it (`CASCADE`).
+pub async fn delete(tx: &mut Tx, user_id: i64, with_mailbox: bool) -> DbResult<()> {
+    if with_mailbox {
+        sqlx::query("DELETE FROM voicemail_boxes WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let done = sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
+/// Gives a voicemail box to every user of the domain that has none and follows the domain's
+/// voicemail setting (its settings document does not set `voicemail-enabled`): what turning the
+/// domain's voicemail on means for them.
+pub async fn boxes_for_followers(tx: &mut Tx, domain_id: i64, now: i64) -> DbResult<u64> {
+    let without: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT u.id, u.extension, u.settings FROM users u WHERE u.domain_id = $1 \
+         AND NOT EXISTS (SELECT 1 FROM voicemail_boxes b WHERE b.user_id = u.id)",
+    )
+    .bind(domain_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut made = 0;
+    for (user_id, extension, settings) in without {
+        let follows = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&settings)
+            .map(|doc| doc.get("voicemail-enabled").is_none_or(serde_json::Value::is_null))
+            .unwrap_or(false);
+        if follows {
+            set_mailbox(tx, domain_id, user_id, &extension, now).await?;
+            made += 1;
+        }
+    }
+    Ok(made)
+}

@@ -1,0 +1,230 @@
+//! Changing a user: only the fields a request names, checked for what they change, written in
+//! place (the user's row when a column or setting changes; its first device, numbers, answer rule
+//! or groups when those do), with an audit entry naming exactly what changed. A change that
+//! changes nothing writes nothing.
+//!
+//! Managers change any field ([`update_user`]); a user changes what the permission table lets it
+//! change of itself ([`update_own`]); [`change_user`] picks between the two for the API.
+
+use super::check::{self, Candidate, Current};
+use super::create::may_give;
+use super::{begin_locked, field_context, generate_sip_password, stored};
+use crate::error::AppError;
+use crate::model::fields::{diff, Patch};
+use crate::model::permissions::Action;
+use crate::model::user::{UserDetail, UserValues, USER_FIELDS};
+use crate::model::{DomainName, FieldErrors, Scope, UserStatus, YesNo};
+use crate::ssr::access;
+use crate::ssr::audit;
+use crate::ssr::caller::Caller;
+use crate::ssr::db::domains::DomainRef;
+use crate::ssr::db::users::{write, Located};
+use crate::ssr::db::{sessions, Db};
+use crate::ssr::now_ms;
+
+/// Changes the fields `patch` names of the user `extension` of `domain`, as one of its
+/// managers, and returns the user as stored.
+pub async fn update_user(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    extension: &str,
+    patch: &Patch,
+) -> Result<UserDetail, AppError> {
+    let (found, located) =
+        access::user_in(db, caller, domain, extension, Action::ManageUsers).await?;
+    save(db, caller, &found, &located, extension, patch, "user.update").await
+}
+
+/// Changes the fields `patch` names of the caller's own user, each of which it must be allowed to
+/// change of itself, and returns the user as its own user sees it.
+pub async fn update_own(db: &Db, caller: &Caller, patch: &Patch) -> Result<UserDetail, AppError> {
+    let (found, located) = access::own_user(db, caller).await?;
+    access::may_change_own(caller, &found, &located, patch.names()).map_err(forbidden_fields)?;
+    let extension = caller.extension.clone().unwrap_or_default();
+    save(db, caller, &found, &located, &extension, patch, "user.update")
+        .await
+        .map(UserDetail::without_secrets)
+}
+
+/// Refused fields, answered with `Forbidden`'s meaning but naming each field.
+fn forbidden_fields(errors: FieldErrors) -> AppError {
+    AppError::ForbiddenFields { errors }
+}
+
+/// Changes the fields `patch` names of the user `extension` of `domain`: as its manager, or, for
+/// the user itself without a manager's scope, as self-service. Answers with the user as the caller
+/// may see it.
+pub async fn change_user(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    extension: &str,
+    patch: &Patch,
+) -> Result<UserDetail, AppError> {
+    if access::as_own_user(caller, domain, extension) {
+        update_own(db, caller, patch).await
+    } else {
+        update_user(db, caller, domain, extension, patch).await
+    }
+}
+
+/// The fields whose change touches a domain limit (a new site counts against the maximum).
+const LIMITED: &[&str] = &["site"];
+
+/// Writes the change `patch` to the user `extension` (found as `located`) in one transaction,
+/// with its audit entry (as `action`), and ends the user's sessions if it may no longer log in.
+async fn save(
+    db: &Db,
+    caller: &Caller,
+    found: &DomainRef,
+    located: &Located,
+    extension: &str,
+    patch: &Patch,
+    action: &str,
+) -> Result<UserDetail, AppError> {
+    // Only a change that a domain limit counts holds the domain: others run side by side.
+    let (mut tx, domain) = if patch.names_any(LIMITED) {
+        begin_locked(db, found).await?
+    } else {
+        (db.begin().await?, found.clone())
+    };
+    let before = stored(&mut tx, &domain, extension).await?;
+    let old = before.stored();
+    let mut new = old.clone();
+    let mut errors = FieldErrors::default();
+    let cx = field_context(&domain);
+    for (name, text) in &patch.0 {
+        if !new.apply(name, text, &cx, &mut errors) {
+            errors.add(name.as_str(), "Unknown field.");
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::invalid(errors));
+    }
+    if new.login_username.is_none() || new.device.is_none() {
+        // A blank login or device is NetSapiens' default again.
+        new.complete(domain.name())?;
+    }
+    if new == old {
+        return Ok(before);
+    }
+    may_give(caller, &new)?;
+
+    let first_device = before.devices.first().map(|d| d.device.as_str());
+    let device_renamed = new.device.as_ref().map(|d| d.as_str()) != first_device;
+    let has_box = before.voicemail_box.is_some();
+    let wants_box = check::has_voicemail(&new, &domain) && !has_box;
+    let candidate = Candidate {
+        values: &new,
+        devices: new
+            .device
+            .iter()
+            .filter(|_| device_renamed)
+            .map(|d| d.as_str())
+            .collect(),
+        wants_box: wants_box || (has_box && new.user != old.user),
+        current: Some(Current {
+            id: located.id,
+            before: &old,
+        }),
+    };
+    let checked = check::check(&mut tx, &domain, std::slice::from_ref(&candidate)).await?;
+    if let Some((_, problems)) = checked.problems.into_iter().next() {
+        return Err(problems.into_error());
+    }
+    let found_now = checked.found.into_iter().next().unwrap_or_default();
+    let now = now_ms();
+
+    if write::row_differs(&old, &new) {
+        let site_id = match (&new.site, found_now.site_id) {
+            (Some(site), None) => Some(crate::ssr::db::sites::ensure(&mut tx, domain.id, site, now).await?),
+            (_, id) => id,
+        };
+        write::update_row(&mut tx, located.id, &new, site_id, now).await?;
+    }
+    if has_box && new.user != old.user {
+        write::set_mailbox(&mut tx, domain.id, located.id, new.user.as_str(), now).await?;
+    } else if wants_box {
+        write::set_mailbox(&mut tx, domain.id, located.id, new.user.as_str(), now).await?;
+    }
+    let password = new.device_sip_registration_password.get().map(|p| p.expose().to_owned());
+    match (first_device, &new.device) {
+        (Some(first), Some(device)) if device_renamed || password.is_some() => {
+            let rename = device_renamed.then_some(device.as_str());
+            write::change_device(&mut tx, located.id, first, rename, password.as_deref()).await?;
+        }
+        (None, Some(device)) => {
+            let password = password.clone().unwrap_or_else(generate_sip_password);
+            write::insert_device(&mut tx, domain.id, located.id, device.as_str(), &password, now)
+                .await?;
+        }
+        _ => {}
+    }
+    if new.phone_numbers != old.phone_numbers {
+        let numbers: Vec<(&str, bool)> =
+            found_now.numbers.iter().map(|(n, k)| (n.as_str(), *k)).collect();
+        write::set_numbers(&mut tx, domain.id, located.id, &numbers, now).await?;
+    }
+    if new.answer_rule() != old.answer_rule() {
+        write::set_answer_rule(&mut tx, located.id, &new.answer_rule()).await?;
+    }
+    if new.groups != old.groups {
+        write::set_groups(&mut tx, located.id, &found_now.group_ids).await?;
+    }
+
+    let after = stored(&mut tx, &domain, new.user.as_str()).await?;
+    let mut changes = audit::from_diff(diff(USER_FIELDS, &before.form(), &after.form()));
+    for (field, changed) in [
+        (
+            "voicemail-login-pin",
+            old.voicemail_login_pin != new.voicemail_login_pin,
+        ),
+        ("device-sip-registration-password", password.is_some()),
+    ] {
+        if changed {
+            changes.insert(field.to_owned(), ("***".into(), "***".into()));
+        }
+    }
+    audit::record(
+        &mut tx,
+        caller,
+        Some((domain.id, domain.name().as_str())),
+        action,
+        extension,
+        &changes,
+    )
+    .await?;
+    tx.commit().await?;
+    if locked_out(&new) {
+        sessions::end_all_for(db, located.account_id, None).await?;
+    }
+    tracing::info!(domain = %domain.name(), user = %extension, now = %new.user, by = caller.account_id, "user updated");
+    Ok(after)
+}
+
+/// Whether a user with these values may no longer use the portal.
+fn locked_out(v: &UserValues) -> bool {
+    v.status == UserStatus::Disabled || v.block_web_login == YesNo::Yes || v.user_scope == Scope::NoPortal
+}
+
+/// Whether the caller may change `fields` of the user `extension` of `domain` (as its manager, or
+/// of itself as the permission table allows), without changing anything: the refusal a change
+/// of them would meet.
+pub async fn may_change(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    extension: &str,
+    fields: &[&str],
+) -> Result<(), AppError> {
+    if access::as_own_user(caller, domain, extension) {
+        let (found, located) = access::own_user(db, caller).await?;
+        access::may_change_own(caller, &found, &located, fields.iter().copied())
+            .map_err(forbidden_fields)
+    } else {
+        access::user_in(db, caller, domain, extension, Action::ManageUsers)
+            .await
+            .map(drop)
+    }
+}

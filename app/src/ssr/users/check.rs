@@ -1,0 +1,355 @@
+//! The checks a user's values pass against its domain before they are written: what collides
+//! with something that exists (a taken extension, login, device or number) and what refers to
+//! nothing (a group, an extension to forward to), every problem of every user at once, each on
+//! its field. A batch of users (an import, or many creates) costs a few queries per rule, about
+//! what one user does. A change is checked only for what it changes.
+
+use crate::error::AppError;
+use crate::model::user::UserValues;
+use crate::model::{Destination, Extension, FieldErrors, PhoneNumber, YesNo};
+use crate::ssr::db::domains::DomainRef;
+use crate::ssr::db::users::facts;
+use crate::ssr::db::DbResult;
+use sqlx::AnyConnection;
+use std::collections::{HashMap, HashSet};
+
+/// A stored user being changed: its row id and its values before the change.
+pub struct Current<'a> {
+    pub id: i64,
+    pub before: &'a UserValues,
+}
+
+/// One user to check: new values, and (for a change) the user they replace.
+pub struct Candidate<'a> {
+    pub values: &'a UserValues,
+    /// The names of its devices: the first is the form's `device`, the rest `devices[i]`.
+    pub devices: Vec<&'a str>,
+    /// Whether it is to have a voicemail box (voicemail in effect, its own or its domain's).
+    pub wants_box: bool,
+    pub current: Option<Current<'a>>,
+}
+
+impl Candidate<'_> {
+    /// The row id of the user itself, whose own devices and numbers are no conflict.
+    fn me(&self) -> i64 {
+        self.current.as_ref().map_or(-1, |c| c.id)
+    }
+
+    /// Whether `part` of the values differs from what the user had (always, for a new user).
+    fn changes<T: PartialEq + ?Sized>(&self, part: impl Fn(&UserValues) -> &T) -> bool {
+        self.current
+            .as_ref()
+            .is_none_or(|c| part(c.before) != part(self.values))
+    }
+}
+
+/// What a user's problems are: collisions with what exists (409) and references to nothing or
+/// limits passed (422).
+#[derive(Default, Clone)]
+pub struct Problems {
+    pub conflicts: FieldErrors,
+    pub invalid: FieldErrors,
+}
+
+impl Problems {
+    fn is_empty(&self) -> bool {
+        self.conflicts.is_empty() && self.invalid.is_empty()
+    }
+
+    /// Every problem, collisions first.
+    pub fn all(&self) -> FieldErrors {
+        let mut all = self.conflicts.clone();
+        all.0.extend(self.invalid.0.iter().cloned());
+        all
+    }
+
+    /// The error a single write answers with: 409 when something collides, 422 otherwise.
+    pub fn into_error(self) -> AppError {
+        if self.conflicts.is_empty() {
+            AppError::invalid(self.invalid)
+        } else {
+            AppError::Conflict {
+                errors: self.all(),
+                input: None,
+            }
+        }
+    }
+}
+
+/// What the checks found that the writes need, for one user.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    /// The user's site if it exists already (a new one is made by the writes).
+    pub site_id: Option<i64>,
+    /// Numbers to route to the user: (number, already in the domain).
+    pub numbers: Vec<(PhoneNumber, bool)>,
+    pub group_ids: Vec<i64>,
+}
+
+/// The outcome of checking a batch: what each user needs written, and the problems of those
+/// that may not be written, by position in the batch.
+pub struct Checked {
+    pub found: Vec<Found>,
+    pub problems: Vec<(usize, Problems)>,
+}
+
+/// The values of `items`, each once, in the order they first appear.
+fn distinct<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut seen = HashSet::new();
+    items.filter(|item| seen.insert(*item)).collect()
+}
+
+/// The field a device of the batch is reported on: `device` for the first, `devices[i].device`.
+fn device_field(k: usize) -> String {
+    if k == 0 {
+        "device".to_owned()
+    } else {
+        format!("devices[{k}].device")
+    }
+}
+
+/// Checks `batch` against what `domain` holds, read through `conn` (the write transaction, or
+/// any connection for a check that writes nothing). The users of the batch count as existing for
+/// each other (a forward to another new user is fine); duplicates within the batch are the
+/// caller's to find (the database refuses them).
+pub async fn check(
+    conn: &mut AnyConnection,
+    domain: &DomainRef,
+    batch: &[Candidate<'_>],
+) -> DbResult<Checked> {
+    let d = domain.id;
+    let mut p: Vec<Problems> = batch.iter().map(|_| Problems::default()).collect();
+    let mut found: Vec<Found> = batch.iter().map(|_| Found::default()).collect();
+
+    // The domain's maximum of users: the new users past it, in order, are refused.
+    if let Some(max) = domain.settings.limits_max_users {
+        if batch.iter().any(|c| c.current.is_none()) {
+            let count = facts::count_in_domain(conn, "users", d).await?;
+            let limit = i64::from(max.get());
+            let mut users = count;
+            for (i, _) in batch.iter().enumerate().filter(|(_, c)| c.current.is_none()) {
+                if users >= limit {
+                    p[i].invalid.add(
+                        "user",
+                        if count >= limit {
+                            format!("This domain already has its maximum of {max} users.")
+                        } else {
+                            format!("With the users before it, this one would pass the domain's maximum of {max} users.")
+                        },
+                    );
+                }
+                users += 1;
+            }
+        }
+    }
+
+    let renamed = |c: &Candidate<'_>| c.changes(|v| &v.user);
+    let wanted = distinct(batch.iter().filter(|c| renamed(c)).map(|c| c.values.user.as_str()));
+    let taken = facts::users_with_extensions(conn, d, &wanted).await?;
+    for (i, c) in batch.iter().enumerate() {
+        if renamed(c) && taken.contains(c.values.user.as_str()) {
+            p[i].conflicts.add(
+                "user",
+                format!("Extension {} is already taken in this domain.", c.values.user),
+            );
+        }
+    }
+
+    let new_login = |c: &Candidate<'_>| c.changes(|v| v.login());
+    let wanted = distinct(batch.iter().filter(|c| new_login(c)).map(|c| c.values.login()));
+    let taken = facts::accounts_with_logins(conn, &wanted).await?;
+    for (i, c) in batch.iter().enumerate() {
+        if new_login(c) && taken.contains(c.values.login()) {
+            p[i].conflicts.add(
+                "login-username",
+                format!("The login {} is already taken.", c.values.login()),
+            );
+        }
+    }
+
+    let names = distinct(batch.iter().filter_map(|c| c.values.site.as_ref().map(|s| s.as_str())));
+    let sites = facts::sites_named(conn, d, &names).await?;
+    let new_sites: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|name| !sites.contains_key(*name))
+        .collect();
+    let mut refused_sites: HashMap<&str, String> = HashMap::new();
+    if let (Some(max), false) = (domain.settings.limits_max_sites, new_sites.is_empty()) {
+        let count = facts::count_in_domain(conn, "sites", d).await?;
+        let limit = i64::from(max.get());
+        let room = usize::try_from(limit - count).unwrap_or(0);
+        for site in new_sites.iter().skip(room) {
+            let message = if count >= limit {
+                format!("{site} would be a new site, and this domain already has its maximum of {max} sites.")
+            } else {
+                format!("{site} would be a new site past this domain's maximum of {max} sites.")
+            };
+            refused_sites.insert(site, message);
+        }
+    }
+    for (i, c) in batch.iter().enumerate() {
+        if let Some(site) = &c.values.site {
+            found[i].site_id = sites.get(site.as_str()).copied();
+            if let Some(message) = refused_sites.get(site.as_str()) {
+                p[i].invalid.add("site", message.clone());
+            }
+        }
+    }
+
+    let names = distinct(batch.iter().flat_map(|c| c.devices.iter().copied()));
+    let used = facts::device_owners(conn, d, &names).await?;
+    for (i, c) in batch.iter().enumerate() {
+        for (k, device) in c.devices.iter().enumerate() {
+            if used.get(*device).is_some_and(|owner| *owner != c.me()) {
+                p[i].conflicts.add(
+                    device_field(k),
+                    format!("The device {device} is already in use in this domain."),
+                );
+            }
+        }
+    }
+
+    let wants_box = |c: &Candidate<'_>| c.wants_box && renamed(c);
+    let wanted = distinct(batch.iter().filter(|c| wants_box(c)).map(|c| c.values.user.as_str()));
+    let boxes = facts::mailbox_owners(conn, d, &wanted).await?;
+    for (i, c) in batch.iter().enumerate() {
+        if wants_box(c)
+            && boxes
+                .get(c.values.user.as_str())
+                .is_some_and(|owner| *owner != Some(c.me()))
+        {
+            p[i].conflicts.add(
+                "user",
+                format!("A voicemail box {} already exists in this domain.", c.values.user),
+            );
+        }
+    }
+
+    let wanted = distinct(
+        batch
+            .iter()
+            .flat_map(|c| c.values.phone_numbers.iter().map(PhoneNumber::as_str)),
+    );
+    let known = facts::numbers_known(conn, &wanted).await?;
+    for (i, c) in batch.iter().enumerate() {
+        for (k, number) in c.values.phone_numbers.iter().enumerate() {
+            match known.get(number.as_str()) {
+                None => found[i].numbers.push((number.clone(), false)),
+                Some((owner, _)) if *owner != d => p[i].conflicts.add(
+                    format!("phone-numbers[{k}]"),
+                    format!("{number} belongs to another domain."),
+                ),
+                Some((_, Some(user))) if *user != c.me() => p[i].conflicts.add(
+                    format!("phone-numbers[{k}]"),
+                    format!("{number} is already routed to another user."),
+                ),
+                Some(_) => found[i].numbers.push((number.clone(), true)),
+            }
+        }
+    }
+
+    let wanted = distinct(batch.iter().flat_map(|c| c.values.groups.iter().map(|g| g.as_str())));
+    let groups = facts::groups_named(conn, d, &wanted).await?;
+    for (i, c) in batch.iter().enumerate() {
+        for (k, group) in c.values.groups.iter().enumerate() {
+            match groups.get(group.as_str()) {
+                Some(id) => found[i].group_ids.push(*id),
+                None => p[i].invalid.add(
+                    format!("groups[{k}]"),
+                    format!("This domain has no group named {group}."),
+                ),
+            }
+        }
+    }
+
+    // Extensions the users refer to (voicemail copies, forwards, simultaneous ring) must exist:
+    // in the domain, or among the users being written.
+    let in_batch: HashSet<&str> = batch.iter().map(|c| c.values.user.as_str()).collect();
+    // A change is checked for the references it makes, not for those the user had already.
+    let references: Vec<Vec<(String, &Extension)>> = batch
+        .iter()
+        .map(|c| {
+            let had = c.current.as_ref().map(|cur| referred(cur.before)).unwrap_or_default();
+            referred(c.values)
+                .into_iter()
+                .filter(|r| !had.contains(r))
+                .collect()
+        })
+        .collect();
+    let wanted = distinct(
+        references
+            .iter()
+            .flatten()
+            .map(|(_, ext)| ext.as_str())
+            .filter(|ext| !in_batch.contains(ext)),
+    );
+    let existing = facts::users_with_extensions(conn, d, &wanted).await?;
+    for (i, refs) in references.into_iter().enumerate() {
+        for (field, ext) in refs {
+            if !in_batch.contains(ext.as_str()) && !existing.contains(ext.as_str()) {
+                p[i].invalid
+                    .add(field, format!("This domain has no extension {ext}."));
+            }
+        }
+    }
+
+    Ok(Checked {
+        found,
+        problems: p
+            .into_iter()
+            .enumerate()
+            .filter(|(_, p)| !p.is_empty())
+            .collect(),
+    })
+}
+
+/// The extensions a user's values refer to, with the field each is named in.
+fn referred(v: &UserValues) -> Vec<(String, &Extension)> {
+    let cc = v
+        .email_send_alert_new_voicemail_cc_list_csv
+        .iter()
+        .enumerate()
+        .map(|(k, ext)| (format!("email-send-alert-new-voicemail-cc-list-csv[{k}]"), ext));
+    let forwards = [
+        ("forward-always", &v.forward_always),
+        ("forward-on-busy", &v.forward_on_busy),
+        ("forward-no-answer", &v.forward_no_answer),
+        ("forward-when-unregistered", &v.forward_when_unregistered),
+    ]
+    .into_iter()
+    .filter_map(|(field, dst)| match dst {
+        Some(Destination::Extension(ext)) => Some((field.to_owned(), ext)),
+        _ => None,
+    });
+    let ring = v
+        .simultaneous_ring
+        .iter()
+        .enumerate()
+        .filter_map(|(k, dst)| match dst {
+            Destination::Extension(ext) => Some((format!("simultaneous-ring[{k}]"), ext)),
+            _ => None,
+        });
+    cc.chain(forwards).chain(ring).collect()
+}
+
+/// Whether a user with these values has voicemail in effect: its own setting, or its domain's.
+pub fn has_voicemail(values: &UserValues, domain: &DomainRef) -> bool {
+    values
+        .voicemail_enabled
+        .unwrap_or(domain.settings.voicemail_enabled)
+        == YesNo::Yes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distinct_keeps_the_first_of_each_in_order() {
+        assert_eq!(
+            distinct(["b", "a", "b", "c", "a"].into_iter()),
+            ["b", "a", "c"]
+        );
+    }
+}

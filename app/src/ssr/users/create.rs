@@ -1,0 +1,254 @@
+//! Creating users with everything attached: one request, one transaction. A failure at any step
+//! writes nothing, the audit entry and the invitation included; every bad field is reported at
+//! once. The bulk import writes its many users with the same [`check_new`] and [`insert_new`].
+
+use super::check::{self, Candidate, Checked, Found};
+use super::{begin_locked, field_context, generate_sip_password, stored};
+use crate::error::AppError;
+use crate::model::fields::diff;
+use crate::model::permissions::{Action, UserPlace};
+use crate::model::user::{NewDevice, NewUser, UserDetail, UserForm, USER_FIELDS};
+use crate::model::{optional, DeviceName, DomainName, FieldErrors, Parse, Scope, SipPassword};
+use crate::ssr::access;
+use crate::ssr::audit;
+use crate::ssr::caller::Caller;
+use crate::ssr::db::domains::DomainRef;
+use crate::ssr::db::users::write::{self, NewRow, Written};
+use crate::ssr::db::{sites, Db, DbResult, Tx};
+use crate::ssr::now_ms;
+use std::collections::HashMap;
+
+/// A user just created, and the secret of its invitation (a one-time set-password link), if it
+/// may log into the portal. The secret is shown once, to the creator; only its hash is kept.
+#[derive(Debug)]
+pub struct Created {
+    pub detail: UserDetail,
+    pub invitation: Option<String>,
+}
+
+/// A device as sent to the API (several may come with one user): its name and, optionally, its
+/// SIP password. Also the body of the API's device create and change.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case", default)]
+pub struct DeviceForm {
+    pub device: String,
+    pub device_sip_registration_password: String,
+}
+
+impl DeviceForm {
+    /// The device this form gives, or its problems on `{prefix}device` and
+    /// `{prefix}device-sip-registration-password`.
+    pub fn parse(&self, prefix: &str, errors: &mut FieldErrors) -> Option<NewDevice> {
+        let device = errors.check(&format!("{prefix}device"), DeviceName::parse(&self.device));
+        let sip_password = errors.check(
+            &format!("{prefix}device-sip-registration-password"),
+            optional::<SipPassword>(&self.device_sip_registration_password),
+        );
+        Some(NewDevice {
+            device: device?,
+            sip_password: sip_password?,
+        })
+    }
+}
+
+/// The new user `form` describes in `found` (with `devices` instead of the form's one device,
+/// when given), every bad field reported at once.
+pub(crate) fn parse_new(
+    found: &DomainRef,
+    form: &UserForm,
+    devices: Option<&[DeviceForm]>,
+) -> Result<NewUser, AppError> {
+    let parsed = NewUser::parse(form, found.name(), &field_context(found));
+    let mut errors = match &parsed {
+        Err(errors) => errors.clone(),
+        Ok(_) => FieldErrors::default(),
+    };
+    let listed: Vec<Option<NewDevice>> = devices
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(i, d)| d.parse(&format!("devices[{i}]."), &mut errors))
+        .collect();
+    if !errors.is_empty() {
+        return Err(AppError::invalid(errors));
+    }
+    let mut new = parsed.map_err(AppError::invalid)?;
+    if devices.is_some() {
+        new.devices = listed.into_iter().flatten().collect();
+        if let Some(first) = new.devices.first() {
+            new.values.device = Some(first.device.clone());
+            new.values.device_sip_registration_password.0 = first.sip_password.clone();
+        }
+    }
+    Ok(new)
+}
+
+/// Whether `caller` may create `new` in `found`: what it may not give (a scope above its own; for
+/// a Site Manager, a site not its own) is reported on the fields; anything else the permission
+/// table refuses is `Forbidden`.
+pub(crate) fn may_create(caller: &Caller, found: &DomainRef, new: &NewUser) -> Result<(), AppError> {
+    may_give(caller, &new.values)?;
+    let place = UserPlace {
+        id: None,
+        site: new.values.site.as_ref().map(|s| s.as_str()),
+        scope: new.values.user_scope,
+    };
+    if caller.who.may(Action::ManageUsers, &found.place(Some(place))) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// What the caller may not give a user: a scope above its own, or (for a Site Manager) a site
+/// other than its own. Reported on the fields, like any other bad input.
+pub(crate) fn may_give(
+    caller: &Caller,
+    values: &crate::model::user::UserValues,
+) -> Result<(), AppError> {
+    let mut errors = FieldErrors::default();
+    access::within_own_scope(caller, values.user_scope, "user-scope", &mut errors);
+    if let Some(site) = caller.who.only_site(Action::ManageUsers) {
+        if values.site.as_ref().map(|s| s.as_str()) != Some(site) {
+            errors.add("site", format!("You add users to your own site ({site}) only."));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::invalid(errors))
+    }
+}
+
+/// Creates a user with everything attached, in one transaction, and returns it as stored.
+pub async fn create_user(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    form: &UserForm,
+) -> Result<Created, AppError> {
+    create_user_with_devices(db, caller, domain, form, None).await
+}
+
+/// [`create_user`], with the user's devices given as a list (the API's nested `devices`) instead
+/// of the form's one `device`. Bad devices are reported with the rest, as `devices[i].<field>`.
+pub async fn create_user_with_devices(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    form: &UserForm,
+    devices: Option<&[DeviceForm]>,
+) -> Result<Created, AppError> {
+    let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
+    let new = parse_new(&found, form, devices)?;
+    may_create(caller, &found, &new)?;
+    let (mut tx, current) = begin_locked(db, &found).await?;
+    let news = std::slice::from_ref(&new);
+    let checked = check_new(&mut tx, &current, news).await?;
+    if let Some((_, problems)) = checked.problems.into_iter().next() {
+        return Err(problems.into_error());
+    }
+    let written = insert_new(&mut tx, &current, news, checked.found, &mut |_| {}).await?;
+    let account_id = written.first().ok_or(AppError::Internal)?.account_id;
+    let invitation = match new.values.user_scope {
+        Scope::NoPortal => None,
+        _ => Some(crate::ssr::auth::issue_password_link(&mut tx, account_id).await?),
+    };
+    let extension = new.values.user.as_str();
+    let detail = stored(&mut tx, &current, extension).await?;
+    let changes = audit::from_diff(diff(USER_FIELDS, &UserForm::default(), &detail.form()));
+    audit::record(
+        &mut tx,
+        caller,
+        Some((current.id, current.name().as_str())),
+        "user.create",
+        extension,
+        &changes,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(domain = %domain, user = %extension, by = caller.account_id, "user created");
+    Ok(Created { detail, invitation })
+}
+
+/// The candidates of new users for the checks.
+fn candidates<'a>(domain: &DomainRef, news: &'a [NewUser]) -> Vec<Candidate<'a>> {
+    news.iter()
+        .map(|new| Candidate {
+            values: &new.values,
+            devices: new.devices.iter().map(|d| d.device.as_str()).collect(),
+            wants_box: check::has_voicemail(&new.values, domain),
+            current: None,
+        })
+        .collect()
+}
+
+/// Checks new users against what `domain` holds (every problem of every user at once), for
+/// [`insert_new`] to write. Read through `conn`: the write transaction, or any connection for a
+/// check that writes nothing.
+pub(crate) async fn check_new(
+    conn: &mut sqlx::AnyConnection,
+    domain: &DomainRef,
+    news: &[NewUser],
+) -> DbResult<Checked> {
+    check::check(conn, domain, &candidates(domain, news)).await
+}
+
+/// Writes new users that [`check_new`] found nothing wrong with, with everything attached (a
+/// site named for the first time is made), and returns their ids in order. A device without a
+/// password gets a generated one. `written` is told how many rows each statement wrote.
+pub(crate) async fn insert_new(
+    tx: &mut Tx,
+    domain: &DomainRef,
+    news: &[NewUser],
+    found: Vec<Found>,
+    written: &mut (dyn FnMut(usize) + Send),
+) -> Result<Vec<Written>, AppError> {
+    let now = now_ms();
+    let mut new_sites: HashMap<String, i64> = HashMap::new();
+    for (new, found) in news.iter().zip(&found) {
+        if let (Some(site), None) = (&new.values.site, found.site_id) {
+            if !new_sites.contains_key(site.as_str()) {
+                let id = sites::ensure(tx, domain.id, site, now).await?;
+                new_sites.insert(site.as_str().to_owned(), id);
+            }
+        }
+    }
+    let passwords: Vec<Vec<String>> = news
+        .iter()
+        .map(|new| {
+            new.devices
+                .iter()
+                .map(|d| {
+                    d.sip_password
+                        .as_ref()
+                        .map_or_else(generate_sip_password, |p| p.expose().to_owned())
+                })
+                .collect()
+        })
+        .collect();
+    let rows: Vec<NewRow<'_>> = news
+        .iter()
+        .zip(&found)
+        .zip(&passwords)
+        .map(|((new, found), passwords)| NewRow {
+            values: &new.values,
+            site_id: found.site_id.or_else(|| {
+                new.values
+                    .site
+                    .as_ref()
+                    .and_then(|s| new_sites.get(s.as_str()).copied())
+            }),
+            devices: new
+                .devices
+                .iter()
+                .zip(passwords)
+                .map(|(d, p)| (d.device.as_str(), p.as_str()))
+                .collect(),
+            mailbox: check::has_voicemail(&new.values, domain),
+            numbers: found.numbers.iter().map(|(n, k)| (n.as_str(), *k)).collect(),
+            group_ids: found.group_ids.clone(),
+        })
+        .collect();
+    Ok(write::insert(tx, domain.id, &rows, now, written).await?)
+}

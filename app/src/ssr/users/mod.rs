@@ -1,0 +1,279 @@
+//! Telephony users: the plain functions behind the pages and the API, callable from tests without
+//! HTTP. Each asks the permission table (through [`access`]) before it acts, runs its change in one
+//! transaction, and records it in the audit log inside that transaction.
+//!
+//! - [`create`]: a user with everything attached, all or nothing (one request, one transaction);
+//! - [`change`]: a change of the fields a request names, written in place;
+//! - [`check`]: the checks against the domain that a create and a change share;
+//! - here: reading, deleting, invitations and sessions.
+
+pub mod change;
+pub mod check;
+pub mod create;
+
+pub use change::{change_user, may_change, update_own, update_user};
+pub use create::{create_user, create_user_with_devices, Created, DeviceForm};
+
+use super::access;
+use super::audit;
+use super::caller::Caller;
+use super::db::domains::DomainRef;
+use super::db::users::{self, Located};
+use super::db::{sessions, Db, Tx};
+use crate::error::AppError;
+use crate::model::fields::{diff, FieldContext};
+use crate::model::permissions::Action;
+use crate::model::user::{UserDetail, UserForm, UserList, UserQuery, USER_FIELDS};
+use crate::model::{DomainName, FieldErrors, Scope};
+
+/// A SIP registration password: 20 characters from a 62-letter alphabet (about 119 bits).
+pub fn generate_sip_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rngs::OsRng;
+    (0..20)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+/// One page of the users of `domain` the caller manages (a Site Manager: its own site only;
+/// others may narrow to `site`), and how many match in all.
+pub async fn list_users(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    site: Option<&str>,
+    query: &UserQuery,
+) -> Result<UserList, AppError> {
+    let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
+    let only_site = caller.who.only_site(Action::ManageUsers).or(site);
+    Ok(users::list(db.pool(), found.id, only_site, query).await?)
+}
+
+/// The user `extension` of `found`, with everything attached, read on one connection.
+async fn read(
+    db: &Db,
+    found: &DomainRef,
+    extension: &str,
+    with_secrets: bool,
+) -> Result<UserDetail, AppError> {
+    let mut conn = db.pool().acquire().await?;
+    users::get(&mut conn, found, extension, with_secrets)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The user `extension` of `domain` with everything attached, as its managers see it (SIP
+/// passwords included; the voicemail PIN only as whether one is set).
+pub async fn get_user(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    extension: &str,
+) -> Result<UserDetail, AppError> {
+    let (found, _) = access::user_in(db, caller, domain, extension, Action::ManageUsers).await?;
+    read(db, &found, extension, true).await
+}
+
+/// The caller's own telephony user: its domain, where it stands, and everything attached (SIP
+/// passwords left out: they are for managers). `NotFound` for an account without one.
+pub async fn own_user(
+    db: &Db,
+    caller: &Caller,
+) -> Result<(DomainRef, Located, UserDetail), AppError> {
+    let (found, located) = access::own_user(db, caller).await?;
+    let extension = caller.extension.clone().unwrap_or_default();
+    let detail = read(db, &found, &extension, false).await?;
+    Ok((found, located, detail))
+}
+
+/// The user `extension` of `domain` as the caller may see it: as one of its managers (SIP
+/// passwords included), or as the user itself (no secrets).
+pub async fn read_user(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    extension: &str,
+) -> Result<UserDetail, AppError> {
+    if access::as_own_user(caller, domain, extension) {
+        return Ok(own_user(db, caller).await?.2);
+    }
+    get_user(db, caller, domain, extension).await
+}
+
+/// The user `extension` as `tx` sees it, with secrets (for what the caller is shown next).
+pub(crate) async fn stored(
+    tx: &mut Tx,
+    found: &DomainRef,
+    extension: &str,
+) -> Result<UserDetail, AppError> {
+    users::get(&mut *tx, found, extension, true)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Starts the write transaction of a change to the users of a domain that a domain limit
+/// counts: holds the domain, then reads it again, so its limits are checked against what this
+/// transaction sees.
+pub(crate) async fn begin_locked(db: &Db, found: &DomainRef) -> Result<(Tx, DomainRef), AppError> {
+    let mut tx = db.begin().await?;
+    super::db::domains::lock(&mut tx, found.id).await?;
+    let current = super::db::domains::find(&mut tx, found.name())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((tx, current))
+}
+
+/// How the user form of `found` is checked: the domain's rules.
+pub(crate) fn field_context(found: &DomainRef) -> FieldContext {
+    found.field_context()
+}
+
+/// Deletes a user with its devices, answer rules, memberships and portal account; its numbers are
+/// freed; its sessions end. A user who owns a voicemail box is deleted only with
+/// `delete_voicemail` (XiVO's 412 otherwise).
+pub async fn delete_user(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    extension: &str,
+    delete_voicemail: bool,
+) -> Result<(), AppError> {
+    let (found, located) =
+        access::user_in(db, caller, domain, extension, Action::ManageUsers).await?;
+    let mut tx = db.begin().await?;
+    let before = stored(&mut tx, &found, extension).await?;
+    if let (Some(mailbox), false) = (&before.voicemail_box, delete_voicemail) {
+        return Err(AppError::PreconditionFailed {
+            message: format!(
+                "Extension {extension} owns voicemail box {mailbox}: delete it too, or keep the user."
+            ),
+        });
+    }
+    users::write::delete(&mut tx, located.id, delete_voicemail).await?;
+    let changes = audit::from_diff(diff(USER_FIELDS, &before.form(), &UserForm::default()));
+    audit::record(
+        &mut tx,
+        caller,
+        Some((found.id, found.name().as_str())),
+        "user.delete",
+        extension,
+        &changes,
+    )
+    .await?;
+    tx.commit().await?;
+    sessions::end_all_for(db, located.account_id, None).await?;
+    tracing::info!(domain = %domain, user = %extension, by = caller.account_id, "user deleted");
+    Ok(())
+}
+
+/// Ends every portal session of the user `extension`. Returns how many there were.
+pub async fn end_sessions(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    extension: &str,
+) -> Result<u64, AppError> {
+    let (found, located) =
+        access::user_in(db, caller, domain, extension, Action::ManageUsers).await?;
+    let mut tx = db.begin().await?;
+    let ended = sessions::end_all_in(&mut tx, located.account_id).await?;
+    let changes = [("sessions".to_owned(), (ended.to_string(), "0".to_owned()))].into();
+    audit::record(
+        &mut tx,
+        caller,
+        Some((found.id, found.name().as_str())),
+        "user.end-sessions",
+        extension,
+        &changes,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ended)
+}
+
+/// Makes a new invitation (one-time set-password link) for the user `extension`, and returns its
+/// secret, to be shown once.
+pub async fn invite(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    extension: &str,
+) -> Result<String, AppError> {
+    let (found, located) =
+        access::user_in(db, caller, domain, extension, Action::ManageUsers).await?;
+    if located.scope() == Scope::NoPortal {
+        return Err(AppError::invalid(FieldErrors::one(
+            "user-scope",
+            "This user has no portal access (No Portal): give it a scope first.",
+        )));
+    }
+    let mut tx = db.begin().await?;
+    let token = super::auth::issue_password_link(&mut tx, located.account_id).await?;
+    audit::record(
+        &mut tx,
+        caller,
+        Some((found.id, found.name().as_str())),
+        "user.invite",
+        extension,
+        &Default::default(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// What the wizard starts from for a new user of `domain` (a free extension suggested), or,
+/// with `extension`, what the editor of that user starts from (its own values; secrets and
+/// inherited settings blank). A Site Manager's offers its own site only.
+pub async fn wizard_start(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    extension: Option<&str>,
+) -> Result<crate::model::user::WizardStart, AppError> {
+    let (found, mut form) = match extension {
+        None => {
+            let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
+            let mut form = UserForm::new_user();
+            form.user = users::next_free_extension(db.pool(), found.id)
+                .await?
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            (found, form)
+        }
+        Some(extension) => {
+            let (found, _) =
+                access::user_in(db, caller, domain, extension, Action::ManageUsers).await?;
+            let form = read(db, &found, extension, false).await?.form();
+            (found, form)
+        }
+    };
+    let sites = match caller.who.only_site(Action::ManageUsers) {
+        Some(own) => {
+            form.site = own.to_owned();
+            vec![own.to_owned()]
+        }
+        None => super::db::sites::names(db.pool(), found.id).await?,
+    };
+    Ok(crate::model::user::WizardStart {
+        domain: found.settings.clone(),
+        form,
+        field_context: found.field_context(),
+        departments: users::departments(db.pool(), found.id).await?,
+        sites,
+        groups: super::db::groups::names(db.pool(), found.id).await?,
+        scopes: caller.who.grantable_scopes().collect(),
+    })
+}
+
+/// Whether `extension` is still free in `domain` (checked live by the wizard).
+pub async fn extension_free(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    extension: &str,
+) -> Result<bool, AppError> {
+    let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
+    Ok(users::extension_free(db.pool(), found.id, extension.trim()).await?)
+}
