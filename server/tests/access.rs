@@ -27,8 +27,9 @@ use app::model::audit::AuditPage;
 use app::model::domain::{Domain, DomainForm};
 use app::model::user::{UserForm, UserList};
 use app::model::{DomainName, Parse, Scope};
-use app::ssr::auth::{set_password_with_link, Caller};
-use app::ssr::db::{domains, users, Db};
+use app::ssr::auth::set_password_with_link;
+use app::ssr::caller::Caller;
+use app::ssr::db::{domains, Db};
 use common::{logged_in_super_user, path, settings, Answer, Client};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -170,16 +171,7 @@ async fn me(client: &mut Client) -> Option<String> {
 
 /// The form that edits the stored user `ext` of `domain` (secrets blank: blank keeps them).
 async fn stored_form(db: &Db, domain: &str, ext: &str) -> UserForm {
-    let id = domains::find_ref(db.pool(), &name(domain))
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let detail = users::get(db.pool(), &name(domain), id, ext, true)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("no user {ext}@{domain}"));
-    UserForm::from(&detail)
+    common::stored_user(db, domain, ext).await.form()
 }
 
 /// Sends `form` as an edit of the user `ext` of `domain`.
@@ -223,7 +215,7 @@ async fn world(db: &Db) -> World {
         let form = DomainForm {
             domain: domain.into(),
             reseller: reseller.into(),
-            ..DomainForm::default()
+            ..DomainForm::new_domain()
         };
         app::ssr::domains::create_domain(db, &Caller::system(), &form)
             .await
@@ -583,7 +575,7 @@ async fn attempt(db: &Db, world: &mut World, row: usize, scope: Scope, what: Do,
                 domain: domain.into(),
                 reseller: reseller.into(),
                 description: format!("Row {n}"),
-                ..DomainForm::default()
+                ..DomainForm::new_domain()
             };
             let mut args = pairs(&[("name", domain)]);
             args.extend(fields("input", &form));
@@ -593,7 +585,7 @@ async fn attempt(db: &Db, world: &mut World, row: usize, scope: Scope, what: Do,
             let form = DomainForm {
                 domain: format!("new{n}.example"),
                 reseller: NORTH_RESELLER.into(),
-                ..DomainForm::default()
+                ..DomainForm::new_domain()
             };
             call(client, path::<CreateDomain>(), &fields("input", &form)).await
         }
@@ -778,9 +770,9 @@ on_both_backends! {
         let names: Vec<&str> = listed.iter().map(|d| d.settings.domain.as_str()).collect();
         assert_eq!(names, [ACME, THIRD]);
         // A domain a reseller makes is its own, whatever reseller the form names.
-        let form = DomainForm { domain: "grab.example".into(), reseller: SOUTH_RESELLER.into(), ..DomainForm::default() };
+        let form = DomainForm { domain: "grab.example".into(), reseller: SOUTH_RESELLER.into(), ..DomainForm::new_domain() };
         assert_eq!(call(world.client(RS), path::<CreateDomain>(), &fields("input", &form)).await.status, 200);
-        let made = domains::find_ref(t.db.pool(), &name("grab.example")).await.unwrap().unwrap();
+        let made = domains::get(t.db.pool(), &name("grab.example")).await.unwrap().unwrap();
         assert_eq!(made.settings.reseller.as_str(), NORTH_RESELLER);
         // A site manager cannot tell another site's user from a missing one either.
         let sm = world.client(SM);
@@ -1062,7 +1054,7 @@ on_both_backends! {
         assert_eq!(deleted.status, 200, "{}", deleted.body);
 
         let admin_id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE login = 'admin'").fetch_one(t.db.pool()).await.unwrap();
-        let acme_id = domains::find_ref(t.db.pool(), &name(ACME)).await.unwrap().unwrap().id;
+        let acme_id = domains::get(t.db.pool(), &name(ACME)).await.unwrap().unwrap().id;
         let rows = audit_rows(&t.db, "301").await;
         let actions: Vec<&str> = rows.iter().map(|r| r.action.as_str()).collect();
         assert_eq!(actions, ["user.create", "user.update", "user.delete"], "one entry per change");
@@ -1120,7 +1112,7 @@ on_both_backends! {
         // Dates: move the update to a known day, then find it by its day alone.
         sqlx::query("UPDATE audit_log SET at = $1 WHERE action = 'user.update'")
             .bind(app::model::audit::day_start_ms("2024-01-15").unwrap() + 12 * 3_600_000)
-            .execute(t.db.pool()).await.unwrap();
+            .execute(t.db.writer()).await.unwrap();
         let that_day = read_audit(su, &[("from", "2024-01-15"), ("to", "2024-01-15")]).await;
         assert_eq!(that_day.items.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["user.update"]);
         assert!(read_audit(su, &[("from", "2024-01-16"), ("to", "2024-01-31")]).await.items.iter().all(|e| e.action != "user.update"));

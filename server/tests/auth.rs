@@ -64,7 +64,7 @@ on_both_backends! {
             .hash_password(ADMIN_PASSWORD.as_bytes(), &SaltString::generate(&mut OsRng))
             .unwrap()
             .to_string();
-        sqlx::query("UPDATE accounts SET password_hash = $1 WHERE login = 'admin'").bind(&old).execute(t.db.pool()).await.unwrap();
+        sqlx::query("UPDATE accounts SET password_hash = $1 WHERE login = 'admin'").bind(&old).execute(t.db.writer()).await.unwrap();
         let stored = || async {
             sqlx::query_scalar::<_, String>("SELECT password_hash FROM accounts WHERE login = 'admin'").fetch_one(t.db.pool()).await.unwrap()
         };

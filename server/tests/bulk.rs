@@ -10,28 +10,16 @@ use app::model::bulk::{ImportProgress, ImportReport, ImportStage};
 use app::model::domain::DomainForm;
 use app::model::permissions::Who;
 use app::model::user::UserForm;
-use app::model::{DomainName, GroupName, Parse, Scope};
-use app::ssr::auth::Caller;
+use app::model::{DomainName, Parse, Scope};
+use app::ssr::caller::Caller;
 use app::ssr::bulk::{export_users, import_users};
-use app::ssr::db::{domains, users, Db};
+use app::ssr::db::Db;
 use app::ssr::users::create_user;
-use common::{logged_in_super_user, path, row_counts};
+use common::{add_group, logged_in_super_user, make_domain, path, row_counts, stored_user};
 use std::sync::Mutex;
 
 fn name(domain: &str) -> DomainName {
     DomainName::parse(domain).unwrap()
-}
-
-async fn make_domain(db: &Db, form: DomainForm) -> i64 {
-    let settings = form.parse().unwrap();
-    let mut tx = db.begin().await.unwrap();
-    domains::insert(&mut tx, &settings, 1).await.unwrap();
-    tx.commit().await.unwrap();
-    domains::find_ref(db.pool(), &settings.domain)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
 }
 
 /// A domain with the group Sales, as a new user would join it.
@@ -41,15 +29,11 @@ async fn domain_with_sales(db: &Db, domain: &str) -> i64 {
         DomainForm {
             domain: domain.into(),
             caller_id_number: "+1 612 555 0100".into(),
-            ..DomainForm::default()
+            ..DomainForm::new_domain()
         },
     )
     .await;
-    let mut tx = db.begin().await.unwrap();
-    users::insert_group(&mut tx, id, &GroupName::parse("Sales").unwrap(), "ring", 1)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    add_group(db, id, "Sales").await;
     id
 }
 
@@ -104,7 +88,7 @@ fn places(report: &ImportReport) -> Vec<(usize, String)> {
 on_both_backends! {
     async fn a_dry_run_reports_every_bad_row_and_writes_nothing(t: TestDb) {
         domain_with_sales(&t.db, "acme.example").await;
-        make_domain(&t.db, DomainForm { domain: "other.example".into(), ..DomainForm::default() }).await;
+        make_domain(&t.db, DomainForm { domain: "other.example".into(), ..DomainForm::new_domain() }).await;
         create_user(&t.db, &Caller::system(), &name("other.example"), &UserForm {
             user: "900".into(), name_first_name: "O".into(), name_last_name: "P".into(),
             email: "o@other.example".into(), phone_numbers: "+1 612 555 0900".into(), ..UserForm::default()
@@ -171,12 +155,13 @@ on_both_backends! {
             let was = before.iter().find(|(t, _)| *t == table).unwrap().1;
             assert!(after.contains(&(table, was + added)), "{table}: {after:?}");
         }
-        let detail = users::get(t.db.pool(), &name("acme.example"), acme, "250", true).await.unwrap().unwrap();
-        assert_eq!(detail.user.site.as_ref().unwrap().as_str(), "North");
-        assert_eq!(detail.user.login_username.as_str(), "250@acme.example");
-        assert_eq!(detail.phone_numbers[0].as_str(), "+16125550250");
-        assert_eq!(detail.groups[0].as_str(), "Sales");
-        assert_eq!(detail.answer_rule.forward_no_answer.as_ref().unwrap().as_str(), "251");
+        let _ = acme;
+        let detail = stored_user(&t.db, "acme.example", "250").await;
+        assert_eq!(detail.values.site.as_ref().unwrap().as_str(), "North");
+        assert_eq!(detail.values.login(), "250@acme.example");
+        assert_eq!(detail.values.phone_numbers[0].as_str(), "+16125550250");
+        assert_eq!(detail.values.groups[0].as_str(), "Sales");
+        assert_eq!(detail.values.answer_rule().forward_no_answer.as_ref().unwrap().as_str(), "251");
         assert_eq!(detail.devices[0].device.as_str(), "250");
         assert!(detail.devices[0].device_sip_registration_password.as_ref().is_some_and(|p| p.len() >= 16), "a SIP password is generated");
         assert_eq!(detail.voicemail_box.as_ref().unwrap().as_str(), "250");
@@ -222,7 +207,7 @@ on_both_backends! {
 
     async fn an_office_manager_of_another_domain_finds_neither_export_nor_import(t: TestDb) {
         domain_with_sales(&t.db, "acme.example").await;
-        let other = make_domain(&t.db, DomainForm { domain: "other.example".into(), ..DomainForm::default() }).await;
+        let other = make_domain(&t.db, DomainForm { domain: "other.example".into(), ..DomainForm::new_domain() }).await;
         let manager = caller_in("other.example", other, Scope::OfficeManager, None);
         let error = export_users(&t.db, &manager, &name("acme.example")).await.unwrap_err();
         assert_eq!(error, AppError::NotFound);
@@ -251,7 +236,7 @@ on_both_backends! {
     }
 
     async fn the_domains_limits_hold_for_an_import(t: TestDb) {
-        make_domain(&t.db, DomainForm { domain: "acme.example".into(), limits_max_users: "3".into(), limits_max_sites: "1".into(), ..DomainForm::default() }).await;
+        make_domain(&t.db, DomainForm { domain: "acme.example".into(), limits_max_users: "3".into(), limits_max_sites: "1".into(), ..DomainForm::new_domain() }).await;
         create_user(&t.db, &Caller::system(), &name("acme.example"), &UserForm { user: "100".into(), name_first_name: "A".into(), name_last_name: "B".into(), email: "a@b.example".into(), ..UserForm::default() }).await.unwrap();
         let text = "user,name-first-name,name-last-name,email,site\n101,A,B,a@b.example,North\n102,A,B,a@b.example,South\n103,A,B,a@b.example,North\n";
         let report = import_users(&t.db, &Caller::system(), &name("acme.example"), text, true, None).await.unwrap();

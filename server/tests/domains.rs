@@ -125,9 +125,9 @@ on_both_backends! {
             caller_id_number: "+44 20 7946 0958".into(),
             voicemail_enabled: "no".into(),
             dial_plan: "custom plan".into(),
-            ..DomainForm::default()
+            ..DomainForm::new_domain()
         };
-        let settings = form.parse().unwrap();
+        let settings = form.parse_settings().unwrap();
         let mut tx = t.db.begin().await.unwrap();
         let stored = domains::insert(&mut tx, &settings, 1_700_000_000_000).await.unwrap();
         tx.commit().await.unwrap();
@@ -138,7 +138,7 @@ on_both_backends! {
     }
 
     async fn a_rolled_back_transaction_leaves_nothing(t: TestDb) {
-        let settings = DomainForm { domain: "never.example".into(), ..DomainForm::default() }.parse().unwrap();
+        let settings = DomainForm { domain: "never.example".into(), ..DomainForm::new_domain() }.parse_settings().unwrap();
         let mut tx = t.db.begin().await.unwrap();
         domains::insert(&mut tx, &settings, 1).await.unwrap();
         drop(tx);

@@ -87,9 +87,9 @@ impl From<AppError> for Problem {
         let status =
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         match &error {
-            AppError::Invalid { errors, .. } | AppError::Conflict { errors, .. } => {
-                Self::fields(status, errors)
-            }
+            AppError::Invalid { errors, .. }
+            | AppError::Conflict { errors, .. }
+            | AppError::ForbiddenFields { errors } => Self::fields(status, errors),
             AppError::TooManyRequests { retry_after_secs } => Self {
                 retry_after: Some(*retry_after_secs),
                 ..Self::new(status, error.to_string())

@@ -83,7 +83,7 @@ impl TestDb {
         let mut admin = sqlx::PgConnection::connect(&admin_url)
             .await
             .expect("reach the test Postgres (scripts/ensure-postgres.sh starts it)");
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .execute(&mut admin)
             .await
             .expect("create a test database");
@@ -124,7 +124,7 @@ impl Drop for TestDb {
                         use sqlx::Connection;
                         pool.close().await;
                         let mut admin = sqlx::PgConnection::connect(&admin_url).await.ok()?;
-                        sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
                             .execute(&mut admin)
                             .await
                             .ok()
@@ -332,11 +332,58 @@ pub async fn row_counts(db: &Db) -> Vec<(&'static str, i64)> {
         "group_members",
         "audit_log",
     ] {
-        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"))
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
             .fetch_one(db.pool())
             .await
             .unwrap();
         counts.push((table, n));
     }
     counts
+}
+
+/// Makes a domain from `form` (blank fields take their defaults) and returns its row id.
+pub async fn make_domain(db: &Db, form: app::model::domain::DomainForm) -> i64 {
+    let settings = form.parse_settings().expect("a valid domain");
+    let mut tx = db.begin().await.unwrap();
+    let made = app::ssr::db::domains::insert(&mut tx, &settings, 1)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    made.id
+}
+
+/// Adds the ring group `name` to the domain `domain_id`.
+pub async fn add_group(db: &Db, domain_id: i64, name: &str) {
+    use app::model::Parse;
+    let mut tx = db.begin().await.unwrap();
+    app::ssr::db::groups::insert(
+        &mut tx,
+        domain_id,
+        &app::model::GroupName::parse(name).unwrap(),
+        "ring",
+        1,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// The user `extension` of `domain` as stored, with everything attached (SIP passwords too).
+pub async fn stored_user(db: &Db, domain: &str, extension: &str) -> app::model::user::UserDetail {
+    use app::model::Parse;
+    let name = app::model::DomainName::parse(domain).unwrap();
+    let found = app::ssr::db::domains::get(db.pool(), &name)
+        .await
+        .unwrap()
+        .expect("the domain");
+    let mut conn = db.pool().acquire().await.unwrap();
+    app::ssr::db::users::get(&mut conn, &found, extension, true)
+        .await
+        .unwrap()
+        .expect("the user")
+}
+
+/// Every field of `form`, as a change (what the portal's editor sends).
+pub fn whole(form: &app::model::user::UserForm) -> app::model::fields::Patch {
+    app::model::fields::Patch::whole(app::model::user::USER_FIELDS, form)
 }

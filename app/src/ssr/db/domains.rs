@@ -192,3 +192,10 @@ pub async fn lock(tx: &mut Tx, id: i64) -> DbResult<()> {
         .await?;
     Ok(())
 }
+
+/// How many domains exist.
+pub async fn count(pool: &AnyPool) -> DbResult<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM domains")
+        .fetch_one(pool)
+        .await?)
+}
