@@ -56,15 +56,11 @@ fn patch_of<T: Serialize>(form: &T) -> crate::model::fields::Patch {
 pub async fn my_profile() -> Result<Profile, AppError> {
     crate::ssr::request::answer(
         async move {
-            use crate::model::permissions::Action;
             let (state, caller) = crate::ssr::request::current().await?;
-            let (found, located, detail) = crate::ssr::users::own_user(&state.db, &caller).await?;
-            let may_edit_answer_rules = caller.who.may(
-                Action::EditOwnAnswerRules,
-                &found.place(Some(located.place())),
-            );
+            let (detail, may_edit_answer_rules) =
+                crate::ssr::users::own_profile(&state.db, &caller).await?;
             Ok(Profile {
-                detail: detail.without_secrets(),
+                detail,
                 may_edit_answer_rules,
             })
         }

@@ -95,6 +95,8 @@ pub struct Field<F: 'static, S: 'static> {
     pub storage: Storage,
     /// The check run as the field is typed: the parser the server runs.
     pub check: fn(&str, &FieldContext) -> Result<(), Invalid>,
+    /// Valid values of the field, as typed (one item each, for a list).
+    pub examples: &'static [&'static str],
     pub get: fn(&F) -> &str,
     pub get_mut: fn(&mut F) -> &mut String,
 }
@@ -188,16 +190,20 @@ pub const MASK: &str = "***";
 pub trait Leaf: Sized + Clone + PartialEq {
     /// How it is entered.
     const CONTROL: Control = Control::Text;
+    /// Valid values, as typed: for the API's documentation and for tests that try every field.
+    const EXAMPLES: &'static [&'static str];
     fn read(raw: &str, cx: &FieldContext) -> Result<Self, Invalid>;
     /// The text that parses back to this value.
     fn text(&self) -> String;
 }
 
-/// Implements [`Leaf`] for types whose parser needs no context and whose `Display` is their text.
+/// Implements [`Leaf`] for types whose parser needs no context and whose `Display` is their text,
+/// each with its examples.
 macro_rules! leaf {
-    ($control:expr => $($ty:ty),* $(,)?) => {$(
+    ($control:expr => { $($ty:ty: [$($example:literal),* $(,)?]),* $(,)? }) => {$(
         impl $crate::model::fields::Leaf for $ty {
             const CONTROL: $crate::model::fields::Control = $control;
+            const EXAMPLES: &'static [&'static str] = &[$($example),*];
             fn read(
                 raw: &str,
                 _: &$crate::model::fields::FieldContext,
@@ -535,6 +541,7 @@ macro_rules! declare_form {
                         raw, $crate::model::fields::__field_default!($($default)?), cx,
                     )
                 },
+                examples: <$ty as $crate::model::fields::Leaf>::EXAMPLES,
                 get: |form| &form.$member,
                 get_mut: |form| &mut form.$member,
             },

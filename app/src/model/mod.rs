@@ -68,19 +68,44 @@ pub mod bulk;
 pub mod json_form;
 pub mod permissions;
 
-// How each value is entered in a form (see [`fields::Leaf`]).
+// How each value is entered in a form, and valid examples of it (for the API's documentation
+// and the tests that try every field) (see [`fields::Leaf`]).
 use fields::{leaf, Control, FieldContext, Leaf};
 
-leaf!(Control::Text =>
-    PersonName, Login, EmailList, Department, SiteName, Language, StatusMessage, ServiceCode,
-    GreetingIndex, StorageKilobytes, CallerIdName, PhoneNumber, EmergencyAddressId, AreaCode,
-    DialPlan, DialPolicy, Seconds3600, CallLimit, DtmfMapping, DtmfOrder, DeviceName, Destination,
-    GroupName, DomainName, Reseller, Description, Limit,
-);
-leaf!(Control::TimeZone => TimeZone);
-leaf!(Control::YesNo => YesNo);
+leaf!(Control::Text => {
+    PersonName: ["Ann", "Zoë O'Neil"],
+    Login: ["ann.lee@acme.example", "frontdesk"],
+    EmailList: ["ann@acme.example", "ann@acme.example; a.lee@home.example"],
+    Department: ["Sales", "R&D"],
+    SiteName: ["New York", "Zürich"],
+    Language: ["en_US", "fr_CA"],
+    StatusMessage: ["In a meeting", "Back at 3"],
+    ServiceCode: ["gold", "system-queue"],
+    GreetingIndex: ["0", "3"],
+    StorageKilobytes: ["1024", "500000"],
+    CallerIdName: ["Acme Sales", "Ann Lee"],
+    PhoneNumber: ["+16125550142", "+442079460958"],
+    EmergencyAddressId: ["addr-1", "HQ-2"],
+    AreaCode: ["612", "415"],
+    DialPlan: ["acme.example", "custom plan"],
+    DialPolicy: ["US & Canada", "International"],
+    Seconds3600: ["25", "3600"],
+    CallLimit: ["2", "10"],
+    DtmfMapping: ["764", "253"],
+    DtmfOrder: ["0", "7"],
+    DeviceName: ["101-desk", "softphone"],
+    Destination: ["voicemail", "+16125550199"],
+    GroupName: ["Sales", "Support"],
+    DomainName: ["acme.example", "b.example"],
+    Reseller: ["north-reseller", ""],
+    Description: ["Acme Corporation", ""],
+    Limit: ["50", "0"],
+});
+leaf!(Control::TimeZone => { TimeZone: ["America/Chicago", "Europe/Paris"] });
+leaf!(Control::YesNo => { YesNo: ["yes", "no"] });
 
 impl Leaf for Extension {
+    const EXAMPLES: &'static [&'static str] = &["101", "2000"];
     /// Digits only, unless the domain allows names.
     fn read(raw: &str, cx: &FieldContext) -> Result<Self, Invalid> {
         if cx.alphanumeric_extensions {
@@ -96,6 +121,7 @@ impl Leaf for Extension {
 
 impl Leaf for Pin {
     const CONTROL: Control = Control::Secret;
+    const EXAMPLES: &'static [&'static str] = &["8264", "0472"];
     fn read(raw: &str, _: &FieldContext) -> Result<Self, Invalid> {
         Pin::parse(raw)
     }
@@ -106,6 +132,7 @@ impl Leaf for Pin {
 
 impl Leaf for SipPassword {
     const CONTROL: Control = Control::Secret;
+    const EXAMPLES: &'static [&'static str] = &["Tr0ub4dor&3-horse", "correct-Battery-st4ple"];
     fn read(raw: &str, _: &FieldContext) -> Result<Self, Invalid> {
         SipPassword::parse(raw)
     }

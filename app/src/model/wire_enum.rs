@@ -88,6 +88,7 @@ macro_rules! wire_enum {
         impl $crate::model::fields::Leaf for $Name {
             const CONTROL: $crate::model::fields::Control =
                 $crate::model::fields::Control::Choice($Name::CHOICES);
+            const EXAMPLES: &'static [&'static str] = &[$($wire),*];
             fn read(
                 raw: &str,
                 _: &$crate::model::fields::FieldContext,

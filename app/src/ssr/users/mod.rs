@@ -87,6 +87,14 @@ pub async fn own_user(
     Ok((found, located, detail))
 }
 
+/// The caller's own user as it sees it (no secrets), and whether it may change its own answer
+/// rules (the permission table says so for some scopes only).
+pub async fn own_profile(db: &Db, caller: &Caller) -> Result<(UserDetail, bool), AppError> {
+    let (found, located, detail) = own_user(db, caller).await?;
+    let rules = access::may_change_own(caller, &found, &located, ["forward-always"]).is_ok();
+    Ok((detail.without_secrets(), rules))
+}
+
 /// The user `extension` of `domain` as the caller may see it: as one of its managers (SIP
 /// passwords included), or as the user itself (no secrets).
 pub async fn read_user(
