@@ -48,9 +48,9 @@ declare_form! {
 
     own domain: req DomainName, "domain", General,
         "Domain name", "Letters, digits, dots, underscores and hyphens; at most 64.";
-    own reseller: req Reseller, "reseller", General,
+    own reseller: req Reseller = "", "reseller", General,
         "Reseller", "The reseller that owns this domain; blank for none. Resellers manage their domains.";
-    setting description: req Description, "description", General,
+    setting description: req Description = "", "description", General,
         "Description", "Optional, at most 255 characters.";
     setting limits_max_users: opt Limit, "limits-max-users", Limits,
         "Maximum users", "Blank for no limit.";
@@ -213,6 +213,12 @@ mod tests {
         ] {
             assert!(json.get(key).is_some(), "{key} missing from {json}");
         }
+    }
+
+    #[test]
+    fn only_the_name_must_be_given() {
+        let required: Vec<&str> = DOMAIN_FIELDS.iter().filter(|f| f.required).map(|f| f.name).collect();
+        assert_eq!(required, ["domain"]);
     }
 
     #[test]
