@@ -169,12 +169,7 @@ mod tests {
             recording_configuration: "sometimes".into(),
             ..valid()
         };
-        let cx = Default::default();
-        let from_table: Vec<&str> = DOMAIN_FIELDS
-            .iter()
-            .filter(|f| (f.check)((f.get)(&form), &cx).is_err())
-            .map(|f| f.name)
-            .collect();
+        let from_table = crate::model::fields::refused(DOMAIN_FIELDS, &form, &Default::default());
         let from_parse: Vec<String> = form
             .parse_settings()
             .unwrap_err()

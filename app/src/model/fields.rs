@@ -116,6 +116,15 @@ pub fn find<'a, F, S>(table: &'a [Field<F, S>], path: &str) -> Option<&'a Field<
         .find(|f| f.name == name || f.alias == Some(name))
 }
 
+/// The fields of `form` that `table`'s checks refuse, in table order: what parsing it reports.
+pub fn refused<'a, F, S>(table: &'a [Field<F, S>], form: &F, cx: &FieldContext) -> Vec<&'a str> {
+    table
+        .iter()
+        .filter(|f| (f.check)((f.get)(form), cx).is_err())
+        .map(|f| f.name)
+        .collect()
+}
+
 /// A blank form of `table` with each field's default filled in: what a new record starts from.
 pub fn with_defaults<F: Default, S>(table: &[Field<F, S>]) -> F {
     let mut form = F::default();
@@ -278,6 +287,14 @@ pub fn split_list(raw: &str) -> impl Iterator<Item = &str> {
         .filter(|s| !s.is_empty())
 }
 
+/// The first refusal among `errors`, for a check of one field.
+pub fn first_refusal(errors: FieldErrors) -> Result<(), Invalid> {
+    match errors.0.into_iter().next() {
+        Some(error) => Err(Invalid(error.message)),
+        None => Ok(()),
+    }
+}
+
 fn with_default<'a>(raw: &'a str, default: Option<&'static str>) -> &'a str {
     match default {
         Some(default) if raw.trim().is_empty() => default,
@@ -304,13 +321,6 @@ pub mod req {
         errors: &mut FieldErrors,
     ) -> Option<T> {
         errors.check(name, T::read(with_default(raw, default), cx))
-    }
-    pub fn check<T: Leaf>(
-        raw: &str,
-        default: Option<&'static str>,
-        cx: &FieldContext,
-    ) -> Result<(), Invalid> {
-        T::read(with_default(raw, default), cx).map(drop)
     }
     pub fn text<T: Leaf>(value: &T) -> String {
         value.text()
@@ -339,17 +349,6 @@ pub mod opt {
             return Some(None);
         }
         errors.check(name, T::read(raw, cx)).map(Some)
-    }
-    pub fn check<T: Leaf>(
-        raw: &str,
-        default: Option<&'static str>,
-        cx: &FieldContext,
-    ) -> Result<(), Invalid> {
-        let raw = with_default(raw, default);
-        if raw.trim().is_empty() {
-            return Ok(());
-        }
-        T::read(raw, cx).map(drop)
     }
     pub fn text<T: Leaf>(value: &Option<T>) -> String {
         value.as_ref().map(Leaf::text).unwrap_or_default()
@@ -386,13 +385,6 @@ pub mod list {
         }
         ok.then_some(items)
     }
-    pub fn check<T: Leaf>(
-        raw: &str,
-        default: Option<&'static str>,
-        cx: &FieldContext,
-    ) -> Result<(), Invalid> {
-        split_list(with_default(raw, default)).try_for_each(|item| T::read(item, cx).map(drop))
-    }
     pub fn text<T: Leaf>(value: &[T]) -> String {
         value.iter().map(Leaf::text).collect::<Vec<_>>().join(", ")
     }
@@ -416,13 +408,6 @@ pub mod secret {
         errors: &mut FieldErrors,
     ) -> Option<Secret<T>> {
         opt::read(name, raw, default, cx, errors).map(Secret)
-    }
-    pub fn check<T: Leaf>(
-        raw: &str,
-        default: Option<&'static str>,
-        cx: &FieldContext,
-    ) -> Result<(), Invalid> {
-        opt::check::<T>(raw, default, cx)
     }
     /// Forms never show a secret.
     pub fn text<T: Leaf>(_: &Secret<T>) -> String {
@@ -537,9 +522,11 @@ macro_rules! declare_form {
                 list: $crate::model::fields::$kind::LIST,
                 storage: $crate::model::fields::__storage!($storage),
                 check: |raw, cx| {
-                    $crate::model::fields::$kind::check::<$ty>(
-                        raw, $crate::model::fields::__field_default!($($default)?), cx,
-                    )
+                    let mut errors = $crate::model::FieldErrors::default();
+                    $crate::model::fields::$kind::read::<$ty>(
+                        "", raw, $crate::model::fields::__field_default!($($default)?), cx, &mut errors,
+                    );
+                    $crate::model::fields::first_refusal(errors)
                 },
                 examples: <$ty as $crate::model::fields::Leaf>::EXAMPLES,
                 get: |form| &form.$member,

@@ -74,74 +74,98 @@ fn parse(form: &DeviceForm) -> Result<crate::model::user::NewDevice, AppError> {
         .ok_or_else(|| AppError::invalid(errors))
 }
 
-/// Starts a change of the devices of the user `extension`: finds it (if the caller may manage
-/// it), begins the transaction and reads the user as it stands in it.
-async fn begin(
-    db: &Db,
-    caller: &Caller,
-    domain: &DomainName,
-    extension: &str,
-) -> Result<(DomainRef, Located, Tx, UserDetail), AppError> {
-    let (found, located) =
-        access::user_in(db, caller, domain, extension, Action::ManageUsers).await?;
-    let mut tx = db.begin().await?;
-    let before = stored(&mut tx, &found, extension).await?;
-    Ok((found, located, tx, before))
+/// A change of a user's devices under way: the user as it stood when its transaction began.
+struct Editing {
+    found: DomainRef,
+    located: Located,
+    tx: Tx,
+    before: UserDetail,
 }
 
-/// That `name` is free in the domain (or already the user's own).
-async fn free(tx: &mut Tx, found: &DomainRef, located: &Located, name: &DeviceName) -> Result<(), AppError> {
-    let owners = facts::device_owners(tx, found.id, &[name.as_str()]).await?;
-    if owners.get(name.as_str()).is_some_and(|owner| *owner != located.id) {
-        return Err(AppError::conflict(
-            "device",
-            &format!("The device {name} is already in use in this domain."),
-        ));
+impl Editing {
+    /// Starts a change of the devices of the user `extension`: finds it (if the caller may
+    /// manage it), begins the transaction and reads the user as it stands in it.
+    async fn begin(
+        db: &Db,
+        caller: &Caller,
+        domain: &DomainName,
+        extension: &str,
+    ) -> Result<Self, AppError> {
+        let (found, located) =
+            access::user_in(db, caller, domain, extension, Action::ManageUsers).await?;
+        let mut tx = db.begin().await?;
+        let before = stored(&mut tx, &found, extension).await?;
+        Ok(Self {
+            found,
+            located,
+            tx,
+            before,
+        })
     }
-    Ok(())
+
+    fn has(&self, device: &DeviceName) -> bool {
+        self.before.devices.iter().any(|d| &d.device == device)
+    }
+
+    /// That `name` is free in the domain (or already the user's own).
+    async fn free(&mut self, name: &DeviceName) -> Result<(), AppError> {
+        let owners = facts::device_owners(&mut self.tx, self.found.id, &[name.as_str()]).await?;
+        if owners
+            .get(name.as_str())
+            .is_some_and(|owner| *owner != self.located.id)
+        {
+            return Err(taken(name));
+        }
+        Ok(())
+    }
+
+    /// Records the change (`action`; `password_set` when a password changed) in the audit log
+    /// and commits; returns the device `name` as saved.
+    async fn finish(
+        mut self,
+        caller: &Caller,
+        action: &str,
+        password_set: bool,
+        name: Option<&DeviceName>,
+    ) -> Result<Option<Device>, AppError> {
+        let extension = self.before.extension().to_string();
+        let after = stored(&mut self.tx, &self.found, &extension).await?;
+        let names = |d: &UserDetail| {
+            d.devices
+                .iter()
+                .map(|x| x.device.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut changes = audit::Changes::new();
+        if names(&self.before) != names(&after) {
+            changes.insert("devices".to_owned(), (names(&self.before), names(&after)));
+        }
+        if password_set {
+            changes.insert(
+                "device-sip-registration-password".to_owned(),
+                ("***".into(), "***".into()),
+            );
+        }
+        audit::record(
+            &mut self.tx,
+            caller,
+            Some((self.found.id, self.found.name().as_str())),
+            action,
+            &extension,
+            &changes,
+        )
+        .await?;
+        self.tx.commit().await?;
+        Ok(name.and_then(|name| after.devices.into_iter().find(|d| &d.device == name)))
+    }
 }
 
-/// Records the change of a user's devices (`action`), from `before` to what `tx` now holds, and
-/// commits; returns the device `name` as saved.
-async fn finish(
-    mut tx: Tx,
-    caller: &Caller,
-    found: &DomainRef,
-    extension: &str,
-    action: &str,
-    before: &UserDetail,
-    password_set: bool,
-    name: Option<&DeviceName>,
-) -> Result<Option<Device>, AppError> {
-    let after = stored(&mut tx, found, extension).await?;
-    let names = |d: &UserDetail| {
-        d.devices
-            .iter()
-            .map(|x| x.device.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut changes = audit::Changes::new();
-    if names(before) != names(&after) {
-        changes.insert("devices".to_owned(), (names(before), names(&after)));
-    }
-    if password_set {
-        changes.insert(
-            "device-sip-registration-password".to_owned(),
-            ("***".into(), "***".into()),
-        );
-    }
-    audit::record(
-        &mut tx,
-        caller,
-        Some((found.id, found.name().as_str())),
-        action,
-        extension,
-        &changes,
+fn taken(name: &DeviceName) -> AppError {
+    AppError::conflict(
+        "device",
+        &format!("The device {name} is already in use in this domain."),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(name.and_then(|name| after.devices.into_iter().find(|d| &d.device == name)))
 }
 
 /// Adds a device to the user `extension` of `domain`, with the password given or a generated
@@ -154,21 +178,20 @@ pub async fn create_device(
     form: &DeviceForm,
 ) -> Result<Device, AppError> {
     let new = parse(form)?;
-    let (found, located, mut tx, before) = begin(db, caller, domain, extension).await?;
-    if before.devices.iter().any(|d| d.device == new.device) {
-        return Err(AppError::conflict(
-            "device",
-            &format!("The device {} is already in use in this domain.", new.device),
-        ));
+    let mut editing = Editing::begin(db, caller, domain, extension).await?;
+    if editing.has(&new.device) {
+        return Err(taken(&new.device));
     }
-    free(&mut tx, &found, &located, &new.device).await?;
+    editing.free(&new.device).await?;
     let password = new
         .sip_password
         .as_ref()
         .map_or_else(generate_sip_password, |p| p.expose().to_owned());
-    write::insert_device(&mut tx, found.id, located.id, new.device.as_str(), &password, now_ms())
+    let (domain_id, user_id) = (editing.found.id, editing.located.id);
+    write::insert_device(&mut editing.tx, domain_id, user_id, new.device.as_str(), &password, now_ms())
         .await?;
-    finish(tx, caller, &found, extension, "device.create", &before, false, Some(&new.device))
+    editing
+        .finish(caller, "device.create", false, Some(&new.device))
         .await?
         .ok_or(AppError::Internal)
 }
@@ -186,35 +209,22 @@ pub async fn update_device(
 ) -> Result<Device, AppError> {
     let current = device_in_path(device)?;
     let new = parse(form)?;
-    let (found, located, mut tx, before) = begin(db, caller, domain, extension).await?;
-    if !before.devices.iter().any(|d| d.device == current) {
+    let mut editing = Editing::begin(db, caller, domain, extension).await?;
+    if !editing.has(&current) {
         return Err(AppError::NotFound);
     }
     let renamed = new.device != current;
     if renamed {
-        free(&mut tx, &found, &located, &new.device).await?;
+        editing.free(&new.device).await?;
     }
     let password = new.sip_password.as_ref().map(|p| p.expose());
-    write::change_device(
-        &mut tx,
-        located.id,
-        current.as_str(),
-        renamed.then_some(new.device.as_str()),
-        password,
-    )
-    .await?;
-    finish(
-        tx,
-        caller,
-        &found,
-        extension,
-        "device.update",
-        &before,
-        password.is_some(),
-        Some(&new.device),
-    )
-    .await?
-    .ok_or(AppError::Internal)
+    let rename = renamed.then_some(new.device.as_str());
+    let user_id = editing.located.id;
+    write::change_device(&mut editing.tx, user_id, current.as_str(), rename, password).await?;
+    editing
+        .finish(caller, "device.update", password.is_some(), Some(&new.device))
+        .await?
+        .ok_or(AppError::Internal)
 }
 
 /// Removes the device `device` from the user `extension`. A user keeps at least one device: its
@@ -227,18 +237,19 @@ pub async fn delete_device(
     device: &str,
 ) -> Result<(), AppError> {
     let current = device_in_path(device)?;
-    let (found, located, mut tx, before) = begin(db, caller, domain, extension).await?;
-    if !before.devices.iter().any(|d| d.device == current) {
+    let mut editing = Editing::begin(db, caller, domain, extension).await?;
+    if !editing.has(&current) {
         return Err(AppError::NotFound);
     }
-    if before.devices.len() == 1 {
+    if editing.before.devices.len() == 1 {
         return Err(AppError::PreconditionFailed {
             message: format!(
                 "{current} is this user's only device: add another first, or rename it."
             ),
         });
     }
-    write::delete_device(&mut tx, located.id, current.as_str()).await?;
-    finish(tx, caller, &found, extension, "device.delete", &before, false, None).await?;
+    let user_id = editing.located.id;
+    write::delete_device(&mut editing.tx, user_id, current.as_str()).await?;
+    editing.finish(caller, "device.delete", false, None).await?;
     Ok(())
 }

@@ -136,11 +136,7 @@ fn the_field_table_checks_what_parse_checks() {
         ..smith()
     };
     let cx = FieldContext::default();
-    let from_table: Vec<&str> = USER_FIELDS
-        .iter()
-        .filter(|f| (f.check)((f.get)(&form), &cx).is_err())
-        .map(|f| f.name)
-        .collect();
+    let from_table = fields::refused(USER_FIELDS, &form, &cx);
     let from_parse: Vec<String> = form
         .parse(&cx)
         .unwrap_err()

@@ -4,8 +4,49 @@
 //! the service's to say.
 
 use crate::ssr::db::{select_in, DbResult, Sql};
-use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, FromRow};
 use std::collections::{HashMap, HashSet};
+
+/// `SELECT {columns} FROM {table} WHERE [domain_id = d AND] {column} IN (values)`: the rows of
+/// `table` (of one domain, or of all) whose `column` is one of `values`.
+async fn rows_with<R>(
+    conn: &mut AnyConnection,
+    columns: &str,
+    table: &str,
+    domain_id: Option<i64>,
+    column: &str,
+    values: &[&str],
+) -> DbResult<Vec<R>>
+where
+    R: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+{
+    select_in(
+        conn,
+        |sql: &mut Sql| {
+            sql.push(&format!("SELECT {columns} FROM {table} WHERE "));
+            if let Some(d) = domain_id {
+                sql.push("domain_id = ").bind(d).push(" AND ");
+            }
+            sql.push(&format!("{column} IN ("));
+        },
+        values,
+        "",
+    )
+    .await
+}
+
+/// The values of `column` among `values` that rows of `table` hold.
+async fn taken(
+    conn: &mut AnyConnection,
+    table: &str,
+    domain_id: Option<i64>,
+    column: &str,
+    values: &[&str],
+) -> DbResult<HashSet<String>> {
+    let rows: Vec<(String,)> = rows_with(conn, column, table, domain_id, column, values).await?;
+    Ok(rows.into_iter().map(|(v,)| v).collect())
+}
 
 /// Which of `extensions` users of the domain hold.
 pub async fn users_with_extensions(
@@ -13,18 +54,7 @@ pub async fn users_with_extensions(
     domain_id: i64,
     extensions: &[&str],
 ) -> DbResult<HashSet<String>> {
-    let rows: Vec<(String,)> = select_in(
-        conn,
-        |sql| {
-            sql.push("SELECT extension FROM users WHERE domain_id = ")
-                .bind(domain_id)
-                .push(" AND extension IN (");
-        },
-        extensions,
-        "",
-    )
-    .await?;
-    Ok(rows.into_iter().map(|(e,)| e).collect())
+    taken(conn, "users", Some(domain_id), "extension", extensions).await
 }
 
 /// Which of `logins` portal accounts hold, anywhere.
@@ -32,37 +62,7 @@ pub async fn accounts_with_logins(
     conn: &mut AnyConnection,
     logins: &[&str],
 ) -> DbResult<HashSet<String>> {
-    let rows: Vec<(String,)> = select_in(
-        conn,
-        |sql| {
-            sql.push("SELECT login FROM accounts WHERE login IN (");
-        },
-        logins,
-        "",
-    )
-    .await?;
-    Ok(rows.into_iter().map(|(l,)| l).collect())
-}
-
-/// `(name, id)` pairs of the domain's `table` rows among `names` (sites, groups).
-async fn named(
-    conn: &mut AnyConnection,
-    table: &'static str,
-    domain_id: i64,
-    names: &[&str],
-) -> DbResult<HashMap<String, i64>> {
-    let rows: Vec<(String, i64)> = select_in(
-        conn,
-        |sql| {
-            sql.push(&format!("SELECT name, id FROM {table} WHERE domain_id = "))
-                .bind(domain_id)
-                .push(" AND name IN (");
-        },
-        names,
-        "",
-    )
-    .await?;
-    Ok(rows.into_iter().collect())
+    taken(conn, "accounts", None, "login", logins).await
 }
 
 /// The domain's sites among `names`, by name.
@@ -71,7 +71,9 @@ pub async fn sites_named(
     domain_id: i64,
     names: &[&str],
 ) -> DbResult<HashMap<String, i64>> {
-    named(conn, "sites", domain_id, names).await
+    let rows: Vec<(String, i64)> =
+        rows_with(conn, "name, id", "sites", Some(domain_id), "name", names).await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// The domain's groups among `names`, by name.
@@ -80,7 +82,9 @@ pub async fn groups_named(
     domain_id: i64,
     names: &[&str],
 ) -> DbResult<HashMap<String, i64>> {
-    named(conn, "groups", domain_id, names).await
+    let rows: Vec<(String, i64)> =
+        rows_with(conn, "name, id", "groups", Some(domain_id), "name", names).await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// How many rows of `table` (users, sites) the domain has.
@@ -102,17 +106,8 @@ pub async fn device_owners(
     domain_id: i64,
     names: &[&str],
 ) -> DbResult<HashMap<String, i64>> {
-    let rows: Vec<(String, i64)> = select_in(
-        conn,
-        |sql| {
-            sql.push("SELECT device, user_id FROM devices WHERE domain_id = ")
-                .bind(domain_id)
-                .push(" AND device IN (");
-        },
-        names,
-        "",
-    )
-    .await?;
+    let rows: Vec<(String, i64)> =
+        rows_with(conn, "device, user_id", "devices", Some(domain_id), "device", names).await?;
     Ok(rows.into_iter().collect())
 }
 
@@ -123,15 +118,13 @@ pub async fn mailbox_owners(
     domain_id: i64,
     mailboxes: &[&str],
 ) -> DbResult<HashMap<String, Option<i64>>> {
-    let rows: Vec<(String, Option<i64>)> = select_in(
+    let rows: Vec<(String, Option<i64>)> = rows_with(
         conn,
-        |sql| {
-            sql.push("SELECT mailbox, user_id FROM voicemail_boxes WHERE domain_id = ")
-                .bind(domain_id)
-                .push(" AND mailbox IN (");
-        },
+        "mailbox, user_id",
+        "voicemail_boxes",
+        Some(domain_id),
+        "mailbox",
         mailboxes,
-        "",
     )
     .await?;
     Ok(rows.into_iter().collect())
@@ -142,13 +135,13 @@ pub async fn numbers_known(
     conn: &mut AnyConnection,
     numbers: &[&str],
 ) -> DbResult<HashMap<String, (i64, Option<i64>)>> {
-    let rows: Vec<(String, i64, Option<i64>)> = select_in(
+    let rows: Vec<(String, i64, Option<i64>)> = rows_with(
         conn,
-        |sql| {
-            sql.push("SELECT number, domain_id, user_id FROM phone_numbers WHERE number IN (");
-        },
+        "number, domain_id, user_id",
+        "phone_numbers",
+        None,
+        "number",
         numbers,
-        "",
     )
     .await?;
     Ok(rows

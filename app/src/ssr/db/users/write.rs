@@ -7,7 +7,7 @@
 
 use crate::model::user::{AnswerRule, UserValues};
 use crate::model::{Destination, Extension, UserStatus, YesNo};
-use crate::ssr::db::{flag, insert_rows, DbError, DbResult, Sql, Tx};
+use crate::ssr::db::{flag, insert_rows, DbError, DbResult, Sql, SqlRow, Tx};
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -68,6 +68,97 @@ fn settings_text(v: &UserValues) -> String {
     serde_json::Value::Object(v.settings()).to_string()
 }
 
+/// A value of a user's row or account.
+enum Col {
+    Text(String),
+    Maybe(Option<String>),
+    Id(Option<i64>),
+    Int(i64),
+}
+
+impl Col {
+    fn bind(self, sql: &mut Sql) {
+        match self {
+            Col::Text(v) => sql.bind(v),
+            Col::Maybe(v) => sql.bind(v),
+            Col::Id(v) => sql.bind(v),
+            Col::Int(v) => sql.bind(v),
+        };
+    }
+
+    fn value(self, row: &mut SqlRow<'_>) {
+        match self {
+            Col::Text(v) => row.value(v),
+            Col::Maybe(v) => row.value(v),
+            Col::Id(v) => row.value(v),
+            Col::Int(v) => row.value(v),
+        };
+    }
+}
+
+/// The columns of a user's row that its values fill: the one list its insert and its update
+/// share.
+fn row_columns(v: &UserValues, site_id: Option<i64>) -> [(&'static str, Col); 11] {
+    let text = |s: &str| Col::Text(s.to_owned());
+    [
+        ("extension", text(v.user.as_str())),
+        ("first_name", text(v.name_first_name.as_str())),
+        ("last_name", text(v.name_last_name.as_str())),
+        ("email", text(v.email.as_str())),
+        ("department", Col::Maybe(v.department.as_ref().map(|x| x.as_str().to_owned()))),
+        ("site_id", Col::Id(site_id)),
+        ("status", text(v.status.as_str())),
+        ("service_code", Col::Maybe(v.service_code.as_ref().map(|x| x.as_str().to_owned()))),
+        ("search_text", Col::Text(search_text(v))),
+        ("settings", Col::Text(settings_text(v))),
+        ("extension_sort", Col::Text(extension_sort(&v.user))),
+    ]
+}
+
+/// The columns of a user's portal account that its values fill (insert and update alike).
+fn account_columns(v: &UserValues) -> [(&'static str, Col); 4] {
+    [
+        ("login", Col::Text(v.login().to_owned())),
+        ("display_name", Col::Text(display_name(v))),
+        ("scope", Col::Text(v.user_scope.as_str().to_owned())),
+        ("disabled", Col::Int(flag(portal_blocked(v)))),
+    ]
+}
+
+/// `(names of columns)` of a list of columns.
+fn names<const N: usize>(columns: &[(&'static str, Col); N]) -> String {
+    columns.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ")
+}
+
+/// `UPDATE {table} SET col = $1, ... WHERE {key} = $n`.
+async fn update(
+    tx: &mut Tx,
+    table: &str,
+    columns: impl IntoIterator<Item = (&'static str, Col)>,
+    key: &str,
+    id: i64,
+) -> DbResult<()> {
+    let mut sql = Sql::new(&format!("UPDATE {table} SET "));
+    for (i, (name, value)) in columns.into_iter().enumerate() {
+        sql.push(if i == 0 { "" } else { ", " }).push(&format!("{name} = "));
+        value.bind(&mut sql);
+    }
+    sql.push(&format!(" WHERE {key} = ")).bind(id);
+    sql.query().execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// What a multi-row insert returned: the id (column 0) of each row by its key (column 1).
+fn ids_by<K>(returned: &[sqlx::any::AnyRow]) -> DbResult<HashMap<K, i64>>
+where
+    K: std::hash::Hash + Eq + for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
+    Ok(returned
+        .iter()
+        .map(|row| Ok((row.try_get::<K, _>(1)?, row.try_get::<i64, _>(0)?)))
+        .collect::<Result<_, sqlx::Error>>()?)
+}
+
 fn destination(d: &Option<Destination>) -> Option<String> {
     d.as_ref().map(|d| d.as_str().to_owned())
 }
@@ -90,38 +181,27 @@ pub async fn insert(
     written: &mut (dyn FnMut(usize) + Send),
 ) -> DbResult<Vec<Written>> {
     let d = domain_id;
+    let head = format!(
+        "INSERT INTO users (domain_id, {}, created_at, updated_at)",
+        names(&row_columns(rows[0].values, None))
+    );
     let returned = insert_rows(
         tx,
-        "INSERT INTO users (domain_id, extension, first_name, last_name, email, department, \
-         site_id, status, service_code, search_text, settings, extension_sort, created_at, \
-         updated_at)",
+        &head,
         "RETURNING id, extension",
         rows,
         14,
         |r, row| {
-            let v = row.values;
-            r.value(d)
-                .value(v.user.as_str().to_owned())
-                .value(v.name_first_name.as_str().to_owned())
-                .value(v.name_last_name.as_str().to_owned())
-                .value(v.email.as_str().to_owned())
-                .value(v.department.as_ref().map(|x| x.as_str().to_owned()))
-                .value(row.site_id)
-                .value(v.status.as_str())
-                .value(v.service_code.as_ref().map(|x| x.as_str().to_owned()))
-                .value(search_text(v))
-                .value(settings_text(v))
-                .value(extension_sort(&v.user))
-                .value(now)
-                .value(now);
+            r.value(d);
+            for (_, value) in row_columns(row.values, row.site_id) {
+                value.value(r);
+            }
+            r.value(now).value(now);
         },
         written,
     )
     .await?;
-    let ids: HashMap<String, i64> = returned
-        .iter()
-        .map(|row| Ok((row.try_get::<String, _>(1)?, row.try_get::<i64, _>(0)?)))
-        .collect::<Result<_, sqlx::Error>>()?;
+    let ids: HashMap<String, i64> = ids_by(&returned)?;
     let user_ids: Vec<i64> = rows
         .iter()
         .map(|row| ids.get(row.values.user.as_str()).copied())
@@ -129,29 +209,26 @@ pub async fn insert(
         .ok_or(DbError::NotFound)?;
 
     let with_ids: Vec<(&NewRow<'_>, i64)> = rows.iter().zip(user_ids.iter().copied()).collect();
+    let head = format!(
+        "INSERT INTO accounts (domain_id, user_id, created_at, {})",
+        names(&account_columns(rows[0].values))
+    );
     let returned = insert_rows(
         tx,
-        "INSERT INTO accounts (login, display_name, scope, domain_id, user_id, disabled, created_at)",
+        &head,
         "RETURNING id, user_id",
         &with_ids,
         7,
         |r, (row, user_id)| {
-            let v = row.values;
-            r.value(v.login().to_owned())
-                .value(display_name(v))
-                .value(v.user_scope.as_str())
-                .value(d)
-                .value(*user_id)
-                .value(flag(portal_blocked(v)))
-                .value(now);
+            r.value(d).value(*user_id).value(now);
+            for (_, value) in account_columns(row.values) {
+                value.value(r);
+            }
         },
         written,
     )
     .await?;
-    let accounts: HashMap<i64, i64> = returned
-        .iter()
-        .map(|row| Ok((row.try_get::<i64, _>(1)?, row.try_get::<i64, _>(0)?)))
-        .collect::<Result<_, sqlx::Error>>()?;
+    let accounts: HashMap<i64, i64> = ids_by(&returned)?;
 
     let boxes: Vec<(i64, &str)> = with_ids
         .iter()
@@ -318,45 +395,9 @@ pub async fn update_row(
     site_id: Option<i64>,
     now: i64,
 ) -> DbResult<()> {
-    let mut sql = Sql::new("UPDATE users SET extension = ");
-    sql.bind(v.user.as_str().to_owned())
-        .push(", first_name = ")
-        .bind(v.name_first_name.as_str().to_owned())
-        .push(", last_name = ")
-        .bind(v.name_last_name.as_str().to_owned())
-        .push(", email = ")
-        .bind(v.email.as_str().to_owned())
-        .push(", department = ")
-        .bind(v.department.as_ref().map(|x| x.as_str().to_owned()))
-        .push(", site_id = ")
-        .bind(site_id)
-        .push(", status = ")
-        .bind(v.status.as_str())
-        .push(", service_code = ")
-        .bind(v.service_code.as_ref().map(|x| x.as_str().to_owned()))
-        .push(", search_text = ")
-        .bind(search_text(v))
-        .push(", settings = ")
-        .bind(settings_text(v))
-        .push(", extension_sort = ")
-        .bind(extension_sort(&v.user))
-        .push(", updated_at = ")
-        .bind(now)
-        .push(" WHERE id = ")
-        .bind(user_id);
-    sql.query().execute(&mut **tx).await?;
-    sqlx::query(
-        "UPDATE accounts SET login = $2, display_name = $3, scope = $4, disabled = $5 \
-         WHERE user_id = $1",
-    )
-    .bind(user_id)
-    .bind(v.login().to_owned())
-    .bind(display_name(v))
-    .bind(v.user_scope.as_str())
-    .bind(flag(portal_blocked(v)))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    let row = row_columns(v, site_id).into_iter().chain([("updated_at", Col::Int(now))]);
+    update(tx, "users", row, "id", user_id).await?;
+    update(tx, "accounts", account_columns(v), "user_id", user_id).await
 }
 
 /// Gives the user a voicemail box numbered `mailbox`, or renumbers the one it has.
