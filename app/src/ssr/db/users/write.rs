@@ -125,6 +125,46 @@ fn account_columns(v: &UserValues) -> [(&'static str, Col); 4] {
     ]
 }
 
+/// The columns of a user's default answer rule (time frame `*`): its insert and its update alike.
+fn rule_columns(rule: &AnswerRule) -> [(&'static str, Col); 6] {
+    [
+        ("forward_always", Col::Maybe(destination(&rule.forward_always))),
+        ("forward_busy", Col::Maybe(destination(&rule.forward_on_busy))),
+        ("forward_no_answer", Col::Maybe(destination(&rule.forward_no_answer))),
+        ("forward_unregistered", Col::Maybe(destination(&rule.forward_when_unregistered))),
+        ("do_not_disturb", Col::Int(flag(rule.do_not_disturb))),
+        ("simultaneous_ring", Col::Text(joined(&rule.simultaneous_ring))),
+    ]
+}
+
+/// Writes the default answer rules of users (user id, rule), a few statements however many.
+async fn insert_rules(
+    tx: &mut Tx,
+    rules: &[(i64, AnswerRule)],
+    written: &mut (dyn FnMut(usize) + Send),
+) -> DbResult<()> {
+    let head = format!(
+        "INSERT INTO answer_rules (user_id, time_frame, enabled, position, {})",
+        names(&rule_columns(&AnswerRule::default()))
+    );
+    insert_rows(
+        tx,
+        &head,
+        "",
+        rules,
+        7,
+        |r, (user_id, rule)| {
+            r.value(*user_id).literal("'*'").value(flag(true)).literal("0");
+            for (_, value) in rule_columns(rule) {
+                value.value(r);
+            }
+        },
+        written,
+    )
+    .await?;
+    Ok(())
+}
+
 /// `(names of columns)` of a list of columns.
 fn names<const N: usize>(columns: &[(&'static str, Col); N]) -> String {
     columns.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ")
@@ -138,14 +178,20 @@ async fn update(
     key: &str,
     id: i64,
 ) -> DbResult<()> {
+    let mut sql = set(table, columns);
+    sql.push(&format!(" WHERE {key} = ")).bind(id);
+    sql.query().execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// `UPDATE {table} SET col = $1, ...`, for a `WHERE` to follow.
+fn set(table: &str, columns: impl IntoIterator<Item = (&'static str, Col)>) -> Sql {
     let mut sql = Sql::new(&format!("UPDATE {table} SET "));
     for (i, (name, value)) in columns.into_iter().enumerate() {
         sql.push(if i == 0 { "" } else { ", " }).push(&format!("{name} = "));
         value.bind(&mut sql);
     }
-    sql.push(&format!(" WHERE {key} = ")).bind(id);
-    sql.query().execute(&mut **tx).await?;
-    Ok(())
+    sql
 }
 
 /// What a multi-row insert returned: the id (column 0) of each row by its key (column 1).
@@ -278,28 +324,7 @@ pub async fn insert(
         .iter()
         .map(|(row, id)| (*id, row.values.answer_rule()))
         .collect();
-    insert_rows(
-        tx,
-        "INSERT INTO answer_rules (user_id, time_frame, enabled, forward_always, forward_busy, \
-         forward_no_answer, forward_unregistered, do_not_disturb, simultaneous_ring, position)",
-        "",
-        &rules,
-        8,
-        |r, (user_id, rule)| {
-            r.value(*user_id)
-                .literal("'*'")
-                .value(flag(true))
-                .value(destination(&rule.forward_always))
-                .value(destination(&rule.forward_on_busy))
-                .value(destination(&rule.forward_no_answer))
-                .value(destination(&rule.forward_when_unregistered))
-                .value(flag(rule.do_not_disturb))
-                .value(joined(&rule.simultaneous_ring))
-                .literal("0");
-        },
-        written,
-    )
-    .await?;
+    insert_rules(tx, &rules, written).await?;
 
     let members: Vec<(i64, i64)> = with_ids
         .iter()
@@ -519,38 +544,12 @@ pub async fn set_numbers(
     route_numbers(tx, domain_id, user_id, numbers, now).await
 }
 
-/// Writes the user's default answer rule (time frame `*`) over the one it has.
+/// Writes the user's default answer rule (time frame `*`) over the one it has, in place.
 pub async fn set_answer_rule(tx: &mut Tx, user_id: i64, rule: &AnswerRule) -> DbResult<()> {
-    let changed = sqlx::query(
-        "UPDATE answer_rules SET forward_always = $2, forward_busy = $3, forward_no_answer = $4, \
-         forward_unregistered = $5, do_not_disturb = $6, simultaneous_ring = $7 \
-         WHERE user_id = $1 AND time_frame = '*'",
-    )
-    .bind(user_id)
-    .bind(destination(&rule.forward_always))
-    .bind(destination(&rule.forward_on_busy))
-    .bind(destination(&rule.forward_no_answer))
-    .bind(destination(&rule.forward_when_unregistered))
-    .bind(flag(rule.do_not_disturb))
-    .bind(joined(&rule.simultaneous_ring))
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if changed == 0 {
-        sqlx::query(
-            "INSERT INTO answer_rules (user_id, time_frame, enabled, forward_always, forward_busy, \
-             forward_no_answer, forward_unregistered, do_not_disturb, simultaneous_ring, position) \
-             VALUES ($1, '*', 1, $2, $3, $4, $5, $6, $7, 0)",
-        )
-        .bind(user_id)
-        .bind(destination(&rule.forward_always))
-        .bind(destination(&rule.forward_on_busy))
-        .bind(destination(&rule.forward_no_answer))
-        .bind(destination(&rule.forward_when_unregistered))
-        .bind(flag(rule.do_not_disturb))
-        .bind(joined(&rule.simultaneous_ring))
-        .execute(&mut **tx)
-        .await?;
+    let mut sql = set("answer_rules", rule_columns(rule));
+    sql.push(" WHERE time_frame = '*' AND user_id = ").bind(user_id);
+    if sql.query().execute(&mut **tx).await?.rows_affected() == 0 {
+        insert_rules(tx, &[(user_id, rule.clone())], &mut |_| {}).await?;
     }
     Ok(())
 }
