@@ -7,9 +7,9 @@
 
 use app::model::domain::DomainForm;
 use app::model::{GroupName, Parse};
-use app::ssr::auth::Caller;
+use app::ssr::caller::Caller;
 use app::ssr::bulk::{export_users, import_users};
-use app::ssr::db::{domains, users, Db};
+use app::ssr::db::{domains, groups, Db};
 use std::time::Instant;
 
 #[tokio::main]
@@ -31,21 +31,17 @@ async fn main() {
     let settings = DomainForm {
         domain: format!("bench{}.example", std::process::id()),
         caller_id_number: "+1 612 555 0100".into(),
-        ..DomainForm::default()
+        ..DomainForm::new_domain()
     }
-    .parse()
+    .parse_settings()
     .expect("a valid domain");
     let mut tx = db.begin().await.expect("begin");
-    domains::insert(&mut tx, &settings, 0)
+    let domain = domains::insert(&mut tx, &settings, 0)
         .await
         .expect("make the domain");
     tx.commit().await.expect("commit");
-    let domain = domains::find_ref(db.pool(), &settings.domain)
-        .await
-        .expect("read the domain")
-        .expect("the domain");
     let mut tx = db.begin().await.expect("begin");
-    users::insert_group(
+    groups::insert(
         &mut tx,
         domain.id,
         &GroupName::parse("Sales").expect("a group name"),
