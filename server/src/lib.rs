@@ -5,8 +5,8 @@ pub mod config;
 pub mod guard;
 pub mod ns_api;
 
-use app::ssr::request::RequestCaller;
 use app::ssr::db::{sessions::DbSessionStore, Db};
+use app::ssr::request::RequestCaller;
 use app::ssr::state::{AppState, SessionPolicy};
 use app::{shell, App};
 use axum::body::Body;

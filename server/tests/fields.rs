@@ -15,7 +15,7 @@ use app::ssr::db::Db;
 use app::ssr::users::{create_user, delete_user};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{add_group, logged_in_super_user, make_domain, stored_user, TestDb};
+use common::{add_group, logged_in_super_user, make_domain, stored_user};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -32,7 +32,12 @@ fn acme() -> DomainName {
 fn random_form(rng: &mut StdRng, case: u32) -> UserForm {
     let mut form = UserForm::default();
     let some = |rng: &mut StdRng, field: &app::model::user::UserField| {
-        field.examples.choose(rng).copied().unwrap_or_default().to_owned()
+        field
+            .examples
+            .choose(rng)
+            .copied()
+            .unwrap_or_default()
+            .to_owned()
     };
     for field in USER_FIELDS {
         let text = match field.name {
@@ -47,10 +52,13 @@ fn random_form(rng: &mut StdRng, case: u32) -> UserForm {
                 .collect::<Vec<_>>()
                 .join(", "),
             // References to what the domain holds: its users 101 and 2000, its groups.
-            "forward-always" | "forward-on-busy" | "forward-no-answer"
-            | "forward-when-unregistered" => {
-                ["", "voicemail", "+16125550199", "101"].choose(rng).unwrap().to_string()
-            }
+            "forward-always"
+            | "forward-on-busy"
+            | "forward-no-answer"
+            | "forward-when-unregistered" => ["", "voicemail", "+16125550199", "101"]
+                .choose(rng)
+                .unwrap()
+                .to_string(),
             _ if field.list => field
                 .examples
                 .iter()
@@ -100,7 +108,9 @@ async fn prepared(db: &Db) {
             email: "ref@acme.example".into(),
             ..UserForm::default()
         };
-        create_user(db, &Caller::system(), &acme(), &form).await.unwrap();
+        create_user(db, &Caller::system(), &acme(), &form)
+            .await
+            .unwrap();
     }
 }
 

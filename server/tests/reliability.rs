@@ -36,7 +36,9 @@ fn request(method: Method, path: &str, token: &str, body: Option<Value>) -> Requ
 async fn send(app: &Router, req: Request<Body>) -> (StatusCode, String) {
     let res = app.clone().oneshot(req).await.unwrap();
     let status = res.status();
-    let body = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+    let body = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
     (status, String::from_utf8_lossy(&body).into_owned())
 }
 
@@ -61,7 +63,12 @@ async fn super_key(t: &TestDb) -> (Router, String) {
 async fn make_domain(app: &Router, token: &str, domain: &str) {
     let (status, body) = send(
         app,
-        request(Method::POST, "/domains", token, Some(json!({"domain": domain}))),
+        request(
+            Method::POST,
+            "/domains",
+            token,
+            Some(json!({"domain": domain})),
+        ),
     )
     .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{body}");

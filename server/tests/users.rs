@@ -11,7 +11,9 @@ use app::model::{DomainName, Parse};
 use app::ssr::caller::Caller;
 use app::ssr::db::{domains, users, Backend, Db};
 use app::ssr::users::{create_user, delete_user, update_user};
-use common::{add_group, logged_in_super_user, make_domain, path, row_counts, stored_user, whole, Client};
+use common::{
+    add_group, logged_in_super_user, make_domain, path, row_counts, stored_user, whole, Client,
+};
 
 fn acme() -> DomainName {
     DomainName::parse("acme.example").unwrap()
@@ -67,7 +69,10 @@ async fn break_inserting_user(db: &Db, ext: &str) {
             "CREATE TRIGGER fail_users BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION fail_user()".into()
         }
     };
-    sqlx::query(sqlx::AssertSqlSafe(sql.clone())).execute(db.writer()).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+        .execute(db.writer())
+        .await
+        .unwrap();
 }
 
 /// Creates `forms` in acme.example one just after the other while another write holds the
@@ -102,7 +107,10 @@ async fn repair_inserts_into(db: &Db, table: &str) {
         Backend::Sqlite => format!("DROP TRIGGER fail_{table}"),
         Backend::Postgres => format!("DROP TRIGGER fail_{table} ON {table}"),
     };
-    sqlx::query(sqlx::AssertSqlSafe(sql.clone())).execute(db.writer()).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+        .execute(db.writer())
+        .await
+        .unwrap();
 }
 
 fn everything(ext: &str) -> UserForm {
@@ -421,7 +429,6 @@ on_both_backends! {
     }
 }
 
-
 // Following the domain: a setting a user leaves blank is its domain's, at every read
 // ---------------------------------------------------------------------------------------------
 
@@ -437,13 +444,12 @@ async fn settings_doc(db: &Db, extension: &str) -> serde_json::Map<String, serde
 
 /// The audit entries of `action`, newest first, as (target, changed fields).
 async fn audited(db: &Db, action: &str) -> Vec<(String, Vec<String>)> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT target, changes FROM audit_log WHERE action = $1 ORDER BY id DESC",
-    )
-    .bind(action)
-    .fetch_all(db.pool())
-    .await
-    .unwrap();
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT target, changes FROM audit_log WHERE action = $1 ORDER BY id DESC")
+            .bind(action)
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
     rows.into_iter()
         .map(|(target, changes)| {
             let changes: std::collections::BTreeMap<String, (String, String)> =
@@ -454,13 +460,27 @@ async fn audited(db: &Db, action: &str) -> Vec<(String, Vec<String>)> {
 }
 
 async fn change_domain(db: &Db, fields: &[(&str, &str)]) {
-    let patch = Patch(fields.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect());
-    app::ssr::domains::update_domain(db, &Caller::system(), &acme(), &patch).await.unwrap();
+    let patch = Patch(
+        fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+    );
+    app::ssr::domains::update_domain(db, &Caller::system(), &acme(), &patch)
+        .await
+        .unwrap();
 }
 
 async fn change(db: &Db, extension: &str, fields: &[(&str, &str)]) -> app::model::user::UserDetail {
-    let patch = Patch(fields.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect());
-    update_user(db, &Caller::system(), &acme(), extension, &patch).await.unwrap()
+    let patch = Patch(
+        fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+    );
+    update_user(db, &Caller::system(), &acme(), extension, &patch)
+        .await
+        .unwrap()
 }
 
 on_both_backends! {

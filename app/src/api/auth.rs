@@ -28,21 +28,26 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
             let state = AppState::current()?;
             let session = crate::ssr::request::session().await?;
             let address = crate::ssr::request::client_address();
-            let caller = auth::log_in(&state.db, &session, &state.sessions, &login, &password, address)
-                .await
-                .inspect_err(|e| {
-                    if *e == AppError::BadCredentials {
-                        // For the server's guard, which slows down guessing (and strips this).
-                        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                            response.insert_header(
-                                http::HeaderName::from_static(
-                                    crate::ssr::auth::LOGIN_FAILED_HEADER,
-                                ),
-                                http::HeaderValue::from_static("1"),
-                            );
-                        }
+            let caller = auth::log_in(
+                &state.db,
+                &session,
+                &state.sessions,
+                &login,
+                &password,
+                address,
+            )
+            .await
+            .inspect_err(|e| {
+                if *e == AppError::BadCredentials {
+                    // For the server's guard, which slows down guessing (and strips this).
+                    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                        response.insert_header(
+                            http::HeaderName::from_static(crate::ssr::auth::LOGIN_FAILED_HEADER),
+                            http::HeaderValue::from_static("1"),
+                        );
                     }
-                })?;
+                }
+            })?;
             let next = next
                 .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
                 .unwrap_or_else(|| auth::home_page(&caller));

@@ -46,11 +46,7 @@ pub type Csv = Post<CsvText>;
 
 /// The address of the export of `domain`'s users (a GET: a link downloads it).
 pub fn export_href(domain: &str) -> String {
-    format!(
-        "{}?domain={}",
-        ExportUsers::PATH,
-        crate::components::urlencode(domain)
-    )
+    format!("{}?domain={}", ExportUsers::PATH, super::urlencode(domain))
 }
 
 /// The users of `domain` the caller manages, as CSV (see [`crate::ssr::bulk::export_users`]),

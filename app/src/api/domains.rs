@@ -50,7 +50,8 @@ pub async fn update_domain(name: String, input: DomainForm) -> Result<(), AppErr
         async move {
             let (state, caller) = crate::ssr::request::current().await?;
             let name = crate::ssr::access::parse_name(&name)?;
-            let patch = crate::model::fields::Patch::whole(crate::model::domain::DOMAIN_FIELDS, &input);
+            let patch =
+                crate::model::fields::Patch::whole(crate::model::domain::DOMAIN_FIELDS, &input);
             crate::ssr::domains::update_domain(&state.db, &caller, &name, &patch)
                 .await
                 .map_err(|e| e.with_input(&input))?;

@@ -9,3 +9,15 @@ pub mod domains;
 pub mod groups;
 pub mod profile;
 pub mod users;
+
+/// Percent-encodes a path for use as a query value.
+pub fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -75,13 +75,13 @@ pub async fn update_my_profile(input: ProfileForm) -> Result<(), AppError> {
         async move {
             let (state, caller) = crate::ssr::request::current().await?;
             crate::ssr::users::update_own(&state.db, &caller, &patch_of(&input))
-            .await
-            .map_err(|e| {
-                e.with_input(&ProfileForm {
-                    voicemail_login_pin: String::new(),
-                    ..input.clone()
-                })
-            })?;
+                .await
+                .map_err(|e| {
+                    e.with_input(&ProfileForm {
+                        voicemail_login_pin: String::new(),
+                        ..input.clone()
+                    })
+                })?;
             leptos_axum::redirect("/me?saved=profile");
             Ok(())
         }
@@ -96,8 +96,8 @@ pub async fn update_my_answer_rules(input: AnswerRulesForm) -> Result<(), AppErr
         async move {
             let (state, caller) = crate::ssr::request::current().await?;
             crate::ssr::users::update_own(&state.db, &caller, &patch_of(&input))
-            .await
-            .map_err(|e| e.with_input(&input))?;
+                .await
+                .map_err(|e| e.with_input(&input))?;
             leptos_axum::redirect("/me?saved=answer-rules");
             Ok(())
         }

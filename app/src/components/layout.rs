@@ -1,6 +1,7 @@
 //! The frame around every signed-in page, and how errors are shown.
 
 use crate::api::auth::{me, Logout, SignedIn};
+use crate::api::urlencode;
 use crate::error::AppError;
 use crate::model::permissions::{own_users_page, Action};
 use leptos::prelude::*;
@@ -115,16 +116,4 @@ pub fn form_summary(rejected: Signal<Option<AppError>>) -> impl IntoView {
             view! { <p class="form-error" role="alert">{text}</p> }
         })
     }
-}
-
-/// Percent-encodes a path for use as a query value.
-pub fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

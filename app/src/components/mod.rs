@@ -6,4 +6,4 @@ mod layout;
 
 pub use field::{choices, Field, FieldKind, SelectField};
 pub use hydration::{focus_soon, use_hydrated};
-pub use layout::{form_summary, urlencode, use_me, ErrorNotice, IfAllowed, Me, Page};
+pub use layout::{form_summary, use_me, ErrorNotice, IfAllowed, Me, Page};

@@ -4,8 +4,8 @@
 use super::fields::declare_form;
 use super::{
     AreaCode, CallerIdName, Description, DialPlan, DialPolicy, DomainName, EmergencyAddressId,
-    FieldErrors, Language, Limit, Parse, PhoneNumber, Recording, Reseller, TimeZone,
-    Transcription, YesNo,
+    FieldErrors, Language, Limit, Parse, PhoneNumber, Recording, Reseller, TimeZone, Transcription,
+    YesNo,
 };
 use serde::{Deserialize, Serialize};
 
@@ -212,7 +212,11 @@ mod tests {
 
     #[test]
     fn only_the_name_must_be_given() {
-        let required: Vec<&str> = DOMAIN_FIELDS.iter().filter(|f| f.required).map(|f| f.name).collect();
+        let required: Vec<&str> = DOMAIN_FIELDS
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| f.name)
+            .collect();
         assert_eq!(required, ["domain"]);
     }
 

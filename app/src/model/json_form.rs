@@ -102,14 +102,17 @@ pub fn patch_from_json<F, S>(
         if skip.contains(&name.as_str()) {
             continue;
         }
-        let Some(field) = super::fields::find(table, name).filter(|f| {
-            f.name == name.as_str() || f.alias == Some(name.as_str())
-        }) else {
+        let Some(field) = super::fields::find(table, name)
+            .filter(|f| f.name == name.as_str() || f.alias == Some(name.as_str()))
+        else {
             errors.add(name.as_str(), "Unknown field.");
             continue;
         };
         if patch.names().any(|n| n == field.name) {
-            errors.add(name.as_str(), format!("Also given as {}: give it once.", field.name));
+            errors.add(
+                name.as_str(),
+                format!("Also given as {}: give it once.", field.name),
+            );
             continue;
         }
         match text_of_value(value, field.list) {

@@ -126,7 +126,7 @@ impl Who {
     /// Nobody acts on a user whose scope is above their own.
     pub fn may(&self, action: Action, place: &Place<'_>) -> bool {
         if place.user.is_some_and(|u| {
-            u.scope > self.scope && u.id.map_or(true, |id| Some(id) != self.user_id)
+            !self.ranks_at_least(u.scope) && u.id.map_or(true, |id| Some(id) != self.user_id)
         }) {
             return false;
         }
@@ -170,9 +170,15 @@ impl Who {
         }
     }
 
+    /// Whether the caller ranks at least `scope` (it is not above its own): the one rule for
+    /// which scopes it may give, which users it acts on, and whose device passwords it sees.
+    pub fn ranks_at_least(&self, scope: Scope) -> bool {
+        scope <= self.scope
+    }
+
     /// The scopes this caller may give a user: none above its own.
     pub fn grantable_scopes(&self) -> impl Iterator<Item = Scope> + '_ {
-        Scope::ALL.into_iter().filter(|s| *s <= self.scope)
+        Scope::ALL.into_iter().filter(|s| self.ranks_at_least(*s))
     }
 }
 

@@ -57,8 +57,6 @@ macro_rules! number_newtype {
 }
 pub(crate) use number_newtype;
 
-
-
 wire_enum! {
     /// Whether the user's calls are recorded (`recording-configuration`), and what is done with
     /// the recordings.

@@ -4,7 +4,8 @@
 
 use super::user::utc;
 use crate::api::audit::list_audit;
-use crate::components::{urlencode, ErrorNotice, Page};
+use crate::api::urlencode;
+use crate::components::{ErrorNotice, Page};
 use crate::model::audit::{AuditEntry, AuditQuery};
 use leptos::prelude::*;
 use leptos_router::components::A;

@@ -1,8 +1,9 @@
 //! The users of a domain. Search, order and page live in the address (`q`, `sort`, `dir`,
 //! `start`), so every view of the list is a link and the page works without JavaScript.
 
+use crate::api::urlencode;
 use crate::api::users::list_users;
-use crate::components::{urlencode, ErrorNotice, Page};
+use crate::components::{ErrorNotice, Page};
 use crate::model::user::{SortKey, UserQuery, UserSummary};
 use leptos::prelude::*;
 use leptos_router::components::A;

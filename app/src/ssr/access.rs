@@ -121,10 +121,13 @@ pub fn visible(caller: &Caller, action: Action) -> Result<Visible<'_>, AppError>
 /// Nobody gives a scope above its own, to a user or to a key: the one check, reported on
 /// `field`.
 pub fn within_own_scope(caller: &Caller, scope: Scope, field: &str, errors: &mut FieldErrors) {
-    if scope > caller.scope() {
+    if !caller.who.ranks_at_least(scope) {
         errors.add(
             field,
-            format!("You cannot give a scope above your own ({}).", caller.scope()),
+            format!(
+                "You cannot give a scope above your own ({}).",
+                caller.scope()
+            ),
         );
     }
 }

@@ -119,11 +119,9 @@ pub async fn create_key(
                 KeyDomain::Named(name) if own == Some(name.as_str()) => {
                     domains::get(db.pool(), name).await?
                 }
-                KeyDomain::Named(name) => {
-                    access::domain(db, caller, name, Action::ViewDomain)
-                        .await
-                        .ok()
-                }
+                KeyDomain::Named(name) => access::domain(db, caller, name, Action::ViewDomain)
+                    .await
+                    .ok(),
                 _ => match own {
                     Some(name) => domains::get(db.pool(), &access::parse_name(name)?).await?,
                     None => None,

@@ -126,6 +126,9 @@ mod tests {
         };
         let c = changes(None, Some(&after));
         assert_eq!(c["name"], (String::new(), "Bo".to_owned()));
-        assert!(!c.contains_key("password"), "nothing to nothing is no change");
+        assert!(
+            !c.contains_key("password"),
+            "nothing to nothing is no change"
+        );
     }
 }

@@ -303,9 +303,7 @@ pub async fn change_password(
     )
     .await?;
     tx.commit().await?;
-    super::db::sessions::end_all_for(db, caller.account_id, session.id().as_ref())
-        .await
-        ?;
+    super::db::sessions::end_all_for(db, caller.account_id, session.id().as_ref()).await?;
     tracing::info!(
         account = caller.account_id,
         "password changed; other sessions ended"

@@ -42,7 +42,8 @@ pub async fn list_devices(
     let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
     let only_site = caller.who.only_site(Action::ManageUsers);
     let (total, rows) = devices::list(db.pool(), found.id, only_site, query).await?;
-    let corrupt = |e: crate::model::Invalid| AppError::from(super::db::domains::corrupt("device", e));
+    let corrupt =
+        |e: crate::model::Invalid| AppError::from(super::db::domains::corrupt("device", e));
     let items = rows
         .into_iter()
         .map(|row| {
@@ -52,7 +53,9 @@ pub async fn list_devices(
                 device: DeviceName::parse(&row.device).map_err(corrupt)?,
                 domain: found.name().clone(),
                 user: Extension::parse_alphanumeric(&row.extension).map_err(corrupt)?,
-                device_sip_registration_password: (scope <= caller.scope())
+                device_sip_registration_password: caller
+                    .who
+                    .ranks_at_least(scope)
                     .then_some(row.sip_password),
                 created_at: row.created_at,
             })
@@ -188,8 +191,15 @@ pub async fn create_device(
         .as_ref()
         .map_or_else(generate_sip_password, |p| p.expose().to_owned());
     let (domain_id, user_id) = (editing.found.id, editing.located.id);
-    write::insert_device(&mut editing.tx, domain_id, user_id, new.device.as_str(), &password, now_ms())
-        .await?;
+    write::insert_device(
+        &mut editing.tx,
+        domain_id,
+        user_id,
+        new.device.as_str(),
+        &password,
+        now_ms(),
+    )
+    .await?;
     editing
         .finish(caller, "device.create", false, Some(&new.device))
         .await?
@@ -222,7 +232,12 @@ pub async fn update_device(
     let user_id = editing.located.id;
     write::change_device(&mut editing.tx, user_id, current.as_str(), rename, password).await?;
     editing
-        .finish(caller, "device.update", password.is_some(), Some(&new.device))
+        .finish(
+            caller,
+            "device.update",
+            password.is_some(),
+            Some(&new.device),
+        )
         .await?
         .ok_or(AppError::Internal)
 }

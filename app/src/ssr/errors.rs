@@ -24,7 +24,10 @@ impl Rule {
             Rule::PhoneNumber => ("phone-numbers", "This number is already in use."),
             Rule::SiteName => ("site", "This domain already has a site with this name."),
             Rule::GroupName => ("name", "This domain already has a group with this name."),
-            Rule::TimeFrame => ("time-frame", "This user already has a rule for this time frame."),
+            Rule::TimeFrame => (
+                "time-frame",
+                "This user already has a rule for this time frame.",
+            ),
         }
     }
 }

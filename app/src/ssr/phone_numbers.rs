@@ -35,15 +35,7 @@ async fn reachable(
 ) -> Result<Option<i64>, AppError> {
     match route {
         Route::User(extension) => {
-            match access::user(
-                db,
-                caller,
-                found,
-                extension.as_str(),
-                Action::ManageUsers,
-            )
-            .await
-            {
+            match access::user(db, caller, found, extension.as_str(), Action::ManageUsers).await {
                 Ok(located) => Ok(Some(located.id)),
                 Err(AppError::NotFound) => Err(AppError::invalid(FieldErrors::one(
                     DESTINATION,
@@ -69,14 +61,7 @@ async fn may_see(
 ) -> Result<(), AppError> {
     match &number.dial_rule_translation_destination_user {
         Some(extension) => {
-            access::user(
-                db,
-                caller,
-                found,
-                extension.as_str(),
-                Action::ManageUsers,
-            )
-            .await?;
+            access::user(db, caller, found, extension.as_str(), Action::ManageUsers).await?;
             Ok(())
         }
         None if caller.who.only_site(Action::ManageUsers).is_some() => Err(AppError::NotFound),
@@ -149,7 +134,14 @@ pub async fn create_number(
     }
     phone_numbers::insert(&mut tx, found.id, &new.number, user_id, now_ms())
         .await
-        .map_err(|e| conflict_on(e, Rule::PhoneNumber, "phonenumber", "Phone number already exists."))?;
+        .map_err(|e| {
+            conflict_on(
+                e,
+                Rule::PhoneNumber,
+                "phonenumber",
+                "Phone number already exists.",
+            )
+        })?;
     let created = phone_numbers::get(&mut tx, found.name(), found.id, &new.number)
         .await?
         .ok_or(AppError::Internal)?;

@@ -8,8 +8,8 @@ use super::audit;
 use super::caller::Caller;
 use super::db::{domains, sites, Db, Rule, Tx};
 use super::errors::conflict_on;
-use super::users::begin_locked;
 use super::now_ms;
+use super::users::begin_locked;
 use crate::error::AppError;
 use crate::model::permissions::Action;
 use crate::model::site::{DepartmentCount, Site, SiteForm, SiteList, SiteQuery};
@@ -112,7 +112,14 @@ pub async fn rename_site(
     let (mut tx, current) = begin_locked(db, &found).await?;
     let moved = sites::rename(&mut tx, current.id, &from, &to)
         .await
-        .map_err(|e| conflict_on(e, Rule::SiteName, "site", Rule::SiteName.field_and_message().1))?;
+        .map_err(|e| {
+            conflict_on(
+                e,
+                Rule::SiteName,
+                "site",
+                Rule::SiteName.field_and_message().1,
+            )
+        })?;
     if from != to && !moved {
         return Err(AppError::NotFound);
     }

@@ -7,8 +7,8 @@
 
 use app::model::domain::DomainForm;
 use app::model::{GroupName, Parse};
-use app::ssr::caller::Caller;
 use app::ssr::bulk::{export_users, import_users};
+use app::ssr::caller::Caller;
 use app::ssr::db::{domains, groups, Db};
 use std::time::Instant;
 

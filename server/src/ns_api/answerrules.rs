@@ -17,6 +17,7 @@ use app::model::user::UserDetail;
 use app::model::FieldErrors;
 use app::ssr::{users, AppState};
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{Json, Response};
 use serde_json::Value;
@@ -67,7 +68,10 @@ async fn list_rules(
     Path((domain, user_path)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let detail = user(&state, &caller, &domain, &user_path).await?;
-    Ok(listed(1, vec![rules::to_json(&detail.values.answer_rule())]))
+    Ok(listed(
+        1,
+        vec![rules::to_json(&detail.values.answer_rule())],
+    ))
 }
 
 /// Count a user's answer rules (always 1: the rule for `*`).
@@ -97,11 +101,15 @@ async fn count_rules(
 async fn get_rule(
     State(state): State<AppState>,
     caller: ApiCaller,
+    headers: HeaderMap,
     Path((domain, user_path, time_frame)): Path<(String, String, String)>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let detail = user(&state, &caller, &domain, &user_path).await?;
     kept(&time_frame)?;
-    Ok(Json(rules::to_json(&detail.values.answer_rule())))
+    Ok(super::fresh(
+        &headers,
+        &rules::to_json(&detail.values.answer_rule()),
+    ))
 }
 
 /// Change a user's answer rule for `*`: only the features sent change. A user changes its own

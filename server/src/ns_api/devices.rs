@@ -19,8 +19,9 @@ use app::ssr::devices;
 use app::ssr::users::DeviceForm;
 use app::ssr::AppState;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
-use axum::response::{Json, Response};
+use axum::response::Response;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -121,9 +122,11 @@ async fn user_devices(
 ) -> ApiResult<Vec<Device>> {
     let name = domain_name(caller, domain)?;
     let extension = user_name(caller, &name, user)?;
-    Ok(app::ssr::users::read_user(&state.db, caller, &name, extension)
-        .await?
-        .devices)
+    Ok(
+        app::ssr::users::read_user(&state.db, caller, &name, extension)
+            .await?
+            .devices,
+    )
 }
 
 /// List the devices of a user.
@@ -193,10 +196,11 @@ fn one(devices: Vec<Device>, device: &str) -> ApiResult<Device> {
 async fn get_device(
     State(state): State<AppState>,
     caller: ApiCaller,
+    headers: HeaderMap,
     Path((domain, user, device)): Path<(String, String, String)>,
-) -> ApiResult<Json<Device>> {
+) -> ApiResult<Response> {
     let all = user_devices(&state, &caller, &domain, &user).await?;
-    Ok(Json(one(all, &device)?))
+    Ok(super::fresh(&headers, &one(all, &device)?))
 }
 
 /// Rename a device (`device`: the new name) and/or give it a new SIP password. Members left out

@@ -121,7 +121,10 @@ async fn create_domain(
     idempotency::once(&state, &caller, &retry, &raw, || async {
         let sync = synchronous(body.take_text("synchronous")?)?;
         // Fields left out take their defaults.
-        let form: DomainForm = form_of(DOMAIN_FIELDS, &patch_from_json(DOMAIN_FIELDS, &body.map, &[])?);
+        let form: DomainForm = form_of(
+            DOMAIN_FIELDS,
+            &patch_from_json(DOMAIN_FIELDS, &body.map, &[])?,
+        );
         let created = domains::create_domain(&state.db, &caller, &form).await?;
         Ok::<_, super::Problem>(changed(sync, created))
     })
@@ -139,7 +142,10 @@ async fn get_domain(
     Path(domain): Path<String>,
 ) -> ApiResult<Response> {
     let name = domain_name(&caller, &domain)?;
-    Ok(fresh(&headers, &domains::get_domain(&state.db, &caller, &name).await?))
+    Ok(fresh(
+        &headers,
+        &domains::get_domain(&state.db, &caller, &name).await?,
+    ))
 }
 
 /// Check if a domain exists (and the caller sees it).

@@ -92,7 +92,11 @@ where
     impl Drop for Held<'_> {
         fn drop(&mut self) {
             if !self.done {
-                let (db, owner, key) = (self.state.db.clone(), self.owner.to_owned(), self.key.clone());
+                let (db, owner, key) = (
+                    self.state.db.clone(),
+                    self.owner.to_owned(),
+                    self.key.clone(),
+                );
                 tokio::spawn(async move {
                     let _ = idempotency::release(&db, &owner, &key).await;
                 });

@@ -7,6 +7,7 @@ use app::model::api_key::{ApiKey, ApiKeyForm, IssuedApiKey};
 use app::model::json_form::{form_from_json, Shape};
 use app::ssr::{api_keys, AppState};
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
 use utoipa_axum::router::OpenApiRouter;
@@ -125,10 +126,14 @@ fn key_id<'a>(caller: &'a ApiCaller, raw: &'a str) -> Result<&'a str, Problem> {
 async fn get_key(
     State(state): State<AppState>,
     caller: ApiCaller,
+    headers: HeaderMap,
     Path(key): Path<String>,
-) -> ApiResult<Json<ApiKey>> {
+) -> ApiResult<Response> {
     let id = key_id(&caller, &key)?;
-    Ok(Json(api_keys::get_key(&state.db, &caller, id).await?))
+    Ok(super::fresh(
+        &headers,
+        &api_keys::get_key(&state.db, &caller, id).await?,
+    ))
 }
 
 /// Revoke an API key: it stops working at once.

@@ -26,11 +26,11 @@ use app::model::DomainName;
 use app::ssr::caller::Caller;
 use app::ssr::AppState;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use sha2::Digest;
 use axum::response::{IntoResponse, Json, Response};
 use axum::Router;
 use problem::Problem;
 use serde::Serialize;
+use sha2::Digest;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{OpenApi as Document, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
@@ -189,7 +189,10 @@ fn fresh<T: Serialize>(headers: &HeaderMap, value: &T) -> Response {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         (
-            [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
             body,
         )
             .into_response()

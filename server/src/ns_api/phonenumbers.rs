@@ -9,10 +9,11 @@ use super::idempotency::{self, Retry};
 use super::problem::{ApiResult, Problem};
 use super::users::{descending, window};
 use super::{changed, domain_name, listed, Count};
-use app::model::dids::{DomainNumber, NumberOrder, NumberQuery, PhoneNumberForm};
+use app::model::dids::{NumberOrder, NumberQuery, PhoneNumberForm};
 use app::model::json_form::Shape;
 use app::ssr::{phone_numbers, AppState};
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{Json, Response};
 use utoipa_axum::router::OpenApiRouter;
@@ -178,12 +179,12 @@ async fn create_number(
 async fn get_number(
     State(state): State<AppState>,
     caller: ApiCaller,
+    headers: HeaderMap,
     Path((domain, number)): Path<(String, String)>,
-) -> ApiResult<Json<DomainNumber>> {
+) -> ApiResult<Response> {
     let name = domain_name(&caller, &domain)?;
-    Ok(Json(
-        phone_numbers::get_number(&state.db, &caller, &name, &number).await?,
-    ))
+    let number = phone_numbers::get_number(&state.db, &caller, &name, &number).await?;
+    Ok(super::fresh(&headers, &number))
 }
 
 /// Send a phone number to another user (`dial-rule-translation-destination-user`), or back to

@@ -11,9 +11,10 @@ use super::problem::{ApiResult, Problem};
 use super::users::{descending, window};
 use super::{changed, domain_name, listed, Count};
 use app::model::json_form::Shape;
-use app::model::site::{DepartmentCount, Site, SiteForm, SiteQuery};
+use app::model::site::{DepartmentCount, SiteForm, SiteQuery};
 use app::ssr::{sites, AppState};
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{Json, Response};
 use utoipa_axum::router::OpenApiRouter;
@@ -178,11 +179,13 @@ async fn create_site(
 async fn get_site(
     State(state): State<AppState>,
     caller: ApiCaller,
+    headers: HeaderMap,
     Path((domain, site)): Path<(String, String)>,
-) -> ApiResult<Json<Site>> {
+) -> ApiResult<Response> {
     let name = domain_name(&caller, &domain)?;
-    Ok(Json(
-        sites::get_site(&state.db, &caller, &name, &site).await?,
+    Ok(super::fresh(
+        &headers,
+        &sites::get_site(&state.db, &caller, &name, &site).await?,
     ))
 }
 

@@ -4,7 +4,9 @@ use super::extract::{ApiCaller, JsonObject, Params};
 use super::idempotency::Retry;
 use super::problem::{ApiResult, Problem};
 use super::schemas;
-use super::{changed, domain_name, fresh, idempotency, listed, rules, synchronous, user_name, Count};
+use super::{
+    changed, domain_name, fresh, idempotency, listed, rules, synchronous, user_name, Count,
+};
 use app::error::AppError;
 use app::model::fields::find;
 use app::model::json_form::{form_of, patch_from_json, text_of_value};

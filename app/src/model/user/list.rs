@@ -96,4 +96,3 @@ pub struct UserList {
     pub total: u64,
     pub items: Vec<UserSummary>,
 }
-

@@ -3,8 +3,8 @@
 
 use super::{starting_values, AllSteps, Wizard};
 use crate::api::users::{edit_user_form, UpdateUser};
-use crate::model::user::WizardStart;
 use crate::components::{ErrorNotice, Page};
+use crate::model::user::WizardStart;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;

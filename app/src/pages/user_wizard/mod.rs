@@ -293,11 +293,15 @@ fn field_view(wizard: Wizard, field: &'static UserField, list: Option<&str>) -> 
     };
     let (hint, placeholder) = match inherited {
         Some(domain) if domain.is_empty() => (
-            format!("{} Blank: as the domain (none).", field.hint).trim().to_owned(),
+            format!("{} Blank: as the domain (none).", field.hint)
+                .trim()
+                .to_owned(),
             None,
         ),
         Some(domain) => (
-            format!("{} Blank: as the domain.", field.hint).trim().to_owned(),
+            format!("{} Blank: as the domain.", field.hint)
+                .trim()
+                .to_owned(),
             Some(domain),
         ),
         None => (field.hint.to_owned(), None),

@@ -38,9 +38,13 @@ fn or_none<T: ToString>(value: Option<&T>) -> String {
 
 /// The summary of a user about to be created.
 fn summary(wizard: Wizard, new: NewUser) -> impl IntoView {
-    let (domain, known_sites, settings) = wizard
-        .start
-        .with_value(|s| (s.domain.domain.to_string(), s.sites.clone(), s.domain.clone()));
+    let (domain, known_sites, settings) = wizard.start.with_value(|s| {
+        (
+            s.domain.domain.to_string(),
+            s.sites.clone(),
+            s.domain.clone(),
+        )
+    });
     let inherited = new.values.inherited();
     let from_domain = |name: &str, text: String| {
         if inherited.contains(&name) {
@@ -108,11 +112,12 @@ fn summary(wizard: Wizard, new: NewUser) -> impl IntoView {
         (None, Some(number)) => number.to_string(),
         (None, None) => "None".to_owned(),
     };
-    let caller_id = if inherited.contains(&"caller-id-name") || inherited.contains(&"caller-id-number") {
-        from_domain("caller-id-number", caller_id)
-    } else {
-        caller_id
-    };
+    let caller_id =
+        if inherited.contains(&"caller-id-name") || inherited.contains(&"caller-id-number") {
+            from_domain("caller-id-number", caller_id)
+        } else {
+            caller_id
+        };
     let time_zone = from_domain("time-zone", or_none(new.time_zone.as_ref()));
     let emails: Vec<&str> = new.email.addresses().collect();
     view! {

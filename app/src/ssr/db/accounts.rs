@@ -31,11 +31,13 @@ pub struct NewAccount<'a> {
 }
 
 pub async fn find_by_login(pool: &AnyPool, login: &Login) -> DbResult<Option<AccountRow>> {
-    Ok(Sql::new(&format!("SELECT {COLUMNS} FROM accounts WHERE login = "))
-        .bind(login.as_str().to_owned())
-        .query_as()
-        .fetch_optional(pool)
-        .await?)
+    Ok(
+        Sql::new(&format!("SELECT {COLUMNS} FROM accounts WHERE login = "))
+            .bind(login.as_str().to_owned())
+            .query_as()
+            .fetch_optional(pool)
+            .await?,
+    )
 }
 
 /// Saves a new account. A taken login breaks [`super::Rule::Login`].
@@ -55,19 +57,23 @@ pub async fn insert(tx: &mut Tx, account: &NewAccount<'_>, now: i64) -> DbResult
 
 /// The Super Users that still have no password, oldest first.
 pub async fn super_users_without_password(pool: &AnyPool) -> DbResult<Vec<AccountRow>> {
-    Ok(Sql::new(&format!("SELECT {COLUMNS} FROM accounts WHERE scope = "))
-        .bind(Scope::SuperUser.as_str())
-        .push(" AND password_hash IS NULL AND disabled = 0 ORDER BY id")
-        .query_as()
-        .fetch_all(pool)
-        .await?)
+    Ok(
+        Sql::new(&format!("SELECT {COLUMNS} FROM accounts WHERE scope = "))
+            .bind(Scope::SuperUser.as_str())
+            .push(" AND password_hash IS NULL AND disabled = 0 ORDER BY id")
+            .query_as()
+            .fetch_all(pool)
+            .await?,
+    )
 }
 
 pub async fn count_super_users(pool: &AnyPool) -> DbResult<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE scope = $1")
-        .bind(Scope::SuperUser.as_str())
-        .fetch_one(pool)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE scope = $1")
+            .bind(Scope::SuperUser.as_str())
+            .fetch_one(pool)
+            .await?,
+    )
 }
 
 /// Stores a new password hash and clears any lockout.
@@ -161,11 +167,7 @@ pub async fn peek_password_token(
 
 /// Uses up a link: marks it used and returns its account, or `None` if it is unknown, used or
 /// expired. One statement, so two requests racing with the same link cannot both win.
-pub async fn take_password_token(
-    tx: &mut Tx,
-    token_hash: &str,
-    now: i64,
-) -> DbResult<Option<i64>> {
+pub async fn take_password_token(tx: &mut Tx, token_hash: &str, now: i64) -> DbResult<Option<i64>> {
     Ok(sqlx::query_scalar(
         "UPDATE password_tokens SET used_at = $2 \
          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING account_id",

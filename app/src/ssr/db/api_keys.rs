@@ -63,11 +63,13 @@ pub async fn insert(tx: &mut Tx, key: &NewKeyRow<'_>, now: i64) -> DbResult<i64>
 
 /// The key `key_id`, if it exists.
 pub async fn get(conn: &mut sqlx::AnyConnection, key_id: &str) -> DbResult<Option<KeyRow>> {
-    Ok(Sql::new(&format!("SELECT {KEY_COLUMNS} {KEY_FROM} WHERE k.key_id = "))
-        .bind(key_id.to_owned())
-        .query_as()
-        .fetch_optional(conn)
-        .await?)
+    Ok(Sql::new(&format!(
+        "SELECT {KEY_COLUMNS} {KEY_FROM} WHERE k.key_id = "
+    ))
+    .bind(key_id.to_owned())
+    .query_as()
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// Every key, newest first: all of them, or those made by one account.

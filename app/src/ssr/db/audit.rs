@@ -67,16 +67,19 @@ pub async fn list(
     match readable {
         Visible::All => {}
         Visible::Reseller(reseller) => {
-            sql.push(" AND domain_id IN (SELECT id FROM domains WHERE reseller <> '' AND reseller = ")
-                .bind(reseller.to_owned())
-                .push(")");
+            sql.push(
+                " AND domain_id IN (SELECT id FROM domains WHERE reseller <> '' AND reseller = ",
+            )
+            .bind(reseller.to_owned())
+            .push(")");
         }
         Visible::One(id) => {
             sql.push(" AND domain_id = ").bind(id);
         }
     }
     if !query.domain.trim().is_empty() {
-        sql.push(" AND domain = ").bind(query.domain.trim().to_lowercase());
+        sql.push(" AND domain = ")
+            .bind(query.domain.trim().to_lowercase());
     }
     if !query.user.trim().is_empty() {
         let user = query.user.trim();
@@ -103,7 +106,8 @@ pub async fn list(
     if let Some(before) = query.before {
         sql.push(" AND id < ").bind(before);
     }
-    sql.push(" ORDER BY id DESC LIMIT ").bind(AUDIT_PAGE as i64 + 1);
+    sql.push(" ORDER BY id DESC LIMIT ")
+        .bind(AUDIT_PAGE as i64 + 1);
     let mut rows: Vec<EntryRow> = sql.query_as().fetch_all(pool).await?;
     let more = rows.len() > AUDIT_PAGE;
     rows.truncate(AUDIT_PAGE);

@@ -38,9 +38,11 @@ pub async fn list(
     let filter = |sql: &mut Sql| {
         sql.push("d.domain_id = ").bind(domain_id);
         if let Some(site) = only_site {
-            sql.push(" AND u.site_id = (SELECT id FROM sites WHERE domain_id = d.domain_id AND name = ")
-                .bind(site.to_owned())
-                .push(")");
+            sql.push(
+                " AND u.site_id = (SELECT id FROM sites WHERE domain_id = d.domain_id AND name = ",
+            )
+            .bind(site.to_owned())
+            .push(")");
         }
         if !search.is_empty() {
             let pattern = contains_pattern(search);

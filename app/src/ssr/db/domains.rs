@@ -6,7 +6,8 @@ use crate::model::domain::{Domain, DomainForm, DomainSettings};
 use crate::model::DomainName;
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
-const COLUMNS: &str = "id, name, reseller, settings, extensions_alphanumeric, created_at, updated_at";
+const COLUMNS: &str =
+    "id, name, reseller, settings, extensions_alphanumeric, created_at, updated_at";
 
 #[derive(FromRow)]
 struct DomainRow {
@@ -46,7 +47,9 @@ impl DomainRef {
 /// A stored row that no longer parses: logged, and reported as a failure of the database.
 pub fn corrupt(what: &str, problem: impl std::fmt::Display) -> DbError {
     tracing::error!(%problem, "stored {what} no longer parses");
-    DbError::Other(sqlx::Error::Protocol(format!("stored {what} no longer parses")))
+    DbError::Other(sqlx::Error::Protocol(format!(
+        "stored {what} no longer parses"
+    )))
 }
 
 impl TryFrom<DomainRow> for DomainRef {
@@ -91,7 +94,8 @@ impl Visible<'_> {
         match *self {
             Visible::All => {}
             Visible::Reseller(name) => {
-                sql.push(&format!(" AND {reseller} <> '' AND {reseller} = ")).bind(name.to_owned());
+                sql.push(&format!(" AND {reseller} <> '' AND {reseller} = "))
+                    .bind(name.to_owned());
             }
             Visible::One(one) => {
                 sql.push(&format!(" AND {id} = ")).bind(one);

@@ -1,5 +1,5 @@
 //! What a repository answers when it cannot do what was asked: [`DbError`]. The services turn it
-//! into the wire error once (`crate::ssr::errors`).
+//! into the wire error once, in the errors module above this layer.
 
 /// A uniqueness rule the database enforces: one value in a domain or in the whole system.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

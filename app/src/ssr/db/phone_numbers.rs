@@ -50,9 +50,11 @@ pub async fn list(
     let filter = |sql: &mut Sql| {
         sql.push("p.domain_id = ").bind(domain_id);
         if let Some(site) = only_site {
-            sql.push(" AND u.site_id = (SELECT id FROM sites WHERE domain_id = p.domain_id AND name = ")
-                .bind(site.to_owned())
-                .push(")");
+            sql.push(
+                " AND u.site_id = (SELECT id FROM sites WHERE domain_id = p.domain_id AND name = ",
+            )
+            .bind(site.to_owned())
+            .push(")");
         }
         if !search.is_empty() {
             // Numbers are stored as +digits: a search for 612555 or +1612 finds the same numbers.
@@ -156,11 +158,7 @@ pub async fn route(
 }
 
 /// Removes a number from a domain. `false` if the domain has no such number.
-pub async fn delete(
-    tx: &mut Tx,
-    domain_id: i64,
-    phonenumber: &PhoneNumber,
-) -> DbResult<bool> {
+pub async fn delete(tx: &mut Tx, domain_id: i64, phonenumber: &PhoneNumber) -> DbResult<bool> {
     let done = sqlx::query("DELETE FROM phone_numbers WHERE domain_id = $1 AND number = $2")
         .bind(domain_id)
         .bind(phonenumber.as_str().to_owned())

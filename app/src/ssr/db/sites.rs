@@ -81,22 +81,26 @@ pub async fn get(
     domain_id: i64,
     name: &SiteName,
 ) -> DbResult<Option<Site>> {
-    let row: Option<SiteRow> = Sql::new(&format!("SELECT {SITE_COLUMNS} FROM sites s WHERE s.domain_id = "))
-        .bind(domain_id)
-        .push(" AND s.name = ")
-        .bind(name.as_str().to_owned())
-        .query_as()
-        .fetch_optional(conn)
-        .await?;
+    let row: Option<SiteRow> = Sql::new(&format!(
+        "SELECT {SITE_COLUMNS} FROM sites s WHERE s.domain_id = "
+    ))
+    .bind(domain_id)
+    .push(" AND s.name = ")
+    .bind(name.as_str().to_owned())
+    .query_as()
+    .fetch_optional(conn)
+    .await?;
     row.map(|row| site(domain, row)).transpose()
 }
 
 /// How many sites a domain has.
 pub async fn count(tx: &mut Tx, domain_id: i64) -> DbResult<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM sites WHERE domain_id = $1")
-        .bind(domain_id)
-        .fetch_one(&mut **tx)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM sites WHERE domain_id = $1")
+            .bind(domain_id)
+            .fetch_one(&mut **tx)
+            .await?,
+    )
 }
 
 /// Adds a site to a domain and returns its id. A name the domain has already breaks
@@ -114,12 +118,7 @@ pub async fn insert(tx: &mut Tx, domain_id: i64, name: &SiteName, now: i64) -> D
 
 /// Renames the site `from` of a domain (its users follow: they refer to it by id). `false` if
 /// there is no such site; a name the domain has already breaks [`super::Rule::SiteName`].
-pub async fn rename(
-    tx: &mut Tx,
-    domain_id: i64,
-    from: &SiteName,
-    to: &SiteName,
-) -> DbResult<bool> {
+pub async fn rename(tx: &mut Tx, domain_id: i64, from: &SiteName, to: &SiteName) -> DbResult<bool> {
     let done = sqlx::query("UPDATE sites SET name = $3 WHERE domain_id = $1 AND name = $2")
         .bind(domain_id)
         .bind(from.as_str().to_owned())
@@ -163,9 +162,11 @@ pub async fn departments(
     sql.bind(domain_id)
         .push(&format!(" AND u.department IS NOT NULL AND {REGULAR}"));
     if let Some(site) = only_site {
-        sql.push(" AND u.site_id = (SELECT id FROM sites WHERE domain_id = u.domain_id AND name = ")
-            .bind(site.to_owned())
-            .push(")");
+        sql.push(
+            " AND u.site_id = (SELECT id FROM sites WHERE domain_id = u.domain_id AND name = ",
+        )
+        .bind(site.to_owned())
+        .push(")");
     }
     sql.push(" GROUP BY u.department ORDER BY u.department");
     let rows: Vec<(String, i64)> = sql.query_as().fetch_all(pool).await?;

@@ -4,7 +4,7 @@
 
 use super::{DbResult, Tx};
 use sqlx::any::{AnyArguments, AnyRow};
-use sqlx::{Any, AnyConnection, AssertSqlSafe, Arguments, Encode, FromRow, Type};
+use sqlx::{Any, AnyConnection, Arguments, AssertSqlSafe, Encode, FromRow, Type};
 
 /// A statement and its values. Text is only ever Roster's own; what a person typed is bound.
 pub struct Sql {
@@ -258,7 +258,10 @@ mod tests {
     #[test]
     fn placeholders_are_numbered_in_the_order_values_are_bound() {
         let mut sql = Sql::new("SELECT id FROM users WHERE domain_id = ");
-        sql.bind(7_i64).push(" AND extension IN (").list(["101", "102"]).push(")");
+        sql.bind(7_i64)
+            .push(" AND extension IN (")
+            .list(["101", "102"])
+            .push(")");
         assert_eq!(
             sql.text,
             "SELECT id FROM users WHERE domain_id = $1 AND extension IN ($2, $3)"

@@ -33,7 +33,16 @@ pub async fn update_user(
 ) -> Result<UserDetail, AppError> {
     let (found, located) =
         access::user_in(db, caller, domain, extension, Action::ManageUsers).await?;
-    save(db, caller, &found, &located, extension, patch, "user.update").await
+    save(
+        db,
+        caller,
+        &found,
+        &located,
+        extension,
+        patch,
+        "user.update",
+    )
+    .await
 }
 
 /// Changes the fields `patch` names of the caller's own user, each of which it must be allowed to
@@ -42,9 +51,17 @@ pub async fn update_own(db: &Db, caller: &Caller, patch: &Patch) -> Result<UserD
     let (found, located) = access::own_user(db, caller).await?;
     access::may_change_own(caller, &found, &located, patch.names()).map_err(forbidden_fields)?;
     let extension = caller.extension.clone().unwrap_or_default();
-    save(db, caller, &found, &located, &extension, patch, "user.update")
-        .await
-        .map(UserDetail::without_secrets)
+    save(
+        db,
+        caller,
+        &found,
+        &located,
+        &extension,
+        patch,
+        "user.update",
+    )
+    .await
+    .map(UserDetail::without_secrets)
 }
 
 /// Refused fields, answered with `Forbidden`'s meaning but naming each field.
@@ -138,7 +155,9 @@ async fn save(
 
     if write::row_differs(&old, &new) {
         let site_id = match (&new.site, found_now.site_id) {
-            (Some(site), None) => Some(crate::ssr::db::sites::ensure(&mut tx, domain.id, site, now).await?),
+            (Some(site), None) => {
+                Some(crate::ssr::db::sites::ensure(&mut tx, domain.id, site, now).await?)
+            }
             (_, id) => id,
         };
         write::update_row(&mut tx, located.id, &new, site_id, now).await?;
@@ -148,7 +167,10 @@ async fn save(
     } else if wants_box {
         write::set_mailbox(&mut tx, domain.id, located.id, new.user.as_str(), now).await?;
     }
-    let password = new.device_sip_registration_password.get().map(|p| p.expose().to_owned());
+    let password = new
+        .device_sip_registration_password
+        .get()
+        .map(|p| p.expose().to_owned());
     match (first_device, &new.device) {
         (Some(first), Some(device)) if device_renamed || password.is_some() => {
             let rename = device_renamed.then_some(device.as_str());
@@ -156,14 +178,24 @@ async fn save(
         }
         (None, Some(device)) => {
             let password = password.clone().unwrap_or_else(generate_sip_password);
-            write::insert_device(&mut tx, domain.id, located.id, device.as_str(), &password, now)
-                .await?;
+            write::insert_device(
+                &mut tx,
+                domain.id,
+                located.id,
+                device.as_str(),
+                &password,
+                now,
+            )
+            .await?;
         }
         _ => {}
     }
     if new.phone_numbers != old.phone_numbers {
-        let numbers: Vec<(&str, bool)> =
-            found_now.numbers.iter().map(|(n, k)| (n.as_str(), *k)).collect();
+        let numbers: Vec<(&str, bool)> = found_now
+            .numbers
+            .iter()
+            .map(|(n, k)| (n.as_str(), *k))
+            .collect();
         write::set_numbers(&mut tx, domain.id, located.id, &numbers, now).await?;
     }
     if new.answer_rule() != old.answer_rule() {
@@ -205,7 +237,9 @@ async fn save(
 
 /// Whether a user with these values may no longer use the portal.
 fn locked_out(v: &UserValues) -> bool {
-    v.status == UserStatus::Disabled || v.block_web_login == YesNo::Yes || v.user_scope == Scope::NoPortal
+    v.status == UserStatus::Disabled
+        || v.block_web_login == YesNo::Yes
+        || v.user_scope == Scope::NoPortal
 }
 
 /// Whether the caller may change `fields` of the user `extension` of `domain` (as its manager, or

@@ -127,7 +127,11 @@ pub async fn check(
             let count = facts::count_in_domain(conn, "users", d).await?;
             let limit = i64::from(max.get());
             let mut users = count;
-            for (i, _) in batch.iter().enumerate().filter(|(_, c)| c.current.is_none()) {
+            for (i, _) in batch
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.current.is_none())
+            {
                 if users >= limit {
                     p[i].invalid.add(
                         "user",
@@ -144,19 +148,32 @@ pub async fn check(
     }
 
     let renamed = |c: &Candidate<'_>| c.changes(|v| &v.user);
-    let wanted = distinct(batch.iter().filter(|c| renamed(c)).map(|c| c.values.user.as_str()));
+    let wanted = distinct(
+        batch
+            .iter()
+            .filter(|c| renamed(c))
+            .map(|c| c.values.user.as_str()),
+    );
     let taken = facts::users_with_extensions(conn, d, &wanted).await?;
     for (i, c) in batch.iter().enumerate() {
         if renamed(c) && taken.contains(c.values.user.as_str()) {
             p[i].conflicts.add(
                 "user",
-                format!("Extension {} is already taken in this domain.", c.values.user),
+                format!(
+                    "Extension {} is already taken in this domain.",
+                    c.values.user
+                ),
             );
         }
     }
 
     let new_login = |c: &Candidate<'_>| c.changes(|v| v.login());
-    let wanted = distinct(batch.iter().filter(|c| new_login(c)).map(|c| c.values.login()));
+    let wanted = distinct(
+        batch
+            .iter()
+            .filter(|c| new_login(c))
+            .map(|c| c.values.login()),
+    );
     let taken = facts::accounts_with_logins(conn, &wanted).await?;
     for (i, c) in batch.iter().enumerate() {
         if new_login(c) && taken.contains(c.values.login()) {
@@ -167,7 +184,11 @@ pub async fn check(
         }
     }
 
-    let names = distinct(batch.iter().filter_map(|c| c.values.site.as_ref().map(|s| s.as_str())));
+    let names = distinct(
+        batch
+            .iter()
+            .filter_map(|c| c.values.site.as_ref().map(|s| s.as_str())),
+    );
     let sites = facts::sites_named(conn, d, &names).await?;
     let new_sites: Vec<&str> = names
         .iter()
@@ -211,7 +232,12 @@ pub async fn check(
     }
 
     let wants_box = |c: &Candidate<'_>| c.wants_box && renamed(c);
-    let wanted = distinct(batch.iter().filter(|c| wants_box(c)).map(|c| c.values.user.as_str()));
+    let wanted = distinct(
+        batch
+            .iter()
+            .filter(|c| wants_box(c))
+            .map(|c| c.values.user.as_str()),
+    );
     let boxes = facts::mailbox_owners(conn, d, &wanted).await?;
     for (i, c) in batch.iter().enumerate() {
         if wants_box(c)
@@ -221,7 +247,10 @@ pub async fn check(
         {
             p[i].conflicts.add(
                 "user",
-                format!("A voicemail box {} already exists in this domain.", c.values.user),
+                format!(
+                    "A voicemail box {} already exists in this domain.",
+                    c.values.user
+                ),
             );
         }
     }
@@ -249,7 +278,11 @@ pub async fn check(
         }
     }
 
-    let wanted = distinct(batch.iter().flat_map(|c| c.values.groups.iter().map(|g| g.as_str())));
+    let wanted = distinct(
+        batch
+            .iter()
+            .flat_map(|c| c.values.groups.iter().map(|g| g.as_str())),
+    );
     let groups = facts::groups_named(conn, d, &wanted).await?;
     for (i, c) in batch.iter().enumerate() {
         for (k, group) in c.values.groups.iter().enumerate() {
@@ -270,7 +303,11 @@ pub async fn check(
     let references: Vec<Vec<(String, &Extension)>> = batch
         .iter()
         .map(|c| {
-            let had = c.current.as_ref().map(|cur| referred(cur.before)).unwrap_or_default();
+            let had = c
+                .current
+                .as_ref()
+                .map(|cur| referred(cur.before))
+                .unwrap_or_default();
             referred(c.values)
                 .into_iter()
                 .filter(|r| !had.contains(r))
@@ -310,7 +347,12 @@ fn referred(v: &UserValues) -> Vec<(String, &Extension)> {
         .email_send_alert_new_voicemail_cc_list_csv
         .iter()
         .enumerate()
-        .map(|(k, ext)| (format!("email-send-alert-new-voicemail-cc-list-csv[{k}]"), ext));
+        .map(|(k, ext)| {
+            (
+                format!("email-send-alert-new-voicemail-cc-list-csv[{k}]"),
+                ext,
+            )
+        });
     let forwards = [
         ("forward-always", &v.forward_always),
         ("forward-on-busy", &v.forward_on_busy),

@@ -86,14 +86,21 @@ pub(crate) fn parse_new(
 /// Whether `caller` may create `new` in `found`: what it may not give (a scope above its own; for
 /// a Site Manager, a site not its own) is reported on the fields; anything else the permission
 /// table refuses is `Forbidden`.
-pub(crate) fn may_create(caller: &Caller, found: &DomainRef, new: &NewUser) -> Result<(), AppError> {
+pub(crate) fn may_create(
+    caller: &Caller,
+    found: &DomainRef,
+    new: &NewUser,
+) -> Result<(), AppError> {
     may_give(caller, &new.values)?;
     let place = UserPlace {
         id: None,
         site: new.values.site.as_ref().map(|s| s.as_str()),
         scope: new.values.user_scope,
     };
-    if caller.who.may(Action::ManageUsers, &found.place(Some(place))) {
+    if caller
+        .who
+        .may(Action::ManageUsers, &found.place(Some(place)))
+    {
         Ok(())
     } else {
         Err(AppError::Forbidden)
@@ -110,7 +117,10 @@ pub(crate) fn may_give(
     access::within_own_scope(caller, values.user_scope, "user-scope", &mut errors);
     if let Some(site) = caller.who.only_site(Action::ManageUsers) {
         if values.site.as_ref().map(|s| s.as_str()) != Some(site) {
-            errors.add("site", format!("You add users to your own site ({site}) only."));
+            errors.add(
+                "site",
+                format!("You add users to your own site ({site}) only."),
+            );
         }
     }
     if errors.is_empty() {
@@ -246,7 +256,11 @@ pub(crate) async fn insert_new(
                 .map(|(d, p)| (d.device.as_str(), p.as_str()))
                 .collect(),
             mailbox: check::has_voicemail(&new.values, domain),
-            numbers: found.numbers.iter().map(|(n, k)| (n.as_str(), *k)).collect(),
+            numbers: found
+                .numbers
+                .iter()
+                .map(|(n, k)| (n.as_str(), *k))
+                .collect(),
             group_ids: found.group_ids.clone(),
         })
         .collect();

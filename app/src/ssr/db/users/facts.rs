@@ -93,11 +93,13 @@ pub async fn count_in_domain(
     table: &'static str,
     domain_id: i64,
 ) -> DbResult<i64> {
-    Ok(Sql::new(&format!("SELECT COUNT(*) FROM {table} WHERE domain_id = "))
-        .bind(domain_id)
-        .query_scalar()
-        .fetch_one(conn)
-        .await?)
+    Ok(
+        Sql::new(&format!("SELECT COUNT(*) FROM {table} WHERE domain_id = "))
+            .bind(domain_id)
+            .query_scalar()
+            .fetch_one(conn)
+            .await?,
+    )
 }
 
 /// The users that hold the domain's devices named among `names`, by device name.
@@ -106,8 +108,15 @@ pub async fn device_owners(
     domain_id: i64,
     names: &[&str],
 ) -> DbResult<HashMap<String, i64>> {
-    let rows: Vec<(String, i64)> =
-        rows_with(conn, "device, user_id", "devices", Some(domain_id), "device", names).await?;
+    let rows: Vec<(String, i64)> = rows_with(
+        conn,
+        "device, user_id",
+        "devices",
+        Some(domain_id),
+        "device",
+        names,
+    )
+    .await?;
     Ok(rows.into_iter().collect())
 }
 

@@ -13,9 +13,7 @@ pub mod write;
 use super::domains::{corrupt, DomainRef};
 use super::{contains_pattern, DbResult, Listing, Sql};
 use crate::model::fields::FieldContext;
-use crate::model::user::{
-    Device, SortKey, UserDetail, UserForm, UserList, UserQuery, UserSummary,
-};
+use crate::model::user::{Device, SortKey, UserDetail, UserForm, UserList, UserQuery, UserSummary};
 use crate::model::{
     Department, EmailList, Extension, Login, Parse, PersonName, Scope, SiteName, UserStatus,
 };
@@ -58,7 +56,10 @@ impl TryFrom<SummaryRow> for UserSummary {
                 .map(|d| Department::parse(&d))
                 .transpose()
                 .map_err(bad)?,
-            site: opt(r.site).map(|s| SiteName::parse(&s)).transpose().map_err(bad)?,
+            site: opt(r.site)
+                .map(|s| SiteName::parse(&s))
+                .transpose()
+                .map_err(bad)?,
         })
     }
 }
@@ -101,11 +102,7 @@ impl Located {
 }
 
 /// The user `extension` of a domain, as the permission table sees it.
-pub async fn locate(
-    pool: &AnyPool,
-    domain_id: i64,
-    extension: &str,
-) -> DbResult<Option<Located>> {
+pub async fn locate(pool: &AnyPool, domain_id: i64, extension: &str) -> DbResult<Option<Located>> {
     locate_in(&mut *pool.acquire().await?, domain_id, extension).await
 }
 
@@ -142,9 +139,11 @@ pub async fn list(
             .bind(domain_id)
             .push(" AND (u.service_code IS NULL OR u.service_code NOT LIKE 'system-%')");
         if let Some(site) = only_site {
-            sql.push(" AND u.site_id = (SELECT id FROM sites WHERE domain_id = u.domain_id AND name = ")
-                .bind(site.to_owned())
-                .push(")");
+            sql.push(
+                " AND u.site_id = (SELECT id FROM sites WHERE domain_id = u.domain_id AND name = ",
+            )
+            .bind(site.to_owned())
+            .push(")");
         }
         if !query.search.is_empty() {
             sql.push(" AND u.search_text LIKE ")
@@ -265,7 +264,12 @@ pub async fn details(
         map
     }
     let devices: Vec<(i64, String, String, i64)> = which
-        .attached(d, "x.user_id, x.device, x.sip_password, x.created_at", "devices x", "x.id")
+        .attached(
+            d,
+            "x.user_id, x.device, x.sip_password, x.created_at",
+            "devices x",
+            "x.id",
+        )
         .query_as()
         .fetch_all(&mut *conn)
         .await?;
@@ -403,7 +407,12 @@ fn assemble(
         form.forward_on_busy = text(rule.forward_busy);
         form.forward_no_answer = text(rule.forward_no_answer);
         form.forward_when_unregistered = text(rule.forward_unregistered);
-        form.do_not_disturb = if rule.do_not_disturb != 0 { "yes" } else { "no" }.into();
+        form.do_not_disturb = if rule.do_not_disturb != 0 {
+            "yes"
+        } else {
+            "no"
+        }
+        .into();
         form.simultaneous_ring = rule.simultaneous_ring;
     }
     form.read_settings(&doc);

@@ -2,8 +2,8 @@
 //! is a batch of one), and changing one in place, part by part, so that what is not changed keeps
 //! its row (a device keeps the time it was made, a membership its row).
 //!
-//! Callers check first (see `crate::ssr::users::check`); a unique constraint still guards each
-//! row against a concurrent request that got there first, as a [`DbError::Conflict`].
+//! The users service checks a new user against these rows first; a unique constraint still
+//! guards each row against a concurrent request that got there first, as a [`DbError::Conflict`].
 
 use crate::model::user::{AnswerRule, UserValues};
 use crate::model::{Destination, Extension, UserStatus, YesNo};
@@ -105,10 +105,16 @@ fn row_columns(v: &UserValues, site_id: Option<i64>) -> [(&'static str, Col); 11
         ("first_name", text(v.name_first_name.as_str())),
         ("last_name", text(v.name_last_name.as_str())),
         ("email", text(v.email.as_str())),
-        ("department", Col::Maybe(v.department.as_ref().map(|x| x.as_str().to_owned()))),
+        (
+            "department",
+            Col::Maybe(v.department.as_ref().map(|x| x.as_str().to_owned())),
+        ),
         ("site_id", Col::Id(site_id)),
         ("status", text(v.status.as_str())),
-        ("service_code", Col::Maybe(v.service_code.as_ref().map(|x| x.as_str().to_owned()))),
+        (
+            "service_code",
+            Col::Maybe(v.service_code.as_ref().map(|x| x.as_str().to_owned())),
+        ),
         ("search_text", Col::Text(search_text(v))),
         ("settings", Col::Text(settings_text(v))),
         ("extension_sort", Col::Text(extension_sort(&v.user))),
@@ -128,12 +134,27 @@ fn account_columns(v: &UserValues) -> [(&'static str, Col); 4] {
 /// The columns of a user's default answer rule (time frame `*`): its insert and its update alike.
 fn rule_columns(rule: &AnswerRule) -> [(&'static str, Col); 6] {
     [
-        ("forward_always", Col::Maybe(destination(&rule.forward_always))),
-        ("forward_busy", Col::Maybe(destination(&rule.forward_on_busy))),
-        ("forward_no_answer", Col::Maybe(destination(&rule.forward_no_answer))),
-        ("forward_unregistered", Col::Maybe(destination(&rule.forward_when_unregistered))),
+        (
+            "forward_always",
+            Col::Maybe(destination(&rule.forward_always)),
+        ),
+        (
+            "forward_busy",
+            Col::Maybe(destination(&rule.forward_on_busy)),
+        ),
+        (
+            "forward_no_answer",
+            Col::Maybe(destination(&rule.forward_no_answer)),
+        ),
+        (
+            "forward_unregistered",
+            Col::Maybe(destination(&rule.forward_when_unregistered)),
+        ),
         ("do_not_disturb", Col::Int(flag(rule.do_not_disturb))),
-        ("simultaneous_ring", Col::Text(joined(&rule.simultaneous_ring))),
+        (
+            "simultaneous_ring",
+            Col::Text(joined(&rule.simultaneous_ring)),
+        ),
     ]
 }
 
@@ -154,7 +175,10 @@ async fn insert_rules(
         rules,
         7,
         |r, (user_id, rule)| {
-            r.value(*user_id).literal("'*'").value(flag(true)).literal("0");
+            r.value(*user_id)
+                .literal("'*'")
+                .value(flag(true))
+                .literal("0");
             for (_, value) in rule_columns(rule) {
                 value.value(r);
             }
@@ -167,7 +191,11 @@ async fn insert_rules(
 
 /// `(names of columns)` of a list of columns.
 fn names<const N: usize>(columns: &[(&'static str, Col); N]) -> String {
-    columns.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ")
+    columns
+        .iter()
+        .map(|(name, _)| *name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `UPDATE {table} SET col = $1, ... WHERE {key} = $n`.
@@ -188,7 +216,8 @@ async fn update(
 fn set(table: &str, columns: impl IntoIterator<Item = (&'static str, Col)>) -> Sql {
     let mut sql = Sql::new(&format!("UPDATE {table} SET "));
     for (i, (name, value)) in columns.into_iter().enumerate() {
-        sql.push(if i == 0 { "" } else { ", " }).push(&format!("{name} = "));
+        sql.push(if i == 0 { "" } else { ", " })
+            .push(&format!("{name} = "));
         value.bind(&mut sql);
     }
     sql
@@ -288,7 +317,10 @@ pub async fn insert(
         &boxes,
         4,
         |r, (user_id, mailbox)| {
-            r.value(d).value(*user_id).value((*mailbox).to_owned()).value(now);
+            r.value(d)
+                .value(*user_id)
+                .value((*mailbox).to_owned())
+                .value(now);
         },
         written,
     )
@@ -366,7 +398,11 @@ async fn route_numbers(
     numbers: &[(&str, bool)],
     now: i64,
 ) -> DbResult<()> {
-    let new: Vec<&str> = numbers.iter().filter(|(_, k)| !k).map(|(n, _)| *n).collect();
+    let new: Vec<&str> = numbers
+        .iter()
+        .filter(|(_, k)| !k)
+        .map(|(n, _)| *n)
+        .collect();
     insert_rows(
         tx,
         "INSERT INTO phone_numbers (domain_id, number, user_id, created_at)",
@@ -374,7 +410,10 @@ async fn route_numbers(
         &new,
         4,
         |r, number| {
-            r.value(domain_id).value((*number).to_owned()).value(user_id).value(now);
+            r.value(domain_id)
+                .value((*number).to_owned())
+                .value(user_id)
+                .value(now);
         },
         &mut |_| {},
     )
@@ -420,7 +459,9 @@ pub async fn update_row(
     site_id: Option<i64>,
     now: i64,
 ) -> DbResult<()> {
-    let row = row_columns(v, site_id).into_iter().chain([("updated_at", Col::Int(now))]);
+    let row = row_columns(v, site_id)
+        .into_iter()
+        .chain([("updated_at", Col::Int(now))]);
     update(tx, "users", row, "id", user_id).await?;
     update(tx, "accounts", account_columns(v), "user_id", user_id).await
 }
@@ -456,10 +497,11 @@ pub async fn set_mailbox(
 
 /// Whether the user has a voicemail box.
 pub async fn has_mailbox(tx: &mut Tx, user_id: i64) -> DbResult<bool> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM voicemail_boxes WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM voicemail_boxes WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut **tx)
+            .await?;
     Ok(found.is_some())
 }
 
@@ -547,7 +589,8 @@ pub async fn set_numbers(
 /// Writes the user's default answer rule (time frame `*`) over the one it has, in place.
 pub async fn set_answer_rule(tx: &mut Tx, user_id: i64, rule: &AnswerRule) -> DbResult<()> {
     let mut sql = set("answer_rules", rule_columns(rule));
-    sql.push(" WHERE time_frame = '*' AND user_id = ").bind(user_id);
+    sql.push(" WHERE time_frame = '*' AND user_id = ")
+        .bind(user_id);
     if sql.query().execute(&mut **tx).await?.rows_affected() == 0 {
         insert_rules(tx, &[(user_id, rule.clone())], &mut |_| {}).await?;
     }
@@ -559,7 +602,9 @@ pub async fn set_groups(tx: &mut Tx, user_id: i64, group_ids: &[i64]) -> DbResul
     let mut gone = Sql::new("DELETE FROM group_members WHERE user_id = ");
     gone.bind(user_id);
     if !group_ids.is_empty() {
-        gone.push(" AND group_id NOT IN (").list(group_ids.iter().copied()).push(")");
+        gone.push(" AND group_id NOT IN (")
+            .list(group_ids.iter().copied())
+            .push(")");
     }
     gone.query().execute(&mut **tx).await?;
     for group_id in group_ids {
@@ -609,7 +654,10 @@ pub async fn boxes_for_followers(tx: &mut Tx, domain_id: i64, now: i64) -> DbRes
     let mut made = 0;
     for (user_id, extension, settings) in without {
         let follows = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&settings)
-            .map(|doc| doc.get("voicemail-enabled").is_none_or(serde_json::Value::is_null))
+            .map(|doc| {
+                doc.get("voicemail-enabled")
+                    .is_none_or(serde_json::Value::is_null)
+            })
             .unwrap_or(false);
         if follows {
             set_mailbox(tx, domain_id, user_id, &extension, now).await?;
