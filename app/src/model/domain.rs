@@ -148,7 +148,7 @@ mod tests {
             ..DomainForm::new_domain()
         };
         let errors = form.parse_settings().unwrap_err();
-        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        let fields = errors.names();
         assert_eq!(
             fields,
             [
@@ -170,13 +170,7 @@ mod tests {
             ..valid()
         };
         let from_table = crate::model::fields::refused(DOMAIN_FIELDS, &form, &Default::default());
-        let from_parse: Vec<String> = form
-            .parse_settings()
-            .unwrap_err()
-            .iter()
-            .map(|e| e.field.clone())
-            .collect();
-        assert_eq!(from_table, from_parse);
+        assert_eq!(from_table, form.parse_settings().unwrap_err().names());
     }
 
     #[test]

@@ -93,6 +93,11 @@ impl FieldErrors {
     pub fn iter(&self) -> impl Iterator<Item = &FieldError> {
         self.0.iter()
     }
+
+    /// The fields named, in order (a field with several messages, each time).
+    pub fn names(&self) -> Vec<&str> {
+        self.0.iter().map(|e| e.field.as_str()).collect()
+    }
 }
 
 /// Implements the string plumbing every text newtype shares: `as_str`, `Display`, and the

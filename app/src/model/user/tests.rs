@@ -112,7 +112,7 @@ fn every_bad_field_is_named_with_its_path() {
         ..smith()
     };
     let errors = new(&form).unwrap_err();
-    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    let fields = errors.names();
     for expected in [
         "user",
         "name-first-name",
@@ -156,13 +156,7 @@ fn the_field_table_checks_what_parse_checks() {
     };
     let cx = FieldContext::default();
     let from_table = fields::refused(USER_FIELDS, &form, &cx);
-    let from_parse: Vec<String> = form
-        .parse(&cx)
-        .unwrap_err()
-        .iter()
-        .map(|e| e.field.clone())
-        .collect();
-    assert_eq!(from_table, from_parse);
+    assert_eq!(from_table, form.parse(&cx).unwrap_err().names());
 }
 
 #[test]

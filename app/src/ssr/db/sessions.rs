@@ -2,6 +2,7 @@
 
 use super::{now_ms_from, Db, DbResult};
 use async_trait::async_trait;
+use sqlx::AssertSqlSafe;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
@@ -31,39 +32,16 @@ fn account_of(record: &Record) -> Option<i64> {
         .and_then(serde_json::Value::as_i64)
 }
 
-#[async_trait]
-impl SessionStore for DbSessionStore {
-    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+impl DbSessionStore {
+    /// Inserts `record`; on an id already stored, `on_conflict` (one of the two constant
+    /// clauses below) says what to do. Whether a row was written.
+    async fn put(&self, record: &Record, on_conflict: &'static str) -> session_store::Result<bool> {
         let data = serde_json::to_string(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        // A fresh random 128-bit id colliding is vanishingly rare; if it happens, draw another.
-        loop {
-            let inserted = sqlx::query(
-                "INSERT INTO sessions (id, account_id, data, expires_at) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(record.id.to_string())
-            .bind(account_of(record))
-            .bind(&data)
-            .bind(now_ms_from(record.expiry_date))
-            .execute(self.db.writer())
-            .await
-            .map_err(backend)?;
-            if inserted.rows_affected() == 1 {
-                return Ok(());
-            }
-            record.id = Id::default();
-        }
-    }
-
-    async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let data = serde_json::to_string(&record.data)
-            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        sqlx::query(
+        let done = sqlx::query(AssertSqlSafe(format!(
             "INSERT INTO sessions (id, account_id, data, expires_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (id) DO UPDATE SET account_id = excluded.account_id, data = excluded.data, \
-             expires_at = excluded.expires_at",
-        )
+             ON CONFLICT (id) {on_conflict}"
+        )))
         .bind(record.id.to_string())
         .bind(account_of(record))
         .bind(&data)
@@ -71,6 +49,27 @@ impl SessionStore for DbSessionStore {
         .execute(self.db.writer())
         .await
         .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+#[async_trait]
+impl SessionStore for DbSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        // A fresh random 128-bit id colliding is vanishingly rare; if it happens, draw another.
+        while !self.put(record, "DO NOTHING").await? {
+            record.id = Id::default();
+        }
+        Ok(())
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        self.put(
+            record,
+            "DO UPDATE SET account_id = excluded.account_id, data = excluded.data, \
+             expires_at = excluded.expires_at",
+        )
+        .await?;
         Ok(())
     }
 
