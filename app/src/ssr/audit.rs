@@ -2,6 +2,7 @@
 //! with secrets masked. Written by the services, inside the transaction of the change.
 
 use super::caller::Caller;
+use super::db::domains::DomainRef;
 use super::db::{audit, Tx};
 use super::now_ms;
 use crate::error::AppError;
@@ -63,6 +64,11 @@ pub fn masked(field: &str, before: String, after: String) -> (String, String) {
     } else {
         (before, after)
     }
+}
+
+/// The domain an entry is in, as [`record`] takes it.
+pub fn within(domain: &DomainRef) -> Option<(i64, &str)> {
+    Some((domain.id, domain.name().as_str()))
 }
 
 /// Records that `caller` did `action` to `target` in `domain` (id, name), with `changes`, inside

@@ -153,7 +153,7 @@ impl Editing {
         audit::record(
             &mut self.tx,
             caller,
-            Some((self.found.id, self.found.name().as_str())),
+            audit::within(&self.found),
             action,
             &extension,
             &changes,

@@ -42,7 +42,7 @@ pub async fn create_group(
     audit::record(
         &mut tx,
         caller,
-        Some((found.id, found.name().as_str())),
+        audit::within(&found),
         "group.create",
         name.as_str(),
         &changes,

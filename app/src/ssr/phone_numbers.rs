@@ -148,7 +148,7 @@ pub async fn create_number(
     audit::record(
         &mut tx,
         caller,
-        Some((found.id, found.name().as_str())),
+        audit::within(&found),
         "phonenumber.create",
         new.number.as_str(),
         &audit::changes(None, Some(&PhoneNumberForm::from(&created))),
@@ -187,7 +187,7 @@ pub async fn update_number(
     audit::record(
         &mut tx,
         caller,
-        Some((found.id, found.name().as_str())),
+        audit::within(&found),
         "phonenumber.update",
         new.number.as_str(),
         &audit::changes(
@@ -216,7 +216,7 @@ pub async fn delete_number(
     audit::record(
         &mut tx,
         caller,
-        Some((found.id, found.name().as_str())),
+        audit::within(&found),
         "phonenumber.delete",
         before.phonenumber.as_str(),
         &audit::changes(Some(&PhoneNumberForm::from(&before)), None),

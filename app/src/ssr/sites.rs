@@ -180,7 +180,7 @@ async fn record(
     audit::record(
         tx,
         caller,
-        Some((found.id, found.name().as_str())),
+        audit::within(&found),
         action,
         site.as_str(),
         changes,

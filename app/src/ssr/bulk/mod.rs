@@ -198,7 +198,7 @@ pub async fn run_import(
     audit::record(
         &mut tx,
         caller,
-        Some((current.id, current.name().as_str())),
+        audit::within(&current),
         "user.import",
         &format!("{total} users"),
         &changes,

@@ -221,7 +221,7 @@ async fn save(
     audit::record(
         &mut tx,
         caller,
-        Some((domain.id, domain.name().as_str())),
+        audit::within(&domain),
         action,
         extension,
         &changes,

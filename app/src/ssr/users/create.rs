@@ -170,7 +170,7 @@ pub async fn create_user_with_devices(
     audit::record(
         &mut tx,
         caller,
-        Some((current.id, current.name().as_str())),
+        audit::within(&current),
         "user.create",
         extension,
         &changes,

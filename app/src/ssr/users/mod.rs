@@ -163,7 +163,7 @@ pub async fn delete_user(
     audit::record(
         &mut tx,
         caller,
-        Some((found.id, found.name().as_str())),
+        audit::within(&found),
         "user.delete",
         extension,
         &changes,
@@ -190,7 +190,7 @@ pub async fn end_sessions(
     audit::record(
         &mut tx,
         caller,
-        Some((found.id, found.name().as_str())),
+        audit::within(&found),
         "user.end-sessions",
         extension,
         &changes,
@@ -221,7 +221,7 @@ pub async fn invite(
     audit::record(
         &mut tx,
         caller,
-        Some((found.id, found.name().as_str())),
+        audit::within(&found),
         "user.invite",
         extension,
         &Default::default(),
