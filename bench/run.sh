@@ -67,19 +67,14 @@ cold_median=$(printf '%s\n' "${cold[@]}" | sort -n | sed -n 3p)
 # --- a Roster with 10,000 users in bench.example and 40 customer domains ---------------------------
 password="bench bench orbit tangerine cello"
 start_roster() { # database-url -> sets base, pid, cookie and key: a fresh Roster, its admin logged in
-  local port out token
+  local port out
   port=$(port_of); out="$work/roster-$port.out"
   target/release/roster --database-url "$1" --listen "127.0.0.1:$port" \
     --site-root target/site/release --log-level warn >"$out" &
   pid=$!; pids+=("$pid")
   base="http://127.0.0.1:$port"
   until curl -sf "$base/readyz" >/dev/null && grep -q 'token=' "$out"; do sleep 0.01; done
-  token=$(sed -n 's/.*set-password?token=\([0-9a-f]*\).*/\1/p' "$out" | head -n1)
-  curl -sf -o /dev/null "$base/api/set-password" -H 'accept: application/json' \
-    --data-urlencode "token=$token" --data-urlencode "password=$password" --data-urlencode "confirm=$password"
-  cookie=$(curl -sf -D - -o /dev/null "$base/api/login" -H 'accept: application/json' \
-    --data-urlencode "login=admin" --data-urlencode "password=$password" \
-    | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p')
+  cookie=$(scripts/first-admin.sh "$base" "$out" "$password")
   key=$(curl -sf "$base/ns-api/v2/apikeys" -H "cookie: $cookie" -H 'content-type: application/json' \
     -d '{"description": "benchmark robot key", "domain": "*"}' | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
   api() { curl -sf -o /dev/null "$base/ns-api/v2$1" -H "authorization: Bearer $key" "${@:2}"; }

@@ -60,12 +60,7 @@ grep -q 'token=' "$work/roster.out" || { log "the server did not print the first
 
 # The first Super User: its one-time link, a password, a session, then an API key.
 password="schema fuzzing orbit tangerine"
-link=$(sed -n 's/.*set-password?token=\([0-9a-f]*\).*/\1/p' "$work/roster.out" | head -n1)
-curl -sf -o /dev/null "$base/api/set-password" -H 'accept: application/json' \
-  --data-urlencode "token=$link" --data-urlencode "password=$password" --data-urlencode "confirm=$password"
-cookie=$(curl -sf -D - -o /dev/null "$base/api/login" -H 'accept: application/json' \
-  --data-urlencode "login=admin" --data-urlencode "password=$password" \
-  | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p')
+cookie=$(scripts/first-admin.sh "$base" "$work/roster.out" "$password")
 # An API call that must succeed: prints the answer's body, or the answer and fails.
 api() { # method path [json body] -> body on stdout
   local code
