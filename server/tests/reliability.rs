@@ -215,3 +215,29 @@ on_both_backends! {
         }
     }
 }
+
+on_both_backends! {
+    async fn an_idempotency_claim_is_let_go_only_by_the_request_that_holds_it(t: TestDb) {
+        use app::ssr::idempotency::{claim, complete, release, Claim, Ticket};
+        let first = Ticket::new("account:1", "order-7");
+        assert!(matches!(claim(&t.db, &first, "hash-a").await.unwrap(), Claim::Mine));
+        // Another request with the key (say, one cancelled while it claimed, letting go of what it
+        // may have claimed) does not free the first one's claim.
+        let other = Ticket::new("account:1", "order-7");
+        assert!(matches!(claim(&t.db, &other, "hash-a").await.unwrap(), Claim::Running));
+        release(&t.db, &other).await.unwrap();
+        assert!(matches!(claim(&t.db, &other, "hash-a").await.unwrap(), Claim::Running));
+        // Its holder does, and then a retry runs.
+        release(&t.db, &first).await.unwrap();
+        let retry = Ticket::new("account:1", "order-7");
+        assert!(matches!(claim(&t.db, &retry, "hash-a").await.unwrap(), Claim::Mine));
+        // Once answered, the answer stays whoever lets go.
+        complete(&t.db, &retry, 202, "{\"code\":202}").await.unwrap();
+        release(&t.db, &retry).await.unwrap();
+        release(&t.db, &first).await.unwrap();
+        match claim(&t.db, &Ticket::new("account:1", "order-7"), "hash-a").await.unwrap() {
+            Claim::Answered { status, body } => assert_eq!((status, body.as_str()), (202, "{\"code\":202}")),
+            _ => panic!("the answer was not kept"),
+        }
+    }
+}

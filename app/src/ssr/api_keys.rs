@@ -10,7 +10,7 @@ use super::access;
 use super::audit;
 use super::caller::Caller;
 use super::db::{api_keys, domains, Db};
-use super::now_ms;
+use super::{hex, now_ms, random_hex};
 use crate::error::AppError;
 use crate::model::api_key::{AllowedAddresses, ApiKey, ApiKeyForm, IssuedApiKey, KeyDomain};
 use crate::model::audit::rfc3339;
@@ -25,17 +25,6 @@ use std::time::Duration;
 const LAST_USED_GRANULARITY: Duration = Duration::from_secs(3600);
 /// Tokens start with this, so a leaked one is recognisable (and greppable).
 const TOKEN_PREFIX: &str = "rk_";
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn random_hex(len_bytes: usize) -> String {
-    use rand::RngCore;
-    let mut bytes = vec![0u8; len_bytes];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    hex(&bytes)
-}
 
 fn secret_hash(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))

@@ -167,10 +167,7 @@ pub async fn log_in(
 }
 
 fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    super::hex(&Sha256::digest(text.as_bytes()))
 }
 
 /// Makes a one-time set-password link for an account and returns its secret token (shown once:
@@ -179,10 +176,7 @@ pub async fn issue_password_link(
     tx: &mut super::db::Tx,
     account_id: i64,
 ) -> Result<String, AppError> {
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let token = super::random_hex(32);
     let now = now_ms();
     let expires = now + PASSWORD_LINK_TTL.as_millis() as i64;
     accounts::insert_password_token(tx, &sha256_hex(&token), account_id, expires, now).await?;

@@ -3,7 +3,7 @@
 //! (the key, and a hash of the request) is the HTTP layer's to say.
 
 use super::db::{idempotency, Db};
-use super::now_ms;
+use super::{now_ms, random_hex};
 use crate::error::AppError;
 use std::time::Duration;
 
@@ -22,18 +22,41 @@ pub enum Claim {
     OtherRequest,
 }
 
-/// Claims `key` of `owner` for a request hashing to `hash`, or says what holds it.
-pub async fn claim(db: &Db, owner: &str, key: &str, hash: &str) -> Result<Claim, AppError> {
+/// One request's hold on the key `key` of `owner`: it claims, completes and releases the key
+/// with its own random token, so it only ever lets go of its own claim. A request cancelled
+/// while it claims can therefore release without knowing whether its claim was written.
+#[derive(Debug, Clone)]
+pub struct Ticket {
+    pub owner: String,
+    pub key: String,
+    token: String,
+}
+
+impl Ticket {
+    pub fn new(owner: &str, key: &str) -> Self {
+        Self {
+            owner: owner.to_owned(),
+            key: key.to_owned(),
+            token: random_hex(16),
+        }
+    }
+}
+
+/// Claims the ticket's key for a request hashing to `hash`, or says what holds it.
+pub async fn claim(db: &Db, ticket: &Ticket, hash: &str) -> Result<Claim, AppError> {
+    let Ticket { owner, key, token } = ticket;
     let now = now_ms();
     let expired_before = now - KEPT_FOR.as_millis() as i64;
-    if idempotency::claim(db.writer(), owner, key, hash, now, expired_before).await? {
+    let try_claim =
+        || idempotency::claim(db.writer(), owner, key, token, hash, now, expired_before);
+    if try_claim().await? {
         return Ok(Claim::Mine);
     }
     Ok(
         match idempotency::remembered(db.pool(), owner, key, expired_before).await? {
             // Expired since the claim was tried: the request may run as new.
             None => {
-                if idempotency::claim(db.writer(), owner, key, hash, now, expired_before).await? {
+                if try_claim().await? {
                     Claim::Mine
                 } else {
                     Claim::Running
@@ -49,20 +72,17 @@ pub async fn claim(db: &Db, owner: &str, key: &str, hash: &str) -> Result<Claim,
     )
 }
 
-/// Keeps the answer of the request that holds `key`.
-pub async fn complete(
-    db: &Db,
-    owner: &str,
-    key: &str,
-    status: u16,
-    body: &str,
-) -> Result<(), AppError> {
-    Ok(idempotency::complete(db.writer(), owner, key, i64::from(status), body).await?)
+/// Keeps the answer of the request that holds the ticket's key.
+pub async fn complete(db: &Db, ticket: &Ticket, status: u16, body: &str) -> Result<(), AppError> {
+    let Ticket { owner, key, token } = ticket;
+    Ok(idempotency::complete(db.writer(), owner, key, token, i64::from(status), body).await?)
 }
 
-/// Lets go of `key` without an answer (the request failed, or was cancelled), so a retry runs.
-pub async fn release(db: &Db, owner: &str, key: &str) -> Result<(), AppError> {
-    Ok(idempotency::release(db.writer(), owner, key).await?)
+/// Lets go of the ticket's key without an answer (the request failed, or was cancelled), so a
+/// retry runs. Nothing happens if the key is not this ticket's.
+pub async fn release(db: &Db, ticket: &Ticket) -> Result<(), AppError> {
+    let Ticket { owner, key, token } = ticket;
+    Ok(idempotency::release(db.writer(), owner, key, token).await?)
 }
 
 /// Forgets answers older than a day (swept with expired sessions).

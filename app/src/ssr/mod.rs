@@ -33,6 +33,20 @@ pub mod state;
 
 pub use state::AppState;
 
+/// `bytes` in lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `len_bytes` bytes from the operating system's random source, in hex: the secret part of a
+/// token, key or id.
+pub fn random_hex(len_bytes: usize) -> String {
+    use rand::RngCore;
+    let mut bytes = vec![0u8; len_bytes];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex(&bytes)
+}
+
 /// Now, in Unix milliseconds: how every timestamp is stored.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()

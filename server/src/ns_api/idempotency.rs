@@ -4,7 +4,7 @@
 
 use super::extract::ApiCaller;
 use super::problem::Problem;
-use app::ssr::idempotency::{self, Claim};
+use app::ssr::idempotency::{self, Claim, Ticket};
 use app::ssr::AppState;
 use axum::body::Body;
 use axum::extract::{FromRequestParts, OriginalUri};
@@ -80,50 +80,51 @@ where
     ] {
         hash.update(part);
     }
-    let hash: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    // Should the request be cancelled while it runs (its client went away), the key is let go:
-    // the create either committed or rolled back, and a retry runs it again.
-    struct Held<'a> {
-        state: &'a AppState,
-        owner: &'a str,
-        key: String,
+    let hash = app::ssr::hex(&hash.finalize());
+    // Should the request be cancelled while it claims the key or runs (its client went away),
+    // the key is let go: the create either committed or rolled back, and a retry runs it again.
+    // The ticket releases only its own claim, so releasing one that was never written is harmless.
+    struct Held {
+        db: app::ssr::db::Db,
+        ticket: Ticket,
         done: bool,
     }
-    impl Drop for Held<'_> {
+    impl Drop for Held {
         fn drop(&mut self) {
             if !self.done {
-                let (db, owner, key) = (
-                    self.state.db.clone(),
-                    self.owner.to_owned(),
-                    self.key.clone(),
-                );
+                let (db, ticket) = (self.db.clone(), self.ticket.clone());
                 tokio::spawn(async move {
-                    let _ = idempotency::release(&db, &owner, &key).await;
+                    if let Err(e) = idempotency::release(&db, &ticket).await {
+                        tracing::warn!(error = %e, "could not let go of a cancelled request's Idempotency-Key");
+                    }
                 });
             }
         }
     }
-    match idempotency::claim(&state.db, &caller.owner, key, &hash).await {
-        Err(e) => return Problem::from(e).into_response(),
-        Ok(Claim::Mine) => {}
-        Ok(other) => return replay(other),
-    }
     let mut held = Held {
-        state,
-        owner: &caller.owner,
-        key: key.to_owned(),
+        db: state.db.clone(),
+        ticket: Ticket::new(&caller.owner, key),
         done: false,
     };
+    match idempotency::claim(&state.db, &held.ticket, &hash).await {
+        Ok(Claim::Mine) => {}
+        // Whether the claim was written is unknown: the guard lets go of it, if it is ours.
+        Err(e) => return Problem::from(e).into_response(),
+        Ok(other) => {
+            held.done = true;
+            return replay(other);
+        }
+    }
     let response = run().await;
     let (parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
         return Problem::from(app::error::AppError::Internal).into_response();
     };
     let kept = if parts.status.is_server_error() {
-        idempotency::release(&state.db, &caller.owner, key).await
+        idempotency::release(&state.db, &held.ticket).await
     } else {
         let text = String::from_utf8_lossy(&bytes);
-        idempotency::complete(&state.db, &caller.owner, key, parts.status.as_u16(), &text).await
+        idempotency::complete(&state.db, &held.ticket, parts.status.as_u16(), &text).await
     };
     held.done = true;
     if let Err(e) = kept {

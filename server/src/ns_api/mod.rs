@@ -170,13 +170,7 @@ fn fresh<T: Serialize>(headers: &HeaderMap, value: &T) -> Response {
         return Problem::from(app::error::AppError::Internal).into_response();
     };
     let digest = sha2::Sha256::digest(&body);
-    let tag = format!(
-        "\"{}\"",
-        digest[..16]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
+    let tag = format!("\"{}\"", app::ssr::hex(&digest[..16]));
     let matches = headers
         .get_all(header::IF_NONE_MATCH)
         .iter()

@@ -33,10 +33,7 @@ pub(super) const KEEP_PER_ACCOUNT: usize = 8;
 impl Imports {
     /// A fresh import id: 128 random bits in hex.
     pub fn new_id() -> String {
-        use rand::RngCore;
-        let mut bytes = [0u8; 16];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
+        crate::ssr::random_hex(16)
     }
 
     /// Whether `id` could be an import id (what [`Imports::new_id`] makes).

@@ -30,12 +30,13 @@ pub async fn remembered(
 }
 
 /// Claims (owner, key) for a request with this hash, unless someone holds it: `true` if this
-/// request now holds it. An expired claim is cleared first. The claim has status 0 until
-/// [`complete`] stores the answer.
+/// request (known by `token`) now holds it. An expired claim is cleared first. The claim has
+/// status 0 until [`complete`] stores the answer.
 pub async fn claim(
     pool: &AnyPool,
     owner: &str,
     key: &str,
+    token: &str,
     request_hash: &str,
     now: i64,
     expired_before: i64,
@@ -47,11 +48,12 @@ pub async fn claim(
         .execute(pool)
         .await?;
     let done = sqlx::query(
-        "INSERT INTO idempotency_keys (owner, key, request_hash, status, body, created_at) \
-         VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT (owner, key) DO NOTHING",
+        "INSERT INTO idempotency_keys (owner, key, claim_token, request_hash, status, body, \
+         created_at) VALUES ($1, $2, $3, $4, 0, '', $5) ON CONFLICT (owner, key) DO NOTHING",
     )
     .bind(owner)
     .bind(key)
+    .bind(token)
     .bind(request_hash)
     .bind(now)
     .execute(pool)
@@ -59,31 +61,41 @@ pub async fn claim(
     Ok(done.rows_affected() == 1)
 }
 
-/// Stores the answer of the request holding (owner, key).
+/// Stores the answer of the request holding (owner, key) by `token`.
 pub async fn complete(
     pool: &AnyPool,
     owner: &str,
     key: &str,
+    token: &str,
     status: i64,
     body: &str,
 ) -> DbResult<()> {
-    sqlx::query("UPDATE idempotency_keys SET status = $1, body = $2 WHERE owner = $3 AND key = $4")
-        .bind(status)
-        .bind(body)
-        .bind(owner)
-        .bind(key)
-        .execute(pool)
-        .await?;
+    sqlx::query(
+        "UPDATE idempotency_keys SET status = $1, body = $2 \
+         WHERE owner = $3 AND key = $4 AND claim_token = $5 AND status = 0",
+    )
+    .bind(status)
+    .bind(body)
+    .bind(owner)
+    .bind(key)
+    .bind(token)
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
-/// Lets go of (owner, key) without an answer (the request failed on the server), so a retry runs.
-pub async fn release(pool: &AnyPool, owner: &str, key: &str) -> DbResult<()> {
-    sqlx::query("DELETE FROM idempotency_keys WHERE owner = $1 AND key = $2 AND status = 0")
-        .bind(owner)
-        .bind(key)
-        .execute(pool)
-        .await?;
+/// Lets go of (owner, key) without an answer, if the request known by `token` holds it (and
+/// nothing otherwise), so a retry runs.
+pub async fn release(pool: &AnyPool, owner: &str, key: &str, token: &str) -> DbResult<()> {
+    sqlx::query(
+        "DELETE FROM idempotency_keys \
+         WHERE owner = $1 AND key = $2 AND claim_token = $3 AND status = 0",
+    )
+    .bind(owner)
+    .bind(key)
+    .bind(token)
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
