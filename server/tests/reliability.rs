@@ -241,3 +241,55 @@ on_both_backends! {
         }
     }
 }
+
+on_both_backends! {
+    async fn a_disabling_cancelled_at_any_point_ends_the_users_sessions_exactly_when_it_takes_effect(t: TestDb) {
+        let (app, key) = super_key(&t).await;
+        make_domain(&app, &key, "acme.example").await;
+        let (status, body) = send(&app, request(Method::POST, "/domains/acme.example/users", &key, Some(everything(100)))).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        let account: i64 = sqlx::query_scalar(
+            "SELECT a.id FROM accounts a JOIN users u ON u.id = a.user_id WHERE u.extension = '100'",
+        )
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+        let user = "/domains/acme.example/users/100";
+        let set_status = |status: &str| request(Method::PUT, user, &key, Some(json!({"status": status})));
+        let started = Instant::now();
+        assert_eq!(send(&app, set_status("disabled")).await.0, StatusCode::ACCEPTED);
+        let span = started.elapsed().max(Duration::from_millis(2)) * 2;
+        let mut rng = rand::thread_rng();
+        for i in 0..60u32 {
+            assert_eq!(send(&app, set_status("enabled")).await.0, StatusCode::ACCEPTED);
+            sqlx::query("INSERT INTO sessions (id, account_id, data, expires_at) VALUES ($1, $2, '{}', $3)")
+                .bind(format!("live-{i}"))
+                .bind(account)
+                .bind(i64::MAX / 2)
+                .execute(t.db.writer())
+                .await
+                .unwrap();
+            // The client goes away at some moment of the disabling: before it, during its
+            // transaction, at its commit, or after.
+            let after = span.mul_f64(rng.gen_range(0.0..1.0));
+            let _ = tokio::time::timeout(after, app.clone().oneshot(set_status("disabled"))).await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            let disabled: bool = {
+                let (_, body) = send(&app, request(Method::GET, user, &key, None)).await;
+                serde_json::from_str::<Value>(&body).unwrap()["status"] == "disabled"
+            };
+            let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE account_id = $1")
+                .bind(account)
+                .fetch_one(t.db.pool())
+                .await
+                .unwrap();
+            // Disabled and its sessions gone, or neither: never a disabled user still logged in.
+            assert_eq!(sessions, i64::from(!disabled), "take {i}: disabled {disabled}, {sessions} sessions");
+            sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+                .bind(account)
+                .execute(t.db.writer())
+                .await
+                .unwrap();
+        }
+    }
+}

@@ -648,7 +648,9 @@ on_both_backends! {
         let mut client = logged_in_super_user_again(&t.db).await;
         assert!(client.get(USERS_PAGE).await.body.contains("Smith"));
         let admin: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE login = 'admin'").fetch_one(t.db.pool()).await.unwrap();
-        app::ssr::db::sessions::end_all_for(&t.db, admin, None).await.unwrap();
+        let mut tx = t.db.begin().await.unwrap();
+        app::ssr::db::sessions::end_all(&mut tx, admin, None).await.unwrap();
+        tx.commit().await.unwrap();
         assert!(!client.get(USERS_PAGE).await.body.contains("Smith"));
     }
 

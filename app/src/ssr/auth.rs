@@ -221,8 +221,8 @@ pub async fn set_password_with_link(
         .await?
         .ok_or_else(link_gone)?;
     accounts::set_password_hash(&mut tx, account_id, &hash, now_ms()).await?;
+    super::db::sessions::end_all(&mut tx, account_id, None).await?;
     tx.commit().await?;
-    super::db::sessions::end_all_for(db, account_id, None).await?;
     tracing::info!(account = account_id, "password set through a one-time link");
     Ok(())
 }
@@ -296,8 +296,8 @@ pub async fn change_password(
         &changes,
     )
     .await?;
+    super::db::sessions::end_all(&mut tx, caller.account_id, session.id().as_ref()).await?;
     tx.commit().await?;
-    super::db::sessions::end_all_for(db, caller.account_id, session.id().as_ref()).await?;
     tracing::info!(
         account = caller.account_id,
         "password changed; other sessions ended"

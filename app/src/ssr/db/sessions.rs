@@ -107,13 +107,15 @@ impl SessionStore for DbSessionStore {
     }
 }
 
-/// Ends every session of one account (after a password change or when it is disabled), except
-/// `keep` when given (the session that made the change).
-pub async fn end_all_for(db: &Db, account_id: i64, keep: Option<&Id>) -> DbResult<u64> {
+/// Ends every session of one account inside `tx`, the transaction of the change that ends them
+/// (a new password, a disabled or deleted user, a manager ending them), so they end exactly when
+/// it commits: a request cancelled after the commit cannot leave them running. `keep`, when
+/// given, is the session that made the change.
+pub async fn end_all(tx: &mut super::Tx, account_id: i64, keep: Option<&Id>) -> DbResult<u64> {
     let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id <> $2")
         .bind(account_id)
         .bind(keep.map(Id::to_string).unwrap_or_default())
-        .execute(db.writer())
+        .execute(&mut **tx)
         .await?;
     Ok(done.rows_affected())
 }
@@ -123,15 +125,6 @@ pub async fn delete_expired(db: &Db) -> DbResult<u64> {
     let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(crate::ssr::now_ms())
         .execute(db.writer())
-        .await?;
-    Ok(done.rows_affected())
-}
-
-/// Ends every session of an account inside `tx` (a manager ending them, recorded with it).
-pub async fn end_all_in(tx: &mut super::Tx, account_id: i64) -> DbResult<u64> {
-    let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1")
-        .bind(account_id)
-        .execute(&mut **tx)
         .await?;
     Ok(done.rows_affected())
 }

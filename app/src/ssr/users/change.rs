@@ -162,9 +162,8 @@ async fn save(
         };
         write::update_row(&mut tx, located.id, &new, site_id, now).await?;
     }
-    if has_box && new.user != old.user {
-        write::set_mailbox(&mut tx, domain.id, located.id, new.user.as_str(), now).await?;
-    } else if wants_box {
+    // A box moves with a new extension; a user who now has voicemail gets one.
+    if (has_box && new.user != old.user) || wants_box {
         write::set_mailbox(&mut tx, domain.id, located.id, new.user.as_str(), now).await?;
     }
     let password = new
@@ -227,10 +226,10 @@ async fn save(
         &changes,
     )
     .await?;
-    tx.commit().await?;
     if locked_out(&new) {
-        sessions::end_all_for(db, located.account_id, None).await?;
+        sessions::end_all(&mut tx, located.account_id, None).await?;
     }
+    tx.commit().await?;
     tracing::info!(domain = %domain.name(), user = %extension, now = %new.user, by = caller.account_id, "user updated");
     Ok(after)
 }

@@ -169,8 +169,8 @@ pub async fn delete_user(
         &changes,
     )
     .await?;
+    sessions::end_all(&mut tx, located.account_id, None).await?;
     tx.commit().await?;
-    sessions::end_all_for(db, located.account_id, None).await?;
     tracing::info!(domain = %domain, user = %extension, by = caller.account_id, "user deleted");
     Ok(())
 }
@@ -185,7 +185,7 @@ pub async fn end_sessions(
     let (found, located) =
         access::user_in(db, caller, domain, extension, Action::ManageUsers).await?;
     let mut tx = db.begin().await?;
-    let ended = sessions::end_all_in(&mut tx, located.account_id).await?;
+    let ended = sessions::end_all(&mut tx, located.account_id, None).await?;
     let changes = [("sessions".to_owned(), (ended.to_string(), "0".to_owned()))].into();
     audit::record(
         &mut tx,
