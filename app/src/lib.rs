@@ -20,9 +20,11 @@ use pages::{
     bulk::ImportUsersPage,
     domain_form::{EditDomainPage, NewDomainPage},
     domains::DomainsPage,
+    forgot_password::ForgotPasswordPage,
     home::HomePage,
     login::LoginPage,
     not_found::NotFound,
+    outbox::{OutboxMessagePage, OutboxPage},
     profile::ProfilePage,
     set_password::SetPasswordPage,
     user::UserPage,
@@ -62,6 +64,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async/>
                 <Route path=path!("/api-keys") view=ApiKeysPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
+                <Route path=path!("/outbox") view=OutboxPage ssr=SsrMode::Async/>
+                <Route path=path!("/outbox/:id") view=OutboxMessagePage ssr=SsrMode::Async/>
                 <Route path=path!("/set-password") view=SetPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains") view=DomainsPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/new") view=NewDomainPage ssr=SsrMode::Async/>

@@ -1,7 +1,9 @@
 //! Command-line flags, each with a matching `ROSTER_*` environment variable.
 
+use app::ssr::mail::{MailSettings, Relay, Security};
 use clap::{ArgAction, Parser, ValueEnum};
 use std::net::SocketAddr;
+use std::time::Duration;
 
 #[derive(Parser, Debug, Clone)]
 #[command(
@@ -78,6 +80,61 @@ pub struct Config {
     /// On SIGTERM or Ctrl-C, how many seconds requests in flight get to finish.
     #[arg(long, env = "ROSTER_SHUTDOWN_GRACE_SECONDS", default_value_t = 20)]
     pub shutdown_grace_seconds: u64,
+
+    /// The SMTP relay mail goes out through (host name). Without one, mail is kept in the outbox,
+    /// which a Super User reads at /outbox.
+    #[arg(long, env = "ROSTER_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+
+    /// The relay's port: by default 587 with STARTTLS, 465 with TLS, 25 with none.
+    #[arg(long, env = "ROSTER_SMTP_PORT")]
+    pub smtp_port: Option<u16>,
+
+    /// How the connection to the relay is secured.
+    #[arg(long, env = "ROSTER_SMTP_SECURITY", value_enum, default_value_t = SmtpSecurity::Starttls)]
+    pub smtp_security: SmtpSecurity,
+
+    /// The user to log in to the relay as, if it wants one. The password comes from
+    /// --smtp-password-file or the ROSTER_SMTP_PASSWORD variable (never a flag, which `ps` shows).
+    #[arg(long, env = "ROSTER_SMTP_USER")]
+    pub smtp_user: Option<String>,
+
+    /// A file holding the relay's password (its first line).
+    #[arg(long, env = "ROSTER_SMTP_PASSWORD_FILE")]
+    pub smtp_password_file: Option<std::path::PathBuf>,
+
+    /// The From of Roster's mail, where a domain sets none of its own.
+    #[arg(
+        long,
+        env = "ROSTER_MAIL_FROM",
+        default_value = "Roster <roster@localhost>"
+    )]
+    pub mail_from: String,
+
+    /// The wait before a failed message is tried again, in milliseconds; it doubles with each
+    /// attempt, up to an hour.
+    #[arg(long, env = "ROSTER_MAIL_RETRY_MS", default_value_t = 30_000)]
+    pub mail_retry_ms: u64,
+
+    /// Attempts before a message is marked failed.
+    #[arg(long, env = "ROSTER_MAIL_MAX_ATTEMPTS", default_value_t = 8)]
+    pub mail_max_attempts: i64,
+
+    /// How often the mail worker looks for messages queued by other Roster servers, in
+    /// milliseconds (its own are sent at once).
+    #[arg(long, env = "ROSTER_MAIL_POLL_MS", default_value_t = 5_000)]
+    pub mail_poll_ms: u64,
+}
+
+/// How the connection to the SMTP relay is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SmtpSecurity {
+    /// Plain SMTP upgraded with STARTTLS (required).
+    Starttls,
+    /// TLS from the first byte (SMTPS).
+    Tls,
+    /// No TLS: only for a relay on this machine or a trusted network.
+    None,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -87,6 +144,56 @@ pub enum LogFormat {
 }
 
 impl Config {
+    /// How mail goes out, from the flags (reading the relay's password file, if one is named).
+    pub fn mail_settings(&self) -> Result<MailSettings, String> {
+        let password = match &self.smtp_password_file {
+            Some(path) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|e| {
+                        format!("cannot read the SMTP password file {}: {e}", path.display())
+                    })?
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
+            None => std::env::var("ROSTER_SMTP_PASSWORD").ok(),
+        };
+        let security = match self.smtp_security {
+            SmtpSecurity::Starttls => Security::StartTls,
+            SmtpSecurity::Tls => Security::Tls,
+            SmtpSecurity::None => Security::None,
+        };
+        let default_port = match security {
+            Security::StartTls => 587,
+            Security::Tls => 465,
+            Security::None => 25,
+        };
+        let relay = self.smtp_host.clone().map(|host| Relay {
+            host,
+            port: self.smtp_port.unwrap_or(default_port),
+            security,
+            credentials: self
+                .smtp_user
+                .clone()
+                .map(|user| (user, password.clone().unwrap_or_default())),
+        });
+        if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(format!(
+                "--mail-from {:?} is not an address such as \"Roster <roster@pbx.example>\"",
+                self.mail_from
+            ));
+        }
+        Ok(MailSettings {
+            relay,
+            from: self.mail_from.clone(),
+            public_url: self.public_url(),
+            retry_after: Duration::from_millis(self.mail_retry_ms.max(1)),
+            max_attempts: self.mail_max_attempts.max(1),
+            poll: Duration::from_millis(self.mail_poll_ms.max(10)),
+        })
+    }
+
     pub fn public_url(&self) -> String {
         self.public_url
             .clone()

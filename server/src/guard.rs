@@ -165,12 +165,14 @@ struct Client {
     failures: u32,
 }
 
-/// The endpoints that take a password, or a secret link: where guessing happens.
+/// The endpoints that take a password, or a secret link: where guessing happens; and the one that
+/// sends a password-reset link, where a stranger could flood an inbox.
 const PASSWORD_ENDPOINTS: &[&str] = &[
     "/api/login",
     "/api/set-password",
     "/api/password-link",
     "/api/change-password",
+    "/api/forgot-password",
 ];
 
 impl LoginGuard {

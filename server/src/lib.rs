@@ -40,11 +40,15 @@ pub struct Settings {
     pub sessions: SessionPolicy,
     pub logins: guard::LoginRate,
     pub trust_forwarded_for: bool,
+    /// How mail goes out (see [`config::Config::mail_settings`]).
+    pub mail: std::sync::Arc<app::ssr::mail::MailSettings>,
 }
 
-impl From<&config::Config> for Settings {
-    fn from(c: &config::Config) -> Self {
-        Self {
+impl TryFrom<&config::Config> for Settings {
+    type Error = String;
+
+    fn try_from(c: &config::Config) -> Result<Self, String> {
+        Ok(Self {
             site_root: c.site_root.clone(),
             max_body_bytes: c.max_body_bytes,
             max_import_bytes: c.max_import_bytes,
@@ -59,7 +63,8 @@ impl From<&config::Config> for Settings {
                 failure_delay: Duration::from_millis(c.login_failure_delay_ms),
             },
             trust_forwarded_for: c.trust_forwarded_for,
-        }
+            mail: std::sync::Arc::new(c.mail_settings()?),
+        })
     }
 }
 
@@ -81,6 +86,7 @@ pub fn router(db: Db, settings: &Settings) -> Router {
         db: db.clone(),
         sessions: settings.sessions,
         imports: Default::default(),
+        mail: settings.mail.clone(),
     };
     let routes = generate_route_list(App);
     let sessions = SessionManagerLayer::new(DbSessionStore::new(db.clone()))

@@ -46,13 +46,17 @@ async fn run(config: Config) -> Result<(), String> {
         Err(e) => return Err(format!("cannot prepare the first Super User: {e}")),
     }
 
-    let settings = server::Settings::from(&config);
+    let settings = server::Settings::try_from(&config)?;
     let app = server::router(db.clone(), &settings);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     tracing::info!(address = %config.listen, "Roster is listening on {}", config.public_url());
     tokio::spawn(remove_expired_sessions(db.clone()));
+    tokio::spawn(app::ssr::mail::relay::run(
+        db.clone(),
+        settings.mail.clone(),
+    ));
     server::serve(
         listener,
         app,

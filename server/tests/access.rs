@@ -155,7 +155,7 @@ async fn person(
     let token = add_user(db, domain, ext, scope, site, names)
         .await
         .expect("an invitation");
-    set_password_with_link(db, &token, PASSWORD, PASSWORD)
+    set_password_with_link(db, &token, PASSWORD, PASSWORD, String::new())
         .await
         .unwrap();
     log_in(db, &format!("{ext}@{domain}"), PASSWORD).await

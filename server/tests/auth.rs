@@ -20,7 +20,7 @@ on_both_backends! {
         let (again, other) = auth::bootstrap_super_user(&t.db).await.unwrap().unwrap();
         assert_eq!(again, "admin");
         assert_ne!(token, other);
-        auth::set_password_with_link(&t.db, &token, ADMIN_PASSWORD, ADMIN_PASSWORD).await.unwrap();
+        auth::set_password_with_link(&t.db, &token, ADMIN_PASSWORD, ADMIN_PASSWORD, String::new()).await.unwrap();
         assert!(auth::bootstrap_super_user(&t.db).await.unwrap().is_none(), "no link once a password is set");
     }
 
@@ -83,7 +83,7 @@ on_both_backends! {
 
     async fn the_session_id_changes_at_login(t: TestDb) {
         let (login, token) = auth::bootstrap_super_user(&t.db).await.unwrap().unwrap();
-        auth::set_password_with_link(&t.db, &token, ADMIN_PASSWORD, ADMIN_PASSWORD).await.unwrap();
+        auth::set_password_with_link(&t.db, &token, ADMIN_PASSWORD, ADMIN_PASSWORD, String::new()).await.unwrap();
         let mut client = Client::new(&t.db);
         // A session that exists before login (set up by an attacker, say) ...
         client.call(path::<Login>(), &[("login", &login), ("password", "wrong wrong wrong wrong")]).await;
@@ -109,7 +109,7 @@ on_both_backends! {
 
     async fn the_session_cookie_is_http_only_and_same_site_strict(t: TestDb) {
         let (login, token) = auth::bootstrap_super_user(&t.db).await.unwrap().unwrap();
-        auth::set_password_with_link(&t.db, &token, ADMIN_PASSWORD, ADMIN_PASSWORD).await.unwrap();
+        auth::set_password_with_link(&t.db, &token, ADMIN_PASSWORD, ADMIN_PASSWORD, String::new()).await.unwrap();
         let mut client = Client::new(&t.db);
         let answer = client.call(path::<Login>(), &[("login", &login), ("password", ADMIN_PASSWORD)]).await;
         let cookie = answer.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_owned();
@@ -125,7 +125,7 @@ on_both_backends! {
 
     async fn a_session_past_its_absolute_lifetime_ends_even_while_used(t: TestDb) {
         let (login, token) = auth::bootstrap_super_user(&t.db).await.unwrap().unwrap();
-        auth::set_password_with_link(&t.db, &token, ADMIN_PASSWORD, ADMIN_PASSWORD).await.unwrap();
+        auth::set_password_with_link(&t.db, &token, ADMIN_PASSWORD, ADMIN_PASSWORD, String::new()).await.unwrap();
         let short = server::Settings {
             sessions: SessionPolicy { absolute: Duration::from_millis(1500), ..SessionPolicy::default() },
             ..settings()
@@ -139,7 +139,7 @@ on_both_backends! {
 
     async fn an_idle_session_ends(t: TestDb) {
         let (login, token) = auth::bootstrap_super_user(&t.db).await.unwrap().unwrap();
-        auth::set_password_with_link(&t.db, &token, ADMIN_PASSWORD, ADMIN_PASSWORD).await.unwrap();
+        auth::set_password_with_link(&t.db, &token, ADMIN_PASSWORD, ADMIN_PASSWORD, String::new()).await.unwrap();
         let short = server::Settings {
             sessions: SessionPolicy { idle: Duration::from_secs(1), ..SessionPolicy::default() },
             ..settings()

@@ -242,7 +242,7 @@ async fn person(db: &Db, domain: &str, ext: &str, scope: Scope) -> Client {
     let token = system_user(db, domain, ext, scope, "North")
         .await
         .expect("an invitation");
-    set_password_with_link(db, &token, PASSWORD, PASSWORD)
+    set_password_with_link(db, &token, PASSWORD, PASSWORD, String::new())
         .await
         .unwrap();
     let mut client = Client::new(db);

@@ -99,7 +99,7 @@ async fn add_user(c: &mut Client, key: &str, domain: &str, ext: &str, extra: Val
 
 /// A portal session of user `ext` of `domain`, who takes its invitation `token` first.
 async fn session_of(db: &app::ssr::db::Db, domain: &str, ext: &str, token: &str) -> Client {
-    app::ssr::auth::set_password_with_link(db, token, PASSWORD, PASSWORD)
+    app::ssr::auth::set_password_with_link(db, token, PASSWORD, PASSWORD, String::new())
         .await
         .unwrap();
     let mut client = Client::new(db);

@@ -656,7 +656,7 @@ on_both_backends! {
 
     async fn a_page_is_not_shown_past_its_sessions_idle_end(t: TestDb) {
         let (login, token) = app::ssr::auth::bootstrap_super_user(&t.db).await.unwrap().unwrap();
-        app::ssr::auth::set_password_with_link(&t.db, &token, common::ADMIN_PASSWORD, common::ADMIN_PASSWORD).await.unwrap();
+        app::ssr::auth::set_password_with_link(&t.db, &token, common::ADMIN_PASSWORD, common::ADMIN_PASSWORD, String::new()).await.unwrap();
         acme_with_sales(&t.db).await;
         create_user(&t.db, &Caller::system(), &acme(), &smith("101")).await.unwrap();
         let short = server::Settings {

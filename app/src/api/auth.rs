@@ -118,9 +118,28 @@ pub async fn set_password(
     crate::ssr::request::answer(
         async move {
             let state = crate::ssr::AppState::current()?;
-            crate::ssr::auth::set_password_with_link(&state.db, &token, &password, &confirm)
-                .await?;
+            let address = crate::ssr::request::client_address();
+            crate::ssr::auth::set_password_with_link(
+                &state.db, &token, &password, &confirm, address,
+            )
+            .await?;
             leptos_axum::redirect("/login?password=set");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Asks for a password-reset link by login or e-mail address, then says that a link was sent if
+/// the account exists: the same answer either way.
+#[server(endpoint = "forgot-password")]
+pub async fn forgot_password(who: String) -> Result<(), AppError> {
+    crate::ssr::request::answer(
+        async move {
+            let state = crate::ssr::AppState::current()?;
+            let address = crate::ssr::request::client_address();
+            crate::ssr::auth::request_password_reset(&state.db, &who, address).await?;
+            leptos_axum::redirect("/forgot-password?sent=1");
             Ok(())
         }
         .await,

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod bulk;
 pub mod domains;
 pub mod groups;
+pub mod outbox;
 pub mod profile;
 pub mod users;
 

@@ -2,7 +2,20 @@
 //! helpers the wizard calls as it is filled in.
 
 use crate::error::AppError;
+use crate::model::mail::{BatchProgress, Invitation, InvitedMany, MailEntry};
 use crate::model::user::{UserDetail, UserForm, UserList, UserQuery, WizardStart};
+use serde::{Deserialize, Serialize};
+
+/// An invitation just made, as the user's page shows it once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationMade {
+    /// The set-password link, unless it went out by mail through a relay.
+    pub link: Option<String>,
+    /// The addresses it was e-mailed to, if it was.
+    pub mailed_to: Option<String>,
+    /// Whether an SMTP relay is set (without one, mail waits in the outbox).
+    pub relay: bool,
+}
 use leptos::prelude::*;
 
 /// After a create or an edit: shows the saved user, or sends the refusal back with what was typed
@@ -77,20 +90,28 @@ pub async fn extension_free(domain: String, user: String) -> Result<bool, AppErr
     )
 }
 
-/// Creates a user with everything attached, all or nothing, then shows it.
+/// Creates a user with everything attached, all or nothing, then shows it. With `invitation`
+/// `send`, the welcome message (with the set-password link) is e-mailed to the user.
 #[server(endpoint = "create-user")]
-pub async fn create_user(domain: String, input: UserForm) -> Result<UserDetail, AppError> {
+pub async fn create_user(
+    domain: String,
+    input: UserForm,
+    #[server(default)] invitation: Invitation,
+) -> Result<UserDetail, AppError> {
     use crate::ssr::request::{answer, current};
     answer(
         async move {
             let (state, caller) = current().await?;
             let name = crate::ssr::access::parse_name(&domain)?;
-            let created = crate::ssr::users::create_user(&state.db, &caller, &name, &input).await;
+            let created = crate::ssr::users::create_user_with_devices(
+                &state.db, &caller, &name, &input, None, invitation,
+            )
+            .await;
             let created = match created {
                 Ok(created) => {
                     if let Some(token) = &created.invitation {
-                        remember_invitation(&name, created.detail.extension().as_str(), token)
-                            .await?;
+                        let user = created.detail.extension().to_string();
+                        remember_invitation(&name, &user, token, created.mailed).await?;
                     }
                     Ok(created.detail)
                 }
@@ -168,46 +189,63 @@ pub async fn delete_user(
 #[cfg(feature = "ssr")]
 const INVITATION_KEY: &str = "invitation";
 
+/// An invitation waiting in the session: (domain, user, token, whether it was e-mailed).
+#[cfg(feature = "ssr")]
+type Waiting = (String, String, String, bool);
+
 #[cfg(feature = "ssr")]
 async fn remember_invitation(
     domain: &crate::model::DomainName,
     user: &str,
     token: &str,
+    mailed: bool,
 ) -> Result<(), AppError> {
     let session = crate::ssr::request::session().await?;
+    let waiting: Waiting = (
+        domain.to_string(),
+        user.to_owned(),
+        token.to_owned(),
+        mailed,
+    );
     session
-        .insert(
-            INVITATION_KEY,
-            (domain.to_string(), user.to_owned(), token.to_owned()),
-        )
+        .insert(INVITATION_KEY, waiting)
         .await
         .map_err(|_| AppError::Internal)
 }
 
-/// The invitation link of `user`, if the caller has just made one (shown once: it is gone from
-/// the session afterwards).
+/// The invitation of `user` the caller has just made, if any (shown once: it is gone from the
+/// session afterwards). Its link is shown unless it was e-mailed through a relay.
 #[server(endpoint = "take-invitation")]
-pub async fn take_invitation(domain: String, user: String) -> Result<Option<String>, AppError> {
+pub async fn take_invitation(
+    domain: String,
+    user: String,
+) -> Result<Option<InvitationMade>, AppError> {
     use crate::ssr::request::{answer, current, password_link_url, session};
     answer(
         async move {
             let session = session().await?;
-            let waiting: Option<(String, String, String)> = session
+            let waiting: Option<Waiting> = session
                 .get(INVITATION_KEY)
                 .await
                 .map_err(|_| AppError::Internal)?;
             match waiting {
                 // Only a link waiting for this very user costs a look at the database (the
                 // caller must still manage the user; the session record is already loaded).
-                Some((d, u, token)) if d == domain && u == user => {
+                Some((d, u, token, mailed)) if d == domain && u == user => {
                     let (state, caller) = current().await?;
                     let name = crate::ssr::access::parse_name(&domain)?;
-                    crate::ssr::users::get_user(&state.db, &caller, &name, &user).await?;
+                    let detail =
+                        crate::ssr::users::get_user(&state.db, &caller, &name, &user).await?;
                     session
-                        .remove::<(String, String, String)>(INVITATION_KEY)
+                        .remove::<Waiting>(INVITATION_KEY)
                         .await
                         .map_err(|_| AppError::Internal)?;
-                    Ok(Some(password_link_url(&state, &token)))
+                    let relayed = mailed && state.mail.relay.is_some();
+                    Ok(Some(InvitationMade {
+                        link: (!relayed).then(|| password_link_url(&state, &token)),
+                        mailed_to: mailed.then(|| detail.values.email.to_string()),
+                        relay: state.mail.relay.is_some(),
+                    }))
                 }
                 _ => Ok(None),
             }
@@ -216,20 +254,69 @@ pub async fn take_invitation(domain: String, user: String) -> Result<Option<Stri
     )
 }
 
-/// Makes a new invitation for a user, then shows the user with its link.
+/// Makes a new invitation for a user (ending any older one), e-mailed if `send` is `send`, then
+/// shows the user with it.
 #[server(endpoint = "invite-user")]
-pub async fn invite_user(domain: String, user: String) -> Result<(), AppError> {
+pub async fn invite_user(
+    domain: String,
+    user: String,
+    #[server(default)] send: Invitation,
+) -> Result<(), AppError> {
     use crate::ssr::request::{answer, current};
     answer(
         async move {
             let (state, caller) = current().await?;
             let name = crate::ssr::access::parse_name(&domain)?;
-            let token = crate::ssr::users::invite(&state.db, &caller, &name, &user).await?;
-            remember_invitation(&name, &user, &token).await?;
+            let invited = crate::ssr::users::invite(&state.db, &caller, &name, &user, send).await?;
+            let mailed = invited.mailed_to.is_some();
+            remember_invitation(&name, &user, &invited.token, mailed).await?;
             // A fresh address, so the page (already showing this user) looks for the link.
             let at = crate::ssr::now_ms();
             leptos_axum::redirect(&format!("/domains/{name}/users/{user}?invited={at}"));
             Ok(())
+        }
+        .await,
+    )
+}
+
+/// E-mails an invitation to every user of the domain who may log in, has an e-mail address and
+/// has not set a password yet (those a bulk import created).
+#[server(endpoint = "invite-uninvited")]
+pub async fn invite_uninvited(domain: String) -> Result<InvitedMany, AppError> {
+    use crate::ssr::request::{answer, current};
+    answer(
+        async move {
+            let (state, caller) = current().await?;
+            let name = crate::ssr::access::parse_name(&domain)?;
+            crate::ssr::users::invite_uninvited(&state.db, &caller, &name).await
+        }
+        .await,
+    )
+}
+
+/// How far a batch of invitations has got.
+#[server(endpoint = "invitation-progress")]
+pub async fn invitation_progress(domain: String, batch: String) -> Result<BatchProgress, AppError> {
+    use crate::ssr::request::{answer, current};
+    answer(
+        async move {
+            let (state, caller) = current().await?;
+            let name = crate::ssr::access::parse_name(&domain)?;
+            crate::ssr::users::batch_progress(&state.db, &caller, &name, &batch).await
+        }
+        .await,
+    )
+}
+
+/// The newest messages to a user, failures included.
+#[server(endpoint = "user-mail")]
+pub async fn user_mail(domain: String, user: String) -> Result<Vec<MailEntry>, AppError> {
+    use crate::ssr::request::{answer, current};
+    answer(
+        async move {
+            let (state, caller) = current().await?;
+            let name = crate::ssr::access::parse_name(&domain)?;
+            crate::ssr::users::mail_of(&state.db, &caller, &name, &user, &state.mail).await
         }
         .await,
     )

@@ -51,12 +51,14 @@ pub fn Page(#[prop(into)] title: String, children: Children) -> impl IntoView {
                         let domains = me.who.may_somewhere(Action::ViewDomain);
                         let users = own_users_page(me.who.scope, me.domain.as_deref());
                         let audit = me.who.may_somewhere(Action::ReadAudit);
+                        let outbox = me.who.everywhere(Action::ReadOutbox);
                         let profile = me.extension.is_some();
                         view! {
                             <nav aria-label="Main">
                                 {domains.then(|| view! { <A href="/domains">"Domains"</A> })}
                                 {users.map(|href| view! { <A href=href>"Users"</A> })}
                                 {audit.then(|| view! { <A href="/audit">"Audit log"</A> })}
+                                {outbox.then(|| view! { <A href="/outbox">"Outbox"</A> })}
                                 <A href="/api-keys">"API keys"</A>
                                 {profile.then(|| view! { <A href="/me">"My profile"</A> })}
                             </nav>

@@ -1,9 +1,11 @@
 //! Pieces the pages share.
 
+mod copy;
 mod field;
 mod hydration;
 mod layout;
 
+pub use copy::CopyButton;
 pub use field::{choices, Field, FieldKind, SelectField};
 pub use hydration::{focus_soon, use_hydrated};
 pub use layout::{form_summary, use_me, ErrorNotice, IfAllowed, Me, Page};

@@ -3,9 +3,9 @@
 
 use super::fields::declare_form;
 use super::{
-    AreaCode, CallerIdName, Description, DialPlan, DialPolicy, DomainName, EmergencyAddressId,
-    FieldErrors, Language, Limit, Parse, PhoneNumber, Recording, Reseller, TimeZone, Transcription,
-    YesNo,
+    AreaCode, CallerIdName, Description, DialPlan, DialPolicy, DomainName, EmailAddress,
+    EmergencyAddressId, FieldErrors, Language, Limit, Parse, PhoneNumber, Recording, Reseller,
+    TimeZone, Transcription, YesNo,
 };
 use serde::{Deserialize, Serialize};
 
@@ -19,13 +19,16 @@ pub enum DomainSection {
     Limits,
     /// What the domain's users have unless they set their own.
     Defaults,
+    /// How the domain's mail (invitations, password resets) is addressed.
+    Mail,
 }
 
 impl DomainSection {
-    pub const ALL: [DomainSection; 3] = [
+    pub const ALL: [DomainSection; 4] = [
         DomainSection::General,
         DomainSection::Limits,
         DomainSection::Defaults,
+        DomainSection::Mail,
     ];
 
     pub fn title(self) -> &'static str {
@@ -33,6 +36,7 @@ impl DomainSection {
             DomainSection::General => "Domain",
             DomainSection::Limits => "Limits",
             DomainSection::Defaults => "Defaults for its users",
+            DomainSection::Mail => "Mail",
         }
     }
 }
@@ -84,6 +88,10 @@ declare_form! {
         "Dial plan", "Blank to use the domain's name.";
     setting dial_policy: req DialPolicy = "US & Canada", "dial-policy", Defaults,
         "Dial policy", "Which destinations users may dial, e.g. US & Canada.";
+    setting email_send_from_address: opt EmailAddress, "email-send-from-address", Mail,
+        "Send mail from", "The From address of this domain's invitations and password resets; blank for the server's.";
+    setting email_reply_to_address: opt EmailAddress, "email-reply-to-address", Mail,
+        "Replies go to", "Where replies to this domain's mail go, such as its office manager; blank for none.";
 }
 
 impl DomainForm {

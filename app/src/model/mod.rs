@@ -40,7 +40,7 @@ mod scope;
 pub use scope::Scope;
 
 mod person;
-pub use person::{EmailList, PersonName};
+pub use person::{EmailAddress, EmailList, PersonName};
 
 mod extension;
 pub use extension::Extension;
@@ -66,6 +66,7 @@ pub mod api_key;
 pub mod audit;
 pub mod bulk;
 pub mod json_form;
+pub mod mail;
 pub mod permissions;
 
 // How each value is entered in a form, and valid examples of it (for the API's documentation
@@ -76,6 +77,7 @@ leaf!(Control::Text => {
     PersonName: ["Ann", "Zoë O'Neil"],
     Login: ["ann.lee@acme.example", "frontdesk"],
     EmailList: ["ann@acme.example", "ann@acme.example; a.lee@home.example"],
+    EmailAddress: ["office@acme.example", "no-reply@pbx.example"],
     Department: ["Sales", "R&D"],
     SiteName: ["New York", "Zürich"],
     Language: ["en_US", "fr_CA"],

@@ -27,10 +27,13 @@ pub enum Action {
     EditOwnProfile,
     /// Change one's own answer rules.
     EditOwnAnswerRules,
+    /// Read the mail outbox: every message Roster queued, sent, kept or failed to send (a kept
+    /// message's one-time link included), in every domain.
+    ReadOutbox,
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 8] = [
         Action::ViewDomain,
         Action::ManageDomain,
         Action::ManageUsers,
@@ -38,6 +41,7 @@ impl Action {
         Action::ReadAudit,
         Action::EditOwnProfile,
         Action::EditOwnAnswerRules,
+        Action::ReadOutbox,
     ];
 }
 
@@ -61,19 +65,22 @@ use Reach::{Everywhere as All, Nowhere as No, OwnDomain as Dom, OwnSite as Site,
 
 /// The permission table: for each scope, the reach of each action, in the order of
 /// [`Action::ALL`]: view domain, manage domain, manage users, manage sites, read audit, own
-/// profile, own answer rules.
-pub const PERMISSIONS: [(Scope, [Reach; 7]); 11] = [
-    (Scope::SuperUser, [All, All, All, All, All, Me, Me]),
-    (Scope::Reseller, [Res, Res, Res, Res, Res, Me, Me]),
-    (Scope::OfficeManager, [Dom, No, Dom, Dom, Dom, Me, Me]),
-    (Scope::SiteManager, [No, No, Site, No, No, Me, Me]),
-    (Scope::Ndp, [No, No, No, No, No, Me, No]),
-    (Scope::CallCenterSupervisor, [No, No, No, No, No, Me, No]),
-    (Scope::CallCenterAgent, [No, No, No, No, No, Me, No]),
-    (Scope::AdvancedUser, [No, No, No, No, No, Me, Me]),
-    (Scope::SimpleUser, [No, No, No, No, No, Me, No]),
-    (Scope::BasicUser, [No, No, No, No, No, Me, No]),
-    (Scope::NoPortal, [No, No, No, No, No, No, No]),
+/// profile, own answer rules, read the outbox.
+pub const PERMISSIONS: [(Scope, [Reach; 8]); 11] = [
+    (Scope::SuperUser, [All, All, All, All, All, Me, Me, All]),
+    (Scope::Reseller, [Res, Res, Res, Res, Res, Me, Me, No]),
+    (Scope::OfficeManager, [Dom, No, Dom, Dom, Dom, Me, Me, No]),
+    (Scope::SiteManager, [No, No, Site, No, No, Me, Me, No]),
+    (Scope::Ndp, [No, No, No, No, No, Me, No, No]),
+    (
+        Scope::CallCenterSupervisor,
+        [No, No, No, No, No, Me, No, No],
+    ),
+    (Scope::CallCenterAgent, [No, No, No, No, No, Me, No, No]),
+    (Scope::AdvancedUser, [No, No, No, No, No, Me, Me, No]),
+    (Scope::SimpleUser, [No, No, No, No, No, Me, No, No]),
+    (Scope::BasicUser, [No, No, No, No, No, Me, No, No]),
+    (Scope::NoPortal, [No, No, No, No, No, No, No, No]),
 ];
 
 /// The reach `scope` has for `action`.

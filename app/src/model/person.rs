@@ -76,6 +76,23 @@ impl Parse for EmailList {
     }
 }
 
+/// One e-mail address, checked as each of an [`EmailList`]'s is (a domain's `email-send-from-address`,
+/// a Reply-To, an address typed to ask for a password reset).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct EmailAddress(String);
+text_newtype!(EmailAddress);
+
+impl Parse for EmailAddress {
+    fn parse(raw: &str) -> Result<Self, Invalid> {
+        let item = raw.trim();
+        if item.is_empty() {
+            return Err(Invalid::new("Required."));
+        }
+        address(item).map(Self)
+    }
+}
+
 pub const MAX_ADDRESS_LEN: usize = 254;
 pub const MAX_LOCAL_LEN: usize = 64;
 

@@ -8,9 +8,11 @@
 use crate::api::bulk::{
     export_href, get_import_progress, get_import_report, start_import, ImportStart, ImportUsers,
 };
+use crate::api::users::{invitation_progress, InviteUninvited};
 use crate::components::{ErrorNotice, Page};
 use crate::error::AppError;
 use crate::model::bulk::{ImportProgress, ImportReport, RowProblem};
+use crate::model::mail::{BatchProgress, InvitedMany};
 use crate::model::user::USER_FIELDS;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -226,9 +228,77 @@ fn ReportView(report: ImportReport, domain: String) -> impl IntoView {
                 })}
             })}
             {(created > 0).then(|| view! {
+                <InviteImported domain=domain.clone()/>
                 <p><A href=format!("/domains/{domain}/users")>"See the users"</A></p>
             })}
         </section>
+    }
+}
+
+/// After an import: one button e-mails an invitation to every imported user who may log in and
+/// has an e-mail address, then shows how far the messages have got.
+#[component]
+fn InviteImported(domain: String) -> impl IntoView {
+    let action = ServerAction::<InviteUninvited>::new();
+    let progress = RwSignal::new(None::<BatchProgress>);
+    let domain_for_poll = StoredValue::new(domain.clone());
+    // Once the invitations are queued, ask how far they have got until none is waiting.
+    Effect::new(move |polling: Option<Option<IntervalHandle>>| {
+        if let Some(Some(handle)) = polling {
+            handle.clear();
+        }
+        let batch = action
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .and_then(|m| m.batch)?;
+        if progress.get().is_some_and(|p| p.done()) {
+            return None;
+        }
+        set_interval_with_handle(
+            move || {
+                let (domain, batch) = (domain_for_poll.get_value(), batch.clone());
+                leptos::task::spawn_local(async move {
+                    if let Ok(now) = invitation_progress(domain, batch).await {
+                        progress.set(Some(now));
+                    }
+                })
+            },
+            Duration::from_millis(500),
+        )
+        .ok()
+    });
+    let outcome = move || {
+        action.value().get().map(|done| match done {
+            Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+            Ok(InvitedMany { invited: 0, .. }) => view! {
+                <p class="notice ok" role="status">"Nobody is left to invite: every user who may log in has a password or a live invitation, or has no e-mail address."</p>
+            }.into_any(),
+            Ok(InvitedMany { invited, .. }) => {
+                let now = progress.get().unwrap_or(BatchProgress {
+                    queued: invited as i64,
+                    ..BatchProgress::default()
+                });
+                let total = now.total().max(1);
+                let done = total - now.queued;
+                view! {
+                    <div class="invite-progress" role="status" aria-live="polite">
+                        <p>{format!("Invitations to {invited} users: {} sent, {} kept in the outbox (no relay), {} failed, {} waiting.", now.sent, now.kept, now.failed, now.queued)}</p>
+                        <progress max=total.to_string() value=done.to_string()>{format!("{done} of {total}")}</progress>
+                    </div>
+                }.into_any()
+            }
+        })
+    };
+    view! {
+        <ActionForm action=action attr:class="invite-imported">
+            <input type="hidden" name="domain" value=domain/>
+            <p>"Users who should log in to the portal need a password. E-mail each imported user with an address an invitation (a link to set it, valid 72 hours):"</p>
+            <button type="submit" disabled=move || action.pending().get() || action.value().get().is_some()>
+                "E-mail invitations to the imported users"
+            </button>
+        </ActionForm>
+        {outcome}
     }
 }
 

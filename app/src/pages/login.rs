@@ -3,6 +3,7 @@
 use crate::api::auth::Login;
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -36,6 +37,7 @@ pub fn LoginPage() -> impl IntoView {
                 <p class="form-error" role="alert">{problem}</p>
                 <button type="submit" disabled=move || action.pending().get()>"Log in"</button>
             </ActionForm>
+            <p><A href="/forgot-password">"Forgot your password?"</A></p>
         </main>
     }
 }

@@ -1,9 +1,13 @@
 //! One user with everything attached, grouped as the Create User wizard asks for it and labelled
 //! with the same field table; and deleting the user.
 
-use crate::api::users::{get_user, take_invitation, DeleteUser, EndUserSessions, InviteUser};
-use crate::components::{use_hydrated, ErrorNotice, Page};
+use crate::api::users::{
+    get_user, take_invitation, user_mail, DeleteUser, EndUserSessions, InvitationMade, InviteUser,
+};
+use crate::components::{use_hydrated, CopyButton, ErrorNotice, Page};
+use crate::error::AppError;
 use crate::model::fields::Control;
+use crate::model::mail::{MailEntry, MailStatus};
 use crate::model::user::{Device, Step, UserDetail, UserField, USER_FIELDS};
 use crate::model::Scope;
 use leptos::prelude::*;
@@ -26,6 +30,10 @@ pub fn UserPage() -> impl IntoView {
         move || (domain(), extension(), query.read().get("invited")),
         |(d, u, _)| take_invitation(d, u),
     );
+    let mail = Resource::new(
+        move || (domain(), extension(), query.read().get("invited")),
+        |(d, u, _)| user_mail(d, u),
+    );
     view! {
         <Page title=format!("User {}", extension())>
             <p class="actions">
@@ -37,7 +45,7 @@ pub fn UserPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match detail.await {
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(d) => view! { <UserDetailView detail=d invitation/> }.into_any(),
+                        Ok(d) => view! { <UserDetailView detail=d invitation mail/> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -111,11 +119,13 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 /// Fields shown apart from the table (the device has its own block).
 const SHOWN_APART: &[&str] = &["device", "device-sip-registration-password"];
 
+/// The invitation just made, if any (see [`UserPage`]).
+type JustInvited = Resource<Result<Option<InvitationMade>, AppError>>;
+/// The newest messages to the user.
+type UserMail = Resource<Result<Vec<MailEntry>, AppError>>;
+
 #[component]
-fn UserDetailView(
-    detail: UserDetail,
-    invitation: Resource<Result<Option<String>, crate::error::AppError>>,
-) -> impl IntoView {
+fn UserDetailView(detail: UserDetail, invitation: JustInvited, mail: UserMail) -> impl IntoView {
     let form = detail.values.to_form();
     let domain = detail.domain.to_string();
     let extension = detail.extension().to_string();
@@ -168,6 +178,7 @@ fn UserDetailView(
             {format!("{} {}", v.name_first_name, v.name_last_name)}
             " · " {v.login().to_owned()}
         </p>
+        <InvitationNotice invitation/>
         {sections}
         <section class="detail" aria-labelledby="section-record">
             <h2 id="section-record">"Record"</h2>
@@ -177,21 +188,45 @@ fn UserDetailView(
             </dl>
         </section>
         <PortalAccess domain=domain.clone() extension=extension.clone()
-            portal=detail.values.user_scope != Scope::NoPortal invitation/>
+            portal=detail.values.user_scope != Scope::NoPortal mail/>
         <DeleteUserForm domain extension has_mailbox=mailbox.is_some()/>
     }
 }
 
-/// The user's portal login: the invitation just made (shown once), a new invitation, and ending
-/// the user's sessions.
+/// The invitation just made, at the top of the page, once: its link with a Copy button, unless
+/// it went out by mail through a relay.
 #[component]
-fn PortalAccess(
-    domain: String,
-    extension: String,
-    portal: bool,
-    /// The invitation just made, if any (see [`UserPage`]).
-    invitation: Resource<Result<Option<String>, crate::error::AppError>>,
-) -> impl IntoView {
+fn InvitationNotice(invitation: JustInvited) -> impl IntoView {
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                invitation.await.ok().flatten().map(|made| {
+                    let mailed = made.mailed_to.clone().map(|to| {
+                        let how = if made.relay {
+                            "It is on its way."
+                        } else {
+                            "No mail relay is set, so it waits in the outbox: pass the link on yourself."
+                        };
+                        view! { <p>"An invitation was e-mailed to " <strong>{to}</strong> ". " {how}</p> }
+                    });
+                    let link = made.link.map(|link| view! {
+                        <p>"Invitation link (shown only now; it works once, for 72 hours, and ends any earlier one). Send it to the user to set a password:"</p>
+                        <p class="copyable">
+                            <code class="invitation-link">{link.clone()}</code>
+                            " " <CopyButton text=link label="Copy the invitation link"/>
+                        </p>
+                    });
+                    view! { <div class="notice ok invitation" role="status">{mailed}{link}</div> }
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// The user's portal login: new invitations (by mail or as a link), ending the user's sessions,
+/// and the mail sent to the user (failures shown).
+#[component]
+fn PortalAccess(domain: String, extension: String, portal: bool, mail: UserMail) -> impl IntoView {
     let query = use_query_map();
     let invite = ServerAction::<InviteUser>::new();
     let end = ServerAction::<EndUserSessions>::new();
@@ -209,37 +244,87 @@ fn PortalAccess(
             .or_else(|| end.value().get().and_then(Result::err))
             .map(|e| e.to_string())
     };
-    let (d1, u1, d2, u2) = (domain.clone(), extension.clone(), domain, extension);
+    let (d2, u2) = (domain.clone(), extension.clone());
+    let invite_form = move |send: &'static str, label: &'static str| {
+        let (d, u) = (domain.clone(), extension.clone());
+        view! {
+            <ActionForm action=invite>
+                <input type="hidden" name="domain" value=d/>
+                <input type="hidden" name="user" value=u/>
+                <input type="hidden" name="send" value=send/>
+                <button type="submit" disabled=move || invite.pending().get()>{label}</button>
+            </ActionForm>
+        }
+    };
+    let invites = portal.then(|| {
+        view! {
+            {invite_form("send", "E-mail a new invitation")}
+            {invite_form("link", "New invitation link")}
+        }
+    });
     view! {
         <section class="detail" aria-labelledby="section-portal">
             <h2 id="section-portal">"Portal login"</h2>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    invitation.await.ok().flatten().map(|link| view! {
-                        <div class="notice ok invitation" role="status">
-                            <p>"Invitation link (shown only now; it works once, for 72 hours). Send it to the user to set a password:"</p>
-                            <p><code class="invitation-link">{link}</code></p>
-                        </div>
-                    })
-                })}
-            </Suspense>
             {move || ended().map(|text| view! { <p class="notice ok" role="status">{text}</p> })}
             <p class="form-error" role="alert">{problem}</p>
             <div class="buttons">
-                {portal.then(|| view! {
-                    <ActionForm action=invite>
-                        <input type="hidden" name="domain" value=d1/>
-                        <input type="hidden" name="user" value=u1/>
-                        <button type="submit" disabled=move || invite.pending().get()>"New invitation link"</button>
-                    </ActionForm>
-                })}
+                {invites}
                 <ActionForm action=end>
                     <input type="hidden" name="domain" value=d2/>
                     <input type="hidden" name="user" value=u2/>
                     <button type="submit" disabled=move || end.pending().get()>"End the user's sessions"</button>
                 </ActionForm>
             </div>
+            <MailList mail/>
         </section>
+    }
+}
+
+/// The newest messages to the user, with where each is.
+#[component]
+fn MailList(mail: UserMail) -> impl IntoView {
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let entries = mail.await.unwrap_or_default();
+                (!entries.is_empty()).then(|| view! {
+                    <h3>"Mail to this user"</h3>
+                    <table class="mail">
+                        <thead><tr><th>"Queued"</th><th>"Message"</th><th>"To"</th><th>"Status"</th></tr></thead>
+                        <tbody>
+                            {entries.into_iter().map(|m| {
+                                let failed = m.status == MailStatus::Failed;
+                                let status = mail_status(&m);
+                                view! {
+                                    <tr class:failed=failed>
+                                        <td>{utc(m.created_at)}</td>
+                                        <td>{m.subject}</td>
+                                        <td>{m.to.replace(';', "; ")}</td>
+                                        <td>{status}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// Where a message is, in words: when it went, or why it has not.
+pub fn mail_status(m: &MailEntry) -> String {
+    let error = m.last_error.as_deref().unwrap_or("unknown error");
+    match m.status {
+        MailStatus::Sent => format!("Sent {}", m.sent_at.map(utc).unwrap_or_default()),
+        MailStatus::Kept => "Kept in the outbox (no mail relay is set)".to_owned(),
+        MailStatus::Failed => format!("Failed after {} attempts: {error}", m.attempts),
+        MailStatus::Queued if m.attempts > 0 => format!(
+            "Not sent yet ({} attempts; last: {error}); next attempt {}",
+            m.attempts,
+            m.next_attempt_at.map(utc).unwrap_or_default()
+        ),
+        MailStatus::Queued => "Waiting to be sent".to_owned(),
     }
 }
 

@@ -21,8 +21,16 @@ pub const LOCK_FOR: Duration = Duration::from_secs(15 * 60);
 /// The header the login server function puts on a refusal, for the server's guard against
 /// guessing to count it (the guard takes it off before the answer leaves).
 pub const LOGIN_FAILED_HEADER: &str = "x-roster-login-failed";
-/// How long a set-password link stays usable.
+/// How long an invitation (a set-password link made for a new user, or by a manager) stays usable.
 pub const PASSWORD_LINK_TTL: Duration = Duration::from_secs(72 * 3600);
+/// How long a password-reset link (asked for on the login page) stays usable.
+pub const RESET_LINK_TTL: Duration = Duration::from_secs(3600);
+/// The most password-reset messages one account gets in [`RESET_WINDOW`]; further requests are
+/// answered alike and send nothing.
+pub const RESETS_PER_WINDOW: i64 = 3;
+pub const RESET_WINDOW: Duration = Duration::from_secs(3600);
+/// The most accounts one reset request (an address several users share) reaches.
+const RESET_MAX_ACCOUNTS: i64 = 10;
 
 /// Hashes a password with Argon2id at the `argon2` crate's default parameters (m = 19456 KiB,
 /// t = 2, p = 1), off the async executor.
@@ -170,17 +178,39 @@ fn sha256_hex(text: &str) -> String {
     super::hex(&Sha256::digest(text.as_bytes()))
 }
 
-/// Makes a one-time set-password link for an account and returns its secret token (shown once:
-/// only its hash is stored).
+/// Makes a one-time set-password link for an account, valid `ttl`, and returns its secret token
+/// (shown or mailed once: only its hash is stored). Any older live link of the account ends:
+/// one live link per account.
 pub async fn issue_password_link(
     tx: &mut super::db::Tx,
     account_id: i64,
+    ttl: Duration,
 ) -> Result<String, AppError> {
     let token = super::random_hex(32);
     let now = now_ms();
-    let expires = now + PASSWORD_LINK_TTL.as_millis() as i64;
+    accounts::end_password_tokens(tx, account_id, now).await?;
+    let expires = now + ttl.as_millis() as i64;
     accounts::insert_password_token(tx, &sha256_hex(&token), account_id, expires, now).await?;
     Ok(token)
+}
+
+/// Makes a set-password link for an account and queues `template` with it to the account's
+/// e-mail addresses, inside `tx`. Returns the token, and whether a message was queued (not when
+/// the account has no address).
+pub async fn mail_password_link(
+    tx: &mut super::db::Tx,
+    account_id: i64,
+    template: crate::model::mail::MailTemplate,
+    batch: Option<&str>,
+) -> Result<(String, bool), AppError> {
+    let ttl = match template {
+        crate::model::mail::MailTemplate::PasswordReset => RESET_LINK_TTL,
+        _ => PASSWORD_LINK_TTL,
+    };
+    let token = issue_password_link(tx, account_id, ttl).await?;
+    let hours = ttl.as_secs() / 3600;
+    let queued = super::mail::queue(tx, account_id, template, Some(&token), hours, batch).await?;
+    Ok((token, queued.is_ok()))
 }
 
 /// The login a live set-password link is for, if it is live.
@@ -192,12 +222,14 @@ pub async fn password_link_login(db: &Db, token: &str) -> Result<Option<String>,
     )
 }
 
-/// Sets a password through a one-time link. The link is used up; the account's sessions end.
+/// Sets a password through a one-time link. The link (and any other of the account) is used up;
+/// the account's sessions end; the owner is told by mail; the audit log records it.
 pub async fn set_password_with_link(
     db: &Db,
     token: &str,
     password: &str,
     confirm: &str,
+    address: String,
 ) -> Result<(), AppError> {
     let link_gone = || {
         AppError::invalid(crate::model::FieldErrors::one(
@@ -216,14 +248,111 @@ pub async fn set_password_with_link(
         crate::model::FieldErrors::default(),
     )?;
     let hash = hash_password(&password).await?;
+    let owner = accounts::find_caller(db.pool(), account.id)
+        .await?
+        .and_then(|row| Caller::from_row(row, address))
+        .ok_or_else(link_gone)?;
     let mut tx = db.begin().await?;
     let account_id = accounts::take_password_token(&mut tx, &sha256_hex(token), now_ms())
         .await?
+        .filter(|id| *id == owner.account_id)
         .ok_or_else(link_gone)?;
     accounts::set_password_hash(&mut tx, account_id, &hash, now_ms()).await?;
     super::db::sessions::end_all(&mut tx, account_id, None).await?;
+    password_changed(&mut tx, &owner, "account.password-set").await?;
     tx.commit().await?;
+    super::mail::wake();
     tracing::info!(account = account_id, "password set through a one-time link");
+    Ok(())
+}
+
+/// Records a password change of `owner` (by itself) in the audit log as `action`, and queues the
+/// "your password was changed" message to it.
+async fn password_changed(
+    tx: &mut super::db::Tx,
+    owner: &Caller,
+    action: &str,
+) -> Result<(), AppError> {
+    let changes = [(
+        "password".to_owned(),
+        super::audit::masked("password", "*".into(), "*".into()),
+    )]
+    .into();
+    let domain = owner.who.domain_id.zip(owner.domain.as_deref());
+    super::audit::record(tx, owner, domain, action, &owner.login, &changes).await?;
+    let template = crate::model::mail::MailTemplate::PasswordChanged;
+    // An account with no e-mail address (a Super User's, say) is simply not told.
+    let _queued_or_no_address =
+        super::mail::queue(tx, owner.account_id, template, None, 0, None).await?;
+    Ok(())
+}
+
+/// Asks for a password-reset link for the account whose login, or whose user's e-mail address,
+/// is `who`. The answer is the same whether or not such an account exists (and whether or not a
+/// message went out); the link, valid an hour, goes only to the account's own addresses, and ends
+/// any older link. An account gets at most [`RESETS_PER_WINDOW`] in [`RESET_WINDOW`] (the
+/// server's guard limits each client address as well). The audit log records each request.
+pub async fn request_password_reset(db: &Db, who: &str, address: String) -> Result<(), AppError> {
+    use crate::model::mail::MailTemplate;
+    use crate::model::EmailAddress;
+    let who = who.trim();
+    if who.is_empty() {
+        return Err(AppError::invalid(crate::model::FieldErrors::one(
+            "who",
+            "Type your login or your e-mail address.",
+        )));
+    }
+    let login = Login::parse(who).ok();
+    let email = EmailAddress::parse(who).ok();
+    let accounts = accounts::mail_to_by_login_or_email(
+        db.pool(),
+        login.as_ref().map(Login::as_str),
+        email.as_ref().map(|e| e.as_str()),
+        RESET_MAX_ACCOUNTS,
+    )
+    .await?;
+    let now = now_ms();
+    let mut queued = 0;
+    for account in accounts {
+        let may_log_in = account.disabled == 0
+            && Scope::parse(&account.scope).is_ok_and(|s| s != Scope::NoPortal);
+        if !may_log_in {
+            continue;
+        }
+        let mut tx = db.begin().await?;
+        let since = now - RESET_WINDOW.as_millis() as i64;
+        let template = MailTemplate::PasswordReset;
+        let recent =
+            super::db::outbox::count_since(&mut tx, account.id, template.as_str(), since).await?;
+        let outcome = if recent >= RESETS_PER_WINDOW {
+            "throttled"
+        } else if mail_password_link(&mut tx, account.id, template, None)
+            .await?
+            .1
+        {
+            queued += 1;
+            "sent"
+        } else {
+            "no e-mail address"
+        };
+        let requester = Caller::anonymous(address.clone());
+        let domain = account.domain_id.zip(account.domain.as_deref());
+        let changes = [("outcome".to_owned(), (String::new(), outcome.to_owned()))].into();
+        let action = "account.password-reset-requested";
+        super::audit::record(
+            &mut tx,
+            &requester,
+            domain,
+            action,
+            &account.login,
+            &changes,
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    if queued > 0 {
+        super::mail::wake();
+    }
     Ok(())
 }
 
@@ -281,23 +410,10 @@ pub async fn change_password(
     let hash = hash_password(&password).await?;
     let mut tx = db.begin().await?;
     accounts::set_password_hash(&mut tx, caller.account_id, &hash, now_ms()).await?;
-    let changes = [(
-        "password".to_owned(),
-        super::audit::masked("password", "*".into(), "*".into()),
-    )]
-    .into();
-    let domain = caller.who.domain_id.zip(caller.domain.as_deref());
-    super::audit::record(
-        &mut tx,
-        caller,
-        domain,
-        "account.password",
-        &caller.login,
-        &changes,
-    )
-    .await?;
+    password_changed(&mut tx, caller, "account.password").await?;
     super::db::sessions::end_all(&mut tx, caller.account_id, session.id().as_ref()).await?;
     tx.commit().await?;
+    super::mail::wake();
     tracing::info!(
         account = caller.account_id,
         "password changed; other sessions ended"
@@ -332,7 +448,7 @@ pub async fn bootstrap_super_user(db: &Db) -> Result<Option<(String, String)>, A
         return Ok(None);
     };
     let mut tx = db.begin().await?;
-    let token = issue_password_link(&mut tx, account.id).await?;
+    let token = issue_password_link(&mut tx, account.id, PASSWORD_LINK_TTL).await?;
     tx.commit().await?;
     Ok(Some((account.login, token)))
 }

@@ -56,6 +56,26 @@ impl Caller {
         }
     }
 
+    /// Someone not logged in (asking for a password reset), at `address`: may do nothing; named
+    /// in the audit log as `anonymous`.
+    pub fn anonymous(address: String) -> Self {
+        Self {
+            account_id: 0,
+            login: "anonymous".into(),
+            display_name: "Anonymous".into(),
+            who: Who {
+                scope: Scope::NoPortal,
+                domain_id: None,
+                reseller: String::new(),
+                user_id: None,
+                site: None,
+            },
+            domain: None,
+            extension: None,
+            address,
+        }
+    }
+
     /// The caller an account row stands for; `None` for a No Portal account, which may not act.
     pub fn from_row(row: accounts::CallerRow, address: String) -> Option<Self> {
         let scope = Scope::parse(&row.scope)

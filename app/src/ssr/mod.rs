@@ -2,16 +2,18 @@
 //! only those before it:
 //!
 //! 1. [`db`]: repositories, the only SQL;
-//! 2. [`caller`] (who is asking) and [`audit`] (recording what was done);
+//! 2. [`caller`] (who is asking), [`audit`] (recording what was done) and [`mail`] (queueing
+//!    and sending messages);
 //! 3. [`access`]: the permission table applied to what is stored;
 //! 4. services: [`auth`], [`users`], [`devices`], [`phone_numbers`], [`sites`], [`domains`],
-//!    [`api_keys`], [`bulk`], [`audit_log`] (with [`errors`], how a database refusal is told);
+//!    [`api_keys`], [`bulk`], [`audit_log`], [`outbox`] (with [`errors`], how a database refusal is told);
 //! 5. [`state`] and [`request`]: what a server function or page gets from its request.
 
 pub mod db;
 
 pub mod audit;
 pub mod caller;
+pub mod mail;
 
 pub mod access;
 
@@ -24,6 +26,7 @@ pub mod domains;
 pub mod errors;
 pub mod groups;
 pub mod idempotency;
+pub mod outbox;
 pub mod phone_numbers;
 pub mod sites;
 pub mod users;

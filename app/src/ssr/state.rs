@@ -14,6 +14,8 @@ pub struct AppState {
     pub sessions: SessionPolicy,
     /// Bulk imports run from the portal: their progress and reports (in this process's memory).
     pub imports: super::bulk::Imports,
+    /// How mail goes out (the relay, the From, the portal's address for links).
+    pub mail: std::sync::Arc<super::mail::MailSettings>,
 }
 
 impl AppState {

@@ -73,6 +73,11 @@ schema!(
             json!({"type": ["string", "boolean"], "description": "`yes`: answer 200 with the user; otherwise 202."}),
         );
         props.insert(
+            "invitation".into(),
+            json!({"type": "string", "enum": ["link", "send"],
+                   "description": "Roster's extension. `link` (the default): the answer carries `invitation-link`, a one-time set-password link to pass on. `send`: the welcome message with the link is e-mailed to the user (`invitation-sent-to`); the link is answered only when no SMTP relay is set."}),
+        );
+        props.insert(
             "devices".into(),
             json!({"type": "array", "description": "The user's SIP devices (instead of `device`).",
                    "items": {"type": "object", "additionalProperties": false, "required": ["device"],
@@ -213,6 +218,21 @@ schema!(
 );
 
 schema!(
+    EmailCreate,
+    "NetSapiens' Send Email using Template: `template` names the message (`welcome` or `welcome_email.php`, `invitation`, `password-reset`); `subject` is accepted and ignored (each template has its own).",
+    json!({"type": "object", "additionalProperties": false, "required": ["template"],
+           "properties": {"template": {"type": "string"}, "subject": {"type": "string"}}})
+);
+
+schema!(
+    EmailSent,
+    "The message is queued: it goes out through the SMTP relay, or waits in the outbox when none is set.",
+    json!({"type": "object", "required": ["template", "sent-to"],
+           "properties": {"template": {"type": "string"}, "sent-to": {"type": "string"},
+                          "status": {"type": "string", "enum": ["queued"]}}})
+);
+
+schema!(
     Csv,
     "Users as CSV: a header row of NetSapiens field names, then one row per user.",
     json!({"type": "string"})
@@ -234,6 +254,8 @@ mod tests {
             Domain::schema(),
             Device::schema(),
             AnswerRule::schema(),
+            EmailCreate::schema(),
+            EmailSent::schema(),
             Csv::schema(),
         ];
         for schema in all {

@@ -10,14 +10,15 @@ use super::{
 use app::error::AppError;
 use app::model::fields::find;
 use app::model::json_form::{form_of, patch_from_json, text_of_value};
+use app::model::mail::Invitation;
 use app::model::user::{SortKey, UserDetail, UserQuery, USER_FIELDS};
-use app::model::FieldErrors;
+use app::model::{FieldErrors, Parse};
 use app::ssr::users::{self, DeviceForm};
 use app::ssr::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Json, Response};
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -26,10 +27,17 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_users, create_user))
         .routes(routes!(count_users))
         .routes(routes!(get_user, update_user, delete_user))
+        .routes(routes!(send_email))
 }
 
 /// Members of a create body that are not user fields: the caller's flag and nested resources.
-const NESTED: &[&str] = &["synchronous", "devices", "voicemail", "answer-rules"];
+const NESTED: &[&str] = &[
+    "synchronous",
+    "invitation",
+    "devices",
+    "voicemail",
+    "answer-rules",
+];
 
 /// `start` (or XiVO's `offset`) and `limit` (1 to 1000, default 100).
 pub fn window(params: &Params) -> Result<(u32, u32), Problem> {
@@ -274,6 +282,7 @@ async fn create_user(
     idempotency::once(&state, &caller, &retry, &raw, || async {
         let name = domain_name(&caller, &domain)?;
         let sync = synchronous(body.take_text("synchronous")?);
+        let invitation = invitation_of(body.take_text("invitation")?);
         let devices = unnest(&mut body.map);
         let form = patch_from_json(USER_FIELDS, &body.map, NESTED)
             .map(|patch| form_of(USER_FIELDS, &patch));
@@ -282,20 +291,36 @@ async fn create_user(
         if let Err(p) = &sync {
             errors.add("synchronous", p.errors[0].message.clone());
         }
+        if let Err(message) = &invitation {
+            errors.add("invitation", message.clone());
+        }
         if let Err(e) = &devices {
             errors.0.extend(e.0.clone());
         }
         if let Err(e) = &form {
             errors.0.extend(e.0.clone());
         }
-        let (Ok(sync), Ok(devices), Ok(form)) = (sync, devices, form) else {
+        let (Ok(sync), Ok(invitation), Ok(devices), Ok(form)) = (sync, invitation, devices, form)
+        else {
             return Err(Problem::from(errors));
         };
-        let created =
-            users::create_user_with_devices(&state.db, &caller, &name, &form, devices.as_deref())
-                .await?;
+        let created = users::create_user_with_devices(
+            &state.db,
+            &caller,
+            &name,
+            &form,
+            devices.as_deref(),
+            invitation,
+        )
+        .await?;
+        let email = created.detail.values.email.to_string();
         let mut value = serde_json::to_value(created.detail).map_err(|_| AppError::Internal)?;
-        if let Some(token) = created.invitation {
+        if created.mailed {
+            value["invitation-sent-to"] = Value::String(email);
+        }
+        // A link that went out by mail through a relay is not answered as well.
+        let relayed = created.mailed && state.mail.relay.is_some();
+        if let Some(token) = created.invitation.filter(|_| !relayed) {
             value["invitation-link"] = Value::String(format!("/set-password?token={token}"));
         }
         Ok::<_, Problem>(changed(sync, value))
@@ -368,4 +393,52 @@ async fn delete_user(
     let delete_voicemail = params.flag("deleteVoicemail")?;
     users::delete_user(&state.db, &caller, &name, extension, delete_voicemail).await?;
     Ok(super::accepted())
+}
+
+/// `invitation` of a create body: `link` (the default) or `send`.
+fn invitation_of(text: Option<String>) -> Result<Invitation, String> {
+    match text {
+        None => Ok(Invitation::default()),
+        Some(text) => Invitation::parse(&text).map_err(|e| e.to_string()),
+    }
+}
+
+/// NetSapiens' Send Email using Template: e-mails the user a message with a new one-time
+/// set-password link (ending any older one). `welcome` (NetSapiens' `welcome_email.php`) and
+/// `invitation` send the invitation; `password-reset` a reset link valid an hour.
+#[utoipa::path(post, path = "/domains/{domain}/users/{user}/email", tag = "Email", operation_id = "SendEmail",
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("user" = String, Path, description = "The extension."),
+    ),
+    request_body(content = schemas::EmailCreate, content_type = "application/json"),
+    responses((status = 200, description = "Queued.", body = schemas::EmailSent)))]
+async fn send_email(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((domain, user)): Path<(String, String)>,
+    mut body: JsonObject,
+) -> Result<Json<Value>, Problem> {
+    use app::model::mail::MailTemplate;
+    let name = domain_name(&caller, &domain)?;
+    let template = body.take_text("template")?.unwrap_or_default();
+    let _subject = body.take_text("subject")?;
+    if let Some(unknown) = body.map.keys().next() {
+        return Err(FieldErrors::one(unknown, "Unknown field.").into());
+    }
+    let template = match template.trim().trim_end_matches(".php") {
+        "welcome" | "welcome_email" | "invitation" => MailTemplate::Invitation,
+        "password-reset" | "reset" => MailTemplate::PasswordReset,
+        other => {
+            return Err(FieldErrors::one(
+                "template",
+                format!("Unknown template {other:?}: welcome (or welcome_email.php), invitation or password-reset."),
+            )
+            .into())
+        }
+    };
+    let sent_to = users::mail_link(&state.db, &caller, &name, &user, template).await?;
+    Ok(Json(
+        json!({"template": template.as_str(), "sent-to": sent_to, "status": "queued"}),
+    ))
 }

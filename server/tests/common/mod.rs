@@ -2,6 +2,8 @@
 //! keeps its session cookie.
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use app::ssr::db::Db;
 use app::ssr::state::SessionPolicy;
 use axum::body::Body;
@@ -203,6 +205,7 @@ pub fn settings() -> server::Settings {
         },
         // Each test client says which address it comes from.
         trust_forwarded_for: true,
+        mail: Default::default(),
     }
 }
 
@@ -217,6 +220,15 @@ impl Client {
             cookie: None,
             address: "203.0.113.1".into(),
         }
+    }
+
+    /// The same client (its session kept) on a router whose mail goes out as `mail` says.
+    pub fn mail_settings(&mut self, db: &Db, mail: &std::sync::Arc<app::ssr::mail::MailSettings>) {
+        let settings = server::Settings {
+            mail: mail.clone(),
+            ..settings()
+        };
+        self.app = server::router(db.clone(), &settings);
     }
 
     pub async fn send(&mut self, mut req: Request<Body>) -> Answer {
@@ -297,9 +309,15 @@ pub async fn logged_in_super_user(db: &Db) -> Client {
         .await
         .unwrap()
         .expect("a link for admin");
-    app::ssr::auth::set_password_with_link(db, &token, ADMIN_PASSWORD, ADMIN_PASSWORD)
-        .await
-        .unwrap();
+    app::ssr::auth::set_password_with_link(
+        db,
+        &token,
+        ADMIN_PASSWORD,
+        ADMIN_PASSWORD,
+        String::new(),
+    )
+    .await
+    .unwrap();
     let mut client = Client::new(db);
     let answer = client
         .call(

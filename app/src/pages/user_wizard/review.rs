@@ -211,6 +211,34 @@ pub(super) fn ReviewStep(wizard: Wizard) -> impl IntoView {
             hidden=move || wizard.hides(REVIEW)>
             <h2 id="review-heading" tabindex="-1">{format!("{}. Review", REVIEW + 1)}</h2>
             {body}
+            <InvitationChoice/>
         </section>
+    }
+}
+
+/// How the new user learns its set-password link (a user with portal access only): e-mailed
+/// with the welcome message (the default), or shown once to whoever creates it.
+#[component]
+fn InvitationChoice() -> impl IntoView {
+    use crate::model::mail::Invitation;
+    let options = Invitation::ALL
+        .into_iter()
+        .map(|choice| {
+            let id = format!("invitation-{}", choice.as_str());
+            view! {
+                <label for=id.clone() class="choice">
+                    <input type="radio" id=id.clone() name="invitation" value=choice.as_str()
+                        checked=choice == Invitation::Send/>
+                    " " {choice.label()}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="invitation-choice">
+            <legend>"Portal invitation"</legend>
+            <p class="hint">"For a user with portal access: how it gets the link to set its password."</p>
+            {options}
+        </fieldset>
     }
 }

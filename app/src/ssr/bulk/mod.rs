@@ -239,8 +239,8 @@ fn report(dry_run: bool, rows: usize, created: usize, problems: Vec<RowProblem>)
         )
     } else {
         format!(
-            "Created {}. No invitation links were made: a user who should log in to the portal \
-             gets one from its page (New invitation link).",
+            "Created {}. No invitations went out yet: e-mail them below, or give a user its link \
+             from its page (New invitation link).",
             plural(created, "user", "users")
         )
     };

@@ -76,7 +76,8 @@ pub async fn count_super_users(pool: &AnyPool) -> DbResult<i64> {
     )
 }
 
-/// Stores a new password hash and clears any lockout.
+/// Stores a new password hash, clears any lockout, and ends every live set-password link of the
+/// account.
 pub async fn set_password_hash(tx: &mut Tx, id: i64, hash: &str, now: i64) -> DbResult<()> {
     sqlx::query(
         "UPDATE accounts SET password_hash = $2, password_changed_at = $3, failed_logins = 0, \
@@ -87,7 +88,7 @@ pub async fn set_password_hash(tx: &mut Tx, id: i64, hash: &str, now: i64) -> Db
     .bind(now)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    end_password_tokens(tx, id, now).await
 }
 
 /// Replaces the hash of a successful login made with older Argon2 parameters.
@@ -216,4 +217,94 @@ pub async fn password_hash(pool: &AnyPool, id: i64) -> DbResult<Option<String>> 
             .fetch_optional(pool)
             .await?;
     Ok(hash.flatten())
+}
+
+/// What a message to an account needs: who it is, where it is, and its user's e-mail addresses
+/// (`None` for an account with no user, such as a Super User's).
+#[derive(Debug, Clone, FromRow)]
+pub struct MailTo {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub scope: String,
+    /// 0 or 1.
+    pub disabled: i64,
+    pub domain_id: Option<i64>,
+    pub domain: Option<String>,
+    pub extension: Option<String>,
+    pub email: Option<String>,
+}
+
+const MAIL_TO: &str = "SELECT a.id, a.login, a.display_name, a.scope, a.disabled, a.domain_id, \
+     d.name AS domain, u.extension, u.email \
+     FROM accounts a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN domains d ON d.id = a.domain_id";
+
+/// The account `id`, as a message to it needs it.
+pub async fn mail_to(conn: &mut sqlx::AnyConnection, id: i64) -> DbResult<Option<MailTo>> {
+    Ok(Sql::new(&format!("{MAIL_TO} WHERE a.id = "))
+        .bind(id)
+        .query_as()
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// The accounts whose login is `login`, or whose user has the e-mail address `email` (compared
+/// without regard to case), at most `limit`, oldest first.
+pub async fn mail_to_by_login_or_email(
+    pool: &AnyPool,
+    login: Option<&str>,
+    email: Option<&str>,
+    limit: i64,
+) -> DbResult<Vec<MailTo>> {
+    let mut sql = Sql::new(&format!("{MAIL_TO} WHERE a.login = "));
+    sql.bind(login.unwrap_or_default().to_owned());
+    if let Some(email) = email {
+        sql.push(" OR LOWER(';' || u.email || ';') LIKE ")
+            .bind(super::contains_pattern(&format!(";{email};")))
+            .push(" ESCAPE '\\'");
+    }
+    sql.push(" ORDER BY a.id LIMIT ").bind(limit);
+    Ok(sql.query_as().fetch_all(pool).await?)
+}
+
+/// Ends every live set-password link of an account (a newer one is made, one is used, or the
+/// password changes: one live link per account).
+pub async fn end_password_tokens(tx: &mut Tx, account_id: i64, now: i64) -> DbResult<()> {
+    sqlx::query(
+        "UPDATE password_tokens SET used_at = $2 WHERE account_id = $1 AND used_at IS NULL",
+    )
+    .bind(account_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The accounts of `domain_id`'s users (of one site if `site` is given) that may log in, have an
+/// e-mail address, have never set a password and hold no live set-password link: those an
+/// import left to invite. (account id, extension), in extension order.
+pub async fn uninvited(
+    pool: &AnyPool,
+    domain_id: i64,
+    site: Option<&str>,
+    now: i64,
+) -> DbResult<Vec<(i64, String)>> {
+    let mut sql = Sql::new(
+        "SELECT a.id, u.extension FROM accounts a JOIN users u ON u.id = a.user_id \
+         LEFT JOIN sites s ON s.id = u.site_id WHERE u.domain_id = ",
+    );
+    sql.bind(domain_id)
+        .push(" AND a.password_hash IS NULL AND a.disabled = 0 AND u.email <> '' AND a.scope <> ")
+        .bind(Scope::NoPortal.as_str())
+        .push(
+            " AND NOT EXISTS (SELECT 1 FROM password_tokens t WHERE t.account_id = a.id \
+             AND t.used_at IS NULL AND t.expires_at > ",
+        )
+        .bind(now)
+        .push(")");
+    if let Some(site) = site {
+        sql.push(" AND s.name = ").bind(site.to_owned());
+    }
+    sql.push(" ORDER BY u.extension");
+    Ok(sql.query_as().fetch_all(pool).await?)
 }

@@ -25,6 +25,7 @@ pub mod devices;
 pub mod domains;
 pub mod groups;
 pub mod idempotency;
+pub mod outbox;
 pub mod phone_numbers;
 pub mod sessions;
 pub mod sites;

@@ -6,6 +6,7 @@ use super::check::{self, Candidate, Checked, Found};
 use super::{begin_locked, field_context, generate_sip_password, stored};
 use crate::error::AppError;
 use crate::model::fields::diff;
+use crate::model::mail::{Invitation, MailTemplate};
 use crate::model::permissions::{Action, UserPlace};
 use crate::model::user::{NewDevice, NewUser, UserDetail, UserForm, USER_FIELDS};
 use crate::model::{optional, DeviceName, DomainName, FieldErrors, Parse, Scope, SipPassword};
@@ -19,11 +20,14 @@ use crate::ssr::now_ms;
 use std::collections::HashMap;
 
 /// A user just created, and the secret of its invitation (a one-time set-password link), if it
-/// may log into the portal. The secret is shown once, to the creator; only its hash is kept.
+/// may log into the portal. The secret is shown once, to the creator, or mailed to the user; only
+/// its hash is kept.
 #[derive(Debug)]
 pub struct Created {
     pub detail: UserDetail,
     pub invitation: Option<String>,
+    /// Whether the welcome message (with the link) was queued to the user's e-mail.
+    pub mailed: bool,
 }
 
 /// A device as sent to the API (several may come with one user): its name and, optionally, its
@@ -137,20 +141,34 @@ pub async fn create_user(
     domain: &DomainName,
     form: &UserForm,
 ) -> Result<Created, AppError> {
-    create_user_with_devices(db, caller, domain, form, None).await
+    create_user_with_devices(db, caller, domain, form, None, Invitation::Link).await
 }
 
 /// [`create_user`], with the user's devices given as a list (the API's nested `devices`) instead
-/// of the form's one `device`. Bad devices are reported with the rest, as `devices[i].<field>`.
+/// of the form's one `device`, and the welcome message e-mailed if `invitation` says so. Bad
+/// devices are reported with the rest, as `devices[i].<field>`.
 pub async fn create_user_with_devices(
     db: &Db,
     caller: &Caller,
     domain: &DomainName,
     form: &UserForm,
     devices: Option<&[DeviceForm]>,
+    invitation: Invitation,
 ) -> Result<Created, AppError> {
     let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
-    let new = parse_new(&found, form, devices)?;
+    let new = match parse_new(&found, form, devices) {
+        Err(AppError::Invalid { errors, input }) => {
+            let mut errors = errors;
+            if let Err(problem) = may_invite(Scope::parse(&form.user_scope).ok(), invitation) {
+                errors.add("invitation", problem);
+            }
+            return Err(AppError::Invalid { errors, input });
+        }
+        other => other?,
+    };
+    if let Err(problem) = may_invite(Some(new.values.user_scope), invitation) {
+        return Err(AppError::invalid(FieldErrors::one("invitation", problem)));
+    }
     may_create(caller, &found, &new)?;
     let (mut tx, current) = begin_locked(db, &found).await?;
     let news = std::slice::from_ref(&new);
@@ -160,9 +178,19 @@ pub async fn create_user_with_devices(
     }
     let written = insert_new(&mut tx, &current, news, checked.found, &mut |_| {}).await?;
     let account_id = written.first().ok_or(AppError::Internal)?.account_id;
-    let invitation = match new.values.user_scope {
-        Scope::NoPortal => None,
-        _ => Some(crate::ssr::auth::issue_password_link(&mut tx, account_id).await?),
+    let (invitation, mailed) = match (new.values.user_scope, invitation) {
+        (Scope::NoPortal, _) => (None, false),
+        (_, Invitation::Link) => {
+            let ttl = crate::ssr::auth::PASSWORD_LINK_TTL;
+            let token = crate::ssr::auth::issue_password_link(&mut tx, account_id, ttl).await?;
+            (Some(token), false)
+        }
+        (_, Invitation::Send) => {
+            let welcome = MailTemplate::Welcome;
+            let (token, mailed) =
+                crate::ssr::auth::mail_password_link(&mut tx, account_id, welcome, None).await?;
+            (Some(token), mailed)
+        }
     };
     let extension = new.values.user.as_str();
     let detail = stored(&mut tx, &current, extension).await?;
@@ -177,8 +205,23 @@ pub async fn create_user_with_devices(
     )
     .await?;
     tx.commit().await?;
+    if mailed {
+        crate::ssr::mail::wake();
+    }
     tracing::info!(domain = %domain, user = %extension, by = caller.account_id, "user created");
-    Ok(Created { detail, invitation })
+    Ok(Created {
+        detail,
+        invitation,
+        mailed,
+    })
+}
+
+/// Whether a user of scope `scope` can be sent an invitation.
+fn may_invite(scope: Option<Scope>, invitation: Invitation) -> Result<(), &'static str> {
+    if invitation == Invitation::Send && scope == Some(Scope::NoPortal) {
+        return Err("A user with no portal access (No Portal) has nothing to be invited to: choose another scope, or do not send an invitation.");
+    }
+    Ok(())
 }
 
 /// The candidates of new users for the checks.

@@ -20,11 +20,13 @@ use super::caller::Caller;
 use super::db::domains::DomainRef;
 use super::db::users::{self, Located};
 use super::db::{sessions, Db, Tx};
+use super::now_ms;
 use crate::error::AppError;
 use crate::model::fields::{diff, FieldContext};
+use crate::model::mail::{BatchProgress, Invitation, InvitedMany, MailStatus, MailTemplate};
 use crate::model::permissions::Action;
 use crate::model::user::{UserDetail, UserForm, UserList, UserQuery, USER_FIELDS};
-use crate::model::{DomainName, FieldErrors, Scope};
+use crate::model::{DomainName, FieldErrors, Parse, Scope};
 
 /// A SIP registration password: 20 characters from a 62-letter alphabet (about 119 bits).
 pub fn generate_sip_password() -> String {
@@ -200,14 +202,49 @@ pub async fn end_sessions(
     Ok(ended)
 }
 
-/// Makes a new invitation (one-time set-password link) for the user `extension`, and returns its
-/// secret, to be shown once.
+/// What a new invitation did: its secret (to be shown once), and the addresses it was e-mailed
+/// to, if it was.
+#[derive(Debug)]
+pub struct Invited {
+    pub token: String,
+    pub mailed_to: Option<String>,
+}
+
+/// Makes a new invitation (one-time set-password link, ending any older one) for the user
+/// `extension`, and e-mails it to the user if `delivery` says so.
 pub async fn invite(
     db: &Db,
     caller: &Caller,
     domain: &DomainName,
     extension: &str,
+    delivery: Invitation,
+) -> Result<Invited, AppError> {
+    let template = (delivery == Invitation::Send).then_some(MailTemplate::Invitation);
+    new_link(db, caller, domain, extension, template).await
+}
+
+/// E-mails the user `extension` a new one-time link with `template` (an invitation, or a
+/// password reset valid an hour), ending any older link; returns the addresses it went to.
+pub async fn mail_link(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    extension: &str,
+    template: MailTemplate,
 ) -> Result<String, AppError> {
+    let invited = new_link(db, caller, domain, extension, Some(template)).await?;
+    invited.mailed_to.ok_or(AppError::Internal)
+}
+
+/// A new link for the user `extension`, mailed with `template` if given (shown otherwise),
+/// recorded in the audit log.
+async fn new_link(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    extension: &str,
+    template: Option<MailTemplate>,
+) -> Result<Invited, AppError> {
     let (found, located) =
         access::user_in(db, caller, domain, extension, Action::ManageUsers).await?;
     if located.scope() == Scope::NoPortal {
@@ -217,18 +254,120 @@ pub async fn invite(
         )));
     }
     let mut tx = db.begin().await?;
-    let token = super::auth::issue_password_link(&mut tx, located.account_id).await?;
+    let (token, mailed) = match template {
+        None => {
+            let ttl = super::auth::PASSWORD_LINK_TTL;
+            let token = super::auth::issue_password_link(&mut tx, located.account_id, ttl).await?;
+            (token, false)
+        }
+        Some(template) => {
+            super::auth::mail_password_link(&mut tx, located.account_id, template, None).await?
+        }
+    };
+    let mailed_to = match (template, mailed) {
+        (Some(_), false) => {
+            return Err(AppError::invalid(FieldErrors::one(
+                "email",
+                "This user has no e-mail address to send the link to.",
+            )))
+        }
+        (_, true) => super::db::accounts::mail_to(&mut tx, located.account_id)
+            .await?
+            .and_then(|to| to.email),
+        _ => None,
+    };
+    let how = template.map_or("shown", MailTemplate::as_str);
+    let changes = [("delivery".to_owned(), (String::new(), how.to_owned()))].into();
+    let action = match template {
+        Some(MailTemplate::PasswordReset) => "user.password-reset",
+        _ => "user.invite",
+    };
     audit::record(
         &mut tx,
         caller,
         audit::within(&found),
-        "user.invite",
+        action,
         extension,
-        &Default::default(),
+        &changes,
     )
     .await?;
     tx.commit().await?;
-    Ok(token)
+    if mailed {
+        super::mail::wake();
+    }
+    Ok(Invited { token, mailed_to })
+}
+
+/// E-mails an invitation to every user of `domain` the caller manages who may log in, has an
+/// e-mail address, has never set a password and holds no live link (those a bulk import
+/// created), as one batch whose progress [`batch_progress`] tells. Queued in transactions of a
+/// few hundred, each with its audit entry.
+pub async fn invite_uninvited(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+) -> Result<InvitedMany, AppError> {
+    const CHUNK: usize = 250;
+    let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
+    let only_site = caller.who.only_site(Action::ManageUsers);
+    let pending = super::db::accounts::uninvited(db.pool(), found.id, only_site, now_ms()).await?;
+    if pending.is_empty() {
+        return Ok(InvitedMany {
+            batch: None,
+            invited: 0,
+        });
+    }
+    let batch = super::random_hex(12);
+    let mut invited = 0;
+    for chunk in pending.chunks(CHUNK) {
+        let mut tx = db.begin().await?;
+        for (account_id, _) in chunk {
+            let template = MailTemplate::Invitation;
+            let (_, mailed) =
+                super::auth::mail_password_link(&mut tx, *account_id, template, Some(&batch))
+                    .await?;
+            invited += usize::from(mailed);
+        }
+        let extensions: Vec<&str> = chunk.iter().map(|(_, e)| e.as_str()).collect();
+        let changes = [("users".to_owned(), (String::new(), extensions.join(", ")))].into();
+        let target = format!("{} users", chunk.len());
+        audit::record(
+            &mut tx,
+            caller,
+            audit::within(&found),
+            "user.invite-many",
+            &target,
+            &changes,
+        )
+        .await?;
+        tx.commit().await?;
+        super::mail::wake();
+    }
+    tracing::info!(domain = %domain, invited, by = caller.account_id, "invitations queued");
+    Ok(InvitedMany {
+        batch: Some(batch),
+        invited,
+    })
+}
+
+/// How far the messages of a batch (see [`invite_uninvited`]) have got.
+pub async fn batch_progress(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    batch: &str,
+) -> Result<BatchProgress, AppError> {
+    access::domain(db, caller, domain, Action::ManageUsers).await?;
+    let mut progress = BatchProgress::default();
+    for (status, count) in super::db::outbox::batch_counts(db.pool(), batch).await? {
+        match MailStatus::parse(&status) {
+            Ok(MailStatus::Queued) => progress.queued += count,
+            Ok(MailStatus::Sent) => progress.sent += count,
+            Ok(MailStatus::Kept) => progress.kept += count,
+            Ok(MailStatus::Failed) | Err(_) => progress.failed += count,
+        }
+    }
+    Ok(progress)
 }
 
 /// What the wizard starts from for a new user of `domain` (a free extension suggested), or,
@@ -284,4 +423,22 @@ pub async fn extension_free(
 ) -> Result<bool, AppError> {
     let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
     Ok(users::extension_free(db.pool(), found.id, extension.trim()).await?)
+}
+
+/// The newest messages to the user `extension` (at most ten): what its page shows of its mail,
+/// failures included.
+pub async fn mail_of(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    extension: &str,
+    settings: &super::mail::MailSettings,
+) -> Result<Vec<crate::model::mail::MailEntry>, AppError> {
+    let (_, located) = access::user_in(db, caller, domain, extension, Action::ManageUsers).await?;
+    let rows = super::db::outbox::for_account(db.pool(), located.account_id, 10).await?;
+    let mut entries = Vec::with_capacity(rows.len());
+    for row in &rows {
+        entries.push(super::mail::entry(db, settings, row).await);
+    }
+    Ok(entries)
 }
