@@ -8,6 +8,9 @@ here=$(dirname "$0")
 source "$here/env.sh"
 cd "$root"
 export ROSTER_TEST_POSTGRES_URL="${ROSTER_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+# The tests' SMTP server (aiosmtpd, from PyPI): each test that sends mail starts its own.
+ROSTER_TEST_SMTP_PYTHON=$("$here/test-smtp.sh")
+export ROSTER_TEST_SMTP_PYTHON
 
 echo "== unit and property tests (app, model and database layer)" >&2
 cargo test -p app --features ssr

@@ -2,7 +2,7 @@
 // and a new user accepts its invitation, sets a password and edits its own profile.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ADMIN_PASSWORD, hydrated, launchBrowser, logIn, openPage, startRoster } from './support.js';
+import { ADMIN_PASSWORD, acceptLink, hydrated, launchBrowser, logIn, openPage, startRoster } from './support.js';
 
 let roster;
 let browser;
@@ -23,15 +23,6 @@ async function call(page, endpoint, form) {
   return text ? JSON.parse(text) : null;
 }
 
-/** Sets a password through a one-time link, as its owner does. */
-async function acceptInvitation(page, link, password) {
-  await page.goto(link);
-  await hydrated(page);
-  await page.fill('#password', password);
-  await page.fill('#confirm', password);
-  await Promise.all([page.waitForURL(/\/login\?password=set/), page.click('button[type=submit]')]);
-}
-
 async function logInAs(page, login, password, landing) {
   await page.goto(`${roster.base}/login`);
   await hydrated(page);
@@ -45,7 +36,7 @@ before(async () => {
   roster = await startRoster();
   browser = await launchBrowser();
   const { page, close } = await openPage(browser);
-  await acceptInvitation(page, roster.link, ADMIN_PASSWORD);
+  await acceptLink(page, roster.link, ADMIN_PASSWORD);
   await logIn(page, roster.base);
   for (const domain of ['office.example', 'elsewhere.example']) {
     await call(page, 'create-domain', { 'input[domain]': domain, 'input[voicemail-enabled]': 'yes' });
@@ -62,7 +53,7 @@ before(async () => {
     'input[user-scope]': 'Office Manager',
   });
   // The invitation waits in the creator's session, shown once on the user's page.
-  managerLink = await call(page, 'take-invitation', { domain: 'office.example', user: '100' });
+  managerLink = (await call(page, 'take-invitation', { domain: 'office.example', user: '100' })).link;
   assert.match(managerLink, /\/set-password\?token=[0-9a-f]{64}$/);
   await close();
 });
@@ -74,7 +65,7 @@ after(async () => {
 
 test('an office manager creates a user in its own domain and cannot reach another domain', async () => {
   const { page, check, close } = await openPage(browser);
-  await acceptInvitation(page, managerLink, MANAGER_PASSWORD);
+  await acceptLink(page, managerLink, MANAGER_PASSWORD);
   // An office manager starts at its own domain's users.
   await logInAs(page, '100@office.example', MANAGER_PASSWORD, `${roster.base}/domains/office.example/users`);
   const menu = await page.locator('.topbar nav').textContent();
@@ -135,7 +126,7 @@ let newUserLink;
 test('a new user opens its invitation, sets a password, logs in and changes its status message', async () => {
   assert.ok(newUserLink, 'the office manager test made an invitation');
   const { page, check, close } = await openPage(browser);
-  await acceptInvitation(page, newUserLink, NEW_USER_PASSWORD);
+  await acceptLink(page, newUserLink, NEW_USER_PASSWORD);
   // The link works once.
   await page.goto(newUserLink);
   await hydrated(page);

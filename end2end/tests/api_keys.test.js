@@ -2,19 +2,10 @@
 // HTTP API, and revokes it; without JavaScript, a refused key is shown with its field's problem.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ADMIN_PASSWORD, hydrated, launchBrowser, logIn, openPage, startRoster } from './support.js';
+import { ADMIN_PASSWORD, acceptLink, hydrated, launchBrowser, logIn, openPage, startRoster } from './support.js';
 
 let roster;
 let browser;
-
-/** Sets the admin's password through the link Roster printed at its first start. */
-async function acceptInvitation(page, link, password) {
-  await page.goto(link);
-  await hydrated(page);
-  await page.fill('#password', password);
-  await page.fill('#confirm', password);
-  await Promise.all([page.waitForURL(/\/login\?password=set/), page.click('button[type=submit]')]);
-}
 
 /** `GET /ns-api/v2/domains` with a bearer token, from outside the browser. */
 async function domainsWith(token) {
@@ -27,7 +18,7 @@ before(async () => {
   roster = await startRoster();
   browser = await launchBrowser();
   const { page, close } = await openPage(browser);
-  await acceptInvitation(page, roster.link, ADMIN_PASSWORD);
+  await acceptLink(page, roster.link, ADMIN_PASSWORD);
   await close();
 });
 

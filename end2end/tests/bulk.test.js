@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { ADMIN_PASSWORD, hydrated, launchBrowser, logIn, openPage, startRoster } from './support.js';
+import { ADMIN_PASSWORD, acceptLink, hydrated, launchBrowser, logIn, openPage, startRoster } from './support.js';
 
 let roster;
 let browser;
@@ -34,11 +34,7 @@ before(async () => {
   roster = await startRoster();
   browser = await launchBrowser();
   const { page, close } = await openPage(browser);
-  await page.goto(roster.link);
-  await hydrated(page);
-  await page.fill('#password', ADMIN_PASSWORD);
-  await page.fill('#confirm', ADMIN_PASSWORD);
-  await Promise.all([page.waitForURL(/\/login\?password=set/), page.click('button[type=submit]')]);
+  await acceptLink(page, roster.link, ADMIN_PASSWORD);
   await logIn(page, roster.base);
   await call(page, 'create-domain', { 'input[domain]': 'bulk.example', 'input[voicemail-enabled]': 'yes' });
   await close();

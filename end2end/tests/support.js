@@ -1,10 +1,11 @@
 // Helpers for the browser tests: a Roster server of their own on a fresh SQLite file, and the
 // system Chromium driven by Playwright, failing on any page error or console error.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
 
@@ -23,14 +24,18 @@ function freePort() {
   });
 }
 
-/** Starts `roster` on a new database; resolves once /readyz answers, with the printed link. */
-export async function startRoster() {
+/**
+ * Starts `roster` on a new database; resolves once /readyz answers, with the printed link.
+ * `args` are further flags (such as the SMTP relay).
+ */
+export async function startRoster({ args = [] } = {}) {
   if (!BIN || !SITE_ROOT) throw new Error('ROSTER_BIN and ROSTER_SITE_ROOT must be set (scripts/test.sh does)');
   const dir = mkdtempSync(join(tmpdir(), 'roster-e2e-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(BIN, ['--database-url', join(dir, 'roster.db'), '--listen', `127.0.0.1:${port}`,
-    '--site-root', SITE_ROOT, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    '--public-url', base, '--site-root', SITE_ROOT, '--log-level', 'warn', ...args],
+  { stdio: ['ignore', 'pipe', 'inherit'] });
   let link = null;
   createInterface({ input: child.stdout }).on('line', (line) => {
     const at = line.indexOf('/set-password?token=');
@@ -100,4 +105,59 @@ export async function logIn(page, base, login = 'admin', password = ADMIN_PASSWO
   await page.fill('#login', login);
   await page.fill('#password', password);
   await Promise.all([page.waitForURL(`${base}/domains`), page.click('button[type=submit]')]);
+}
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * A real SMTP server (aiosmtpd, scripts/test-smtp.py) on a free loopback port: each message it
+ * receives is a parsed JSON record (`subject`, `rcpt_tos`, `text`, `html`, ...).
+ */
+export async function startSmtp() {
+  const python = process.env.ROSTER_TEST_SMTP_PYTHON || join(ROOT, 'target/test-smtp/bin/python');
+  if (!existsSync(python)) throw new Error('the test SMTP server is not installed: run scripts/test-smtp.sh');
+  const dir = mkdtempSync(join(tmpdir(), 'roster-smtp-'));
+  const port = await freePort();
+  const child = spawn(python, [join(ROOT, 'scripts/test-smtp.py'), '--port', String(port), '--dir', dir],
+    { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => { if (line === 'ready') resolve(); });
+    child.once('exit', (code) => reject(new Error(`the test SMTP server exited (${code})`)));
+  });
+  const messages = () => readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
+  return {
+    port,
+    messages,
+    /** Waits (at most 20 s) until `count` messages have arrived; returns them all. */
+    async waitFor(count) {
+      for (let i = 0; i < 200; i++) {
+        const all = messages();
+        if (all.length >= count) return all;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`expected ${count} messages, got ${messages().length}`);
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The set-password link in a received message's text. */
+export function linkIn(message) {
+  const found = message.text.match(/https?:\/\/\S+\/set-password\?token=[0-9a-f]+/);
+  if (!found) throw new Error(`no set-password link in: ${message.text}`);
+  return found[0];
+}
+
+/** Sets a password through a one-time link, as its owner does; lands on the login page. */
+export async function acceptLink(page, link, password) {
+  await page.goto(link);
+  await hydrated(page);
+  await page.fill('#password', password);
+  await page.fill('#confirm', password);
+  await Promise.all([page.waitForURL(/\/login\?password=set/), page.click('button[type=submit]')]);
 }

@@ -3,7 +3,7 @@
 // Each test makes its own domain (by a server function call), so they do not depend on each other.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ADMIN_PASSWORD, hydrated, launchBrowser, logIn, openPage, startRoster } from './support.js';
+import { ADMIN_PASSWORD, acceptLink, hydrated, launchBrowser, logIn, openPage, startRoster } from './support.js';
 
 let roster;
 let browser;
@@ -13,11 +13,7 @@ before(async () => {
   browser = await launchBrowser();
   // The first Super User chooses a password through the printed link.
   const { page, close } = await openPage(browser);
-  await page.goto(roster.link);
-  await hydrated(page);
-  await page.fill('#password', ADMIN_PASSWORD);
-  await page.fill('#confirm', ADMIN_PASSWORD);
-  await Promise.all([page.waitForURL(/\/login\?password=set/), page.click('button[type=submit]')]);
+  await acceptLink(page, roster.link, ADMIN_PASSWORD);
   await close();
 });
 

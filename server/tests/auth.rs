@@ -16,11 +16,14 @@ on_both_backends! {
         let (login, token) = auth::bootstrap_super_user(&t.db).await.unwrap().unwrap();
         assert_eq!(login, "admin");
         assert!(token.len() >= 32);
-        // A second start (or a second process) makes no second Super User, only a fresh link.
+        // A second start (or a second process) makes no second Super User, only a fresh link,
+        // which ends the first: one live link per account.
         let (again, other) = auth::bootstrap_super_user(&t.db).await.unwrap().unwrap();
         assert_eq!(again, "admin");
         assert_ne!(token, other);
-        auth::set_password_with_link(&t.db, &token, ADMIN_PASSWORD, ADMIN_PASSWORD, String::new()).await.unwrap();
+        assert!(auth::password_link_login(&t.db, &token).await.unwrap().is_none());
+        assert!(auth::set_password_with_link(&t.db, &token, ADMIN_PASSWORD, ADMIN_PASSWORD, String::new()).await.is_err());
+        auth::set_password_with_link(&t.db, &other, ADMIN_PASSWORD, ADMIN_PASSWORD, String::new()).await.unwrap();
         assert!(auth::bootstrap_super_user(&t.db).await.unwrap().is_none(), "no link once a password is set");
     }
 

@@ -14,6 +14,8 @@ struct Roster {
     base: String,
     /// The one-time link printed at start, if one was.
     link: Option<String>,
+    /// Every line the process has written to its standard output (its log) so far.
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 fn free_port() -> u16 {
@@ -25,6 +27,11 @@ fn free_port() -> u16 {
 }
 
 async fn start(database_url: &str) -> Roster {
+    start_with(database_url, &[]).await
+}
+
+/// [`start`], with further flags.
+async fn start_with(database_url: &str, flags: &[&str]) -> Roster {
     let port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_roster"))
         .args([
@@ -39,6 +46,7 @@ async fn start(database_url: &str) -> Roster {
             "--shutdown-grace-seconds",
             "10",
         ])
+        .args(flags)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .kill_on_drop(true)
@@ -46,6 +54,7 @@ async fn start(database_url: &str) -> Roster {
         .expect("start roster");
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut link = None;
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     // Read until the server says it listens; remember the link printed before that.
     while let Ok(Ok(Some(line))) =
         tokio::time::timeout(Duration::from_secs(30), lines.next_line()).await
@@ -53,11 +62,18 @@ async fn start(database_url: &str) -> Roster {
         if let Some(at) = line.find("/set-password?token=") {
             link = Some(line[at..].trim().to_owned());
         }
-        if line.contains("Roster is listening") {
+        let listening = line.contains("Roster is listening");
+        log.lock().unwrap().push(line);
+        if listening {
             break;
         }
     }
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    let kept = log.clone();
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = lines.next_line().await {
+            kept.lock().unwrap().push(line);
+        }
+    });
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
     for _ in 0..100 {
@@ -67,7 +83,12 @@ async fn start(database_url: &str) -> Roster {
             .await
             .is_ok_and(|r| r.status() == 200)
         {
-            return Roster { child, base, link };
+            return Roster {
+                child,
+                base,
+                link,
+                log,
+            };
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -104,10 +125,12 @@ async fn two_processes_on_one_postgres_database_share_sessions() {
     let t = TestDb::postgres().await;
     let mut a = start(&t.url).await;
     let mut b = start(&t.url).await;
-    let link = a
+    // Each start prints a fresh link and ends the one before (one live link per account): the
+    // second process's is the one that works.
+    let link = b
         .link
         .clone()
-        .expect("the first start prints a set-password link");
+        .expect("a start before any password is set prints a set-password link");
     let token = link.split("token=").nth(1).unwrap();
 
     let set = post(
@@ -203,5 +226,119 @@ async fn sigterm_lets_a_request_in_flight_finish_then_exits_cleanly() {
     assert!(reqwest::get(format!("{}/healthz", roster.base))
         .await
         .is_err());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The secret of every one-time link Roster mails (invitations, resets) stays out of its log,
+/// at the most detailed log level, from the request that makes it to the relay that takes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_mailed_token_reaches_the_log() {
+    let smtp = common::smtp::SmtpServer::start();
+    let dir = std::env::temp_dir().join(format!("roster-log-{}", rand::random::<u64>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("roster.db");
+    let port = smtp.port.to_string();
+    let mut roster = start_with(
+        db.to_str().unwrap(),
+        &[
+            "--log-level",
+            "trace",
+            "--smtp-host",
+            "127.0.0.1",
+            "--smtp-port",
+            &port,
+            "--smtp-security",
+            "none",
+        ],
+    )
+    .await;
+    let token = roster.link.clone().unwrap();
+    let token = token.split("token=").nth(1).unwrap();
+    let set = post(
+        &roster.base,
+        path::<app::api::auth::SetPassword>(),
+        None,
+        &[
+            ("token", token),
+            ("password", ADMIN_PASSWORD),
+            ("confirm", ADMIN_PASSWORD),
+        ],
+    )
+    .await;
+    assert!(set.status().is_success() || set.status().is_redirection());
+    let login = post(
+        &roster.base,
+        path::<app::api::auth::Login>(),
+        None,
+        &[("login", "admin"), ("password", ADMIN_PASSWORD)],
+    )
+    .await;
+    let cookie = login
+        .headers()
+        .get("set-cookie")
+        .and_then(|c| c.to_str().ok())
+        .and_then(|c| c.split(';').next())
+        .expect("a session")
+        .to_owned();
+    let made = post(
+        &roster.base,
+        path::<app::api::domains::CreateDomain>(),
+        Some(&cookie),
+        &[("input[domain]", "log.example")],
+    )
+    .await;
+    assert!(made.status().is_success(), "{}", made.text().await.unwrap());
+    let made = post(
+        &roster.base,
+        path::<app::api::users::CreateUser>(),
+        Some(&cookie),
+        &[
+            ("domain", "log.example"),
+            ("input[user]", "101"),
+            ("input[name-first-name]", "Lou"),
+            ("input[name-last-name]", "Gray"),
+            ("input[email]", "lou@people.example"),
+            ("invitation", "send"),
+        ],
+    )
+    .await;
+    assert!(made.status().is_success(), "{}", made.text().await.unwrap());
+    let reset = post(
+        &roster.base,
+        path::<app::api::auth::ForgotPassword>(),
+        None,
+        &[("who", "lou@people.example")],
+    )
+    .await;
+    assert!(reset.status().is_success());
+    let mail = smtp.wait_for(2).await;
+    let tokens: Vec<String> = mail.iter().map(common::smtp::token_in).collect();
+    assert!(tokens.iter().all(|t| t.len() == 64), "{tokens:?}");
+    // Its owner opens the newest link: the page asks the server about it.
+    let page = reqwest::get(format!("{}/set-password?token={}", roster.base, tokens[1]))
+        .await
+        .unwrap();
+    assert!(page.status().is_success(), "{}", page.status());
+    let asked = post(
+        &roster.base,
+        path::<app::api::auth::PasswordLink>(),
+        None,
+        &[("token", &tokens[1])],
+    )
+    .await;
+    assert_eq!(asked.text().await.unwrap(), "\"101@log.example\"");
+
+    terminate(&roster.child);
+    roster.child.wait().await.unwrap();
+    let log = roster.log.lock().unwrap().clone();
+    assert!(
+        log.iter()
+            .any(|l| l.contains("mail handed to the SMTP relay")),
+        "{log:#?}"
+    );
+    for token in &tokens {
+        let leaks: Vec<&String> = log.iter().filter(|l| l.contains(token.as_str())).collect();
+        assert!(leaks.is_empty(), "a mailed token is in the log: {leaks:#?}");
+    }
     let _ = std::fs::remove_dir_all(dir);
 }
