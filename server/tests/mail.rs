@@ -373,6 +373,27 @@ on_both_backends! {
         assert!(login.status.is_success(), "{}", login.body);
     }
 
+    async fn reset_requests_from_one_address_are_limited_like_logins(t: TestDb) {
+        acme_domain(&t.db).await;
+        let strict = server::Settings {
+            logins: server::guard::LoginRate { burst: 2, per_minute: 1, failure_delay: Duration::ZERO },
+            ..common::settings()
+        };
+        let mut stranger = Client::with_settings(&t.db, &strict);
+        let ask = path::<app::api::auth::ForgotPassword>();
+        for n in 0..2 {
+            let who = format!("{n}@nowhere.example");
+            let answer = stranger.call(ask, &[("who", &who)]).await;
+            assert!(answer.status.is_success(), "{}", answer.body);
+        }
+        let refused = stranger.call(ask, &[("who", "2@nowhere.example")]).await;
+        assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS, "{}", refused.body);
+        // Another address is not held back by it.
+        stranger.address = "198.51.100.9".into();
+        let answer = stranger.call(ask, &[("who", "3@nowhere.example")]).await;
+        assert!(answer.status.is_success(), "{}", answer.body);
+    }
+
     async fn one_live_set_password_link_per_account(t: TestDb) {
         acme_domain(&t.db).await;
         let first = create(&t.db, &person("101"), Invitation::Link).await.invitation.unwrap();

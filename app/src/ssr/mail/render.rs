@@ -117,6 +117,11 @@ mod tests {
             let out = render(template, &params(), "Acme Corp", "https://pbx.example").unwrap();
             assert!(!out.subject.is_empty());
             assert!(out.text.contains("101@acme.example"), "{template:?}");
+            let text = out.text.to_lowercase();
+            assert!(
+                text.contains("extension is 101") || text.contains("(extension 101)"),
+                "{template:?} names the extension: {text}"
+            );
             if template.has_link() {
                 let link = "https://pbx.example/set-password?token=abc123";
                 assert!(out.text.contains(link), "{template:?}");
