@@ -92,8 +92,11 @@ test('an office manager creates a user in its own domain and cannot reach anothe
     page.click('button:has-text("Create user")'),
   ]);
   await hydrated(page);
-  const link = (await page.locator('code.invitation-link').textContent()).trim();
-  assert.match(link, /\/set-password\?token=[0-9a-f]{64}$/);
+  const first = (await page.locator('code.invitation-link').textContent()).trim();
+  assert.match(first, /\/set-password\?token=[0-9a-f]{64}$/);
+  // E-mailed by default; with no mail relay set, the message waits in the outbox and the link is
+  // shown here as well, at the top of the page.
+  assert.match(await page.locator('.notice.invitation').textContent(), /e-mailed to nina@office\.example.*outbox/);
   // Shown once: a reload no longer has it.
   await page.reload();
   await hydrated(page);
@@ -102,6 +105,13 @@ test('an office manager creates a user in its own domain and cannot reach anothe
   // A manager can make a new link, and end the user's sessions.
   await Promise.all([page.waitForURL(/\?invited=/), page.click('button:has-text("New invitation link")')]);
   await page.waitForSelector('code.invitation-link');
+  const link = (await page.locator('code.invitation-link').textContent()).trim();
+  assert.notEqual(link, first);
+  // One live link per account: the newer one ended the first.
+  const older = await page.request.post(`${roster.base}/api/password-link`, {
+    form: { token: first.split('token=')[1] }, headers: { accept: 'application/json' },
+  });
+  assert.equal(await older.text(), 'null');
   await Promise.all([page.waitForURL(/sessions-ended=0/), page.click('button:has-text("End the user\'s sessions")')]);
   await page.waitForSelector('text=Sessions ended: 0.');
 

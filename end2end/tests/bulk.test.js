@@ -79,7 +79,14 @@ test('a file is checked, its problems listed by row, then imported with progress
   assert.ok(progress, 'the page shows the import going');
   await hydrated(page);
   await page.waitForSelector('#report-heading:has-text("Imported")');
-  assert.match(await page.locator('.report .notice').textContent(), /Created 3000 users\. No invitation links/);
+  assert.match(await page.locator('.report .notice').textContent(), /Created 3000 users\. No invitations went out yet/);
+  // One action invites them all, and shows how far the messages have got (with no mail relay
+  // set, each is kept in the outbox).
+  await page.click('button:has-text("E-mail invitations to the imported users")');
+  await page.waitForSelector('.invite-progress');
+  assert.match(await page.locator('.invite-progress').textContent(), /Invitations to 3000 users/);
+  await page.waitForSelector('.invite-progress:has-text("failed, 0 waiting")', { timeout: 120_000 });
+  assert.match(await page.locator('.invite-progress').textContent(), /3000 kept in the outbox/);
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("Export users (CSV)")')]);
   assert.equal(download.suggestedFilename(), 'bulk.example-users.csv');
