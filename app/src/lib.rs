@@ -34,6 +34,8 @@ use pages::{
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -48,6 +50,29 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The Content-Security-Policy of a page: scripts only from this site or inline with this
+/// response's nonce (the hydration scripts carry it), WebAssembly compiled from them, styles,
+/// images, fetches and form posts to this site only, and no framing anywhere.
+#[cfg(feature = "ssr")]
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'none'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
+         base-uri 'none'; frame-ancestors 'none'"
+    )
+}
+
+/// Puts the page's policy, with this response's nonce, on the response.
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    let response = use_context::<leptos_axum::ResponseOptions>();
+    if let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), response) {
+        if let Ok(value) = http::HeaderValue::from_str(&page_policy(&nonce.to_string())) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
     }
 }
 

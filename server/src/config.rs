@@ -67,10 +67,11 @@ pub struct Config {
     #[arg(long, env = "ROSTER_LOGIN_PER_MINUTE", default_value_t = 10)]
     pub login_per_minute: u32,
 
-    /// Take the client's address from the first `X-Forwarded-For` entry (only behind a reverse
-    /// proxy that sets it; otherwise clients could pick their own address).
-    #[arg(long, env = "ROSTER_TRUST_FORWARDED_FOR", action = ArgAction::Set, default_value_t = false)]
-    pub trust_forwarded_for: bool,
+    /// The reverse proxies in front of Roster (addresses and subnets, separated by commas), whose
+    /// `X-Forwarded-For` is believed: the client is the right-most address in it that is not one
+    /// of them. Blank (the default): the header is ignored and the client is the connection's peer.
+    #[arg(long, env = "ROSTER_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
 
     /// Each failed login from a client address makes its next refusal this many milliseconds
     /// slower (up to eight times); the account itself locks after ten failures.

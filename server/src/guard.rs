@@ -7,6 +7,7 @@
 //! a mutating request that says it comes from elsewhere gets 403. Clients that are not browsers
 //! send neither header and are not affected (they authenticate by other means).
 
+use app::model::api_key::AllowedAddresses;
 use app::ssr::auth::LOGIN_FAILED_HEADER;
 use app::ssr::caller::ClientAddress;
 use axum::body::Body;
@@ -118,30 +119,51 @@ pub async fn malformed_is_400(req: Request<Body>, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// Puts the client's address in the request's extensions for the app (audit log, rate limits):
-/// the connection's peer, or with `trust_forwarded_for` the first `X-Forwarded-For` entry.
+/// Puts the client's address in the request's extensions for the app (audit log, rate limits,
+/// API keys' address lists): see [`client_of`].
 pub async fn client_address(
-    axum::extract::State(trust_forwarded_for): axum::extract::State<bool>,
+    axum::extract::State(proxies): axum::extract::State<Arc<AllowedAddresses>>,
     mut req: Request<Body>,
     next: Next,
 ) -> Response {
-    let forwarded = trust_forwarded_for
-        .then(|| {
-            req.headers()
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .and_then(|v| v.trim().parse::<IpAddr>().ok())
-        })
-        .flatten();
     let peer = req
         .extensions()
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip());
-    if let Some(address) = forwarded.or(peer) {
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    if let Some(address) = peer.map(|peer| client_of(peer, &forwarded.join(","), &proxies)) {
         req.extensions_mut().insert(ClientAddress(address));
     }
     next.run(req).await
+}
+
+/// The client of a request that came from `peer` with `X-Forwarded-For: forwarded`: the peer
+/// itself unless it is one of the trusted `proxies`; otherwise the right-most address of the
+/// header that is not a trusted proxy (each proxy appends the address it was reached from; what
+/// the client wrote itself is on the left, and is never taken while an untrusted hop follows it).
+/// A hop that is not an address ends the walk at the last good one.
+pub fn client_of(peer: IpAddr, forwarded: &str, proxies: &AllowedAddresses) -> IpAddr {
+    let mut client = peer;
+    if !proxies.holds(peer) {
+        return client;
+    }
+    for hop in forwarded.rsplit(',').map(str::trim).filter(|h| !h.is_empty()) {
+        match hop.parse::<IpAddr>() {
+            Ok(ip) => {
+                client = ip;
+                if !proxies.holds(ip) {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    client
 }
 
 /// How many password attempts one client address may make: a burst, then a steady rate.
@@ -258,6 +280,61 @@ pub async fn guard_logins(
     guard.outcome(address, failed);
     if failed {
         tokio::time::sleep(rate.failure_delay * (failures.min(7) + 1)).await;
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::model::Parse;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn the_client_is_the_right_most_hop_that_is_not_a_trusted_proxy() {
+        let proxies = AllowedAddresses::parse("10.0.0.0/8, 127.0.0.1").unwrap();
+        // Not through a trusted proxy: the header is the client's own writing.
+        assert_eq!(client_of(ip("198.51.100.7"), "1.2.3.4", &proxies), ip("198.51.100.7"));
+        // Through one proxy: what it appended.
+        assert_eq!(client_of(ip("127.0.0.1"), "203.0.113.9", &proxies), ip("203.0.113.9"));
+        // A client that writes its own header cannot hide behind it.
+        assert_eq!(client_of(ip("127.0.0.1"), "1.2.3.4, 203.0.113.9", &proxies), ip("203.0.113.9"));
+        // Through two trusted proxies.
+        assert_eq!(client_of(ip("127.0.0.1"), "1.2.3.4, 203.0.113.9, 10.1.2.3", &proxies), ip("203.0.113.9"));
+        // Garbage stops the walk at the last good hop.
+        assert_eq!(client_of(ip("127.0.0.1"), "1.2.3.4, junk, 10.1.2.3", &proxies), ip("10.1.2.3"));
+        // No proxies configured: the header is never believed.
+        let none = AllowedAddresses::default();
+        assert_eq!(client_of(ip("127.0.0.1"), "203.0.113.9", &none), ip("127.0.0.1"));
+    }
+}
+
+/// The policy of an answer that sets none of its own (the API's JSON, a redirect, an error):
+/// nothing may be loaded from it, and no page may frame it.
+const DEFAULT_POLICY: &str =
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/// The security headers of every answer: `nosniff`, no framing, referrers only within this site
+/// (a set-password link's token never leaves it in a `Referer`), a Content-Security-Policy (pages
+/// set their own, with a nonce), and `Cache-Control: no-store` on everything but the static
+/// bundle, since pages, server functions and the API all may carry secrets (SIP passwords,
+/// invitation links, new API keys).
+pub async fn security_headers(req: Request<Body>, next: Next) -> Response {
+    use axum::http::HeaderValue;
+    let bundle = req.uri().path().starts_with("/pkg/");
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DEFAULT_POLICY));
+    }
+    if !bundle {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
 }

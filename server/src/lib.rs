@@ -39,7 +39,8 @@ pub struct Settings {
     pub max_import_bytes: usize,
     pub sessions: SessionPolicy,
     pub logins: guard::LoginRate,
-    pub trust_forwarded_for: bool,
+    /// The reverse proxies whose `X-Forwarded-For` is believed (see [`guard::client_address`]).
+    pub trusted_proxies: app::model::api_key::AllowedAddresses,
     /// How mail goes out (see [`config::Config::mail_settings`]).
     pub mail: std::sync::Arc<app::ssr::mail::MailSettings>,
 }
@@ -62,7 +63,11 @@ impl TryFrom<&config::Config> for Settings {
                 per_minute: c.login_per_minute,
                 failure_delay: Duration::from_millis(c.login_failure_delay_ms),
             },
-            trust_forwarded_for: c.trust_forwarded_for,
+            trusted_proxies: {
+                use app::model::Parse;
+                app::model::api_key::AllowedAddresses::parse(&c.trusted_proxies)
+                    .map_err(|e| format!("--trusted-proxies: {e}"))?
+            },
             mail: std::sync::Arc::new(c.mail_settings()?),
         })
     }
@@ -129,7 +134,8 @@ pub fn router(db: Db, settings: &Settings) -> Router {
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(RequestIds::default()))
                 .layer(PropagateRequestIdLayer::x_request_id())
-                .layer(axum::middleware::from_fn_with_state(settings.trust_forwarded_for, guard::client_address))
+                .layer(axum::middleware::from_fn(guard::security_headers))
+                .layer(axum::middleware::from_fn_with_state(std::sync::Arc::new(settings.trusted_proxies.clone()), guard::client_address))
                 .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
                     let id = req
                         .extensions()
@@ -186,15 +192,38 @@ async fn healthz() -> &'static str {
 
 /// The process can serve: its database answers.
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    if state.db.ping().await {
+    if DRAINING.load(Ordering::Relaxed) {
+        (StatusCode::SERVICE_UNAVAILABLE, "shutting down")
+    } else if state.db.ping().await {
         (StatusCode::OK, "ready")
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
     }
 }
 
-/// Serves `app` on `listener` until SIGTERM or Ctrl-C, then stops accepting, gives requests in
-/// flight `grace` to finish, and closes the database pool.
+/// Set when this process starts shutting down: `/readyz` answers 503 and every answer closes its
+/// connection (`Connection: close`), so that clients on keep-alive connections move elsewhere.
+static DRAINING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// How long a stopping server keeps serving the connections it has (each answer closing its
+/// connection) before it closes the idle ones: a request already on its way on a keep-alive
+/// connection when the stop came is answered, not reset.
+const DRAIN: Duration = Duration::from_millis(1500);
+
+/// While draining, every answer says `Connection: close`.
+async fn close_when_draining(req: Request<Body>, next: axum::middleware::Next) -> axum::response::Response {
+    let mut response = next.run(req).await;
+    if DRAINING.load(Ordering::Relaxed) {
+        response.headers_mut().insert(
+            axum::http::header::CONNECTION,
+            axum::http::HeaderValue::from_static("close"),
+        );
+    }
+    response
+}
+
+/// Serves `app` on `listener` until SIGTERM or Ctrl-C; then drains (see [`DRAIN`]), stops
+/// accepting, gives requests in flight `grace` to finish, and closes the database pool.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
@@ -202,7 +231,9 @@ pub async fn serve(
     grace: Duration,
 ) -> std::io::Result<()> {
     let stop = std::sync::Arc::new(tokio::sync::Notify::new());
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app = app
+        .layer(axum::middleware::from_fn(close_when_draining))
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     let server = axum::serve(listener, app).with_graceful_shutdown({
         let stop = stop.clone();
         async move { stop.notified().await }
@@ -211,7 +242,9 @@ pub async fn serve(
     let result = tokio::select! {
         done = &mut server => done,
         () = shutdown_signal() => {
-            tracing::info!(grace_seconds = grace.as_secs(), "shutting down: finishing requests in flight");
+            tracing::info!(grace_seconds = grace.as_secs(), "shutting down: answering what is on its way, then finishing requests in flight");
+            DRAINING.store(true, Ordering::Relaxed);
+            tokio::time::sleep(DRAIN.min(grace)).await;
             stop.notify_one();
             match tokio::time::timeout(grace, &mut server).await {
                 Ok(done) => done,

@@ -67,13 +67,19 @@ async fn run(config: Config) -> Result<(), String> {
     .map_err(|e| format!("server error: {e}"))
 }
 
-/// Sweeps expired sessions out of the database every ten minutes.
+/// Sweeps expired sessions and remembered Idempotency-Key answers out of the database at start
+/// and then every ten minutes.
 async fn remove_expired_sessions(db: app::ssr::db::Db) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
     loop {
         tick.tick().await;
         if let Err(e) = app::ssr::db::sessions::delete_expired(&db).await {
             tracing::warn!(error = %e, "could not remove expired sessions");
+        }
+        match app::ssr::idempotency::sweep(&db).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(answers = n, "expired Idempotency-Key answers removed"),
+            Err(e) => tracing::warn!(error = %e, "could not remove expired Idempotency-Key answers"),
         }
     }
 }

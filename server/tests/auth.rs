@@ -27,6 +27,29 @@ on_both_backends! {
         assert!(auth::bootstrap_super_user(&t.db).await.unwrap().is_none(), "no link once a password is set");
     }
 
+    async fn next_after_login_is_a_path_of_this_site_or_the_home_page(t: TestDb) {
+        let (_, token) = auth::bootstrap_super_user(&t.db).await.unwrap().unwrap();
+        auth::set_password_with_link(&t.db, &token, ADMIN_PASSWORD, ADMIN_PASSWORD, String::new()).await.unwrap();
+        let cases = [
+            ("/domains/acme.example/users?q=ann", "/domains/acme.example/users?q=ann"),
+            ("/\t/evil.example", "/domains"),
+            ("/\n/evil.example", "/domains"),
+            ("/\r/evil.example", "/domains"),
+            ("/\u{b}/evil.example", "/domains"),
+            ("//evil.example", "/domains"),
+            ("/\\evil.example", "/domains"),
+            ("https://evil.example/", "/domains"),
+        ];
+        for (next, landing) in cases {
+            let mut client = Client::new(&t.db);
+            let answer = client
+                .submit(path::<app::api::auth::Login>(), "/login", &[("login", "admin"), ("password", ADMIN_PASSWORD), ("next", next)])
+                .await;
+            assert_eq!(answer.status, 302, "{next:?}: {}", answer.body);
+            assert_eq!(answer.location(), Some(landing), "{next:?}");
+        }
+    }
+
     async fn a_set_password_link_works_once(t: TestDb) {
         let (_, token) = auth::bootstrap_super_user(&t.db).await.unwrap().unwrap();
         let mut client = Client::new(&t.db);
@@ -154,6 +177,22 @@ on_both_backends! {
         assert_eq!(client.call(path::<ListDomains>(), &[]).await.status, 401);
     }
 
+    async fn a_session_is_stored_by_the_hash_of_its_id_only(t: TestDb) {
+        use sha2::{Digest, Sha256};
+        let client = logged_in_super_user(&t.db).await;
+        let id = client.cookie.as_ref().unwrap().split_once('=').unwrap().1.to_owned();
+        let stored: Vec<String> = sqlx::query_scalar("SELECT id FROM sessions").fetch_all(t.db.pool()).await.unwrap();
+        assert_eq!(stored.len(), 1);
+        assert_ne!(stored[0], id, "the id itself is not stored");
+        let hashed: String = Sha256::digest(id.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(stored[0], hashed);
+        // The stored value is no cookie: sent as one, it is nobody.
+        let mut thief = Client::new(&t.db);
+        thief.cookie = Some(format!("roster_session={}", stored[0]));
+        let me = thief.call(path::<Me>(), &[]).await;
+        assert_eq!(me.body, "null");
+    }
+
     async fn a_logged_in_super_user_is_who_me_says(t: TestDb) {
         let mut client = logged_in_super_user(&t.db).await;
         let me: Option<app::api::auth::SignedIn> = serde_json::from_str(&client.call(path::<Me>(), &[]).await.body).unwrap();
@@ -161,15 +200,36 @@ on_both_backends! {
         assert_eq!((me.login.as_str(), me.who.scope), ("admin", app::model::Scope::SuperUser));
     }
 
-    async fn ten_wrong_passwords_lock_the_account_without_saying_so(t: TestDb) {
+    async fn ten_wrong_passwords_hold_back_strangers_but_not_the_owner_from_a_known_address(t: TestDb) {
+        // The owner logs in from its usual address (every test client's: 203.0.113.1).
         logged_in_super_user(&t.db).await;
-        let mut client = Client::new(&t.db);
+        let mut stranger = Client::new(&t.db);
+        stranger.address = "198.51.100.66".into();
         for _ in 0..auth::LOCK_AFTER_FAILURES {
-            client.call(path::<Login>(), &[("login", "admin"), ("password", "not the password at all")]).await;
+            stranger.call(path::<Login>(), &[("login", "admin"), ("password", "not the password at all")]).await;
         }
-        let locked = client.call(path::<Login>(), &[("login", "admin"), ("password", ADMIN_PASSWORD)]).await;
-        let wrong = client.call(path::<Login>(), &[("login", "admin"), ("password", "not the password at all")]).await;
+        // From the stranger's address even the right password is refused, exactly like a wrong one.
+        let locked = stranger.call(path::<Login>(), &[("login", "admin"), ("password", ADMIN_PASSWORD)]).await;
+        let wrong = stranger.call(path::<Login>(), &[("login", "admin"), ("password", "not the password at all")]).await;
         assert_eq!((locked.status, &locked.body), (wrong.status, &wrong.body), "a locked account looks like a wrong password");
+        assert!(!locked.status.is_success());
+        // The owner, from an address it has logged in from, still gets in: a stranger cannot
+        // lock anyone out, the only Super User included.
+        let mut owner = Client::new(&t.db);
+        let back = owner.call(path::<Login>(), &[("login", "admin"), ("password", ADMIN_PASSWORD)]).await;
+        assert!(back.status.is_success(), "{}", back.body);
+        // Every failure, the lock and the unlock are in the audit log, with the stranger's address.
+        let audit: Vec<(String, String, String)> = sqlx::query_as("SELECT action, actor, address FROM audit_log WHERE target = 'admin' ORDER BY id")
+            .fetch_all(t.db.pool()).await.unwrap();
+        let count = |action: &str| audit.iter().filter(|a| a.0 == action).count();
+        assert_eq!(count("account.login-failed"), auth::LOCK_AFTER_FAILURES as usize, "{audit:?}");
+        assert_eq!(count("account.soft-locked"), 1, "{audit:?}");
+        assert_eq!(count("account.unlocked"), 1, "{audit:?}");
+        assert!(audit.iter().filter(|a| a.0 != "account.unlocked" && a.0.starts_with("account.") && a.0 != "account.password-set")
+            .all(|a| a.1 == "anonymous" && a.2 == "198.51.100.66"), "{audit:?}");
+        // Unlocked: the count starts again.
+        let failures: i64 = sqlx::query_scalar("SELECT failed_logins FROM accounts WHERE login = 'admin'").fetch_one(t.db.pool()).await.unwrap();
+        assert_eq!(failures, 0);
     }
 
     async fn a_cross_site_post_to_a_server_function_is_refused(t: TestDb) {

@@ -53,6 +53,7 @@ fn caller_in(domain: &str, domain_id: i64, scope: Scope, site: Option<&str>) -> 
         domain: Some(domain.into()),
         extension: None,
         address: String::new(),
+        key_id: None,
     }
 }
 
@@ -203,6 +204,37 @@ on_both_backends! {
         assert_eq!(report.created, 3, "{:?}", report.problems);
         let again = export_users(&t.db, &Caller::system(), &name("other.example")).await.unwrap();
         assert_eq!(again, renamed, "the other domain exports what was imported");
+    }
+
+    async fn a_value_a_spreadsheet_would_run_is_exported_as_text_and_imports_as_it_was(t: TestDb) {
+        domain_with_sales(&t.db, "acme.example").await;
+        domain_with_sales(&t.db, "other.example").await;
+        let formula = "=HYPERLINK(\"http://evil.example\",\"Click\")";
+        create_user(&t.db, &Caller::system(), &name("acme.example"), &UserForm {
+            user: "101".into(), name_first_name: "Ann".into(), name_last_name: "Lee".into(),
+            email: "ann@acme.example".into(), status_message: formula.into(),
+            phone_numbers: "+1 612 555 0101".into(), department: "@Ops".into(),
+            ..UserForm::default()
+        }).await.unwrap();
+        let exported = export_users(&t.db, &Caller::system(), &name("acme.example")).await.unwrap();
+        let mut reader = csv::Reader::from_reader(exported.as_bytes());
+        let header = reader.headers().unwrap().clone();
+        let row = reader.records().next().unwrap().unwrap();
+        let cell = |field: &str| row.get(header.iter().position(|h| h == field).unwrap()).unwrap().to_owned();
+        assert_eq!(cell("status-message"), format!("'{formula}"));
+        assert_eq!(cell("phone-numbers"), "'+16125550101");
+        assert_eq!(cell("department"), "'@Ops");
+        for (i, value) in row.iter().enumerate() {
+            assert!(!value.starts_with(['=', '+', '-', '@', '\t', '\r']), "{}: {value}", &header[i]);
+        }
+        // The file imports as it was: the numbers moved to the other domain's user as they were.
+        let moved = exported.replace("+16125550101", "+16125550102");
+        let report = import_users(&t.db, &Caller::system(), &name("other.example"), &moved, false, None).await.unwrap();
+        assert_eq!(report.created, 1, "{:?}", report.problems);
+        let imported = stored_user(&t.db, "other.example", "101").await;
+        assert_eq!(imported.values.status_message.as_str(), formula);
+        assert_eq!(imported.values.department.as_ref().map(|d| d.as_str()), Some("@Ops"));
+        assert_eq!(imported.form().phone_numbers, "+16125550102");
     }
 
     async fn an_office_manager_of_another_domain_finds_neither_export_nor_import(t: TestDb) {

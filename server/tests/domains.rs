@@ -82,6 +82,58 @@ on_both_backends! {
         assert_eq!(domain_count(&t).await, 1);
     }
 
+    async fn a_final_dot_or_an_empty_part_cannot_make_a_second_domain_of_one_name(t: TestDb) {
+        let mut client = logged_in_super_user(&t.db).await;
+        assert!(client.call(path::<CreateDomain>(), &acme_fields("b.example")).await.status.is_success());
+        let again = client.call(path::<CreateDomain>(), &acme_fields("B.Example.")).await;
+        assert_eq!(again.status, 409, "the fully-qualified form is the same name: {}", again.body);
+        let doubled = client.call(path::<CreateDomain>(), &acme_fields("b..example")).await;
+        assert_eq!(doubled.status, 422, "{}", doubled.body);
+        let error: AppError = serde_json::from_str(&doubled.body).unwrap();
+        assert!(error.message_for("domain").unwrap().contains("“..”"));
+        assert_eq!(domain_count(&t).await, 1);
+        // The final dot reads the same domain.
+        let read = client.call(path::<GetDomain>(), &[("name", "b.example.")]).await;
+        assert_eq!(read.status, 200, "{}", read.body);
+    }
+
+    async fn a_reseller_cannot_give_its_domain_to_another_reseller(t: TestDb) {
+        use app::model::fields::Patch;
+        use app::model::permissions::Who;
+        use app::model::Scope;
+        use app::ssr::caller::Caller;
+        let reseller = Caller {
+            account_id: 0,
+            login: "north".into(),
+            display_name: "North".into(),
+            who: Who { scope: Scope::Reseller, domain_id: None, reseller: "north".into(), user_id: None, site: None },
+            domain: None,
+            extension: None,
+            address: String::new(),
+            key_id: None,
+        };
+        let form = DomainForm { domain: "n.example".into(), ..DomainForm::new_domain() };
+        let made = app::ssr::domains::create_domain(&t.db, &reseller, &form).await.unwrap();
+        assert_eq!(made.settings.reseller.as_str(), "north", "a blank reseller is the caller's own");
+        let refused = app::ssr::domains::create_domain(&t.db, &reseller, &DomainForm { domain: "s.example".into(), reseller: "south".into(), ..form.clone() }).await.unwrap_err();
+        assert!(refused.message_for("reseller").is_some(), "{refused:?}");
+        let name = DomainName::parse("n.example").unwrap();
+        let audit = || async { sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log").fetch_one(t.db.pool()).await.unwrap() };
+        let before = audit().await;
+        let moved = app::ssr::domains::update_domain(&t.db, &reseller, &name, &Patch(vec![("reseller".into(), "south".into())])).await.unwrap_err();
+        assert!(moved.message_for("reseller").is_some(), "{moved:?}");
+        // Naming its own reseller changes nothing, and writes nothing: no empty audit entry.
+        app::ssr::domains::update_domain(&t.db, &reseller, &name, &Patch(vec![("reseller".into(), "north".into())])).await.unwrap();
+        assert_eq!(audit().await, before);
+        let stored = domains::get(t.db.pool(), &name).await.unwrap().unwrap();
+        assert_eq!(stored.settings.reseller.as_str(), "north");
+        // A Super User may move it.
+        let system = Caller::system();
+        let moved = app::ssr::domains::update_domain(&t.db, &system, &name, &Patch(vec![("reseller".into(), "south".into())])).await.unwrap();
+        assert_eq!(moved.settings.reseller.as_str(), "south");
+        assert_eq!(audit().await, before + 1);
+    }
+
     async fn a_form_posted_without_javascript_creates_the_domain_and_returns_to_the_list(t: TestDb) {
         let mut client = logged_in_super_user(&t.db).await;
         let answer = client.submit(path::<CreateDomain>(), "/domains/new", &acme_fields("nojs.example")).await;

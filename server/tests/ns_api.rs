@@ -348,6 +348,32 @@ on_both_backends! {
         assert_eq!(user_count(&mut c, &key, ACME).await, 1);
     }
 
+    async fn a_key_given_twice_is_refused_at_any_depth_and_nothing_is_written(db: TestDb) {
+        let (mut c, key) = super_key_and_acme(&db.db).await;
+        let json = Some("application/json");
+        let twice: [&[u8]; 3] = [
+            br#"{"user": "1001", "name-first-name": "Ann", "name-last-name": "Lee", "email": "a@b.example", "user-scope": "Basic User", "user-scope": "Super User"}"#,
+            br#"{"user": "1001", "name-first-name": "Ann", "name-last-name": "Lee", "email": "a@b.example", "devices": [{"device": "a", "device": "b"}]}"#,
+            br#"{"user": "1001", "name-first-name": "Ann", "name-last-name": "Lee", "email": "a@b.example", "voicemail": {"enabled": "yes", "enabled": "no"}}"#,
+        ];
+        for body in twice {
+            let bad = send(&mut c, Method::POST, "/domains/acme.example/users", &key, &[], Some((json, body.to_vec()))).await;
+            assert_names(&bad, StatusCode::BAD_REQUEST, &["body"]);
+            assert!(bad.body.contains("given twice"), "{}", bad.body);
+        }
+        assert_eq!(user_count(&mut c, &key, ACME).await, 0);
+    }
+
+    async fn a_huge_bad_value_is_not_echoed_back_whole(db: TestDb) {
+        let (mut c, key) = super_key_and_acme(&db.db).await;
+        let huge = "x".repeat(30_000);
+        let body = json!({"user": "1001", "name-first-name": "Ann", "name-last-name": "Lee", "email": huge, huge.clone(): "1"});
+        let bad = api(&mut c, Method::POST, "/domains/acme.example/users", &key, Some(body)).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", &bad.body[..200.min(bad.body.len())]);
+        assert!(fields(&bad).contains(&"email".to_owned()), "{}", &bad.body[..500.min(bad.body.len())]);
+        assert!(bad.body.len() < 4_000, "the answer is {} bytes", bad.body.len());
+    }
+
     async fn unknown_fields_are_each_named_in_a_422(db: TestDb) {
         let (mut c, key) = super_key_and_acme(&db.db).await;
         add_user(&mut c, &key, ACME, user_body("1001", "Ann", "Lee")).await;
@@ -1003,6 +1029,10 @@ on_both_backends! {
             ("192.0.2.8", StatusCode::FORBIDDEN),
             ("203.0.113.9", StatusCode::FORBIDDEN),
             ("2001:db8::1", StatusCode::FORBIDDEN),
+            // A client behind the proxy writes its own X-Forwarded-For: the proxy appends the
+            // address it really came from, and only that one counts.
+            ("198.51.100.20, 203.0.113.9", StatusCode::FORBIDDEN),
+            ("203.0.113.9, 198.51.100.20", StatusCode::OK),
         ] {
             // One router throughout: the answer kept for 192.0.2.7 (the first use wrote "last
             // used", so nothing was kept before it) must not be what 192.0.2.8 gets.
@@ -1015,6 +1045,50 @@ on_both_backends! {
         }
         let bad = api(&mut admin, Method::GET, "/domains", "", None).await;
         assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
+    }
+
+    async fn a_key_makes_keys_only_if_made_to_and_each_stays_within_it_and_dies_with_it(db: TestDb) {
+        let mut admin = logged_in_super_user(&db.db).await;
+        let made = api(&mut admin, Method::POST, "/domains", "", Some(json!({"domain": ACME}))).await;
+        assert!(made.status.is_success(), "{}", made.body);
+        let (_, plain) = make_key(&mut admin, json!({"description": "A plain robot key", "domain": "*"})).await;
+        let (parent_id, parent) = make_key(&mut admin, json!({"description": "Provisioning parent", "domain": ACME,
+            "user-scope": "Office Manager", "can-create-keys": "yes", "ip-address": "198.51.100.0/24"})).await;
+        let mut robot = Client::new(&db.db);
+        robot.address = "198.51.100.20".into();
+        let child = |body: Value| body;
+        // A key made without can-create-keys makes none.
+        let refused = api(&mut robot, Method::POST, "/apikeys", &plain, Some(child(json!({"description": "Child of a plain key", "domain": "*"})))).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+        // A child never reaches beyond its parent.
+        for (body, field) in [
+            (json!({"description": "Reaches other addresses", "ip-address": "203.0.113.0/24"}), "ip-address"),
+            (json!({"description": "Reaches every domain", "domain": "*"}), "domain"),
+            (json!({"description": "Reaches higher scope", "user-scope": "Super User"}), "user-scope"),
+        ] {
+            let refused = api(&mut robot, Method::POST, "/apikeys", &parent, Some(body)).await;
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+            assert!(fields(&refused).contains(&field.to_owned()), "{field}: {}", refused.body);
+        }
+        let made = api(&mut robot, Method::POST, "/apikeys", &parent, Some(json!({"description": "Child of the parent"}))).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+        let made = made.json();
+        assert_eq!(made["ip-address"], "198.51.100.0/24", "it takes its parent's addresses");
+        assert_eq!(made["parent-key-id"], parent_id.as_str());
+        assert_eq!(made["can-create-keys"], "no");
+        let child_token = made["token"].as_str().unwrap().to_owned();
+        let child_id = made["key-id"].as_str().unwrap().to_owned();
+        let works = api(&mut robot, Method::GET, &format!("/domains/{ACME}/users"), &child_token, None).await;
+        assert_eq!(works.status, StatusCode::OK, "{}", works.body);
+        // The audit log names the key that made it.
+        let actor: String = sqlx::query_scalar("SELECT actor FROM audit_log WHERE action = 'apikey.create' AND target = $1")
+            .bind(&child_id).fetch_one(db.db.pool()).await.unwrap();
+        assert_eq!(actor, format!("admin (API key {parent_id})"));
+        // Revoking the parent revokes the child.
+        let gone = api(&mut admin, Method::DELETE, &format!("/apikeys/{parent_id}"), "", None).await;
+        assert!(gone.status.is_success(), "{}", gone.body);
+        let refused = api(&mut robot, Method::GET, &format!("/domains/{ACME}/users"), &child_token, None).await;
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{}", refused.body);
     }
 
     async fn a_revoked_key_is_refused_at_once(db: TestDb) {
@@ -1175,6 +1249,46 @@ on_both_backends! {
         assert_eq!(first.status, StatusCode::CREATED);
         assert_eq!(second.body, first.body);
         assert_eq!(api(&mut c, Method::GET, "/apikeys", &key, None).await.json().as_array().unwrap().len(), 2);
+    }
+
+    async fn a_remembered_answer_keeps_no_secret_or_key_readable_and_expires(db: TestDb) {
+        let (mut c, key) = super_key_and_acme(&db.db).await;
+        let mut body = user_body("1001", "Ann", "Lee");
+        body["synchronous"] = json!("yes");
+        body["user-scope"] = json!("Office Manager");
+        let bytes = body.to_string().into_bytes();
+        let retry = [("idempotency-key", "create-ann-secret")];
+        let json = Some("application/json");
+        let first = send(&mut c, Method::POST, "/domains/acme.example/users", &key, &retry, Some((json, bytes.clone()))).await;
+        assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+        let answer = first.json();
+        let link = answer["invitation-link"].as_str().unwrap().to_owned();
+        let token = link.split("token=").nth(1).unwrap().to_owned();
+        let sip: String = sqlx::query_scalar("SELECT sip_password FROM devices").fetch_one(db.db.pool()).await.unwrap();
+        assert!(first.body.contains(&sip), "the answer shows the generated SIP password");
+        let made_key = send(&mut c, Method::POST, "/apikeys", &key, &[("idempotency-key", "key-secret")],
+            Some((json, json!({"description": "Made once only", "domain": "*"}).to_string().into_bytes()))).await;
+        let new_token = made_key.json()["token"].as_str().unwrap().to_owned();
+
+        let stored: Vec<(String, String)> = sqlx::query_as("SELECT key, body FROM idempotency_keys")
+            .fetch_all(db.db.pool()).await.unwrap();
+        assert_eq!(stored.len(), 2);
+        for (stored_key, stored_body) in &stored {
+            assert!(!stored_key.contains("secret"), "the key is stored hashed: {stored_key}");
+            for secret in [&token, &sip, &new_token, &"Ann".to_owned()] {
+                assert!(!stored_body.contains(secret.as_str()), "{secret} is stored readable");
+            }
+        }
+        // A retry still gets the whole first answer, secrets and all.
+        let second = send(&mut c, Method::POST, "/domains/acme.example/users", &key, &retry, Some((json, bytes))).await;
+        assert_eq!((second.status, &second.body), (first.status, &first.body));
+
+        // Answers older than a day are swept.
+        sqlx::query("UPDATE idempotency_keys SET created_at = created_at - 90000000")
+            .execute(db.db.writer()).await.unwrap();
+        assert_eq!(app::ssr::idempotency::sweep(&db.db).await.unwrap(), 2);
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM idempotency_keys").fetch_one(db.db.pool()).await.unwrap();
+        assert_eq!(left, 0);
     }
 
     async fn the_same_idempotency_key_with_another_request_is_refused(db: TestDb) {

@@ -342,3 +342,101 @@ async fn no_mailed_token_reaches_the_log() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Expired Idempotency-Key answers are swept when Roster starts (and every ten minutes after).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_idempotency_answers_are_swept_at_start() {
+    let dir = std::env::temp_dir().join(format!("roster-sweep-{}", rand::random::<u64>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("roster.db");
+    let url = path.to_str().unwrap().to_owned();
+    let mut first = start(&url).await;
+    terminate(&first.child);
+    first.child.wait().await.unwrap();
+    let db = app::ssr::db::Db::connect(&url).await.unwrap();
+    for (key, age_ms) in [("old", 2 * 86_400_000_i64), ("fresh", 60_000)] {
+        sqlx::query(
+            "INSERT INTO idempotency_keys (owner, key, request_hash, status, body, created_at, claim_token) \
+             VALUES ('key:1', $1, 'h', 200, 'sealed', $2, '')",
+        )
+        .bind(key)
+        .bind(app::ssr::now_ms() - age_ms)
+        .execute(db.writer())
+        .await
+        .unwrap();
+    }
+    db.close().await;
+    let mut second = start(&url).await;
+    let db = app::ssr::db::Db::connect(&url).await.unwrap();
+    let mut left: Vec<String> = Vec::new();
+    for _ in 0..50 {
+        left = sqlx::query_scalar("SELECT key FROM idempotency_keys")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+        if left.len() == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(left, ["fresh"]);
+    db.close().await;
+    terminate(&second.child);
+    second.child.wait().await.unwrap();
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A request written on a keep-alive connection just as SIGTERM arrives is answered (and told to
+/// close its connection), not reset.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_on_a_keep_alive_connection_at_sigterm_is_answered() {
+    let dir = std::env::temp_dir().join(format!("roster-keepalive-{}", rand::random::<u64>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("roster.db");
+    let mut roster = start(db.to_str().unwrap()).await;
+    let mut stream = tokio::net::TcpStream::connect(roster.base.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    let request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    // Reads one whole answer (headers and its short body) off the connection.
+    async fn answer(stream: &mut tokio::net::TcpStream) -> String {
+        let mut text = Vec::new();
+        let mut buf = [0u8; 1024];
+        loop {
+            let n = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut buf))
+                .await
+                .expect("an answer within 10 s")
+                .expect("no reset");
+            assert!(n > 0, "the connection was closed without an answer: {}", String::from_utf8_lossy(&text));
+            text.extend_from_slice(&buf[..n]);
+            let so_far = String::from_utf8_lossy(&text).to_string();
+            if let Some((head, body)) = so_far.split_once("\r\n\r\n") {
+                let length = head
+                    .lines()
+                    .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap()))
+                    .unwrap_or(0);
+                if body.len() >= length {
+                    return so_far;
+                }
+            }
+        }
+    }
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let first = answer(&mut stream).await;
+    assert!(first.starts_with("HTTP/1.1 200"), "{first}");
+    // The connection is idle and kept alive; the stop comes, and a request right behind it
+    // (after the stop has surely been seen: before, the old server closed idle connections at
+    // once, and this request met a closed connection).
+    terminate(&roster.child);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let second = answer(&mut stream).await;
+    assert!(second.starts_with("HTTP/1.1 200"), "{second}");
+    assert!(second.to_ascii_lowercase().contains("connection: close"), "{second}");
+    let status = tokio::time::timeout(Duration::from_secs(15), roster.child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success());
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -252,13 +252,112 @@ on_both_backends! {
         assert_eq!(count, 1);
     }
 
+    async fn forwards_follow_the_dial_policy_and_a_caller_id_is_the_domains_own(t: TestDb) {
+        use app::model::permissions::Who;
+        use app::model::Scope;
+        let acme_id = make_domain(&t.db, DomainForm { domain: "acme.example".into(), ..DomainForm::new_domain() }).await;
+        make_domain(&t.db, DomainForm { domain: "other.example".into(), ..DomainForm::new_domain() }).await;
+        create_user(&t.db, &Caller::system(), &DomainName::parse("other.example").unwrap(), &UserForm { phone_numbers: "+1 612 555 0150".into(), ..smith("150") }).await.unwrap();
+        let manager = Caller {
+            account_id: 0,
+            login: "om@acme.example".into(),
+            display_name: "Office Manager".into(),
+            who: Who { scope: Scope::OfficeManager, domain_id: Some(acme_id), reseller: String::new(), user_id: None, site: None },
+            domain: Some("acme.example".into()),
+            extension: None,
+            address: String::new(),
+            key_id: None,
+        };
+        // The domain's policy is US & Canada: no premium, other +1 countries or abroad.
+        let form = UserForm {
+            forward_always: "+1 900 555 0100".into(),
+            forward_no_answer: "+1 612 555 0199".into(),
+            simultaneous_ring: "+1 416 555 0100, +44 20 7946 0958, +1 876 555 0100".into(),
+            ..smith("101")
+        };
+        let refused = create_user(&t.db, &manager, &acme(), &form).await.unwrap_err();
+        let fields = refused.field_errors().unwrap().names();
+        assert_eq!(fields, ["forward-always", "simultaneous-ring[1]", "simultaneous-ring[2]"], "{refused:?}");
+        assert!(refused.message_for("forward-always").unwrap().contains("US & Canada"));
+        // A user's own policy may reach further, but never premium numbers.
+        let international = UserForm { dial_policy: "International".into(), forward_always: "+1 612 555 0199".into(), ..form.clone() };
+        create_user(&t.db, &manager, &acme(), &international).await.unwrap();
+        let premium = update_user(&t.db, &manager, &acme(), "101", &Patch(vec![("forward-on-busy".into(), "+1 900 555 0100".into())])).await.unwrap_err();
+        assert!(premium.message_for("forward-on-busy").is_some(), "{premium:?}");
+        // Narrowing the policy checks the forwards the user already has.
+        let narrowed = update_user(&t.db, &manager, &acme(), "101", &Patch(vec![("dial-policy".into(), "Internal".into())])).await.unwrap_err();
+        assert!(narrowed.message_for("forward-always").is_some(), "{narrowed:?}");
+
+        // A caller ID is one of the domain's numbers: not another tenant's, not a made-up one.
+        for (number, field) in [("+1 612 555 0150", "caller-id-number"), ("+1 612 555 0177", "caller-id-number-emergency")] {
+            let mut form = smith("102");
+            *(if field == "caller-id-number" { &mut form.caller_id_number } else { &mut form.caller_id_number_emergency }) = number.into();
+            let refused = create_user(&t.db, &manager, &acme(), &form).await.unwrap_err();
+            assert!(refused.message_for(field).unwrap().contains("not a number of this domain"), "{refused:?}");
+        }
+        // The user's own new number, or one the domain has, is fine.
+        create_user(&t.db, &manager, &acme(), &UserForm { phone_numbers: "+1 612 555 0102".into(), caller_id_number: "+1 612 555 0102".into(), ..smith("102") }).await.unwrap();
+        create_user(&t.db, &manager, &acme(), &UserForm { caller_id_number_emergency: "+1 612 555 0102".into(), ..smith("103") }).await.unwrap();
+        // A Super User may set any.
+        create_user(&t.db, &Caller::system(), &acme(), &UserForm { caller_id_number: "+1 612 555 0177".into(), ..smith("104") }).await.unwrap();
+    }
+
+    async fn weak_secrets_are_refused_and_a_pin_is_kept_only_as_its_hash(t: TestDb) {
+        make_domain(&t.db, DomainForm { domain: "acme.example".into(), ..DomainForm::new_domain() }).await;
+        for (pin, sip) in [("1010", ""), ("8264", "aaaaaaaaaaaaaaaa"), ("8264", "                ")] {
+            let form = UserForm { voicemail_enabled: "yes".into(), voicemail_login_pin: pin.into(), device_sip_registration_password: sip.into(), ..smith("1010") };
+            let refused = create_user(&t.db, &Caller::system(), &acme(), &form).await.unwrap_err();
+            let field = if pin == "1010" { "voicemail-login-pin" } else { "device-sip-registration-password" };
+            assert!(refused.message_for(field).is_some(), "{pin} {sip:?}: {refused:?}");
+        }
+        let form = UserForm { voicemail_enabled: "yes".into(), voicemail_login_pin: "8264".into(), ..smith("1010") };
+        create_user(&t.db, &Caller::system(), &acme(), &form).await.unwrap();
+        let settings: String = sqlx::query_scalar("SELECT settings FROM users WHERE extension = '1010'").fetch_one(t.db.pool()).await.unwrap();
+        assert!(!settings.contains("8264"), "{settings}");
+        let kept = serde_json::from_str::<serde_json::Value>(&settings).unwrap()["voicemail-login-pin"].as_str().unwrap().to_owned();
+        assert!(app::ssr::pin_matches(&kept, "8264") && !app::ssr::pin_matches(&kept, "8265"));
+        // An edit that does not name the PIN keeps its hash; one that names the extension is refused.
+        update_user(&t.db, &Caller::system(), &acme(), "1010", &Patch(vec![("name-first-name".into(), "Jon".into())])).await.unwrap();
+        let again: String = sqlx::query_scalar("SELECT settings FROM users WHERE extension = '1010'").fetch_one(t.db.pool()).await.unwrap();
+        assert!(again.contains(&kept));
+        let refused = update_user(&t.db, &Caller::system(), &acme(), "1010", &Patch(vec![("voicemail-login-pin".into(), "1010".into())])).await.unwrap_err();
+        assert!(refused.message_for("voicemail-login-pin").is_some(), "{refused:?}");
+        // A hash cannot be sent as a PIN.
+        let forged = update_user(&t.db, &Caller::system(), &acme(), "1010", &Patch(vec![("voicemail-login-pin".into(), kept.clone())])).await.unwrap_err();
+        assert!(forged.message_for("voicemail-login-pin").is_some(), "{forged:?}");
+    }
+
+    async fn a_login_lives_in_its_users_domain_and_cannot_squat_another(t: TestDb) {
+        make_domain(&t.db, DomainForm { domain: "acme.example".into(), ..DomainForm::new_domain() }).await;
+        make_domain(&t.db, DomainForm { domain: "b.example".into(), ..DomainForm::new_domain() }).await;
+        let b = DomainName::parse("b.example").unwrap();
+        // A login naming another tenant's domain is refused, and B's user 2099 can still be made.
+        let squat = create_user(&t.db, &Caller::system(), &acme(), &UserForm { login_username: "2099@b.example".into(), ..smith("2099") }).await.unwrap_err();
+        assert!(matches!(squat, AppError::Invalid { .. }), "{squat:?}");
+        assert!(squat.message_for("login-username").unwrap().contains("@acme.example"), "{squat:?}");
+        create_user(&t.db, &Caller::system(), &b, &smith("2099")).await.unwrap();
+        // A name alone is put in the domain: each tenant has its own front desk.
+        let front = create_user(&t.db, &Caller::system(), &acme(), &UserForm { login_username: "FrontDesk".into(), ..smith("300") }).await.unwrap().detail;
+        assert_eq!(front.values.login(), "frontdesk@acme.example");
+        let theirs = create_user(&t.db, &Caller::system(), &b, &UserForm { login_username: "frontdesk".into(), ..smith("300") }).await.unwrap().detail;
+        assert_eq!(theirs.values.login(), "frontdesk@b.example");
+        // A taken login is one of the domain's own: the refusal names nothing elsewhere.
+        let taken = create_user(&t.db, &Caller::system(), &acme(), &UserForm { login_username: "frontdesk".into(), ..smith("301") }).await.unwrap_err();
+        assert_eq!(taken.message_for("login-username").as_deref(), Some("The login frontdesk@acme.example is already taken."));
+        // A change of login is put in the domain the same way.
+        let renamed = app::ssr::users::update_user(&t.db, &Caller::system(), &acme(), "300", &app::model::fields::Patch(vec![("login-username".into(), "desk".into())])).await.unwrap();
+        assert_eq!(renamed.values.login(), "desk@acme.example");
+        let moved = app::ssr::users::update_user(&t.db, &Caller::system(), &acme(), "300", &app::model::fields::Patch(vec![("login-username".into(), "desk@b.example".into())])).await.unwrap_err();
+        assert!(moved.message_for("login-username").is_some(), "{moved:?}");
+    }
+
     async fn every_problem_of_a_create_is_reported_at_once(t: TestDb) {
         let acme_id = make_domain(&t.db, DomainForm { domain: "acme.example".into(), limits_max_sites: "0".into(), ..DomainForm::new_domain() }).await;
         make_domain(&t.db, DomainForm { domain: "other.example".into(), ..DomainForm::new_domain() }).await;
         create_user(&t.db, &Caller::system(), &DomainName::parse("other.example").unwrap(), &UserForm { phone_numbers: "+1 612 555 0150".into(), ..smith("150") }).await.unwrap();
         create_user(&t.db, &Caller::system(), &acme(), &smith("101")).await.unwrap();
         let form = UserForm {
-            login_username: "150@other.example".into(),
+            login_username: "101@acme.example".into(),
             site: "Brand New Site".into(),
             phone_numbers: "+1 612 555 0150".into(),
             groups: "Nope".into(),

@@ -49,8 +49,9 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
                 }
             })?;
             let next = next
-                .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
-                .unwrap_or_else(|| auth::home_page(&caller));
+                .as_deref()
+                .and_then(crate::model::local_path)
+                .map_or_else(|| auth::home_page(&caller), str::to_owned);
             leptos_axum::redirect(&next);
             Ok(())
         }

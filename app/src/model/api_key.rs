@@ -104,6 +104,25 @@ impl AllowedAddresses {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// Whether `ip` is one of these addresses or in one of these subnets (never, when empty).
+    pub fn holds(&self, ip: IpAddr) -> bool {
+        self.0.iter().any(|rule| rule.contains(ip))
+    }
+
+    /// Whether every address `other` allows, these allow too (a key made by a key never reaches
+    /// further than its parent): each of `other`'s subnets lies inside one of these.
+    pub fn covers(&self, other: &AllowedAddresses) -> bool {
+        match (self.is_empty(), other.is_empty()) {
+            (true, _) => true,
+            (false, true) => false,
+            (false, false) => other.0.iter().all(|inner| {
+                self.0
+                    .iter()
+                    .any(|outer| outer.prefix <= inner.prefix && outer.contains(inner.network))
+            }),
+        }
+    }
 }
 
 impl Parse for AllowedAddresses {
@@ -163,6 +182,8 @@ pub struct ApiKeyForm {
     pub readonly: String,
     /// Comma-separated addresses and subnets; blank: any.
     pub ip_address: String,
+    /// `yes`: the key may make keys (each within it, and revoked with it).
+    pub can_create_keys: String,
 }
 
 /// An API key about to be made.
@@ -174,6 +195,7 @@ pub struct NewApiKey {
     pub reseller: Option<super::Reseller>,
     pub readonly: bool,
     pub allowed: AllowedAddresses,
+    pub can_create_keys: bool,
 }
 
 impl ApiKeyForm {
@@ -192,7 +214,11 @@ impl ApiKeyForm {
             other => e.check("readonly", YesNo::parse(other)).map(bool::from),
         };
         let allowed = e.check("ip-address", AllowedAddresses::parse(&self.ip_address));
-        match (description, user_scope, domain, reseller, readonly, allowed) {
+        let can_create_keys = match self.can_create_keys.trim() {
+            "" => Some(false),
+            other => e.check("can-create-keys", YesNo::parse(other)).map(bool::from),
+        };
+        match (description, user_scope, domain, reseller, readonly, allowed, can_create_keys) {
             (
                 Some(description),
                 Some(user_scope),
@@ -200,6 +226,7 @@ impl ApiKeyForm {
                 Some(reseller),
                 Some(readonly),
                 Some(allowed),
+                Some(can_create_keys),
             ) => Ok(NewApiKey {
                 description,
                 user_scope,
@@ -207,6 +234,7 @@ impl ApiKeyForm {
                 reseller,
                 readonly,
                 allowed,
+                can_create_keys,
             }),
             _ => Err(e),
         }
@@ -225,6 +253,10 @@ pub struct ApiKey {
     pub reseller: String,
     pub readonly: YesNo,
     pub ip_address: String,
+    /// Whether the key may make keys.
+    pub can_create_keys: YesNo,
+    /// The key that made this one (its `key-id`), if a key did: it is revoked with it.
+    pub parent_key_id: Option<String>,
     /// The login of the account the key acts for.
     pub created_by: String,
     /// RFC 3339, UTC.

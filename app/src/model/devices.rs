@@ -17,6 +17,31 @@ pub struct SipPassword(String);
 
 pub const SIP_PASSWORD_MIN_LEN: usize = 16;
 pub const SIP_PASSWORD_MAX_LEN: usize = 64;
+/// A given SIP password needs this many different characters, and about this many bits by the
+/// usual estimate (its length times the bits of the alphabets it draws on). A generated one (20
+/// letters and digits, about 119 bits) always has both.
+pub const SIP_PASSWORD_MIN_DISTINCT: usize = 10;
+pub const SIP_PASSWORD_MIN_BITS: u32 = 80;
+
+/// Whether a SIP password (visible ASCII, long enough) is strong enough: enough different
+/// characters, and enough bits for the alphabets it uses (lower case 26, upper case 26, digits
+/// 10, symbols 32). Sixteen `a`s, `abcdefghijklmnop` and `1234567890123456` are not.
+fn strong_enough(password: &str) -> bool {
+    let distinct = password.chars().collect::<std::collections::BTreeSet<_>>().len();
+    let has = |class: fn(&char) -> bool| password.chars().any(|c| class(&c));
+    let alphabet = [
+        (has(char::is_ascii_lowercase), 26.0),
+        (has(char::is_ascii_uppercase), 26.0),
+        (has(char::is_ascii_digit), 10.0),
+        (has(char::is_ascii_punctuation), 32.0),
+    ]
+    .iter()
+    .filter(|(used, _)| *used)
+    .map(|(_, size)| size)
+    .sum::<f64>();
+    let bits = password.chars().count() as f64 * alphabet.log2();
+    distinct >= SIP_PASSWORD_MIN_DISTINCT && bits >= f64::from(SIP_PASSWORD_MIN_BITS)
+}
 
 impl SipPassword {
     /// The password itself, to hand to the PBX.
@@ -50,6 +75,13 @@ impl Parse for SipPassword {
             return Err(Invalid::new(
                 "Only letters, digits and the symbols of a US keyboard (no accented letters).",
             ));
+        }
+        if !strong_enough(raw) {
+            return Err(Invalid::new(format!(
+                "Too easy to guess: use at least {SIP_PASSWORD_MIN_DISTINCT} different characters \
+                 and mix letters, digits and symbols (about {SIP_PASSWORD_MIN_BITS} bits), or \
+                 leave it blank to have a strong one generated."
+            )));
         }
         Ok(Self(raw.to_owned()))
     }
@@ -167,9 +199,9 @@ mod tests {
             SipPassword::parse("short").unwrap_err().0,
             "At least 16 characters (this has 5)."
         );
-        assert!(SipPassword::parse(&"x".repeat(64)).is_ok());
+        assert!(SipPassword::parse(&GOOD.repeat(4)).is_ok());
         assert_eq!(
-            SipPassword::parse(&"x".repeat(65)).unwrap_err().0,
+            SipPassword::parse(&format!("{}x", GOOD.repeat(4))).unwrap_err().0,
             "At most 64 characters (this has 65)."
         );
         assert_eq!(SipPassword::parse("").unwrap_err().0, "Required.");
@@ -182,6 +214,18 @@ mod tests {
         let err = SipPassword::parse("pässwörd-pässwörd-1").unwrap_err();
         assert!(!err.0.contains('ä'), "{err}");
         assert!(SipPassword::parse(&format!(" {GOOD}")).is_err());
+    }
+
+    #[test]
+    fn a_given_sip_password_must_be_hard_to_guess() {
+        for weak in ["aaaaaaaaaaaaaaaa", "abcdefghijklmnop", "1234567890123456", "abababababababab", "passwordpassword"] {
+            let err = SipPassword::parse(weak).unwrap_err();
+            assert!(err.0.starts_with("Too easy to guess"), "{weak}: {err}");
+        }
+        assert!(SipPassword::parse(&" ".repeat(16)).is_err());
+        // Long enough in one alphabet, or mixed: fine.
+        assert!(SipPassword::parse("qmzvbwxkfjtrplhgdsnc").is_ok());
+        assert!(SipPassword::parse("Zx9#long-enough-pass").is_ok());
     }
 
     #[test]

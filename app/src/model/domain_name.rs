@@ -5,7 +5,9 @@ use super::field::{text_newtype, Invalid, Parse};
 use serde::{Deserialize, Serialize};
 
 /// A domain name: 1 to 64 characters of `A-Z a-z 0-9 . _ -`, starting with a letter or digit,
-/// stored in lower case (domain names, like DNS names, do not differ by case).
+/// with no empty part between dots, stored in lower case (domain names, like DNS names, do not
+/// differ by case). The fully-qualified form with its final dot (`b.example.`) is the same name
+/// (`b.example`), so it can never be a second domain beside it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct DomainName(String);
@@ -16,9 +18,15 @@ pub const MAX_LEN: usize = 64;
 impl Parse for DomainName {
     fn parse(raw: &str) -> Result<Self, Invalid> {
         let name = raw.trim();
+        let name = name.strip_suffix('.').unwrap_or(name);
         check_name_characters(name, MAX_LEN)?;
         if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
             return Err(Invalid::new("Must start with a letter or a digit."));
+        }
+        if name.split('.').any(str::is_empty) {
+            return Err(Invalid::new(
+                "Has an empty part between two dots (“..”): remove one.",
+            ));
         }
         Ok(Self(name.to_ascii_lowercase()))
     }
@@ -57,6 +65,15 @@ mod tests {
     }
 
     #[test]
+    fn a_final_dot_names_the_same_domain_and_empty_parts_are_refused() {
+        assert_eq!(DomainName::parse("B.Example.").unwrap().as_str(), "b.example");
+        for bad in ["b..example", "b.example..", "b.", "."] {
+            assert!(DomainName::parse(bad).is_err(), "{bad}");
+        }
+        assert!(DomainName::parse("b..example").unwrap_err().0.contains("“..”"));
+    }
+
+    #[test]
     fn a_name_of_dots_cannot_escape_a_url_path() {
         assert!(DomainName::parse("..").is_err());
         assert!(DomainName::parse(".hidden").is_err());
@@ -64,7 +81,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn every_valid_name_is_accepted_lowercased(name in "[A-Za-z0-9][A-Za-z0-9._-]{0,63}") {
+        fn every_valid_name_is_accepted_lowercased(name in "[A-Za-z0-9][A-Za-z0-9_-]{0,20}(\\.[A-Za-z0-9_-]{1,20}){0,2}") {
             prop_assert_eq!(DomainName::parse(&name).unwrap().to_string(), name.to_ascii_lowercase());
         }
 
@@ -73,6 +90,7 @@ mod tests {
             if let Ok(name) = DomainName::parse(&raw) {
                 let s = name.as_str();
                 prop_assert!(!s.is_empty() && s.len() <= 64);
+                prop_assert!(!s.ends_with('.') && !s.contains(".."));
                 prop_assert!(s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c)));
             }
         }

@@ -9,7 +9,23 @@ pub struct Invalid(pub String);
 
 impl Invalid {
     pub fn new(message: impl Into<String>) -> Self {
-        Self(message.into())
+        Self(capped(message.into(), MAX_MESSAGE_CHARS))
+    }
+}
+
+/// The longest message an error carries, and the longest field name it names: a refusal may quote
+/// what was sent (an address, a field name), and what was sent may be 100,000 characters long.
+pub const MAX_MESSAGE_CHARS: usize = 300;
+pub const MAX_FIELD_CHARS: usize = 100;
+
+/// `text` cut to at most `max` characters (the last of them `…` when cut).
+pub fn capped(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text,
+        Some(_) => {
+            let end = text.char_indices().nth(max - 1).map_or(0, |(i, _)| i);
+            format!("{}…", &text[..end])
+        }
     }
 }
 
@@ -60,10 +76,11 @@ impl FieldErrors {
         errors
     }
 
+    /// Records a problem of `field` (both cut to a readable length: see [`capped`]).
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
         self.0.push(FieldError {
-            field: field.into(),
-            message: message.into(),
+            field: capped(field.into(), MAX_FIELD_CHARS),
+            message: capped(message.into(), MAX_MESSAGE_CHARS),
         });
     }
 
@@ -142,5 +159,23 @@ mod tests {
         assert_eq!(errors.0.len(), 2);
         assert_eq!(errors.message_for("b"), Some("bad b"));
         assert_eq!(errors.message_for("a"), None);
+    }
+}
+
+#[cfg(test)]
+mod capped_tests {
+    use super::*;
+
+    #[test]
+    fn a_long_quote_is_cut_and_a_short_one_kept() {
+        let long = format!("“{}” is not an e-mail address.", "a".repeat(100_000));
+        let mut errors = FieldErrors::default();
+        errors.add("email", long);
+        errors.add("x".repeat(5_000), "Unknown field.");
+        assert_eq!(errors.0[0].message.chars().count(), MAX_MESSAGE_CHARS);
+        assert!(errors.0[0].message.ends_with('…'));
+        assert_eq!(errors.0[1].field.chars().count(), MAX_FIELD_CHARS);
+        assert_eq!(Invalid::new("Required.").0, "Required.");
+        assert_eq!(capped("é".repeat(301), 300).chars().count(), 300);
     }
 }

@@ -11,7 +11,7 @@ mod wire_enum;
 
 mod text;
 pub use text::{
-    CallerIdName, Description, DialPlan, DialPolicy, GroupName, Reseller, StatusMessage,
+    CallerIdName, Description, DialPlan, GroupName, Reseller, StatusMessage,
 };
 
 mod domain_name;
@@ -30,6 +30,9 @@ pub use numbers::{AreaCode, Limit, YesNo};
 mod phone;
 pub use phone::PhoneNumber;
 
+mod dial_policy;
+pub use dial_policy::DialPolicy;
+
 mod login;
 pub use login::Login;
 
@@ -46,7 +49,7 @@ mod extension;
 pub use extension::Extension;
 
 mod voicemail;
-pub use voicemail::{GreetingIndex, Pin, Transcription, VoicemailEmailBehavior};
+pub use voicemail::{GreetingIndex, Pin, Transcription, VoicemailEmailBehavior, PIN_HASH_PREFIX};
 
 mod user_settings;
 pub use user_settings::{
@@ -66,6 +69,8 @@ pub mod api_key;
 pub mod audit;
 pub mod bulk;
 pub mod json_form;
+mod local_path;
+pub use local_path::local_path;
 pub mod mail;
 pub mod permissions;
 
@@ -90,7 +95,6 @@ leaf!(Control::Text => {
     EmergencyAddressId: ["addr-1", "HQ-2"],
     AreaCode: ["612", "415"],
     DialPlan: ["acme.example", "custom plan"],
-    DialPolicy: ["US & Canada", "International"],
     Seconds3600: ["25", "3600"],
     CallLimit: ["2", "10"],
     DtmfMapping: ["764", "253"],
@@ -124,8 +128,12 @@ impl Leaf for Extension {
 impl Leaf for Pin {
     const CONTROL: Control = Control::Secret;
     const EXAMPLES: &'static [&'static str] = &["8264", "0472"];
-    fn read(raw: &str, _: &FieldContext) -> Result<Self, Invalid> {
-        Pin::parse(raw)
+    /// Digits as typed; read back from storage, the hash it was kept as.
+    fn read(raw: &str, cx: &FieldContext) -> Result<Self, Invalid> {
+        match Pin::from_hash(raw) {
+            Some(kept) if cx.stored => Ok(kept),
+            _ => Pin::parse(raw),
+        }
     }
     fn text(&self) -> String {
         self.as_str().to_owned()

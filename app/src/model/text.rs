@@ -1,4 +1,4 @@
-//! Free-text settings with a length limit: descriptions, dial plan and policy names, caller ID names.
+//! Free-text settings with a length limit: descriptions, dial plan names, caller ID names.
 
 use super::field::{text_newtype, Invalid, Parse};
 use serde::{Deserialize, Serialize};
@@ -42,21 +42,20 @@ pub struct DialPlan(String);
 text_newtype!(DialPlan);
 
 impl Parse for DialPlan {
+    /// Letters, digits, spaces, dots, hyphens and underscores: a name, not a place for markup or
+    /// control characters.
     fn parse(raw: &str) -> Result<Self, Invalid> {
-        bounded_text(raw, 1, 64).map(Self)
-    }
-}
-
-/// The name of a dial policy (which destinations may be dialled, e.g. `US & Canada`): 1 to 64
-/// characters. Case matters, as in NetSapiens.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct DialPolicy(String);
-text_newtype!(DialPolicy);
-
-impl Parse for DialPolicy {
-    fn parse(raw: &str) -> Result<Self, Invalid> {
-        bounded_text(raw, 1, 64).map(Self)
+        let name = bounded_text(raw, 1, 64)?;
+        match name
+            .chars()
+            .find(|c| !(c.is_alphanumeric() || matches!(c, ' ' | '.' | '-' | '_')))
+        {
+            Some(bad) => Err(Invalid::new(format!(
+                "A dial plan's name has letters, digits, spaces, dots, hyphens and underscores, not {}.",
+                super::extension::shown(bad)
+            ))),
+            None => Ok(Self(name)),
+        }
     }
 }
 
@@ -79,10 +78,8 @@ mod tests {
 
     #[test]
     fn surrounding_spaces_are_trimmed() {
-        assert_eq!(
-            DialPolicy::parse("  US & Canada ").unwrap().as_str(),
-            "US & Canada"
-        );
+        assert_eq!(DialPlan::parse("  acme plan ").unwrap().as_str(), "acme plan");
+        assert!(DialPlan::parse("<b>plan</b>").is_err());
     }
 
     #[test]

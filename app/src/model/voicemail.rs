@@ -16,6 +16,29 @@ use serde::{Deserialize, Serialize};
 pub struct Pin(String);
 text_newtype!(Pin);
 
+/// How a PIN is kept: `pin-sha256$<salt, 32 hex>$<SHA-256 of salt and PIN, 64 hex>`. Only the
+/// server makes and checks these (`crate::ssr::hash_pin`); a PIN read back from storage holds
+/// one, never its digits.
+pub const PIN_HASH_PREFIX: &str = "pin-sha256$";
+
+impl Pin {
+    /// Whether `text` is a kept PIN's hash (see [`PIN_HASH_PREFIX`]).
+    pub fn is_hash(text: &str) -> bool {
+        text.strip_prefix(PIN_HASH_PREFIX)
+            .and_then(|rest| rest.split_once('$'))
+            .is_some_and(|(salt, hash)| {
+                salt.len() == 32
+                    && hash.len() == 64
+                    && (salt.chars().chain(hash.chars())).all(|c| c.is_ascii_hexdigit())
+            })
+    }
+
+    /// A PIN as read back from storage: its hash.
+    pub fn from_hash(text: &str) -> Option<Self> {
+        Self::is_hash(text).then(|| Self(text.to_owned()))
+    }
+}
+
 pub const PIN_MIN_LEN: usize = 4;
 pub const PIN_MAX_LEN: usize = 15;
 

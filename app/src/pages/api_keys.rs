@@ -213,6 +213,10 @@ fn NewKeyForm() -> impl IntoView {
                                 initial=initial.ip_address.clone()
                                 check=Callback::new(|raw: String| AllowedAddresses::parse(&raw).map(drop))
                                 server_error=error_for("ip-address")/>
+                            <SelectField name="input[can-create-keys]" id="can-create-keys" label="May make keys"
+                                initial=if initial.can_create_keys.is_empty() { "no".to_owned() } else { initial.can_create_keys.clone() }
+                                options=choices(&[("no", "No"), ("yes", "Yes: keys within this one, revoked with it")])
+                                server_error=error_for("can-create-keys")/>
                             <div class="buttons">
                                 <button type="submit" disabled=move || create.pending().get()>"Create key"</button>
                             </div>

@@ -27,6 +27,7 @@ impl DomainRef {
     pub fn field_context(&self) -> FieldContext {
         FieldContext {
             alphanumeric_extensions: self.alphanumeric_extensions,
+            stored: false,
         }
     }
 }
@@ -116,6 +117,12 @@ pub fn visible(caller: &Caller, action: Action) -> Result<Visible<'_>, AppError>
             .ok_or(AppError::Forbidden),
         _ => Err(AppError::Forbidden),
     }
+}
+
+/// Whether `caller` may give a user a caller ID that is not one of the domain's numbers: only
+/// those who manage every domain (Super Users) may.
+pub fn may_send_any_caller_id(caller: &Caller) -> bool {
+    caller.who.everywhere(Action::ManageDomain)
 }
 
 /// Nobody gives a scope above its own, to a user or to a key: the one check, reported on

@@ -48,22 +48,60 @@ fn listed(row: api_keys::KeyRow) -> ApiKey {
         reseller: row.reseller,
         readonly: YesNo::from(row.read_only != 0),
         ip_address: row.allowed_addresses,
+        can_create_keys: YesNo::from(row.can_create_keys != 0),
+        parent_key_id: row.parent,
         created_by: row.created_by,
         created_datetime: rfc3339(row.created_at),
         lastused_datetime: row.last_used_at.map(rfc3339),
     }
 }
 
+/// The key a request came with, as making a key from it needs it: a key makes keys only if it was
+/// made to (`can-create-keys`), and each child stays within it (scope, domain, addresses; a
+/// read-only key makes nothing) and is revoked with it.
+#[derive(Debug, Clone)]
+pub struct ParentKey {
+    pub id: i64,
+    pub key_id: String,
+    pub can_create_keys: bool,
+    pub allowed: AllowedAddresses,
+    /// The one domain it is for, if it is for one.
+    pub domain_id: Option<i64>,
+}
+
 /// Makes a key for `caller` and returns it with its token (shown this once). Every bad field is
-/// reported at once; a scope or domain beyond the caller's reach is a field error too.
+/// reported at once; a scope or domain beyond the caller's reach is a field error too. Made with
+/// a key (`parent`), the new key stays within it (see [`ParentKey`]).
 pub async fn create_key(
     db: &Db,
     caller: &Caller,
     form: &ApiKeyForm,
+    parent: Option<&ParentKey>,
 ) -> Result<IssuedApiKey, AppError> {
-    let new = form.parse().map_err(AppError::invalid)?;
+    if parent.is_some_and(|p| !p.can_create_keys) {
+        return Err(AppError::Forbidden);
+    }
+    let mut new = form.parse().map_err(AppError::invalid)?;
     let scope = new.user_scope.unwrap_or(caller.scope());
     let mut errors = FieldErrors::default();
+    if let Some(parent) = parent {
+        // A child is for its parent's one domain (if it has one), and reaches no address the
+        // parent does not: with none given, it takes the parent's.
+        if parent.domain_id.is_some() && new.domain != KeyDomain::Own {
+            let named_own = matches!(&new.domain, KeyDomain::Named(n) if caller.domain.as_deref() == Some(n.as_str()));
+            if !named_own {
+                errors.add("domain", "A key made by a key is for that key's own domain.");
+            }
+        }
+        if new.allowed.is_empty() {
+            new.allowed = parent.allowed.clone();
+        } else if !parent.allowed.covers(&new.allowed) {
+            errors.add(
+                "ip-address",
+                format!("A key made by a key may only be used from where that key may: {}.", parent.allowed),
+            );
+        }
+    }
     access::within_own_scope(caller, scope, "user-scope", &mut errors);
     if scope == Scope::NoPortal {
         errors.add("user-scope", "A No Portal key could do nothing.");
@@ -161,6 +199,8 @@ pub async fn create_key(
             reseller: &reseller,
             read_only: new.readonly,
             allowed_addresses: &allowed,
+            can_create_keys: new.can_create_keys,
+            parent_id: parent.map(|p| p.id),
         },
         now_ms(),
     )
@@ -234,8 +274,8 @@ pub async fn delete_key(db: &Db, caller: &Caller, key_id: &str) -> Result<(), Ap
 pub struct KeyCaller {
     pub caller: Caller,
     pub read_only: bool,
-    /// The key's public id (the `key-id` of its listing).
-    pub key_id: String,
+    /// The key itself, as a key it makes would have it for parent.
+    pub key: ParentKey,
 }
 
 /// Why a token was refused.
@@ -303,11 +343,18 @@ pub async fn bearer(
         domain: row.domain,
         extension: row.extension.filter(|_| own_domain),
         address: address.map(|a| a.to_string()).unwrap_or_default(),
+        key_id: Some(key_id.to_owned()),
     };
     Ok(Ok(KeyCaller {
         caller,
         read_only: row.read_only != 0,
-        key_id: key_id.to_owned(),
+        key: ParentKey {
+            id: row.id,
+            key_id: key_id.to_owned(),
+            can_create_keys: row.can_create_keys != 0,
+            allowed,
+            domain_id: row.domain_id,
+        },
     }))
 }
 

@@ -81,11 +81,16 @@ pub async fn record(
     target: &str,
     changes: &Changes,
 ) -> Result<(), AppError> {
+    // A change made with an API key names the key beside its account.
+    let actor = match &caller.key_id {
+        Some(key) => format!("{} (API key {key})", caller.login),
+        None => caller.login.clone(),
+    };
     audit::record(
         tx,
         &audit::NewEntry {
             actor_id: (caller.account_id != 0).then_some(caller.account_id),
-            actor: &caller.login,
+            actor: &actor,
             address: &caller.address,
             domain,
             action,

@@ -15,9 +15,13 @@ use std::sync::OnceLock;
 use std::time::Duration;
 use tower_sessions::Session;
 
-/// Failed logins in a row before an account is locked, and for how long.
+/// Failed logins in a row before an account is soft-locked, and for how long. A soft lock holds
+/// back everyone but the owner: the right password is still taken from an address the account
+/// has logged in from before (see [`log_in`]), so a stranger cannot lock anyone out.
 pub const LOCK_AFTER_FAILURES: i64 = 10;
 pub const LOCK_FOR: Duration = Duration::from_secs(15 * 60);
+/// How many addresses an account remembers having logged in from.
+const KNOWN_ADDRESSES: usize = 10;
 /// The header the login server function puts on a refusal, for the server's guard against
 /// guessing to count it (the guard takes it off before the answer leaves).
 pub const LOGIN_FAILED_HEADER: &str = "x-roster-login-failed";
@@ -96,6 +100,13 @@ async fn verify_password(hash: Option<String>, password: String) -> Result<(bool
 /// Checks a login and password and, if they are right, starts a fresh session for the account.
 /// Every refusal (unknown login, wrong password, locked, disabled, No Portal) is the same
 /// `BadCredentials` after the same amount of work.
+///
+/// Failed logins are counted per account and written to the audit log; after
+/// [`LOCK_AFTER_FAILURES`] in a row the account is soft-locked for [`LOCK_FOR`]: while it is,
+/// only an address the account has logged in from before gets in (with the right password),
+/// and attempts from elsewhere are refused without being counted. The lock and the login that
+/// ends it are audited too. (Each client address is also slowed and limited by the server's
+/// guard.)
 pub async fn log_in(
     db: &Db,
     session: &Session,
@@ -109,36 +120,55 @@ pub async fn log_in(
         Ok(login) => accounts::find_by_login(db.pool(), &login).await?,
         Err(_) => None,
     };
+    let known = |a: &accounts::AccountRow| {
+        !address.is_empty() && a.known_addresses.split(',').any(|k| k == address)
+    };
     let locked = account
         .as_ref()
         .is_some_and(|a| a.locked_until.is_some_and(|t| t > now));
+    let held_back = account.as_ref().is_some_and(|a| locked && !known(a));
     let hash = account
         .as_ref()
-        .filter(|_| !locked)
+        .filter(|_| !held_back)
         .and_then(|a| a.password_hash.clone());
     let (matches, needs_rehash) = verify_password(hash, password.to_owned()).await?;
 
     let Some(account) = account else {
+        tracing::info!(%address, "failed login: no such account");
         return Err(AppError::BadCredentials);
     };
-    if locked {
+    if held_back {
+        tracing::info!(account = account.id, %address, "login from an unknown address refused: the account is soft-locked");
         return Err(AppError::BadCredentials);
     }
     if !matches {
-        let until = now + LOCK_FOR.as_millis() as i64;
-        accounts::record_failed_login(db.writer(), account.id, LOCK_AFTER_FAILURES, until).await?;
-        tracing::info!(
-            account = account.id,
-            failures = account.failed_logins + 1,
-            "failed login"
-        );
+        failed_login(db, &account, &address, now).await?;
         return Err(AppError::BadCredentials);
     }
     let scope = Scope::parse(&account.scope).map_err(|_| AppError::Internal)?;
     if account.disabled != 0 || scope == Scope::NoPortal {
         return Err(AppError::BadCredentials);
     }
-    accounts::clear_failed_logins(db.writer(), account.id).await?;
+    let remembered: Vec<&str> = std::iter::once(address.as_str())
+        .chain(account.known_addresses.split(',').filter(|k| *k != address))
+        .filter(|k| !k.is_empty())
+        .take(KNOWN_ADDRESSES)
+        .collect();
+    // Read before the write transaction: no pooled connection is held while another is awaited.
+    let domain = match locked {
+        true => account_domain(db, account.id).await?,
+        false => None,
+    };
+    let mut tx = db.begin().await?;
+    accounts::record_login(&mut tx, account.id, &remembered.join(",")).await?;
+    if locked {
+        let owner = Caller::anonymous(address.clone());
+        let changes = [("address".to_owned(), (String::new(), address.clone()))].into();
+        let domain = domain.as_ref().map(|(id, name)| (*id, name.as_str()));
+        super::audit::record(&mut tx, &owner, domain, "account.unlocked", &account.login, &changes)
+            .await?;
+    }
+    tx.commit().await?;
     if needs_rehash {
         if let Ok(password) = Password::parse(password, &[]) {
             accounts::upgrade_password_hash(
@@ -172,6 +202,40 @@ pub async fn log_in(
         .await?
         .and_then(|row| Caller::from_row(row, address))
         .ok_or(AppError::BadCredentials)
+}
+
+/// Counts a failed login of `account` from `address`, audits it, and audits the soft lock it may
+/// cause.
+async fn failed_login(
+    db: &Db,
+    account: &accounts::AccountRow,
+    address: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let domain = account_domain(db, account.id).await?;
+    let domain = domain.as_ref().map(|(id, name)| (*id, name.as_str()));
+    let stranger = Caller::anonymous(address.to_owned());
+    let mut tx = db.begin().await?;
+    let until = now + LOCK_FOR.as_millis() as i64;
+    let (failures, locked) =
+        accounts::record_failed_login(&mut tx, account.id, LOCK_AFTER_FAILURES, until).await?;
+    let count = [("failures".to_owned(), (String::new(), failures.to_string()))].into();
+    let actions = ["account.login-failed"]
+        .into_iter()
+        .chain(locked.then_some("account.soft-locked"));
+    for action in actions {
+        super::audit::record(&mut tx, &stranger, domain, action, &account.login, &count).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(account = account.id, failures, locked, %address, "failed login");
+    Ok(())
+}
+
+/// The domain (id, name) an account belongs to, for its audit entries.
+async fn account_domain(db: &Db, account_id: i64) -> Result<Option<(i64, String)>, AppError> {
+    Ok(accounts::find_caller(db.pool(), account_id)
+        .await?
+        .and_then(|row| row.domain_id.zip(row.domain)))
 }
 
 fn sha256_hex(text: &str) -> String {

@@ -29,6 +29,9 @@ pub struct Caller {
     pub extension: Option<String>,
     /// The client's IP address, '' when unknown.
     pub address: String,
+    /// The API key the request came with (its public `key-id`), if it came with one: the audit
+    /// log names it beside the account.
+    pub key_id: Option<String>,
 }
 
 impl Caller {
@@ -53,6 +56,7 @@ impl Caller {
             domain: None,
             extension: None,
             address: String::new(),
+            key_id: None,
         }
     }
 
@@ -73,6 +77,7 @@ impl Caller {
             domain: None,
             extension: None,
             address,
+            key_id: None,
         }
     }
 
@@ -95,6 +100,7 @@ impl Caller {
             domain: row.domain,
             extension: row.extension,
             address,
+            key_id: None,
         })
     }
 }

@@ -32,16 +32,31 @@ pub async fn get_domain(db: &Db, caller: &Caller, name: &DomainName) -> Result<D
 }
 
 /// The settings `input` describes, as the caller may set them: a reseller's domains always
-/// belong to that reseller.
+/// belong to that reseller (a blank `reseller` is its own; another is refused, never ignored).
 fn settings_for(caller: &Caller, input: &DomainForm) -> Result<DomainSettings, AppError> {
-    let mut settings = input
-        .parse_settings()
-        .map_err(|e| AppError::invalid(e).with_input(input))?;
-    if reach(caller.scope(), Action::ManageDomain) == Reach::ResellerDomains {
-        settings.reseller =
-            Reseller::parse(&caller.who.reseller).map_err(|_| AppError::Forbidden)?;
+    let parsed = input.parse_settings();
+    let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
+    let own = (reach(caller.scope(), Action::ManageDomain) == Reach::ResellerDomains)
+        .then(|| Reseller::parse(&caller.who.reseller).map_err(|_| AppError::Forbidden))
+        .transpose()?;
+    if let Some(own) = &own {
+        let asked = input.reseller.trim();
+        if !asked.is_empty() && !asked.eq_ignore_ascii_case(own.as_str()) {
+            errors.add(
+                "reseller",
+                "A Reseller's domains are its own: only a Super User moves a domain to another reseller.",
+            );
+        }
     }
-    Ok(settings)
+    match parsed {
+        Ok(mut settings) if errors.is_empty() => {
+            if let Some(own) = own {
+                settings.reseller = own;
+            }
+            Ok(settings)
+        }
+        _ => Err(AppError::invalid(errors).with_input(input)),
+    }
 }
 
 /// Creates a domain.
@@ -103,16 +118,20 @@ pub async fn update_domain(
         return Err(AppError::invalid(errors));
     }
     let settings = settings_for(caller, &form)?;
-    let mut tx = db.begin().await?;
-    let updated = domains::update(&mut tx, found.id, &settings, now_ms()).await?;
-    if settings.voicemail_enabled == YesNo::Yes && found.settings.voicemail_enabled == YesNo::No {
-        write::boxes_for_followers(&mut tx, found.id, now_ms()).await?;
-    }
     let changes = audit::from_diff(diff(
         DOMAIN_FIELDS,
         &found.settings.to_form(),
         &settings.to_form(),
     ));
+    if changes.is_empty() {
+        // A change that changes nothing writes nothing, not even an empty audit entry.
+        return Ok(found.domain());
+    }
+    let mut tx = db.begin().await?;
+    let updated = domains::update(&mut tx, found.id, &settings, now_ms()).await?;
+    if settings.voicemail_enabled == YesNo::Yes && found.settings.voicemail_enabled == YesNo::No {
+        write::boxes_for_followers(&mut tx, found.id, now_ms()).await?;
+    }
     audit::record(
         &mut tx,
         caller,

@@ -50,6 +50,29 @@ pub fn random_hex(len_bytes: usize) -> String {
     hex(&bytes)
 }
 
+/// How a voicemail PIN is kept: a random salt and the SHA-256 of salt and PIN (see
+/// [`crate::model::PIN_HASH_PREFIX`]). Nothing in Roster needs a PIN back in clear;
+/// a voicemail server checks one with [`pin_matches`]. (A PIN has few digits: the hash keeps it
+/// from being read off the database, not from being guessed from a stolen copy.)
+pub fn hash_pin(pin: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let salt = random_hex(16);
+    let hash = Sha256::digest(format!("{salt}{pin}").as_bytes());
+    format!("{}{salt}${}", crate::model::PIN_HASH_PREFIX, hex(&hash))
+}
+
+/// Whether `pin` is the PIN kept as `stored` (see [`hash_pin`]).
+pub fn pin_matches(stored: &str, pin: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    let Some((salt, hash)) = stored
+        .strip_prefix(crate::model::PIN_HASH_PREFIX)
+        .and_then(|rest| rest.split_once('$'))
+    else {
+        return false;
+    };
+    hex(&Sha256::digest(format!("{salt}{pin}").as_bytes())) == hash
+}
+
 /// Now, in Unix milliseconds: how every timestamp is stored.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()

@@ -18,7 +18,7 @@ pub struct ApiCaller {
     /// Who owns what this caller sends with an Idempotency-Key (`key:<id>` or `account:<id>`).
     pub owner: String,
     /// The API key the request came with, if it came with one.
-    pub key_id: Option<String>,
+    pub key: Option<app::ssr::api_keys::ParentKey>,
 }
 
 impl std::ops::Deref for ApiCaller {
@@ -58,8 +58,8 @@ impl FromRequestParts<AppState> for ApiCaller {
                     "This API key is read-only: it may only read (GET).",
                 )),
                 Ok(key) => Ok(Self {
-                    owner: format!("key:{}", key.key_id),
-                    key_id: Some(key.key_id),
+                    owner: format!("key:{}", key.key.key_id),
+                    key: Some(key.key),
                     caller: key.caller,
                 }),
             };
@@ -73,7 +73,7 @@ impl FromRequestParts<AppState> for ApiCaller {
             .ok_or_else(unauthorized)?;
         Ok(Self {
             owner: format!("account:{}", caller.account_id),
-            key_id: None,
+            key: None,
             caller,
         })
     }
@@ -106,8 +106,67 @@ pub fn unsupported(expected: &str) -> Problem {
     )
 }
 
-/// A JSON object body. Not JSON: 415; malformed: 400; not an object: 400. The raw bytes are kept
-/// for the Idempotency-Key check.
+/// A JSON value in which no object gives one key twice: serde_json would keep the last silently,
+/// so that what a proxy or a log reads of a body and what Roster acts on could differ.
+struct Unique(Value);
+
+impl<'de> serde::Deserialize<'de> for Unique {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(UniqueVisitor).map(Unique)
+    }
+}
+
+struct UniqueVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Unique(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!("\"{key}\" is given twice")));
+            }
+            let Unique(value) = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+/// A JSON object body. Not JSON: 415; malformed (a key given twice included): 400; not an
+/// object: 400. The raw bytes are kept for the Idempotency-Key check.
 #[derive(Debug, Clone)]
 pub struct JsonObject {
     pub map: Map<String, Value>,
@@ -127,7 +186,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
                 "The request body is too large.",
             )
         })?;
-        let value: Value = serde_json::from_slice(&raw).map_err(|e| {
+        let value = serde_json::from_slice::<Unique>(&raw).map(|u| u.0).map_err(|e| {
             Problem::field(
                 StatusCode::BAD_REQUEST,
                 "body",

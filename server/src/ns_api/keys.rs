@@ -35,6 +35,10 @@ struct KeyDoc {
     readonly: String,
     /// Comma-separated addresses and subnets; empty: any.
     ip_address: String,
+    /// yes or no: whether it may make keys.
+    can_create_keys: String,
+    /// The key that made this one, if a key did: it is revoked with it.
+    parent_key_id: Option<String>,
     created_by: String,
     created_datetime: String,
     lastused_datetime: Option<String>,
@@ -69,8 +73,12 @@ struct InputDoc {
     reseller: Option<String>,
     /// yes: only reads (GET).
     readonly: Option<String>,
-    /// Comma-separated addresses and subnets the key may be used from; empty: any.
+    /// Comma-separated addresses and subnets the key may be used from; empty: any (made with a
+    /// key: that key's).
     ip_address: Option<String>,
+    /// yes: the key may make keys, each within it (scope, domain, addresses) and revoked with it.
+    /// A key made without it makes none (403).
+    can_create_keys: Option<String>,
 }
 
 /// List the caller's API keys (a Super User: all keys).
@@ -102,7 +110,8 @@ async fn create_key(
                 ..Shape::default()
             },
         )?;
-        let issued: IssuedApiKey = api_keys::create_key(&state.db, &caller, &form).await?;
+        let issued: IssuedApiKey =
+            api_keys::create_key(&state.db, &caller, &form, caller.key.as_ref()).await?;
         Ok::<_, Problem>((StatusCode::CREATED, Json(issued)).into_response())
     })
     .await
@@ -112,8 +121,9 @@ async fn create_key(
 fn key_id<'a>(caller: &'a ApiCaller, raw: &'a str) -> Result<&'a str, Problem> {
     match raw {
         "~" => caller
-            .key_id
-            .as_deref()
+            .key
+            .as_ref()
+            .map(|k| k.key_id.as_str())
             .ok_or_else(|| app::error::AppError::NotFound.into()),
         other => Ok(other),
     }

@@ -203,8 +203,9 @@ pub fn settings() -> server::Settings {
             per_minute: 1000,
             failure_delay: std::time::Duration::ZERO,
         },
-        // Each test client says which address it comes from.
-        trust_forwarded_for: true,
+        // Each test client comes through a proxy on 127.0.0.1 that says which address it comes
+        // from.
+        trusted_proxies: app::model::Parse::parse("127.0.0.1").unwrap(),
         mail: Default::default(),
     }
 }
@@ -238,6 +239,11 @@ impl Client {
         }
         req.headers_mut()
             .insert("x-forwarded-for", self.address.parse().unwrap());
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                [127, 0, 0, 1],
+                40000,
+            ))));
         let res: Response<Body> = self.app.clone().oneshot(req).await.unwrap();
         if let Some(set) = res
             .headers()

@@ -61,12 +61,16 @@ pub enum Control {
 pub struct FieldContext {
     /// The domain allows extensions with letters.
     pub alphanumeric_extensions: bool,
+    /// What is read was stored by Roster (which keeps some values, such as PINs, as hashes that
+    /// no form may send).
+    pub stored: bool,
 }
 
 impl FieldContext {
     /// The context for reading back what was stored: everything that was valid when written.
     pub const STORED: FieldContext = FieldContext {
         alphanumeric_extensions: true,
+        stored: true,
     };
 }
 

@@ -35,7 +35,7 @@ declare_form! {
         "Last name", "";
 
     own login_username: opt Login, "login-username", Login,
-        "Portal login", "Blank for extension@domain. Unique across the system.";
+        "Portal login", "Blank for extension@domain; a name alone gets @domain added.";
     own email: req EmailList, "email" | "email-address", Login,
         "E-mail", "One or more addresses, separated by ;";
     own user_scope: req Scope = "Basic User", "user-scope", Login,

@@ -105,6 +105,41 @@ pub fn default_login(user: &Extension, domain: &DomainName) -> Result<Login, Inv
 }
 
 impl UserValues {
+    /// The rules between fields that no one field can check alone: a voicemail PIN is not the
+    /// user's own extension (the first PIN anyone tries).
+    pub fn check_together(&self) -> Result<(), FieldErrors> {
+        match self.voicemail_login_pin.get() {
+            Some(pin) if pin.as_str() == self.user.as_str() => Err(FieldErrors::one(
+                "voicemail-login-pin",
+                "The PIN cannot be the extension: it is the first one anybody would try.",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Puts the login in its domain's namespace: `name` becomes `name@domain`, `name@domain`
+    /// stays, and a login naming any other domain is refused. So a manager can never take a login
+    /// of another tenant, and a login that is taken is taken in its own domain: the refusal tells
+    /// nothing of other tenants.
+    pub fn qualify_login(&mut self, domain: &DomainName) -> Result<(), FieldErrors> {
+        let Some(login) = &self.login_username else {
+            return Ok(());
+        };
+        let qualified = match login.as_str().rsplit_once('@') {
+            None => format!("{login}@{domain}"),
+            Some((_, at)) if at == domain.as_str() => return Ok(()),
+            Some(_) => {
+                return Err(FieldErrors::one(
+                    "login-username",
+                    format!("A login ends with @{domain}, this user's domain (or leave out the @ part)."),
+                ))
+            }
+        };
+        self.login_username =
+            Some(Login::parse(&qualified).map_err(|e| FieldErrors::one("login-username", e.0))?);
+        Ok(())
+    }
+
     /// Fills what NetSapiens derives when it is left blank: the login (`extension@domain`), the
     /// first device (the extension) and the dial-by-name digits (from the last name).
     pub fn complete(&mut self, domain: &DomainName) -> Result<(), FieldErrors> {
@@ -114,6 +149,7 @@ impl UserValues {
                     .map_err(|e| FieldErrors::one("login-username", e.0))?,
             );
         }
+        self.qualify_login(domain)?;
         if self.device.is_none() {
             self.device = Some(
                 DeviceName::parse(self.user.as_str())
@@ -182,6 +218,7 @@ impl NewUser {
     ) -> Result<NewUser, FieldErrors> {
         let mut values = form.parse(cx)?;
         values.complete(domain)?;
+        values.check_together()?;
         let device = NewDevice {
             device: values.device.clone().ok_or_else(FieldErrors::default)?,
             sip_password: values.device_sip_registration_password.0.clone(),

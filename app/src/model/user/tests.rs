@@ -140,6 +140,7 @@ fn letters_in_an_extension_need_a_domain_that_allows_them() {
     assert!(new(&form).is_err());
     let cx = FieldContext {
         alphanumeric_extensions: true,
+        stored: false,
     };
     let user = NewUser::parse(&form, &acme(), &cx).unwrap();
     assert_eq!(user.values.user.as_str(), "front-desk");

@@ -18,7 +18,7 @@ use crate::model::bulk::{to_field_errors, ImportProgress, ImportReport, ImportSt
 use crate::model::permissions::Action;
 use crate::model::user::{default_login, UserDetail, UserForm, USER_FIELDS};
 use crate::model::DomainName;
-use rows::{cross_row, read_csv, row_problems};
+use rows::{cell_out, cross_row, read_csv, row_problems};
 
 mod imports;
 mod rows;
@@ -54,9 +54,10 @@ fn csv_failed(e: impl std::fmt::Display) -> AppError {
 }
 
 /// Every user of `domain` the caller manages (a Site Manager: those of its own site), as CSV: a
-/// header row of the form's field names, then one row per user in extension order. Secrets (the
-/// voicemail PIN, SIP passwords) are left blank, and so is a login that is the domain's default
-/// (`extension@domain`), so that the file imports as it is into another domain.
+/// header row of the form's field names, then one row per user in extension order. A value a
+/// spreadsheet would run as a formula is written with a leading `'` (see [`rows::cell_out`]).
+/// Secrets (the voicemail PIN, SIP passwords) are left blank, and so is a login that is the
+/// domain's default (`extension@domain`), so that the file imports as it is into another domain.
 pub async fn export_users(
     db: &Db,
     caller: &Caller,
@@ -71,7 +72,7 @@ pub async fn export_users(
     out.write_record(columns()).map_err(csv_failed)?;
     for detail in &details {
         let form = exported(found.name(), detail);
-        out.write_record(USER_FIELDS.iter().map(|f| (f.get)(&form)))
+        out.write_record(USER_FIELDS.iter().map(|f| cell_out(&(f.get)(&form)).into_owned()))
             .map_err(csv_failed)?;
     }
     let bytes = out.into_inner().map_err(csv_failed)?;
@@ -167,7 +168,7 @@ pub async fn run_import(
     } else {
         begin_locked(db, &found).await?
     };
-    let checked = check_new(&mut tx, &current, &news).await?;
+    let checked = check_new(&mut tx, caller, &current, &news).await?;
     for (i, row_problems) in &checked.problems {
         let i = *i;
         problems.extend(row_problems.all().iter().map(|e| RowProblem {

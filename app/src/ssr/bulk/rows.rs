@@ -136,7 +136,7 @@ pub(super) fn read_csv(
         let fields: serde_json::Map<String, serde_json::Value> = names
             .iter()
             .zip(record.iter())
-            .map(|(name, value)| ((*name).to_owned(), value.into()))
+            .map(|(name, value)| ((*name).to_owned(), cell_in(value).into()))
             .collect();
         match serde_json::from_value::<UserForm>(fields.into()) {
             Ok(form) => rows.push((row, form)),
@@ -244,4 +244,57 @@ pub(super) fn cross_row(
         }
     }
     problems
+}
+
+/// The characters a spreadsheet reads at the start of a cell as the start of a formula (OWASP's
+/// CSV injection list).
+const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether a spreadsheet would take `value` for a formula once one leading `'` is taken off it.
+fn formula_like(value: &str) -> bool {
+    value.trim_start_matches('\'').starts_with(FORMULA_STARTS)
+}
+
+/// A value as the export writes it: one a spreadsheet would run as a formula (a status message
+/// `=HYPERLINK(...)`, but a phone number `+1...` too) gets a leading `'`, which spreadsheets show
+/// as text and [`cell_in`] takes off again, so an export imports as it was.
+pub(super) fn cell_out(value: &str) -> std::borrow::Cow<'_, str> {
+    if formula_like(value) {
+        format!("'{value}").into()
+    } else {
+        value.into()
+    }
+}
+
+/// A cell as the import reads it: the leading `'` [`cell_out`] added (or a spreadsheet user
+/// typed to keep a value as text) is taken off.
+pub(super) fn cell_in(value: &str) -> &str {
+    match value.strip_prefix('\'') {
+        Some(rest) if formula_like(value) => rest,
+        _ => value,
+    }
+}
+
+#[cfg(test)]
+mod cell_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_cell_a_spreadsheet_would_run_is_written_as_text() {
+        assert_eq!(cell_out("=HYPERLINK(\"http://evil\",\"x\")"), "'=HYPERLINK(\"http://evil\",\"x\")");
+        assert_eq!(cell_out("+16125550100"), "'+16125550100");
+        assert_eq!(cell_out("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell_out("\tx"), "'\tx");
+        assert_eq!(cell_out("Sales"), "Sales");
+        assert_eq!(cell_out(""), "");
+    }
+
+    proptest! {
+        #[test]
+        fn every_value_reads_back_as_it_was_written(value in "['=+@a-z-]{0,4}\\PC{0,8}") {
+            prop_assert_eq!(cell_in(&cell_out(&value)), value.as_str());
+            prop_assert!(!cell_out(&value).starts_with(FORMULA_STARTS));
+        }
+    }
 }

@@ -17,10 +17,12 @@ pub struct AccountRow {
     pub locked_until: Option<i64>,
     /// 0 or 1.
     pub disabled: i64,
+    /// The addresses it last logged in from, comma-separated, newest first.
+    pub known_addresses: String,
 }
 
 const COLUMNS: &str = "id, login, display_name, scope, domain_id, password_hash, failed_logins, \
-     locked_until, disabled";
+     locked_until, disabled, known_addresses";
 
 /// An account not yet saved.
 pub struct NewAccount<'a> {
@@ -101,30 +103,37 @@ pub async fn upgrade_password_hash(pool: &AnyPool, id: i64, hash: &str) -> DbRes
     Ok(())
 }
 
-/// Counts one failed login; from `lock_after` failures on, locks the account until `locked_until`.
+/// Counts one failed login; from `lock_after` failures in a row on, soft-locks the account until
+/// `locked_until`. Returns the failures in a row now, and whether this one locked the account.
 pub async fn record_failed_login(
-    pool: &AnyPool,
+    tx: &mut Tx,
     id: i64,
     lock_after: i64,
     locked_until: i64,
-) -> DbResult<()> {
-    sqlx::query(
+) -> DbResult<(i64, bool)> {
+    let failures: i64 = sqlx::query_scalar(
         "UPDATE accounts SET failed_logins = failed_logins + 1, \
-         locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END WHERE id = $1",
+         locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END \
+         WHERE id = $1 RETURNING failed_logins",
     )
     .bind(id)
     .bind(lock_after)
     .bind(locked_until)
-    .execute(pool)
+    .fetch_one(&mut **tx)
     .await?;
-    Ok(())
+    Ok((failures, failures == lock_after))
 }
 
-pub async fn clear_failed_logins(pool: &AnyPool, id: i64) -> DbResult<()> {
-    sqlx::query("UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = $1 AND failed_logins <> 0")
-        .bind(id)
-        .execute(pool)
-        .await?;
+/// A successful login: failures and any soft lock are cleared, and `known` (the addresses it
+/// logged in from, newest first) is kept.
+pub async fn record_login(tx: &mut Tx, id: i64, known: &str) -> DbResult<()> {
+    sqlx::query(
+        "UPDATE accounts SET failed_logins = 0, locked_until = NULL, known_addresses = $2 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(known)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -156,7 +165,7 @@ pub async fn peek_password_token(
 ) -> DbResult<Option<AccountRow>> {
     Ok(sqlx::query_as(
         "SELECT a.id, a.login, a.display_name, a.scope, a.domain_id, a.password_hash, \
-         a.failed_logins, a.locked_until, a.disabled \
+         a.failed_logins, a.locked_until, a.disabled, a.known_addresses \
          FROM accounts a JOIN password_tokens t ON t.account_id = a.id \
          WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2",
     )

@@ -20,13 +20,18 @@ pub struct KeyRow {
     pub allowed_addresses: String,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
+    /// 0 or 1.
+    pub can_create_keys: i64,
+    /// The `key_id` of the key that made this one, if a key did.
+    pub parent: Option<String>,
 }
 
 const KEY_COLUMNS: &str = "k.id, k.key_id, k.description, k.account_id, a.login AS created_by, \
      k.scope, k.domain_id, d.name AS domain, d.reseller AS domain_reseller, k.reseller, \
-     k.read_only, k.allowed_addresses, k.created_at, k.last_used_at";
-const KEY_FROM: &str =
-    "FROM api_keys k JOIN accounts a ON a.id = k.account_id LEFT JOIN domains d ON d.id = k.domain_id";
+     k.read_only, k.allowed_addresses, k.created_at, k.last_used_at, k.can_create_keys, \
+     p.key_id AS parent";
+const KEY_FROM: &str = "FROM api_keys k JOIN accounts a ON a.id = k.account_id \
+     LEFT JOIN domains d ON d.id = k.domain_id LEFT JOIN api_keys p ON p.id = k.parent_id";
 
 /// A key about to be stored.
 pub struct NewKeyRow<'a> {
@@ -39,13 +44,16 @@ pub struct NewKeyRow<'a> {
     pub reseller: &'a str,
     pub read_only: bool,
     pub allowed_addresses: &'a str,
+    pub can_create_keys: bool,
+    /// The key that makes this one (its row id), if a key does.
+    pub parent_id: Option<i64>,
 }
 
 pub async fn insert(tx: &mut Tx, key: &NewKeyRow<'_>, now: i64) -> DbResult<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO api_keys (key_id, secret_hash, description, account_id, scope, domain_id, \
-         reseller, read_only, allowed_addresses, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+         reseller, read_only, allowed_addresses, created_at, can_create_keys, parent_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(key.key_id)
     .bind(key.secret_hash)
@@ -57,6 +65,8 @@ pub async fn insert(tx: &mut Tx, key: &NewKeyRow<'_>, now: i64) -> DbResult<i64>
     .bind(i64::from(key.read_only))
     .bind(key.allowed_addresses)
     .bind(now)
+    .bind(i64::from(key.can_create_keys))
+    .bind(key.parent_id)
     .fetch_one(&mut **tx)
     .await?)
 }
@@ -104,6 +114,8 @@ pub struct BearerRow {
     pub read_only: i64,
     pub allowed_addresses: String,
     pub last_used_at: Option<i64>,
+    /// 0 or 1.
+    pub can_create_keys: i64,
     pub account_id: i64,
     pub login: String,
     pub display_name: String,
@@ -121,7 +133,7 @@ pub async fn find_bearer(pool: &AnyPool, key_id: &str) -> DbResult<Option<Bearer
     Ok(sqlx::query_as(
         "SELECT k.id, k.secret_hash, k.scope, k.domain_id, d.name AS domain, \
          d.reseller AS domain_reseller, k.reseller, k.read_only, \
-         k.allowed_addresses, k.last_used_at, a.id AS account_id, a.login, a.display_name, \
+         k.allowed_addresses, k.last_used_at, k.can_create_keys, a.id AS account_id, a.login, a.display_name, \
          a.scope AS account_scope, a.disabled, \
          a.domain_id AS account_domain_id, ad.reseller AS account_reseller, u.id AS user_id, \
          u.extension, s.name AS site \

@@ -1,4 +1,5 @@
-//! Portal sessions, kept in Roster's own database so every Roster process on it shares them.
+//! Portal sessions, kept in Roster's own database so every Roster process on it shares them, by
+//! the SHA-256 of their ids.
 
 use super::{now_ms_from, Db, DbResult};
 use async_trait::async_trait;
@@ -25,6 +26,13 @@ fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
 
+/// What is stored of a session id: its SHA-256. The id itself lives only in the browser's cookie,
+/// so a copy of the database (or a read of it) cannot be turned into a logged-in session.
+fn stored_id(id: &Id) -> String {
+    use sha2::{Digest, Sha256};
+    crate::ssr::hex(&Sha256::digest(id.to_string().as_bytes()))
+}
+
 fn account_of(record: &Record) -> Option<i64> {
     record
         .data
@@ -42,7 +50,7 @@ impl DbSessionStore {
             "INSERT INTO sessions (id, account_id, data, expires_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (id) {on_conflict}"
         )))
-        .bind(record.id.to_string())
+        .bind(stored_id(&record.id))
         .bind(account_of(record))
         .bind(&data)
         .bind(now_ms_from(record.expiry_date))
@@ -77,7 +85,7 @@ impl SessionStore for DbSessionStore {
         let row: Option<(String, i64)> = sqlx::query_as(
             "SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2",
         )
-        .bind(id.to_string())
+        .bind(stored_id(id))
         .bind(crate::ssr::now_ms())
         .fetch_optional(self.db.pool())
         .await
@@ -99,7 +107,7 @@ impl SessionStore for DbSessionStore {
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(id.to_string())
+            .bind(stored_id(id))
             .execute(self.db.writer())
             .await
             .map_err(backend)?;
@@ -114,7 +122,7 @@ impl SessionStore for DbSessionStore {
 pub async fn end_all(tx: &mut super::Tx, account_id: i64, keep: Option<&Id>) -> DbResult<u64> {
     let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id <> $2")
         .bind(account_id)
-        .bind(keep.map(Id::to_string).unwrap_or_default())
+        .bind(keep.map(stored_id).unwrap_or_default())
         .execute(&mut **tx)
         .await?;
     Ok(done.rows_affected())

@@ -122,6 +122,11 @@ async fn save(
     if new.login_username.is_none() || new.device.is_none() {
         // A blank login or device is NetSapiens' default again.
         new.complete(domain.name())?;
+    } else if new.login_username != old.login_username {
+        new.qualify_login(domain.name())?;
+    }
+    if new.voicemail_login_pin != old.voicemail_login_pin || new.user != old.user {
+        new.check_together()?;
     }
     if new == old {
         return Ok(before);
@@ -146,7 +151,9 @@ async fn save(
             before: &old,
         }),
     };
-    let checked = check::check(&mut tx, &domain, std::slice::from_ref(&candidate)).await?;
+    let any_caller_id = crate::ssr::access::may_send_any_caller_id(caller);
+    let checked =
+        check::check(&mut tx, &domain, std::slice::from_ref(&candidate), any_caller_id).await?;
     if let Some((_, problems)) = checked.problems.into_iter().next() {
         return Err(problems.into_error());
     }

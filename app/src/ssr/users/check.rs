@@ -109,13 +109,15 @@ fn device_field(k: usize) -> String {
 }
 
 /// Checks `batch` against what `domain` holds, read through `conn` (the write transaction, or
-/// any connection for a check that writes nothing). The users of the batch count as existing for
+/// any connection for a check that writes nothing). `any_caller_id`: the caller may give any
+/// caller ID, not only the domain's numbers (see [`crate::ssr::access::may_send_any_caller_id`]). The users of the batch count as existing for
 /// each other (a forward to another new user is fine); duplicates within the batch are the
 /// caller's to find (the database refuses them).
 pub async fn check(
     conn: &mut AnyConnection,
     domain: &DomainRef,
     batch: &[Candidate<'_>],
+    any_caller_id: bool,
 ) -> DbResult<Checked> {
     let d = domain.id;
     let mut p: Vec<Problems> = batch.iter().map(|_| Problems::default()).collect();
@@ -296,6 +298,44 @@ pub async fn check(
         }
     }
 
+    // Numbers the users' calls go to (forwards, simultaneous ring) must be allowed by their dial
+    // policy (their own, or their domain's): checked for what a change adds, or for all of them
+    // when the policy itself changes.
+    for (i, c) in batch.iter().enumerate() {
+        let policy = |v: &UserValues| v.dial_policy.unwrap_or(domain.settings.dial_policy);
+        let had = c.current.as_ref().filter(|cur| policy(cur.before) == policy(c.values));
+        let had = had.map(|cur| dialled(cur.before)).unwrap_or_default();
+        for (field, number) in dialled(c.values) {
+            if !had.contains(&(field.clone(), number)) && !policy(c.values).allows(number) {
+                p[i].invalid.add(field, policy(c.values).refusal(number));
+            }
+        }
+    }
+
+    // A caller ID (and an emergency caller ID) is one of the domain's own numbers, or one of the
+    // numbers the user is being given; only a Super User may send any other.
+    if !any_caller_id {
+        let wanted = distinct(
+            batch
+                .iter()
+                .flat_map(new_caller_ids)
+                .map(|(_, n)| n.as_str()),
+        );
+        let known = facts::numbers_known(conn, &wanted).await?;
+        for (i, c) in batch.iter().enumerate() {
+            for (field, number) in new_caller_ids(c) {
+                let ours = known.get(number.as_str()).is_some_and(|(owner, _)| *owner == d)
+                    || (c.values.phone_numbers.contains(number) && !known.contains_key(number.as_str()));
+                if !ours {
+                    p[i].invalid.add(
+                        field,
+                        format!("{number} is not a number of this domain: a caller ID must be one of its numbers."),
+                    );
+                }
+            }
+        }
+    }
+
     // Extensions the users refer to (voicemail copies, forwards, simultaneous ring) must exist:
     // in the domain, or among the users being written.
     let in_batch: HashSet<&str> = batch.iter().map(|c| c.values.user.as_str()).collect();
@@ -341,6 +381,25 @@ pub async fn check(
     })
 }
 
+/// Where a user's calls go besides itself (forwards, simultaneous ring), with the field each is
+/// named in.
+fn destinations(v: &UserValues) -> Vec<(String, &Destination)> {
+    let forwards = [
+        ("forward-always", &v.forward_always),
+        ("forward-on-busy", &v.forward_on_busy),
+        ("forward-no-answer", &v.forward_no_answer),
+        ("forward-when-unregistered", &v.forward_when_unregistered),
+    ]
+    .into_iter()
+    .filter_map(|(field, dst)| dst.as_ref().map(|d| (field.to_owned(), d)));
+    let ring = v
+        .simultaneous_ring
+        .iter()
+        .enumerate()
+        .map(|(k, dst)| (format!("simultaneous-ring[{k}]"), dst));
+    forwards.chain(ring).collect()
+}
+
 /// The extensions a user's values refer to, with the field each is named in.
 fn referred(v: &UserValues) -> Vec<(String, &Extension)> {
     let cc = v
@@ -353,26 +412,43 @@ fn referred(v: &UserValues) -> Vec<(String, &Extension)> {
                 ext,
             )
         });
-    let forwards = [
-        ("forward-always", &v.forward_always),
-        ("forward-on-busy", &v.forward_on_busy),
-        ("forward-no-answer", &v.forward_no_answer),
-        ("forward-when-unregistered", &v.forward_when_unregistered),
-    ]
-    .into_iter()
-    .filter_map(|(field, dst)| match dst {
-        Some(Destination::Extension(ext)) => Some((field.to_owned(), ext)),
-        _ => None,
-    });
-    let ring = v
-        .simultaneous_ring
-        .iter()
-        .enumerate()
-        .filter_map(|(k, dst)| match dst {
-            Destination::Extension(ext) => Some((format!("simultaneous-ring[{k}]"), ext)),
+    let calls = destinations(v)
+        .into_iter()
+        .filter_map(|(field, dst)| match dst {
+            Destination::Extension(ext) => Some((field, ext)),
             _ => None,
         });
-    cc.chain(forwards).chain(ring).collect()
+    cc.chain(calls).collect()
+}
+
+/// The phone numbers a user's calls go to besides itself, with the field each is named in.
+fn dialled(v: &UserValues) -> Vec<(String, &PhoneNumber)> {
+    destinations(v)
+        .into_iter()
+        .filter_map(|(field, dst)| match dst {
+            Destination::Number(number) => Some((field, number)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The caller IDs a user sends that it did not send before, with their fields.
+fn new_caller_ids<'a>(c: &Candidate<'a>) -> Vec<(&'static str, &'a PhoneNumber)> {
+    let ids = |v: &'a UserValues| {
+        [
+            ("caller-id-number", v.caller_id_number.as_ref()),
+            ("caller-id-number-emergency", v.caller_id_number_emergency.as_ref()),
+        ]
+    };
+    let before = c.current.as_ref().map(|cur| ids(cur.before));
+    ids(c.values)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(k, (field, number))| {
+            let had = before.as_ref().and_then(|b| b[k].1);
+            number.filter(|n| had != Some(*n)).map(|n| (field, n))
+        })
+        .collect()
 }
 
 /// Whether a user with these values has voicemail in effect: its own setting, or its domain's.

@@ -172,7 +172,7 @@ pub async fn create_user_with_devices(
     may_create(caller, &found, &new)?;
     let (mut tx, current) = begin_locked(db, &found).await?;
     let news = std::slice::from_ref(&new);
-    let checked = check_new(&mut tx, &current, news).await?;
+    let checked = check_new(&mut tx, caller, &current, news).await?;
     if let Some((_, problems)) = checked.problems.into_iter().next() {
         return Err(problems.into_error());
     }
@@ -241,10 +241,12 @@ fn candidates<'a>(domain: &DomainRef, news: &'a [NewUser]) -> Vec<Candidate<'a>>
 /// check that writes nothing.
 pub(crate) async fn check_new(
     conn: &mut sqlx::AnyConnection,
+    caller: &Caller,
     domain: &DomainRef,
     news: &[NewUser],
 ) -> DbResult<Checked> {
-    check::check(conn, domain, &candidates(domain, news)).await
+    let any_caller_id = access::may_send_any_caller_id(caller);
+    check::check(conn, domain, &candidates(domain, news), any_caller_id).await
 }
 
 /// Writes new users that [`check_new`] found nothing wrong with, with everything attached (a

@@ -5,7 +5,8 @@
 //! The users service checks a new user against these rows first; a unique constraint still
 //! guards each row against a concurrent request that got there first, as a [`DbError::Conflict`].
 
-use crate::model::user::{AnswerRule, UserValues};
+use crate::model::fields::Storage;
+use crate::model::user::{AnswerRule, UserValues, USER_FIELDS};
 use crate::model::{Destination, Extension, UserStatus, YesNo};
 use crate::ssr::db::{flag, insert_rows, DbError, DbResult, Sql, SqlRow, Tx};
 use sqlx::Row;
@@ -67,8 +68,20 @@ fn portal_blocked(v: &UserValues) -> bool {
     v.status == UserStatus::Disabled || v.block_web_login == YesNo::Yes
 }
 
+/// The settings document as kept: a secret setting (the voicemail PIN) is kept as its hash.
 fn settings_text(v: &UserValues) -> String {
-    serde_json::Value::Object(v.settings()).to_string()
+    let mut doc = v.settings();
+    let secrets = USER_FIELDS
+        .iter()
+        .filter(|f| f.is_secret() && f.storage == Storage::Setting);
+    for field in secrets {
+        if let Some(serde_json::Value::String(pin)) = doc.get_mut(field.name) {
+            if !crate::model::Pin::is_hash(pin) {
+                *pin = crate::ssr::hash_pin(pin);
+            }
+        }
+    }
+    serde_json::Value::Object(doc).to_string()
 }
 
 /// A value of a user's row or account.
