@@ -152,7 +152,11 @@ pub fn client_of(peer: IpAddr, forwarded: &str, proxies: &AllowedAddresses) -> I
     if !proxies.holds(peer) {
         return client;
     }
-    for hop in forwarded.rsplit(',').map(str::trim).filter(|h| !h.is_empty()) {
+    for hop in forwarded
+        .rsplit(',')
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+    {
         match hop.parse::<IpAddr>() {
             Ok(ip) => {
                 client = ip;
@@ -297,18 +301,36 @@ mod tests {
     fn the_client_is_the_right_most_hop_that_is_not_a_trusted_proxy() {
         let proxies = AllowedAddresses::parse("10.0.0.0/8, 127.0.0.1").unwrap();
         // Not through a trusted proxy: the header is the client's own writing.
-        assert_eq!(client_of(ip("198.51.100.7"), "1.2.3.4", &proxies), ip("198.51.100.7"));
+        assert_eq!(
+            client_of(ip("198.51.100.7"), "1.2.3.4", &proxies),
+            ip("198.51.100.7")
+        );
         // Through one proxy: what it appended.
-        assert_eq!(client_of(ip("127.0.0.1"), "203.0.113.9", &proxies), ip("203.0.113.9"));
+        assert_eq!(
+            client_of(ip("127.0.0.1"), "203.0.113.9", &proxies),
+            ip("203.0.113.9")
+        );
         // A client that writes its own header cannot hide behind it.
-        assert_eq!(client_of(ip("127.0.0.1"), "1.2.3.4, 203.0.113.9", &proxies), ip("203.0.113.9"));
+        assert_eq!(
+            client_of(ip("127.0.0.1"), "1.2.3.4, 203.0.113.9", &proxies),
+            ip("203.0.113.9")
+        );
         // Through two trusted proxies.
-        assert_eq!(client_of(ip("127.0.0.1"), "1.2.3.4, 203.0.113.9, 10.1.2.3", &proxies), ip("203.0.113.9"));
+        assert_eq!(
+            client_of(ip("127.0.0.1"), "1.2.3.4, 203.0.113.9, 10.1.2.3", &proxies),
+            ip("203.0.113.9")
+        );
         // Garbage stops the walk at the last good hop.
-        assert_eq!(client_of(ip("127.0.0.1"), "1.2.3.4, junk, 10.1.2.3", &proxies), ip("10.1.2.3"));
+        assert_eq!(
+            client_of(ip("127.0.0.1"), "1.2.3.4, junk, 10.1.2.3", &proxies),
+            ip("10.1.2.3")
+        );
         // No proxies configured: the header is never believed.
         let none = AllowedAddresses::default();
-        assert_eq!(client_of(ip("127.0.0.1"), "203.0.113.9", &none), ip("127.0.0.1"));
+        assert_eq!(
+            client_of(ip("127.0.0.1"), "203.0.113.9", &none),
+            ip("127.0.0.1")
+        );
     }
 }
 
@@ -327,11 +349,20 @@ pub async fn security_headers(req: Request<Body>, next: Next) -> Response {
     let bundle = req.uri().path().starts_with("/pkg/");
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DEFAULT_POLICY));
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DEFAULT_POLICY),
+        );
     }
     if !bundle {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -211,7 +211,10 @@ static DRAINING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::
 const DRAIN: Duration = Duration::from_millis(1500);
 
 /// While draining, every answer says `Connection: close`.
-async fn close_when_draining(req: Request<Body>, next: axum::middleware::Next) -> axum::response::Response {
+async fn close_when_draining(
+    req: Request<Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     let mut response = next.run(req).await;
     if DRAINING.load(Ordering::Relaxed) {
         response.headers_mut().insert(

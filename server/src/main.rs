@@ -79,7 +79,9 @@ async fn remove_expired_sessions(db: app::ssr::db::Db) {
         match app::ssr::idempotency::sweep(&db).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(answers = n, "expired Idempotency-Key answers removed"),
-            Err(e) => tracing::warn!(error = %e, "could not remove expired Idempotency-Key answers"),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not remove expired Idempotency-Key answers")
+            }
         }
     }
 }

@@ -769,8 +769,11 @@ on_both_backends! {
         let listed: Vec<Domain> = serde_json::from_str(&world.client(RS).call(path::<ListDomains>(), &[]).await.body).unwrap();
         let names: Vec<&str> = listed.iter().map(|d| d.settings.domain.as_str()).collect();
         assert_eq!(names, [ACME, THIRD]);
-        // A domain a reseller makes is its own, whatever reseller the form names.
+        // A domain a reseller makes is its own: naming another reseller is refused, naming none
+        // makes it the reseller's.
         let form = DomainForm { domain: "grab.example".into(), reseller: SOUTH_RESELLER.into(), ..DomainForm::new_domain() };
+        assert_eq!(call(world.client(RS), path::<CreateDomain>(), &fields("input", &form)).await.status, 422);
+        let form = DomainForm { reseller: String::new(), ..form };
         assert_eq!(call(world.client(RS), path::<CreateDomain>(), &fields("input", &form)).await.status, 200);
         let made = domains::get(t.db.pool(), &name("grab.example")).await.unwrap().unwrap();
         assert_eq!(made.settings.reseller.as_str(), NORTH_RESELLER);

@@ -45,6 +45,11 @@ fn random_form(rng: &mut StdRng, case: u32) -> UserForm {
             "user" => (3000 + case).to_string(),
             "login-username" if rng.gen_bool(0.5) => format!("person{case}"),
             "login-username" => String::new(),
+            // Forwards here go to numbers: a policy that reaches them.
+            "dial-policy" => ["", "US & Canada", "International"]
+                .choose(rng)
+                .unwrap()
+                .to_string(),
             "device" if rng.gen_bool(0.5) => format!("{}-desk", 3000 + case),
             "device" => String::new(),
             "phone-numbers" => (0..rng.gen_range(0..3))

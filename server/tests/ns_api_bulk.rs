@@ -116,7 +116,8 @@ on_both_backends! {
         assert_eq!(lines.count(), 2);
         // The export imports as it is into another domain.
         send(&mut c, Method::POST, "/domains", &key, "application/json", json!({"domain": "copy.example"}).to_string()).await;
-        let numbers_freed = export.body.replace("+16125550101", "");
+        // (A number is exported as text, '+1..., so no spreadsheet takes it for a formula.)
+        let numbers_freed = export.body.replace("'+16125550101", "");
         let copied = send(&mut c, Method::POST, "/domains/copy.example/users/import", &key, "text/csv", numbers_freed).await;
         assert_eq!(copied.status, StatusCode::CREATED, "{}", copied.body);
         assert_eq!(copied.json()["created"], 2);

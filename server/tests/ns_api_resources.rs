@@ -44,7 +44,7 @@ async fn super_key(db: &app::ssr::db::Db) -> (Client, String) {
         Method::POST,
         "/apikeys",
         "",
-        Some(json!({"description": "Provisioning robot", "domain": "*"})),
+        Some(json!({"description": "Provisioning robot", "domain": "*", "can-create-keys": "yes"})),
     )
     .await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);

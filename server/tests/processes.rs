@@ -76,7 +76,8 @@ async fn start_with(database_url: &str, flags: &[&str]) -> Roster {
     });
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
-    for _ in 0..100 {
+    // Up to 30 s: these tests start several servers at once on a machine of two cores.
+    for _ in 0..300 {
         if http
             .get(format!("{base}/readyz"))
             .send()
@@ -407,13 +408,21 @@ async fn a_request_on_a_keep_alive_connection_at_sigterm_is_answered() {
                 .await
                 .expect("an answer within 10 s")
                 .expect("no reset");
-            assert!(n > 0, "the connection was closed without an answer: {}", String::from_utf8_lossy(&text));
+            assert!(
+                n > 0,
+                "the connection was closed without an answer: {}",
+                String::from_utf8_lossy(&text)
+            );
             text.extend_from_slice(&buf[..n]);
             let so_far = String::from_utf8_lossy(&text).to_string();
             if let Some((head, body)) = so_far.split_once("\r\n\r\n") {
                 let length = head
                     .lines()
-                    .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap()))
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().parse::<usize>().unwrap())
+                    })
                     .unwrap_or(0);
                 if body.len() >= length {
                     return so_far;
@@ -432,7 +441,10 @@ async fn a_request_on_a_keep_alive_connection_at_sigterm_is_answered() {
     stream.write_all(request.as_bytes()).await.unwrap();
     let second = answer(&mut stream).await;
     assert!(second.starts_with("HTTP/1.1 200"), "{second}");
-    assert!(second.to_ascii_lowercase().contains("connection: close"), "{second}");
+    assert!(
+        second.to_ascii_lowercase().contains("connection: close"),
+        "{second}"
+    );
     let status = tokio::time::timeout(Duration::from_secs(15), roster.child.wait())
         .await
         .unwrap()

@@ -216,9 +216,19 @@ impl ApiKeyForm {
         let allowed = e.check("ip-address", AllowedAddresses::parse(&self.ip_address));
         let can_create_keys = match self.can_create_keys.trim() {
             "" => Some(false),
-            other => e.check("can-create-keys", YesNo::parse(other)).map(bool::from),
+            other => e
+                .check("can-create-keys", YesNo::parse(other))
+                .map(bool::from),
         };
-        match (description, user_scope, domain, reseller, readonly, allowed, can_create_keys) {
+        match (
+            description,
+            user_scope,
+            domain,
+            reseller,
+            readonly,
+            allowed,
+            can_create_keys,
+        ) {
             (
                 Some(description),
                 Some(user_scope),

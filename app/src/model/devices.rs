@@ -27,7 +27,10 @@ pub const SIP_PASSWORD_MIN_BITS: u32 = 80;
 /// characters, and enough bits for the alphabets it uses (lower case 26, upper case 26, digits
 /// 10, symbols 32). Sixteen `a`s, `abcdefghijklmnop` and `1234567890123456` are not.
 fn strong_enough(password: &str) -> bool {
-    let distinct = password.chars().collect::<std::collections::BTreeSet<_>>().len();
+    let distinct = password
+        .chars()
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     let has = |class: fn(&char) -> bool| password.chars().any(|c| class(&c));
     let alphabet = [
         (has(char::is_ascii_lowercase), 26.0),
@@ -201,7 +204,9 @@ mod tests {
         );
         assert!(SipPassword::parse(&GOOD.repeat(4)).is_ok());
         assert_eq!(
-            SipPassword::parse(&format!("{}x", GOOD.repeat(4))).unwrap_err().0,
+            SipPassword::parse(&format!("{}x", GOOD.repeat(4)))
+                .unwrap_err()
+                .0,
             "At most 64 characters (this has 65)."
         );
         assert_eq!(SipPassword::parse("").unwrap_err().0, "Required.");
@@ -218,7 +223,13 @@ mod tests {
 
     #[test]
     fn a_given_sip_password_must_be_hard_to_guess() {
-        for weak in ["aaaaaaaaaaaaaaaa", "abcdefghijklmnop", "1234567890123456", "abababababababab", "passwordpassword"] {
+        for weak in [
+            "aaaaaaaaaaaaaaaa",
+            "abcdefghijklmnop",
+            "1234567890123456",
+            "abababababababab",
+            "passwordpassword",
+        ] {
             let err = SipPassword::parse(weak).unwrap_err();
             assert!(err.0.starts_with("Too easy to guess"), "{weak}: {err}");
         }

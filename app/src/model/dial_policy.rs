@@ -22,8 +22,8 @@ wire_enum! {
 /// The NANP area codes of countries other than the United States and Canada (the Caribbean and
 /// Bermuda): dialled like US numbers, billed like international ones.
 const NANP_ELSEWHERE: &[&str] = &[
-    "242", "246", "264", "268", "284", "345", "441", "473", "649", "658", "664", "721", "758", "767",
-    "784", "809", "829", "849", "868", "869", "876",
+    "242", "246", "264", "268", "284", "345", "441", "473", "649", "658", "664", "721", "758",
+    "767", "784", "809", "829", "849", "868", "869", "876",
 ];
 
 /// Premium-rate NANP area codes.
@@ -75,7 +75,14 @@ mod tests {
         let p = DialPolicy::UsCanada;
         assert!(p.allows(&n("+1 612 555 0100")));
         assert!(p.allows(&n("+1 416 555 0100")));
-        for bad in ["+1 900 555 0100", "+1 876 555 0100", "+1 809 555 0100", "+44 20 7946 0958", "+239 222 1234", "+882 1234 5678"] {
+        for bad in [
+            "+1 900 555 0100",
+            "+1 876 555 0100",
+            "+1 809 555 0100",
+            "+44 20 7946 0958",
+            "+239 222 1234",
+            "+882 1234 5678",
+        ] {
             assert!(!p.allows(&n(bad)), "{bad}");
         }
     }
@@ -85,7 +92,12 @@ mod tests {
         let p = DialPolicy::International;
         assert!(p.allows(&n("+44 20 7946 0958")));
         assert!(p.allows(&n("+1 876 555 0100")));
-        for bad in ["+1 900 555 0100", "+882 1234 5678", "+881 6 1234 5678", "+979 1234 5678"] {
+        for bad in [
+            "+1 900 555 0100",
+            "+882 1234 5678",
+            "+881 6 1234 5678",
+            "+979 1234 5678",
+        ] {
             assert!(!p.allows(&n(bad)), "{bad}");
         }
     }
@@ -97,7 +109,10 @@ mod tests {
 
     #[test]
     fn a_policy_is_one_of_the_named_ones() {
-        assert_eq!(DialPolicy::parse("us & canada").unwrap(), DialPolicy::UsCanada);
+        assert_eq!(
+            DialPolicy::parse("us & canada").unwrap(),
+            DialPolicy::UsCanada
+        );
         assert!(DialPolicy::parse("Anything goes <script>").is_err());
     }
 }

@@ -66,11 +66,17 @@ mod tests {
 
     #[test]
     fn a_final_dot_names_the_same_domain_and_empty_parts_are_refused() {
-        assert_eq!(DomainName::parse("B.Example.").unwrap().as_str(), "b.example");
-        for bad in ["b..example", "b.example..", "b.", "."] {
+        assert_eq!(
+            DomainName::parse("B.Example.").unwrap().as_str(),
+            "b.example"
+        );
+        for bad in ["b..example", "b.example..", ".", ".b.example"] {
             assert!(DomainName::parse(bad).is_err(), "{bad}");
         }
-        assert!(DomainName::parse("b..example").unwrap_err().0.contains("“..”"));
+        assert!(DomainName::parse("b..example")
+            .unwrap_err()
+            .0
+            .contains("“..”"));
     }
 
     #[test]

@@ -18,15 +18,18 @@ impl Invalid {
 pub const MAX_MESSAGE_CHARS: usize = 300;
 pub const MAX_FIELD_CHARS: usize = 100;
 
-/// `text` cut to at most `max` characters (the last of them `…` when cut).
+/// `text` cut to at most `max` characters by leaving out its middle (marked `…`), so that a
+/// message keeps both its start and its end (where it says what is wrong).
 pub fn capped(text: String, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        None => text,
-        Some(_) => {
-            let end = text.char_indices().nth(max - 1).map_or(0, |(i, _)| i);
-            format!("{}…", &text[..end])
-        }
+    let length = text.chars().count();
+    if length <= max {
+        return text;
     }
+    let head = (max - 1) / 2;
+    let tail = max - 1 - head;
+    let start: String = text.chars().take(head).collect();
+    let end: String = text.chars().skip(length - tail).collect();
+    format!("{start}…{end}")
 }
 
 impl fmt::Display for Invalid {
@@ -173,7 +176,11 @@ mod capped_tests {
         errors.add("email", long);
         errors.add("x".repeat(5_000), "Unknown field.");
         assert_eq!(errors.0[0].message.chars().count(), MAX_MESSAGE_CHARS);
-        assert!(errors.0[0].message.ends_with('…'));
+        assert!(errors.0[0].message.contains('…'));
+        assert!(
+            errors.0[0].message.ends_with("is not an e-mail address."),
+            "the end says what is wrong"
+        );
         assert_eq!(errors.0[1].field.chars().count(), MAX_FIELD_CHARS);
         assert_eq!(Invalid::new("Required.").0, "Required.");
         assert_eq!(capped("é".repeat(301), 300).chars().count(), 300);

@@ -6,9 +6,7 @@
 /// Anything else is `None`, and the caller goes to its home page instead.
 pub fn local_path(next: &str) -> Option<&str> {
     let mut chars = next.chars();
-    let plain = next
-        .chars()
-        .all(|c| c.is_ascii_graphic() && c != '\\');
+    let plain = next.chars().all(|c| c.is_ascii_graphic() && c != '\\');
     let local = chars.next() == Some('/') && chars.next() != Some('/');
     (plain && local).then_some(next)
 }
@@ -20,7 +18,12 @@ mod tests {
 
     #[test]
     fn a_path_of_this_site_is_kept() {
-        for ok in ["/", "/domains", "/domains/acme.example/users?q=smith&sort=name", "/me#top"] {
+        for ok in [
+            "/",
+            "/domains",
+            "/domains/acme.example/users?q=smith&sort=name",
+            "/me#top",
+        ] {
             assert_eq!(local_path(ok), Some(ok));
         }
     }
@@ -58,6 +61,7 @@ mod tests {
     /// What `http::HeaderValue::from_str` accepts without a panic or an error (visible ASCII and
     /// spaces, no control characters).
     fn http_safe(text: &str) -> bool {
-        text.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
+        text.bytes()
+            .all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
     }
 }

@@ -10,9 +10,7 @@ pub mod fields;
 mod wire_enum;
 
 mod text;
-pub use text::{
-    CallerIdName, Description, DialPlan, GroupName, Reseller, StatusMessage,
-};
+pub use text::{CallerIdName, Description, DialPlan, GroupName, Reseller, StatusMessage};
 
 mod domain_name;
 pub use domain_name::DomainName;

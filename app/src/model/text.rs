@@ -78,7 +78,10 @@ mod tests {
 
     #[test]
     fn surrounding_spaces_are_trimmed() {
-        assert_eq!(DialPlan::parse("  acme plan ").unwrap().as_str(), "acme plan");
+        assert_eq!(
+            DialPlan::parse("  acme plan ").unwrap().as_str(),
+            "acme plan"
+        );
         assert!(DialPlan::parse("<b>plan</b>").is_err());
     }
 

@@ -90,7 +90,10 @@ pub async fn create_key(
         if parent.domain_id.is_some() && new.domain != KeyDomain::Own {
             let named_own = matches!(&new.domain, KeyDomain::Named(n) if caller.domain.as_deref() == Some(n.as_str()));
             if !named_own {
-                errors.add("domain", "A key made by a key is for that key's own domain.");
+                errors.add(
+                    "domain",
+                    "A key made by a key is for that key's own domain.",
+                );
             }
         }
         if new.allowed.is_empty() {
@@ -98,7 +101,10 @@ pub async fn create_key(
         } else if !parent.allowed.covers(&new.allowed) {
             errors.add(
                 "ip-address",
-                format!("A key made by a key may only be used from where that key may: {}.", parent.allowed),
+                format!(
+                    "A key made by a key may only be used from where that key may: {}.",
+                    parent.allowed
+                ),
             );
         }
     }

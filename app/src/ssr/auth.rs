@@ -165,8 +165,15 @@ pub async fn log_in(
         let owner = Caller::anonymous(address.clone());
         let changes = [("address".to_owned(), (String::new(), address.clone()))].into();
         let domain = domain.as_ref().map(|(id, name)| (*id, name.as_str()));
-        super::audit::record(&mut tx, &owner, domain, "account.unlocked", &account.login, &changes)
-            .await?;
+        super::audit::record(
+            &mut tx,
+            &owner,
+            domain,
+            "account.unlocked",
+            &account.login,
+            &changes,
+        )
+        .await?;
     }
     tx.commit().await?;
     if needs_rehash {

@@ -159,9 +159,14 @@ mod tests {
     #[test]
     fn an_answer_opens_with_its_own_key_only() {
         let ticket = Ticket::new("key:7", "retry-1");
-        let sealed = ticket.seal("{\"invitation-link\": \"/set-password?token=abc\"}").unwrap();
+        let sealed = ticket
+            .seal("{\"invitation-link\": \"/set-password?token=abc\"}")
+            .unwrap();
         assert!(!sealed.contains("abc") && !ticket.key.contains("retry-1"));
-        assert_eq!(ticket.open(&sealed).unwrap(), "{\"invitation-link\": \"/set-password?token=abc\"}");
+        assert_eq!(
+            ticket.open(&sealed).unwrap(),
+            "{\"invitation-link\": \"/set-password?token=abc\"}"
+        );
         assert_eq!(Ticket::new("key:7", "retry-2").open(&sealed), None);
         assert_eq!(Ticket::new("key:8", "retry-1").open(&sealed), None);
         assert_eq!(Ticket::new("key:7", "retry-1").key, ticket.key);

@@ -156,7 +156,9 @@ impl<'de> serde::de::Visitor<'de> for UniqueVisitor {
         let mut object = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if object.contains_key(&key) {
-                return Err(serde::de::Error::custom(format!("\"{key}\" is given twice")));
+                return Err(serde::de::Error::custom(format!(
+                    "\"{key}\" is given twice"
+                )));
             }
             let Unique(value) = map.next_value()?;
             object.insert(key, value);
@@ -186,13 +188,15 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
                 "The request body is too large.",
             )
         })?;
-        let value = serde_json::from_slice::<Unique>(&raw).map(|u| u.0).map_err(|e| {
-            Problem::field(
-                StatusCode::BAD_REQUEST,
-                "body",
-                &format!("Malformed JSON: {e}."),
-            )
-        })?;
+        let value = serde_json::from_slice::<Unique>(&raw)
+            .map(|u| u.0)
+            .map_err(|e| {
+                Problem::field(
+                    StatusCode::BAD_REQUEST,
+                    "body",
+                    &format!("Malformed JSON: {e}."),
+                )
+            })?;
         match value {
             Value::Object(map) => Ok(Self { map, raw }),
             _ => Err(Problem::field(

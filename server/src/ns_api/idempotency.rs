@@ -13,6 +13,7 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use std::future::Future;
+use std::time::Duration;
 
 pub const HEADER: &str = "idempotency-key";
 
@@ -94,8 +95,13 @@ where
             if !self.done {
                 let (db, ticket) = (self.db.clone(), self.ticket.clone());
                 tokio::spawn(async move {
-                    if let Err(e) = idempotency::release(&db, &ticket).await {
-                        tracing::warn!(error = %e, "could not let go of a cancelled request's Idempotency-Key");
+                    // Twice: a claim whose statement was already on its way to the database
+                    // when the request was cancelled may land after the first release.
+                    for wait in [Duration::ZERO, Duration::from_millis(100)] {
+                        tokio::time::sleep(wait).await;
+                        if let Err(e) = idempotency::release(&db, &ticket).await {
+                            tracing::warn!(error = %e, "could not let go of a cancelled request's Idempotency-Key");
+                        }
                     }
                 });
             }

@@ -72,8 +72,12 @@ pub async fn export_users(
     out.write_record(columns()).map_err(csv_failed)?;
     for detail in &details {
         let form = exported(found.name(), detail);
-        out.write_record(USER_FIELDS.iter().map(|f| cell_out(&(f.get)(&form)).into_owned()))
-            .map_err(csv_failed)?;
+        out.write_record(
+            USER_FIELDS
+                .iter()
+                .map(|f| cell_out(&(f.get)(&form)).into_owned()),
+        )
+        .map_err(csv_failed)?;
     }
     let bytes = out.into_inner().map_err(csv_failed)?;
     String::from_utf8(bytes).map_err(csv_failed)

@@ -152,8 +152,13 @@ async fn save(
         }),
     };
     let any_caller_id = crate::ssr::access::may_send_any_caller_id(caller);
-    let checked =
-        check::check(&mut tx, &domain, std::slice::from_ref(&candidate), any_caller_id).await?;
+    let checked = check::check(
+        &mut tx,
+        &domain,
+        std::slice::from_ref(&candidate),
+        any_caller_id,
+    )
+    .await?;
     if let Some((_, problems)) = checked.problems.into_iter().next() {
         return Err(problems.into_error());
     }

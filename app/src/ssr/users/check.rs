@@ -303,7 +303,10 @@ pub async fn check(
     // when the policy itself changes.
     for (i, c) in batch.iter().enumerate() {
         let policy = |v: &UserValues| v.dial_policy.unwrap_or(domain.settings.dial_policy);
-        let had = c.current.as_ref().filter(|cur| policy(cur.before) == policy(c.values));
+        let had = c
+            .current
+            .as_ref()
+            .filter(|cur| policy(cur.before) == policy(c.values));
         let had = had.map(|cur| dialled(cur.before)).unwrap_or_default();
         for (field, number) in dialled(c.values) {
             if !had.contains(&(field.clone(), number)) && !policy(c.values).allows(number) {
@@ -324,8 +327,11 @@ pub async fn check(
         let known = facts::numbers_known(conn, &wanted).await?;
         for (i, c) in batch.iter().enumerate() {
             for (field, number) in new_caller_ids(c) {
-                let ours = known.get(number.as_str()).is_some_and(|(owner, _)| *owner == d)
-                    || (c.values.phone_numbers.contains(number) && !known.contains_key(number.as_str()));
+                let ours = known
+                    .get(number.as_str())
+                    .is_some_and(|(owner, _)| *owner == d)
+                    || (c.values.phone_numbers.contains(number)
+                        && !known.contains_key(number.as_str()));
                 if !ours {
                     p[i].invalid.add(
                         field,
@@ -437,7 +443,10 @@ fn new_caller_ids<'a>(c: &Candidate<'a>) -> Vec<(&'static str, &'a PhoneNumber)>
     let ids = |v: &'a UserValues| {
         [
             ("caller-id-number", v.caller_id_number.as_ref()),
-            ("caller-id-number-emergency", v.caller_id_number_emergency.as_ref()),
+            (
+                "caller-id-number-emergency",
+                v.caller_id_number_emergency.as_ref(),
+            ),
         ]
     };
     let before = c.current.as_ref().map(|cur| ids(cur.before));
