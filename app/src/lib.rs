@@ -56,12 +56,27 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// The Content-Security-Policy of a page: scripts only from this site or inline with this
 /// response's nonce (the hydration scripts carry it), WebAssembly compiled from them, styles,
 /// images, fetches and form posts to this site only, and no framing anywhere.
+/// The one inline event handler a page has, allowed by its hash: the import page reads the
+/// chosen file into its text box with it, so that it works before the WebAssembly has loaded.
+#[cfg(feature = "ssr")]
+const INLINE_HANDLERS: &[&str] = &[pages::bulk::READ_FILE];
+
 #[cfg(feature = "ssr")]
 pub fn page_policy(nonce: &str) -> String {
+    use base64::Engine as _;
+    use sha2::{Digest, Sha256};
+    let handlers: String = INLINE_HANDLERS
+        .iter()
+        .map(|h| {
+            let hash =
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(h.as_bytes()));
+            format!(" 'sha256-{hash}'")
+        })
+        .collect();
     format!(
-        "default-src 'none'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
-         base-uri 'none'; frame-ancestors 'none'"
+        "default-src 'none'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval' \
+         'unsafe-hashes'{handlers}; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+         form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     )
 }
 

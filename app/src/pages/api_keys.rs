@@ -3,7 +3,9 @@
 //! JavaScript: both forms post, and the server sends the page back.
 
 use crate::api::api_keys::{list_api_keys, take_api_key_token, CreateApiKey, DeleteApiKey};
-use crate::components::{choices, form_summary, use_me, ErrorNotice, Field, Page, SelectField};
+use crate::components::{
+    choices, form_summary, use_me, CopyButton, ErrorNotice, Field, Page, SelectField,
+};
 use crate::error::AppError;
 use crate::model::api_key::{AllowedAddresses, ApiKey, ApiKeyForm, KeyDescription, KeyDomain};
 use crate::model::{optional, Parse, Reseller, Scope};
@@ -53,12 +55,9 @@ pub fn ApiKeysPage() -> impl IntoView {
                         <div class="notice ok new-token" role="status">
                             <p>"The new key's token, shown only now: copy it and keep it safe. Send it as " <code>"Authorization: Bearer <token>"</code> "."</p>
                             <p>
-                                <code class="api-token" id="api-token">{token}</code>
+                                <code class="api-token" id="api-token">{token.clone()}</code>
                                 " "
-                                <button type="button" class="small secondary"
-                                    onclick="navigator.clipboard&&navigator.clipboard.writeText(document.getElementById('api-token').textContent)">
-                                    "Copy"
-                                </button>
+                                <CopyButton text=token.clone() label="Copy the token"/>
                             </p>
                         </div>
                     })

@@ -128,12 +128,14 @@ impl UserValues {
         let qualified = match login.as_str().rsplit_once('@') {
             None => format!("{login}@{domain}"),
             Some((_, at)) if at == domain.as_str() => return Ok(()),
-            Some(_) => return Err(FieldErrors::one(
-                "login-username",
-                format!(
+            Some(_) => {
+                return Err(FieldErrors::one(
+                    "login-username",
+                    format!(
                     "A login ends with @{domain}, this user's domain (or leave out the @ part)."
                 ),
-            )),
+                ))
+            }
         };
         self.login_username =
             Some(Login::parse(&qualified).map_err(|e| FieldErrors::one("login-username", e.0))?);
