@@ -2,7 +2,7 @@
 // HTTP API, and revokes it; without JavaScript, a refused key is shown with its field's problem.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ADMIN_PASSWORD, acceptLink, hydrated, launchBrowser, logIn, openPage, startRoster } from './support.js';
+import { hydrated, logIn, openPage, startWithAdmin } from './support.js';
 
 let roster;
 let browser;
@@ -15,11 +15,7 @@ async function domainsWith(token) {
 }
 
 before(async () => {
-  roster = await startRoster();
-  browser = await launchBrowser();
-  const { page, close } = await openPage(browser);
-  await acceptLink(page, roster.link, ADMIN_PASSWORD);
-  await close();
+  ({ roster, browser } = await startWithAdmin());
 });
 
 after(async () => {

@@ -3,9 +3,7 @@
 // password, asks for a reset on the login page, and follows that message's link.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import {
-  ADMIN_PASSWORD, acceptLink, hydrated, launchBrowser, linkIn, logIn, openPage, startRoster, startSmtp,
-} from './support.js';
+import { acceptLink, hydrated, linkIn, logIn, openPage, startSmtp, startWithAdmin } from './support.js';
 
 let smtp;
 let roster;
@@ -13,14 +11,10 @@ let browser;
 
 before(async () => {
   smtp = await startSmtp();
-  roster = await startRoster({
+  ({ roster, browser } = await startWithAdmin({
     args: ['--smtp-host', '127.0.0.1', '--smtp-port', String(smtp.port), '--smtp-security', 'none',
       '--mail-from', 'Roster <roster@pbx.example>'],
-  });
-  browser = await launchBrowser();
-  const { page, close } = await openPage(browser);
-  await acceptLink(page, roster.link, ADMIN_PASSWORD);
-  await close();
+  }));
 });
 
 after(async () => {

@@ -161,3 +161,16 @@ export async function acceptLink(page, link, password) {
   await page.fill('#confirm', password);
   await Promise.all([page.waitForURL(/\/login\?password=set/), page.click('button[type=submit]')]);
 }
+
+/**
+ * A Roster of its own (`options` as for startRoster) and a browser, with the first Super User's
+ * password already chosen through the printed link: what most test files start from.
+ */
+export async function startWithAdmin(options) {
+  const roster = await startRoster(options);
+  const browser = await launchBrowser();
+  const { page, close } = await openPage(browser);
+  await acceptLink(page, roster.link, ADMIN_PASSWORD);
+  await close();
+  return { roster, browser };
+}

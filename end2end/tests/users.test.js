@@ -3,18 +3,13 @@
 // Each test makes its own domain (by a server function call), so they do not depend on each other.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ADMIN_PASSWORD, acceptLink, hydrated, launchBrowser, logIn, openPage, startRoster } from './support.js';
+import { hydrated, logIn, openPage, startWithAdmin } from './support.js';
 
 let roster;
 let browser;
 
 before(async () => {
-  roster = await startRoster();
-  browser = await launchBrowser();
-  // The first Super User chooses a password through the printed link.
-  const { page, close } = await openPage(browser);
-  await acceptLink(page, roster.link, ADMIN_PASSWORD);
-  await close();
+  ({ roster, browser } = await startWithAdmin());
 });
 
 after(async () => {

@@ -53,7 +53,7 @@ fn caller_in(domain: &str, domain_id: i64, scope: Scope, site: Option<&str>) -> 
         domain: Some(domain.into()),
         extension: None,
         address: String::new(),
-        key_id: None,
+        key: None,
     }
 }
 

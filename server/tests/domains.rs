@@ -110,7 +110,7 @@ on_both_backends! {
             domain: None,
             extension: None,
             address: String::new(),
-            key_id: None,
+            key: None,
         };
         let form = DomainForm { domain: "n.example".into(), ..DomainForm::new_domain() };
         let made = app::ssr::domains::create_domain(&t.db, &reseller, &form).await.unwrap();

@@ -266,7 +266,7 @@ on_both_backends! {
             domain: Some("acme.example".into()),
             extension: None,
             address: String::new(),
-            key_id: None,
+            key: None,
         };
         // The domain's policy is US & Canada: no premium, other +1 countries or abroad.
         let form = UserForm {

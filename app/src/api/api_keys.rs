@@ -35,7 +35,7 @@ pub async fn create_api_key(input: ApiKeyForm) -> Result<ApiKey, AppError> {
     crate::ssr::request::answer(
         async move {
             let (state, caller) = crate::ssr::request::current().await?;
-            let issued = crate::ssr::api_keys::create_key(&state.db, &caller, &input, None)
+            let issued = crate::ssr::api_keys::create_key(&state.db, &caller, &input)
                 .await
                 .map_err(|e| e.with_input(&input))?;
             session()

@@ -111,7 +111,8 @@ pub async fn create_user(
                 Ok(created) => {
                     if let Some(token) = &created.invitation {
                         let user = created.detail.extension().to_string();
-                        remember_invitation(&name, &user, token, created.mailed).await?;
+                        remember_invitation(&name, &user, token, created.mailed_to.is_some())
+                            .await?;
                     }
                     Ok(created.detail)
                 }

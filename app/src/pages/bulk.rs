@@ -243,7 +243,8 @@ fn InviteImported(domain: String) -> impl IntoView {
     let action = ServerAction::<InviteUninvited>::new();
     let progress = RwSignal::new(None::<BatchProgress>);
     let domain_for_poll = StoredValue::new(domain.clone());
-    // Once the invitations are queued, ask how far they have got until none is waiting.
+    // Once the invitations are queued, ask how far they have got until none is waiting (one
+    // interval per batch: the effect follows the action's answer only).
     Effect::new(move |polling: Option<Option<IntervalHandle>>| {
         if let Some(Some(handle)) = polling {
             handle.clear();
@@ -253,11 +254,12 @@ fn InviteImported(domain: String) -> impl IntoView {
             .get()
             .and_then(Result::ok)
             .and_then(|m| m.batch)?;
-        if progress.get().is_some_and(|p| p.done()) {
-            return None;
-        }
         set_interval_with_handle(
             move || {
+                // Once nothing waits, there is nothing more to ask.
+                if progress.get_untracked().is_some_and(|p| p.done()) {
+                    return;
+                }
                 let (domain, batch) = (domain_for_poll.get_value(), batch.clone());
                 leptos::task::spawn_local(async move {
                     if let Ok(now) = invitation_progress(domain, batch).await {

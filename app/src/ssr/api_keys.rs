@@ -8,7 +8,7 @@
 
 use super::access;
 use super::audit;
-use super::caller::Caller;
+use super::caller::{Caller, KeyUse};
 use super::db::{api_keys, domains, Db};
 use super::{hex, now_ms, random_hex};
 use crate::error::AppError;
@@ -56,28 +56,17 @@ fn listed(row: api_keys::KeyRow) -> ApiKey {
     }
 }
 
-/// The key a request came with, as making a key from it needs it: a key makes keys only if it was
-/// made to (`can-create-keys`), and each child stays within it (scope, domain, addresses; a
-/// read-only key makes nothing) and is revoked with it.
-#[derive(Debug, Clone)]
-pub struct ParentKey {
-    pub id: i64,
-    pub key_id: String,
-    pub can_create_keys: bool,
-    pub allowed: AllowedAddresses,
-    /// The one domain it is for, if it is for one.
-    pub domain_id: Option<i64>,
-}
-
 /// Makes a key for `caller` and returns it with its token (shown this once). Every bad field is
 /// reported at once; a scope or domain beyond the caller's reach is a field error too. Made with
-/// a key (`parent`), the new key stays within it (see [`ParentKey`]).
+/// a key, the new key is that key's child: the key must have `can-create-keys`; the child stays
+/// within it (scope, its one domain, its addresses: with none given it takes the parent's; a
+/// read-only key makes nothing, being read-only) and is revoked with it.
 pub async fn create_key(
     db: &Db,
     caller: &Caller,
     form: &ApiKeyForm,
-    parent: Option<&ParentKey>,
 ) -> Result<IssuedApiKey, AppError> {
+    let parent = caller.key.as_ref();
     if parent.is_some_and(|p| !p.can_create_keys) {
         return Err(AppError::Forbidden);
     }
@@ -87,7 +76,7 @@ pub async fn create_key(
     if let Some(parent) = parent {
         // A child is for its parent's one domain (if it has one), and reaches no address the
         // parent does not: with none given, it takes the parent's.
-        if parent.domain_id.is_some() && new.domain != KeyDomain::Own {
+        if caller.who.domain_id.is_some() && new.domain != KeyDomain::Own {
             let named_own = matches!(&new.domain, KeyDomain::Named(n) if caller.domain.as_deref() == Some(n.as_str()));
             if !named_own {
                 errors.add(
@@ -280,8 +269,6 @@ pub async fn delete_key(db: &Db, caller: &Caller, key_id: &str) -> Result<(), Ap
 pub struct KeyCaller {
     pub caller: Caller,
     pub read_only: bool,
-    /// The key itself, as a key it makes would have it for parent.
-    pub key: ParentKey,
 }
 
 /// Why a token was refused.
@@ -349,18 +336,16 @@ pub async fn bearer(
         domain: row.domain,
         extension: row.extension.filter(|_| own_domain),
         address: address.map(|a| a.to_string()).unwrap_or_default(),
-        key_id: Some(key_id.to_owned()),
-    };
-    Ok(Ok(KeyCaller {
-        caller,
-        read_only: row.read_only != 0,
-        key: ParentKey {
+        key: Some(KeyUse {
             id: row.id,
             key_id: key_id.to_owned(),
             can_create_keys: row.can_create_keys != 0,
             allowed,
-            domain_id: row.domain_id,
-        },
+        }),
+    };
+    Ok(Ok(KeyCaller {
+        caller,
+        read_only: row.read_only != 0,
     }))
 }
 

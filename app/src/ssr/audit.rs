@@ -82,8 +82,8 @@ pub async fn record(
     changes: &Changes,
 ) -> Result<(), AppError> {
     // A change made with an API key names the key beside its account.
-    let actor = match &caller.key_id {
-        Some(key) => format!("{} (API key {key})", caller.login),
+    let actor = match &caller.key {
+        Some(key) => format!("{} (API key {})", caller.login, key.key_id),
         None => caller.login.clone(),
     };
     audit::record(

@@ -154,17 +154,12 @@ pub async fn log_in(
         .filter(|k| !k.is_empty())
         .take(KNOWN_ADDRESSES)
         .collect();
-    // Read before the write transaction: no pooled connection is held while another is awaited.
-    let domain = match locked {
-        true => account_domain(db, account.id).await?,
-        false => None,
-    };
     let mut tx = db.begin().await?;
     accounts::record_login(&mut tx, account.id, &remembered.join(",")).await?;
     if locked {
         let owner = Caller::anonymous(address.clone());
         let changes = [("address".to_owned(), (String::new(), address.clone()))].into();
-        let domain = domain.as_ref().map(|(id, name)| (*id, name.as_str()));
+        let domain = account.domain_id.zip(account.domain.as_deref());
         super::audit::record(
             &mut tx,
             &owner,
@@ -219,8 +214,7 @@ async fn failed_login(
     address: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    let domain = account_domain(db, account.id).await?;
-    let domain = domain.as_ref().map(|(id, name)| (*id, name.as_str()));
+    let domain = account.domain_id.zip(account.domain.as_deref());
     let stranger = Caller::anonymous(address.to_owned());
     let mut tx = db.begin().await?;
     let until = now + LOCK_FOR.as_millis() as i64;
@@ -236,13 +230,6 @@ async fn failed_login(
     tx.commit().await?;
     tracing::info!(account = account.id, failures, locked, %address, "failed login");
     Ok(())
-}
-
-/// The domain (id, name) an account belongs to, for its audit entries.
-async fn account_domain(db: &Db, account_id: i64) -> Result<Option<(i64, String)>, AppError> {
-    Ok(accounts::find_caller(db.pool(), account_id)
-        .await?
-        .and_then(|row| row.domain_id.zip(row.domain)))
 }
 
 fn sha256_hex(text: &str) -> String {
@@ -266,22 +253,22 @@ pub async fn issue_password_link(
 }
 
 /// Makes a set-password link for an account and queues `template` with it to the account's
-/// e-mail addresses, inside `tx`. Returns the token, and whether a message was queued (not when
-/// the account has no address).
+/// e-mail addresses, inside `tx`. Returns the token, and the addresses the message is queued to
+/// (none when the account has no address).
 pub async fn mail_password_link(
     tx: &mut super::db::Tx,
     account_id: i64,
     template: crate::model::mail::MailTemplate,
     batch: Option<&str>,
-) -> Result<(String, bool), AppError> {
+) -> Result<(String, Option<String>), AppError> {
     let ttl = match template {
         crate::model::mail::MailTemplate::PasswordReset => RESET_LINK_TTL,
         _ => PASSWORD_LINK_TTL,
     };
     let token = issue_password_link(tx, account_id, ttl).await?;
     let hours = ttl.as_secs() / 3600;
-    let queued = super::mail::queue(tx, account_id, template, Some(&token), hours, batch).await?;
-    Ok((token, queued.is_ok()))
+    let to = super::mail::queue(tx, account_id, template, Some(&token), hours, batch).await?;
+    Ok((token, to))
 }
 
 /// The login a live set-password link is for, if it is live.
@@ -311,22 +298,20 @@ pub async fn set_password_with_link(
     let account = accounts::peek_password_token(db.pool(), &sha256_hex(token), now_ms())
         .await?
         .ok_or_else(link_gone)?;
-    let personal = personal_words(db, account.id).await?;
-    let password = new_password(
-        password,
-        confirm,
-        &personal,
-        crate::model::FieldErrors::default(),
-    )?;
-    let hash = hash_password(&password).await?;
     let owner = accounts::find_caller(db.pool(), account.id)
         .await?
         .and_then(|row| Caller::from_row(row, address))
         .ok_or_else(link_gone)?;
+    let password = new_password(
+        password,
+        confirm,
+        &personal_words(&owner),
+        crate::model::FieldErrors::default(),
+    )?;
+    let hash = hash_password(&password).await?;
     let mut tx = db.begin().await?;
     let account_id = accounts::take_password_token(&mut tx, &sha256_hex(token), now_ms())
         .await?
-        .filter(|id| *id == owner.account_id)
         .ok_or_else(link_gone)?;
     accounts::set_password_hash(&mut tx, account_id, &hash, now_ms()).await?;
     super::db::sessions::end_all(&mut tx, account_id, None).await?;
@@ -353,8 +338,7 @@ async fn password_changed(
     super::audit::record(tx, owner, domain, action, &owner.login, &changes).await?;
     let template = crate::model::mail::MailTemplate::PasswordChanged;
     // An account with no e-mail address (a Super User's, say) is simply not told.
-    let _queued_or_no_address =
-        super::mail::queue(tx, owner.account_id, template, None, 0, None).await?;
+    super::mail::queue(tx, owner.account_id, template, None, 0, None).await?;
     Ok(())
 }
 
@@ -400,6 +384,7 @@ pub async fn request_password_reset(db: &Db, who: &str, address: String) -> Resu
         } else if mail_password_link(&mut tx, account.id, template, None)
             .await?
             .1
+            .is_some()
         {
             queued += 1;
             "sent"
@@ -429,15 +414,12 @@ pub async fn request_password_reset(db: &Db, who: &str, address: String) -> Resu
 
 /// The account's own words, which its password must not contain: its login (and the part before
 /// any `@`), its extension, and each of its names.
-async fn personal_words(db: &Db, account_id: i64) -> Result<Vec<String>, AppError> {
-    let Some(row) = accounts::find_caller(db.pool(), account_id).await? else {
-        return Ok(Vec::new());
-    };
-    let mut words = vec![row.login.clone()];
-    words.extend(row.login.split('@').next().map(str::to_owned));
-    words.extend(row.extension);
-    words.extend(row.display_name.split_whitespace().map(str::to_owned));
-    Ok(words)
+fn personal_words(owner: &Caller) -> Vec<String> {
+    let mut words = vec![owner.login.clone()];
+    words.extend(owner.login.split('@').next().map(str::to_owned));
+    words.extend(owner.extension.clone());
+    words.extend(owner.display_name.split_whitespace().map(str::to_owned));
+    words
 }
 
 /// Checks a new password and its confirmation, adding to `errors` (which may already hold
@@ -476,8 +458,7 @@ pub async fn change_password(
     if !(matches && had_hash) {
         errors.add("current", "This is not your current password.");
     }
-    let personal = personal_words(db, caller.account_id).await?;
-    let password = new_password(password, confirm, &personal, errors)?;
+    let password = new_password(password, confirm, &personal_words(caller), errors)?;
     let hash = hash_password(&password).await?;
     let mut tx = db.begin().await?;
     accounts::set_password_hash(&mut tx, caller.account_id, &hash, now_ms()).await?;

@@ -29,9 +29,22 @@ pub struct Caller {
     pub extension: Option<String>,
     /// The client's IP address, '' when unknown.
     pub address: String,
-    /// The API key the request came with (its public `key-id`), if it came with one: the audit
-    /// log names it beside the account.
-    pub key_id: Option<String>,
+    /// The API key the request came with, if it came with one.
+    pub key: Option<KeyUse>,
+}
+
+/// The API key a request came with: the audit log names it beside the account, and a key it
+/// makes stays within it (see [`crate::ssr::api_keys::create_key`]).
+#[derive(Debug, Clone)]
+pub struct KeyUse {
+    /// Its row id.
+    pub id: i64,
+    /// Its public id (the `key-id` of its listing).
+    pub key_id: String,
+    /// Whether it may make keys (NetSapiens' `can-create-keys`).
+    pub can_create_keys: bool,
+    /// Where it may be used from.
+    pub allowed: crate::model::api_key::AllowedAddresses,
 }
 
 impl Caller {
@@ -56,28 +69,23 @@ impl Caller {
             domain: None,
             extension: None,
             address: String::new(),
-            key_id: None,
+            key: None,
         }
     }
 
     /// Someone not logged in (asking for a password reset), at `address`: may do nothing; named
     /// in the audit log as `anonymous`.
     pub fn anonymous(address: String) -> Self {
+        let nobody = Self::system();
         Self {
-            account_id: 0,
             login: "anonymous".into(),
             display_name: "Anonymous".into(),
             who: Who {
                 scope: Scope::NoPortal,
-                domain_id: None,
-                reseller: String::new(),
-                user_id: None,
-                site: None,
+                ..nobody.who
             },
-            domain: None,
-            extension: None,
             address,
-            key_id: None,
+            ..nobody
         }
     }
 
@@ -100,7 +108,7 @@ impl Caller {
             domain: row.domain,
             extension: row.extension,
             address,
-            key_id: None,
+            key: None,
         })
     }
 }

@@ -35,12 +35,8 @@ pub async fn page(
         rows.truncate(PAGE as usize);
         rows.last().map(|r| r.id)
     });
-    let mut entries = Vec::with_capacity(rows.len());
-    for row in &rows {
-        entries.push(mail::entry(db, settings, row).await);
-    }
     Ok(Outbox {
-        entries,
+        entries: mail::entries(db, settings, &rows).await,
         next: next.flatten(),
         relay: settings.relay.as_ref().map(|r| r.describe()),
     })

@@ -17,8 +17,6 @@ pub struct ApiCaller {
     pub caller: Caller,
     /// Who owns what this caller sends with an Idempotency-Key (`key:<id>` or `account:<id>`).
     pub owner: String,
-    /// The API key the request came with, if it came with one.
-    pub key: Option<app::ssr::api_keys::ParentKey>,
 }
 
 impl std::ops::Deref for ApiCaller {
@@ -58,8 +56,10 @@ impl FromRequestParts<AppState> for ApiCaller {
                     "This API key is read-only: it may only read (GET).",
                 )),
                 Ok(key) => Ok(Self {
-                    owner: format!("key:{}", key.key.key_id),
-                    key: Some(key.key),
+                    owner: format!(
+                        "key:{}",
+                        key.caller.key.as_ref().map_or("", |k| k.key_id.as_str())
+                    ),
                     caller: key.caller,
                 }),
             };
@@ -73,7 +73,6 @@ impl FromRequestParts<AppState> for ApiCaller {
             .ok_or_else(unauthorized)?;
         Ok(Self {
             owner: format!("account:{}", caller.account_id),
-            key: None,
             caller,
         })
     }

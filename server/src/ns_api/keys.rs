@@ -110,8 +110,7 @@ async fn create_key(
                 ..Shape::default()
             },
         )?;
-        let issued: IssuedApiKey =
-            api_keys::create_key(&state.db, &caller, &form, caller.key.as_ref()).await?;
+        let issued: IssuedApiKey = api_keys::create_key(&state.db, &caller, &form).await?;
         Ok::<_, Problem>((StatusCode::CREATED, Json(issued)).into_response())
     })
     .await
@@ -121,6 +120,7 @@ async fn create_key(
 fn key_id<'a>(caller: &'a ApiCaller, raw: &'a str) -> Result<&'a str, Problem> {
     match raw {
         "~" => caller
+            .caller
             .key
             .as_ref()
             .map(|k| k.key_id.as_str())

@@ -313,13 +313,12 @@ async fn create_user(
             invitation,
         )
         .await?;
-        let email = created.detail.values.email.to_string();
         let mut value = serde_json::to_value(created.detail).map_err(|_| AppError::Internal)?;
-        if created.mailed {
-            value["invitation-sent-to"] = Value::String(email);
-        }
         // A link that went out by mail through a relay is not answered as well.
-        let relayed = created.mailed && state.mail.relay.is_some();
+        let relayed = created.mailed_to.is_some() && state.mail.relay.is_some();
+        if let Some(to) = created.mailed_to {
+            value["invitation-sent-to"] = Value::String(to);
+        }
         if let Some(token) = created.invitation.filter(|_| !relayed) {
             value["invitation-link"] = Value::String(format!("/set-password?token={token}"));
         }

@@ -12,6 +12,8 @@ pub struct AccountRow {
     pub display_name: String,
     pub scope: String,
     pub domain_id: Option<i64>,
+    /// Its domain's name (none for a Super User's).
+    pub domain: Option<String>,
     pub password_hash: Option<String>,
     pub failed_logins: i64,
     pub locked_until: Option<i64>,
@@ -21,8 +23,10 @@ pub struct AccountRow {
     pub known_addresses: String,
 }
 
-const COLUMNS: &str = "id, login, display_name, scope, domain_id, password_hash, failed_logins, \
-     locked_until, disabled, known_addresses";
+/// An account's columns (as `a`) with its domain's name (as `d`): see [`ACCOUNTS`].
+const COLUMNS: &str = "a.id, a.login, a.display_name, a.scope, a.domain_id, d.name AS domain, \
+     a.password_hash, a.failed_logins, a.locked_until, a.disabled, a.known_addresses";
+const ACCOUNTS: &str = "accounts a LEFT JOIN domains d ON d.id = a.domain_id";
 
 /// An account not yet saved.
 pub struct NewAccount<'a> {
@@ -33,13 +37,13 @@ pub struct NewAccount<'a> {
 }
 
 pub async fn find_by_login(pool: &AnyPool, login: &Login) -> DbResult<Option<AccountRow>> {
-    Ok(
-        Sql::new(&format!("SELECT {COLUMNS} FROM accounts WHERE login = "))
-            .bind(login.as_str().to_owned())
-            .query_as()
-            .fetch_optional(pool)
-            .await?,
-    )
+    Ok(Sql::new(&format!(
+        "SELECT {COLUMNS} FROM {ACCOUNTS} WHERE a.login = "
+    ))
+    .bind(login.as_str().to_owned())
+    .query_as()
+    .fetch_optional(pool)
+    .await?)
 }
 
 /// Saves a new account. A taken login breaks [`super::Rule::Login`].
@@ -59,14 +63,14 @@ pub async fn insert(tx: &mut Tx, account: &NewAccount<'_>, now: i64) -> DbResult
 
 /// The Super Users that still have no password, oldest first.
 pub async fn super_users_without_password(pool: &AnyPool) -> DbResult<Vec<AccountRow>> {
-    Ok(
-        Sql::new(&format!("SELECT {COLUMNS} FROM accounts WHERE scope = "))
-            .bind(Scope::SuperUser.as_str())
-            .push(" AND password_hash IS NULL AND disabled = 0 ORDER BY id")
-            .query_as()
-            .fetch_all(pool)
-            .await?,
-    )
+    Ok(Sql::new(&format!(
+        "SELECT {COLUMNS} FROM {ACCOUNTS} WHERE a.scope = "
+    ))
+    .bind(Scope::SuperUser.as_str())
+    .push(" AND a.password_hash IS NULL AND a.disabled = 0 ORDER BY a.id")
+    .query_as()
+    .fetch_all(pool)
+    .await?)
 }
 
 pub async fn count_super_users(pool: &AnyPool) -> DbResult<i64> {
@@ -163,14 +167,14 @@ pub async fn peek_password_token(
     token_hash: &str,
     now: i64,
 ) -> DbResult<Option<AccountRow>> {
-    Ok(sqlx::query_as(
-        "SELECT a.id, a.login, a.display_name, a.scope, a.domain_id, a.password_hash, \
-         a.failed_logins, a.locked_until, a.disabled, a.known_addresses \
-         FROM accounts a JOIN password_tokens t ON t.account_id = a.id \
-         WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2",
-    )
+    Ok(Sql::new(&format!(
+        "SELECT {COLUMNS} FROM {ACCOUNTS} JOIN password_tokens t ON t.account_id = a.id \
+         WHERE t.token_hash = "
+    ))
     .bind(token_hash.to_owned())
+    .push(" AND t.used_at IS NULL AND t.expires_at > ")
     .bind(now)
+    .query_as()
     .fetch_optional(pool)
     .await?)
 }

@@ -56,16 +56,10 @@ impl Params {
     }
 }
 
-/// Why a message cannot be queued for an account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NotQueued {
-    /// The account has no e-mail address (a user without one, or an account with no user).
-    NoAddress,
-}
-
 /// Queues `template` to the e-mail addresses of `account_id` inside `tx` (with `token`, the secret
-/// of the one-time link it carries, valid `hours`), in `batch` if given. Call [`wake`] once the
-/// transaction is committed.
+/// of the one-time link it carries, valid `hours`), in `batch` if given, and returns the addresses
+/// it is to; `None` (and nothing queued) for an account with no address (a user without one, or
+/// an account with no user). Call [`wake`] once the transaction is committed.
 pub async fn queue(
     tx: &mut Tx,
     account_id: i64,
@@ -73,12 +67,12 @@ pub async fn queue(
     token: Option<&str>,
     hours: u64,
     batch: Option<&str>,
-) -> Result<Result<i64, NotQueued>, AppError> {
+) -> Result<Option<String>, AppError> {
     let Some(to) = accounts::mail_to(tx, account_id).await? else {
         return Err(AppError::NotFound);
     };
     let Some(recipients) = to.email.filter(|e| !e.trim().is_empty()) else {
-        return Ok(Err(NotQueued::NoAddress));
+        return Ok(None);
     };
     let params = Params {
         domain: to.domain,
@@ -96,8 +90,8 @@ pub async fn queue(
         params: &params.json(),
         batch,
     };
-    let id = outbox::insert(tx, &mail, now_ms()).await?;
-    Ok(Ok(id))
+    outbox::insert(tx, &mail, now_ms()).await?;
+    Ok(Some(recipients))
 }
 
 fn waker() -> &'static Notify {
@@ -111,14 +105,27 @@ pub fn wake() {
     waker().notify_waiters();
 }
 
-/// A stored message as the portal lists it (its subject rendered).
-pub async fn entry(
+/// Stored messages as the portal lists them (their subjects rendered), each domain read once.
+pub async fn entries(
     db: &super::db::Db,
     settings: &MailSettings,
-    row: &outbox::MailRow,
-) -> MailEntry {
-    let composed = relay::compose(db, settings, row).await;
-    entry_of(row, composed.as_ref().ok())
+    rows: &[outbox::MailRow],
+) -> Vec<MailEntry> {
+    let mut domains = std::collections::HashMap::new();
+    let mut entries = Vec::with_capacity(rows.len());
+    for row in rows {
+        let key = row.domain.clone().unwrap_or_default();
+        if !domains.contains_key(&key) {
+            let found = relay::domain_of(db, row).await;
+            domains.insert(key.clone(), found);
+        }
+        let composed = match &domains[&key] {
+            Ok(domain) => relay::compose(settings, row, domain.as_ref()),
+            Err(e) => Err(e.clone()),
+        };
+        entries.push(entry_of(row, composed.as_ref().ok()));
+    }
+    entries
 }
 
 /// A stored message with its text, as a Super User reads it in the outbox.
@@ -127,7 +134,11 @@ pub async fn message(
     settings: &MailSettings,
     row: &outbox::MailRow,
 ) -> MailMessage {
-    match relay::compose(db, settings, row).await {
+    let composed = match relay::domain_of(db, row).await {
+        Ok(domain) => relay::compose(settings, row, domain.as_ref()),
+        Err(e) => Err(e),
+    };
+    match composed {
         Ok(composed) => MailMessage {
             entry: entry_of(row, Some(&composed)),
             from: composed.from.to_string(),

@@ -9,6 +9,7 @@ use super::render::{one_line, render, Rendered};
 use super::{waker, Params};
 use crate::model::mail::{MailStatus, MailTemplate};
 use crate::model::{DomainName, Parse};
+use crate::ssr::db::domains::DomainRef;
 use crate::ssr::db::{domains, outbox, Db, DbResult};
 use crate::ssr::now_ms;
 use lettre::message::{Mailbox, MultiPart};
@@ -120,21 +121,26 @@ pub struct Composed {
     pub to: Vec<Mailbox>,
 }
 
-/// Renders and addresses a stored message: the domain's own From and Reply-To where it sets them.
-pub async fn compose(
-    db: &Db,
+/// The domain a stored message is from (for its name, From and Reply-To), if it still exists.
+pub async fn domain_of(db: &Db, row: &outbox::MailRow) -> Result<Option<DomainRef>, String> {
+    match row.domain.as_deref().map(DomainName::parse) {
+        Some(Ok(name)) => domains::get(db.pool(), &name)
+            .await
+            .map_err(|e| e.to_string()),
+        _ => Ok(None),
+    }
+}
+
+/// Renders and addresses a stored message of `domain` (see [`domain_of`]): the domain's own From
+/// and Reply-To where it sets them.
+pub fn compose(
     settings: &MailSettings,
     row: &outbox::MailRow,
+    domain: Option<&DomainRef>,
 ) -> Result<Composed, String> {
     let template = MailTemplate::parse(&row.template).map_err(|e| e.to_string())?;
     let params = Params::read(&row.params).ok_or("its stored values no longer read")?;
-    let domain = match params.domain.as_deref().map(DomainName::parse) {
-        Some(Ok(name)) => domains::get(db.pool(), &name)
-            .await
-            .map_err(|e| e.to_string())?,
-        _ => None,
-    };
-    let organisation = domain.as_ref().map_or_else(
+    let organisation = domain.map_or_else(
         || "Roster".to_owned(),
         |d| match d.settings.description.as_str() {
             "" => d.name().to_string(),
@@ -143,7 +149,7 @@ pub async fn compose(
     );
     let rendered = render(template, &params, &organisation, &settings.public_url)
         .map_err(|e| format!("its template does not render: {e}"))?;
-    let settings_of = domain.as_ref().map(|d| &d.settings);
+    let settings_of = domain.map(|d| &d.settings);
     let from = match settings_of.and_then(|s| s.email_send_from_address.as_ref()) {
         Some(address) => mailbox(Some(&organisation), address.as_str())?,
         None => settings
@@ -260,7 +266,11 @@ async fn deliver_one(
         outbox::finish(db.writer(), row.id, status, &row.params, None, now_ms()).await?;
         return Ok(true);
     };
-    let sent = match compose(db, settings, &row).await.and_then(message) {
+    let composed = match domain_of(db, &row).await {
+        Ok(domain) => compose(settings, &row, domain.as_ref()),
+        Err(e) => Err(e),
+    };
+    let sent = match composed.and_then(message) {
         Ok(message) => transport
             .send(message)
             .await

@@ -110,8 +110,8 @@ fn device_field(k: usize) -> String {
 
 /// Checks `batch` against what `domain` holds, read through `conn` (the write transaction, or
 /// any connection for a check that writes nothing). `any_caller_id`: the caller may give any
-/// caller ID, not only the domain's numbers (see [`crate::ssr::access::may_send_any_caller_id`]). The users of the batch count as existing for
-/// each other (a forward to another new user is fine); duplicates within the batch are the
+/// caller ID, not only the domain's numbers (see [`crate::ssr::access::may_send_any_caller_id`]).
+/// The users of the batch count as existing for each other (a forward to another new user is fine); duplicates within the batch are the
 /// caller's to find (the database refuses them).
 pub async fn check(
     conn: &mut AnyConnection,

@@ -26,8 +26,8 @@ use std::collections::HashMap;
 pub struct Created {
     pub detail: UserDetail,
     pub invitation: Option<String>,
-    /// Whether the welcome message (with the link) was queued to the user's e-mail.
-    pub mailed: bool,
+    /// The addresses the welcome message (with the link) was queued to, if it was.
+    pub mailed_to: Option<String>,
 }
 
 /// A device as sent to the API (several may come with one user): its name and, optionally, its
@@ -156,19 +156,22 @@ pub async fn create_user_with_devices(
     invitation: Invitation,
 ) -> Result<Created, AppError> {
     let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
-    let new = match parse_new(&found, form, devices) {
-        Err(AppError::Invalid { errors, input }) => {
+    // Every problem at once: the form's, and an invitation that cannot be sent.
+    let invite_problem = may_invite(Scope::parse(&form.user_scope).ok(), invitation).err();
+    let new = match (parse_new(&found, form, devices), invite_problem) {
+        (Ok(new), None) => new,
+        (Err(AppError::Invalid { errors, input }), problem) => {
             let mut errors = errors;
-            if let Err(problem) = may_invite(Scope::parse(&form.user_scope).ok(), invitation) {
+            if let Some(problem) = problem {
                 errors.add("invitation", problem);
             }
             return Err(AppError::Invalid { errors, input });
         }
-        other => other?,
+        (Err(e), _) => return Err(e),
+        (Ok(_), Some(problem)) => {
+            return Err(AppError::invalid(FieldErrors::one("invitation", problem)))
+        }
     };
-    if let Err(problem) = may_invite(Some(new.values.user_scope), invitation) {
-        return Err(AppError::invalid(FieldErrors::one("invitation", problem)));
-    }
     may_create(caller, &found, &new)?;
     let (mut tx, current) = begin_locked(db, &found).await?;
     let news = std::slice::from_ref(&new);
@@ -178,18 +181,18 @@ pub async fn create_user_with_devices(
     }
     let written = insert_new(&mut tx, &current, news, checked.found, &mut |_| {}).await?;
     let account_id = written.first().ok_or(AppError::Internal)?.account_id;
-    let (invitation, mailed) = match (new.values.user_scope, invitation) {
-        (Scope::NoPortal, _) => (None, false),
+    let (invitation, mailed_to) = match (new.values.user_scope, invitation) {
+        (Scope::NoPortal, _) => (None, None),
         (_, Invitation::Link) => {
             let ttl = crate::ssr::auth::PASSWORD_LINK_TTL;
             let token = crate::ssr::auth::issue_password_link(&mut tx, account_id, ttl).await?;
-            (Some(token), false)
+            (Some(token), None)
         }
         (_, Invitation::Send) => {
             let welcome = MailTemplate::Welcome;
-            let (token, mailed) =
+            let (token, to) =
                 crate::ssr::auth::mail_password_link(&mut tx, account_id, welcome, None).await?;
-            (Some(token), mailed)
+            (Some(token), to)
         }
     };
     let extension = new.values.user.as_str();
@@ -205,14 +208,14 @@ pub async fn create_user_with_devices(
     )
     .await?;
     tx.commit().await?;
-    if mailed {
+    if mailed_to.is_some() {
         crate::ssr::mail::wake();
     }
     tracing::info!(domain = %domain, user = %extension, by = caller.account_id, "user created");
     Ok(Created {
         detail,
         invitation,
-        mailed,
+        mailed_to,
     })
 }
 

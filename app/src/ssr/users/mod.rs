@@ -254,28 +254,22 @@ async fn new_link(
         )));
     }
     let mut tx = db.begin().await?;
-    let (token, mailed) = match template {
+    let (token, mailed_to) = match template {
         None => {
             let ttl = super::auth::PASSWORD_LINK_TTL;
             let token = super::auth::issue_password_link(&mut tx, located.account_id, ttl).await?;
-            (token, false)
+            (token, None)
         }
         Some(template) => {
             super::auth::mail_password_link(&mut tx, located.account_id, template, None).await?
         }
     };
-    let mailed_to = match (template, mailed) {
-        (Some(_), false) => {
-            return Err(AppError::invalid(FieldErrors::one(
-                "email",
-                "This user has no e-mail address to send the link to.",
-            )))
-        }
-        (_, true) => super::db::accounts::mail_to(&mut tx, located.account_id)
-            .await?
-            .and_then(|to| to.email),
-        _ => None,
-    };
+    if template.is_some() && mailed_to.is_none() {
+        return Err(AppError::invalid(FieldErrors::one(
+            "email",
+            "This user has no e-mail address to send the link to.",
+        )));
+    }
     let how = template.map_or("shown", MailTemplate::as_str);
     let changes = [("delivery".to_owned(), (String::new(), how.to_owned()))].into();
     let action = match template {
@@ -292,7 +286,7 @@ async fn new_link(
     )
     .await?;
     tx.commit().await?;
-    if mailed {
+    if mailed_to.is_some() {
         super::mail::wake();
     }
     Ok(Invited { token, mailed_to })
@@ -323,10 +317,10 @@ pub async fn invite_uninvited(
         let mut tx = db.begin().await?;
         for (account_id, _) in chunk {
             let template = MailTemplate::Invitation;
-            let (_, mailed) =
+            let (_, to) =
                 super::auth::mail_password_link(&mut tx, *account_id, template, Some(&batch))
                     .await?;
-            invited += usize::from(mailed);
+            invited += usize::from(to.is_some());
         }
         let extensions: Vec<&str> = chunk.iter().map(|(_, e)| e.as_str()).collect();
         let changes = [("users".to_owned(), (String::new(), extensions.join(", ")))].into();
@@ -436,9 +430,5 @@ pub async fn mail_of(
 ) -> Result<Vec<crate::model::mail::MailEntry>, AppError> {
     let (_, located) = access::user_in(db, caller, domain, extension, Action::ManageUsers).await?;
     let rows = super::db::outbox::for_account(db.pool(), located.account_id, 10).await?;
-    let mut entries = Vec::with_capacity(rows.len());
-    for row in &rows {
-        entries.push(super::mail::entry(db, settings, row).await);
-    }
-    Ok(entries)
+    Ok(super::mail::entries(db, settings, &rows).await)
 }
