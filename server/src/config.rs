@@ -125,6 +125,29 @@ pub struct Config {
     /// milliseconds (its own are sent at once).
     #[arg(long, env = "ROSTER_MAIL_POLL_MS", default_value_t = 5_000)]
     pub mail_poll_ms: u64,
+
+    /// Where Roster's SIP server (Kamailio, started and stopped with Roster) listens for SIP over
+    /// UDP, such as 127.0.0.1:5060. Unset: Roster runs without its SIP side (scripts/run.sh sets
+    /// it unless told `--no-sip`).
+    #[arg(long, env = "ROSTER_SIP_LISTEN")]
+    pub sip_listen: Option<SocketAddr>,
+
+    /// The address phones are told to register at (shown on their page), when it is not the
+    /// listening address (behind NAT or a DNS name).
+    #[arg(long, env = "ROSTER_SIP_PUBLIC_ADDRESS")]
+    pub sip_public_address: Option<String>,
+
+    /// The carrier's address: its requests are calls to Roster's numbers (DIDs).
+    #[arg(long, env = "ROSTER_SIP_CARRIER", default_value = "127.0.0.2")]
+    pub sip_carrier: std::net::IpAddr,
+
+    /// Where calls to phone numbers leave: the carrier's gateway, host:port.
+    #[arg(long, env = "ROSTER_SIP_GATEWAY", default_value = "127.0.0.2:5060")]
+    pub sip_gateway: String,
+
+    /// Kamailio's configuration (by default the repository's scripts/sip/roster.cfg).
+    #[arg(long, env = "ROSTER_SIP_CONFIG")]
+    pub sip_config: Option<std::path::PathBuf>,
 }
 
 /// How the connection to the SMTP relay is secured.
@@ -145,6 +168,18 @@ pub enum LogFormat {
 }
 
 impl Config {
+    /// How to run the SIP server, if Roster runs one.
+    pub fn sip_options(&self) -> Option<crate::sip::SipOptions> {
+        let listen = self.sip_listen?;
+        let mut options = crate::sip::SipOptions::new(listen);
+        options.carrier = self.sip_carrier;
+        options.gateway = self.sip_gateway.clone();
+        if let Some(config) = &self.sip_config {
+            options.config = config.clone();
+        }
+        Some(options)
+    }
+
     /// How mail goes out, from the flags (reading the relay's password file, if one is named).
     pub fn mail_settings(&self) -> Result<MailSettings, String> {
         let password = match &self.smtp_password_file {

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod guard;
 pub mod ns_api;
+pub mod sip;
 
 use app::ssr::db::{sessions::DbSessionStore, Db};
 use app::ssr::request::RequestCaller;

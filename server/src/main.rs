@@ -46,6 +46,15 @@ async fn run(config: Config) -> Result<(), String> {
         Err(e) => return Err(format!("cannot prepare the first Super User: {e}")),
     }
 
+    let mut sip = match config.sip_options() {
+        Some(options) => {
+            let started = server::sip::Kamailio::start(&options, &config.database_url).await?;
+            println!("SIP server: udp:{} (Kamailio)", started.address);
+            Some(started)
+        }
+        None => None,
+    };
+
     let settings = server::Settings::try_from(&config)?;
     let app = server::router(db.clone(), &settings);
     let listener = tokio::net::TcpListener::bind(config.listen)
@@ -57,14 +66,17 @@ async fn run(config: Config) -> Result<(), String> {
         db.clone(),
         settings.mail.clone(),
     ));
-    server::serve(
+    let served = server::serve(
         listener,
         app,
         db,
         Duration::from_secs(config.shutdown_grace_seconds),
     )
-    .await
-    .map_err(|e| format!("server error: {e}"))
+    .await;
+    if let Some(sip) = &mut sip {
+        sip.stop().await;
+    }
+    served.map_err(|e| format!("server error: {e}"))
 }
 
 /// Sweeps expired sessions and remembered Idempotency-Key answers out of the database at start

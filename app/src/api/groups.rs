@@ -17,15 +17,22 @@ pub async fn list_groups(domain: String) -> Result<Vec<String>, AppError> {
     )
 }
 
-/// Adds a group to a domain (`kind`: `ring` or `agent`), then shows the domain again.
+/// Adds a group to a domain (`kind`: `ring` or `agent`), rung at `extension` if one is given,
+/// then shows the domain again.
 #[server(endpoint = "create-group")]
-pub async fn create_group(domain: String, name: String, kind: String) -> Result<(), AppError> {
+pub async fn create_group(
+    domain: String,
+    name: String,
+    kind: String,
+    #[server(default)] extension: String,
+) -> Result<(), AppError> {
     use crate::ssr::request::{answer, current};
     answer(
         async move {
             let (state, caller) = current().await?;
             let domain = crate::ssr::access::parse_name(&domain)?;
-            crate::ssr::groups::create_group(&state.db, &caller, &domain, &name, &kind).await?;
+            crate::ssr::groups::create_group(&state.db, &caller, &domain, &name, &kind, &extension)
+                .await?;
             leptos_axum::redirect(&format!("/domains/{domain}"));
             Ok(())
         }

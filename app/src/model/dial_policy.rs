@@ -35,21 +35,31 @@ const NANP_PREMIUM: &[&str] = &["900", "976"];
 const NEVER: &[&str] = &["870", "881", "882", "883", "979", "1900", "1976"];
 
 impl DialPolicy {
+    /// What the policy reaches, as rules on a number's digits (without its +): the rule with
+    /// the longest prefix of the number decides. The SIP server applies the same rules to the
+    /// numbers a user dials (Roster writes them into `dial_policy_rules` when it starts).
+    pub fn rules(self) -> Vec<(String, bool)> {
+        let mut rules = vec![(String::new(), self == DialPolicy::International)];
+        if self == DialPolicy::UsCanada {
+            rules.push(("1".to_owned(), true));
+            let refused = NANP_ELSEWHERE.iter().chain(NANP_PREMIUM);
+            rules.extend(refused.map(|area| (format!("1{area}"), false)));
+        }
+        rules.extend(NEVER.iter().map(|p| ((*p).to_owned(), false)));
+        rules.sort();
+        rules.dedup_by(|a, b| a.0 == b.0);
+        rules
+    }
+
     /// Whether a user under this policy may reach `number` (by a call, a forward, or a
     /// simultaneous ring).
     pub fn allows(self, number: &PhoneNumber) -> bool {
         let digits = number.digits();
-        if NEVER.iter().any(|p| digits.starts_with(p)) {
-            return false;
-        }
-        match self {
-            DialPolicy::Internal => false,
-            DialPolicy::International => true,
-            DialPolicy::UsCanada => digits.strip_prefix('1').is_some_and(|national| {
-                let area = &national[..national.len().min(3)];
-                !NANP_ELSEWHERE.contains(&area) && !NANP_PREMIUM.contains(&area)
-            }),
-        }
+        self.rules()
+            .into_iter()
+            .filter(|(prefix, _)| digits.starts_with(prefix.as_str()))
+            .max_by_key(|(prefix, _)| prefix.len())
+            .is_some_and(|(_, allowed)| allowed)
     }
 
     /// Why a number is refused, for the field that names it.

@@ -190,10 +190,10 @@ pub async fn create_device(
         .sip_password
         .as_ref()
         .map_or_else(generate_sip_password, |p| p.expose().to_owned());
-    let (domain_id, user_id) = (editing.found.id, editing.located.id);
+    let user_id = editing.located.id;
     write::insert_device(
         &mut editing.tx,
-        domain_id,
+        &editing.found,
         user_id,
         new.device.as_str(),
         &password,
@@ -230,7 +230,15 @@ pub async fn update_device(
     let password = new.sip_password.as_ref().map(|p| p.expose());
     let rename = renamed.then_some(new.device.as_str());
     let user_id = editing.located.id;
-    write::change_device(&mut editing.tx, user_id, current.as_str(), rename, password).await?;
+    write::change_device(
+        &mut editing.tx,
+        &editing.found,
+        user_id,
+        current.as_str(),
+        rename,
+        password,
+    )
+    .await?;
     editing
         .finish(
             caller,

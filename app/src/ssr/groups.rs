@@ -3,11 +3,11 @@
 use super::access;
 use super::audit;
 use super::caller::Caller;
-use super::db::{groups, Db};
+use super::db::{groups, Db, DbError, Rule};
 use super::now_ms;
 use crate::error::AppError;
 use crate::model::permissions::Action;
-use crate::model::{DomainName, FieldErrors, GroupName, Parse};
+use crate::model::{DomainName, Extension, FieldErrors, GroupName, Parse};
 
 /// The groups of `domain`, by name.
 pub async fn list_groups(
@@ -19,13 +19,15 @@ pub async fn list_groups(
     Ok(groups::names(db.pool(), found.id).await?)
 }
 
-/// Adds a group to `domain` (`kind`: `ring` or `agent`); a name it has already is a conflict.
+/// Adds a group to `domain` (`kind`: `ring` or `agent`), rung by dialling `extension` when one
+/// is given (blank: none); a name or an extension the domain has already is a conflict.
 pub async fn create_group(
     db: &Db,
     caller: &Caller,
     domain: &DomainName,
     name: &str,
     kind: &str,
+    extension: &str,
 ) -> Result<(), AppError> {
     let found = access::domain(db, caller, domain, Action::ManageSites).await?;
     let mut errors = FieldErrors::default();
@@ -33,12 +35,35 @@ pub async fn create_group(
     if !matches!(kind, "ring" | "agent") {
         errors.add("kind", "Either a ring group or an agent group.");
     }
+    let extension = match extension.trim() {
+        "" => None,
+        given => errors.check("extension", Extension::parse(given)),
+    };
     let Some(name) = name.filter(|_| errors.is_empty()) else {
         return Err(AppError::invalid(errors));
     };
-    let mut tx = db.begin().await?;
-    groups::insert(&mut tx, found.id, &name, kind, now_ms()).await?;
-    let changes = [("kind".to_owned(), (String::new(), kind.to_owned()))].into();
+    // Holding the domain, as a user's create does: one extension rings one user or one group.
+    let (mut tx, found) = super::users::begin_locked(db, &found).await?;
+    let extension_taken =
+        || AppError::conflict("extension", "This extension is already taken in this domain.");
+    if let Some(extension) = &extension {
+        if groups::user_has_extension(&mut tx, found.id, extension.as_str()).await? {
+            return Err(extension_taken());
+        }
+    }
+    groups::insert(&mut tx, found.id, &name, kind, extension.as_ref(), now_ms())
+        .await
+        .map_err(|e| match e {
+            DbError::Conflict(Rule::Extension) => extension_taken(),
+            other => other.into(),
+        })?;
+    let mut changes: audit::Changes = [("kind".to_owned(), (String::new(), kind.to_owned()))].into();
+    if let Some(extension) = &extension {
+        changes.insert(
+            "extension".to_owned(),
+            (String::new(), extension.as_str().to_owned()),
+        );
+    }
     audit::record(
         &mut tx,
         caller,

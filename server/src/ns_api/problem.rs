@@ -104,10 +104,18 @@ impl From<AppError> for Problem {
     }
 }
 
+/// A message as a sentence: capitalised, with one full stop.
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
+        Some(first) => {
+            let sentence: String = first.to_uppercase().chain(chars).collect();
+            if sentence.ends_with(['.', '!', '?']) {
+                sentence
+            } else {
+                sentence + "."
+            }
+        }
         None => String::new(),
     }
 }

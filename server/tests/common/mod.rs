@@ -2,6 +2,7 @@
 //! keeps its session cookie.
 #![allow(dead_code)]
 
+pub mod sip;
 pub mod smtp;
 
 use app::ssr::db::Db;
@@ -388,6 +389,7 @@ pub async fn add_group(db: &Db, domain_id: i64, name: &str) {
         domain_id,
         &app::model::GroupName::parse(name).unwrap(),
         "ring",
+        None,
         1,
     )
     .await

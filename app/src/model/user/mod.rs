@@ -241,6 +241,59 @@ pub struct Device {
     /// Unix milliseconds.
     #[serde(default)]
     pub created_at: i64,
+    /// Whether, where and until when the device is registered with the SIP server.
+    #[serde(flatten, default)]
+    pub registration: Registration,
+}
+
+/// A device's registration with the SIP server as it last wrote it, in NetSapiens' read-only
+/// device fields. An unregistered device has only its state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Registration {
+    /// `registered` or `unregistered`.
+    #[serde(default = "Registration::unregistered_state")]
+    pub device_sip_registration_state: String,
+    /// The Contact the device registered (where it is reached).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_sip_registration_contact: Option<String>,
+    /// `address:port` the registration came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_sip_registration_ip_address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_sip_registration_user_agent: Option<String>,
+    /// When the registration runs out unless renewed (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_sip_registration_expires_datetime: Option<String>,
+}
+
+impl Default for Registration {
+    fn default() -> Self {
+        Self::unregistered()
+    }
+}
+
+impl Registration {
+    pub const REGISTERED: &'static str = "registered";
+
+    fn unregistered_state() -> String {
+        "unregistered".to_owned()
+    }
+
+    /// A device no live registration names.
+    pub fn unregistered() -> Self {
+        Self {
+            device_sip_registration_state: Self::unregistered_state(),
+            device_sip_registration_contact: None,
+            device_sip_registration_ip_address: None,
+            device_sip_registration_user_agent: None,
+            device_sip_registration_expires_datetime: None,
+        }
+    }
+
+    pub fn is_registered(&self) -> bool {
+        self.device_sip_registration_state == Self::REGISTERED
+    }
 }
 
 /// A stored user with everything attached, as read.

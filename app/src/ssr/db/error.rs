@@ -61,6 +61,11 @@ const CONSTRAINTS: &[(Rule, &str, &str)] = &[
         "groups.domain_id, groups.name",
     ),
     (
+        Rule::Extension,
+        "groups_domain_extension_key",
+        "groups.domain_id, groups.extension",
+    ),
+    (
         Rule::TimeFrame,
         "answer_rules_user_time_frame_key",
         "answer_rules.user_id, answer_rules.time_frame",

@@ -1,7 +1,7 @@
 //! Groups of a domain (ring groups), which users join.
 
 use super::{DbResult, Tx};
-use crate::model::GroupName;
+use crate::model::{Extension, GroupName};
 use sqlx::AnyPool;
 
 /// The groups of a domain, by name.
@@ -14,20 +14,38 @@ pub async fn names(pool: &AnyPool, domain_id: i64) -> DbResult<Vec<String>> {
     )
 }
 
-/// Adds a group to a domain. A name the domain has already breaks [`super::Rule::GroupName`].
+/// Adds a group to a domain, rung at `extension` if it has one. A name the domain has already
+/// breaks [`super::Rule::GroupName`], an extension another group has [`super::Rule::Extension`]
+/// (the caller checks the users' extensions first, holding the domain).
 pub async fn insert(
     tx: &mut Tx,
     domain_id: i64,
     name: &GroupName,
     kind: &str,
+    extension: Option<&Extension>,
     now: i64,
 ) -> DbResult<()> {
-    sqlx::query("INSERT INTO groups (domain_id, name, kind, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(domain_id)
-        .bind(name.as_str().to_owned())
-        .bind(kind.to_owned())
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO groups (domain_id, name, kind, extension, created_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(domain_id)
+    .bind(name.as_str().to_owned())
+    .bind(kind.to_owned())
+    .bind(extension.map(|e| e.as_str().to_owned()))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
+}
+
+/// Whether a user of the domain has `extension`, as `tx` sees it.
+pub async fn user_has_extension(tx: &mut Tx, domain_id: i64, extension: &str) -> DbResult<bool> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM users WHERE domain_id = $1 AND extension = $2")
+            .bind(domain_id)
+            .bind(extension.to_owned())
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(found.is_some())
 }

@@ -28,6 +28,7 @@ pub mod idempotency;
 pub mod outbox;
 pub mod phone_numbers;
 pub mod sessions;
+pub mod sip;
 pub mod sites;
 pub mod users;
 
@@ -135,6 +136,7 @@ impl Db {
                 // The writer first: it creates the file and migrates it before anyone reads.
                 let writes = sqlite_pool(1, false).connect_with(options.clone()).await?;
                 SQLITE_MIGRATIONS.run(&writes).await?;
+                sip::prepare(&writes).await?;
                 let reads = sqlite_pool(8, true).connect_with(options).await?;
                 Self {
                     reads,
@@ -149,6 +151,7 @@ impl Db {
                     .connect_with(options)
                     .await?;
                 POSTGRES_MIGRATIONS.run(&pool).await?;
+                sip::prepare(&pool).await?;
                 Self {
                     reads: pool.clone(),
                     writes: pool,

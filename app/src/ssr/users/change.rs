@@ -185,13 +185,21 @@ async fn save(
     match (first_device, &new.device) {
         (Some(first), Some(device)) if device_renamed || password.is_some() => {
             let rename = device_renamed.then_some(device.as_str());
-            write::change_device(&mut tx, located.id, first, rename, password.as_deref()).await?;
+            write::change_device(
+                &mut tx,
+                &domain,
+                located.id,
+                first,
+                rename,
+                password.as_deref(),
+            )
+            .await?;
         }
         (None, Some(device)) => {
             let password = password.clone().unwrap_or_else(generate_sip_password);
             write::insert_device(
                 &mut tx,
-                domain.id,
+                &domain,
                 located.id,
                 device.as_str(),
                 &password,

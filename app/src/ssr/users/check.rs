@@ -156,7 +156,7 @@ pub async fn check(
             .filter(|c| renamed(c))
             .map(|c| c.values.user.as_str()),
     );
-    let taken = facts::users_with_extensions(conn, d, &wanted).await?;
+    let taken = facts::extensions_in_use(conn, d, &wanted).await?;
     for (i, c) in batch.iter().enumerate() {
         if renamed(c) && taken.contains(c.values.user.as_str()) {
             p[i].conflicts.add(
@@ -367,7 +367,7 @@ pub async fn check(
             .map(|(_, ext)| ext.as_str())
             .filter(|ext| !in_batch.contains(ext)),
     );
-    let existing = facts::users_with_extensions(conn, d, &wanted).await?;
+    let existing = facts::extensions_in_use(conn, d, &wanted).await?;
     for (i, refs) in references.into_iter().enumerate() {
         for (field, ext) in refs {
             if !in_batch.contains(ext.as_str()) && !existing.contains(ext.as_str()) {

@@ -312,5 +312,5 @@ pub(crate) async fn insert_new(
             group_ids: found.group_ids.clone(),
         })
         .collect();
-    Ok(write::insert(tx, domain.id, &rows, now, written).await?)
+    Ok(write::insert(tx, domain, &rows, now, written).await?)
 }

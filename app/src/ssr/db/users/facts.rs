@@ -48,13 +48,16 @@ async fn taken(
     Ok(rows.into_iter().map(|(v,)| v).collect())
 }
 
-/// Which of `extensions` users of the domain hold.
-pub async fn users_with_extensions(
+/// Which of `extensions` the domain's users or ring groups hold (one extension rings one of
+/// them).
+pub async fn extensions_in_use(
     conn: &mut AnyConnection,
     domain_id: i64,
     extensions: &[&str],
 ) -> DbResult<HashSet<String>> {
-    taken(conn, "users", Some(domain_id), "extension", extensions).await
+    let held = "(SELECT domain_id, extension FROM users \
+                UNION ALL SELECT domain_id, extension FROM groups WHERE extension IS NOT NULL) x";
+    taken(conn, held, Some(domain_id), "extension", extensions).await
 }
 
 /// Which of `logins` portal accounts hold, anywhere.

@@ -12,6 +12,7 @@ pub mod write;
 
 use super::domains::{corrupt, DomainRef};
 use super::{contains_pattern, DbResult, Listing, Sql};
+use super::sip::RegistrationRow;
 use crate::model::fields::FieldContext;
 use crate::model::user::{Device, SortKey, UserDetail, UserForm, UserList, UserQuery, UserSummary};
 use crate::model::{
@@ -279,6 +280,22 @@ pub async fn details(
             .map(|(user, name, password, at)| (user, (name, password, at)))
             .collect(),
     );
+    // Live registrations, latest expiry first, so a device's first is the one it shows.
+    let registrations: Vec<(i64, RegistrationRow)> = which
+        .attached(
+            d,
+            "x.user_id, r.username AS device, r.contact, r.received, r.user_agent, r.expires_at",
+            "devices x JOIN domains dm ON dm.id = x.domain_id \
+             JOIN sip_registrations r ON r.username = x.device AND r.domain = dm.name",
+            "r.expires_at DESC",
+        )
+        .query_as::<RegisteredRow>()
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| (r.user_id, r.registration))
+        .collect();
+    let mut registrations = by_user(registrations);
     let mut mailboxes = by_user::<String>(
         which
             .attached(d, "x.user_id, x.mailbox", "voicemail_boxes x", "x.id")
@@ -326,6 +343,7 @@ pub async fn details(
                 row,
                 Attached {
                     devices: devices.remove(&id).unwrap_or_default(),
+                    registrations: registrations.remove(&id).unwrap_or_default(),
                     mailbox: mailboxes.remove(&id).and_then(|mut m| m.pop()),
                     numbers: numbers.remove(&id).unwrap_or_default(),
                     groups: groups.remove(&id).unwrap_or_default(),
@@ -361,10 +379,20 @@ struct RuleRow {
     simultaneous_ring: String,
 }
 
+/// A registration of one of a user's devices.
+#[derive(FromRow)]
+struct RegisteredRow {
+    user_id: i64,
+    #[sqlx(flatten)]
+    registration: RegistrationRow,
+}
+
 /// What [`details`] read about one user beside its row.
 struct Attached {
     /// (device, SIP password, made at), in the order they were made.
     devices: Vec<(String, String, i64)>,
+    /// Its devices' registrations, latest expiry first (live or not).
+    registrations: Vec<RegistrationRow>,
     mailbox: Option<String>,
     numbers: Vec<String>,
     groups: Vec<String>,
@@ -429,10 +457,18 @@ fn assemble(
             .devices
             .into_iter()
             .map(|(name, password, at)| {
+                let now = crate::ssr::now_ms();
+                let registration = attached
+                    .registrations
+                    .iter()
+                    .filter(|r| r.device == name)
+                    .find_map(|r| r.live(now))
+                    .unwrap_or_default();
                 Ok(Device {
                     device: crate::model::DeviceName::parse(&name).map_err(bad)?,
                     device_sip_registration_password: with_secrets.then_some(password),
                     created_at: at,
+                    registration,
                 })
             })
             .collect::<DbResult<_>>()?,
@@ -447,10 +483,11 @@ fn assemble(
     })
 }
 
-/// Whether `extension` is free in the domain (no user, no voicemail box holds it).
+/// Whether `extension` is free in the domain (no user, ring group or voicemail box holds it).
 pub async fn extension_free(pool: &AnyPool, domain_id: i64, extension: &str) -> DbResult<bool> {
     let taken: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM users WHERE domain_id = $1 AND extension = $2 \
+         UNION ALL SELECT 1 FROM groups WHERE domain_id = $1 AND extension = $2 \
          UNION ALL SELECT 1 FROM voicemail_boxes WHERE domain_id = $1 AND mailbox = $2",
     )
     .bind(domain_id)

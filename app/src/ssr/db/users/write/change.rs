@@ -75,48 +75,62 @@ pub async fn has_mailbox(tx: &mut Tx, user_id: i64) -> DbResult<bool> {
 /// Adds a device to the user.
 pub async fn insert_device(
     tx: &mut Tx,
-    domain_id: i64,
+    domain: &DomainRef,
     user_id: i64,
     device: &str,
     password: &str,
     now: i64,
 ) -> DbResult<()> {
+    let (ha1, ha1b) = digest_hashes(device, domain.name().as_str(), password);
     sqlx::query(
-        "INSERT INTO devices (domain_id, user_id, device, sip_password, created_at) \
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO devices (domain_id, user_id, device, sip_password, ha1, ha1b, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(domain_id)
+    .bind(domain.id)
     .bind(user_id)
     .bind(device.to_owned())
     .bind(password.to_owned())
+    .bind(ha1)
+    .bind(ha1b)
     .bind(now)
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-/// Changes the user's device `device`: its name, its password, or both (`None` keeps). Its row,
-/// and the time it was made, stay. `NotFound` if the user has no such device.
+/// Changes the user's device `device`: its name, its password, or both (`None` keeps), with the
+/// digest hashes that follow from them. Its row, and the time it was made, stay. `NotFound` if
+/// the user has no such device.
 pub async fn change_device(
     tx: &mut Tx,
+    domain: &DomainRef,
     user_id: i64,
     device: &str,
     new_name: Option<&str>,
     new_password: Option<&str>,
 ) -> DbResult<()> {
-    let done = sqlx::query(
-        "UPDATE devices SET device = COALESCE($3, device), sip_password = COALESCE($4, sip_password) \
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT sip_password FROM devices WHERE user_id = $1 AND device = $2")
+            .bind(user_id)
+            .bind(device.to_owned())
+            .fetch_optional(&mut **tx)
+            .await?;
+    let stored = stored.ok_or(DbError::NotFound)?;
+    let name = new_name.unwrap_or(device);
+    let password = new_password.unwrap_or(&stored);
+    let (ha1, ha1b) = digest_hashes(name, domain.name().as_str(), password);
+    sqlx::query(
+        "UPDATE devices SET device = $3, sip_password = $4, ha1 = $5, ha1b = $6 \
          WHERE user_id = $1 AND device = $2",
     )
     .bind(user_id)
     .bind(device.to_owned())
-    .bind(new_name.map(str::to_owned))
-    .bind(new_password.map(str::to_owned))
+    .bind(name.to_owned())
+    .bind(password.to_owned())
+    .bind(ha1)
+    .bind(ha1b)
     .execute(&mut **tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(DbError::NotFound);
-    }
     Ok(())
 }
 

@@ -8,6 +8,8 @@
 use crate::model::fields::Storage;
 use crate::model::user::{AnswerRule, UserValues, USER_FIELDS};
 use crate::model::{Destination, Extension, UserStatus, YesNo};
+use crate::ssr::db::devices::digest_hashes;
+use crate::ssr::db::domains::DomainRef;
 use crate::ssr::db::{flag, insert_rows, DbError, DbResult, Sql, SqlRow, Tx};
 use sqlx::Row;
 use std::collections::HashMap;
@@ -266,12 +268,12 @@ fn joined(list: &[Destination]) -> String {
 /// ids in order. `written` is told how many rows each statement wrote.
 pub async fn insert(
     tx: &mut Tx,
-    domain_id: i64,
+    domain: &DomainRef,
     rows: &[NewRow<'_>],
     now: i64,
     written: &mut (dyn FnMut(usize) + Send),
 ) -> DbResult<Vec<Written>> {
-    let d = domain_id;
+    let d = domain.id;
     let head = format!(
         "INSERT INTO users (domain_id, {}, created_at, updated_at)",
         names(&row_columns(rows[0].values, None))
@@ -342,21 +344,28 @@ pub async fn insert(
     )
     .await?;
 
-    let devices: Vec<(i64, &str, &str)> = with_ids
+    let realm = domain.name().as_str();
+    let devices: Vec<(i64, &str, &str, (String, String))> = with_ids
         .iter()
-        .flat_map(|(row, id)| row.devices.iter().map(move |(n, p)| (*id, *n, *p)))
+        .flat_map(|(row, id)| {
+            row.devices
+                .iter()
+                .map(move |(n, p)| (*id, *n, *p, digest_hashes(n, realm, p)))
+        })
         .collect();
     insert_rows(
         tx,
-        "INSERT INTO devices (domain_id, user_id, device, sip_password, created_at)",
+        "INSERT INTO devices (domain_id, user_id, device, sip_password, ha1, ha1b, created_at)",
         "",
         &devices,
-        5,
-        |r, (user_id, device, password)| {
+        7,
+        |r, (user_id, device, password, (ha1, ha1b))| {
             r.value(d)
                 .value(*user_id)
                 .value((*device).to_owned())
                 .value((*password).to_owned())
+                .value(ha1.clone())
+                .value(ha1b.clone())
                 .value(now);
         },
         written,

@@ -1,0 +1,358 @@
+//! Roster's users on a real SIP server, on both databases: each test starts Roster's Kamailio
+//! configuration on a free port over its own database, makes users through the API, and plays
+//! the phones and the carrier with sipp. Registration (and refusals), calls between users, DIDs
+//! from the carrier, ring groups, do-not-disturb and forwards, tenants kept apart, identities
+//! checked, dial policies, changes taking effect at the next request, and registrations shown by
+//! the API.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use common::sip::{finished, Phone, Ringing, SipServer};
+use common::{logged_in_super_user, Answer, Client, TestDb};
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+const A: &str = "a.example";
+const B: &str = "b.example";
+
+/// A device password strong enough for Roster's rule, different for every device.
+fn password(domain: &str, device: &str) -> String {
+    format!("Kx7#mQ2v-{device}-{}-Lp9wZr4t", &domain[..1])
+}
+
+async fn api(client: &mut Client, method: Method, path: &str, body: Option<Value>) -> Answer {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(format!("/ns-api/v2{path}"));
+    let body = match body {
+        Some(body) => {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+            Body::from(body.to_string())
+        }
+        None => Body::empty(),
+    };
+    client.send(req.body(body).unwrap()).await
+}
+
+/// A Super User's client, the domains a.example and b.example (US & Canada dialling), and the
+/// SIP server over the same database.
+async fn world(db: &TestDb) -> (Client, SipServer) {
+    let mut admin = logged_in_super_user(&db.db).await;
+    for domain in [A, B] {
+        let made = api(
+            &mut admin,
+            Method::POST,
+            "/domains",
+            Some(json!({"domain": domain, "dial-policy": "US & Canada"})),
+        )
+        .await;
+        assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.body);
+    }
+    (admin, SipServer::start(db).await)
+}
+
+/// Makes the user `extension` of `domain` through the API, with `extra` fields, and answers its
+/// phone (its device is named as its extension).
+async fn user(admin: &mut Client, domain: &str, extension: &str, extra: Value) -> Phone {
+    let mut body = json!({
+        "user": extension,
+        "name-first-name": "User",
+        "name-last-name": format!("Number {extension}"),
+        "email": format!("u{extension}@{domain}"),
+        "device-sip-registration-password": password(domain, extension),
+    });
+    for (key, value) in extra.as_object().unwrap() {
+        body[key] = value.clone();
+    }
+    let made = api(admin, Method::POST, &format!("/domains/{domain}/users"), Some(body)).await;
+    assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.body);
+    Phone::new(extension, domain, &password(domain, extension))
+}
+
+/// Changes the user `extension` of `domain` through the API.
+async fn change(admin: &mut Client, domain: &str, extension: &str, patch: Value) {
+    let changed = api(
+        admin,
+        Method::PUT,
+        &format!("/domains/{domain}/users/{extension}"),
+        Some(patch),
+    )
+    .await;
+    assert!(changed.status.is_success(), "{} {}", changed.status, changed.body);
+}
+
+/// The user `extension` of a.example once its first device's registration state is `state`
+/// (within ten seconds, or the test fails).
+async fn device_state_until(admin: &mut Client, extension: &str, state: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let read = api(admin, Method::GET, &format!("/domains/{A}/users/{extension}"), None).await;
+        let read = read.json();
+        if read["devices"][0]["device-sip-registration-state"] == state {
+            return read;
+        }
+        assert!(Instant::now() < deadline, "the device never showed {state}: {read}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Registers `phone`, which must succeed.
+async fn registered(sip: &SipServer, phone: &Phone) {
+    assert_eq!(sip.register(phone, 600).await, 200, "{} registers", phone.device);
+}
+
+on_both_backends! {
+    async fn phones_register_with_their_devices_credentials_and_nothing_else(db: TestDb) {
+        let (mut admin, sip) = world(&db).await;
+        let alice = user(&mut admin, A, "101", json!({})).await;
+        registered(&sip, &alice).await;
+
+        let mut wrong = alice.clone();
+        wrong.password = "Not-the-password-at-all-1".into();
+        assert_eq!(sip.register(&wrong, 600).await, 401, "a wrong password is refused");
+        let mut stranger = alice.clone();
+        stranger.device = "999".into();
+        assert_eq!(sip.register(&stranger, 600).await, 401, "an unknown device is refused");
+
+        // A disabled user, and then a deleted device, are refused at the next REGISTER.
+        let bob = user(&mut admin, A, "102", json!({})).await;
+        registered(&sip, &bob).await;
+        change(&mut admin, A, "102", json!({"status": "disabled"})).await;
+        assert_eq!(sip.register(&bob, 600).await, 401, "a disabled user is refused");
+        change(&mut admin, A, "102", json!({"status": "enabled"})).await;
+        registered(&sip, &bob).await;
+        // A second phone first (a user keeps at least one device), then the first one goes.
+        let added = api(
+            &mut admin,
+            Method::POST,
+            &format!("/domains/{A}/users/102/devices"),
+            Some(json!({"device": "102b", "device-sip-registration-password": password(A, "102b")})),
+        )
+        .await;
+        assert!(added.status.is_success(), "{} {}", added.status, added.body);
+        registered(&sip, &Phone::new("102b", A, &password(A, "102b"))).await;
+        let deleted = api(&mut admin, Method::DELETE, &format!("/domains/{A}/users/102/devices/102"), None).await;
+        assert!(deleted.status.is_success(), "{} {}", deleted.status, deleted.body);
+        assert_eq!(sip.register(&bob, 600).await, 401, "a deleted device is refused");
+
+        // A new password through the API: the old one stops working, the new one works.
+        let new_password = "Zq8!wN3x-brand-new-Secret-77";
+        change(&mut admin, A, "101", json!({"device-sip-registration-password": new_password})).await;
+        assert_eq!(sip.register(&alice, 600).await, 401, "the old password no longer works");
+        let mut renewed = alice.clone();
+        renewed.password = new_password.into();
+        registered(&sip, &renewed).await;
+
+        // Login-based calling: the phone works only while its user is logged in to the portal.
+        let carol = user(&mut admin, A, "103", json!({"login-based-calling": "yes"})).await;
+        assert_eq!(sip.register(&carol, 600).await, 401, "not logged in: refused");
+    }
+
+    async fn a_registration_shows_in_the_api_within_seconds_and_ends_with_an_unregister(db: TestDb) {
+        let (mut admin, sip) = world(&db).await;
+        let alice = user(&mut admin, A, "101", json!({})).await;
+        let before = api(&mut admin, Method::GET, &format!("/domains/{A}/users/101"), None).await.json();
+        assert_eq!(before["devices"][0]["device-sip-registration-state"], "unregistered");
+
+        registered(&sip, &alice).await;
+        let start = Instant::now();
+        let shown = device_state_until(&mut admin, "101", "registered").await;
+        let device = &shown["devices"][0];
+        assert_eq!(
+            device["device-sip-registration-contact"],
+            format!("sip:101@127.0.0.1:{}", alice.port)
+        );
+        assert_eq!(device["device-sip-registration-ip-address"], format!("127.0.0.1:{}", alice.port));
+        assert_eq!(device["device-sip-registration-user-agent"], "sipp-phone-101");
+        let expires = device["device-sip-registration-expires-datetime"].as_str().unwrap();
+        let expires = time::OffsetDateTime::parse(expires, &time::format_description::well_known::Rfc3339).unwrap();
+        let left = expires - time::OffsetDateTime::now_utc();
+        assert!(left > time::Duration::seconds(500) && left <= time::Duration::seconds(601), "{left}");
+        eprintln!("registration shown {:?} after the REGISTER", start.elapsed());
+
+        assert_eq!(sip.register(&alice, 0).await, 200, "an unregister is accepted");
+        device_state_until(&mut admin, "101", "unregistered").await;
+
+    }
+
+    async fn a_call_between_users_is_answered_and_ended(db: TestDb) {
+        let (mut admin, sip) = world(&db).await;
+        let alice = user(&mut admin, A, "101", json!({})).await;
+        let bob = user(&mut admin, A, "102", json!({})).await;
+        registered(&sip, &bob).await;
+        let ringing = sip.ring(&bob, Ringing::Answers);
+        assert_eq!(sip.call(Some(&alice), "102", A).await, 200);
+        finished(ringing, "Bob's phone").await;
+        // Nobody by that extension, and a user with no phone registered.
+        assert_eq!(sip.call(Some(&alice), "555", A).await, 404);
+        user(&mut admin, A, "103", json!({})).await;
+        assert_eq!(sip.call(Some(&alice), "103", A).await, 480);
+    }
+
+    async fn a_did_from_the_carrier_rings_its_user_and_a_new_one_works_at_once(db: TestDb) {
+        let (mut admin, sip) = world(&db).await;
+        let bob = user(&mut admin, A, "102", json!({"phone-numbers": ["+1 612 555 0102"]})).await;
+        registered(&sip, &bob).await;
+        let ringing = sip.ring(&bob, Ringing::Answers);
+        assert_eq!(sip.call(None, "+16125550102", "127.0.0.1").await, 200);
+        finished(ringing, "Bob's phone").await;
+        // Without its +, as carriers often send it.
+        let ringing = sip.ring(&bob, Ringing::Answers);
+        assert_eq!(sip.call(None, "16125550102", "127.0.0.1").await, 200);
+        finished(ringing, "Bob's phone").await;
+        assert_eq!(sip.call(None, "+16125550999", "127.0.0.1").await, 404, "a number Roster does not have");
+        // A number added through the API rings at the next call.
+        change(&mut admin, A, "102", json!({"phone-numbers": ["+1 612 555 0102", "+1 612 555 0103"]})).await;
+        let ringing = sip.ring(&bob, Ringing::Answers);
+        assert_eq!(sip.call(None, "+16125550103", "127.0.0.1").await, 200);
+        finished(ringing, "Bob's phone").await;
+    }
+
+    async fn a_ring_group_rings_every_members_phone_at_once(db: TestDb) {
+        let (mut admin, sip) = world(&db).await;
+        let made = admin
+            .call(
+                common::path::<app::api::groups::CreateGroup>(),
+                &[("domain", A), ("name", "Sales"), ("kind", "ring"), ("extension", "600")],
+            )
+            .await;
+        assert!(made.status.is_success() || made.status.is_redirection(), "{} {}", made.status, made.body);
+        // The group's extension is taken for users.
+        let clash = api(
+            &mut admin,
+            Method::POST,
+            &format!("/domains/{A}/users"),
+            Some(json!({"user": "600", "name-first-name": "X", "name-last-name": "Y", "email": "x@a.example"})),
+        )
+        .await;
+        assert_eq!(clash.status, StatusCode::CONFLICT, "{}", clash.body);
+
+        let caller = user(&mut admin, A, "100", json!({})).await;
+        let mut members = Vec::new();
+        for ext in ["101", "102", "103"] {
+            let phone = user(&mut admin, A, ext, json!({"groups": ["Sales"]})).await;
+            registered(&sip, &phone).await;
+            members.push(phone);
+        }
+        let answering = sip.ring(&members[0], Ringing::Answers);
+        let others: Vec<_> = members[1..]
+            .iter()
+            .map(|p| sip.ring(p, Ringing::RingsUntilCancelled))
+            .collect();
+        assert_eq!(sip.call(Some(&caller), "600", A).await, 200);
+        finished(answering, "the answering member").await;
+        for other in others {
+            // Each rang (it got the INVITE and sent 180) and was cancelled when one answered.
+            finished(other, "a member rung in parallel").await;
+        }
+    }
+
+    async fn do_not_disturb_and_forwards_follow_the_users_answer_rule(db: TestDb) {
+        let (mut admin, sip) = world(&db).await;
+        let alice = user(&mut admin, A, "101", json!({})).await;
+        let carol = user(&mut admin, A, "103", json!({})).await;
+        registered(&sip, &carol).await;
+
+        // Do not disturb: busy at once.
+        let dnd = user(&mut admin, A, "110", json!({"do-not-disturb": "yes"})).await;
+        registered(&sip, &dnd).await;
+        assert_eq!(sip.call(Some(&alice), "110", A).await, 486);
+
+        // Forward always: Carol rings instead.
+        user(&mut admin, A, "111", json!({"forward-always": "103"})).await;
+        let ringing = sip.ring(&carol, Ringing::Answers);
+        assert_eq!(sip.call(Some(&alice), "111", A).await, 200);
+        finished(ringing, "Carol's phone").await;
+
+        // Busy: the phone answers 486, the call goes on to Carol.
+        let busy = user(&mut admin, A, "112", json!({"forward-on-busy": "103"})).await;
+        registered(&sip, &busy).await;
+        let refusing = sip.ring(&busy, Ringing::Busy);
+        let ringing = sip.ring(&carol, Ringing::Answers);
+        assert_eq!(sip.call(Some(&alice), "112", A).await, 200);
+        finished(refusing, "the busy phone").await;
+        finished(ringing, "Carol's phone").await;
+
+        // No answer: after the user's own ring time (2 s), the call goes on to Carol.
+        let slow = user(&mut admin, A, "113", json!({
+            "forward-no-answer": "103", "ring-no-answer-timeout-seconds": "2"
+        })).await;
+        registered(&sip, &slow).await;
+        let unanswered = sip.ring(&slow, Ringing::RingsUntilCancelled);
+        let ringing = sip.ring(&carol, Ringing::Answers);
+        let start = Instant::now();
+        assert_eq!(sip.call(Some(&alice), "113", A).await, 200);
+        let took = start.elapsed();
+        assert!(took >= Duration::from_secs(2) && took < Duration::from_secs(8), "{took:?}");
+        finished(unanswered, "the unanswered phone").await;
+        finished(ringing, "Carol's phone").await;
+
+        // Unregistered: nothing to ring, so Carol.
+        user(&mut admin, A, "114", json!({"forward-when-unregistered": "103"})).await;
+        let ringing = sip.ring(&carol, Ringing::Answers);
+        assert_eq!(sip.call(Some(&alice), "114", A).await, 200);
+        finished(ringing, "Carol's phone").await;
+
+        // To a phone number: out through the carrier's gateway.
+        user(&mut admin, A, "115", json!({"forward-always": "+1 612 555 0199"})).await;
+        let gateway = sip.gateway_answers();
+        assert_eq!(sip.call(Some(&alice), "115", A).await, 200);
+        finished(gateway, "the carrier's gateway").await;
+
+        // Turning do-not-disturb off through the API takes effect at the next call.
+        change(&mut admin, A, "110", json!({"do-not-disturb": "no"})).await;
+        let ringing = sip.ring(&dnd, Ringing::Answers);
+        assert_eq!(sip.call(Some(&alice), "110", A).await, 200);
+        finished(ringing, "the phone no longer in do-not-disturb").await;
+    }
+
+    async fn tenants_are_kept_apart_and_a_phone_calls_only_as_itself(db: TestDb) {
+        let (mut admin, sip) = world(&db).await;
+        // 101 in both domains, each with its own password and phone.
+        let a101 = user(&mut admin, A, "101", json!({})).await;
+        let b101 = user(&mut admin, B, "101", json!({})).await;
+        let a102 = user(&mut admin, A, "102", json!({})).await;
+        let b102 = user(&mut admin, B, "102", json!({})).await;
+        registered(&sip, &a101).await;
+        registered(&sip, &b101).await;
+        let mut crossed = a101.clone();
+        crossed.domain = B.into();
+        assert_eq!(sip.register(&crossed, 600).await, 401, "a's password is not b's");
+
+        let ringing = sip.ring(&a101, Ringing::Answers);
+        assert_eq!(sip.call(Some(&a102), "101", A).await, 200);
+        finished(ringing, "a's 101").await;
+        let ringing = sip.ring(&b101, Ringing::Answers);
+        assert_eq!(sip.call(Some(&b102), "101", B).await, 200);
+        finished(ringing, "b's 101").await;
+
+        // Another tenant's extension is out of reach.
+        assert_eq!(sip.call(Some(&a102), "101", B).await, 403);
+        // Authenticating as 102 while claiming to be 101 (a forged From) is refused.
+        assert_eq!(sip.call_as("101", &a102, "102", A).await, 403, "a forged From");
+    }
+
+    async fn phone_numbers_leave_through_the_gateway_where_the_dial_policy_allows(db: TestDb) {
+        let (mut admin, sip) = world(&db).await;
+        let alice = user(&mut admin, A, "101", json!({})).await;
+        let gateway = sip.gateway_answers();
+        assert_eq!(sip.call(Some(&alice), "+16125550150", A).await, 200);
+        finished(gateway, "the carrier's gateway").await;
+        // Ten digits are a North American number.
+        let gateway = sip.gateway_answers();
+        assert_eq!(sip.call(Some(&alice), "6125550151", A).await, 200);
+        finished(gateway, "the carrier's gateway").await;
+        // US & Canada: not abroad, not premium.
+        assert_eq!(sip.call(Some(&alice), "+442079460958", A).await, 403);
+        assert_eq!(sip.call(Some(&alice), "+19005550100", A).await, 403);
+        // Internal: no numbers at all, from the next call.
+        change(&mut admin, A, "101", json!({"dial-policy": "Internal"})).await;
+        assert_eq!(sip.call(Some(&alice), "+16125550150", A).await, 403);
+        change(&mut admin, A, "101", json!({"dial-policy": "International"})).await;
+        let gateway = sip.gateway_answers();
+        assert_eq!(sip.call(Some(&alice), "+442079460958", A).await, 200);
+        finished(gateway, "the carrier's gateway").await;
+    }
+}
