@@ -12,6 +12,8 @@
 #     from anywhere (API), the portal's users page from anywhere, a search, PUT one user
 #   - one-shot user creates per second spread over 40 domains at 16 connections, and errors
 #   - the server's memory (resident set) idle with 10,000 users, and its peak under the load
+#   - then bench/sip.sh: REGISTERs per second through Kamailio with 10,000 users, and the time from
+#     a create to its first REGISTER
 # Usage: bench/run.sh [seconds per load run, default 10] [connections, default 32]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -167,3 +169,6 @@ for b in sqlite postgres; do
   printf '%-44s %14s\n' "$b: after the load (RSS)" "${!after}"
 done
 echo
+
+# --- the SIP side ---------------------------------------------------------------------------------
+"$here/sip.sh"

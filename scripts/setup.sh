@@ -6,7 +6,9 @@
 #     otherwise Debian's rustc-web with a std built once for wasm32 (see ../shared/toolchain.md);
 #  2. wasm-bindgen-cli at exactly the version pinned in Cargo.toml;
 #  3. wasm-opt 132 (npm `binaryen`) and playwright-core in end2end/node_modules;
-#  4. Debian's chromium for the browser tests.
+#  4. Debian's chromium for the browser tests;
+#  5. Debian's Kamailio (Roster's SIP side, with its SQLite and Postgres modules) and sipp
+#     (`sip-tester`, the phones of the SIP tests and benchmark).
 #
 # It writes the chosen toolchain to target/.toolchain so scripts/env.sh can export it.
 set -euo pipefail
@@ -85,5 +87,10 @@ fi
 if [ ! -x /usr/bin/chromium ]; then
   log "installing Debian's chromium"
   apt_install chromium
+fi
+# --- 5. kamailio and sipp ----------------------------------------------------------------------
+if ! dpkg -s kamailio kamailio-sqlite-modules kamailio-postgres-modules sip-tester >/dev/null 2>&1; then
+  log "installing Debian's kamailio and sip-tester"
+  apt_install kamailio kamailio-sqlite-modules kamailio-postgres-modules sip-tester
 fi
 log "ready (toolchain: $toolchain)"

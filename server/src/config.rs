@@ -168,6 +168,17 @@ pub enum LogFormat {
 }
 
 impl Config {
+    /// Where phones register, if Roster runs a SIP server: the public address, else where it
+    /// listens.
+    pub fn sip_server(&self) -> Option<String> {
+        let listen = self.sip_listen?;
+        Some(
+            self.sip_public_address
+                .clone()
+                .unwrap_or_else(|| listen.to_string()),
+        )
+    }
+
     /// How to run the SIP server, if Roster runs one.
     pub fn sip_options(&self) -> Option<crate::sip::SipOptions> {
         let listen = self.sip_listen?;

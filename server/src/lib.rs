@@ -44,6 +44,9 @@ pub struct Settings {
     pub trusted_proxies: app::model::api_key::AllowedAddresses,
     /// How mail goes out (see [`config::Config::mail_settings`]).
     pub mail: std::sync::Arc<app::ssr::mail::MailSettings>,
+    /// Where phones register with Roster's SIP server, shown on their users' pages (see
+    /// [`config::Config::sip_server`]).
+    pub sip_server: Option<String>,
 }
 
 impl TryFrom<&config::Config> for Settings {
@@ -70,6 +73,7 @@ impl TryFrom<&config::Config> for Settings {
                     .map_err(|e| format!("--trusted-proxies: {e}"))?
             },
             mail: std::sync::Arc::new(c.mail_settings()?),
+            sip_server: c.sip_server(),
         })
     }
 }
@@ -93,6 +97,7 @@ pub fn router(db: Db, settings: &Settings) -> Router {
         sessions: settings.sessions,
         imports: Default::default(),
         mail: settings.mail.clone(),
+        sip_server: settings.sip_server.clone(),
     };
     let routes = generate_route_list(App);
     let sessions = SessionManagerLayer::new(DbSessionStore::new(db.clone()))

@@ -46,7 +46,9 @@ impl SipOptions {
 /// `relative` within the repository this program was built from, if it is there; else as given
 /// (relative to where Roster runs).
 fn repository_file(relative: &str) -> PathBuf {
-    let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(relative);
+    let built = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(relative);
     if built.exists() {
         built
     } else {
@@ -57,7 +59,10 @@ fn repository_file(relative: &str) -> PathBuf {
 /// Kamailio's URL of Roster's database `roster_url`, and which of its database modules reads it:
 /// a SQLite file by its absolute path, or the same Postgres database as `role` (without
 /// Roster's password, and without query parameters, which Kamailio does not take).
-pub fn kamailio_database_url(roster_url: &str, role: &str) -> Result<(String, &'static str), String> {
+pub fn kamailio_database_url(
+    roster_url: &str,
+    role: &str,
+) -> Result<(String, &'static str), String> {
     if let Some(rest) = roster_url
         .strip_prefix("postgres://")
         .or_else(|| roster_url.strip_prefix("postgresql://"))
@@ -143,7 +148,9 @@ impl Kamailio {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
         loop {
             if let Ok(Some(status)) = running.child.try_wait() {
-                return Err(format!("the SIP server exited at start ({status}); see its log above"));
+                return Err(format!(
+                    "the SIP server exited at start ({status}); see its log above"
+                ));
             }
             if answers_options(running.address).await {
                 return Ok(running);
@@ -242,8 +249,11 @@ mod tests {
     #[test]
     fn kamailio_reads_the_same_postgres_database_as_its_own_role() {
         assert_eq!(
-            kamailio_database_url("postgres://roster:pw@db:5432/roster?sslmode=disable", "roster_sip")
-                .unwrap(),
+            kamailio_database_url(
+                "postgres://roster:pw@db:5432/roster?sslmode=disable",
+                "roster_sip"
+            )
+            .unwrap(),
             (
                 "postgres://roster_sip@db:5432/roster".to_owned(),
                 "WITH_POSTGRES"

@@ -66,7 +66,13 @@ async fn user(admin: &mut Client, domain: &str, extension: &str, extra: Value) -
     for (key, value) in extra.as_object().unwrap() {
         body[key] = value.clone();
     }
-    let made = api(admin, Method::POST, &format!("/domains/{domain}/users"), Some(body)).await;
+    let made = api(
+        admin,
+        Method::POST,
+        &format!("/domains/{domain}/users"),
+        Some(body),
+    )
+    .await;
     assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.body);
     Phone::new(extension, domain, &password(domain, extension))
 }
@@ -80,7 +86,12 @@ async fn change(admin: &mut Client, domain: &str, extension: &str, patch: Value)
         Some(patch),
     )
     .await;
-    assert!(changed.status.is_success(), "{} {}", changed.status, changed.body);
+    assert!(
+        changed.status.is_success(),
+        "{} {}",
+        changed.status,
+        changed.body
+    );
 }
 
 /// The user `extension` of a.example once its first device's registration state is `state`
@@ -88,22 +99,90 @@ async fn change(admin: &mut Client, domain: &str, extension: &str, patch: Value)
 async fn device_state_until(admin: &mut Client, extension: &str, state: &str) -> Value {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let read = api(admin, Method::GET, &format!("/domains/{A}/users/{extension}"), None).await;
+        let read = api(
+            admin,
+            Method::GET,
+            &format!("/domains/{A}/users/{extension}"),
+            None,
+        )
+        .await;
         let read = read.json();
         if read["devices"][0]["device-sip-registration-state"] == state {
             return read;
         }
-        assert!(Instant::now() < deadline, "the device never showed {state}: {read}");
+        assert!(
+            Instant::now() < deadline,
+            "the device never showed {state}: {read}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
 /// Registers `phone`, which must succeed.
 async fn registered(sip: &SipServer, phone: &Phone) {
-    assert_eq!(sip.register(phone, 600).await, 200, "{} registers", phone.device);
+    assert_eq!(
+        sip.register(phone, 600).await,
+        200,
+        "{} registers",
+        phone.device
+    );
+}
+
+/// The text of the first `<code>` after the label `label` on a page (Leptos' markers removed).
+fn shown(html: &str, label: &str) -> String {
+    let at = html
+        .find(&format!("<dt>{label}</dt>"))
+        .unwrap_or_else(|| panic!("the page shows no {label}"));
+    let rest = &html[at..];
+    let rest = &rest[rest.find("<code").expect("a <code>")..];
+    let text = &rest[rest.find('>').unwrap() + 1..rest.find("</code>").unwrap()];
+    text.replace("<!---->", "").replace("<!>", "")
 }
 
 on_both_backends! {
+    async fn a_user_sets_up_its_phone_from_its_own_page_alone_and_calls(db: TestDb) {
+        let (mut admin, sip) = world(&db).await;
+        let bob = user(&mut admin, A, "102", json!({})).await;
+        registered(&sip, &bob).await;
+        // Alice, with a portal login: her invitation link, her password, her own page.
+        let made = api(&mut admin, Method::POST, &format!("/domains/{A}/users"), Some(json!({
+            "user": "101", "name-first-name": "Alice", "name-last-name": "Lee",
+            "email": "alice@a.example", "synchronous": "yes",
+        })))
+        .await;
+        assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+        let link = made.json()["invitation-link"].as_str().unwrap().to_owned();
+        let token = link.split("token=").nth(1).unwrap();
+        let own_password = "harbor violet quartz meadow";
+        app::ssr::auth::set_password_with_link(&db.db, token, own_password, own_password, String::new())
+            .await
+            .unwrap();
+        let settings = server::Settings {
+            sip_server: Some(sip.address().to_string()),
+            ..common::settings()
+        };
+        let mut alice = Client::with_settings(&db.db, &settings);
+        let login = alice
+            .call(common::path::<app::api::auth::Login>(), &[("login", "101@a.example"), ("password", own_password)])
+            .await;
+        assert!(login.status.is_success(), "{} {}", login.status, login.body);
+        let page = alice.get("/me").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let html = page.body;
+        let server = shown(&html, "SIP server (outbound proxy)");
+        assert_eq!(server, sip.address().to_string());
+        assert_eq!(shown(&html, "Domain (realm)"), A);
+        assert!(html.contains("<figure class=\"qr\">") && html.contains("<svg"), "a QR code");
+        let phone = Phone::new(&shown(&html, "Username"), &shown(&html, "Domain (realm)"), &shown(&html, "Password"));
+        registered(&sip, &phone).await;
+        let ringing = sip.ring(&bob, Ringing::Answers);
+        assert_eq!(sip.call(Some(&phone), "102", A).await, 200);
+        finished(ringing, "Bob's phone").await;
+        // Her page now shows her phone registered.
+        let page = alice.get("/me").await.body;
+        assert!(page.contains("Registered"), "the page shows the registration");
+    }
+
     async fn phones_register_with_their_devices_credentials_and_nothing_else(db: TestDb) {
         let (mut admin, sip) = world(&db).await;
         let alice = user(&mut admin, A, "101", json!({})).await;

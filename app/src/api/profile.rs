@@ -1,16 +1,18 @@
 //! Self-service: a user's own profile, password, voicemail PIN, status message and answer rules.
 
 use crate::error::AppError;
+use crate::model::phone_setup::PhoneSetup;
 use crate::model::user::UserDetail;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// What a user sees of itself: its user with everything attached (no secrets), and what it may
-/// change.
+/// What a user sees of itself: its user with everything attached (no secrets), what it may
+/// change, and how to set up its phones.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Profile {
     pub detail: UserDetail,
     pub may_edit_answer_rules: bool,
+    pub phones: Vec<PhoneSetup>,
 }
 
 /// The profile and answer-rule forms: text as typed, named as the user's fields
@@ -57,11 +59,13 @@ pub async fn my_profile() -> Result<Profile, AppError> {
     crate::ssr::request::answer(
         async move {
             let (state, caller) = crate::ssr::request::current().await?;
-            let (detail, may_edit_answer_rules) =
-                crate::ssr::users::own_profile(&state.db, &caller).await?;
+            let (detail, may_edit_answer_rules, phones) =
+                crate::ssr::users::own_profile(&state.db, &caller, state.sip_server.as_deref())
+                    .await?;
             Ok(Profile {
                 detail,
                 may_edit_answer_rules,
+                phones,
             })
         }
         .await,

@@ -4,8 +4,12 @@ mod copy;
 mod field;
 mod hydration;
 mod layout;
+mod registration;
+mod secret;
 
 pub use copy::CopyButton;
 pub use field::{choices, Field, FieldKind, SelectField};
 pub use hydration::{focus_soon, use_hydrated};
 pub use layout::{form_summary, use_me, ErrorNotice, IfAllowed, Me, Page};
+pub use registration::registration_marker;
+pub use secret::SecretText;

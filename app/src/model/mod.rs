@@ -71,6 +71,7 @@ mod local_path;
 pub use local_path::local_path;
 pub mod mail;
 pub mod permissions;
+pub mod phone_setup;
 
 // How each value is entered in a form, and valid examples of it (for the API's documentation
 // and the tests that try every field) (see [`fields::Leaf`]).

@@ -6,10 +6,14 @@ use crate::api::profile::{
     my_profile, AnswerRulesForm, ChangePassword, Profile, ProfileForm, UpdateMyAnswerRules,
     UpdateMyProfile,
 };
-use crate::components::{choices, form_summary, ErrorNotice, Field, FieldKind, Page, SelectField};
+use crate::components::{
+    choices, form_summary, registration_marker, use_hydrated, ErrorNotice, Field, FieldKind, Page,
+    SecretText, SelectField,
+};
 use crate::error::AppError;
 use crate::model::fields::{Control, FieldContext};
-use crate::model::user::{UserForm, USER_FIELDS};
+use crate::model::phone_setup::PhoneSetup;
+use crate::model::user::{Device, UserForm, USER_FIELDS};
 use crate::model::{Invalid, Password};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -138,9 +142,59 @@ fn ProfileView(profile: Profile) -> impl IntoView {
                 {rows.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
             </dl>
         </section>
+        <PhoneSection phones=profile.phones.clone() devices=d.devices.clone()/>
         <StatusForm form=form.clone()/>
         {profile.may_edit_answer_rules.then(|| view! { <AnswerRulesSection form=form.clone()/> })}
         <PasswordForm/>
+    }
+}
+
+/// How to set up the user's phones: for each device, the SIP server, domain, username and
+/// password to type in, its registration now, and the same account as a QR code.
+#[component]
+fn PhoneSection(phones: Vec<PhoneSetup>, devices: Vec<Device>) -> impl IntoView {
+    let hydrated = use_hydrated();
+    let items = phones
+        .into_iter()
+        .enumerate()
+        .map(|(i, phone)| {
+            let registered = devices
+                .iter()
+                .find(|d| d.device.as_str() == phone.username)
+                .is_some_and(|d| d.registration.is_registered());
+            let server = phone
+                .server
+                .clone()
+                .unwrap_or_else(|| "This portal runs no SIP server.".to_owned());
+            let qr = (!phone.qr_svg.is_empty() && phone.server.is_some()).then(|| {
+                view! {
+                    <figure class="qr">
+                        <div inner_html=phone.qr_svg.clone()></div>
+                        <figcaption>"Scan with Grandstream Wave (Settings, Account settings, Add account, Scan QR code)."</figcaption>
+                    </figure>
+                }
+            });
+            let id = format!("my-sip-password-{i}");
+            view! {
+                <div class="phone-setup">
+                    <dl class="detail">
+                        <dt>"Phone"</dt><dd>{registration_marker(registered)}</dd>
+                        <dt>"SIP server (outbound proxy)"</dt><dd><code>{server}</code>" (UDP)"</dd>
+                        <dt>"Domain (realm)"</dt><dd><code>{phone.domain.to_string()}</code></dd>
+                        <dt>"Username"</dt><dd><code>{phone.username.clone()}</code></dd>
+                        <dt>"Password"</dt><dd><SecretText id text=phone.password.clone() hydrated/></dd>
+                    </dl>
+                    {qr}
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="phone-heading">
+            <h2 id="phone-heading">"Your phone"</h2>
+            <p class="hint">"Any SIP phone or softphone: these settings, or the QR code where the app reads one."</p>
+            {items}
+        </section>
     }
 }
 

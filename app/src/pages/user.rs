@@ -4,7 +4,9 @@
 use crate::api::users::{
     get_user, take_invitation, user_mail, DeleteUser, EndUserSessions, InvitationMade, InviteUser,
 };
-use crate::components::{use_hydrated, CopyButton, ErrorNotice, Page};
+use crate::components::{
+    registration_marker, use_hydrated, CopyButton, ErrorNotice, Page, SecretText,
+};
 use crate::error::AppError;
 use crate::model::fields::Control;
 use crate::model::mail::{MailEntry, MailStatus};
@@ -342,48 +344,34 @@ fn DeviceList(devices: Vec<Device>, domain: String) -> impl IntoView {
                 let id = format!("sip-password-{i}");
                 view! { <SecretText id text=password hydrated/> }
             });
+            let registration = device.registration;
+            let registered = registration.is_registered();
+            let place = registered.then(|| {
+                let from = registration
+                    .device_sip_registration_ip_address
+                    .unwrap_or_default();
+                let agent = registration
+                    .device_sip_registration_user_agent
+                    .unwrap_or_default();
+                let until = registration
+                    .device_sip_registration_expires_datetime
+                    .unwrap_or_default()
+                    .replace('T', " ")
+                    .replace('Z', " UTC");
+                view! {
+                    <span class="where">{format!("from {from} ({agent}), until {until}")}</span>
+                }
+            });
             view! {
                 <div class="device">
                     <code>{address}</code>
+                    {registration_marker(registered)}
+                    {place}
                     {password}
                 </div>
             }
         })
         .collect_view()
-}
-
-/// A secret that is shown only when asked for.
-#[component]
-fn SecretText(id: String, text: String, hydrated: Signal<bool>) -> impl IntoView {
-    let shown = RwSignal::new(false);
-    let text = StoredValue::new(text);
-    let id = StoredValue::new(id);
-    move || {
-        if hydrated.get() {
-            view! {
-                <span class="secret">
-                    "Password: "
-                    <code class="password" id=id.get_value() hidden=move || !shown.get()>
-                        {move || shown.get().then(|| text.get_value())}
-                    </code>
-                    <button type="button" class="small" aria-controls=id.get_value()
-                        aria-expanded=move || if shown.get() { "true" } else { "false" }
-                        on:click=move |_| shown.update(|s| *s = !*s)>
-                        {move || if shown.get() { "Hide password" } else { "Show password" }}
-                    </button>
-                </span>
-            }
-            .into_any()
-        } else {
-            view! {
-                <details class="secret">
-                    <summary>"Show password"</summary>
-                    <code class="password" id=id.get_value()>{text.get_value()}</code>
-                </details>
-            }
-            .into_any()
-        }
-    }
 }
 
 /// Deleting the user. The server refuses (412) to delete a user who owns a voicemail box unless

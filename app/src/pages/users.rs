@@ -3,7 +3,7 @@
 
 use crate::api::urlencode;
 use crate::api::users::list_users;
-use crate::components::{ErrorNotice, Page};
+use crate::components::{registration_marker, ErrorNotice, Page};
 use crate::model::user::{SortKey, UserQuery, UserSummary};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -94,6 +94,7 @@ fn user_row(domain: &str, u: UserSummary) -> impl IntoView {
             <td>{optional(u.department.map(|d| d.to_string()))}</td>
             <td>{optional(u.site.map(|s| s.to_string()))}</td>
             <td>{u.status.label()}</td>
+            <td>{registration_marker(u.registered)}</td>
         </tr>
     }
 }
@@ -166,6 +167,7 @@ pub fn UsersPage() -> impl IntoView {
                                         {sort_header(&d, &q, SortKey::Department)}
                                         {sort_header(&d, &q, SortKey::Site)}
                                         <th scope="col">"Status"</th>
+                                        <th scope="col">"Phone"</th>
                                     </tr></thead>
                                     <tbody>
                                         {list.items.into_iter().map(|u| user_row(&d, u)).collect_view()}

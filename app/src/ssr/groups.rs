@@ -44,8 +44,12 @@ pub async fn create_group(
     };
     // Holding the domain, as a user's create does: one extension rings one user or one group.
     let (mut tx, found) = super::users::begin_locked(db, &found).await?;
-    let extension_taken =
-        || AppError::conflict("extension", "This extension is already taken in this domain.");
+    let extension_taken = || {
+        AppError::conflict(
+            "extension",
+            "This extension is already taken in this domain.",
+        )
+    };
     if let Some(extension) = &extension {
         if groups::user_has_extension(&mut tx, found.id, extension.as_str()).await? {
             return Err(extension_taken());
@@ -57,7 +61,8 @@ pub async fn create_group(
             DbError::Conflict(Rule::Extension) => extension_taken(),
             other => other.into(),
         })?;
-    let mut changes: audit::Changes = [("kind".to_owned(), (String::new(), kind.to_owned()))].into();
+    let mut changes: audit::Changes =
+        [("kind".to_owned(), (String::new(), kind.to_owned()))].into();
     if let Some(extension) = &extension {
         changes.insert(
             "extension".to_owned(),

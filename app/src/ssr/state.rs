@@ -16,6 +16,8 @@ pub struct AppState {
     pub imports: super::bulk::Imports,
     /// How mail goes out (the relay, the From, the portal's address for links).
     pub mail: std::sync::Arc<super::mail::MailSettings>,
+    /// Where phones register with Roster's SIP server (`host:port`), if it runs one.
+    pub sip_server: Option<String>,
 }
 
 impl AppState {

@@ -151,7 +151,9 @@ schema!(
                "name-last-name": {"type": "string"}, "login-username": {"type": "string"},
                "email": {"type": "string"}, "user-scope": {"type": "string"},
                "status": {"type": "string"}, "department": {"type": ["string", "null"]},
-               "site": {"type": ["string", "null"]}}})
+               "site": {"type": ["string", "null"]},
+               "registered": {"type": "boolean", "readOnly": true,
+                   "description": "Whether one of the user's devices is registered now (a Roster extension)."}}})
 );
 
 schema!(
@@ -194,7 +196,16 @@ schema!(
     "A SIP device: `sip:<device>@<domain>`.",
     json!({"type": "object", "required": ["device"],
            "properties": {"device": {"type": "string"},
-                          "device-sip-registration-password": {"type": ["string", "null"]}}})
+                          "device-sip-registration-password": {"type": ["string", "null"]},
+                          "device-sip-registration-state": {"type": "string", "enum": ["registered", "unregistered"],
+                              "readOnly": true, "description": "Whether the device is registered with Roster's SIP server now."},
+                          "device-sip-registration-contact": {"type": "string", "readOnly": true,
+                              "description": "The Contact of its live registration."},
+                          "device-sip-registration-ip-address": {"type": "string", "readOnly": true,
+                              "description": "address:port its registration came from."},
+                          "device-sip-registration-user-agent": {"type": "string", "readOnly": true},
+                          "device-sip-registration-expires-datetime": {"type": "string", "format": "date-time", "readOnly": true,
+                              "description": "When the registration runs out unless renewed."}}})
 );
 
 schema!(

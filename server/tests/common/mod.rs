@@ -208,6 +208,7 @@ pub fn settings() -> server::Settings {
         // from.
         trusted_proxies: app::model::Parse::parse("127.0.0.1").unwrap(),
         mail: Default::default(),
+        sip_server: Some("127.0.0.1:5060".into()),
     }
 }
 

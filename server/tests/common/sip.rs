@@ -58,7 +58,14 @@ impl SipServer {
 
     /// Starts sipp on `scenario` from `ip:port` towards the server (a phone placing a call or
     /// registering), or, with `remote` `None`, listening (a phone being rung).
-    fn sipp(&self, name: &str, scenario: &str, ip: [u8; 4], port: u16, remote: Option<SocketAddr>) -> Child {
+    fn sipp(
+        &self,
+        name: &str,
+        scenario: &str,
+        ip: [u8; 4],
+        port: u16,
+        remote: Option<SocketAddr>,
+    ) -> Child {
         let file = self.dir.join(format!("{name}-{port}.xml"));
         std::fs::write(&file, scenario).unwrap();
         let mut command = Command::new("sipp");
@@ -77,7 +84,9 @@ impl SipServer {
         if let Some(remote) = remote {
             command.arg(remote.to_string());
         }
-        command.spawn().expect("run sipp (scripts/test.sh installs sip-tester)")
+        command
+            .spawn()
+            .expect("run sipp (scripts/test.sh installs sip-tester)")
     }
 
     /// Registers `phone` (its Contact: its own port) for `expires` seconds (0: unregisters) and
@@ -85,17 +94,27 @@ impl SipServer {
     pub async fn register(&self, phone: &Phone, expires: u32) -> u16 {
         let port = free_port([127, 0, 0, 1].into());
         let scenario = register_scenario(phone, expires, port);
-        let child = self.sipp("register", &scenario, [127, 0, 0, 1], port, Some(self.address()));
+        let child = self.sipp(
+            "register",
+            &scenario,
+            [127, 0, 0, 1],
+            port,
+            Some(self.address()),
+        );
         finished(child, "REGISTER").await;
-        let answer = std::fs::read_to_string(self.dir.join(format!("answer-{port}")))
-            .unwrap_or_default();
-        answer.trim().parse().unwrap_or_else(|_| panic!("no answer to REGISTER recorded"))
+        let answer =
+            std::fs::read_to_string(self.dir.join(format!("answer-{port}"))).unwrap_or_default();
+        answer
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("no answer to REGISTER recorded"))
     }
 
     /// `phone` (or, unauthenticated, the carrier when `phone` is `None`) calls `dialled` at
     /// `domain` and answers the final response's code; a call answered is ended with BYE.
     pub async fn call(&self, phone: Option<&Phone>, dialled: &str, domain: &str) -> u16 {
-        self.place(phone.map(|p| (p.device.as_str(), p)), dialled, domain).await
+        self.place(phone.map(|p| (p.device.as_str(), p)), dialled, domain)
+            .await
     }
 
     /// `phone` calls with its own credentials but says it is the device `claimed` (its From).
@@ -104,24 +123,43 @@ impl SipServer {
     }
 
     async fn place(&self, phone: Option<(&str, &Phone)>, dialled: &str, domain: &str) -> u16 {
-        let ip = if phone.is_some() { [127, 0, 0, 1] } else { CARRIER };
+        let ip = if phone.is_some() {
+            [127, 0, 0, 1]
+        } else {
+            CARRIER
+        };
         let port = free_port(ip.into());
         let scenario = call_scenario(phone, dialled, domain, port);
         let child = self.sipp("call", &scenario, ip, port, Some(self.address()));
         finished(child, "INVITE").await;
-        let answer = std::fs::read_to_string(self.dir.join(format!("answer-{port}")))
-            .unwrap_or_default();
-        answer.trim().parse().unwrap_or_else(|_| panic!("no answer to the INVITE recorded"))
+        let answer =
+            std::fs::read_to_string(self.dir.join(format!("answer-{port}"))).unwrap_or_default();
+        answer
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("no answer to the INVITE recorded"))
     }
 
     /// A phone that answers (or not) on its own port, as `behaviour` says, for one call.
     pub fn ring(&self, phone: &Phone, behaviour: Ringing) -> Child {
-        self.sipp("uas", &uas_scenario(behaviour), [127, 0, 0, 1], phone.port, None)
+        self.sipp(
+            "uas",
+            &uas_scenario(behaviour),
+            [127, 0, 0, 1],
+            phone.port,
+            None,
+        )
     }
 
     /// The carrier's gateway, answering one call.
     pub fn gateway_answers(&self) -> Child {
-        self.sipp("gateway", &uas_scenario(Ringing::Answers), CARRIER, self.gateway.port(), None)
+        self.sipp(
+            "gateway",
+            &uas_scenario(Ringing::Answers),
+            CARRIER,
+            self.gateway.port(),
+            None,
+        )
     }
 }
 

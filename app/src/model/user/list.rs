@@ -18,6 +18,9 @@ pub struct UserSummary {
     pub status: UserStatus,
     pub department: Option<Department>,
     pub site: Option<SiteName>,
+    /// Whether one of the user's devices is registered with the SIP server now.
+    #[serde(default)]
+    pub registered: bool,
 }
 
 /// What the users list is ordered by.

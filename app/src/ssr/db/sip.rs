@@ -14,7 +14,11 @@ pub async fn prepare(pool: &AnyPool) -> Result<(), sqlx::Error> {
     let mut tx = pool.begin().await?;
     let rules: Vec<(&str, String, bool)> = DialPolicy::ALL
         .iter()
-        .flat_map(|p| p.rules().into_iter().map(|(prefix, on)| (p.as_str(), prefix, on)))
+        .flat_map(|p| {
+            p.rules()
+                .into_iter()
+                .map(|(prefix, on)| (p.as_str(), prefix, on))
+        })
         .collect();
     for (policy, prefix, allowed) in &rules {
         sqlx::query(
@@ -27,9 +31,10 @@ pub async fn prepare(pool: &AnyPool) -> Result<(), sqlx::Error> {
         .execute(&mut *tx)
         .await?;
     }
-    let kept: Vec<(String, String)> = sqlx::query_as("SELECT policy, prefix FROM dial_policy_rules")
-        .fetch_all(&mut *tx)
-        .await?;
+    let kept: Vec<(String, String)> =
+        sqlx::query_as("SELECT policy, prefix FROM dial_policy_rules")
+            .fetch_all(&mut *tx)
+            .await?;
     for (policy, prefix) in kept {
         if !rules.iter().any(|(p, x, _)| *p == policy && *x == prefix) {
             sqlx::query("DELETE FROM dial_policy_rules WHERE policy = $1 AND prefix = $2")
@@ -92,7 +97,10 @@ impl RegistrationRow {
         };
         let expires = time::OffsetDateTime::from_unix_timestamp(self.expires_at / 1000)
             .ok()
-            .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok());
+            .and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            });
         Some(Registration {
             device_sip_registration_state: Registration::REGISTERED.to_owned(),
             device_sip_registration_contact: Some(self.contact.clone()),

@@ -25,6 +25,7 @@ use crate::error::AppError;
 use crate::model::fields::{diff, FieldContext};
 use crate::model::mail::{BatchProgress, Invitation, InvitedMany, MailStatus, MailTemplate};
 use crate::model::permissions::Action;
+use crate::model::phone_setup::PhoneSetup;
 use crate::model::user::{UserDetail, UserForm, UserList, UserQuery, USER_FIELDS};
 use crate::model::{DomainName, FieldErrors, Parse, Scope};
 
@@ -89,12 +90,55 @@ pub async fn own_user(
     Ok((found, located, detail))
 }
 
-/// The caller's own user as it sees it (no secrets), and whether it may change its own answer
-/// rules (the permission table says so for some scopes only).
-pub async fn own_profile(db: &Db, caller: &Caller) -> Result<(UserDetail, bool), AppError> {
-    let (found, located, detail) = own_user(db, caller).await?;
+/// The caller's own user as it sees it (no secrets), whether it may change its own answer rules
+/// (the permission table says so for some scopes only), and how to set up its phones with
+/// Roster's SIP server at `sip_server`: each of its devices with its own password, which its
+/// user may see (it is what its phone needs), and as a QR code.
+pub async fn own_profile(
+    db: &Db,
+    caller: &Caller,
+    sip_server: Option<&str>,
+) -> Result<(UserDetail, bool, Vec<PhoneSetup>), AppError> {
+    let (found, located) = access::own_user(db, caller).await?;
+    let extension = caller.extension.clone().unwrap_or_default();
+    let detail = read(db, &found, &extension, true).await?;
     let rules = access::may_change_own(caller, &found, &located, ["forward-always"]).is_ok();
-    Ok((detail.without_secrets(), rules))
+    let display_name = format!(
+        "{} {}",
+        detail.values.name_first_name, detail.values.name_last_name
+    );
+    let phones = detail
+        .devices
+        .iter()
+        .map(|device| {
+            let mut setup = PhoneSetup {
+                server: sip_server.map(str::to_owned),
+                domain: detail.domain.clone(),
+                username: device.device.to_string(),
+                password: device
+                    .device_sip_registration_password
+                    .clone()
+                    .unwrap_or_default(),
+                display_name: display_name.clone(),
+                qr_svg: String::new(),
+            };
+            setup.qr_svg = qr_svg(&setup.wave_account());
+            setup
+        })
+        .collect();
+    Ok((detail.without_secrets(), rules, phones))
+}
+
+/// `text` as a QR code, an SVG image (empty if it is too long for one).
+fn qr_svg(text: &str) -> String {
+    qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::L)
+        .map(|code| {
+            code.render::<qrcode::render::svg::Color<'_>>()
+                .min_dimensions(224, 224)
+                .quiet_zone(true)
+                .build()
+        })
+        .unwrap_or_default()
 }
 
 /// The user `extension` of `domain` as the caller may see it: as one of its managers (SIP

@@ -11,8 +11,8 @@ pub mod facts;
 pub mod write;
 
 use super::domains::{corrupt, DomainRef};
-use super::{contains_pattern, DbResult, Listing, Sql};
 use super::sip::RegistrationRow;
+use super::{contains_pattern, DbResult, Listing, Sql};
 use crate::model::fields::FieldContext;
 use crate::model::user::{Device, SortKey, UserDetail, UserForm, UserList, UserQuery, UserSummary};
 use crate::model::{
@@ -33,6 +33,9 @@ struct SummaryRow {
     status: String,
     login: String,
     scope: String,
+    /// 1 when one of the user's devices is registered (read by the list only).
+    #[sqlx(default)]
+    registered: i64,
 }
 
 const SUMMARY_COLUMNS: &str = "u.extension, u.first_name, u.last_name, u.email, u.department, \
@@ -61,8 +64,20 @@ impl TryFrom<SummaryRow> for UserSummary {
                 .map(|s| SiteName::parse(&s))
                 .transpose()
                 .map_err(bad)?,
+            registered: r.registered != 0,
         })
     }
+}
+
+/// The list's column saying whether one of a user's devices is registered at `now` (a few index
+/// lookups per listed user).
+fn registered_column(now: i64) -> String {
+    format!(
+        "CASE WHEN EXISTS (SELECT 1 FROM devices x \
+         JOIN sip_registrations r ON r.username = x.device \
+         AND r.domain = (SELECT name FROM domains WHERE id = u.domain_id) \
+         WHERE x.user_id = u.id AND r.expires_at > {now}) THEN 1 ELSE 0 END AS registered"
+    )
 }
 
 /// A user's row with everything the full read needs beside the summary.
@@ -165,7 +180,10 @@ pub async fn list(
         SortKey::Site => format!("(s.name IS NULL), s.name {direction}, u.last_name, u.first_name"),
     };
     let (total, rows): (u64, Vec<SummaryRow>) = Listing {
-        select: &format!("SELECT {SUMMARY_COLUMNS}"),
+        select: &format!(
+            "SELECT {SUMMARY_COLUMNS}, {}",
+            registered_column(crate::ssr::now_ms())
+        ),
         from: FROM_USERS,
         count_from: "FROM users u",
         order: &order,
