@@ -118,6 +118,59 @@ async fn device_state_until(admin: &mut Client, extension: &str, state: &str) ->
     }
 }
 
+/// Makes the user `extension` of a.example with `extra` fields through the API and logs it in to
+/// the portal with its invitation link: its phone, and its portal session.
+async fn user_logged_in(
+    db: &TestDb,
+    admin: &mut Client,
+    extension: &str,
+    extra: Value,
+) -> (Phone, Client) {
+    let mut body = json!({
+        "user": extension, "name-first-name": "User", "name-last-name": format!("Number {extension}"),
+        "email": format!("u{extension}@{A}"), "synchronous": "yes",
+        "device-sip-registration-password": password(A, extension),
+    });
+    for (key, value) in extra.as_object().unwrap() {
+        body[key] = value.clone();
+    }
+    let made = api(
+        admin,
+        Method::POST,
+        &format!("/domains/{A}/users"),
+        Some(body),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let link = made.json()["invitation-link"].as_str().unwrap().to_owned();
+    let token = link.split("token=").nth(1).unwrap();
+    let own_password = "harbor violet quartz meadow";
+    app::ssr::auth::set_password_with_link(
+        &db.db,
+        token,
+        own_password,
+        own_password,
+        String::new(),
+    )
+    .await
+    .unwrap();
+    let mut client = Client::new(&db.db);
+    let login = format!("{extension}@{A}");
+    let answer = client
+        .call(
+            common::path::<app::api::auth::Login>(),
+            &[("login", &login), ("password", own_password)],
+        )
+        .await;
+    assert!(
+        answer.status.is_success(),
+        "{} {}",
+        answer.status,
+        answer.body
+    );
+    (Phone::new(extension, A, &password(A, extension)), client)
+}
+
 /// Registers `phone`, which must succeed.
 async fn registered(sip: &SipServer, phone: &Phone) {
     assert_eq!(
@@ -178,9 +231,13 @@ on_both_backends! {
         let ringing = sip.ring(&bob, Ringing::Answers);
         assert_eq!(sip.call(Some(&phone), "102", A).await, 200);
         finished(ringing, "Bob's phone").await;
-        // Her page now shows her phone registered.
-        let page = alice.get("/me").await.body;
-        assert!(page.contains("Registered"), "the page shows the registration");
+        // Her page shows her phone registered within seconds (Kamailio writes registrations
+        // every second).
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !alice.get("/me").await.body.contains("Registered") {
+            assert!(Instant::now() < deadline, "the page never showed the registration");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     async fn phones_register_with_their_devices_credentials_and_nothing_else(db: TestDb) {
@@ -225,8 +282,14 @@ on_both_backends! {
         registered(&sip, &renewed).await;
 
         // Login-based calling: the phone works only while its user is logged in to the portal.
-        let carol = user(&mut admin, A, "103", json!({"login-based-calling": "yes"})).await;
-        assert_eq!(sip.register(&carol, 600).await, 401, "not logged in: refused");
+        let dave = user(&mut admin, A, "103", json!({"login-based-calling": "yes"})).await;
+        assert_eq!(sip.register(&dave, 600).await, 401, "never logged in: refused");
+        let (carol, mut carol_portal) =
+            user_logged_in(&db, &mut admin, "104", json!({"login-based-calling": "yes"})).await;
+        registered(&sip, &carol).await;
+        let out = carol_portal.call(common::path::<app::api::auth::Logout>(), &[]).await;
+        assert!(out.status.is_success() || out.status.is_redirection(), "{}", out.status);
+        assert_eq!(sip.register(&carol, 600).await, 401, "logged out: refused again");
     }
 
     async fn a_registration_shows_in_the_api_within_seconds_and_ends_with_an_unregister(db: TestDb) {
