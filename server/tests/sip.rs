@@ -498,3 +498,40 @@ on_both_backends! {
         finished(gateway, "the carrier's gateway").await;
     }
 }
+
+/// On Postgres, Kamailio's role reads the SIP views and keeps its registrations, and nothing
+/// else: not the devices' clear passwords, not the accounts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kamailios_postgres_role_reads_only_the_sip_views() {
+    use sqlx::Connection;
+    let db = TestDb::postgres().await;
+    let (mut admin, _sip) = world(&db).await;
+    user(&mut admin, A, "101", json!({})).await;
+    let (url, _) = server::sip::kamailio_database_url(&db.url, "roster_sip").unwrap();
+    let mut kamailio = sqlx::PgConnection::connect(&url)
+        .await
+        .expect("connect as roster_sip");
+    let (ha1,): (String,) = sqlx::query_as(
+        "SELECT ha1 FROM sip_subscribers WHERE username = '101' AND domain = 'a.example'",
+    )
+    .fetch_one(&mut kamailio)
+    .await
+    .unwrap();
+    assert_eq!(ha1.len(), 32, "the digest hash is there");
+    for forbidden in [
+        "SELECT sip_password FROM devices",
+        "SELECT login FROM accounts",
+        "SELECT id FROM users",
+    ] {
+        let refused = sqlx::query(forbidden).fetch_all(&mut kamailio).await;
+        let message = refused.expect_err(forbidden).to_string();
+        assert!(
+            message.contains("permission denied"),
+            "{forbidden}: {message}"
+        );
+    }
+    let written = sqlx::query("DELETE FROM sip_location WHERE username = 'nobody'")
+        .execute(&mut kamailio)
+        .await;
+    assert!(written.is_ok(), "it keeps its registrations: {written:?}");
+}
