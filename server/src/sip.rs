@@ -38,7 +38,10 @@ impl SipOptions {
             gateway: "127.0.0.2:5060".to_owned(),
             config: repository_file("scripts/sip/roster.cfg"),
             postgres_role: "roster_sip".to_owned(),
-            program: "kamailio".into(),
+            // Debian installs it in /usr/sbin, which not every PATH holds.
+            program: Some(Path::new("/usr/sbin/kamailio"))
+                .filter(|p| p.exists())
+                .map_or_else(|| "kamailio".into(), Path::to_path_buf),
         }
     }
 }
