@@ -75,22 +75,25 @@ WHERE u.status = 'enabled'
                     AND s.expires_at > (extract(epoch FROM now()) * 1000)::bigint));
 
 -- auth_db's subscriber table: a device's credentials, for users that may use their phones.
+-- Read from the domain's name to the device by its unique (domain, name), then its user.
 CREATE VIEW sip_subscribers AS
-SELECT dv.device AS username, su.domain AS domain, dv.ha1 AS ha1, dv.ha1b AS ha1b
-FROM devices dv
+SELECT dv.device AS username, d.name AS domain, dv.ha1 AS ha1, dv.ha1b AS ha1b
+FROM domains d
+JOIN devices dv ON dv.domain_id = d.id
 JOIN sip_users su ON su.user_id = dv.user_id;
 
 -- Who a device calls as: its user's extension, dial policy and caller ID (the user's own, else
 -- its domain's).
 CREATE VIEW sip_callers AS
-SELECT dv.device AS device, su.domain AS domain, su.extension AS extension,
+SELECT dv.device AS device, d.name AS domain, su.extension AS extension,
        COALESCE(su.settings ->> 'dial-policy', su.domain_settings ->> 'dial-policy', 'Internal')
            AS dial_policy,
        COALESCE(su.settings ->> 'caller-id-number', su.domain_settings ->> 'caller-id-number', '')
            AS caller_id_number,
        COALESCE(su.settings ->> 'caller-id-name', su.domain_settings ->> 'caller-id-name', '')
            AS caller_id_name
-FROM devices dv
+FROM domains d
+JOIN devices dv ON dv.domain_id = d.id
 JOIN sip_users su ON su.user_id = dv.user_id;
 
 -- What dialling an extension of a domain rings: a user's devices (one row per device; one row
