@@ -143,9 +143,10 @@ GRANT SELECT ON sip_subscribers, sip_callers, sip_targets, sip_dids, dial_policy
 GRANT SELECT, INSERT, UPDATE, DELETE ON sip_location TO roster_sip;
 GRANT USAGE, SELECT ON SEQUENCE sip_location_id_seq TO roster_sip;
 
--- The registrations as Roster reads them: Kamailio writes its timestamps in its own time zone,
+-- The live registrations (not yet expired) as Roster reads them: Kamailio writes its timestamps in its own time zone,
 -- which Roster starts it in as UTC; here they are Unix milliseconds, as every time Roster keeps.
 CREATE VIEW sip_registrations AS
 SELECT username, domain, contact, received, user_agent,
        (extract(epoch FROM expires) * 1000)::bigint AS expires_at
-FROM sip_location;
+FROM sip_location
+WHERE expires > (now() AT TIME ZONE 'UTC');

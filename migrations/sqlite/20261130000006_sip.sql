@@ -125,9 +125,10 @@ FROM phone_numbers p
 JOIN users u ON u.id = p.user_id
 JOIN domains d ON d.id = p.domain_id;
 
--- The registrations as Roster reads them: Kamailio's SQLite module keeps a timestamp as a Julian
+-- The live registrations (not yet expired) as Roster reads them: Kamailio's SQLite module keeps a timestamp as a Julian
 -- day (UTC); here it is Unix milliseconds, as every time Roster keeps.
 CREATE VIEW sip_registrations AS
 SELECT username, domain, contact, received, user_agent,
        CAST(ROUND((expires - 2440587.5) * 86400000) AS INTEGER) AS expires_at
-FROM sip_location;
+FROM sip_location
+WHERE expires > julianday('now');

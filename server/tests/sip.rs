@@ -56,6 +56,14 @@ async fn world(db: &TestDb) -> (Client, SipServer) {
 /// Makes the user `extension` of `domain` through the API, with `extra` fields, and answers its
 /// phone (its device is named as its extension).
 async fn user(admin: &mut Client, domain: &str, extension: &str, extra: Value) -> Phone {
+    let made = make_user(admin, domain, extension, extra).await;
+    assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.body);
+    Phone::new(extension, domain, &password(domain, extension))
+}
+
+/// Asks the API for the user `extension` of `domain`, its device's password [`password`], with
+/// `extra` fields; the answer.
+async fn make_user(admin: &mut Client, domain: &str, extension: &str, extra: Value) -> Answer {
     let mut body = json!({
         "user": extension,
         "name-first-name": "User",
@@ -66,15 +74,13 @@ async fn user(admin: &mut Client, domain: &str, extension: &str, extra: Value) -
     for (key, value) in extra.as_object().unwrap() {
         body[key] = value.clone();
     }
-    let made = api(
+    api(
         admin,
         Method::POST,
         &format!("/domains/{domain}/users"),
         Some(body),
     )
-    .await;
-    assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.body);
-    Phone::new(extension, domain, &password(domain, extension))
+    .await
 }
 
 /// Changes the user `extension` of `domain` through the API.
@@ -126,21 +132,9 @@ async fn user_logged_in(
     extension: &str,
     extra: Value,
 ) -> (Phone, Client) {
-    let mut body = json!({
-        "user": extension, "name-first-name": "User", "name-last-name": format!("Number {extension}"),
-        "email": format!("u{extension}@{A}"), "synchronous": "yes",
-        "device-sip-registration-password": password(A, extension),
-    });
-    for (key, value) in extra.as_object().unwrap() {
-        body[key] = value.clone();
-    }
-    let made = api(
-        admin,
-        Method::POST,
-        &format!("/domains/{A}/users"),
-        Some(body),
-    )
-    .await;
+    let mut extra = extra;
+    extra["synchronous"] = json!("yes");
+    let made = make_user(admin, A, extension, extra).await;
     assert_eq!(made.status, StatusCode::OK, "{}", made.body);
     let link = made.json()["invitation-link"].as_str().unwrap().to_owned();
     let client = accept_invitation(db, &link, extension, &common::settings()).await;
@@ -167,19 +161,7 @@ async fn accept_invitation(
     .await
     .unwrap();
     let mut client = Client::with_settings(&db.db, settings);
-    let login = format!("{extension}@{A}");
-    let answer = client
-        .call(
-            common::path::<app::api::auth::Login>(),
-            &[("login", &login), ("password", own_password)],
-        )
-        .await;
-    assert!(
-        answer.status.is_success(),
-        "{} {}",
-        answer.status,
-        answer.body
-    );
+    common::log_in(&mut client, &format!("{extension}@{A}"), own_password).await;
     client
 }
 

@@ -3,6 +3,7 @@
 use super::access;
 use super::audit;
 use super::caller::Caller;
+use super::db::users::facts;
 use super::db::{groups, Db, DbError, Rule};
 use super::now_ms;
 use crate::error::AppError;
@@ -51,7 +52,8 @@ pub async fn create_group(
         )
     };
     if let Some(extension) = &extension {
-        if groups::user_has_extension(&mut tx, found.id, extension.as_str()).await? {
+        let held = facts::extensions_in_use(&mut tx, found.id, &[extension.as_str()]).await?;
+        if !held.is_empty() {
             return Err(extension_taken());
         }
     }

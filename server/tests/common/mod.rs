@@ -327,20 +327,25 @@ pub async fn logged_in_super_user(db: &Db) -> Client {
     .await
     .unwrap();
     let mut client = Client::new(db);
+    log_in(&mut client, &login, ADMIN_PASSWORD).await;
+    client
+}
+
+/// Logs `client` in as `login`, which must succeed.
+pub async fn log_in(client: &mut Client, login: &str, password: &str) {
     let answer = client
         .call(
             path::<app::api::auth::Login>(),
-            &[("login", &login), ("password", ADMIN_PASSWORD)],
+            &[("login", login), ("password", password)],
         )
         .await;
     assert!(
         answer.status.is_success(),
-        "login failed: {} {}",
+        "login of {login} failed: {} {}",
         answer.status,
         answer.body
     );
     assert!(client.cookie.is_some());
-    client
 }
 
 pub const ADMIN_PASSWORD: &str = "tangerine orbit cello lantern";

@@ -102,12 +102,7 @@ impl SipServer {
             Some(self.address()),
         );
         finished(child, "REGISTER").await;
-        let answer =
-            std::fs::read_to_string(self.dir.join(format!("answer-{port}"))).unwrap_or_default();
-        answer
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("no answer to REGISTER recorded"))
+        self.answer(port, "REGISTER")
     }
 
     /// `phone` (or, unauthenticated, the carrier when `phone` is `None`) calls `dialled` at
@@ -132,12 +127,17 @@ impl SipServer {
         let scenario = call_scenario(phone, dialled, domain, port);
         let child = self.sipp("call", &scenario, ip, port, Some(self.address()));
         finished(child, "INVITE").await;
+        self.answer(port, "INVITE")
+    }
+
+    /// The final answer the scenario run from `port` recorded (see [`answer_branches`]).
+    fn answer(&self, port: u16, what: &str) -> u16 {
         let answer =
             std::fs::read_to_string(self.dir.join(format!("answer-{port}"))).unwrap_or_default();
         answer
             .trim()
             .parse()
-            .unwrap_or_else(|_| panic!("no answer to the INVITE recorded"))
+            .unwrap_or_else(|_| panic!("no answer to the {what} recorded"))
     }
 
     /// A phone that answers (or not) on its own port, as `behaviour` says, for one call.

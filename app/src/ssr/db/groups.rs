@@ -16,7 +16,8 @@ pub async fn names(pool: &AnyPool, domain_id: i64) -> DbResult<Vec<String>> {
 
 /// Adds a group to a domain, rung at `extension` if it has one. A name the domain has already
 /// breaks [`super::Rule::GroupName`], an extension another group has [`super::Rule::Extension`]
-/// (the caller checks the users' extensions first, holding the domain).
+/// (the caller checks the users' extensions first, holding the domain: see
+/// [`super::users::facts::extensions_in_use`]).
 pub async fn insert(
     tx: &mut Tx,
     domain_id: i64,
@@ -37,15 +38,4 @@ pub async fn insert(
     .execute(&mut **tx)
     .await?;
     Ok(())
-}
-
-/// Whether a user of the domain has `extension`, as `tx` sees it.
-pub async fn user_has_extension(tx: &mut Tx, domain_id: i64, extension: &str) -> DbResult<bool> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM users WHERE domain_id = $1 AND extension = $2")
-            .bind(domain_id)
-            .bind(extension.to_owned())
-            .fetch_optional(&mut **tx)
-            .await?;
-    Ok(found.is_some())
 }

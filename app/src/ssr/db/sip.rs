@@ -77,11 +77,8 @@ pub struct RegistrationRow {
 }
 
 impl RegistrationRow {
-    /// The registration as the API and the pages show it, if it is still live at `now`.
-    pub fn live(&self, now: i64) -> Option<Registration> {
-        if self.expires_at <= now {
-            return None;
-        }
+    /// The registration as the API and the pages show it.
+    pub fn shown(&self) -> Registration {
         // The contact's host and port: sip:101@192.0.2.7:5062;transport=udp -> 192.0.2.7:5062.
         let from_contact = || {
             let uri = self.contact.trim_start_matches('<');
@@ -101,12 +98,12 @@ impl RegistrationRow {
                 t.format(&time::format_description::well_known::Rfc3339)
                     .ok()
             });
-        Some(Registration {
+        Registration {
             device_sip_registration_state: Registration::REGISTERED.to_owned(),
             device_sip_registration_contact: Some(self.contact.clone()),
             device_sip_registration_ip_address: Some(address),
             device_sip_registration_user_agent: Some(self.user_agent.clone()),
             device_sip_registration_expires_datetime: expires,
-        })
+        }
     }
 }

@@ -69,16 +69,12 @@ impl TryFrom<SummaryRow> for UserSummary {
     }
 }
 
-/// The list's column saying whether one of a user's devices is registered at `now` (a few index
+/// The list's column saying whether one of a user's devices is registered now (a few index
 /// lookups per listed user).
-fn registered_column(now: i64) -> String {
-    format!(
-        "CASE WHEN EXISTS (SELECT 1 FROM devices x \
-         JOIN sip_registrations r ON r.username = x.device \
-         AND r.domain = (SELECT name FROM domains WHERE id = u.domain_id) \
-         WHERE x.user_id = u.id AND r.expires_at > {now}) THEN 1 ELSE 0 END AS registered"
-    )
-}
+const REGISTERED_COLUMN: &str = "CASE WHEN EXISTS (SELECT 1 FROM devices x \
+     JOIN sip_registrations r ON r.username = x.device \
+     AND r.domain = (SELECT name FROM domains WHERE id = u.domain_id) \
+     WHERE x.user_id = u.id) THEN 1 ELSE 0 END AS registered";
 
 /// A user's row with everything the full read needs beside the summary.
 #[derive(FromRow)]
@@ -180,10 +176,7 @@ pub async fn list(
         SortKey::Site => format!("(s.name IS NULL), s.name {direction}, u.last_name, u.first_name"),
     };
     let (total, rows): (u64, Vec<SummaryRow>) = Listing {
-        select: &format!(
-            "SELECT {SUMMARY_COLUMNS}, {}",
-            registered_column(crate::ssr::now_ms())
-        ),
+        select: &format!("SELECT {SUMMARY_COLUMNS}, {REGISTERED_COLUMN}"),
         from: FROM_USERS,
         count_from: "FROM users u",
         order: &order,
@@ -409,7 +402,7 @@ struct RegisteredRow {
 struct Attached {
     /// (device, SIP password, made at), in the order they were made.
     devices: Vec<(String, String, i64)>,
-    /// Its devices' registrations, latest expiry first (live or not).
+    /// Its devices' live registrations, latest expiry first.
     registrations: Vec<RegistrationRow>,
     mailbox: Option<String>,
     numbers: Vec<String>,
@@ -475,12 +468,11 @@ fn assemble(
             .devices
             .into_iter()
             .map(|(name, password, at)| {
-                let now = crate::ssr::now_ms();
                 let registration = attached
                     .registrations
                     .iter()
-                    .filter(|r| r.device == name)
-                    .find_map(|r| r.live(now))
+                    .find(|r| r.device == name)
+                    .map(RegistrationRow::shown)
                     .unwrap_or_default();
                 Ok(Device {
                     device: crate::model::DeviceName::parse(&name).map_err(bad)?,
