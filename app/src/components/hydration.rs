@@ -25,3 +25,12 @@ pub fn focus_soon(id: String) {
         }
     });
 }
+
+/// Calls `tick` every `period` for as long as the reactive owner it is called under lives: the
+/// interval is cleared when an effect runs again or when its component leaves the page, so no
+/// tick ever reads a signal that no longer exists.
+pub fn poll_while_owned(period: std::time::Duration, tick: impl Fn() + 'static) {
+    if let Ok(handle) = set_interval_with_handle(tick, period) {
+        on_cleanup(move || handle.clear());
+    }
+}

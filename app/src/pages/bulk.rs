@@ -9,7 +9,7 @@ use crate::api::bulk::{
     export_href, get_import_progress, get_import_report, start_import, ImportStart, ImportUsers,
 };
 use crate::api::users::{invitation_progress, InviteUninvited};
-use crate::components::{ErrorNotice, Page};
+use crate::components::{poll_while_owned, ErrorNotice, Page};
 use crate::error::AppError;
 use crate::model::bulk::{ImportProgress, ImportReport, RowProblem};
 use crate::model::mail::{BatchProgress, InvitedMany};
@@ -85,25 +85,21 @@ fn ImportForm(domain: String, start: ImportStart) -> impl IntoView {
     let progress = RwSignal::new(None::<ImportProgress>);
     let id = StoredValue::new(start.import_id.clone());
     // While the server works, ask it how far it has got.
-    Effect::new(move |polling: Option<Option<IntervalHandle>>| {
-        if let Some(Some(handle)) = polling {
-            handle.clear();
-        }
+    Effect::new(move |_| {
         if !action.pending().get() {
-            return None;
+            return;
         }
         progress.set(None);
-        set_interval_with_handle(
-            move || {
-                leptos::task::spawn_local(async move {
-                    if let Ok(Some(now)) = get_import_progress(id.get_value()).await {
-                        progress.set(Some(now));
-                    }
-                })
-            },
-            Duration::from_millis(300),
-        )
-        .ok()
+        poll_while_owned(Duration::from_millis(300), move || {
+            let Some(id) = id.try_get_value() else {
+                return;
+            };
+            leptos::task::spawn_local(async move {
+                if let Ok(Some(now)) = get_import_progress(id).await {
+                    progress.try_set(Some(now));
+                }
+            })
+        });
     });
     let refused = move || {
         action
@@ -244,32 +240,34 @@ fn InviteImported(domain: String) -> impl IntoView {
     let progress = RwSignal::new(None::<BatchProgress>);
     let domain_for_poll = StoredValue::new(domain.clone());
     // Once the invitations are queued, ask how far they have got until none is waiting (one
-    // interval per batch: the effect follows the action's answer only).
-    Effect::new(move |polling: Option<Option<IntervalHandle>>| {
-        if let Some(Some(handle)) = polling {
-            handle.clear();
-        }
-        let batch = action
+    // poll per batch: the effect follows the action's answer only).
+    Effect::new(move |_| {
+        let Some(batch) = action
             .value()
             .get()
             .and_then(Result::ok)
-            .and_then(|m| m.batch)?;
-        set_interval_with_handle(
-            move || {
-                // Once nothing waits, there is nothing more to ask.
-                if progress.get_untracked().is_some_and(|p| p.done()) {
-                    return;
+            .and_then(|m| m.batch)
+        else {
+            return;
+        };
+        poll_while_owned(Duration::from_millis(500), move || {
+            // Once nothing waits, there is nothing more to ask.
+            let Some(now) = progress.try_get_untracked() else {
+                return;
+            };
+            let Some(domain) = domain_for_poll.try_get_value() else {
+                return;
+            };
+            if now.is_some_and(|p| p.done()) {
+                return;
+            }
+            let batch = batch.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(now) = invitation_progress(domain, batch).await {
+                    progress.try_set(Some(now));
                 }
-                let (domain, batch) = (domain_for_poll.get_value(), batch.clone());
-                leptos::task::spawn_local(async move {
-                    if let Ok(now) = invitation_progress(domain, batch).await {
-                        progress.set(Some(now));
-                    }
-                })
-            },
-            Duration::from_millis(500),
-        )
-        .ok()
+            })
+        });
     });
     let outcome = move || {
         action.value().get().map(|done| match done {
