@@ -109,7 +109,7 @@ registers() { # -> "per-second successful failed": every device once, two sipp p
   start=$(date +%s%N)
   for i in 0 1; do
     (cd "$dir/$i" && sipp -sf "$work/register.xml" -inf phones.csv \
-        -m "$(( $(wc -l < phones.csv) - 1 ))" -r 2000 -l 100 -i 127.0.0.1 -p 0 -nostdin -timeout 120s \
+        -m "$(( 2 * ($(wc -l < phones.csv) - 1) ))" -r 5000 -l 100 -i 127.0.0.1 -p 0 -nostdin -timeout 120s \
         -trace_screen "127.0.0.1:$sip_port" >/dev/null 2>&1) &
   done
   wait

@@ -4,15 +4,12 @@
 -- role `roster_sip`, which may read these views only (never `devices`, which holds the clear SIP
 -- passwords) and keep its registrations in `sip_location`.
 
--- The digest hashes a device authenticates with (realm = its domain's name):
--- ha1 = md5(device:domain:password), ha1b = md5(device@domain:domain:password). Roster computes
--- them whenever a device's name or password is written (SQLite has no md5(), and one way of
--- writing them serves both databases); those of existing devices are filled in here.
+-- The digest hash a device authenticates with (realm = its domain's name):
+-- ha1 = md5(device:domain:password). Roster computes it whenever a device's name or password is
+-- written (SQLite has no md5(), and one way of writing it serves both databases); those of
+-- existing devices are filled in here.
 ALTER TABLE devices ADD COLUMN ha1 TEXT NOT NULL DEFAULT '';
-ALTER TABLE devices ADD COLUMN ha1b TEXT NOT NULL DEFAULT '';
-UPDATE devices dv SET
-    ha1 = md5(dv.device || ':' || d.name || ':' || dv.sip_password),
-    ha1b = md5(dv.device || '@' || d.name || ':' || d.name || ':' || dv.sip_password)
+UPDATE devices dv SET ha1 = md5(dv.device || ':' || d.name || ':' || dv.sip_password)
 FROM domains d WHERE d.id = dv.domain_id;
 
 -- A group is rung by dialling its own extension, unique among its domain's extensions (users'
@@ -77,10 +74,21 @@ WHERE u.status = 'enabled'
 -- auth_db's subscriber table: a device's credentials, for users that may use their phones.
 -- Read from the domain's name to the device by its unique (domain, name), then its user.
 CREATE VIEW sip_subscribers AS
-SELECT dv.device AS username, d.name AS domain, dv.ha1 AS ha1, dv.ha1b AS ha1b
+SELECT dv.device AS username, d.name AS domain, dv.ha1 AS ha1
 FROM domains d
 JOIN devices dv ON dv.domain_id = d.id
 JOIN sip_users su ON su.user_id = dv.user_id;
+
+-- The same, as Kamailio asks for it at every REGISTER and INVITE: a query against the view is
+-- planned afresh each time (Kamailio sends plain queries), which costs several times what it
+-- takes to run; a PL/pgSQL function keeps its plan for the life of the connection.
+CREATE FUNCTION sip_credentials(p_username TEXT, p_domain TEXT)
+RETURNS TABLE (ha1 TEXT) LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN QUERY SELECT s.ha1 FROM sip_subscribers s
+                 WHERE s.username = p_username AND s.domain = p_domain;
+END
+$$;
 
 -- Who a device calls as: its user's extension, dial policy and caller ID (the user's own, else
 -- its domain's).
@@ -140,6 +148,7 @@ EXCEPTION WHEN duplicate_object OR unique_violation THEN
 END
 $$;
 GRANT SELECT ON sip_subscribers, sip_callers, sip_targets, sip_dids, dial_policy_rules TO roster_sip;
+GRANT EXECUTE ON FUNCTION sip_credentials(TEXT, TEXT) TO roster_sip;
 GRANT SELECT, INSERT, UPDATE, DELETE ON sip_location TO roster_sip;
 GRANT USAGE, SELECT ON SEQUENCE sip_location_id_seq TO roster_sip;
 

@@ -3,12 +3,11 @@
 -- export and no reload. Mirrors the Postgres migration of the same name, where a role that may
 -- read only these views (and keep its registrations) is what Kamailio connects as.
 
--- The digest hashes a device authenticates with (realm = its domain's name):
--- ha1 = md5(device:domain:password), ha1b = md5(device@domain:domain:password). SQLite has no
--- md5(), so Roster computes them whenever a device's name or password is written, and fills in
--- those of devices made before this migration when it starts.
+-- The digest hash a device authenticates with (realm = its domain's name):
+-- ha1 = md5(device:domain:password). SQLite has no md5(), so Roster computes it whenever a
+-- device's name or password is written, and fills in those of devices made before this
+-- migration when it starts.
 ALTER TABLE devices ADD COLUMN ha1 TEXT NOT NULL DEFAULT '';
-ALTER TABLE devices ADD COLUMN ha1b TEXT NOT NULL DEFAULT '';
 
 -- A group is rung by dialling its own extension, unique among its domain's extensions (users'
 -- and groups'; Roster checks the users' side when either is written).
@@ -72,7 +71,7 @@ WHERE u.status = 'enabled'
 -- auth_db's subscriber table: a device's credentials, for users that may use their phones.
 -- Read from the domain's name to the device by its unique (domain, name), then its user.
 CREATE VIEW sip_subscribers AS
-SELECT dv.device AS username, d.name AS domain, dv.ha1 AS ha1, dv.ha1b AS ha1b
+SELECT dv.device AS username, d.name AS domain, dv.ha1 AS ha1
 FROM domains d
 JOIN devices dv ON dv.domain_id = d.id
 JOIN sip_users su ON su.user_id = dv.user_id;

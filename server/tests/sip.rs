@@ -515,6 +515,21 @@ async fn kamailios_postgres_role_reads_only_the_sip_views() {
     .await
     .unwrap();
     assert_eq!(ha1.len(), 32, "the digest hash is there");
+    let (through_function,): (String,) =
+        sqlx::query_as("SELECT ha1 FROM sip_credentials('101', 'a.example')")
+            .fetch_one(&mut kamailio)
+            .await
+            .unwrap();
+    assert_eq!(
+        through_function, ha1,
+        "the function Kamailio asks reads the view"
+    );
+    let nobody: Option<(String,)> =
+        sqlx::query_as("SELECT ha1 FROM sip_credentials('101', 'b.example')")
+            .fetch_optional(&mut kamailio)
+            .await
+            .unwrap();
+    assert!(nobody.is_none(), "another domain's device is not this one");
     for forbidden in [
         "SELECT sip_password FROM devices",
         "SELECT login FROM accounts",

@@ -5,15 +5,12 @@ use super::{contains_pattern, DbResult, Listing, Sql};
 use md5::{Digest, Md5};
 use sqlx::{AnyPool, FromRow};
 
-/// The SIP digest hashes of a device's credentials with the realm its domain's name, as the SIP
-/// server checks them (`ha1` for the username `device`, `ha1b` for `device@domain`), so it never
-/// needs the password itself.
-pub fn digest_hashes(device: &str, domain: &str, password: &str) -> (String, String) {
-    let md5 = |text: String| crate::ssr::hex(&Md5::digest(text.as_bytes()));
-    (
-        md5(format!("{device}:{domain}:{password}")),
-        md5(format!("{device}@{domain}:{domain}:{password}")),
-    )
+/// The SIP digest hash (HA1) of a device's credentials with the realm its domain's name, as the
+/// SIP server checks them, so it never needs the password itself.
+pub fn digest_ha1(device: &str, domain: &str, password: &str) -> String {
+    crate::ssr::hex(&Md5::digest(
+        format!("{device}:{domain}:{password}").as_bytes(),
+    ))
 }
 
 /// Which devices a list shows, in which order, and which page of them.

@@ -2,7 +2,7 @@
 //! database beside the views of the `*_sip.sql` migration: the dial policies' rules, written
 //! here from their one declaration, and the registrations Kamailio keeps in `sip_location`.
 
-use super::devices::digest_hashes;
+use super::devices::digest_ha1;
 use crate::model::user::Registration;
 use crate::model::DialPolicy;
 use sqlx::{AnyPool, FromRow};
@@ -51,10 +51,8 @@ pub async fn prepare(pool: &AnyPool) -> Result<(), sqlx::Error> {
     .fetch_all(&mut *tx)
     .await?;
     for (id, device, domain, password) in &missing {
-        let (ha1, ha1b) = digest_hashes(device, domain, password);
-        sqlx::query("UPDATE devices SET ha1 = $1, ha1b = $2 WHERE id = $3")
-            .bind(ha1)
-            .bind(ha1b)
+        sqlx::query("UPDATE devices SET ha1 = $1 WHERE id = $2")
+            .bind(digest_ha1(device, domain, password))
             .bind(*id)
             .execute(&mut *tx)
             .await?;

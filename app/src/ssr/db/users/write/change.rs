@@ -81,17 +81,16 @@ pub async fn insert_device(
     password: &str,
     now: i64,
 ) -> DbResult<()> {
-    let (ha1, ha1b) = digest_hashes(device, domain.name().as_str(), password);
+    let ha1 = digest_ha1(device, domain.name().as_str(), password);
     sqlx::query(
-        "INSERT INTO devices (domain_id, user_id, device, sip_password, ha1, ha1b, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO devices (domain_id, user_id, device, sip_password, ha1, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(domain.id)
     .bind(user_id)
     .bind(device.to_owned())
     .bind(password.to_owned())
     .bind(ha1)
-    .bind(ha1b)
     .bind(now)
     .execute(&mut **tx)
     .await?;
@@ -99,7 +98,7 @@ pub async fn insert_device(
 }
 
 /// Changes the user's device `device`: its name, its password, or both (`None` keeps), with the
-/// digest hashes that follow from them. Its row, and the time it was made, stay. `NotFound` if
+/// digest hash that follows from them. Its row, and the time it was made, stay. `NotFound` if
 /// the user has no such device.
 pub async fn change_device(
     tx: &mut Tx,
@@ -118,9 +117,9 @@ pub async fn change_device(
     let stored = stored.ok_or(DbError::NotFound)?;
     let name = new_name.unwrap_or(device);
     let password = new_password.unwrap_or(&stored);
-    let (ha1, ha1b) = digest_hashes(name, domain.name().as_str(), password);
+    let ha1 = digest_ha1(name, domain.name().as_str(), password);
     sqlx::query(
-        "UPDATE devices SET device = $3, sip_password = $4, ha1 = $5, ha1b = $6 \
+        "UPDATE devices SET device = $3, sip_password = $4, ha1 = $5 \
          WHERE user_id = $1 AND device = $2",
     )
     .bind(user_id)
@@ -128,7 +127,6 @@ pub async fn change_device(
     .bind(name.to_owned())
     .bind(password.to_owned())
     .bind(ha1)
-    .bind(ha1b)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -8,7 +8,7 @@
 use crate::model::fields::Storage;
 use crate::model::user::{AnswerRule, UserValues, USER_FIELDS};
 use crate::model::{Destination, Extension, UserStatus, YesNo};
-use crate::ssr::db::devices::digest_hashes;
+use crate::ssr::db::devices::digest_ha1;
 use crate::ssr::db::domains::DomainRef;
 use crate::ssr::db::{flag, insert_rows, DbError, DbResult, Sql, SqlRow, Tx};
 use sqlx::Row;
@@ -345,27 +345,26 @@ pub async fn insert(
     .await?;
 
     let realm = domain.name().as_str();
-    let devices: Vec<(i64, &str, &str, (String, String))> = with_ids
+    let devices: Vec<(i64, &str, &str, String)> = with_ids
         .iter()
         .flat_map(|(row, id)| {
             row.devices
                 .iter()
-                .map(move |(n, p)| (*id, *n, *p, digest_hashes(n, realm, p)))
+                .map(move |(n, p)| (*id, *n, *p, digest_ha1(n, realm, p)))
         })
         .collect();
     insert_rows(
         tx,
-        "INSERT INTO devices (domain_id, user_id, device, sip_password, ha1, ha1b, created_at)",
+        "INSERT INTO devices (domain_id, user_id, device, sip_password, ha1, created_at)",
         "",
         &devices,
-        7,
-        |r, (user_id, device, password, (ha1, ha1b))| {
+        6,
+        |r, (user_id, device, password, ha1)| {
             r.value(d)
                 .value(*user_id)
                 .value((*device).to_owned())
                 .value((*password).to_owned())
                 .value(ha1.clone())
-                .value(ha1b.clone())
                 .value(now);
         },
         written,
