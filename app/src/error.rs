@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 pub enum AppError {
     /// Some fields were refused; every one is listed. `input` echoes what was submitted (never a
     /// secret), so a form posted without JavaScript can be shown again as it was typed.
-    #[error("{} field(s) are invalid", errors.0.len())]
+    #[error("{} invalid", crate::model::counted(errors.0.len() as i64, "field is", "fields are"))]
     Invalid {
         errors: FieldErrors,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -38,7 +38,7 @@ pub enum AppError {
     Forbidden,
     /// Logged in, but not allowed to change these fields (a user changing of itself what only its
     /// managers may): every one is listed.
-    #[error("you are not allowed to change {} field(s)", errors.0.len())]
+    #[error("you are not allowed to change {}", crate::model::counted(errors.0.len() as i64, "field", "fields"))]
     ForbiddenFields { errors: FieldErrors },
     /// No such thing, or one the caller may not see: the two are not told apart.
     #[error("not found")]

@@ -133,16 +133,23 @@ test('an office manager creates a user in its own domain and cannot reach anothe
 
 let newUserLink;
 
-test('a new user opens its invitation, sets a password, logs in and changes its status message', async () => {
+test('a new user opens its invitation, sets a password, logs in with its e-mail address, changes its status message and logs out', async () => {
   assert.ok(newUserLink, 'the office manager test made an invitation');
   const { page, check, close } = await openPage(browser);
   await acceptLink(page, newUserLink, NEW_USER_PASSWORD);
-  // The link works once.
+  // The login page says the password is set, with the login filled in and the password next.
+  await hydrated(page);
+  await page.waitForSelector('text=Your password is set.');
+  assert.equal(await page.inputValue('#login'), '101@office.example');
+  await page.waitForFunction(() => document.activeElement?.id === 'password');
+  // The link works once, and its page then leads to the login.
   await page.goto(newUserLink);
   await hydrated(page);
   await page.waitForSelector('text=expired or was already used');
+  await Promise.all([page.waitForURL(`${roster.base}/login`), page.click('a:has-text("log in")')]);
 
-  await logInAs(page, '101@office.example', NEW_USER_PASSWORD, `${roster.base}/me`);
+  // The e-mail address on the user serves as its login, typed in any case.
+  await logInAs(page, 'Nina@Office.Example', NEW_USER_PASSWORD, `${roster.base}/me`);
   assert.match(await page.locator('dt:has-text("Extension") + dd').textContent(), /101/);
   assert.doesNotMatch(await page.locator('.topbar nav').textContent(), /Domains|Audit/);
   await page.fill('#status-message', 'Back at 3 pm');
@@ -155,6 +162,10 @@ test('a new user opens its invitation, sets a password, logs in and changes its 
   await page.goto(`${roster.base}/domains/office.example/users`);
   await hydrated(page);
   await page.waitForSelector('text=You are not allowed to see this.');
+  // Logging out says so.
+  await Promise.all([page.waitForURL(/\/login\?logged-out/), page.click('button:has-text("Log out")')]);
+  await hydrated(page);
+  await page.waitForSelector('.notice.ok:has-text("You are logged out.")');
   check();
   await close();
 });

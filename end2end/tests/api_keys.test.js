@@ -78,7 +78,7 @@ test('without JavaScript, a refused key names its field and keeps what was typed
   await page.fill('#domain', '*');
   await page.fill('#ip-address', '192.0.2.0/24');
   await page.click('button:has-text("Create key")');
-  await page.waitForSelector('text=Please correct the 1 field(s) marked below.');
+  await page.waitForSelector('text=Please correct the 1 field marked below.');
   assert.match(await page.locator('#description-error').textContent(), /At least 12 characters/);
   assert.equal(await page.inputValue('#ip-address'), '192.0.2.0/24');
   assert.equal(await page.inputValue('#domain'), '*');

@@ -116,6 +116,31 @@ test('a domain is edited and deleted', async () => {
   await close();
 });
 
+test('each page names itself and its domain in the title, counts in words, and offers a skip link to its content', async () => {
+  const { page, check, close } = await openPage(browser);
+  await page.goto(`${roster.base}/login`);
+  await hydrated(page);
+  assert.equal(await page.title(), 'Log in · Roster');
+  await logIn(page, roster.base);
+  await hydrated(page);
+  assert.equal(await page.title(), 'Domains · Roster');
+  const caption = (await page.locator('table.list caption').textContent()).trim();
+  assert.match(caption, /^(1 domain|\d+ domains)$/);
+  // Moving within the app renames the tab as well.
+  await Promise.all([page.waitForURL(`${roster.base}/domains/acme.example`), page.click('table.list a:has-text("acme.example")')]);
+  await page.waitForFunction(() => document.title === 'Domain acme.example · Roster');
+  // The first Tab reaches the skip link; following it puts the keyboard in the page's content.
+  await page.goto(`${roster.base}/domains/acme.example/users`);
+  await hydrated(page);
+  assert.equal(await page.title(), 'Users of acme.example · Roster');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'content');
+  check();
+  await close();
+});
+
 test('a wrong password is refused', async () => {
   const { page, check, close } = await openPage(browser, { allow: [/status of 401/] });
   await page.goto(`${roster.base}/login`);

@@ -143,6 +143,16 @@ async fn log_in(db: &Db, login: &str, password: &str) -> Client {
     client
 }
 
+/// Tries to log `login` in with a client of its own: the answer's status, and who is then logged
+/// in on that client.
+async fn try_log_in(db: &Db, login: &str, password: &str) -> (u16, Option<String>) {
+    let mut client = Client::new(db);
+    let answer = client
+        .call(path::<Login>(), &[("login", login), ("password", password)])
+        .await;
+    (answer.status.as_u16(), me(&mut client).await)
+}
+
 /// A person: a user of `domain` who took its invitation, set [`PASSWORD`] and logged in.
 async fn person(
     db: &Db,
@@ -868,6 +878,21 @@ on_both_backends! {
         args.extend(fields("input", &user_form("301", Scope::BasicUser, "North", ("Ines", "Ward"))));
         let answer = call(sm, path::<CreateUser>(), &args).await;
         assert_eq!(answer.status, 200, "{}", answer.body);
+    }
+
+    async fn a_user_logs_in_with_its_e_mail_address_when_no_other_user_has_it(t: TestDb) {
+        let _world = world(&t.db).await;
+        person(&t.db, ACME, "302", Scope::BasicUser, "North", ("Eli", "Ames")).await;
+        // Any case, as e-mail addresses are typed.
+        let mut by_email = log_in(&t.db, "U302@People.Example", PASSWORD).await;
+        assert_eq!(me(&mut by_email).await.as_deref(), Some("302@acme.example"));
+
+        assert_eq!(try_log_in(&t.db, "u302@people.example", "not the password at all").await, (401, None));
+        // An address two users share names neither of them: the same refusal as a wrong password.
+        person(&t.db, ACME, "303", Scope::BasicUser, "North", ("Two", "Homes")).await;
+        person(&t.db, OTHER, "303", Scope::BasicUser, "North", ("Two", "Homes")).await;
+        assert_eq!(try_log_in(&t.db, "u303@people.example", PASSWORD).await, (401, None));
+        log_in(&t.db, "303@acme.example", PASSWORD).await;
     }
 
     async fn sessions_end_when_a_user_is_disabled_blocked_or_changes_its_password(t: TestDb) {

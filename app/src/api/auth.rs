@@ -68,7 +68,7 @@ pub async fn logout() -> Result<(), AppError> {
                 .await
                 .map_err(|_| AppError::Internal)?;
             session.flush().await.map_err(|_| AppError::Internal)?;
-            leptos_axum::redirect("/login");
+            leptos_axum::redirect("/login?logged-out=1");
             Ok(())
         }
         .await,
@@ -109,7 +109,7 @@ pub async fn password_link(token: String) -> Result<Option<String>, AppError> {
     )
 }
 
-/// Sets a password through a one-time link, then goes to the login page.
+/// Sets a password through a one-time link, then goes to the login page with the login filled in.
 #[server(endpoint = "set-password")]
 pub async fn set_password(
     token: String,
@@ -120,11 +120,14 @@ pub async fn set_password(
         async move {
             let state = crate::ssr::AppState::current()?;
             let address = crate::ssr::request::client_address();
-            crate::ssr::auth::set_password_with_link(
+            let login = crate::ssr::auth::set_password_with_link(
                 &state.db, &token, &password, &confirm, address,
             )
             .await?;
-            leptos_axum::redirect("/login?password=set");
+            leptos_axum::redirect(&format!(
+                "/login?password=set&login={}",
+                super::urlencode(&login)
+            ));
             Ok(())
         }
         .await,

@@ -3,6 +3,7 @@
 use crate::api::auth::{me, Logout, SignedIn};
 use crate::api::urlencode;
 use crate::error::AppError;
+use crate::model::counted;
 use crate::model::permissions::{own_users_page, Action};
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
@@ -43,6 +44,10 @@ pub fn Page(#[prop(into)] title: String, children: Children) -> impl IntoView {
     provide_context(Me(who));
     let logout = ServerAction::<Logout>::new();
     view! {
+        <DocumentTitle page=title.clone()/>
+        // `target="_self"` leaves the jump to the browser (the router would only scroll), which
+        // moves the keyboard focus into the content as well.
+        <a class="skip-link" href="#content" target="_self">"Skip to content"</a>
         <header class="topbar">
             <A href="/" attr:class="brand">"Roster"</A>
             <Suspense fallback=|| ()>
@@ -71,11 +76,18 @@ pub fn Page(#[prop(into)] title: String, children: Children) -> impl IntoView {
                 })}
             </Suspense>
         </header>
-        <main>
+        <main id="content" tabindex="-1">
             <h1>{title}</h1>
             {children()}
         </main>
     }
+}
+
+/// The browser's title for a page: the page's own heading, then "Roster" (a tab, a bookmark and
+/// the history then say which page and which domain they are).
+#[component]
+pub fn DocumentTitle(#[prop(into)] page: String) -> impl IntoView {
+    view! { <leptos_meta::Title text=format!("{page} · Roster")/> }
 }
 
 /// Shows an error that stopped a page from loading. Not being logged in goes to the login page
@@ -110,8 +122,8 @@ pub fn form_summary(rejected: Signal<Option<AppError>>) -> impl IntoView {
         rejected.get().map(|e| {
             let text = match e.field_errors() {
                 Some(errors) => format!(
-                    "Please correct the {} field(s) marked below.",
-                    errors.0.len()
+                    "Please correct the {} marked below.",
+                    counted(errors.0.len() as i64, "field", "fields")
                 ),
                 None => e.to_string(),
             };

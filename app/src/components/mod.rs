@@ -10,6 +10,6 @@ mod secret;
 pub use copy::CopyButton;
 pub use field::{choices, Field, FieldKind, SelectField};
 pub use hydration::{focus_soon, poll_while_owned, use_hydrated};
-pub use layout::{form_summary, use_me, ErrorNotice, IfAllowed, Me, Page};
+pub use layout::{form_summary, use_me, DocumentTitle, ErrorNotice, IfAllowed, Me, Page};
 pub use registration::registration_marker;
 pub use secret::SecretText;

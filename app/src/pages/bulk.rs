@@ -12,6 +12,7 @@ use crate::api::users::{invitation_progress, InviteUninvited};
 use crate::components::{poll_while_owned, ErrorNotice, Page};
 use crate::error::AppError;
 use crate::model::bulk::{ImportProgress, ImportReport, RowProblem};
+use crate::model::counted;
 use crate::model::mail::{BatchProgress, InvitedMany};
 use crate::model::user::USER_FIELDS;
 use leptos::prelude::*;
@@ -212,7 +213,7 @@ fn ReportView(report: ImportReport, domain: String) -> impl IntoView {
             <p class=if ok { "notice ok" } else { "notice error" } role="status">{report.message}</p>
             {(!ok).then(|| view! {
                 <table class="list problems">
-                    <caption>{if total == 1 { "1 problem".to_owned() } else { format!("{total} problems") }}</caption>
+                    <caption>{counted(total as i64, "problem", "problems")}</caption>
                     <thead><tr>
                         <th scope="col">"Row"</th>
                         <th scope="col">"Field"</th>

@@ -2,6 +2,7 @@
 
 use crate::api::domains::list_domains;
 use crate::components::{ErrorNotice, IfAllowed, Page};
+use crate::model::counted;
 use crate::model::permissions::Action;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -23,7 +24,7 @@ pub fn DomainsPage() -> impl IntoView {
                         }.into_any(),
                         Ok(list) => view! {
                             <table class="list">
-                                <caption>{format!("{} domain(s)", list.len())}</caption>
+                                <caption>{counted(list.len() as i64, "domain", "domains")}</caption>
                                 <thead><tr>
                                     <th scope="col">"Domain"</th>
                                     <th scope="col">"Description"</th>

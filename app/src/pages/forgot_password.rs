@@ -2,6 +2,7 @@
 //! or not the account exists.
 
 use crate::api::auth::ForgotPassword;
+use crate::components::DocumentTitle;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
@@ -20,6 +21,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     };
     view! {
         <main class="narrow">
+            <DocumentTitle page="Forgot your password?"/>
             <h1>"Forgot your password?"</h1>
             {move || if sent() {
                 view! {

@@ -1,5 +1,6 @@
 //! What an unknown address shows.
 
+use crate::components::DocumentTitle;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -11,6 +12,7 @@ pub fn NotFound() -> impl IntoView {
     }
     view! {
         <main class="narrow">
+            <DocumentTitle page="Not found"/>
             <h1>"Not found"</h1>
             <p>"There is nothing at this address. " <A href="/domains">"Go to the domains"</A> "."</p>
         </main>

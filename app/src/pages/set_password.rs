@@ -1,9 +1,10 @@
 //! Setting a password through a one-time link (the first Super User, and new users' invitations).
 
 use crate::api::auth::{password_link, SetPassword};
-use crate::components::{Field, FieldKind};
+use crate::components::{DocumentTitle, Field, FieldKind};
 use crate::model::Password;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -25,6 +26,7 @@ pub fn SetPasswordPage() -> impl IntoView {
     };
     view! {
         <main class="narrow">
+            <DocumentTitle page="Choose your password"/>
             <h1>"Choose your password"</h1>
             <Suspense fallback=|| view! { <p>"Checking the link…"</p> }>
                 {move || Suspend::new(async move {
@@ -55,6 +57,10 @@ pub fn SetPasswordPage() -> impl IntoView {
                         Ok(None) => view! {
                             <p class="notice error" role="alert">
                                 "This link has expired or was already used. Ask whoever sent it for a new one."
+                            </p>
+                            <p>
+                                "If you have already set your password, " <A href="/login">"log in"</A>
+                                ". If you have forgotten it, " <A href="/forgot-password">"ask for a reset link"</A> "."
                             </p>
                         }.into_any(),
                         Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),

@@ -37,7 +37,7 @@ pub fn UserPage() -> impl IntoView {
         |(d, u, _)| user_mail(d, u),
     );
     view! {
-        <Page title=format!("User {}", extension())>
+        <Page title=format!("User {} in {}", extension(), domain())>
             <p class="actions">
                 <A href=move || format!("/domains/{}/users", domain())>{move || format!("← Users of {}", domain())}</A>
                 " "

@@ -120,6 +120,11 @@ pub async fn log_in(
         Ok(login) => accounts::find_by_login(db.pool(), &login).await?,
         Err(_) => None,
     };
+    // Not a login: the e-mail address of exactly one account's user serves as well.
+    let account = match (account, crate::model::EmailAddress::parse(login.trim())) {
+        (None, Ok(email)) => accounts::find_by_email(db.pool(), email.as_str()).await?,
+        (account, _) => account,
+    };
     let known = |a: &accounts::AccountRow| {
         !address.is_empty() && a.known_addresses.split(',').any(|k| k == address)
     };
@@ -288,7 +293,7 @@ pub async fn set_password_with_link(
     password: &str,
     confirm: &str,
     address: String,
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
     let link_gone = || {
         AppError::invalid(crate::model::FieldErrors::one(
             "token",
@@ -319,7 +324,7 @@ pub async fn set_password_with_link(
     tx.commit().await?;
     super::mail::wake();
     tracing::info!(account = account_id, "password set through a one-time link");
-    Ok(())
+    Ok(account.login)
 }
 
 /// Records a password change of `owner` (by itself) in the audit log as `action`, and queues the

@@ -151,7 +151,8 @@ pub async fn delete_site(
     if users > 0 && !force {
         return Err(AppError::PreconditionFailed {
             message: format!(
-                "Site {name} has {users} user(s): move them first, or delete it with force=yes and they stay without a site."
+                "Site {name} has {}: move them first, or delete it with force=yes and they stay without a site.",
+                crate::model::counted(users, "user", "users")
             ),
         });
     }

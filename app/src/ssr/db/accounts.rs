@@ -36,6 +36,26 @@ pub struct NewAccount<'a> {
     pub domain_id: Option<i64>,
 }
 
+/// Whether the user of the account (as `u`) lists the e-mail address `email` among its
+/// `;`-separated addresses, compared without regard to case.
+fn push_has_email(sql: &mut Sql, email: &str) {
+    sql.push("LOWER(';' || u.email || ';') LIKE ")
+        .bind(super::contains_pattern(&format!(";{email};")))
+        .push(" ESCAPE '\\'");
+}
+
+/// The one account whose user has the e-mail address `email`; `None` when no account or more
+/// than one has it (an address several users share names none of them).
+pub async fn find_by_email(pool: &AnyPool, email: &str) -> DbResult<Option<AccountRow>> {
+    let mut sql = Sql::new(&format!(
+        "SELECT {COLUMNS} FROM {ACCOUNTS} JOIN users u ON u.id = a.user_id WHERE "
+    ));
+    push_has_email(&mut sql, email);
+    sql.push(" LIMIT 2");
+    let mut found: Vec<AccountRow> = sql.query_as().fetch_all(pool).await?;
+    Ok(if found.len() == 1 { found.pop() } else { None })
+}
+
 pub async fn find_by_login(pool: &AnyPool, login: &Login) -> DbResult<Option<AccountRow>> {
     Ok(Sql::new(&format!(
         "SELECT {COLUMNS} FROM {ACCOUNTS} WHERE a.login = "
@@ -272,9 +292,8 @@ pub async fn mail_to_by_login_or_email(
     let mut sql = Sql::new(&format!("{MAIL_TO} WHERE a.login = "));
     sql.bind(login.unwrap_or_default().to_owned());
     if let Some(email) = email {
-        sql.push(" OR LOWER(';' || u.email || ';') LIKE ")
-            .bind(super::contains_pattern(&format!(";{email};")))
-            .push(" ESCAPE '\\'");
+        sql.push(" OR ");
+        push_has_email(&mut sql, email);
     }
     sql.push(" ORDER BY a.id LIMIT ").bind(limit);
     Ok(sql.query_as().fetch_all(pool).await?)
