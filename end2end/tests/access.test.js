@@ -88,7 +88,7 @@ test('an office manager creates a user in its own domain and cannot reach anothe
     await page.waitForSelector(`#${step}:visible`);
   }
   await Promise.all([
-    page.waitForURL(`${roster.base}/domains/office.example/users/101`),
+    page.waitForURL(`${roster.base}/domains/office.example/users/101?done=user-created`),
     page.click('button:has-text("Create user")'),
   ]);
   await hydrated(page);

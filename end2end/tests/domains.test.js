@@ -49,7 +49,11 @@ test('a bad domain name is flagged as it is typed, before submitting, then the f
   await page.fill('#domain', 'acme.example');
   await page.fill('#caller-id-number', '(612) 555-0100');
   await assert.doesNotReject(error.filter({ hasText: /^$/ }).waitFor({ state: 'attached' }));
-  await Promise.all([page.waitForURL(`${roster.base}/domains`), page.click('button:has-text("Create domain")')]);
+  // A new domain goes on to its users, the next thing to add, and says what happened.
+  await Promise.all([page.waitForURL(`${roster.base}/domains/acme.example/users?done=domain-created`), page.click('button:has-text("Create domain")')]);
+  await hydrated(page);
+  await page.waitForSelector('.notice.ok[role=status]:has-text("The domain is created.")');
+  await page.goto(`${roster.base}/domains`);
   await page.waitForSelector('table.list a:has-text("acme.example")');
   check();
   await close();
@@ -92,7 +96,9 @@ test('with JavaScript disabled the same forms log in, refuse bad input and creat
 
   await page.fill('#domain', 'nojs.example');
   await page.fill('#area-code', '212');
-  await Promise.all([page.waitForURL(`${roster.base}/domains`), page.click('button:has-text("Create domain")')]);
+  await Promise.all([page.waitForURL(`${roster.base}/domains/nojs.example/users?done=domain-created`), page.click('button:has-text("Create domain")')]);
+  await page.waitForSelector('.notice.ok:has-text("The domain is created.")');
+  await page.goto(`${roster.base}/domains`);
   await page.waitForSelector('table.list a:has-text("nojs.example")');
   check();
   await close();
@@ -105,12 +111,14 @@ test('a domain is edited and deleted', async () => {
   await hydrated(page);
   assert.equal(await page.locator('#domain').getAttribute('readonly'), '');
   await page.fill('#description', 'Renamed office');
-  await Promise.all([page.waitForURL(`${roster.base}/domains`), page.click('button:has-text("Save changes")')]);
+  await Promise.all([page.waitForURL(`${roster.base}/domains?done=domain-saved`), page.click('button:has-text("Save changes")')]);
   await page.waitForSelector('td:has-text("Renamed office")');
+  await page.waitForSelector('.notice.ok[role=status]:has-text("The domain\'s settings are saved.")');
   await page.goto(`${roster.base}/domains/nojs.example`);
   await hydrated(page);
   await page.check('label.confirm input');
-  await Promise.all([page.waitForURL(`${roster.base}/domains`), page.click('button:has-text("Delete domain")')]);
+  await Promise.all([page.waitForURL(`${roster.base}/domains?done=domain-deleted`), page.click('button:has-text("Delete domain")')]);
+  await page.waitForSelector('.notice.ok[role=status]:has-text("The domain is deleted")');
   assert.equal(await page.locator('table.list a:has-text("nojs.example")').count(), 0);
   check();
   await close();

@@ -46,7 +46,7 @@ test('a user created in the wizard sets its password from the welcome mail, then
   }
   assert.ok(await admin.page.isChecked('#invitation-send'), 'e-mailing the invitation is the default');
   await Promise.all([
-    admin.page.waitForURL(`${roster.base}/domains/mail.example/users/301`),
+    admin.page.waitForURL(`${roster.base}/domains/mail.example/users/301?done=user-created`),
     admin.page.click('button:has-text("Create user")'),
   ]);
   await hydrated(admin.page);

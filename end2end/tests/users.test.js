@@ -103,10 +103,11 @@ test('the wizard creates a user step by step, reviews it, and the user is listed
   assert.match(text, /Groups\s*Support/);
 
   await Promise.all([
-    page.waitForURL(`${roster.base}/domains/wizard.example/users/201`),
+    page.waitForURL(`${roster.base}/domains/wizard.example/users/201?done=user-created`),
     page.click('button:has-text("Create user")'),
   ]);
   await hydrated(page);
+  await page.waitForSelector('.notice.ok[role=status]:has-text("The user is created.")');
   await page.waitForSelector('text=sip:201@wizard.example');
   assert.equal(await page.locator('code.password').isVisible(), false, 'the password is hidden at first');
   await page.click('button:has-text("Show password")');
@@ -205,7 +206,7 @@ test('a login taken by another user comes back from the server next to the login
   await page.fill('#phone-numbers', '+1 612 555 0151');
   await next(page, 'review');
   await Promise.all([
-    page.waitForURL(`${roster.base}/domains/clash.example/users/302`),
+    page.waitForURL(`${roster.base}/domains/clash.example/users/302?done=user-created`),
     page.click('button:has-text("Create user")'),
   ]);
   await page.waitForSelector('text=bob@clash.example');
@@ -325,10 +326,11 @@ test('a user with a voicemail box is deleted only together with the box', async 
 
   await page.check('input[name=delete_voicemail]');
   await Promise.all([
-    page.waitForURL(`${roster.base}/domains/delete.example/users`),
+    page.waitForURL(`${roster.base}/domains/delete.example/users?done=user-deleted`),
     page.click('button:has-text("Delete user")'),
   ]);
   await page.waitForSelector('text=No users yet');
+  await page.waitForSelector('.notice.ok[role=status]:has-text("The user is deleted.")');
   check();
   await close();
 });
@@ -348,7 +350,7 @@ test('without JavaScript the refusal to delete is shown on the user page', async
   await page.check('label.confirm input');
   await page.check('input[name=delete_voicemail]');
   await Promise.all([
-    page.waitForURL(`${roster.base}/domains/delete-nojs.example/users`),
+    page.waitForURL(`${roster.base}/domains/delete-nojs.example/users?done=user-deleted`),
     page.click('button:has-text("Delete user")'),
   ]);
   await page.waitForSelector('text=No users yet');
@@ -374,7 +376,7 @@ test('a user is edited in one form: a new extension moves the voicemail box, bla
   await page.fill('#user', '305');
   await page.fill('#name-last-name', 'Modé');
   await page.fill('#device', '301');
-  await Promise.all([page.waitForURL(/\/users\/305$/), page.click('button:has-text("Save changes")')]);
+  await Promise.all([page.waitForURL(/\/users\/305\?done=user-saved$/), page.click('button:has-text("Save changes")')]);
   await page.waitForSelector('text=Modé');
   const body = await page.textContent('main');
   assert.match(body, /305/);

@@ -134,11 +134,11 @@ on_both_backends! {
         assert_eq!(audit().await, before + 1);
     }
 
-    async fn a_form_posted_without_javascript_creates_the_domain_and_returns_to_the_list(t: TestDb) {
+    async fn a_form_posted_without_javascript_creates_the_domain_and_goes_on_to_its_users(t: TestDb) {
         let mut client = logged_in_super_user(&t.db).await;
         let answer = client.submit(path::<CreateDomain>(), "/domains/new", &acme_fields("nojs.example")).await;
         assert_eq!(answer.status, 302);
-        assert_eq!(answer.location(), Some("/domains"));
+        assert_eq!(answer.location(), Some("/domains/nojs.example/users?done=domain-created"));
         assert_eq!(domain_count(&t).await, 1);
     }
 

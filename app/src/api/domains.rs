@@ -29,14 +29,17 @@ pub async fn get_domain(name: String) -> Result<Domain, AppError> {
     )
 }
 
-/// Creates a domain from the form, then shows the list.
+/// Creates a domain from the form, then shows its users (the next thing to add).
 #[server(endpoint = "create-domain")]
 pub async fn create_domain(input: DomainForm) -> Result<(), AppError> {
     crate::ssr::request::answer(
         async move {
             let (state, caller) = crate::ssr::request::current().await?;
-            crate::ssr::domains::create_domain(&state.db, &caller, &input).await?;
-            leptos_axum::redirect("/domains");
+            let created = crate::ssr::domains::create_domain(&state.db, &caller, &input).await?;
+            leptos_axum::redirect(
+                &crate::model::done::Done::DomainCreated
+                    .at(&format!("/domains/{}/users", created.settings.domain)),
+            );
             Ok(())
         }
         .await,
@@ -55,7 +58,7 @@ pub async fn update_domain(name: String, input: DomainForm) -> Result<(), AppErr
             crate::ssr::domains::update_domain(&state.db, &caller, &name, &patch)
                 .await
                 .map_err(|e| e.with_input(&input))?;
-            leptos_axum::redirect("/domains");
+            leptos_axum::redirect(&crate::model::done::Done::DomainSaved.at("/domains"));
             Ok(())
         }
         .await,
@@ -70,7 +73,7 @@ pub async fn delete_domain(name: String) -> Result<(), AppError> {
             let (state, caller) = crate::ssr::request::current().await?;
             let name = crate::ssr::access::parse_name(&name)?;
             crate::ssr::domains::delete_domain(&state.db, &caller, &name).await?;
-            leptos_axum::redirect("/domains");
+            leptos_axum::redirect(&crate::model::done::Done::DomainDeleted.at("/domains"));
             Ok(())
         }
         .await,

@@ -33,7 +33,9 @@ pub async fn create_group(
             let domain = crate::ssr::access::parse_name(&domain)?;
             crate::ssr::groups::create_group(&state.db, &caller, &domain, &name, &kind, &extension)
                 .await?;
-            leptos_axum::redirect(&format!("/domains/{domain}"));
+            leptos_axum::redirect(
+                &crate::model::done::Done::GroupCreated.at(&format!("/domains/{domain}")),
+            );
             Ok(())
         }
         .await,

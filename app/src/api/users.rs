@@ -25,9 +25,10 @@ fn show_saved(
     domain: &crate::model::DomainName,
     saved: Result<UserDetail, AppError>,
     input: &UserForm,
+    done: crate::model::done::Done,
 ) -> Result<UserDetail, AppError> {
     let saved = saved.map_err(|e| e.with_input(&input.without_secrets()))?;
-    leptos_axum::redirect(&format!("/domains/{domain}/users/{}", saved.extension()));
+    leptos_axum::redirect(&done.at(&format!("/domains/{domain}/users/{}", saved.extension())));
     Ok(saved)
 }
 
@@ -118,7 +119,12 @@ pub async fn create_user(
                 }
                 Err(e) => Err(e),
             };
-            show_saved(&name, created, &input)
+            show_saved(
+                &name,
+                created,
+                &input,
+                crate::model::done::Done::UserCreated,
+            )
         }
         .await,
     )
@@ -157,7 +163,7 @@ pub async fn update_user(
             let patch = Patch::whole(USER_FIELDS, &input);
             let updated =
                 crate::ssr::users::update_user(&state.db, &caller, &name, &user, &patch).await;
-            show_saved(&name, updated, &input)
+            show_saved(&name, updated, &input, crate::model::done::Done::UserSaved)
         }
         .await,
     )
@@ -178,7 +184,9 @@ pub async fn delete_user(
             let with_voicemail = delete_voicemail.is_some_and(|v| !v.is_empty() && v != "no");
             crate::ssr::users::delete_user(&state.db, &caller, &name, &user, with_voicemail)
                 .await?;
-            leptos_axum::redirect(&format!("/domains/{name}/users"));
+            leptos_axum::redirect(
+                &crate::model::done::Done::UserDeleted.at(&format!("/domains/{name}/users")),
+            );
             Ok(())
         }
         .await,

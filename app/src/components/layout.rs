@@ -4,10 +4,12 @@ use crate::api::auth::{me, Logout, SignedIn};
 use crate::api::urlencode;
 use crate::error::AppError;
 use crate::model::counted;
+use crate::model::done::Done;
 use crate::model::permissions::{own_users_page, Action};
+use crate::model::Parse;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::{use_location, use_query_map};
 
 /// Who is signed in, loaded once by [`Page`] for the page and everything in it.
 #[derive(Clone, Copy)]
@@ -43,6 +45,15 @@ pub fn Page(#[prop(into)] title: String, children: Children) -> impl IntoView {
     let who = Resource::new(|| (), |_| me());
     provide_context(Me(who));
     let logout = ServerAction::<Logout>::new();
+    // What the action that led here did (`?done=...`), said once at the top of the content.
+    let query = use_query_map();
+    let done = move || {
+        let done = query
+            .read()
+            .get("done")
+            .and_then(|word| Done::parse(&word).ok())?;
+        Some(view! { <p class="notice ok done" role="status">{done.label()}</p> })
+    };
     view! {
         <DocumentTitle page=title.clone()/>
         // `target="_self"` leaves the jump to the browser (the router would only scroll), which
@@ -78,6 +89,7 @@ pub fn Page(#[prop(into)] title: String, children: Children) -> impl IntoView {
         </header>
         <main id="content" tabindex="-1">
             <h1>{title}</h1>
+            {done}
             {children()}
         </main>
     }

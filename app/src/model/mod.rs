@@ -67,6 +67,7 @@ pub mod api_key;
 pub mod audit;
 pub mod bulk;
 mod counted;
+pub mod done;
 pub mod json_form;
 pub use counted::counted;
 mod local_path;

@@ -1,0 +1,49 @@
+//! What an action just did, as the page it lands on says it: every action that changes something
+//! goes on to a page with `?done=<word>`, and [`crate::components::Page`] shows the word's
+//! sentence at the top, announced to screen readers. One list, so every action says it the same
+//! way (and a link cannot make a page say anything else).
+
+use super::wire_enum::wire_enum;
+
+wire_enum! {
+    /// An action that just succeeded.
+    pub enum Done {
+        DomainCreated = "domain-created", "The domain is created. Add its users next: one by one with New user, or many at once with Import.";
+        DomainSaved = "domain-saved", "The domain's settings are saved.";
+        DomainDeleted = "domain-deleted", "The domain is deleted, with everything in it.";
+        UserCreated = "user-created", "The user is created.";
+        UserSaved = "user-saved", "The user's changes are saved.";
+        UserDeleted = "user-deleted", "The user is deleted.";
+        GroupCreated = "group-created", "The ring group is created.";
+    }
+}
+
+impl Done {
+    /// `path` (which may hold a query already) with this outcome added for its page to show.
+    pub fn at(self, path: &str) -> String {
+        let joiner = if path.contains('?') { '&' } else { '?' };
+        format!("{path}{joiner}done={}", self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Parse;
+
+    #[test]
+    fn an_outcome_rides_on_the_landing_page_and_reads_back() {
+        assert_eq!(
+            Done::UserSaved.at("/domains/a.example/users/101"),
+            "/domains/a.example/users/101?done=user-saved"
+        );
+        assert_eq!(
+            Done::UserDeleted.at("/x?page=2"),
+            "/x?page=2&done=user-deleted"
+        );
+        for done in Done::ALL {
+            assert_eq!(Done::parse(done.as_str()).unwrap(), done);
+        }
+        assert!(Done::parse("anything you like").is_err());
+    }
+}
