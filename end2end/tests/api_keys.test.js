@@ -34,12 +34,17 @@ test('a super user makes a key, sees its token once, uses it, and revokes it', a
   const scopes = await page.locator('#user-scope option').allTextContents();
   assert.ok(scopes.includes('Super User') && scopes.includes('Basic User') && !scopes.includes('No Portal'), scopes.join(', '));
 
+  // The form as shown is valid for a Super User, who has no domain of its own: only the
+  // description is left to type.
+  assert.equal(await page.inputValue('#user-scope'), 'Super User');
+  assert.equal(await page.inputValue('#domain'), '*');
   await page.fill('#description', 'Nightly sync from the billing system');
-  await page.selectOption('#user-scope', 'Super User');
-  await page.fill('#domain', '*');
   await page.selectOption('#readonly', 'yes');
   await Promise.all([page.waitForURL(/\/api-keys\?created=[0-9a-f]+$/), page.click('button:has-text("Create key")')]);
   await hydrated(page);
+  // The form is ready for the next key, not holding the last one's values.
+  assert.equal(await page.inputValue('#description'), '');
+  assert.equal(await page.inputValue('#readonly'), 'no');
   const token = (await page.locator('code.api-token').textContent()).trim();
   assert.match(token, /^rk_[0-9a-f]+_[0-9a-f]+$/);
   assert.match(await page.locator('.new-token').textContent(), /shown only now/);
@@ -66,6 +71,12 @@ test('a super user makes a key, sees its token once, uses it, and revokes it', a
   await page.waitForSelector('text=No keys yet.');
   await page.waitForSelector('text=no longer works');
   assert.equal((await domainsWith(token)).status, 401);
+
+  // The API's documentation is one link away, its code set as code rather than in backticks.
+  await Promise.all([page.waitForURL(`${roster.base}/ns-api/v2/docs`), page.click('a:has-text("API documentation")')]);
+  await page.waitForSelector('h1:has-text("API")');
+  assert.ok(await page.locator('section code').count() > 10);
+  assert.doesNotMatch(await page.locator('body').innerText(), /`[^`\n]+`/);
   check();
   await close();
 });

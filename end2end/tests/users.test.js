@@ -296,10 +296,11 @@ test('without JavaScript the wizard is one long form that refuses bad input and 
   await page.fill('#user', '401');
   await page.fill('#email', 'cleo@nojs-users.example');
   await Promise.all([
-    page.waitForURL(`${roster.base}/domains/nojs-users.example/users/401`),
+    page.waitForURL(`${roster.base}/domains/nojs-users.example/users/401?done=user-created`),
     page.click('button:has-text("Create user")'),
   ]);
   await page.waitForSelector('text=sip:401@nojs-users.example');
+  await page.waitForSelector('.notice.ok[role=status]:has-text("The user is created.")');
   // The password is in a <details> without JavaScript.
   await page.click('details.secret summary');
   assert.equal((await page.locator('code.password').textContent()).trim().length, 20);
@@ -319,6 +320,10 @@ test('a user with a voicemail box is deleted only together with the box', async 
   await page.goto(`${roster.base}/domains/delete.example/users/501`);
   await hydrated(page);
   assert.equal((await page.locator('dt:has-text("Voicemail box") + dd').textContent()).trim(), '501');
+  // The dialog says what the server will do: no deleting the user while keeping the box.
+  const dialog = await page.locator('section.danger').textContent();
+  assert.match(dialog, /deleted only together with its box/);
+  assert.doesNotMatch(dialog, /kept unless/);
   await page.check('label.confirm input');
   await page.click('button:has-text("Delete user")');
   await page.waitForSelector('section.danger [role=alert]:has-text("voicemail box")');

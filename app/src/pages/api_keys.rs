@@ -8,7 +8,7 @@ use crate::components::{
 };
 use crate::error::AppError;
 use crate::model::api_key::{AllowedAddresses, ApiKey, ApiKeyForm, KeyDescription, KeyDomain};
-use crate::model::{optional, Parse, Reseller, Scope};
+use crate::model::{counted, optional, Parse, Reseller, Scope};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -47,7 +47,9 @@ pub fn ApiKeysPage() -> impl IntoView {
         <Page title="API keys">
             <p class="lead">
                 "A key lets a program use Roster's HTTP API (" <code>"/ns-api/v2"</code>
-                ") as you, within the key's limits: a scope no higher than yours, one domain or all, reads only if you wish, from the addresses you allow."
+                ") as you, within the key's limits: a scope no higher than yours, one domain or all, reads only if you wish, from the addresses you allow. What each route takes and answers is in the "
+                // Not a page of the app: the browser fetches it (the router would look for a route).
+                <a href="/ns-api/v2/docs" target="_self">"API documentation"</a> "."
             </p>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -76,7 +78,11 @@ pub fn ApiKeysPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-            <NewKeyForm/>
+            {move || {
+                // Made afresh once a key is made, so the form starts empty for the next one.
+                created();
+                view! { <NewKeyForm/> }
+            }}
         </Page>
     }
 }
@@ -84,11 +90,7 @@ pub fn ApiKeysPage() -> impl IntoView {
 /// The keys, each with its Revoke button.
 #[component]
 fn KeyTable(keys: Vec<ApiKey>, revoke: ServerAction<DeleteApiKey>) -> impl IntoView {
-    let count = if keys.len() == 1 {
-        "1 key".to_owned()
-    } else {
-        format!("{} keys", keys.len())
-    };
+    let count = counted(keys.len() as i64, "key", "keys");
     let rows = keys
         .into_iter()
         .map(|key| {
@@ -178,7 +180,12 @@ fn NewKeyForm() -> impl IntoView {
                     let scope = typed
                         .as_ref()
                         .map_or_else(|| me.who.scope.as_str().to_owned(), |t| t.user_scope.clone());
-                    let domain = if typed.is_some() { initial.domain.clone() } else { "~".to_owned() };
+                    // Your own domain (~) if you have one; otherwise every domain your scope reaches.
+                    let domain = match (&typed, &me.domain) {
+                        (Some(_), _) => initial.domain.clone(),
+                        (None, Some(_)) => "~".to_owned(),
+                        (None, None) => "*".to_owned(),
+                    };
                     let readonly = if initial.readonly.is_empty() { "no".to_owned() } else { initial.readonly.clone() };
                     let super_user = me.who.scope == Scope::SuperUser;
                     Some(view! {

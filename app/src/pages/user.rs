@@ -392,15 +392,17 @@ fn DeleteUserForm(domain: String, extension: String, has_mailbox: bool) -> impl 
             <h2 id="delete-heading">"Delete this user"</h2>
             <p>
                 "Its devices, answer rule, portal login and group memberships go with it; its phone numbers stay in the domain, unassigned."
-                {has_mailbox.then_some(" It owns a voicemail box, which is kept unless you delete it too.")}
+                {has_mailbox.then_some(" It owns a voicemail box: a user is deleted only together with its box, so tick “Also delete the voicemail box”, and its messages and greetings go too.")}
             </p>
             <ActionForm action=delete>
                 <input type="hidden" name="domain" value=domain/>
                 <input type="hidden" name="user" value=extension/>
-                <label class="check">
-                    <input type="checkbox" name="delete_voicemail" value="yes"/>
-                    " Also delete the voicemail box"
-                </label>
+                {has_mailbox.then(|| view! {
+                    <label class="check">
+                        <input type="checkbox" name="delete_voicemail" value="yes"/>
+                        " Also delete the voicemail box"
+                    </label>
+                })}
                 <label class="confirm">
                     <input type="checkbox" required/>
                     {confirm_text}

@@ -11,6 +11,22 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// Prose from the document as HTML: escaped, with its `code spans` set as code (the document's
+/// descriptions are Markdown of that kind).
+fn prose(text: &str) -> String {
+    let ticks = text.matches('`').count();
+    escape(text)
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| match i % 2 {
+            // After an opening tick: code if a closing one follows, else the lone tick as typed.
+            1 if i < ticks => format!("<code>{part}</code>"),
+            1 => format!("`{part}"),
+            _ => part.to_owned(),
+        })
+        .collect()
+}
+
 /// `#/components/schemas/Name` → the schema called Name.
 fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
     match schema.get("$ref").and_then(Value::as_str) {
@@ -68,7 +84,7 @@ fn fields(doc: &Value, schema: &Value, out: &mut String) {
                 ""
             },
             escape(&type_of(prop)),
-            escape(
+            prose(
                 prop.get("description")
                     .and_then(Value::as_str)
                     .unwrap_or("")
@@ -87,7 +103,7 @@ pub fn page(doc: &OpenApi) -> String {
         "<h1>{} <small>{}</small></h1><p>{}</p><p>Base: <code>/ns-api/v2</code>. The machine-readable description: <a href=\"/ns-api/v2/openapi.json\">openapi.json</a> (OpenAPI {}).</p>",
         escape(info["title"].as_str().unwrap_or("API")),
         escape(info["version"].as_str().unwrap_or("")),
-        escape(info["description"].as_str().unwrap_or("")),
+        prose(info["description"].as_str().unwrap_or("")),
         escape(doc["openapi"].as_str().unwrap_or("3.1"))
     ));
     let mut index = String::from("<nav><ul>");
@@ -102,13 +118,13 @@ pub fn page(doc: &OpenApi) -> String {
                     "<li><a href=\"#{id}\"><code>{} {}</code></a> {}</li>",
                     method.to_uppercase(),
                     escape(path),
-                    escape(summary)
+                    prose(summary)
                 ));
                 sections.push_str(&format!(
                     "<section id=\"{id}\"><h2><code>{} {}</code></h2><p>{}</p>",
                     method.to_uppercase(),
                     escape(path),
-                    escape(op["description"].as_str().unwrap_or(summary))
+                    prose(op["description"].as_str().unwrap_or(summary))
                 ));
                 if let Some(params) = op["parameters"].as_array().filter(|p| !p.is_empty()) {
                     sections.push_str(
@@ -119,7 +135,7 @@ pub fn page(doc: &OpenApi) -> String {
                             "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
                             escape(p["name"].as_str().unwrap_or("")),
                             escape(p["in"].as_str().unwrap_or("")),
-                            escape(p["description"].as_str().unwrap_or(""))
+                            prose(p["description"].as_str().unwrap_or(""))
                         ));
                     }
                     sections.push_str("</table>");
@@ -139,7 +155,7 @@ pub fn page(doc: &OpenApi) -> String {
                         sections.push_str(&format!(
                             "<li><b>{}</b> {}</li>",
                             escape(status),
-                            escape(r["description"].as_str().unwrap_or(""))
+                            prose(r["description"].as_str().unwrap_or(""))
                         ));
                     }
                 }
@@ -156,4 +172,22 @@ pub fn page(doc: &OpenApi) -> String {
          section{{border-top:1px solid #d0d7de;margin-top:1.5rem}}code{{background:#f6f8fa;padding:0 .2rem}}nav li{{list-style:none}}</style>\
          </head><body>{body}{index}{sections}</body></html>"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_become_code_and_everything_else_is_escaped() {
+        assert_eq!(
+            prose("Send `Authorization: Bearer <token>` & wait"),
+            "Send <code>Authorization: Bearer &lt;token&gt;</code> &amp; wait"
+        );
+        assert_eq!(prose("a lone ` stays"), "a lone ` stays");
+        assert_eq!(
+            prose("`a` and `b` then `c"),
+            "<code>a</code> and <code>b</code> then `c"
+        );
+    }
 }
