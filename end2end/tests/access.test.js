@@ -115,12 +115,18 @@ test('an office manager creates a user in its own domain and cannot reach anothe
   await Promise.all([page.waitForURL(/sessions-ended=0/), page.click('button:has-text("End the user\'s sessions")')]);
   await page.waitForSelector('text=Sessions ended: 0.');
 
-  // Editing the address does not open another domain: it is simply not there.
-  for (const path of ['/domains/elsewhere.example/users', '/domains/elsewhere.example/users/300', '/domains/elsewhere.example']) {
-    await page.goto(`${roster.base}${path}`);
+  // Editing the address does not open another domain: it is simply not there (404), with only
+  // the message and a way back, and no action to take on it.
+  const paths = ['/domains/elsewhere.example/users', '/domains/elsewhere.example/users/300',
+    '/domains/elsewhere.example', '/domains/elsewhere.example/users/import'];
+  for (const path of paths) {
+    const response = await page.goto(`${roster.base}${path}`);
+    assert.equal(response.status(), 404, path);
     await hydrated(page);
     await page.waitForSelector('text=Not found.');
     assert.equal(await page.locator('text=Other Person').count(), 0, path);
+    const actions = await page.locator('main a, main button, main form').allTextContents();
+    assert.deepEqual(actions, ['Back to your start page'], path);
   }
   await page.goto(`${roster.base}/domains`);
   await hydrated(page);

@@ -336,6 +336,12 @@ test('a user with a voicemail box is deleted only together with the box', async 
   ]);
   await page.waitForSelector('text=No users yet');
   await page.waitForSelector('.notice.ok[role=status]:has-text("The user is deleted.")');
+  // The deleted user's page is gone: 404, and nothing to edit.
+  const gone = await page.goto(`${roster.base}/domains/delete.example/users/501`);
+  assert.equal(gone.status(), 404);
+  await hydrated(page);
+  await page.waitForSelector('text=Not found.');
+  assert.equal(await page.locator('text=Edit user').count(), 0);
   check();
   await close();
 });

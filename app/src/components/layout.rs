@@ -106,6 +106,16 @@ pub fn DocumentTitle(#[prop(into)] page: String) -> impl IntoView {
 /// and comes back here afterwards.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    // The page's own status says it too (pages render whole before answering, so it still can).
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        match error {
+            AppError::NotFound => response.set_status(http::StatusCode::NOT_FOUND),
+            AppError::Forbidden => response.set_status(http::StatusCode::FORBIDDEN),
+            _ => {}
+        }
+    }
+    let back = || view! { <p><A href="/">"Back to your start page"</A></p> };
     match error {
         AppError::Unauthenticated => {
             let location = use_location();
@@ -118,12 +128,13 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
             view! { <Redirect path=format!("/login?next={next}")/> }.into_any()
         }
         AppError::NotFound => {
-            view! { <p class="notice error" role="alert">"Not found."</p> }.into_any()
+            view! { <p class="notice error" role="alert">"Not found."</p> {back()} }.into_any()
         }
-        AppError::Forbidden => {
-            view! { <p class="notice error" role="alert">"You are not allowed to see this."</p> }
-                .into_any()
+        AppError::Forbidden => view! {
+            <p class="notice error" role="alert">"You are not allowed to see this."</p>
+            {back()}
         }
+        .into_any(),
         other => view! { <p class="notice error" role="alert">{other.to_string()}</p> }.into_any(),
     }
 }

@@ -50,29 +50,34 @@ pub fn ImportUsersPage() -> impl IntoView {
     });
     view! {
         <Page title=format!("Import users into {}", domain())>
-            <p class="actions">
-                <A href=move || format!("/domains/{}/users", domain())>{move || format!("← Users of {}", domain())}</A>
-                <a href=move || export_href(&domain()) download=move || format!("{}-users.csv", domain())
-                    rel="external" class="button secondary">"Export users (CSV)"</a>
-            </p>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match report.await {
-                        Ok(None) => None,
-                        Ok(Some(Some(report))) => Some(view! { <ReportView report domain=domain()/> }.into_any()),
-                        Ok(Some(None)) => Some(view! {
-                            <p class="notice error" role="alert">"This report is no longer available (reports are kept for an hour). Check the file again."</p>
-                        }.into_any()),
-                        Err(error) => Some(view! { <ErrorNotice error/> }.into_any()),
-                    }
-                })}
-            </Suspense>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match start.await {
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(start) => view! { <ImportForm domain=domain() start/> }.into_any(),
-                    }
+                    let start = match start.await {
+                        // Only the refusal: no actions on a domain the caller cannot see.
+                        Err(error) => return view! { <ErrorNotice error/> }.into_any(),
+                        Ok(start) => start,
+                    };
+                    let d = domain();
+                    view! {
+                        <p class="actions">
+                            <A href=format!("/domains/{d}/users")>{format!("← Users of {d}")}</A>
+                            <a href=export_href(&d) download=format!("{d}-users.csv")
+                                rel="external" class="button secondary">"Export users (CSV)"</a>
+                        </p>
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                match report.await {
+                                    Ok(None) => None,
+                                    Ok(Some(Some(report))) => Some(view! { <ReportView report domain=domain()/> }.into_any()),
+                                    Ok(Some(None)) => Some(view! {
+                                        <p class="notice error" role="alert">"This report is no longer available (reports are kept for an hour). Check the file again."</p>
+                                    }.into_any()),
+                                    Err(error) => Some(view! { <ErrorNotice error/> }.into_any()),
+                                }
+                            })}
+                        </Suspense>
+                        <ImportForm domain=d start/>
+                    }.into_any()
                 })}
             </Suspense>
         </Page>

@@ -38,16 +38,19 @@ pub fn UserPage() -> impl IntoView {
     );
     view! {
         <Page title=format!("User {} in {}", extension(), domain())>
-            <p class="actions">
-                <A href=move || format!("/domains/{}/users", domain())>{move || format!("← Users of {}", domain())}</A>
-                " "
-                <A href=move || format!("/domains/{}/users/{}/edit", domain(), extension()) attr:class="button">"Edit user"</A>
-            </p>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
+                        // Only the refusal: no actions on a user the caller cannot see.
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(d) => view! { <UserDetailView detail=d invitation mail/> }.into_any(),
+                        Ok(d) => view! {
+                            <p class="actions">
+                                <A href=format!("/domains/{}/users", domain())>{format!("← Users of {}", domain())}</A>
+                                " "
+                                <A href=format!("/domains/{}/users/{}/edit", domain(), extension()) attr:class="button">"Edit user"</A>
+                            </p>
+                            <UserDetailView detail=d invitation mail/>
+                        }.into_any(),
                     }
                 })}
             </Suspense>

@@ -4,6 +4,7 @@
 use crate::api::urlencode;
 use crate::api::users::list_users;
 use crate::components::{registration_marker, ErrorNotice, Page};
+use crate::model::counted;
 use crate::model::user::{SortKey, UserQuery, UserSummary};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -99,11 +100,23 @@ fn user_row(domain: &str, u: UserSummary) -> impl IntoView {
     }
 }
 
-fn count(total: u64) -> String {
-    if total == 1 {
-        "1 user".to_owned()
-    } else {
-        format!("{total} users")
+/// The domain's actions and the search form, shown once the list has loaded.
+fn toolbar(domain: &str, q: &UserQuery) -> impl IntoView {
+    view! {
+        <p class="actions">
+            <A href=format!("/domains/{domain}/users/new") attr:class="button">"New user"</A>
+            <A href=format!("/domains/{domain}/users/import")>"Import or export (CSV)"</A>
+            <A href=format!("/domains/{domain}")>"Domain settings"</A>
+        </p>
+        // A plain GET form: it works before (and without) the WASM, and its result is a link.
+        <form method="get" class="search" role="search">
+            <label for="q">"Search"</label>
+            <input id="q" name="q" type="search" value=q.search.clone()
+                placeholder="Extension, name, login or e-mail"/>
+            <input type="hidden" name="sort" value=q.sort.as_str()/>
+            <input type="hidden" name="dir" value=if q.descending { "desc" } else { "asc" }/>
+            <button type="submit">"Search"</button>
+        </form>
     }
 }
 
@@ -116,33 +129,26 @@ pub fn UsersPage() -> impl IntoView {
     let users = Resource::new(move || (domain(), query()), |(d, q)| list_users(d, q));
     view! {
         <Page title=format!("Users of {}", domain())>
-            <p class="actions">
-                <A href=move || format!("/domains/{}/users/new", domain()) attr:class="button">"New user"</A>
-                <A href=move || format!("/domains/{}/users/import", domain())>"Import or export (CSV)"</A>
-                <A href=move || format!("/domains/{}", domain())>"Domain settings"</A>
-            </p>
-            // A plain GET form: it works before (and without) the WASM, and its result is a link.
-            <form method="get" class="search" role="search">
-                <label for="q">"Search"</label>
-                <input id="q" name="q" type="search" value=move || query().search
-                    placeholder="Extension, name, login or e-mail"/>
-                <input type="hidden" name="sort" value=move || query().sort.as_str()/>
-                <input type="hidden" name="dir" value=move || if query().descending { "desc" } else { "asc" }/>
-                <button type="submit">"Search"</button>
-            </form>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     let q = query();
                     let d = domain();
-                    match users.await {
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(list) if list.total == 0 && q.search.is_empty() => view! {
+                    let list = match users.await {
+                        // Only the refusal: no actions on a domain the caller cannot see.
+                        Err(error) => return view! { <ErrorNotice error/> }.into_any(),
+                        Ok(list) => list,
+                    };
+                    let tools = toolbar(&d, &q);
+                    match list {
+                        list if list.total == 0 && q.search.is_empty() => view! {
+                            {tools}
                             <p class="empty">"No users yet. Create the first one."</p>
                         }.into_any(),
-                        Ok(list) if list.total == 0 => view! {
+                        list if list.total == 0 => view! {
+                            {tools}
                             <p class="empty">{format!("No users match “{}”.", q.search)}</p>
                         }.into_any(),
-                        Ok(list) => {
+                        list => {
                             let shown_from = q.start + 1;
                             let shown_to = u64::from(q.start) + list.items.len() as u64;
                             let previous = (q.start > 0).then(|| UserQuery {
@@ -154,9 +160,10 @@ pub fn UsersPage() -> impl IntoView {
                                 ..q.clone()
                             });
                             view! {
+                                {tools}
                                 <table class="list users">
                                     <caption>
-                                        {count(list.total)}
+                                        {counted(list.total as i64, "user", "users")}
                                         {(list.total > u64::from(PAGE_SIZE)).then(|| format!(", showing {shown_from} to {shown_to}"))}
                                     </caption>
                                     <thead><tr>
