@@ -125,6 +125,10 @@ test('the wizard creates a user step by step, reviews it, and the user is listed
   await page.fill('#q', 'smith');
   await Promise.all([page.waitForURL(/q=smith/), page.click('form.search button')]);
   await page.waitForSelector('table.users td:has-text("John Smith")');
+  // A department finds its people too.
+  await page.fill('#q', 'sales');
+  await Promise.all([page.waitForURL(/q=sales/), page.click('form.search button')]);
+  await page.waitForSelector('table.users td:has-text("John Smith")');
   await page.fill('#q', 'nobody');
   await Promise.all([page.waitForURL(/q=nobody/), page.click('form.search button')]);
   await page.waitForSelector('text=No users match');
@@ -310,7 +314,7 @@ test('without JavaScript the wizard is one long form that refuses bad input and 
 });
 
 test('a user with a voicemail box is deleted only together with the box', async () => {
-  const { page, check, close } = await openPage(browser, { allow: [/status of 412/] });
+  const { page, check, close } = await openPage(browser, { allow: [/status of 412/, /status of 404/] });
   await logIn(page, roster.base);
   await createDomain(page, 'delete.example');
   await createUser(page, 'delete.example', {

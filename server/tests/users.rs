@@ -406,7 +406,8 @@ on_both_backends! {
     async fn the_users_list_searches_sorts_pages_and_counts(t: TestDb) {
         let id = make_domain(&t.db, DomainForm { domain: "acme.example".into(), ..DomainForm::new_domain() }).await;
         for (ext, first, last) in [("101", "Ann", "Zeta"), ("102", "Bob", "Young"), ("103", "Cy", "Xu"), ("110", "Di", "Smith")] {
-            create_user(&t.db, &Caller::system(), &acme(), &UserForm { user: ext.into(), name_first_name: first.into(), name_last_name: last.into(), email: format!("{}@acme.example", first.to_lowercase()), ..UserForm::default() }).await.unwrap();
+            let department = if ext == "103" { "Field Service" } else { "" };
+            create_user(&t.db, &Caller::system(), &acme(), &UserForm { user: ext.into(), name_first_name: first.into(), name_last_name: last.into(), email: format!("{}@acme.example", first.to_lowercase()), department: department.into(), ..UserForm::default() }).await.unwrap();
         }
         create_user(&t.db, &Caller::system(), &acme(), &UserForm { service_code: "system-queue".into(), ..smith("999") }).await.unwrap();
         let page = users::list(t.db.pool(), id, None, &UserQuery { limit: 2, ..UserQuery::default() }).await.unwrap();
@@ -420,6 +421,8 @@ on_both_backends! {
         assert_eq!(desc.items[0].user.as_str(), "110");
         let found = users::list(t.db.pool(), id, None, &UserQuery { search: "BOB@".into(), ..UserQuery::default() }).await.unwrap();
         assert_eq!((found.total, found.items[0].user.as_str()), (1, "102"));
+        let by_department = users::list(t.db.pool(), id, None, &UserQuery { search: "field serv".into(), ..UserQuery::default() }).await.unwrap();
+        assert_eq!((by_department.total, by_department.items[0].user.as_str()), (1, "103"), "a department is searched too");
         let none = users::list(t.db.pool(), id, None, &UserQuery { search: "%".into(), ..UserQuery::default() }).await.unwrap();
         assert_eq!(none.total, 0, "a % is searched for, not a wildcard");
     }

@@ -112,7 +112,7 @@ fn toolbar(domain: &str, q: &UserQuery) -> impl IntoView {
         <form method="get" class="search" role="search">
             <label for="q">"Search"</label>
             <input id="q" name="q" type="search" value=q.search.clone()
-                placeholder="Extension, name, login or e-mail"/>
+                placeholder="Extension, name, login, e-mail or department"/>
             <input type="hidden" name="sort" value=q.sort.as_str()/>
             <input type="hidden" name="dir" value=if q.descending { "desc" } else { "asc" }/>
             <button type="submit">"Search"</button>

@@ -47,15 +47,16 @@ fn extension_sort(extension: &Extension) -> String {
     }
 }
 
-/// What the users list searches: extension, names, login and e-mail, lower-cased.
+/// What the users list searches: extension, names, login, e-mail and department, lower-cased.
 fn search_text(v: &UserValues) -> String {
     format!(
-        "{} {} {} {} {}",
+        "{} {} {} {} {} {}",
         v.user,
         v.name_first_name,
         v.name_last_name,
         v.login(),
-        v.email
+        v.email,
+        v.department.as_ref().map_or("", |d| d.as_str())
     )
     .to_lowercase()
 }
