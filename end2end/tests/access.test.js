@@ -2,7 +2,7 @@
 // and a new user accepts its invitation, sets a password and edits its own profile.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ADMIN_PASSWORD, acceptLink, hydrated, launchBrowser, logIn, openPage, startRoster } from './support.js';
+import { ADMIN_PASSWORD, acceptLink, hydrated, launchBrowser, logIn, openPage, startRoster, callServer } from './support.js';
 
 let roster;
 let browser;
@@ -13,15 +13,7 @@ const MANAGER_PASSWORD = 'copper meadow violin sketch';
 const NEW_USER_PASSWORD = 'marble quiet harbor tiger';
 
 /** Calls a server function with the page's session; resolves to its JSON answer. */
-async function call(page, endpoint, form) {
-  const res = await page.request.post(`${roster.base}/api/${endpoint}`, {
-    form,
-    headers: { accept: 'application/json' },
-  });
-  assert.ok(res.ok(), `${endpoint} answered ${res.status()}: ${await res.text()}`);
-  const text = await res.text();
-  return text ? JSON.parse(text) : null;
-}
+const call = (page, endpoint, form) => callServer(page, roster.base, endpoint, form);
 
 async function logInAs(page, login, password, landing) {
   await page.goto(`${roster.base}/login`);

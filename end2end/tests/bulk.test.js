@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { ADMIN_PASSWORD, acceptLink, hydrated, launchBrowser, logIn, openPage, startRoster } from './support.js';
+import { ADMIN_PASSWORD, acceptLink, hydrated, launchBrowser, logIn, openPage, startRoster, callServer } from './support.js';
 
 let roster;
 let browser;
@@ -19,10 +19,8 @@ function users(count) {
   return `${rows.join('\n')}\n`;
 }
 
-async function call(page, endpoint, form) {
-  const res = await page.request.post(`${roster.base}/api/${endpoint}`, { form, headers: { accept: 'application/json' } });
-  assert.ok(res.ok(), `${endpoint} answered ${res.status()}: ${await res.text()}`);
-}
+/** Calls a server function with the page's session; resolves to its JSON answer. */
+const call = (page, endpoint, form) => callServer(page, roster.base, endpoint, form);
 
 /** Chooses `text` as the CSV file and waits until the page has read it into the text box. */
 async function chooseFile(page, text) {

@@ -99,6 +99,17 @@ export async function hydrated(page) {
   await page.waitForSelector('body[data-hydrated]', { timeout: 30_000 });
 }
 
+/**
+ * Calls the server function `endpoint` with the page's session (its cookies), as a form post;
+ * fails unless it succeeds, and resolves to its JSON answer (or null).
+ */
+export async function callServer(page, base, endpoint, form) {
+  const res = await page.request.post(`${base}/api/${endpoint}`, { form, headers: { accept: 'application/json' } });
+  if (!res.ok()) throw new Error(`${endpoint} answered ${res.status()}: ${await res.text()}`);
+  const text = await res.text();
+  return text ? JSON.parse(text) : null;
+}
+
 /** Logs in through the login form (works with and without JavaScript). */
 export async function logIn(page, base, login = 'admin', password = ADMIN_PASSWORD) {
   await page.goto(`${base}/login`);

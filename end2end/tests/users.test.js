@@ -3,7 +3,7 @@
 // Each test makes its own domain (by a server function call), so they do not depend on each other.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { hydrated, logIn, openPage, startWithAdmin } from './support.js';
+import { hydrated, logIn, openPage, startWithAdmin, callServer } from './support.js';
 
 let roster;
 let browser;
@@ -18,13 +18,8 @@ after(async () => {
 });
 
 /** Calls a server function with the page's session, as a script would (not as a form post). */
-async function call(page, endpoint, form) {
-  const res = await page.request.post(`${roster.base}/api/${endpoint}`, {
-    form,
-    headers: { accept: 'application/json' },
-  });
-  assert.ok(res.ok(), `${endpoint} answered ${res.status()}: ${await res.text()}`);
-}
+/** Calls a server function with the page's session; resolves to its JSON answer. */
+const call = (page, endpoint, form) => callServer(page, roster.base, endpoint, form);
 
 async function createDomain(page, domain) {
   await call(page, 'create-domain', { 'input[domain]': domain, 'input[voicemail-enabled]': 'yes' });
