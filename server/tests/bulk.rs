@@ -94,6 +94,10 @@ on_both_backends! {
             user: "900".into(), name_first_name: "O".into(), name_last_name: "P".into(),
             email: "o@other.example".into(), phone_numbers: "+1 612 555 0900".into(), ..UserForm::default()
         }).await.unwrap();
+        create_user(&t.db, &Caller::system(), &name("acme.example"), &UserForm {
+            user: "150".into(), name_first_name: "Here".into(), name_last_name: "Already".into(),
+            email: "here@acme.example".into(), ..UserForm::default()
+        }).await.unwrap();
         let before = row_counts(&t.db).await;
         let text = file(&[
             row(101, "North", "102"),                                   // row 2: good
@@ -101,10 +105,11 @@ on_both_backends! {
             "103,Ann,Lee,not-an-address,North,,,".into(),               // row 4: bad e-mail
             row(101, "North", ""),                                      // row 5: extension and number of row 2
             "104,Bo,Chan,bo@people.example,,+1 612 555 0900,Nope,".into(), // row 6: number of another domain, no such group
+            "150,Cy,Dee,not-an-address,North,,,".into(),               // row 7: bad e-mail and a taken extension
         ]);
         let report = import_users(&t.db, &Caller::system(), &name("acme.example"), &text, true, None).await.unwrap();
         assert!(report.dry_run);
-        assert_eq!((report.rows, report.created), (5, 0));
+        assert_eq!((report.rows, report.created), (6, 0));
         let found = places(&report);
         for expected in [
             (3, "forward-no-answer"),
@@ -113,6 +118,9 @@ on_both_backends! {
             (5, "phone-numbers[0]"),
             (6, "phone-numbers[0]"),
             (6, "groups[0]"),
+            // In the same pass as the row's own problem, not once it is mended.
+            (7, "email"),
+            (7, "user"),
         ] {
             assert!(found.contains(&(expected.0, expected.1.to_owned())), "{expected:?} missing from {found:?}");
         }

@@ -181,6 +181,28 @@ pub async fn run_import(
             message: e.message.clone(),
         }));
     }
+    // The rows refused above were not checked against the domain; their extensions are, so one
+    // pass reports every problem (a taken extension is not left to show up only once the rest of
+    // its row is mended).
+    let unchecked: Vec<(usize, &str)> = unparsed
+        .iter()
+        .filter(|(row, user)| {
+            !user.is_empty() && !problems.iter().any(|p| p.row == *row && p.field == "user")
+        })
+        .map(|(row, user)| (*row, user.as_str()))
+        .collect();
+    let wanted: Vec<&str> = unchecked.iter().map(|(_, user)| *user).collect();
+    let taken = users::facts::extensions_in_use(&mut tx, current.id, &wanted).await?;
+    problems.extend(
+        unchecked
+            .into_iter()
+            .filter(|(_, user)| taken.contains(*user))
+            .map(|(row, user)| RowProblem {
+                row,
+                field: "user".into(),
+                message: super::users::check::extension_taken(user),
+            }),
+    );
     tell(ImportStage::Checking, total, total);
     // Row order; within a row, the order the fields were checked in.
     problems.sort_by_key(|p| p.row);
@@ -217,13 +239,7 @@ pub async fn run_import(
 
 /// The report of an import that read `rows` user rows and created `created` users.
 fn report(dry_run: bool, rows: usize, created: usize, problems: Vec<RowProblem>) -> ImportReport {
-    let plural = |n: usize, one: &str, many: &str| {
-        if n == 1 {
-            format!("1 {one}")
-        } else {
-            format!("{n} {many}")
-        }
-    };
+    let plural = |n: usize, one: &str, many: &str| crate::model::counted(n as i64, one, many);
     let message = if !problems.is_empty() {
         let rows_with = {
             let mut r: Vec<usize> = problems.iter().map(|p| p.row).collect();

@@ -159,13 +159,8 @@ pub async fn check(
     let taken = facts::extensions_in_use(conn, d, &wanted).await?;
     for (i, c) in batch.iter().enumerate() {
         if renamed(c) && taken.contains(c.values.user.as_str()) {
-            p[i].conflicts.add(
-                "user",
-                format!(
-                    "Extension {} is already taken in this domain.",
-                    c.values.user
-                ),
-            );
+            p[i].conflicts
+                .add("user", extension_taken(c.values.user.as_str()));
         }
     }
 
@@ -466,6 +461,11 @@ pub fn has_voicemail(values: &UserValues, domain: &DomainRef) -> bool {
         .voicemail_enabled
         .unwrap_or(domain.settings.voicemail_enabled)
         == YesNo::Yes
+}
+
+/// What a user is told about an extension its domain already has (a user's or a group's).
+pub(crate) fn extension_taken(extension: &str) -> String {
+    format!("Extension {extension} is already taken in this domain.")
 }
 
 #[cfg(test)]
