@@ -47,6 +47,8 @@ test('the wizard creates a user step by step, reviews it, and the user is listed
   await createDomain(page, 'wizard.example');
   await call(page, 'create-group', { domain: 'wizard.example', name: 'Support', kind: 'ring' });
   await page.goto(`${roster.base}/domains`);
+  // The domains list counts each domain's users, and the count leads to them.
+  assert.equal((await page.locator('a[aria-label="Users of wizard.example"]').textContent()).trim(), '0 users');
   await Promise.all([page.waitForURL(/\/domains\/wizard\.example\/users$/), page.click('a[aria-label="Users of wizard.example"]')]);
   await hydrated(page);
   await page.waitForSelector('text=No users yet');
@@ -243,6 +245,9 @@ test('the list shows 50 users a page and orders them by any column', async () =>
   await Promise.all([page.waitForURL(/sort=name&dir=desc/), page.click('th a:has-text("Name")')]);
   await page.waitForSelector('table.users tbody tr:first-child td:has-text("Pat Name51")');
   assert.equal(await page.getAttribute('th:has(a:has-text("Name"))', 'aria-sort'), 'descending');
+  // The domains list counts them.
+  await page.goto(`${roster.base}/domains`);
+  assert.equal((await page.locator('a[aria-label="Users of many.example"]').textContent()).trim(), '52 users');
   check();
   await close();
 });

@@ -1,16 +1,16 @@
 //! Domains (tenants): list, read, create, edit, delete, as the permission table allows.
 
 use crate::error::AppError;
-use crate::model::domain::{Domain, DomainForm};
+use crate::model::domain::{Domain, DomainForm, ListedDomain};
 use leptos::prelude::*;
 
-/// The domains the caller may see, by name.
+/// The domains the caller may see, by name, each with how many users it has.
 #[server(endpoint = "list-domains")]
-pub async fn list_domains() -> Result<Vec<Domain>, AppError> {
+pub async fn list_domains() -> Result<Vec<ListedDomain>, AppError> {
     crate::ssr::request::answer(
         async move {
             let (state, caller) = crate::ssr::request::current().await?;
-            crate::ssr::domains::list_domains(&state.db, &caller).await
+            crate::ssr::domains::listed_domains(&state.db, &caller).await
         }
         .await,
     )

@@ -124,6 +124,14 @@ pub struct Domain {
     pub updated_at: i64,
 }
 
+/// A domain as the portal's list shows it: with how many users it has.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListedDomain {
+    #[serde(flatten)]
+    pub domain: Domain,
+    pub users: u64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

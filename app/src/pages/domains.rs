@@ -35,8 +35,9 @@ pub fn DomainsPage() -> impl IntoView {
                                     <th scope="col">"Users"</th>
                                 </tr></thead>
                                 <tbody>
-                                    {list.into_iter().map(|d| {
-                                        let s = d.settings;
+                                    {list.into_iter().map(|listed| {
+                                        let s = listed.domain.settings;
+                                        let users = counted(listed.users as i64, "user", "users");
                                         let users_href = format!("/domains/{}/users", s.domain);
                                         let users_label = format!("Users of {}", s.domain);
                                         let limit = |l: Option<crate::model::Limit>| l.map_or("no limit".to_owned(), |l| l.to_string());
@@ -49,7 +50,7 @@ pub fn DomainsPage() -> impl IntoView {
                                                 <td>{limit(s.limits_max_sites)}</td>
                                                 <td>{s.dial_policy.to_string()}</td>
                                                 <td>
-                                                    <A href=users_href attr:aria-label=users_label>"Users"</A>
+                                                    <A href=users_href attr:aria-label=users_label>{users}</A>
                                                 </td>
                                             </tr>
                                         }

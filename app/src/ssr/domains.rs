@@ -14,7 +14,7 @@ use super::db::users::write;
 use super::db::Db;
 use super::now_ms;
 use crate::error::AppError;
-use crate::model::domain::{Domain, DomainForm, DomainSettings, DOMAIN_FIELDS};
+use crate::model::domain::{Domain, DomainForm, DomainSettings, ListedDomain, DOMAIN_FIELDS};
 use crate::model::fields::{diff, Patch};
 use crate::model::permissions::{reach, Action, Place, Reach};
 use crate::model::{DomainName, FieldErrors, Parse, Reseller, YesNo};
@@ -22,6 +22,26 @@ use crate::model::{DomainName, FieldErrors, Parse, Reseller, YesNo};
 /// The domains the caller may see, by name.
 pub async fn list_domains(db: &Db, caller: &Caller) -> Result<Vec<Domain>, AppError> {
     Ok(domains::list(db.pool(), access::visible(caller, Action::ViewDomain)?).await?)
+}
+
+/// The domains the caller may see, each with how many users it has (the portal's list).
+pub async fn listed_domains(db: &Db, caller: &Caller) -> Result<Vec<ListedDomain>, AppError> {
+    let visible = access::visible(caller, Action::ViewDomain)?;
+    let counts = domains::user_counts(db.pool(), visible).await?;
+    let list = domains::list(db.pool(), visible).await?;
+    Ok(list
+        .into_iter()
+        .map(|domain| {
+            let users = counts
+                .get(domain.settings.domain.as_str())
+                .copied()
+                .unwrap_or(0);
+            ListedDomain {
+                domain,
+                users: users.max(0) as u64,
+            }
+        })
+        .collect())
 }
 
 /// One domain the caller may see.

@@ -115,6 +115,22 @@ pub async fn list(pool: &AnyPool, visible: Visible<'_>) -> DbResult<Vec<Domain>>
         .collect()
 }
 
+/// How many users the lists show in each domain the caller may see, by domain name.
+pub async fn user_counts(
+    pool: &AnyPool,
+    visible: Visible<'_>,
+) -> DbResult<std::collections::HashMap<String, i64>> {
+    let mut sql = Sql::new(&format!(
+        "SELECT d.name, COUNT(u.id) FROM domains d LEFT JOIN users u ON u.domain_id = d.id AND {} \
+         WHERE 1 = 1",
+        super::users::LISTED
+    ));
+    visible.narrow(&mut sql, "d.id", "d.reseller");
+    sql.push(" GROUP BY d.name");
+    let rows: Vec<(String, i64)> = sql.query_as().fetch_all(pool).await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// The domain called `name`, if there is one, read through `conn` (a pool's or a transaction's).
 pub async fn find(conn: &mut AnyConnection, name: &DomainName) -> DbResult<Option<DomainRef>> {
     let row: Option<DomainRow> = Sql::new(&format!("SELECT {COLUMNS} FROM domains WHERE name = "))

@@ -14,11 +14,15 @@ struct SiteRow {
     created_at: i64,
 }
 
-/// Users with a `system-` service code are not counted, as the users list does not show them.
-const REGULAR: &str = "(u.service_code IS NULL OR u.service_code NOT LIKE 'system-%')";
+use super::users::LISTED as REGULAR;
 
-const SITE_COLUMNS: &str = "s.name, (SELECT COUNT(*) FROM users u WHERE u.site_id = s.id \
-     AND (u.service_code IS NULL OR u.service_code NOT LIKE 'system-%')) AS user_count, s.created_at";
+/// A site with how many users the lists show in it.
+fn site_columns() -> String {
+    format!(
+        "s.name, (SELECT COUNT(*) FROM users u WHERE u.site_id = s.id AND {REGULAR}) AS user_count, \
+         s.created_at"
+    )
+}
 
 fn site(domain: &DomainName, row: SiteRow) -> DbResult<Site> {
     Ok(Site {
@@ -56,7 +60,7 @@ pub async fn list(
         format!("s.name {direction}")
     };
     let (total, rows): (u64, Vec<SiteRow>) = Listing {
-        select: &format!("SELECT {SITE_COLUMNS}"),
+        select: &format!("SELECT {}", site_columns()),
         from: "FROM sites s",
         count_from: "FROM sites s",
         order: &order,
@@ -82,7 +86,8 @@ pub async fn get(
     name: &SiteName,
 ) -> DbResult<Option<Site>> {
     let row: Option<SiteRow> = Sql::new(&format!(
-        "SELECT {SITE_COLUMNS} FROM sites s WHERE s.domain_id = "
+        "SELECT {} FROM sites s WHERE s.domain_id = ",
+        site_columns()
     ))
     .bind(domain_id)
     .push(" AND s.name = ")

@@ -135,6 +135,10 @@ pub async fn locate_in(
     .await?)
 }
 
+/// The users the lists show and count (as `u`): not those with a `system-` service code, which
+/// stand for features rather than people.
+pub const LISTED: &str = "(u.service_code IS NULL OR u.service_code NOT LIKE 'system-%')";
+
 /// One page of a domain's users (system users hidden), and how many match in all. With
 /// `only_site`, only the users of that site (what a Site Manager sees).
 pub async fn list(
@@ -149,7 +153,8 @@ pub async fn list(
     let filter = |sql: &mut Sql| {
         sql.push("u.domain_id = ")
             .bind(domain_id)
-            .push(" AND (u.service_code IS NULL OR u.service_code NOT LIKE 'system-%')");
+            .push(" AND ")
+            .push(LISTED);
         if let Some(site) = only_site {
             sql.push(
                 " AND u.site_id = (SELECT id FROM sites WHERE domain_id = u.domain_id AND name = ",
