@@ -131,15 +131,7 @@ async fn add_user(
 /// Logs `login` in with a client of its own (a browser of its own), which must succeed.
 async fn log_in(db: &Db, login: &str, password: &str) -> Client {
     let mut client = Client::new(db);
-    let answer = client
-        .call(path::<Login>(), &[("login", login), ("password", password)])
-        .await;
-    assert!(
-        answer.status.is_success(),
-        "{login} could not log in: {} {}",
-        answer.status,
-        answer.body
-    );
+    common::log_in(&mut client, login, password).await;
     client
 }
 

@@ -139,13 +139,11 @@ pub fn UsersPage() -> impl IntoView {
                         Ok(list) => list,
                     };
                     let tools = toolbar(&d, &q);
-                    match list {
+                    let shown = match list {
                         list if list.total == 0 && q.search.is_empty() => view! {
-                            {tools}
                             <p class="empty">"No users yet. Create the first one."</p>
                         }.into_any(),
                         list if list.total == 0 => view! {
-                            {tools}
                             <p class="empty">{format!("No users match “{}”.", q.search)}</p>
                         }.into_any(),
                         list => {
@@ -160,7 +158,6 @@ pub fn UsersPage() -> impl IntoView {
                                 ..q.clone()
                             });
                             view! {
-                                {tools}
                                 <table class="list users">
                                     <caption>
                                         {counted(list.total as i64, "user", "users")}
@@ -186,7 +183,8 @@ pub fn UsersPage() -> impl IntoView {
                                 </nav>
                             }.into_any()
                         }
-                    }
+                    };
+                    view! { {tools} {shown} }.into_any()
                 })}
             </Transition>
         </Page>

@@ -2,6 +2,7 @@
 //! domain.
 
 use super::domains::corrupt;
+use super::users::LISTED;
 use super::{contains_pattern, DbResult, Listing, Sql, Tx};
 use crate::model::site::{DepartmentCount, Site, SiteList, SiteQuery};
 use crate::model::{Department, DomainName, Parse, SiteName};
@@ -14,12 +15,10 @@ struct SiteRow {
     created_at: i64,
 }
 
-use super::users::LISTED as REGULAR;
-
 /// A site with how many users the lists show in it.
 fn site_columns() -> String {
     format!(
-        "s.name, (SELECT COUNT(*) FROM users u WHERE u.site_id = s.id AND {REGULAR}) AS user_count, \
+        "s.name, (SELECT COUNT(*) FROM users u WHERE u.site_id = s.id AND {LISTED}) AS user_count, \
          s.created_at"
     )
 }
@@ -165,7 +164,7 @@ pub async fn departments(
 ) -> DbResult<Vec<DepartmentCount>> {
     let mut sql = Sql::new("SELECT u.department, COUNT(*) FROM users u WHERE u.domain_id = ");
     sql.bind(domain_id)
-        .push(&format!(" AND u.department IS NOT NULL AND {REGULAR}"));
+        .push(&format!(" AND u.department IS NOT NULL AND {LISTED}"));
     if let Some(site) = only_site {
         sql.push(
             " AND u.site_id = (SELECT id FROM sites WHERE domain_id = u.domain_id AND name = ",
