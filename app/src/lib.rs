@@ -115,7 +115,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/domains/:name/users/new") view=NewUserPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/users/import") view=ImportUsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/users/:user") view=UserPage ssr=SsrMode::Async/>
-                <Route path=path!("/domains/:name/users/:user/edit") view=EditUserPage ssr=SsrMode::Async/>
+                <Route path=path!("/domains/:name/users/:user/edit/:section") view=EditUserPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

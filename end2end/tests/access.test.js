@@ -125,7 +125,7 @@ test('an office manager creates a user in its own domain and cannot reach anothe
   await hydrated(page);
   await page.waitForSelector('a:has-text("office.example")');
   assert.equal(await page.locator('text=elsewhere.example').count(), 0, 'the other domain is not listed');
-  check();
+  await check();
   await close();
   newUserLink = link;
 });
@@ -166,6 +166,6 @@ test('a new user opens its invitation, sets a password, logs in with its e-mail 
   await Promise.all([page.waitForURL(/\/login\?logged-out/), page.click('button:has-text("Log out")')]);
   await hydrated(page);
   await page.waitForSelector('.notice.ok:has-text("You are logged out.")');
-  check();
+  await check();
   await close();
 });

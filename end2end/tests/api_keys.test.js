@@ -77,7 +77,7 @@ test('a super user makes a key, sees its token once, uses it, and revokes it', a
   await page.waitForSelector('h1:has-text("API")');
   assert.ok(await page.locator('section code').count() > 10);
   assert.doesNotMatch(await page.locator('body').innerText(), /`[^`\n]+`/);
-  check();
+  await check();
   await close();
 });
 
@@ -100,6 +100,6 @@ test('without JavaScript, a refused key names its field and keeps what was typed
   const answer = await fetch(`${roster.base}/ns-api/v2/domains`, { headers: { authorization: `Bearer ${token}` } });
   assert.equal(answer.status, 403, 'used from an address the key does not allow');
   assert.match(await page.locator('table.api-keys').textContent(), /192\.0\.2\.0\/24/);
-  check();
+  await check();
   await close();
 });

@@ -95,7 +95,7 @@ test('a file is checked, its problems listed by row, then imported with progress
   await Promise.all([page.waitForURL(/\/users$/), page.click('a:has-text("See the users")')]);
   await hydrated(page);
   await page.waitForSelector('caption:has-text("3000 users")');
-  check();
+  await check();
   await close();
 });
 
@@ -113,6 +113,6 @@ test('without JavaScript, pasted text is checked and its report shown', async ()
   await page.waitForSelector('table.problems');
   const fields = await page.locator('table.problems tbody tr td:nth-child(2)').allTextContents();
   assert.deepEqual(fields, ['E-mail (email)', 'Extension (user)']);
-  check();
+  await check();
   await close();
 });

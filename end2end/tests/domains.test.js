@@ -29,7 +29,7 @@ test('the first Super User sets a password through the printed link and logs in'
   await Promise.all([page.waitForURL(/\/login\?password=set/), page.click('button[type=submit]')]);
   await logIn(page, roster.base);
   await page.waitForSelector('text=No domains yet');
-  check();
+  await check();
   await close();
 });
 
@@ -55,7 +55,7 @@ test('a bad domain name is flagged as it is typed, before submitting, then the f
   await page.waitForSelector('.notice.ok[role=status]:has-text("The domain is created.")');
   await page.goto(`${roster.base}/domains`);
   await page.waitForSelector('table.list a:has-text("acme.example")');
-  check();
+  await check();
   await close();
 });
 
@@ -67,7 +67,7 @@ test('a duplicate name comes back from the server as a conflict on the name fiel
   await page.fill('#domain', 'acme.example');
   await page.click('button:has-text("Create domain")');
   await page.waitForSelector('#domain-error:has-text("already exists")');
-  check();
+  await check();
   await close();
 });
 
@@ -100,7 +100,7 @@ test('with JavaScript disabled the same forms log in, refuse bad input and creat
   await page.waitForSelector('.notice.ok:has-text("The domain is created.")');
   await page.goto(`${roster.base}/domains`);
   await page.waitForSelector('table.list a:has-text("nojs.example")');
-  check();
+  await check();
   await close();
 });
 
@@ -120,7 +120,7 @@ test('a domain is edited and deleted', async () => {
   await Promise.all([page.waitForURL(`${roster.base}/domains?done=domain-deleted`), page.click('button:has-text("Delete domain")')]);
   await page.waitForSelector('.notice.ok[role=status]:has-text("The domain is deleted")');
   assert.equal(await page.locator('table.list a:has-text("nojs.example")').count(), 0);
-  check();
+  await check();
   await close();
 });
 
@@ -145,7 +145,7 @@ test('each page names itself and its domain in the title, counts in words, and o
   assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.activeElement?.id === 'content');
-  check();
+  await check();
   await close();
 });
 
@@ -164,8 +164,8 @@ test('a wrong password is refused', async () => {
   await nojs.page.fill('#password', 'certainly not the password');
   await nojs.page.click('button[type=submit]');
   await nojs.page.waitForSelector('text=Wrong login or password.');
-  check();
-  nojs.check();
+  await check();
+  await nojs.check();
   await nojs.close();
   await close();
 });

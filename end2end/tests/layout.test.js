@@ -1,12 +1,13 @@
-// The main pages at a phone's width (390 px, and 360 px) and a desktop's (1280 px): nothing makes
-// the page scroll sideways, the header's Log out stays on screen, and a screenshot of each is kept
-// in target/screenshots for a person to look at.
+// Every page at a phone's width (390 px, and 360 px) and a desktop's (1280 px): nothing makes the
+// page scroll sideways, the header's Log out stays on screen, axe-core finds no serious or
+// critical accessibility problem, and a screenshot of each is kept in target/screenshots for a
+// person to look at.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import { callServer, hydrated, logIn, openPage, startWithAdmin } from './support.js';
+import { accessibilityProblems, callServer, hydrated, logIn, openPage, startWithAdmin } from './support.js';
 
 const SHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'target', 'screenshots');
 
@@ -22,7 +23,12 @@ after(async () => {
   await roster?.stop();
 });
 
+const SECTIONS = ['identity', 'login', 'organization', 'voicemail', 'caller-id', 'devices'];
+
+/** Every page of the portal once logged in (the login pages are visited before). */
 const PAGES = [
+  '/',
+  '/me',
   '/domains',
   '/domains/new',
   '/domains/phone-width-example.example',
@@ -30,11 +36,16 @@ const PAGES = [
   '/domains/phone-width-example.example/users/new',
   '/domains/phone-width-example.example/users/import',
   '/domains/phone-width-example.example/users/2101',
-  '/domains/phone-width-example.example/users/2101/edit',
+  ...SECTIONS.map((s) => `/domains/phone-width-example.example/users/2101/edit/${s}`),
   '/audit',
   '/api-keys',
   '/outbox',
+  '/outbox/1',
+  '/no-such-page',
 ];
+
+/** The pages seen before logging in. */
+const PUBLIC = ['/login', '/forgot-password', '/set-password?token=not-a-real-token'];
 
 /** How wide the document is against the window, at the page now shown. */
 function widths(page) {
@@ -43,13 +54,21 @@ function widths(page) {
 
 test('every main page fits 360 and 390 px phones and a 1280 px screen without scrolling sideways', async () => {
   mkdirSync(SHOTS, { recursive: true });
-  const { page, check, close } = await openPage(browser);
+  const { page, check, close } = await openPage(browser, { allow: [/status of 404/, /status of 410/] });
+  const inaccessible = [];
+  const audit = async (path, width) => {
+    if (width === 360) return;
+    for (const problem of await accessibilityProblems(page)) inaccessible.push(`${path} at ${width} px: ${problem}`);
+  };
   for (const width of [360, 390, 1280]) {
     await page.setViewportSize({ width, height: 800 });
-    await page.goto(`${roster.base}/login`);
-    await hydrated(page);
-    const login = await widths(page);
-    assert.ok(login.document <= login.window, `/login at ${width} px: ${login.document} > ${login.window}`);
+    for (const path of PUBLIC) {
+      await page.goto(`${roster.base}${path}`);
+      await hydrated(page);
+      const seen = await widths(page);
+      assert.ok(seen.document <= seen.window, `${path} at ${width} px: ${seen.document} > ${seen.window}`);
+      await audit(path, width);
+    }
   }
   await logIn(page, roster.base);
   await callServer(page, roster.base, 'create-domain', {
@@ -71,12 +90,14 @@ test('every main page fits 360 and 390 px phones and a 1280 px screen without sc
       const seen = await widths(page);
       if (seen.document > seen.window) overflowing.push(`${path} at ${width} px: ${seen.document} > ${seen.window}`);
       await page.screenshot({ path: join(SHOTS, `${width}${path.replaceAll('/', '_')}.png`), fullPage: true });
+      await audit(path, width);
       // Log out is reachable without scrolling sideways.
       const box = await page.locator('.topbar button:has-text("Log out")').boundingBox();
       assert.ok(box && box.x >= 0 && box.x + box.width <= width, `Log out on ${path} at ${width} px: ${JSON.stringify(box)}`);
     }
   }
   assert.deepEqual(overflowing, []);
-  check();
+  assert.deepEqual(inaccessible, []);
+  await check();
   await close();
 });

@@ -59,7 +59,7 @@ test('a user created in the wizard sets its password from the welcome mail, then
     await admin.page.reload();
   }
   assert.match(await admin.page.locator('table.mail').textContent(), /Welcome to Mail Example Inc/);
-  admin.check();
+  await admin.check();
   await admin.close();
 
   const [welcome] = await smtp.waitFor(1);
@@ -74,7 +74,7 @@ test('a user created in the wizard sets its password from the welcome mail, then
   await user.page.fill('#login', '301@mail.example');
   await user.page.fill('#password', first);
   await Promise.all([user.page.waitForURL(`${roster.base}/me`), user.page.click('button[type=submit]')]);
-  user.check();
+  await user.check();
   await user.close();
   const changed = (await smtp.waitFor(2))[1];
   assert.equal(changed.subject, 'Your password for Mail Example Inc was changed');
@@ -98,6 +98,6 @@ test('a user created in the wizard sets its password from the welcome mail, then
   // The link worked once.
   await again.page.goto(linkIn(reset));
   await again.page.waitForSelector('text=This link has expired or was already used');
-  again.check();
+  await again.check();
   await again.close();
 });

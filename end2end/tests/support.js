@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 const BIN = process.env.ROSTER_BIN;
@@ -69,10 +70,27 @@ export async function launchBrowser() {
   });
 }
 
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * What axe-core (the accessibility engine) finds wrong with the page now shown, serious and
+ * critical only, one line each: the rule, its help and the first elements concerned.
+ */
+export async function accessibilityProblems(page) {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const { violations } = await window.axe.run(document, { resultTypes: ['violations'] });
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
+  });
+}
+
 /**
  * A new page in its own context that records every page error and console error. `check()`
- * throws if any were seen (a hydration mismatch shows only there). `allow` lists console
- * messages a test expects, such as the 401 of a refused login.
+ * throws if any were seen (a hydration mismatch shows only there), or if axe-core finds a
+ * serious or critical accessibility problem on the page the test ends on. `allow` lists
+ * console messages a test expects, such as the 401 of a refused login.
  */
 export async function openPage(browser, { javaScriptEnabled = true, allow = [] } = {}) {
   const context = await browser.newContext({ javaScriptEnabled });
@@ -85,8 +103,12 @@ export async function openPage(browser, { javaScriptEnabled = true, allow = [] }
   return {
     page,
     context,
-    check() {
+    async check() {
       if (problems.length) throw new Error(`browser reported errors:\n${problems.join('\n')}`);
+      if (javaScriptEnabled && !page.isClosed() && page.url().startsWith('http')) {
+        const found = await accessibilityProblems(page);
+        if (found.length) throw new Error(`axe-core on ${page.url()}:\n${found.join('\n')}`);
+      }
     },
     async close() {
       await context.close();

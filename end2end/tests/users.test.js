@@ -136,7 +136,7 @@ test('the wizard creates a user step by step, reviews it, and the user is listed
   // The address changes first; the list and its headers follow when the new page of users arrives.
   await page.waitForSelector('th[aria-sort="ascending"]:has-text("Name")');
   assert.equal(await page.locator('th[aria-sort="ascending"]').textContent(), 'Name ▲');
-  check();
+  await check();
   await close();
 });
 
@@ -150,6 +150,9 @@ test('a bad extension is flagged as it is typed and Next does not move on, with 
   page.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/api/create-user')) creates.push(r.url()); });
   await page.fill('#user', '');
   await page.locator('#user').pressSequentially('12a');
+  // Checked when the field is left, not on every keystroke.
+  assert.equal(await page.textContent('#user-error'), '', 'no error while typing');
+  await page.locator('#user').press('Tab');
   await page.waitForSelector('#user-error:not(:empty)');
   assert.equal(await page.getAttribute('#user', 'aria-invalid'), 'true');
   assert.equal(await page.getAttribute('#user-error', 'aria-live'), 'polite');
@@ -162,17 +165,17 @@ test('a bad extension is flagged as it is typed and Next does not move on, with 
   await page.locator('#name-first-name').press('Enter');
   assert.deepEqual(await visibleSteps(page), ['step-identity']);
   assert.equal(creates.length, 0, 'the checks ran in the browser, nothing was sent');
-  check();
+  await check();
   await close();
 });
 
-test('a login taken by another user comes back from the server next to the login field, on its step', async () => {
+test('a taken login, number and device are flagged as typed, listed on the review, and a refused create marks its steps', async () => {
   const { page, check, close } = await openPage(browser, { allow: [/status of 409/] });
   await logIn(page, roster.base);
   await createDomain(page, 'clash.example');
   await createUser(page, 'clash.example', {
     user: '301', 'name-first-name': 'Ann', 'name-last-name': 'Lee', email: 'ann@clash.example',
-    'phone-numbers': '+1 612 555 0150',
+    'phone-numbers': '+1 612 555 0150', device: 'ann-desk',
   });
   await page.goto(`${roster.base}/domains/clash.example/users/new`);
   await hydrated(page);
@@ -180,38 +183,121 @@ test('a login taken by another user comes back from the server next to the login
   await page.fill('#name-first-name', 'Bob');
   await page.fill('#name-last-name', 'Lee');
   await next(page, 'step-login');
-  // Neither can be known in the browser: the login and the number belong to user 301.
-  await page.fill('#login-username', '301@clash.example');
+  // Neither can be known in the browser alone: the server is asked as they are typed.
+  await page.fill('#login-username', '301');
+  await page.waitForSelector('#login-username-error:has-text("The login 301@clash.example is already taken.")');
+  assert.equal(await page.getAttribute('#login-username', 'aria-invalid'), 'true');
   await page.fill('#email', 'bob@clash.example');
+  await page.click('button:has-text("Next")');
+  await page.waitForSelector('[role=alert]:has-text("1 field needs attention")');
+  assert.deepEqual(await visibleSteps(page), ['step-login'], 'Next stops at a conflict');
+  assert.equal(await page.locator('.steps li.troubled').count(), 1, 'the step list marks the step');
+  await page.fill('#login-username', 'bob');
+  await page.waitForSelector('.steps li.troubled', { state: 'detached' });
   for (const step of ['step-organization', 'step-voicemail', 'step-caller-id', 'step-devices']) {
     await next(page, step);
   }
+  await page.fill('#device', 'ann-desk');
   await page.fill('#phone-numbers', '+1 612 555 0151, +1 612 555 0150');
+  await page.waitForSelector('#phone-numbers-error:has-text("+16125550150 is already routed to another user.")');
+  await page.waitForSelector('#device-error:has-text("The device ann-desk is already in use in this domain.")');
+  // The review lists what stands in the way (the step list holds it too).
+  await page.click('.steps a:has-text("Review")');
+  await page.waitForSelector('#review:visible');
+  const problems = await page.textContent('#review ul.problems');
+  assert.match(problems, /SIP device \(Devices & numbers\): The device ann-desk is already in use/);
+  assert.match(problems, /Phone numbers \(DIDs\) \(Devices & numbers\): \+16125550150 is already routed/);
+  assert.equal(await page.locator('button:has-text("Create user")').isDisabled(), true);
+  await page.click('.steps a:has-text("Devices")');
+  await page.fill('#device', 'bob-desk');
+  await page.fill('#phone-numbers', '+1 612 555 0151');
+  await page.waitForFunction(() => document.querySelector('#phone-numbers-error').textContent === '');
   await next(page, 'review');
+  // Someone else takes the login between the review and Create: the server refuses, the wizard
+  // turns to the step and the step list marks it.
+  await createUser(page, 'clash.example', {
+    user: '303', 'name-first-name': 'Cy', 'name-last-name': 'Lee', email: 'cy@clash.example',
+    'login-username': 'bob',
+  });
   await page.click('button:has-text("Create user")');
   await page.waitForSelector('#login-username-error:has-text("already taken")');
   assert.deepEqual(await visibleSteps(page), ['step-login'], 'the wizard turned to the first step with a problem');
-  assert.equal(await page.locator('.steps a[aria-current="step"]').textContent(), '2. Login & scope');
-  assert.match(await page.textContent('[role=alert].form-error'), /2 fields need attention/);
-  assert.equal(await page.getAttribute('#login-username', 'aria-invalid'), 'true');
+  assert.deepEqual(await page.locator('.steps li.troubled a').evaluateAll((els) => els.map((e) => e.textContent)),
+    ['2. Login & scope ! (needs attention)']);
+  assert.match(await page.textContent('[role=alert].form-error'), /1 field needs attention/);
   assert.equal(await page.evaluate(() => document.activeElement.id), 'login-username');
-  // The number's problem (phone-numbers[1]) waits on the phone numbers field, and stops Next there.
-  await page.fill('#login-username', 'bob@clash.example');
-  for (const step of ['step-organization', 'step-voicemail', 'step-caller-id', 'step-devices']) {
+  await page.fill('#login-username', 'bob.lee');
+  for (const step of ['step-organization', 'step-voicemail', 'step-caller-id', 'step-devices', 'review']) {
     await next(page, step);
   }
-  assert.match(await page.textContent('#phone-numbers-error'), /already routed to another user/);
-  await page.click('button:has-text("Next")');
-  await page.waitForSelector('[role=alert]:has-text("1 field needs attention")');
-  assert.deepEqual(await visibleSteps(page), ['step-devices']);
-  await page.fill('#phone-numbers', '+1 612 555 0151');
-  await next(page, 'review');
   await Promise.all([
     page.waitForURL(`${roster.base}/domains/clash.example/users/302?done=user-created`),
     page.click('button:has-text("Create user")'),
   ]);
-  await page.waitForSelector('text=bob@clash.example');
-  check();
+  await page.waitForSelector('text=bob.lee@clash.example');
+  await check();
+  await close();
+});
+
+test('yes/no settings are switches grouped under headings, the rarer ones under More, and they save both ways', async () => {
+  const { page, check, close } = await openPage(browser);
+  await logIn(page, roster.base);
+  await createDomain(page, 'switch.example');
+  await page.goto(`${roster.base}/domains/switch.example/users/new`);
+  await hydrated(page);
+  await page.fill('#user', '501');
+  await page.fill('#name-first-name', 'Sam');
+  await page.fill('#name-last-name', 'Wise');
+  await next(page, 'step-login');
+  await page.fill('#email', 'sam@switch.example');
+  for (const step of ['step-organization', 'step-voicemail', 'step-caller-id']) await next(page, step);
+  const step = page.locator('#step-caller-id');
+  assert.equal(await step.locator('select').count(), 3, 'only real choices are drop-downs on step 5');
+  assert.ok(await step.locator('input[role=switch]').count() >= 8, 'the yes/no settings are switches');
+  assert.deepEqual(await step.locator('h3').allTextContents(),
+    ['Caller ID', 'Calling', 'Screening', 'Recording and hold', 'Directory']);
+  const more = step.locator('details.more');
+  assert.equal(await more.getAttribute('open'), null, 'More is folded at first');
+  assert.equal(await page.locator('#reject-anonymous-calls-enabled').isVisible(), false);
+  await more.locator('summary').click();
+  await page.check('#reject-anonymous-calls-enabled');
+  await page.uncheck('#call-screening-enabled');
+  assert.equal(await page.isChecked('#privacy'), false);
+  for (const s of ['step-devices', 'review']) await next(page, s);
+  await Promise.all([page.waitForURL(/\/users\/501\?done=user-created$/), page.click('button:has-text("Create user")')]);
+  await page.waitForSelector('dt:has-text("Reject anonymous calls") + dd:text-is("Yes")');
+  assert.equal((await page.locator('dt:has-text("Call screening") + dd').textContent()).trim(), 'No', 'a switch turned off says no');
+  assert.equal((await page.locator('dt:has-text("Hide caller ID") + dd').textContent()).trim(), 'No');
+  await check();
+  await close();
+});
+
+test('a field is checked when it is left, not on the first keystroke; required fields are marked', async () => {
+  const { page, check, close } = await openPage(browser);
+  await logIn(page, roster.base);
+  await createDomain(page, 'blur.example');
+  await page.goto(`${roster.base}/domains/blur.example/users/new`);
+  await hydrated(page);
+  assert.equal(await page.locator('label[for="name-first-name"] .required-mark').count(), 1);
+  assert.equal(await page.locator('label[for="department"] .required-mark').count(), 0);
+  await page.waitForSelector('.required-note:has-text("marks a required field")');
+  // Tabbing past an empty required field says nothing.
+  await page.focus('#name-first-name');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.textContent('#name-first-name-error'), '');
+  await page.fill('#name-first-name', 'Ida');
+  await page.fill('#name-last-name', 'Fox');
+  await next(page, 'step-login');
+  await page.locator('#email').pressSequentially('j');
+  assert.equal(await page.textContent('#email-error'), '', 'not on the first keystroke');
+  await page.locator('#email').press('Tab');
+  await page.waitForSelector('#email-error:has-text("is not an e-mail address")');
+  // Once shown, it is checked as it is typed, and goes as soon as the value is good.
+  await page.locator('#email').press('End');
+  await page.keyboard.type('@blur.example');
+  await page.waitForFunction(() => document.querySelector('#email-error').textContent === '');
+  await check();
   await close();
 });
 
@@ -248,7 +334,7 @@ test('the list shows 50 users a page and orders them by any column', async () =>
   // The domains list counts them.
   await page.goto(`${roster.base}/domains`);
   assert.equal((await page.locator('a[aria-label="Users of many.example"]').textContent()).trim(), '52 users');
-  check();
+  await check();
   await close();
 });
 
@@ -263,7 +349,7 @@ test('the wizard tells a taken extension as it is typed', async () => {
   await hydrated(page);
   assert.notEqual(await page.inputValue('#user'), '123', 'the suggestion is a free extension');
   await page.fill('#user', '123');
-  await page.waitForSelector('#user-error:has-text("Extension 123 is already taken.")');
+  await page.waitForSelector('#user-error:has-text("Extension 123 is already taken in this domain.")');
   await page.fill('#name-first-name', 'Bob');
   await page.fill('#name-last-name', 'Lee');
   await page.click('button:has-text("Next")');
@@ -271,7 +357,7 @@ test('the wizard tells a taken extension as it is typed', async () => {
   assert.deepEqual(await visibleSteps(page), ['step-identity']);
   await page.fill('#user', '124');
   await next(page, 'step-login');
-  check();
+  await check();
   await close();
 });
 
@@ -309,7 +395,7 @@ test('without JavaScript the wizard is one long form that refuses bad input and 
   await page.click('details.secret summary');
   assert.equal((await page.locator('code.password').textContent()).trim().length, 20);
   assert.match(await page.locator('dt:has-text("Phone numbers") + dd').textContent(), /\+16125550199/);
-  check();
+  await check();
   await close();
 });
 
@@ -346,7 +432,7 @@ test('a user with a voicemail box is deleted only together with the box', async 
   await hydrated(page);
   await page.waitForSelector('text=Not found.');
   assert.equal(await page.locator('text=Edit user').count(), 0);
-  check();
+  await check();
   await close();
 });
 
@@ -369,33 +455,59 @@ test('without JavaScript the refusal to delete is shown on the user page', async
     page.click('button:has-text("Delete user")'),
   ]);
   await page.waitForSelector('text=No users yet');
-  check();
+  await check();
   await close();
 });
 
-test('a user is edited in one form: a new extension moves the voicemail box, blank secrets are kept', async () => {
-  const { page, check, close } = await openPage(browser);
+test('a user is edited one section at a time: each saves on its own, a new extension moves the voicemail box, blank secrets are kept', async () => {
+  const { page, check, close } = await openPage(browser, { allow: [/status of 422/] });
   await logIn(page, roster.base);
   await createDomain(page, 'edit.example');
   await createUser(page, 'edit.example', {
     user: '301', 'name-first-name': 'Edna', 'name-last-name': 'Mode', email: 'edna@edit.example',
-    'voicemail-login-pin': '2580', 'phone-numbers': '+1 612 555 0301',
+    'voicemail-login-pin': '2580', 'phone-numbers': '+1 612 555 0301', device: 'edna-desk',
   });
   await page.goto(`${roster.base}/domains/edit.example/users/301`);
   await hydrated(page);
-  await Promise.all([page.waitForURL(/\/users\/301\/edit$/), page.click('a:has-text("Edit user")')]);
+  // One Edit per section, and no one-form "Edit user".
+  assert.equal(await page.locator('section.detail .section-head a:text-is("Edit")').count(), 6);
+  assert.equal(await page.locator('a:has-text("Edit user")').count(), 0);
+  await Promise.all([page.waitForURL(/\/users\/301\/edit\/identity$/), page.click('a[aria-label="Edit Identity"]')]);
   await hydrated(page);
+  assert.deepEqual(await page.locator('fieldset.step').evaluateAll((els) => els.map((e) => e.id)), ['step-identity'],
+    'only the section being edited');
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  assert.ok(height < 1400, `the identity section is a short page (${height} px)`);
   assert.equal(await page.inputValue('#name-last-name'), 'Mode');
-  assert.equal(await page.inputValue('#voicemail-login-pin'), '', 'the PIN is never sent to the browser');
-  assert.equal(await page.locator('#step-devices').isVisible(), true, 'every step shows at once');
   await page.fill('#user', '305');
   await page.fill('#name-last-name', 'Modé');
-  await page.fill('#device', '301');
-  await Promise.all([page.waitForURL(/\/users\/305\?done=user-saved$/), page.click('button:has-text("Save changes")')]);
+  await Promise.all([
+    page.waitForURL(/\/users\/305\?done=user-saved#section-identity$/),
+    page.click('button:has-text("Save changes")'),
+  ]);
+  await page.waitForSelector('.notice.ok[role=status]:has-text("The user\'s changes are saved.")');
   await page.waitForSelector('text=Modé');
-  const body = await page.textContent('main');
-  assert.match(body, /305/);
-  assert.match(body, /\+16125550301/);
-  check();
+  assert.equal((await page.locator('dt:has-text("Voicemail box") + dd').textContent()).trim(), '305', 'the box moved with the extension');
+  assert.match(await page.textContent('main'), /sip:edna-desk@edit\.example/, 'the other sections are untouched');
+
+  // The voicemail section: the PIN is never sent to the browser, and blank keeps it.
+  await Promise.all([page.waitForURL(/\/users\/305\/edit\/voicemail$/), page.click('a[aria-label="Edit Voicemail"]')]);
+  await hydrated(page);
+  assert.equal(await page.inputValue('#voicemail-login-pin'), '');
+  assert.equal(await page.locator('#user').count(), 0, 'no field of another section');
+  await page.fill('#voicemail-greeting-index', '2');
+  await Promise.all([page.waitForURL(/\/users\/305\?done=user-saved#section-voicemail$/), page.click('button:has-text("Save changes")')]);
+  await page.waitForSelector('dt:has-text("Greeting") + dd:text-is("2")');
+  assert.equal((await page.locator('dt:has-text("Voicemail PIN") + dd').textContent()).trim(), 'Set');
+  assert.match(await page.locator('dt:has-text("Phone numbers") + dd').textContent(), /\+16125550301/);
+
+  // A refused save stays on the section, with the problem next to its field.
+  await page.goto(`${roster.base}/domains/edit.example/users/305/edit/login`);
+  await hydrated(page);
+  await page.fill('#email', 'not-an-address');
+  await page.click('button:has-text("Save changes")');
+  await page.waitForSelector('#email-error:not(:empty)');
+  assert.match(page.url(), /\/edit\/login$/);
+  await check();
   await close();
 });

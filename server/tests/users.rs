@@ -445,8 +445,45 @@ on_both_backends! {
         assert_eq!(users::next_free_extension(t.db.pool(), id).await.unwrap().unwrap().as_str(), "100");
         create_user(&t.db, &Caller::system(), &acme(), &smith("199")).await.unwrap();
         assert_eq!(users::next_free_extension(t.db.pool(), id).await.unwrap().unwrap().as_str(), "200");
-        assert!(!users::extension_free(t.db.pool(), id, "199").await.unwrap());
-        assert!(users::extension_free(t.db.pool(), id, "200").await.unwrap());
+    }
+
+    async fn conflicts_are_found_field_by_field_as_the_form_is_typed(t: TestDb) {
+        acme_with_sales(&t.db).await;
+        let taken = UserForm {
+            device: "desk-199".into(),
+            phone_numbers: "+1 612 555 0199".into(),
+            ..smith("199")
+        };
+        create_user(&t.db, &Caller::system(), &acme(), &taken).await.unwrap();
+        let conflicts = |editing: Option<&'static str>, form: UserForm| {
+            let db = t.db.clone();
+            async move {
+                let found = app::ssr::users::conflicts(&db, &Caller::system(), &acme(), editing, &form).await.unwrap();
+                found.iter().map(|e| (e.field.clone(), e.message.clone())).collect::<Vec<_>>()
+            }
+        };
+        // Half a form: only the extension typed so far. Its default login and device collide too.
+        let typed = UserForm { user: "199".into(), ..UserForm::default() };
+        assert_eq!(conflicts(None, typed).await, [
+            ("user".to_owned(), "Extension 199 is already taken in this domain.".to_owned()),
+            ("login-username".to_owned(), "The login 199@acme.example is already taken.".to_owned()),
+        ]);
+        let typed = UserForm {
+            user: "200".into(),
+            login_username: "199".into(),
+            device: "desk-199".into(),
+            phone_numbers: "+1 612 555 0150, +1 (612) 555-0199".into(),
+            ..UserForm::default()
+        };
+        assert_eq!(conflicts(None, typed.clone()).await, [
+            ("login-username".to_owned(), "The login 199@acme.example is already taken.".to_owned()),
+            ("device".to_owned(), "The device desk-199 is already in use in this domain.".to_owned()),
+            ("phone-numbers[1]".to_owned(), "+16125550199 is already routed to another user.".to_owned()),
+        ]);
+        // The user being edited: its own extension, login, device and number are no conflict.
+        assert_eq!(conflicts(Some("199"), taken.clone()).await, []);
+        // Nothing typed yet, or nothing that parses: nothing to look up.
+        assert_eq!(conflicts(None, UserForm { user: "1x!".into(), ..UserForm::default() }).await, []);
     }
 
     async fn the_create_user_endpoint_names_bad_fields_and_hides_other_domains(t: TestDb) {
@@ -473,6 +510,35 @@ on_both_backends! {
         assert_eq!(anonymous.status, 401, "{}", anonymous.body);
         let malformed = client.call(path::<app::api::users::GetUser>(), &[("domain", "acme.example")]).await;
         assert_eq!(malformed.status, 400, "a missing argument is the client's mistake: {}", malformed.body);
+    }
+
+    async fn the_portal_reads_an_unticked_switch_as_no_and_saves_one_section(t: TestDb) {
+        acme_with_sales(&t.db).await;
+        let mut client = logged_in_super_user(&t.db).await;
+        // Call screening defaults to yes: a switch left off sends nothing, and is read as no.
+        let made = client.call(path::<app::api::users::CreateUser>(), &[
+            ("domain", "acme.example"), ("input[user]", "101"), ("input[name-first-name]", "John"),
+            ("input[name-last-name]", "Smith"), ("input[email]", "john@acme.example"),
+            ("switches[]", "call-screening-enabled"), ("switches[]", "privacy"), ("input[privacy]", "yes"),
+        ]).await;
+        assert_eq!(made.status, 200, "{}", made.body);
+        assert_eq!(made.json()["call-screening-enabled"], "no");
+        assert_eq!(made.json()["privacy"], "yes");
+        assert_eq!(made.json()["directory-name-visible-in-list-enabled"], "yes", "a field not shown as a switch keeps its default");
+        // A section saves its own fields only: the blank e-mail of the form, not in the section, stays.
+        let saved = client.call(path::<app::api::users::UpdateUser>(), &[
+            ("domain", "acme.example"), ("user", "101"), ("section", "caller-id"),
+            ("switches[]", "privacy"), ("input[name-last-name]", "Changed"),
+        ]).await;
+        assert_eq!(saved.status, 200, "{}", saved.body);
+        assert_eq!(saved.json()["privacy"], "no");
+        assert_eq!(saved.json()["name-last-name"], "Smith", "a field of another section is not touched");
+        assert_eq!(saved.json()["email"], "john@acme.example");
+        let unknown = client.call(path::<app::api::users::UpdateUser>(), &[
+            ("domain", "acme.example"), ("user", "101"), ("section", "everything"), ("input[user]", "101"),
+        ]).await;
+        assert_eq!(unknown.status, 422, "{}", unknown.body);
+        assert!(unknown.body.contains("section"), "{}", unknown.body);
     }
 
     async fn an_edit_changes_everything_attached_and_a_rename_moves_the_voicemail_box(t: TestDb) {

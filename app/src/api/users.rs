@@ -77,31 +77,46 @@ pub async fn new_user_context(domain: String) -> Result<WizardStart, AppError> {
     )
 }
 
-/// Whether an extension is still free in the domain (checked live by the wizard).
-#[server(endpoint = "extension-free")]
-pub async fn extension_free(domain: String, user: String) -> Result<bool, AppError> {
+/// What the form being typed already collides with in the domain (a taken extension, login,
+/// device or number), by field: checked live by the wizard and the editor. `editing`: the
+/// extension of the user being edited, blank for a new user.
+#[server(endpoint = "user-conflicts")]
+pub async fn user_conflicts(
+    domain: String,
+    #[server(default)] editing: String,
+    input: UserForm,
+) -> Result<crate::model::FieldErrors, AppError> {
     use crate::ssr::request::{answer, current};
     answer(
         async move {
             let (state, caller) = current().await?;
             let name = crate::ssr::access::parse_name(&domain)?;
-            crate::ssr::users::extension_free(&state.db, &caller, &name, &user).await
+            let editing = Some(editing.as_str()).filter(|e| !e.is_empty());
+            crate::ssr::users::conflicts(&state.db, &caller, &name, editing, &input).await
         }
         .await,
     )
 }
 
 /// Creates a user with everything attached, all or nothing, then shows it. With `invitation`
-/// `send`, the welcome message (with the set-password link) is e-mailed to the user.
+/// `send`, the welcome message (with the set-password link) is e-mailed to the user. `switches`
+/// names the yes/no fields the page showed as switches (an unticked one sends nothing).
 #[server(endpoint = "create-user")]
 pub async fn create_user(
     domain: String,
     input: UserForm,
     #[server(default)] invitation: Invitation,
+    #[server(default)] switches: Vec<String>,
 ) -> Result<UserDetail, AppError> {
     use crate::ssr::request::{answer, current};
     answer(
         async move {
+            let mut input = input;
+            crate::model::fields::switched_off(
+                crate::model::user::USER_FIELDS,
+                &mut input,
+                &switches,
+            );
             let (state, caller) = current().await?;
             let name = crate::ssr::access::parse_name(&domain)?;
             let created = crate::ssr::users::create_user_with_devices(
@@ -145,25 +160,38 @@ pub async fn edit_user_form(domain: String, user: String) -> Result<WizardStart,
     )
 }
 
-/// Changes a user and what is attached to it, all or nothing, then shows it. The editor shows
-/// every field, so every field is named; what did not change stays as it is.
+/// Changes one section of a user (one of the wizard's steps, by its slug) and what is attached to
+/// it, all or nothing, then shows it. Only the fields of that section are changed; of those, what
+/// did not change stays as it is.
 #[server(endpoint = "update-user")]
 pub async fn update_user(
     domain: String,
     user: String,
+    section: String,
     input: UserForm,
+    #[server(default)] switches: Vec<String>,
 ) -> Result<UserDetail, AppError> {
     use crate::model::fields::Patch;
-    use crate::model::user::USER_FIELDS;
+    use crate::model::user::{Step, USER_FIELDS};
+    use crate::model::FieldErrors;
     use crate::ssr::request::{answer, current};
     answer(
         async move {
             let (state, caller) = current().await?;
             let name = crate::ssr::access::parse_name(&domain)?;
-            let patch = Patch::whole(USER_FIELDS, &input);
+            let step = Step::from_slug(&section).ok_or_else(|| {
+                AppError::invalid(FieldErrors::one("section", "No such section of a user."))
+            })?;
+            let mut input = input;
+            crate::model::fields::switched_off(USER_FIELDS, &mut input, &switches);
+            let patch = Patch::of(USER_FIELDS, &input, |f| f.step == step);
             let updated =
                 crate::ssr::users::update_user(&state.db, &caller, &name, &user, &patch).await;
-            show_saved(&name, updated, &input, crate::model::done::Done::UserSaved)
+            let saved = updated.map_err(|e| e.with_input(&input.without_secrets()))?;
+            let page = format!("/domains/{name}/users/{}", saved.extension());
+            let done = crate::model::done::Done::UserSaved.at(&page);
+            leptos_axum::redirect(&format!("{done}#section-{}", step.slug()));
+            Ok(saved)
         }
         .await,
     )

@@ -11,9 +11,11 @@ pub enum FieldKind {
     Password,
 }
 
-/// A labelled input. Before the page is hydrated it is a plain input; after, it runs `check` on
-/// every keystroke and shows the problem next to itself. An error from the server (`server_error`)
-/// is shown until the field is edited again.
+/// A labelled input. Before the page is hydrated it is a plain input; after, it runs `check` when
+/// it is left after an edit (not on the first keystroke, and not when merely tabbed past), then as
+/// it is typed until the problem is mended, as accessible form guidance asks. An error from the
+/// server (`server_error`) is shown until the field is edited again. A required field's label is
+/// marked (the mark is explained once, by the form: see [`RequiredNote`]).
 #[component]
 pub fn Field(
     /// The name the server function reads, e.g. `input[time-zone]`.
@@ -49,7 +51,10 @@ pub fn Field(
     on_value: Option<Callback<String>>,
 ) -> impl IntoView {
     let value = RwSignal::new(initial.clone());
-    let touched = RwSignal::new(false);
+    // Edited since the page was made, and whether its problem is shown: from leaving the field
+    // after an edit until the value is valid again.
+    let edited = RwSignal::new(false);
+    let showing = RwSignal::new(false);
     // Whether the field was edited after the server's last word on it.
     let edited_since_server = RwSignal::new(false);
     Effect::new(move |_| {
@@ -57,7 +62,7 @@ pub fn Field(
         edited_since_server.set(false);
     });
     let message = move || {
-        let local = touched
+        let local = showing
             .get()
             .then(|| check.run(value.get()).err())
             .flatten()
@@ -81,7 +86,10 @@ pub fn Field(
     };
     view! {
         <div class="field" class:invalid=move || message().is_some()>
-            <label for=id.clone()>{label}</label>
+            <label for=id.clone()>
+                {label}
+                {required.then(|| view! { <span class="required-mark" aria-hidden="true">" *"</span> })}
+            </label>
             <input
                 id=id
                 name=name
@@ -99,15 +107,34 @@ pub fn Field(
                     if let Some(on_value) = on_value {
                         on_value.run(typed.clone());
                     }
+                    // Once mended, the field is checked again only when it is next left.
+                    if showing.get_untracked() && check.run(typed.clone()).is_ok() {
+                        showing.set(false);
+                    }
                     value.set(typed);
-                    touched.set(true);
+                    edited.set(true);
                     edited_since_server.set(true);
                 }
-                on:blur=move |_| touched.set(true)
+                on:blur=move |_| {
+                    if edited.get_untracked() {
+                        showing.set(true);
+                    }
+                }
             />
             {(!hint.is_empty()).then(|| view! { <p class="hint" id=hint_id>{hint}</p> })}
             <p class="field-error" id=error_id aria-live="polite">{message}</p>
         </div>
+    }
+}
+
+/// The line that explains the mark on required fields, once per form.
+#[component]
+pub fn RequiredNote() -> impl IntoView {
+    view! {
+        <p class="hint required-note">
+            <span class="required-mark" aria-hidden="true">"*"</span>
+            " marks a required field."
+        </p>
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::api::api_keys::{list_api_keys, take_api_key_token, CreateApiKey, DeleteApiKey};
 use crate::components::{
-    choices, form_summary, use_me, CopyButton, ErrorNotice, Field, Page, SelectField,
+    choices, form_summary, use_me, CopyButton, ErrorNotice, Field, Page, RequiredNote, SelectField,
 };
 use crate::error::AppError;
 use crate::model::api_key::{AllowedAddresses, ApiKey, ApiKeyForm, KeyDescription, KeyDomain};
@@ -191,6 +191,7 @@ fn NewKeyForm() -> impl IntoView {
                     Some(view! {
                         <ActionForm action=create>
                             {form_summary(rejected)}
+                            <RequiredNote/>
                             <Field name="input[description]" id="description" label="Description"
                                 hint="What the key is for, and who uses it (12 to 200 characters)."
                                 initial=initial.description.clone() required=true

@@ -1,7 +1,9 @@
 //! Creating and editing a domain: one form, checked field by field as it is typed.
 
 use crate::api::domains::{get_domain, CreateDomain, DeleteDomain, UpdateDomain};
-use crate::components::{choices, form_summary, ErrorNotice, Field, IfAllowed, Page, SelectField};
+use crate::components::{
+    choices, form_summary, ErrorNotice, Field, IfAllowed, Page, RequiredNote, SelectField,
+};
 use crate::error::AppError;
 use crate::model::domain::{DomainField, DomainForm, DomainSection, DOMAIN_FIELDS};
 use crate::model::fields::Control;
@@ -89,6 +91,7 @@ pub fn NewDomainPage() -> impl IntoView {
         <Page title="New domain">
             <ActionForm action=action>
                 {form_summary(rejected)}
+                <RequiredNote/>
                 <DomainFields initial rejected editing=false/>
                 <div class="buttons">
                     <button type="submit" disabled=move || action.pending().get()>"Create domain"</button>
@@ -123,6 +126,7 @@ pub fn EditDomainPage() -> impl IntoView {
                                 <ActionForm action=update>
                                     <input type="hidden" name="name" value=update_name/>
                                     {form_summary(rejected)}
+                                    <RequiredNote/>
                                     <DomainFields initial rejected editing=true/>
                                     <div class="buttons">
                                         <button type="submit" disabled=move || update.pending().get()>"Save changes"</button>

@@ -1,7 +1,7 @@
 //! Setting a password through a one-time link (the first Super User, and new users' invitations).
 
 use crate::api::auth::{password_link, SetPassword};
-use crate::components::{DocumentTitle, Field, FieldKind};
+use crate::components::{DocumentTitle, Field, FieldKind, RequiredNote};
 use crate::model::Password;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -42,6 +42,7 @@ pub fn SetPasswordPage() -> impl IntoView {
                                 <p>"For the login " <strong>{login}</strong> "."</p>
                                 <ActionForm action=action>
                                     <input type="hidden" name="token" value=token/>
+                                    <RequiredNote/>
                                     <Field name="password" id="password" label="New password"
                                         hint="At least 15 characters. A few unrelated words make a good one."
                                         initial="" check kind=FieldKind::Password required=true

@@ -46,8 +46,6 @@ pub fn UserPage() -> impl IntoView {
                         Ok(d) => view! {
                             <p class="actions">
                                 <A href=format!("/domains/{}/users", domain())>{format!("← Users of {}", domain())}</A>
-                                " "
-                                <A href=format!("/domains/{}/users/{}/edit", domain(), extension()) attr:class="button">"Edit user"</A>
                             </p>
                             <UserDetailView detail=d invitation mail/>
                         }.into_any(),
@@ -150,6 +148,7 @@ fn UserDetailView(detail: UserDetail, invitation: JustInvited, mail: UserMail) -
                 })
                 .collect_view();
             let heading_id = format!("section-{}", step.slug());
+            let edit = format!("/domains/{domain}/users/{extension}/edit/{}", step.slug());
             let extra = match step {
                 Step::Voicemail => Some(
                     view! {
@@ -169,7 +168,11 @@ fn UserDetailView(detail: UserDetail, invitation: JustInvited, mail: UserMail) -
             };
             view! {
                 <section class="detail" aria-labelledby=heading_id.clone()>
-                    <h2 id=heading_id.clone()>{step.title()}</h2>
+                    <div class="section-head">
+                        <h2 id=heading_id.clone()>{step.title()}</h2>
+                        <A href=edit attr:class="button secondary"
+                            attr:aria-label=format!("Edit {}", step.title())>"Edit"</A>
+                    </div>
                     <dl>{extra}{rows}</dl>
                 </section>
             }

@@ -148,6 +148,20 @@ pub fn with_defaults<F: Default, S>(table: &[Field<F, S>]) -> F {
     form
 }
 
+/// Reads the yes/no fields a page showed as switches (`switches`, by name) that came back blank
+/// as `no`: an unticked checkbox sends nothing, and blank would otherwise take the default.
+pub fn switched_off<F, S>(table: &[Field<F, S>], form: &mut F, switches: &[String]) {
+    for field in table
+        .iter()
+        .filter(|f| f.control == Control::YesNo && switches.iter().any(|s| s == f.name))
+    {
+        let value = (field.get_mut)(form);
+        if value.trim().is_empty() {
+            *value = "no".to_owned();
+        }
+    }
+}
+
 /// What differs between two forms of `table`, field by field in table order, as
 /// (field, before, after); secrets show as `***` where they have a value.
 pub fn diff<F, S>(
@@ -182,9 +196,15 @@ pub struct Patch(pub Vec<(String, String)>);
 impl Patch {
     /// Every field of `form` (a page's form, which shows them all).
     pub fn whole<F, S>(table: &[Field<F, S>], form: &F) -> Self {
+        Self::of(table, form, |_| true)
+    }
+
+    /// The fields of `form` that `shown` picks (a page's form that shows some of them).
+    pub fn of<F, S>(table: &[Field<F, S>], form: &F, shown: impl Fn(&Field<F, S>) -> bool) -> Self {
         Self(
             table
                 .iter()
+                .filter(|f| shown(f))
                 .map(|f| (f.name.to_owned(), (f.get)(form).to_owned()))
                 .collect(),
         )

@@ -60,6 +60,11 @@ impl Step {
         }
     }
 
+    /// The step whose [`Step::slug`] is `slug`.
+    pub fn from_slug(slug: &str) -> Option<Step> {
+        Step::ALL.into_iter().find(|step| step.slug() == slug)
+    }
+
     /// The step a field (or a field path such as `phone-numbers[1]`) is shown on.
     pub fn of_field(path: &str) -> Step {
         crate::model::fields::find(USER_FIELDS, path).map_or(Step::Identity, |f| f.step)

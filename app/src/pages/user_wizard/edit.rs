@@ -1,23 +1,32 @@
-//! Editing a user: the wizard's fields, all steps shown at once, saved with `update_user` in one
-//! transaction. Blank secrets (voicemail PIN, SIP password) keep what is stored.
+//! Editing a user one section at a time: a section is one of the wizard's steps, with its fields
+//! only, saved on its own with `update_user` (which changes just the fields of that section, in
+//! one transaction). Blank secrets (voicemail PIN, SIP password) keep what is stored.
 
-use super::{starting_values, AllSteps, Wizard};
+use super::{conflicts, starting_values, OneStep, Wizard};
 use crate::api::users::{edit_user_form, UpdateUser};
-use crate::components::{ErrorNotice, Page};
-use crate::model::user::WizardStart;
+use crate::components::{ErrorNotice, Page, RequiredNote};
+use crate::error::AppError;
+use crate::model::user::{Step, WizardStart, USER_FIELDS};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 #[component]
-fn UserEditor(start: WizardStart, user: String, action: ServerAction<UpdateUser>) -> impl IntoView {
+fn UserEditor(
+    start: WizardStart,
+    user: String,
+    step: Step,
+    action: ServerAction<UpdateUser>,
+) -> impl IntoView {
     let last = action.value().get_untracked();
     let initial = starting_values(last.clone(), start.form.clone());
     let refused = last.and_then(Result::err);
-    // Every step stays in view: an edit is one form, not a sequence.
-    let wizard = Wizard::new(start, initial, refused, Signal::stored(false));
+    // The section stays in view: an edit is one form, not a sequence.
+    let wizard = Wizard::new(start, initial, refused, Signal::stored(false), user.clone());
+    conflicts::watch(wizard);
     let domain = wizard.domain_name();
-    let back = format!("/domains/{domain}/users/{user}");
+    let back = format!("/domains/{domain}/users/{user}#section-{}", step.slug());
+    let keeps_secrets = USER_FIELDS.iter().any(|f| f.step == step && f.is_secret());
     Effect::new(move |_| {
         if let Some(Err(error)) = action.value().get() {
             wizard.refused(&error);
@@ -27,10 +36,14 @@ fn UserEditor(start: WizardStart, user: String, action: ServerAction<UpdateUser>
         <ActionForm action=action attr:class="wizard editor">
             <input type="hidden" name="domain" value=domain/>
             <input type="hidden" name="user" value=user/>
+            <input type="hidden" name="section" value=step.slug()/>
             <p class="form-error" role="alert">{move || wizard.notice.get()}</p>
-            <p class="hint">"Leave the voicemail PIN and SIP password blank to keep them."</p>
+            <RequiredNote/>
+            {keeps_secrets.then(|| view! {
+                <p class="hint">"Leave a password or PIN blank to keep the one the user has."</p>
+            })}
             <div class="wizard-steps">
-                <AllSteps wizard/>
+                <OneStep wizard step/>
             </div>
             <div class="buttons">
                 <button type="submit" disabled=move || action.pending().get()>"Save changes"</button>
@@ -50,15 +63,31 @@ pub fn EditUserPage() -> impl IntoView {
             p.get("user").unwrap_or_default(),
         )
     };
+    let step = move || {
+        params
+            .read()
+            .get("section")
+            .and_then(|s| Step::from_slug(&s))
+    };
     let start = Resource::new(key, |(domain, user)| edit_user_form(domain, user));
     let action = ServerAction::<UpdateUser>::new();
+    let title = move || {
+        let (domain, user) = key();
+        match step() {
+            Some(step) => format!("Edit {} of user {user} in {domain}", step.title()),
+            None => format!("Edit user {user} in {domain}"),
+        }
+    };
     view! {
-        <Page title=format!("Edit user {} in {}", key().1, key().0)>
+        <Page title=title()>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match start.await {
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(start) => view! { <UserEditor start user=key().1 action/> }.into_any(),
+                    match (start.await, step()) {
+                        (Err(error), _) => view! { <ErrorNotice error/> }.into_any(),
+                        (Ok(_), None) => view! { <ErrorNotice error=AppError::NotFound/> }.into_any(),
+                        (Ok(start), Some(step)) => {
+                            view! { <UserEditor start user=key().1 step action/> }.into_any()
+                        }
                     }
                 })}
             </Suspense>

@@ -9,9 +9,11 @@
 //! are put next to their fields and the wizard turns to the first step that has one.
 
 mod caller_id;
+mod conflicts;
 mod devices;
 mod edit;
 mod identity;
+mod layout;
 mod login;
 mod organization;
 mod review;
@@ -21,11 +23,12 @@ pub use edit::EditUserPage;
 
 use crate::api::users::{new_user_context, CreateUser};
 use crate::components::{
-    focus_soon, use_hydrated, ErrorNotice, Field, FieldKind, Page, SelectField,
+    focus_soon, use_hydrated, ErrorNotice, Field, FieldKind, Page, RequiredNote, SelectField,
 };
 use crate::error::AppError;
 use crate::model::fields::Control;
 use crate::model::user::{Step, UserField, UserForm, WizardStart, USER_FIELDS};
+use crate::model::FieldErrors;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -43,9 +46,15 @@ pub(crate) struct Wizard {
     initial: StoredValue<UserForm>,
     /// Every field's current value, by field name, kept up to date as it is typed.
     values: RwSignal<BTreeMap<&'static str, String>>,
-    /// What is wrong with a field (from Next, the live extension check or the server), by
-    /// field name; an entry goes when its field is edited.
+    /// What is wrong with a field (from Next or the server), by field name; an entry goes when
+    /// its field is edited.
     errors: RwSignal<BTreeMap<String, String>>,
+    /// What the form collides with in the domain (a taken extension, login, device or number),
+    /// by field name: the live check's last answer, replaced by each new one.
+    conflicts: RwSignal<BTreeMap<String, String>>,
+    /// The extension of the user being edited (blank for a new user): its own extension,
+    /// login, device and numbers are no conflict.
+    editing: StoredValue<String>,
     /// The step shown: an index into [`Step::ALL`], or [`REVIEW`].
     step: RwSignal<usize>,
     /// The line read out (role="alert") when the wizard stops or the server refuses.
@@ -69,8 +78,13 @@ fn base_field(path: &str) -> &str {
 
 /// The server's field errors by field (several about one list are read one after the other).
 fn errors_by_field(error: &AppError) -> BTreeMap<String, String> {
+    error.field_errors().map(by_field).unwrap_or_default()
+}
+
+/// Field errors by field, those about the items of one list joined.
+fn by_field(errors: &FieldErrors) -> BTreeMap<String, String> {
     let mut by_field = BTreeMap::<String, String>::new();
-    for e in error.field_errors().into_iter().flat_map(|e| e.iter()) {
+    for e in errors.iter() {
         by_field
             .entry(base_field(&e.field).to_owned())
             .and_modify(|m| {
@@ -83,11 +97,11 @@ fn errors_by_field(error: &AppError) -> BTreeMap<String, String> {
 }
 
 fn fields_need_attention(n: usize) -> String {
-    if n == 1 {
-        "1 field needs attention.".to_owned()
-    } else {
-        format!("{n} fields need attention.")
-    }
+    let n = i64::try_from(n).unwrap_or(i64::MAX);
+    format!(
+        "{}.",
+        crate::model::counted(n, "field needs attention", "fields need attention")
+    )
 }
 
 /// What the summary line says about an error from the server.
@@ -104,6 +118,7 @@ impl Wizard {
         initial: UserForm,
         refused: Option<AppError>,
         hydrated: Signal<bool>,
+        editing: String,
     ) -> Self {
         let values = USER_FIELDS
             .iter()
@@ -114,6 +129,8 @@ impl Wizard {
             initial: StoredValue::new(initial),
             values: RwSignal::new(values),
             errors: RwSignal::new(refused.as_ref().map(errors_by_field).unwrap_or_default()),
+            conflicts: RwSignal::new(BTreeMap::new()),
+            editing: StoredValue::new(editing),
             step: RwSignal::new(0),
             notice: RwSignal::new(refused.as_ref().map(notice_for)),
             hydrated,
@@ -140,16 +157,36 @@ impl Wizard {
         })
     }
 
-    /// The message to show next to a field; changes only when that field's entry does.
-    fn error_for(self, name: &'static str) -> Signal<Option<String>> {
-        let errors = self.errors;
-        Memo::new(move |_| errors.with(|e| e.get(name).cloned())).into()
+    /// What is wrong with a field: its own problem, else a conflict.
+    fn problem(self, name: &str) -> Option<String> {
+        self.errors
+            .with(|e| e.get(name).cloned())
+            .or_else(|| self.conflicts.with(|c| c.get(name).cloned()))
     }
 
-    fn set_error(self, name: &str, message: String) {
-        self.errors.update(|e| {
-            e.insert(name.to_owned(), message);
-        });
+    /// The message to show next to a field; changes only when that field's entry does.
+    fn error_for(self, name: &'static str) -> Signal<Option<String>> {
+        Memo::new(move |_| self.problem(name)).into()
+    }
+
+    /// Every problem known now (own problems and conflicts), as the review lists them.
+    fn known_problems(self) -> FieldErrors {
+        let mut all = FieldErrors::default();
+        for f in USER_FIELDS {
+            if let Some(message) = self.problem(f.name) {
+                all.add(f.name, message);
+            }
+        }
+        all
+    }
+
+    /// Whether a field of the step at `index` has a problem (marked in the step list).
+    fn step_has_problems(self, index: usize) -> bool {
+        Step::ALL.get(index).is_some_and(|step| {
+            USER_FIELDS
+                .iter()
+                .any(|f| f.step == *step && self.problem(f.name).is_some())
+        })
     }
 
     /// Records a new value of a field; what was said about the old one no longer holds.
@@ -192,7 +229,9 @@ impl Wizard {
                 }
                 // A problem found earlier (the extension is taken, the server refused the
                 // value) stands until the field is edited.
-                if errors.contains_key(f.name) {
+                if errors.contains_key(f.name)
+                    || self.conflicts.with_untracked(|c| c.contains_key(f.name))
+                {
                     failing.push(f.name);
                 }
             }
@@ -254,6 +293,12 @@ fn field_view(wizard: Wizard, field: &'static UserField, list: Option<&str>) -> 
         wizard.edited(field.name, value);
     });
     let inherited = wizard.start.with_value(|s| s.inherited_text(field));
+    if field.control == Control::YesNo && inherited.is_none() {
+        return view! {
+            <Switch field=field.name name id label=field.label hint=field.hint initial server_error on_value/>
+        }
+        .into_any();
+    }
     let choices: Option<&'static [(&'static str, &'static str)]> = match field.control {
         Control::YesNo => Some(&[("yes", "Yes"), ("no", "No")]),
         Control::Choice(options) => Some(options),
@@ -313,8 +358,49 @@ fn field_view(wizard: Wizard, field: &'static UserField, list: Option<&str>) -> 
     .into_any()
 }
 
-/// The fieldset of one step: its fields from the table, in order. `lists` names the
-/// `<datalist>` of suggestions for a field; `children` adds to the step (its datalists).
+/// A yes/no setting as a switch: a checkbox that sends `yes` when on and nothing when off. The
+/// hidden `switches[]` entry names it, so the server reads its absence as `no` (see
+/// [`crate::model::fields::switched_off`]) rather than as a blank that takes the default.
+#[component]
+fn Switch(
+    field: &'static str,
+    name: String,
+    id: String,
+    label: &'static str,
+    hint: &'static str,
+    initial: String,
+    server_error: Signal<Option<String>>,
+    on_value: Callback<String>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = if hint.is_empty() {
+        error_id.clone()
+    } else {
+        format!("{hint_id} {error_id}")
+    };
+    view! {
+        <div class="field switch" class:invalid=move || server_error.get().is_some()>
+            <input type="hidden" name="switches[]" value=field/>
+            <input type="checkbox" role="switch" id=id.clone() name=name value="yes"
+                checked=initial == "yes"
+                aria-describedby=described_by
+                aria-invalid=move || if server_error.get().is_some() { "true" } else { "false" }
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    on_value.run(if on { "yes" } else { "no" }.to_owned());
+                }/>
+            <label for=id>{label}</label>
+            {(!hint.is_empty()).then(|| view! { <p class="hint" id=hint_id>{hint}</p> })}
+            <p class="field-error" id=error_id aria-live="polite">{move || server_error.get()}</p>
+        </div>
+    }
+}
+
+/// The fieldset of one step: its fields from the table, grouped as [`layout::layout`] says,
+/// the less used ones folded under "More" (opened by itself when one of them has a problem).
+/// `lists` names the `<datalist>` of suggestions for a field; `children` adds to the step (its
+/// datalists).
 #[component]
 fn StepFieldset(
     wizard: Wizard,
@@ -323,21 +409,52 @@ fn StepFieldset(
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
     let index = index_of(step);
-    let fields = USER_FIELDS
-        .iter()
-        .filter(|f| f.step == step)
-        .map(|f| {
-            let list = lists
-                .iter()
-                .find(|(name, _)| *name == f.name)
-                .map(|(_, id)| *id);
-            field_view(wizard, f, list)
-        })
-        .collect_view();
+    let group_view = move |group: &'static layout::Group| {
+        let fields = group
+            .fields
+            .iter()
+            .filter_map(|name| USER_FIELDS.iter().find(|f| f.name == *name))
+            .map(|f| {
+                let list = lists
+                    .iter()
+                    .find(|(name, _)| *name == f.name)
+                    .map(|(_, id)| *id);
+                field_view(wizard, f, list)
+            })
+            .collect_view();
+        let heading = (!group.heading.is_empty()).then(|| view! { <h3>{group.heading}</h3> });
+        view! { <div class="group">{heading}{fields}</div> }
+    };
+    let layout = layout::layout(step);
+    let common = layout.common.iter().map(group_view).collect_view();
+    let more = (!layout.more.is_empty()).then(|| {
+        let names: Vec<&'static str> = layout
+            .more
+            .iter()
+            .flat_map(|g| g.fields.iter().copied())
+            .collect();
+        let needs_opening = move || names.iter().any(|name| wizard.problem(name).is_some());
+        // Open as sent when a field inside has a problem already; opened when one comes up.
+        let open = untrack(&needs_opening);
+        let details = NodeRef::<leptos::html::Details>::new();
+        Effect::new(move |_| {
+            if let (true, Some(element)) = (needs_opening(), details.get()) {
+                let _ = element.set_attribute("open", "");
+            }
+        });
+        let groups = layout.more.iter().map(group_view).collect_view();
+        view! {
+            <details class="more" open=open node_ref=details>
+                <summary>{format!("More {} settings", step.title().to_lowercase())}</summary>
+                {groups}
+            </details>
+        }
+    });
     view! {
         <fieldset class="step" id=fieldset_id(step) hidden=move || wizard.hides(index)>
             <legend>{format!("{}. {}", index + 1, step.title())}</legend>
-            {fields}
+            {common}
+            {more}
             {children.map(|c| c())}
         </fieldset>
     }
@@ -349,14 +466,19 @@ fn step_list(wizard: Wizard) -> impl IntoView {
     let item = move |index: usize, title: &'static str, target: String| {
         let current =
             move || (wizard.hydrated.get() && wizard.step.get() == index).then_some("step");
+        let troubled = move || wizard.step_has_problems(index);
         view! {
-            <li class:current=move || current().is_some()>
+            <li class:current=move || current().is_some() class:troubled=troubled>
                 <a href=format!("#{target}") aria-current=current
                     on:click=move |ev| {
                         ev.prevent_default();
                         wizard.go_to(index);
                     }>
                     {format!("{}. {title}", index + 1)}
+                    {move || troubled().then(|| view! {
+                        <span class="step-flag" aria-hidden="true">" !"</span>
+                        <span class="visually-hidden">" (needs attention)"</span>
+                    })}
                 </a>
             </li>
         }
@@ -376,17 +498,26 @@ fn step_list(wizard: Wizard) -> impl IntoView {
     }
 }
 
-/// Every step's fieldset, in order (the wizard shows one at a time, the editor all).
+/// One step's fieldset (the editor shows one section of the user).
+#[component]
+fn OneStep(wizard: Wizard, step: Step) -> impl IntoView {
+    match step {
+        Step::Identity => view! { <identity::IdentityStep wizard/> }.into_any(),
+        Step::Login => view! { <login::LoginStep wizard/> }.into_any(),
+        Step::Organization => view! { <organization::OrganizationStep wizard/> }.into_any(),
+        Step::Voicemail => view! { <voicemail::VoicemailStep wizard/> }.into_any(),
+        Step::CallerId => view! { <caller_id::CallerIdStep wizard/> }.into_any(),
+        Step::Devices => view! { <devices::DevicesStep wizard/> }.into_any(),
+    }
+}
+
+/// Every step's fieldset, in order (the wizard shows one at a time).
 #[component]
 fn AllSteps(wizard: Wizard) -> impl IntoView {
-    view! {
-        <identity::IdentityStep wizard/>
-        <login::LoginStep wizard/>
-        <organization::OrganizationStep wizard/>
-        <voicemail::VoicemailStep wizard/>
-        <caller_id::CallerIdStep wizard/>
-        <devices::DevicesStep wizard/>
-    }
+    Step::ALL
+        .into_iter()
+        .map(|step| view! { <OneStep wizard step/> })
+        .collect_view()
 }
 
 /// The form's starting values: what was submitted, if the server sent it back with an error (a
@@ -406,9 +537,10 @@ fn UserWizard(start: WizardStart, action: ServerAction<CreateUser>) -> impl Into
     let last = action.value().get_untracked();
     let initial = starting_values(last.clone(), start.form.clone());
     let refused = last.and_then(Result::err);
-    let wizard = Wizard::new(start, initial, refused, hydrated);
+    let wizard = Wizard::new(start, initial, refused, hydrated, String::new());
     let domain = wizard.domain_name();
     let cancel = format!("/domains/{domain}/users");
+    conflicts::watch(wizard);
 
     // A refusal that arrives while the page runs (and one sent back to a page that was posted
     // before its WASM loaded) turns the wizard to the step concerned.
@@ -435,6 +567,7 @@ fn UserWizard(start: WizardStart, action: ServerAction<CreateUser>) -> impl Into
         <ActionForm action=action attr:class="wizard">
             <input type="hidden" name="domain" value=domain/>
             <p class="form-error" role="alert">{move || wizard.notice.get()}</p>
+            <RequiredNote/>
             <div class="wizard-steps" on:keydown=on_keydown>
                 <AllSteps wizard/>
             </div>

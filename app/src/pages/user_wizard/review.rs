@@ -7,12 +7,26 @@ use crate::model::user::{NewUser, Step, UserForm, USER_FIELDS};
 use crate::model::{FieldErrors, YesNo};
 use leptos::prelude::*;
 
-/// What the current values would create, or why they cannot.
+/// What the current values would create, or why they cannot: what the form's own checks find,
+/// with what the live check found it colliding with in the domain.
 fn outcome(wizard: Wizard) -> Result<NewUser, FieldErrors> {
     let form: UserForm = wizard.form();
-    wizard
+    let parsed = wizard
         .start
-        .with_value(|s| NewUser::parse(&form, &s.domain.domain, &s.field_context))
+        .with_value(|s| NewUser::parse(&form, &s.domain.domain, &s.field_context));
+    let mut problems = parsed.as_ref().err().cloned().unwrap_or_default();
+    for known in wizard.known_problems().iter() {
+        if !problems
+            .iter()
+            .any(|p| super::base_field(&p.field) == known.field)
+        {
+            problems.add(known.field.clone(), known.message.clone());
+        }
+    }
+    match parsed {
+        Ok(new) if problems.is_empty() => Ok(new),
+        _ => Err(problems),
+    }
 }
 
 /// Whether the review shows problems, so that there is nothing to create yet.

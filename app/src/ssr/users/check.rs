@@ -5,8 +5,11 @@
 //! what one user does. A change is checked only for what it changes.
 
 use crate::error::AppError;
-use crate::model::user::UserValues;
-use crate::model::{Destination, Extension, FieldErrors, PhoneNumber, YesNo};
+use crate::model::fields::{split_list, Leaf};
+use crate::model::user::{UserForm, UserValues};
+use crate::model::{
+    Destination, DeviceName, Extension, FieldErrors, Login, Parse, PhoneNumber, YesNo,
+};
 use crate::ssr::db::domains::DomainRef;
 use crate::ssr::db::users::facts;
 use crate::ssr::db::DbResult;
@@ -174,10 +177,8 @@ pub async fn check(
     let taken = facts::accounts_with_logins(conn, &wanted).await?;
     for (i, c) in batch.iter().enumerate() {
         if new_login(c) && taken.contains(c.values.login()) {
-            p[i].conflicts.add(
-                "login-username",
-                format!("The login {} is already taken.", c.values.login()),
-            );
+            p[i].conflicts
+                .add("login-username", login_taken(c.values.login()));
         }
     }
 
@@ -220,10 +221,7 @@ pub async fn check(
     for (i, c) in batch.iter().enumerate() {
         for (k, device) in c.devices.iter().enumerate() {
             if used.get(*device).is_some_and(|owner| *owner != c.me()) {
-                p[i].conflicts.add(
-                    device_field(k),
-                    format!("The device {device} is already in use in this domain."),
-                );
+                p[i].conflicts.add(device_field(k), device_in_use(device));
             }
         }
     }
@@ -242,13 +240,8 @@ pub async fn check(
                 .get(c.values.user.as_str())
                 .is_some_and(|owner| *owner != Some(c.me()))
         {
-            p[i].conflicts.add(
-                "user",
-                format!(
-                    "A voicemail box {} already exists in this domain.",
-                    c.values.user
-                ),
-            );
+            p[i].conflicts
+                .add("user", mailbox_taken(c.values.user.as_str()));
         }
     }
 
@@ -260,17 +253,9 @@ pub async fn check(
     let known = facts::numbers_known(conn, &wanted).await?;
     for (i, c) in batch.iter().enumerate() {
         for (k, number) in c.values.phone_numbers.iter().enumerate() {
-            match known.get(number.as_str()) {
-                None => found[i].numbers.push((number.clone(), false)),
-                Some((owner, _)) if *owner != d => p[i].conflicts.add(
-                    format!("phone-numbers[{k}]"),
-                    format!("{number} belongs to another domain."),
-                ),
-                Some((_, Some(user))) if *user != c.me() => p[i].conflicts.add(
-                    format!("phone-numbers[{k}]"),
-                    format!("{number} is already routed to another user."),
-                ),
-                Some(_) => found[i].numbers.push((number.clone(), true)),
+            match number_elsewhere(known.get(number.as_str()), d, c.me(), number) {
+                Err(problem) => p[i].conflicts.add(format!("phone-numbers[{k}]"), problem),
+                Ok(known) => found[i].numbers.push((number.clone(), known)),
             }
         }
     }
@@ -466,6 +451,130 @@ pub fn has_voicemail(values: &UserValues, domain: &DomainRef) -> bool {
 /// What a user is told about an extension its domain already has (a user's or a group's).
 pub(crate) fn extension_taken(extension: &str) -> String {
     format!("Extension {extension} is already taken in this domain.")
+}
+
+fn mailbox_taken(mailbox: &str) -> String {
+    format!("A voicemail box {mailbox} already exists in this domain.")
+}
+
+fn login_taken(login: &str) -> String {
+    format!("The login {login} is already taken.")
+}
+
+fn device_in_use(device: &str) -> String {
+    format!("The device {device} is already in use in this domain.")
+}
+
+/// Whether `number`, found as `known` (its domain, the user it rings), may go to user `me` of
+/// domain `d`: `Ok(whether it exists already)`, or the conflict.
+fn number_elsewhere(
+    known: Option<&(i64, Option<i64>)>,
+    d: i64,
+    me: i64,
+    number: &PhoneNumber,
+) -> Result<bool, String> {
+    match known {
+        None => Ok(false),
+        Some((owner, _)) if *owner != d => Err(format!("{number} belongs to another domain.")),
+        Some((_, Some(user))) if *user != me => {
+            Err(format!("{number} is already routed to another user."))
+        }
+        Some(_) => Ok(true),
+    }
+}
+
+/// Whether the user `form` describes gets a voicemail box (blank follows the domain).
+fn wants_box(form: &UserForm, domain: &DomainRef) -> bool {
+    match form.voicemail_enabled.trim() {
+        "" => domain.settings.voicemail_enabled == YesNo::Yes,
+        typed => typed == YesNo::Yes.as_str(),
+    }
+}
+
+/// The conflicts a form being typed has with what its domain holds: a taken extension (or
+/// voicemail box), login, device name or phone number, with the messages [`check`] gives. Each
+/// field is read on its own, as the rest of the form may not be valid yet; a field that does not
+/// parse is left to its own check. `me`: the user being edited (its id and stored values), whose
+/// own extension, login, device and numbers are no conflict.
+pub async fn typed_conflicts(
+    conn: &mut AnyConnection,
+    domain: &DomainRef,
+    me: Option<(i64, &UserValues)>,
+    form: &UserForm,
+) -> DbResult<FieldErrors> {
+    let cx = domain.field_context();
+    let d = domain.id;
+    let my_id = me.map_or(-1, |(id, _)| id);
+    let mut errors = FieldErrors::default();
+    let extension = Extension::read(form.user.trim(), &cx).ok();
+    let unchanged = |stored: Option<&str>, typed: &str| me.is_some() && stored == Some(typed);
+
+    if let Some(ext) = &extension {
+        if !unchanged(me.map(|(_, v)| v.user.as_str()), ext.as_str()) {
+            let wanted = [ext.as_str()];
+            if facts::extensions_in_use(conn, d, &wanted)
+                .await?
+                .contains(ext.as_str())
+            {
+                errors.add("user", extension_taken(ext.as_str()));
+            } else if wants_box(form, domain)
+                && facts::mailbox_owners(conn, d, &wanted)
+                    .await?
+                    .get(ext.as_str())
+                    .is_some_and(|owner| *owner != Some(my_id))
+            {
+                errors.add("user", mailbox_taken(ext.as_str()));
+            }
+        }
+    }
+
+    // The login as it would be stored: blank is extension@domain, a name alone gets @domain.
+    let typed_login = form.login_username.trim();
+    let login = if typed_login.is_empty() {
+        extension
+            .as_ref()
+            .map(|ext| format!("{ext}@{}", domain.name()))
+    } else if typed_login.contains('@') {
+        Some(typed_login.to_owned())
+    } else {
+        Some(format!("{typed_login}@{}", domain.name()))
+    };
+    if let Some(login) = login.filter(|l| Login::parse(l).is_ok()) {
+        let stored = me.map(|(_, v)| v.login());
+        if !unchanged(stored, &login)
+            && facts::accounts_with_logins(conn, &[login.as_str()])
+                .await?
+                .contains(&login)
+        {
+            errors.add("login-username", login_taken(&login));
+        }
+    }
+
+    let device = match form.device.trim() {
+        "" => extension.as_ref().map(|ext| ext.as_str().to_owned()),
+        typed => Some(typed.to_owned()),
+    };
+    if let Some(device) = device.filter(|name| DeviceName::parse(name).is_ok()) {
+        let owners = facts::device_owners(conn, d, &[device.as_str()]).await?;
+        if owners.get(&device).is_some_and(|owner| *owner != my_id) {
+            errors.add("device", device_in_use(&device));
+        }
+    }
+
+    let numbers: Vec<(usize, PhoneNumber)> = split_list(&form.phone_numbers)
+        .enumerate()
+        .filter_map(|(k, raw)| PhoneNumber::parse(raw).ok().map(|n| (k, n)))
+        .collect();
+    if !numbers.is_empty() {
+        let wanted: Vec<&str> = numbers.iter().map(|(_, n)| n.as_str()).collect();
+        let known = facts::numbers_known(conn, &wanted).await?;
+        for (k, number) in &numbers {
+            if let Err(problem) = number_elsewhere(known.get(number.as_str()), d, my_id, number) {
+                errors.add(format!("phone-numbers[{k}]"), problem);
+            }
+        }
+    }
+    Ok(errors)
 }
 
 #[cfg(test)]

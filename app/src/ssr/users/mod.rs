@@ -452,15 +452,40 @@ pub async fn wizard_start(
     })
 }
 
-/// Whether `extension` is still free in `domain` (checked live by the wizard).
-pub async fn extension_free(
+/// What the form being typed in `domain` already collides with (a taken extension, login, device
+/// or number), field by field: the wizard's and the editor's live check. `editing`: the extension
+/// of the user being edited.
+pub async fn conflicts(
     db: &Db,
     caller: &Caller,
     domain: &DomainName,
-    extension: &str,
-) -> Result<bool, AppError> {
-    let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
-    Ok(users::extension_free(db.pool(), found.id, extension.trim()).await?)
+    editing: Option<&str>,
+    form: &UserForm,
+) -> Result<FieldErrors, AppError> {
+    // Access first (it reads through the pool), then one connection for the reads.
+    let (found, me) = match editing {
+        None => (
+            access::domain(db, caller, domain, Action::ManageUsers).await?,
+            None,
+        ),
+        Some(extension) => {
+            let (found, located) =
+                access::user_in(db, caller, domain, extension, Action::ManageUsers).await?;
+            (found, Some((located.id, extension)))
+        }
+    };
+    let mut conn = db.pool().acquire().await?;
+    let me = match me {
+        None => None,
+        Some((id, extension)) => {
+            let detail = users::get(&mut *conn, &found, extension, true)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Some((id, detail.values))
+        }
+    };
+    let me = me.as_ref().map(|(id, values)| (*id, values));
+    Ok(check::typed_conflicts(&mut conn, &found, me, form).await?)
 }
 
 /// The newest messages to the user `extension` (at most ten): what its page shows of its mail,

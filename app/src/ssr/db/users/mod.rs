@@ -499,7 +499,7 @@ fn assemble(
 }
 
 /// Whether `extension` is free in the domain (no user, ring group or voicemail box holds it).
-pub async fn extension_free(pool: &AnyPool, domain_id: i64, extension: &str) -> DbResult<bool> {
+async fn extension_free(pool: &AnyPool, domain_id: i64, extension: &str) -> DbResult<bool> {
     let taken: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM users WHERE domain_id = $1 AND extension = $2 \
          UNION ALL SELECT 1 FROM groups WHERE domain_id = $1 AND extension = $2 \
