@@ -33,7 +33,7 @@ test('the first Super User sets a password through the printed link and logs in'
   await close();
 });
 
-test('a bad domain name is flagged as it is typed, before submitting, then the fixed form creates it', async () => {
+test('a bad domain name is flagged when the field is left, before submitting, then the fixed form creates it', async () => {
   const { page, check, close } = await openPage(browser);
   await logIn(page, roster.base);
   await page.goto(`${roster.base}/domains/new`);
@@ -42,6 +42,8 @@ test('a bad domain name is flagged as it is typed, before submitting, then the f
   page.on('request', (r) => { if (r.method() === 'POST') posts += 1; });
   await page.locator('#domain').pressSequentially('acme corp');
   const error = page.locator('#domain-error');
+  assert.equal(await error.textContent(), '', 'not while it is being typed');
+  await page.locator('#domain').press('Tab');
   await assert.doesNotReject(error.filter({ hasText: 'not a space' }).waitFor());
   assert.equal(await page.locator('#domain').getAttribute('aria-invalid'), 'true');
   assert.equal(posts, 0, 'the check ran in the browser, nothing was sent');

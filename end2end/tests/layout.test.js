@@ -41,11 +41,10 @@ const PAGES = [
   '/api-keys',
   '/outbox',
   '/outbox/1',
-  '/no-such-page',
 ];
 
 /** The pages seen before logging in. */
-const PUBLIC = ['/login', '/forgot-password', '/set-password?token=not-a-real-token'];
+const PUBLIC = ['/login', '/forgot-password', '/set-password?token=not-a-real-token', '/no-such-page'];
 
 /** How wide the document is against the window, at the page now shown. */
 function widths(page) {
@@ -92,7 +91,9 @@ test('every main page fits 360 and 390 px phones and a 1280 px screen without sc
       await page.screenshot({ path: join(SHOTS, `${width}${path.replaceAll('/', '_')}.png`), fullPage: true });
       await audit(path, width);
       // Log out is reachable without scrolling sideways.
-      const box = await page.locator('.topbar button:has-text("Log out")').boundingBox();
+      const logOut = page.locator('.topbar button:has-text("Log out")');
+      assert.equal(await logOut.count(), 1, `Log out on ${path}`);
+      const box = await logOut.boundingBox();
       assert.ok(box && box.x >= 0 && box.x + box.width <= width, `Log out on ${path} at ${width} px: ${JSON.stringify(box)}`);
     }
   }
