@@ -11,6 +11,43 @@ pub enum FieldKind {
     Password,
 }
 
+/// The ids of a field's hint and error, and what its control is described by.
+struct Described {
+    hint_id: String,
+    error_id: String,
+    described_by: String,
+}
+
+impl Described {
+    fn new(id: &str, hint: &str) -> Self {
+        let error_id = format!("{id}-error");
+        let hint_id = format!("{id}-hint");
+        let described_by = if hint.is_empty() {
+            error_id.clone()
+        } else {
+            format!("{hint_id} {error_id}")
+        };
+        Self {
+            hint_id,
+            error_id,
+            described_by,
+        }
+    }
+}
+
+/// What goes below a field's control: its hint, and its error (read out as it changes).
+fn below(
+    hint: String,
+    hint_id: String,
+    error_id: String,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        {(!hint.is_empty()).then(|| view! { <p class="hint" id=hint_id>{hint}</p> })}
+        <p class="field-error" id=error_id aria-live="polite">{move || error.get()}</p>
+    }
+}
+
 /// A labelled input. Before the page is hydrated it is a plain input; after, it runs `check` when
 /// it is left after an edit (not on the first keystroke, and not when merely tabbed past), then as
 /// it is typed until the problem is mended, as accessible form guidance asks. An error from the
@@ -73,13 +110,11 @@ pub fn Field(
             server_error.get().or(local)
         }
     };
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let described_by = if hint.is_empty() {
-        error_id.clone()
-    } else {
-        format!("{hint_id} {error_id}")
-    };
+    let Described {
+        hint_id,
+        error_id,
+        described_by,
+    } = Described::new(&id, &hint);
     let input_type = match kind {
         FieldKind::Text => "text",
         FieldKind::Password => "password",
@@ -121,8 +156,7 @@ pub fn Field(
                     }
                 }
             />
-            {(!hint.is_empty()).then(|| view! { <p class="hint" id=hint_id>{hint}</p> })}
-            <p class="field-error" id=error_id aria-live="polite">{message}</p>
+            {below(hint, hint_id, error_id, Signal::derive(message))}
         </div>
     }
 }
@@ -135,6 +169,46 @@ pub fn RequiredNote() -> impl IntoView {
             <span class="required-mark" aria-hidden="true">"*"</span>
             " marks a required field."
         </p>
+    }
+}
+
+/// A yes/no setting as a switch: a checkbox that sends `yes` when on and nothing when off. The
+/// hidden `switches[]` entry names it, so the server reads its absence as `no` (see
+/// [`crate::model::fields::switched_off`]) rather than as a blank that takes the default.
+#[component]
+pub fn SwitchField(
+    /// The field's name, as `switches[]` lists it.
+    field: &'static str,
+    #[prop(into)] name: String,
+    #[prop(into)] id: String,
+    #[prop(into)] label: String,
+    #[prop(optional, into)] hint: String,
+    /// `yes` if it starts on.
+    #[prop(into)]
+    initial: String,
+    #[prop(into)] server_error: Signal<Option<String>>,
+    /// Told `yes` or `no` as it is switched.
+    on_value: Callback<String>,
+) -> impl IntoView {
+    let Described {
+        hint_id,
+        error_id,
+        described_by,
+    } = Described::new(&id, &hint);
+    view! {
+        <div class="field switch" class:invalid=move || server_error.get().is_some()>
+            <input type="hidden" name="switches[]" value=field/>
+            <input type="checkbox" role="switch" id=id.clone() name=name value="yes"
+                checked=initial == "yes"
+                aria-describedby=described_by
+                aria-invalid=move || if server_error.get().is_some() { "true" } else { "false" }
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    on_value.run(if on { "yes" } else { "no" }.to_owned());
+                }/>
+            <label for=id>{label}</label>
+            {below(hint, hint_id, error_id, server_error)}
+        </div>
     }
 }
 
@@ -162,13 +236,11 @@ pub fn SelectField(
     #[prop(optional)]
     on_value: Option<Callback<String>>,
 ) -> impl IntoView {
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let described_by = if hint.is_empty() {
-        error_id.clone()
-    } else {
-        format!("{hint_id} {error_id}")
-    };
+    let Described {
+        hint_id,
+        error_id,
+        described_by,
+    } = Described::new(&id, &hint);
     view! {
         <div class="field" class:invalid=move || server_error.get().is_some()>
             <label for=id.clone()>{label}</label>
@@ -191,8 +263,7 @@ pub fn SelectField(
                     })
                     .collect_view()}
             </select>
-            {(!hint.is_empty()).then(|| view! { <p class="hint" id=hint_id>{hint}</p> })}
-            <p class="field-error" id=error_id aria-live="polite">{move || server_error.get()}</p>
+            {below(hint, hint_id, error_id, server_error)}
         </div>
     }
 }

@@ -8,7 +8,7 @@ mod registration;
 mod secret;
 
 pub use copy::CopyButton;
-pub use field::{choices, Field, FieldKind, RequiredNote, SelectField};
+pub use field::{choices, Field, FieldKind, RequiredNote, SelectField, SwitchField};
 pub use hydration::{focus_soon, poll_while_owned, use_hydrated};
 pub use layout::{form_summary, use_me, DocumentTitle, ErrorNotice, IfAllowed, Me, Page};
 pub use registration::registration_marker;

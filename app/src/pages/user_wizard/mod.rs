@@ -24,6 +24,7 @@ pub use edit::EditUserPage;
 use crate::api::users::{new_user_context, CreateUser};
 use crate::components::{
     focus_soon, use_hydrated, ErrorNotice, Field, FieldKind, Page, RequiredNote, SelectField,
+    SwitchField,
 };
 use crate::error::AppError;
 use crate::model::fields::Control;
@@ -295,7 +296,7 @@ fn field_view(wizard: Wizard, field: &'static UserField, list: Option<&str>) -> 
     let inherited = wizard.start.with_value(|s| s.inherited_text(field));
     if field.control == Control::YesNo && inherited.is_none() {
         return view! {
-            <Switch field=field.name name id label=field.label hint=field.hint initial server_error on_value/>
+            <SwitchField field=field.name name id label=field.label hint=field.hint initial server_error on_value/>
         }
         .into_any();
     }
@@ -356,45 +357,6 @@ fn field_view(wizard: Wizard, field: &'static UserField, list: Option<&str>) -> 
             list autocomplete on_value placeholder required=field.required/>
     }
     .into_any()
-}
-
-/// A yes/no setting as a switch: a checkbox that sends `yes` when on and nothing when off. The
-/// hidden `switches[]` entry names it, so the server reads its absence as `no` (see
-/// [`crate::model::fields::switched_off`]) rather than as a blank that takes the default.
-#[component]
-fn Switch(
-    field: &'static str,
-    name: String,
-    id: String,
-    label: &'static str,
-    hint: &'static str,
-    initial: String,
-    server_error: Signal<Option<String>>,
-    on_value: Callback<String>,
-) -> impl IntoView {
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let described_by = if hint.is_empty() {
-        error_id.clone()
-    } else {
-        format!("{hint_id} {error_id}")
-    };
-    view! {
-        <div class="field switch" class:invalid=move || server_error.get().is_some()>
-            <input type="hidden" name="switches[]" value=field/>
-            <input type="checkbox" role="switch" id=id.clone() name=name value="yes"
-                checked=initial == "yes"
-                aria-describedby=described_by
-                aria-invalid=move || if server_error.get().is_some() { "true" } else { "false" }
-                on:change=move |ev| {
-                    let on = event_target_checked(&ev);
-                    on_value.run(if on { "yes" } else { "no" }.to_owned());
-                }/>
-            <label for=id>{label}</label>
-            {(!hint.is_empty()).then(|| view! { <p class="hint" id=hint_id>{hint}</p> })}
-            <p class="field-error" id=error_id aria-live="polite">{move || server_error.get()}</p>
-        </div>
-    }
 }
 
 /// The fieldset of one step: its fields from the table, grouped as [`layout::layout`] says,
