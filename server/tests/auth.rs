@@ -11,7 +11,91 @@ use axum::http::{header, Request};
 use common::{logged_in_super_user, path, settings, Client, ADMIN_PASSWORD};
 use std::time::Duration;
 
+/// One audit entry, as stored.
+#[derive(Debug)]
+struct Audited {
+    action: String,
+    actor: String,
+    address: String,
+    domain: Option<String>,
+    changes: std::collections::BTreeMap<String, (String, String)>,
+}
+
+/// The audit entries about `target`, oldest first.
+async fn audit_of(db: &app::ssr::db::Db, target: &str) -> Vec<Audited> {
+    let rows: Vec<(String, String, String, Option<String>, String)> = sqlx::query_as(
+        "SELECT action, actor, address, domain, changes FROM audit_log WHERE target = $1 ORDER BY id",
+    )
+    .bind(target)
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    rows.into_iter()
+        .map(|(action, actor, address, domain, changes)| Audited {
+            action,
+            actor,
+            address,
+            domain,
+            changes: serde_json::from_str(&changes).unwrap(),
+        })
+        .collect()
+}
+
 on_both_backends! {
+    async fn logins_failed_logins_and_invitation_use_are_each_in_the_audit_log_with_the_address(t: TestDb) {
+        // The first Super User sets its password through its invitation, then logs in.
+        let (_, token) = auth::bootstrap_super_user(&t.db).await.unwrap().unwrap();
+        auth::set_password_with_link(&t.db, &token, ADMIN_PASSWORD, ADMIN_PASSWORD, "198.51.100.9".into()).await.unwrap();
+        let mut client = Client::new(&t.db);
+        client.address = "198.51.100.10".into();
+        let ok = client.call(path::<Login>(), &[("login", "admin"), ("password", ADMIN_PASSWORD)]).await;
+        assert!(ok.status.is_success(), "{}", ok.body);
+        // A wrong password, and a login nobody has (typed long, in capitals).
+        let wrong_password = "not the password at all";
+        let wrong = client.call(path::<Login>(), &[("login", "admin"), ("password", wrong_password)]).await;
+        assert_eq!(wrong.status, 401);
+        let typed = format!("Nobody@{}.example", "x".repeat(80));
+        let unknown = client.call(path::<Login>(), &[("login", &typed), ("password", wrong_password)]).await;
+        assert_eq!(unknown.status, 401);
+
+        let audit = audit_of(&t.db, "admin").await;
+        let seen: Vec<(&str, &str, &str)> = audit.iter().map(|a| (a.action.as_str(), a.actor.as_str(), a.address.as_str())).collect();
+        assert_eq!(seen, [
+            ("account.invitation-used", "admin", "198.51.100.9"),
+            ("account.login", "admin", "198.51.100.10"),
+            ("account.login-failed", "anonymous", "198.51.100.10"),
+        ]);
+        assert_eq!(audit[0].changes["password"], ("***".to_owned(), "***".to_owned()), "the password is masked");
+        assert_eq!(audit[2].changes["reason"].1, "wrong password");
+        assert_eq!(audit[2].changes["failures"].1, "1");
+
+        // The unknown login is recorded as typed, lower-cased and cut short, in no domain.
+        let recorded: String = format!("nobody@{}", "x".repeat(56)) + "…";
+        assert_eq!(recorded.chars().count(), 64);
+        let unknown = audit_of(&t.db, &recorded).await;
+        assert_eq!(unknown.len(), 1, "{unknown:?}");
+        assert_eq!((unknown[0].action.as_str(), unknown[0].actor.as_str(), unknown[0].address.as_str()), ("account.login-failed", "anonymous", "198.51.100.10"));
+        assert_eq!(unknown[0].domain, None, "only Super Users read it");
+        assert_eq!(unknown[0].changes["reason"].1, "unknown login");
+
+        // No password, right or wrong, is anywhere in the log.
+        for secret in [ADMIN_PASSWORD, wrong_password] {
+            let found: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE changes LIKE $1 OR target LIKE $1")
+                .bind(format!("%{secret}%")).fetch_one(t.db.pool()).await.unwrap();
+            assert_eq!(found, 0, "{secret} is in the audit log");
+        }
+
+        // A reset link is a password set, not an invitation.
+        let mut tx = t.db.begin().await.unwrap();
+        let admin_id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE login = 'admin'").fetch_one(t.db.pool()).await.unwrap();
+        let reset = auth::issue_password_link(&mut tx, admin_id, auth::RESET_LINK_TTL).await.unwrap();
+        tx.commit().await.unwrap();
+        let new_password = "quartz meadow lantern pivot";
+        auth::set_password_with_link(&t.db, &reset, new_password, new_password, "198.51.100.11".into()).await.unwrap();
+        let last = audit_of(&t.db, "admin").await.pop().unwrap();
+        assert_eq!((last.action.as_str(), last.address.as_str()), ("account.password-set", "198.51.100.11"));
+    }
+
     async fn the_first_start_makes_one_super_user_with_a_one_time_link(t: TestDb) {
         let (login, token) = auth::bootstrap_super_user(&t.db).await.unwrap().unwrap();
         assert_eq!(login, "admin");
@@ -218,15 +302,23 @@ on_both_backends! {
         let mut owner = Client::new(&t.db);
         let back = owner.call(path::<Login>(), &[("login", "admin"), ("password", ADMIN_PASSWORD)]).await;
         assert!(back.status.is_success(), "{}", back.body);
-        // Every failure, the lock and the unlock are in the audit log, with the stranger's address.
-        let audit: Vec<(String, String, String)> = sqlx::query_as("SELECT action, actor, address FROM audit_log WHERE target = 'admin' ORDER BY id")
-            .fetch_all(t.db.pool()).await.unwrap();
-        let count = |action: &str| audit.iter().filter(|a| a.0 == action).count();
-        assert_eq!(count("account.login-failed"), auth::LOCK_AFTER_FAILURES as usize, "{audit:?}");
+        // Every failure (the ten counted, and the two held back while locked), the lock and the
+        // unlock are in the audit log: the stranger's by `anonymous` from its address, the
+        // owner's login that ends the lock by the owner from its own.
+        let audit = audit_of(&t.db, "admin").await;
+        let count = |action: &str| audit.iter().filter(|a| a.action == action).count();
+        let failed: Vec<&Audited> = audit.iter().filter(|a| a.action == "account.login-failed").collect();
+        assert_eq!(failed.len(), auth::LOCK_AFTER_FAILURES as usize + 2, "{audit:?}");
+        let reasons = |reason: &str| failed.iter().filter(|a| a.changes["reason"].1 == reason).count();
+        assert_eq!(reasons("wrong password"), auth::LOCK_AFTER_FAILURES as usize, "{failed:?}");
+        assert_eq!(reasons("soft-locked, and not an address it has logged in from"), 2, "{failed:?}");
         assert_eq!(count("account.soft-locked"), 1, "{audit:?}");
-        assert_eq!(count("account.unlocked"), 1, "{audit:?}");
-        assert!(audit.iter().filter(|a| a.0 != "account.unlocked" && a.0.starts_with("account.") && a.0 != "account.password-set")
-            .all(|a| a.1 == "anonymous" && a.2 == "198.51.100.66"), "{audit:?}");
+        let locked = audit.iter().find(|a| a.action == "account.soft-locked").unwrap();
+        assert_eq!(locked.changes["failures"].1, auth::LOCK_AFTER_FAILURES.to_string());
+        assert!(audit.iter().filter(|a| ["account.login-failed", "account.soft-locked"].contains(&a.action.as_str()))
+            .all(|a| a.actor == "anonymous" && a.address == "198.51.100.66"), "{audit:?}");
+        let ends: Vec<(&str, &str, &str)> = audit.iter().rev().take(2).map(|a| (a.action.as_str(), a.actor.as_str(), a.address.as_str())).collect();
+        assert_eq!(ends, [("account.login", "admin", "203.0.113.1"), ("account.unlocked", "admin", "203.0.113.1")], "{audit:?}");
         // Unlocked: the count starts again.
         let failures: i64 = sqlx::query_scalar("SELECT failed_logins FROM accounts WHERE login = 'admin'").fetch_one(t.db.pool()).await.unwrap();
         assert_eq!(failures, 0);

@@ -6,6 +6,7 @@ mod common;
 
 use app::api::bulk::{ExportUsers, GetImportProgress, GetImportReport, ImportUsers, StartImport};
 use app::error::AppError;
+use app::model::audit::AuditQuery;
 use app::model::bulk::{ImportProgress, ImportReport, ImportStage};
 use app::model::domain::DomainForm;
 use app::model::permissions::Who;
@@ -176,6 +177,26 @@ on_both_backends! {
         assert_eq!(detail.voicemail_box.as_ref().unwrap().as_str(), "250");
         let action: String = sqlx::query_scalar("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1").fetch_one(t.db.pool()).await.unwrap();
         assert_eq!(action, "user.import");
+        // The entry names every user it created, by extension, in the file's order ...
+        let everyone = app::ssr::audit_log::list(&t.db, &Caller::system(), &AuditQuery::default()).await.unwrap();
+        let import = &everyone.items[0];
+        assert_eq!((import.action.as_str(), import.target.as_str()), ("user.import", "300 users"));
+        let extensions: Vec<String> = (101..=400).map(|n| n.to_string()).collect();
+        assert_eq!(import.changes.iter().map(|c| (c.field.as_str(), c.before.as_str(), c.after.as_str())).collect::<Vec<_>>(),
+            [("users", "", extensions.join(", ").as_str())]);
+        // ... and the log's user filter finds it by any one of them, and by no part of one.
+        let by_user = |user: &str| {
+            let query = AuditQuery { user: user.into(), ..AuditQuery::default() };
+            let db = t.db.clone();
+            async move { app::ssr::audit_log::list(&db, &Caller::system(), &query).await.unwrap().items }
+        };
+        for user in ["101", "250", "400"] {
+            let found = by_user(user).await;
+            assert_eq!(found.iter().map(|e| e.id).collect::<Vec<_>>(), [import.id], "{user}: {found:?}");
+        }
+        for user in ["25", "10", "4000", "0, 1", "%"] {
+            assert!(by_user(user).await.is_empty(), "{user}");
+        }
 
         let seen = seen.into_inner().unwrap();
         assert_eq!(seen.last().unwrap().stage, ImportStage::Done);

@@ -28,6 +28,67 @@ pub struct AuditEntry {
     pub changes: Vec<Change>,
 }
 
+/// How many changes an entry's one-line summary spells out with their values; more are counted.
+const SPELLED_OUT: usize = 3;
+/// How many characters of a value a summary shows.
+const SUMMARY_VALUE_CHARS: usize = 60;
+/// How many field names a summary of many changes names.
+const SUMMARY_NAMES: usize = 8;
+
+impl AuditEntry {
+    /// The entry's changes in one line, for the log's folded view: up to [`SPELLED_OUT`] changes
+    /// with their values (`reason: wrong password`, `status-message: In → Out`), more as a
+    /// count and their names (`45 fields set: user, name-first-name, …`). Empty when there are
+    /// none.
+    pub fn summary(&self) -> String {
+        let changes = &self.changes;
+        if changes.len() <= SPELLED_OUT {
+            return changes
+                .iter()
+                .map(|c| match (c.before.is_empty(), c.after.is_empty()) {
+                    (true, _) => format!("{}: {}", c.field, cut(&c.after)),
+                    (false, true) => format!("{}: {} → (none)", c.field, cut(&c.before)),
+                    (false, false) => {
+                        format!("{}: {} → {}", c.field, cut(&c.before), cut(&c.after))
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+        }
+        let how = if changes.iter().all(|c| c.before.is_empty()) {
+            "set"
+        } else if changes.iter().all(|c| c.after.is_empty()) {
+            "cleared"
+        } else {
+            "changed"
+        };
+        let mut names: Vec<&str> = changes
+            .iter()
+            .take(SUMMARY_NAMES)
+            .map(|c| c.field.as_str())
+            .collect();
+        if changes.len() > SUMMARY_NAMES {
+            names.push("…");
+        }
+        format!(
+            "{} {how}: {}",
+            crate::model::counted(changes.len() as i64, "field", "fields"),
+            names.join(", ")
+        )
+    }
+}
+
+/// A value cut to [`SUMMARY_VALUE_CHARS`], marked `…` where it was cut.
+fn cut(value: &str) -> String {
+    if value.chars().count() <= SUMMARY_VALUE_CHARS {
+        value.to_owned()
+    } else {
+        let mut short: String = value.chars().take(SUMMARY_VALUE_CHARS - 1).collect();
+        short.push('…');
+        short
+    }
+}
+
 /// What to look for in the audit log. Every filter is optional; blank matches everything.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -140,6 +201,73 @@ mod tests {
             let ms = day_start_ms(date).unwrap();
             assert_eq!(rfc3339(ms), format!("{date}T00:00:00Z"));
         }
+    }
+
+    fn entry(changes: &[(&str, &str, &str)]) -> AuditEntry {
+        AuditEntry {
+            id: 1,
+            at: 0,
+            actor: "admin".into(),
+            address: String::new(),
+            domain: None,
+            action: "user.update".into(),
+            target: "101".into(),
+            changes: changes
+                .iter()
+                .map(|(field, before, after)| Change {
+                    field: (*field).into(),
+                    before: (*before).into(),
+                    after: (*after).into(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_few_changes_are_summed_up_with_their_values() {
+        assert_eq!(entry(&[]).summary(), "");
+        let failed = entry(&[("failures", "", "3"), ("reason", "", "wrong password")]);
+        assert_eq!(failed.summary(), "failures: 3; reason: wrong password");
+        let edit = entry(&[
+            ("status-message", "In", "Out"),
+            ("email", "a@b.example", ""),
+        ]);
+        assert_eq!(
+            edit.summary(),
+            "status-message: In → Out; email: a@b.example → (none)"
+        );
+        let users: Vec<String> = (101..=130).map(|n| n.to_string()).collect();
+        let import = entry(&[("users", "", &users.join(", "))]);
+        let summary = import.summary();
+        assert!(summary.starts_with("users: 101, 102, "), "{summary}");
+        assert!(
+            summary.ends_with('…') && summary.chars().count() == 7 + 60,
+            "{summary}"
+        );
+    }
+
+    #[test]
+    fn many_changes_are_counted_and_named() {
+        let fields: Vec<String> = (0..12).map(|n| format!("f{n}")).collect();
+        let created: Vec<(&str, &str, &str)> =
+            fields.iter().map(|f| (f.as_str(), "", "x")).collect();
+        assert_eq!(
+            entry(&created).summary(),
+            "12 fields set: f0, f1, f2, f3, f4, f5, f6, f7, …"
+        );
+        let deleted: Vec<(&str, &str, &str)> =
+            fields[..4].iter().map(|f| (f.as_str(), "x", "")).collect();
+        assert_eq!(
+            entry(&deleted).summary(),
+            "4 fields cleared: f0, f1, f2, f3"
+        );
+        let mixed = [
+            ("a", "", "1"),
+            ("b", "2", ""),
+            ("c", "3", "4"),
+            ("d", "", "5"),
+        ];
+        assert_eq!(entry(&mixed).summary(), "4 fields changed: a, b, c, d");
     }
 
     #[test]

@@ -1,12 +1,16 @@
 //! The audit log: who changed what, where, when and from which address. Office managers read
 //! their domain's entries, resellers their domains', super users all, filtered by domain, user,
 //! action and dates. The filters are a plain GET form, so the page's address is the search.
+//!
+//! One line per entry: its changes are folded into a `<details>` whose summary says what changed
+//! (see [`AuditEntry::summary`]); opened, the row below shows each field before and after. The
+//! table scrolls inside itself where the screen is too narrow for its line.
 
 use super::user::utc;
 use crate::api::audit::list_audit;
 use crate::api::urlencode;
 use crate::components::{ErrorNotice, Page};
-use crate::model::audit::{AuditEntry, AuditQuery};
+use crate::model::audit::{rfc3339, AuditEntry, AuditQuery};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
@@ -56,7 +60,7 @@ pub fn AuditPage() -> impl IntoView {
         };
     view! {
         <Page title="Audit log">
-            <form method="get" action="/audit" class="filters" role="search">
+            <form method="get" action="/audit" class="filters audit-filters" role="search">
                 {filter("domain", "Domain", initial.domain.clone(), "text")}
                 {filter("user", "User (login or extension)", initial.user.clone(), "text")}
                 {filter("action", "Action (e.g. user.create, or user. for all)", initial.action.clone(), "text")}
@@ -72,19 +76,21 @@ pub fn AuditPage() -> impl IntoView {
                         Ok(p) => {
                             let older = p.more.then(|| p.items.last().map(|e| older_href(&query.get_untracked(), e.id))).flatten();
                             view! {
-                                <table class="list audit">
-                                    <caption>{format!("{} entr{}, newest first", p.items.len(), if p.items.len() == 1 { "y" } else { "ies" })}</caption>
-                                    <thead><tr>
-                                        <th scope="col">"When"</th>
-                                        <th scope="col">"Who"</th>
-                                        <th scope="col">"From"</th>
-                                        <th scope="col">"Domain"</th>
-                                        <th scope="col">"Action"</th>
-                                        <th scope="col">"On"</th>
-                                        <th scope="col">"Changes"</th>
-                                    </tr></thead>
-                                    <tbody>{p.items.into_iter().map(entry_row).collect_view()}</tbody>
-                                </table>
+                                <div class="audit-log" role="region" aria-labelledby="audit-caption" tabindex="0">
+                                    <table class="list audit">
+                                        <caption id="audit-caption">{format!("{}, newest first", crate::model::counted(p.items.len() as i64, "entry", "entries"))}</caption>
+                                        <thead><tr>
+                                            <th scope="col">"When"</th>
+                                            <th scope="col">"Who"</th>
+                                            <th scope="col">"From"</th>
+                                            <th scope="col">"Domain"</th>
+                                            <th scope="col">"Action"</th>
+                                            <th scope="col">"On"</th>
+                                            <th scope="col">"Changes"</th>
+                                        </tr></thead>
+                                        <tbody>{p.items.into_iter().map(entry_row).collect_view()}</tbody>
+                                    </table>
+                                </div>
                                 {older.map(|href| view! { <p class="actions"><A href=href>"Older entries"</A></p> })}
                             }.into_any()
                         }
@@ -95,26 +101,65 @@ pub fn AuditPage() -> impl IntoView {
     }
 }
 
+/// One entry on one line, its changes folded: the line's `<details>` opens the row after it,
+/// which holds the before/after table across the whole width (the stylesheet shows that row while
+/// the details are open, so no script is needed).
 fn entry_row(e: AuditEntry) -> impl IntoView {
-    let changes = e
-        .changes
-        .into_iter()
-        .map(|c| {
-            let shown = |v: String| if v.is_empty() { "(none)".to_owned() } else { v };
-            view! {
-                <li><span class="field-name">{c.field}</span> ": " {shown(c.before)} " → " {shown(c.after)}</li>
-            }
-        })
-        .collect_view();
+    let summary = e.summary();
+    let diff_id = format!("audit-{}-changes", e.id);
+    let (folded, diff) = if e.changes.is_empty() {
+        (view! { <span class="none">"none"</span> }.into_any(), None)
+    } else {
+        let caption = format!("What {} changed on {}", e.action, e.target);
+        let shown = |v: String| if v.is_empty() { "(none)".to_owned() } else { v };
+        let rows = e
+            .changes
+            .into_iter()
+            .map(|c| {
+                view! {
+                    <tr>
+                        <th scope="row">{c.field}</th>
+                        <td>{shown(c.before)}</td>
+                        <td>{shown(c.after)}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        let diff = view! {
+            <tr class="diff-row" id=diff_id.clone()>
+                <td colspan="7">
+                    <div class="diff">
+                        <table>
+                            <caption>{caption}</caption>
+                            <thead><tr>
+                                <th scope="col">"Field"</th>
+                                <th scope="col">"Before"</th>
+                                <th scope="col">"After"</th>
+                            </tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                </td>
+            </tr>
+        };
+        let title = summary.clone();
+        let folded = view! {
+            <details>
+                <summary title=title aria-controls=diff_id>{summary}</summary>
+            </details>
+        };
+        (folded.into_any(), Some(diff))
+    };
     view! {
-        <tr>
-            <td>{utc(e.at)}</td>
+        <tr class="entry">
+            <td><time datetime=rfc3339(e.at)>{utc(e.at)}</time></td>
             <td>{e.actor}</td>
             <td>{e.address}</td>
             <td>{e.domain.unwrap_or_default()}</td>
             <td>{e.action}</td>
             <td>{e.target}</td>
-            <td><ul class="changes">{changes}</ul></td>
+            <td class="changes">{folded}</td>
         </tr>
+        {diff}
     }
 }

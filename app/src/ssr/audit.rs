@@ -14,6 +14,10 @@ use std::collections::BTreeMap;
 /// Field -> (before, after): what one change did.
 pub type Changes = BTreeMap<String, (String, String)>;
 
+/// The change a `user.import` entry lists the users it created in: their extensions, separated
+/// by `, `, in the file's order.
+pub use super::db::audit::IMPORTED_USERS;
+
 /// Fields whose values never reach the log, in the records that are not declared forms.
 const SECRETS: &[&str] = &["password"];
 

@@ -101,12 +101,21 @@ async fn verify_password(hash: Option<String>, password: String) -> Result<(bool
 /// Every refusal (unknown login, wrong password, locked, disabled, No Portal) is the same
 /// `BadCredentials` after the same amount of work.
 ///
-/// Failed logins are counted per account and written to the audit log; after
-/// [`LOCK_AFTER_FAILURES`] in a row the account is soft-locked for [`LOCK_FOR`]: while it is,
-/// only an address the account has logged in from before gets in (with the right password),
-/// and attempts from elsewhere are refused without being counted. The lock and the login that
-/// ends it are audited too. (Each client address is also slowed and limited by the server's
-/// guard.)
+/// Failed logins are counted per account; after [`LOCK_AFTER_FAILURES`] in a row the account is
+/// soft-locked for [`LOCK_FOR`]: while it is, only an address the account has logged in from
+/// before gets in (with the right password), and attempts from elsewhere are refused without
+/// being counted. (Each client address is also slowed and limited by the server's guard.)
+///
+/// The audit log gets every outcome, with the address: `account.login` for a login,
+/// `account.login-failed` for every refusal (with its reason; an unknown login as the text typed,
+/// cut short, in no domain, so only Super Users read it), `account.soft-locked` for the failure
+/// that locks, and `account.unlocked` for the login that ends a lock. A password is never
+/// recorded. Refusals cannot flood the log faster than the server's guard lets attempts in: each
+/// client address gets a burst and then a few attempts a minute (`--login-burst`,
+/// `--login-per-minute`, answered 429 beyond), every refusal costs the caller a password hash
+/// and a growing delay, and a locked account's counter stops counting, not the guard. Each entry
+/// is written in a short transaction of its own, after the password was checked and with no
+/// other connection held.
 pub async fn log_in(
     db: &Db,
     session: &Session,
@@ -140,10 +149,14 @@ pub async fn log_in(
 
     let Some(account) = account else {
         tracing::info!(%address, "failed login: no such account");
+        refused(db, None, &typed_login(login), &address, "unknown login").await?;
         return Err(AppError::BadCredentials);
     };
+    let domain = account.domain_id.zip(account.domain.as_deref());
     if held_back {
         tracing::info!(account = account.id, %address, "login from an unknown address refused: the account is soft-locked");
+        let reason = "soft-locked, and not an address it has logged in from";
+        refused(db, domain, &account.login, &address, reason).await?;
         return Err(AppError::BadCredentials);
     }
     if !matches {
@@ -152,8 +165,19 @@ pub async fn log_in(
     }
     let scope = Scope::parse(&account.scope).map_err(|_| AppError::Internal)?;
     if account.disabled != 0 || scope == Scope::NoPortal {
+        let reason = if account.disabled != 0 {
+            "disabled"
+        } else {
+            "no portal access"
+        };
+        refused(db, domain, &account.login, &address, reason).await?;
         return Err(AppError::BadCredentials);
     }
+    // Read before the write transaction begins, so no connection waits on another.
+    let caller = accounts::find_caller(db.pool(), account.id)
+        .await?
+        .and_then(|row| Caller::from_row(row, address.clone()))
+        .ok_or(AppError::BadCredentials)?;
     let remembered: Vec<&str> = std::iter::once(address.as_str())
         .chain(account.known_addresses.split(',').filter(|k| *k != address))
         .filter(|k| !k.is_empty())
@@ -162,19 +186,20 @@ pub async fn log_in(
     let mut tx = db.begin().await?;
     accounts::record_login(&mut tx, account.id, &remembered.join(",")).await?;
     if locked {
-        let owner = Caller::anonymous(address.clone());
         let changes = [("address".to_owned(), (String::new(), address.clone()))].into();
-        let domain = account.domain_id.zip(account.domain.as_deref());
-        super::audit::record(
-            &mut tx,
-            &owner,
-            domain,
-            "account.unlocked",
-            &account.login,
-            &changes,
-        )
-        .await?;
+        let action = "account.unlocked";
+        super::audit::record(&mut tx, &caller, domain, action, &account.login, &changes).await?;
     }
+    let none = super::audit::Changes::new();
+    super::audit::record(
+        &mut tx,
+        &caller,
+        domain,
+        "account.login",
+        &account.login,
+        &none,
+    )
+    .await?;
     tx.commit().await?;
     if needs_rehash {
         if let Ok(password) = Password::parse(password, &[]) {
@@ -205,10 +230,48 @@ pub async fn log_in(
         + time::Duration::try_from(policy.absolute).unwrap_or(time::Duration::hours(12));
     session.set_expiry(Some(tower_sessions::Expiry::AtDateTime(ends)));
     tracing::info!(account = account.id, "logged in");
-    accounts::find_caller(db.pool(), account.id)
-        .await?
-        .and_then(|row| Caller::from_row(row, address))
-        .ok_or(AppError::BadCredentials)
+    Ok(caller)
+}
+
+/// The most characters of an unknown login the audit log keeps.
+const TYPED_LOGIN_CHARS: usize = 64;
+
+/// An unknown login as the audit log keeps it: what was typed, trimmed, lower-cased (as logins
+/// are compared), without control characters, and cut to [`TYPED_LOGIN_CHARS`] (marked `…`), so
+/// that a long paste does not land whole in the log.
+fn typed_login(login: &str) -> String {
+    let clean: String = login
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .flat_map(char::to_lowercase)
+        .collect();
+    if clean.chars().count() > TYPED_LOGIN_CHARS {
+        let mut cut: String = clean.chars().take(TYPED_LOGIN_CHARS - 1).collect();
+        cut.push('…');
+        cut
+    } else {
+        clean
+    }
+}
+
+/// Records a refused login that is not counted against an account (an unknown login, a
+/// soft-locked account tried from elsewhere, a disabled account), as `account.login-failed` by
+/// `anonymous` from `address`, with its `reason`, in a transaction of its own.
+async fn refused(
+    db: &Db,
+    domain: Option<(i64, &str)>,
+    target: &str,
+    address: &str,
+    reason: &str,
+) -> Result<(), AppError> {
+    let stranger = Caller::anonymous(address.to_owned());
+    let changes = [("reason".to_owned(), (String::new(), reason.to_owned()))].into();
+    let mut tx = db.begin().await?;
+    let action = "account.login-failed";
+    super::audit::record(&mut tx, &stranger, domain, action, target, &changes).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Counts a failed login of `account` from `address`, audits it, and audits the soft lock it may
@@ -225,7 +288,14 @@ async fn failed_login(
     let until = now + LOCK_FOR.as_millis() as i64;
     let (failures, locked) =
         accounts::record_failed_login(&mut tx, account.id, LOCK_AFTER_FAILURES, until).await?;
-    let count = [("failures".to_owned(), (String::new(), failures.to_string()))].into();
+    let count = [
+        ("failures".to_owned(), (String::new(), failures.to_string())),
+        (
+            "reason".to_owned(),
+            (String::new(), "wrong password".to_owned()),
+        ),
+    ]
+    .into();
     let actions = ["account.login-failed"]
         .into_iter()
         .chain(locked.then_some("account.soft-locked"));
@@ -286,7 +356,9 @@ pub async fn password_link_login(db: &Db, token: &str) -> Result<Option<String>,
 }
 
 /// Sets a password through a one-time link. The link (and any other of the account) is used up;
-/// the account's sessions end; the owner is told by mail; the audit log records it.
+/// the account's sessions end; the owner is told by mail; the audit log records it, from the
+/// owner's address: `account.invitation-used` for an invitation, `account.password-set` for a
+/// reset link.
 pub async fn set_password_with_link(
     db: &Db,
     token: &str,
@@ -315,12 +387,19 @@ pub async fn set_password_with_link(
     )?;
     let hash = hash_password(&password).await?;
     let mut tx = db.begin().await?;
-    let account_id = accounts::take_password_token(&mut tx, &sha256_hex(token), now_ms())
+    let (account_id, lasted) = accounts::take_password_token(&mut tx, &sha256_hex(token), now_ms())
         .await?
         .ok_or_else(link_gone)?;
     accounts::set_password_hash(&mut tx, account_id, &hash, now_ms()).await?;
     super::db::sessions::end_all(&mut tx, account_id, None).await?;
-    password_changed(&mut tx, &owner, "account.password-set").await?;
+    // An invitation (a new user's link, a manager's, the first Super User's) is made to last
+    // longer than a reset link from the login page: that is how the two are told apart.
+    let action = if lasted > RESET_LINK_TTL.as_millis() as i64 {
+        "account.invitation-used"
+    } else {
+        "account.password-set"
+    };
+    password_changed(&mut tx, &owner, action).await?;
     tx.commit().await?;
     super::mail::wake();
     tracing::info!(account = account_id, "password set through a one-time link");

@@ -221,7 +221,14 @@ pub async fn run_import(
         tell(ImportStage::Writing, done.min(all_rows), all_rows);
     };
     insert_new(&mut tx, &current, &news, checked.found, &mut written).await?;
-    let changes = [("users".to_owned(), (String::new(), total.to_string()))].into();
+    // One entry for the import, naming every user it created by extension, in the file's order
+    // (the log's user filter finds an import by any of them: see `db::audit::list`).
+    let created: Vec<&str> = news.iter().map(|n| n.values.user.as_str()).collect();
+    let changes = [(
+        audit::IMPORTED_USERS.to_owned(),
+        (String::new(), created.join(", ")),
+    )]
+    .into();
     audit::record(
         &mut tx,
         caller,

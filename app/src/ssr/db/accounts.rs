@@ -199,12 +199,18 @@ pub async fn peek_password_token(
     .await?)
 }
 
-/// Uses up a link: marks it used and returns its account, or `None` if it is unknown, used or
-/// expired. One statement, so two requests racing with the same link cannot both win.
-pub async fn take_password_token(tx: &mut Tx, token_hash: &str, now: i64) -> DbResult<Option<i64>> {
-    Ok(sqlx::query_scalar(
+/// Uses up a link: marks it used and returns its account and how long the link was made to last
+/// (milliseconds), or `None` if it is unknown, used or expired. One statement, so two requests
+/// racing with the same link cannot both win.
+pub async fn take_password_token(
+    tx: &mut Tx,
+    token_hash: &str,
+    now: i64,
+) -> DbResult<Option<(i64, i64)>> {
+    Ok(sqlx::query_as(
         "UPDATE password_tokens SET used_at = $2 \
-         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING account_id",
+         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 \
+         RETURNING account_id, expires_at - created_at",
     )
     .bind(token_hash.to_owned())
     .bind(now)

@@ -1,10 +1,14 @@
 //! The audit log: written inside the transaction of the change it records, read newest first.
 
 use super::domains::Visible;
-use super::{DbError, DbResult, Sql, Tx};
+use super::{contains_pattern, DbError, DbResult, Sql, Tx};
 use crate::model::audit::{day_start_ms, AuditEntry, AuditPage, AuditQuery, Change, AUDIT_PAGE};
 use sqlx::{AnyPool, FromRow};
 use std::collections::BTreeMap;
+
+/// The change in which a `user.import` entry names the users it created: their extensions,
+/// separated by `, `.
+pub const IMPORTED_USERS: &str = "users";
 
 /// One entry about to be written.
 pub struct NewEntry<'a> {
@@ -87,7 +91,19 @@ pub async fn list(
             .bind(user.to_owned())
             .push(" OR target = ")
             .bind(user.to_owned())
-            .push(")");
+            .push(" OR (action = 'user.import' AND (");
+        // An import names its users in one change, stored as `{"users":["","101, 102, 103"]}`.
+        // An extension holds no quote, comma or space, so it is found whole between those.
+        let list = ["[\"\",\"{}\"]", "[\"\",\"{}, ", ", {}, ", ", {}\"]"];
+        for (i, around) in list.iter().enumerate() {
+            if i > 0 {
+                sql.push(" OR ");
+            }
+            sql.push("changes LIKE ")
+                .bind(contains_pattern(&around.replace("{}", user)))
+                .push(" ESCAPE '\\'");
+        }
+        sql.push(")))");
     }
     if !query.action.trim().is_empty() {
         let action = query.action.trim();
