@@ -176,9 +176,10 @@ async fn stored_form(db: &Db, domain: &str, ext: &str) -> UserForm {
     common::stored_user(db, domain, ext).await.form()
 }
 
-/// Sends `form` as an edit of the user `ext` of `domain`.
-async fn update_user(client: &mut Client, domain: &str, ext: &str, form: &UserForm) -> Answer {
-    let mut args = pairs(&[("domain", domain), ("user", ext)]);
+/// Sends `form` as an edit of the section `section` of the user `ext` of `domain` (the portal
+/// saves a user one section at a time).
+async fn update_user(client: &mut Client, domain: &str, ext: &str, section: &str, form: &UserForm) -> Answer {
+    let mut args = pairs(&[("domain", domain), ("user", ext), ("section", section)]);
     args.extend(fields("input", form));
     call(client, path::<UpdateUser>(), &args).await
 }
@@ -545,7 +546,7 @@ async fn attempt(db: &Db, world: &mut World, row: usize, scope: Scope, what: Do,
         Do::UpdateUser => {
             let mut form = stored_form(db, domain, ext).await;
             form.status_message = format!("Row {n}");
-            update_user(client, domain, ext, &form).await
+            update_user(client, domain, ext, "organization", &form).await
         }
         Do::DeleteUser => {
             let victim = (2000 + row).to_string();
@@ -760,8 +761,8 @@ on_both_backends! {
         let missing = om.call(path::<GetDomain>(), &[("name", "nowhere.example")]).await;
         assert_eq!((hidden.status.as_u16(), &hidden.body), (404, &missing.body));
         let form = stored_form(&t.db, OTHER, "110").await;
-        let hidden = update_user(om, OTHER, "110", &form).await;
-        let missing = update_user(om, "nowhere.example", "110", &form).await;
+        let hidden = update_user(om, OTHER, "110", "identity", &form).await;
+        let missing = update_user(om, "nowhere.example", "110", "identity", &form).await;
         assert_eq!((hidden.status.as_u16(), &hidden.body), (404, &missing.body));
         // And it is nowhere in the office manager's list of domains.
         let listed: Vec<Domain> = serde_json::from_str(&om.call(path::<ListDomains>(), &[]).await.body).unwrap();
@@ -807,21 +808,21 @@ on_both_backends! {
         // Raising an existing user is refused the same way, and changes nothing.
         let mut form = stored_form(&t.db, ACME, "110").await;
         form.user_scope = "Super User".into();
-        let raised = update_user(om, ACME, "110", &form).await;
+        let raised = update_user(om, ACME, "110", "login", &form).await;
         assert_eq!(raised.status, 422, "{}", raised.body);
         assert!(names_field(&raised, "user-scope"), "{}", raised.body);
         assert_eq!(stored_form(&t.db, ACME, "110").await.user_scope, "Basic User");
         // Itself included.
         let mut own = stored_form(&t.db, ACME, "202").await;
         own.user_scope = "Reseller".into();
-        let answer = update_user(om, ACME, "202", &own).await;
+        let answer = update_user(om, ACME, "202", "login", &own).await;
         assert!(names_field(&answer, "user-scope"), "{}", answer.body);
 
         // A user above the office manager, in its own domain, is visible but out of reach.
         let reseller_form = stored_form(&t.db, ACME, "201").await;
         let mut edit = reseller_form.clone();
         edit.status_message = "Edited by a lesser scope".into();
-        assert_eq!(update_user(om, ACME, "201", &edit).await.status, 403);
+        assert_eq!(update_user(om, ACME, "201", "organization", &edit).await.status, 403);
         for endpoint in [path::<GetUser>(), path::<EndUserSessions>(), path::<DeleteUser>(), path::<InviteUser>()] {
             let answer = om.call(endpoint, &[("domain", ACME), ("user", "201")]).await;
             assert_eq!(answer.status, 403, "{endpoint}: {}", answer.body);
@@ -832,7 +833,7 @@ on_both_backends! {
         let sm = world.client(SM);
         let mut form = stored_form(&t.db, ACME, "110").await;
         form.user_scope = "Office Manager".into();
-        let answer = update_user(sm, ACME, "110", &form).await;
+        let answer = update_user(sm, ACME, "110", "login", &form).await;
         assert!(names_field(&answer, "user-scope"), "{}", answer.body);
     }
 
@@ -862,7 +863,7 @@ on_both_backends! {
         // So is moving one of its users to another site.
         let mut form = stored_form(&t.db, ACME, "110").await;
         form.site = "South".into();
-        let moved = update_user(sm, ACME, "110", &form).await;
+        let moved = update_user(sm, ACME, "110", "organization", &form).await;
         assert!(names_field(&moved, "site"), "{}", moved.body);
         assert_eq!(stored_form(&t.db, ACME, "110").await.site, "North");
         // On its own site it works.
@@ -899,18 +900,18 @@ on_both_backends! {
         let om = world.client(OM);
         let mut form = stored_form(&t.db, ACME, "301").await;
         form.status = "disabled".into();
-        assert_eq!(update_user(om, ACME, "301", &form).await.status, 200);
+        assert_eq!(update_user(om, ACME, "301", "login", &form).await.status, 200);
         form.status = "enabled".into();
-        assert_eq!(update_user(om, ACME, "301", &form).await.status, 200);
+        assert_eq!(update_user(om, ACME, "301", "login", &form).await.status, 200);
         assert_eq!(me(&mut a).await, None, "disabled: session ended");
         assert_eq!(me(&mut b).await, None, "disabled: session ended");
 
         // Blocked from web login: likewise.
         let mut c = log_in(&t.db, login, PASSWORD).await;
         form.block_web_login = "yes".into();
-        assert_eq!(update_user(om, ACME, "301", &form).await.status, 200);
+        assert_eq!(update_user(om, ACME, "301", "login", &form).await.status, 200);
         form.block_web_login = "no".into();
-        assert_eq!(update_user(om, ACME, "301", &form).await.status, 200);
+        assert_eq!(update_user(om, ACME, "301", "login", &form).await.status, 200);
         assert_eq!(me(&mut c).await, None, "blocked: session ended");
 
         // A manager ends them on request.
@@ -979,7 +980,7 @@ on_both_backends! {
         // A user made No Portal loses its sessions and its login.
         let mut form = stored_form(&t.db, ACME, "401").await;
         form.user_scope = "No Portal".into();
-        assert_eq!(update_user(su, ACME, "401", &form).await.status, 200);
+        assert_eq!(update_user(su, ACME, "401", "login", &form).await.status, 200);
         assert_eq!(me(&mut ivy).await, None);
         let refused = Client::new(&t.db).call(path::<Login>(), &[("login", "401@acme.example"), ("password", PASSWORD)]).await;
         assert_eq!(refused.status, 401);
@@ -1067,8 +1068,8 @@ on_both_backends! {
 
         let mut edit = stored_form(&t.db, ACME, "301").await;
         edit.voicemail_login_pin = new_pin.into();
-        edit.status_message = "Out to lunch".into();
-        let updated = update_user(su, ACME, "301", &edit).await;
+        edit.voicemail_greeting_index = "2".into();
+        let updated = update_user(su, ACME, "301", "voicemail", &edit).await;
         assert_eq!(updated.status, 200, "{}", updated.body);
         let deleted = su.call(path::<DeleteUser>(), &[("domain", ACME), ("user", "301"), ("delete_voicemail", "yes")]).await;
         assert_eq!(deleted.status, 200, "{}", deleted.body);
@@ -1092,7 +1093,7 @@ on_both_backends! {
         assert_eq!(create["user"], (String::new(), "301".to_owned()));
         assert_eq!(create["status-message"], (String::new(), "In the office".to_owned()));
         let update = &rows[1].changes;
-        assert_eq!(update["status-message"], ("In the office".to_owned(), "Out to lunch".to_owned()));
+        assert_eq!(update["voicemail-greeting-index"], ("0".to_owned(), "2".to_owned()));
         assert_eq!(update["voicemail-login-pin"], ("***".to_owned(), "***".to_owned()));
         assert!(!update.contains_key("name-last-name"), "only what changed: {update:?}");
         assert_eq!(rows[2].changes["user"], ("301".to_owned(), String::new()));
