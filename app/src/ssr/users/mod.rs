@@ -478,7 +478,7 @@ pub async fn conflicts(
     let me = match me {
         None => None,
         Some((id, extension)) => {
-            let detail = users::get(&mut *conn, &found, extension, true)
+            let detail = users::get(&mut *conn, &found, extension, false)
                 .await?
                 .ok_or(AppError::NotFound)?;
             Some((id, detail.values))
