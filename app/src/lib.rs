@@ -7,6 +7,7 @@ pub mod components;
 pub mod error;
 pub mod model;
 pub mod pages;
+pub mod refused;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
@@ -94,7 +95,9 @@ fn content_security_policy() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let refused = refused::provide_refused();
     view! {
+        {refused}
         <Stylesheet id="roster" href="/pkg/roster.css"/>
         <Title text="Roster"/>
         <Router>

@@ -91,7 +91,8 @@ test('with JavaScript disabled the same forms log in, refuse bad input and creat
   await page.goto(`${roster.base}/domains/new`);
   await page.fill('#domain', 'no js');
   await page.fill('#area-code', '42');
-  await Promise.all([page.waitForURL(/__err=/), page.click('button:has-text("Create domain")')]);
+  await Promise.all([page.waitForResponse((r) => r.url().endsWith('/domains/new') && r.request().method() === 'GET'), page.click('button:has-text("Create domain")')]);
+  assert.equal(page.url(), `${roster.base}/domains/new`, 'nothing typed rides in the address');
   assert.match(await page.locator('#domain-error').textContent(), /not a space/);
   assert.match(await page.locator('#area-code-error').textContent(), /100 to 999/);
   assert.equal(await page.locator('#domain').inputValue(), 'no js', 'what was typed is kept');

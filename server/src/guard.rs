@@ -369,3 +369,45 @@ pub async fn security_headers(req: Request<Body>, next: Next) -> Response {
     }
     response
 }
+
+/// Keeps a refused form post's refusal out of the page's address: Leptos sends a form posted
+/// without JavaScript back to its page as `?__path=…&__err=<base64>`, the messages and what was
+/// typed in the address (so in the history, logs and `Referer` headers). For a caller with a
+/// session, the refusal goes into the session instead and the redirect is to the clean address;
+/// the next page it opens takes the refusal back out, once, for the app to show
+/// (see [`app::refused`]). A caller without a session (a refused login) keeps Leptos' address,
+/// which holds no more than "bad credentials", rather than be given a session for it.
+pub async fn refused_in_session(
+    session: tower_sessions::Session,
+    mut req: Request<Body>,
+    next: Next,
+) -> Response {
+    use app::refused::Refused;
+    let opens_page = req.method() == Method::GET
+        && req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
+    // Looked for with `get` first: `remove` would mark every page's session as changed.
+    if opens_page && session.id().is_some() {
+        if let Ok(Some(refused)) = session.get::<Refused>(Refused::SESSION_KEY).await {
+            let _ = session.remove::<Refused>(Refused::SESSION_KEY).await;
+            req.extensions_mut().insert(refused);
+        }
+    }
+    let mut res = next.run(req).await;
+    let split = res
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .and_then(Refused::split_location);
+    if let (Some((clean, refused)), Some(_)) = (split, session.id()) {
+        if let Ok(clean) = header::HeaderValue::from_str(&clean) {
+            if session.insert(Refused::SESSION_KEY, &refused).await.is_ok() {
+                res.headers_mut().insert(header::LOCATION, clean);
+            }
+        }
+    }
+    res
+}

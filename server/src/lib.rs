@@ -160,7 +160,8 @@ pub fn router(db: Db, settings: &Settings) -> Router {
                     (std::sync::Arc::new(guard::LoginGuard::default()), settings.logins),
                     guard::guard_logins,
                 ))
-                .layer(sessions),
+                .layer(sessions)
+                .layer(axum::middleware::from_fn(guard::refused_in_session)),
         )
         .with_state(state)
 }
