@@ -28,6 +28,7 @@ use pages::{
     outbox::{OutboxMessagePage, OutboxPage},
     profile::ProfilePage,
     set_password::SetPasswordPage,
+    sites::SitesPage,
     user::UserPage,
     user_wizard::{EditUserPage, NewUserPage},
     users::UsersPage,
@@ -115,6 +116,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/domains/new") view=NewDomainPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name") view=EditDomainPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/users") view=UsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/domains/:name/sites") view=SitesPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/users/new") view=NewUserPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/users/import") view=ImportUsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/users/:user") view=UserPage ssr=SsrMode::Async/>

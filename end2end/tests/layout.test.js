@@ -35,6 +35,7 @@ const PAGES = [
   '/domains/phone-width-example.example/users',
   '/domains/phone-width-example.example/users/new',
   '/domains/phone-width-example.example/users/import',
+  '/domains/phone-width-example.example/sites',
   '/domains/phone-width-example.example/users/2101',
   ...SECTIONS.map((s) => `/domains/phone-width-example.example/users/2101/edit/${s}`),
   '/audit',

@@ -9,6 +9,7 @@ pub mod domains;
 pub mod groups;
 pub mod outbox;
 pub mod profile;
+pub mod sites;
 pub mod users;
 
 /// Percent-encodes a path for use as a query value.

@@ -12,6 +12,7 @@ pub mod not_found;
 pub mod outbox;
 pub mod profile;
 pub mod set_password;
+pub mod sites;
 pub mod user;
 pub mod user_wizard;
 pub mod users;

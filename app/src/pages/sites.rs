@@ -1,0 +1,245 @@
+//! A domain's sites and departments: every site with its number of users, added, renamed and
+//! deleted here (a site with users only once the page has said what becomes of them), and the
+//! departments its users name. Plain forms: they work before (and without) the WebAssembly.
+
+use crate::api::sites::{list_departments, list_sites, CreateSite, DeleteSite, RenameSite};
+use crate::components::{form_summary, use_me, ErrorNotice, Field, Page, RequiredNote};
+use crate::error::AppError;
+use crate::model::permissions::Action;
+use crate::model::site::{DepartmentCount, Site};
+use crate::model::{counted, Parse, SiteName};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn SitesPage() -> impl IntoView {
+    let params = use_params_map();
+    let domain = move || params.read().get("name").unwrap_or_default();
+    let create = ServerAction::<CreateSite>::new();
+    let rename = ServerAction::<RenameSite>::new();
+    let delete = ServerAction::<DeleteSite>::new();
+    // Read again after each change (the page stays the same page when it comes back to itself).
+    let changes = move || {
+        (
+            domain(),
+            create.version().get() + rename.version().get() + delete.version().get(),
+        )
+    };
+    let sites = Resource::new(changes, |(domain, _)| list_sites(domain));
+    let departments = Resource::new(changes, |(domain, _)| list_departments(domain));
+    view! {
+        <Page title=format!("Sites of {}", domain())>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || {
+                    let me = use_me();
+                    Suspend::new(async move {
+                        // Whoever manages users reads sites; only those who manage sites change them.
+                        let manages = me.0.await.ok().flatten()
+                            .is_some_and(|m| m.who.may_somewhere(Action::ManageSites));
+                        match (sites.await, departments.await) {
+                            (Err(error), _) | (_, Err(error)) => view! { <ErrorNotice error/> }.into_any(),
+                            (Ok(sites), Ok(departments)) => {
+                                let d = domain();
+                                view! {
+                                    <p class="actions">
+                                        <A href=format!("/domains/{d}/users")>{format!("← Users of {d}")}</A>
+                                    </p>
+                                    {manages.then(|| view! { <NewSite domain=d.clone() create/> })}
+                                    <SiteTable domain=d.clone() sites=sites.items manages rename delete/>
+                                    <Departments departments/>
+                                }.into_any()
+                            }
+                        }
+                    })
+                }}
+            </Suspense>
+        </Page>
+    }
+}
+
+#[component]
+fn NewSite(domain: String, create: ServerAction<CreateSite>) -> impl IntoView {
+    let rejected = Signal::derive(move || create.value().get().and_then(Result::err));
+    let initial = create
+        .value()
+        .get_untracked()
+        .and_then(Result::err)
+        .and_then(|e| e.input::<crate::model::site::SiteForm>())
+        .map(|f| f.site)
+        .unwrap_or_default();
+    let error = Signal::derive(move || {
+        rejected.get().and_then(|e| {
+            e.field_errors()
+                .and_then(|f| f.message_for("site").map(str::to_owned))
+        })
+    });
+    view! {
+        <section class="detail" aria-labelledby="new-site-heading">
+            <h2 id="new-site-heading">"New site"</h2>
+            <ActionForm action=create>
+                <input type="hidden" name="domain" value=domain/>
+                {form_summary(rejected)}
+                <RequiredNote/>
+                <Field name="input[site]" id="new-site" label="Name" initial required=true
+                    hint="Users are put in a site by choosing it in their Organization section."
+                    check=Callback::new(|raw: String| SiteName::parse(&raw).map(drop))
+                    server_error=error/>
+                <div class="buttons">
+                    <button type="submit" disabled=move || create.pending().get()>"Add site"</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn SiteTable(
+    domain: String,
+    sites: Vec<Site>,
+    /// Whether the caller may change sites (otherwise the list only).
+    manages: bool,
+    rename: ServerAction<RenameSite>,
+    delete: ServerAction<DeleteSite>,
+) -> impl IntoView {
+    let problem = move || {
+        rename
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| delete.value().get().and_then(Result::err))
+            .map(|e: AppError| match e.field_errors() {
+                Some(errors) => errors
+                    .iter()
+                    .map(|e| e.message.clone())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                None => e.to_string(),
+            })
+    };
+    if sites.is_empty() {
+        return view! {
+            <p class="empty">"No sites yet. Add one above, or name one in a user's Organization section."</p>
+        }
+        .into_any();
+    }
+    let caption = counted(
+        i64::try_from(sites.len()).unwrap_or(i64::MAX),
+        "site",
+        "sites",
+    );
+    let rows = sites
+        .into_iter()
+        .map(|site| site_row(&domain, site, manages, rename, delete))
+        .collect_view();
+    view! {
+        <p class="form-error" role="alert">{problem}</p>
+        <table class="list sites">
+            <caption>{caption}</caption>
+            <thead><tr>
+                <th scope="col">"Site"</th>
+                <th scope="col">"Users"</th>
+                {manages.then(|| view! {
+                    <th scope="col">"Rename"</th>
+                    <th scope="col">"Delete"</th>
+                })}
+            </tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}
+
+fn site_row(
+    domain: &str,
+    site: Site,
+    manages: bool,
+    rename: ServerAction<RenameSite>,
+    delete: ServerAction<DeleteSite>,
+) -> impl IntoView {
+    let name = site.site.to_string();
+    let users = site.user_count;
+    let slug: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let rename_id = format!("rename-{slug}");
+    let what_happens = if users == 0 {
+        "It has no users.".to_owned()
+    } else {
+        format!(
+            "Its {} stay, with no site.",
+            counted(i64::try_from(users).unwrap_or(i64::MAX), "user", "users")
+        )
+    };
+    let rename_label = format!("New name for {name}");
+    let confirm = format!(" Delete {name}. {what_happens}");
+    let (domain_a, domain_b) = (domain.to_owned(), domain.to_owned());
+    let (name_a, name_b, name_c) = (name.clone(), name.clone(), name.clone());
+    let changes = manages.then(|| {
+        view! {
+            <td>
+                <ActionForm action=rename attr:class="inline">
+                    <input type="hidden" name="domain" value=domain_a/>
+                    <input type="hidden" name="site" value=name_a/>
+                    <label for=rename_id.clone() class="visually-hidden">{rename_label}</label>
+                    <input id=rename_id name="input[site]" type="text" value=name_b required/>
+                    <button type="submit" class="secondary">"Rename"</button>
+                </ActionForm>
+            </td>
+            <td>
+                <ActionForm action=delete attr:class="inline">
+                    <input type="hidden" name="domain" value=domain_b/>
+                    <input type="hidden" name="site" value=name_c/>
+                    {(users > 0).then(|| view! { <input type="hidden" name="force" value="yes"/> })}
+                    <label class="confirm">
+                        <input type="checkbox" required/>
+                        {confirm}
+                    </label>
+                    <button type="submit" class="danger">"Delete"</button>
+                </ActionForm>
+            </td>
+        }
+    });
+    view! {
+        <tr>
+            <th scope="row">{name}</th>
+            <td>{counted(i64::try_from(users).unwrap_or(i64::MAX), "user", "users")}</td>
+            {changes}
+        </tr>
+    }
+}
+
+#[component]
+fn Departments(departments: Vec<DepartmentCount>) -> impl IntoView {
+    let body = if departments.is_empty() {
+        view! { <p class="empty">"No user names a department yet."</p> }.into_any()
+    } else {
+        let rows = departments
+            .into_iter()
+            .map(|d| {
+                let users = i64::try_from(d.user_count).unwrap_or(i64::MAX);
+                view! {
+                    <tr>
+                        <th scope="row">{d.department.to_string()}</th>
+                        <td>{counted(users, "user", "users")}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <table class="list departments">
+                <thead><tr><th scope="col">"Department"</th><th scope="col">"Users"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="detail" aria-labelledby="departments-heading">
+            <h2 id="departments-heading">"Departments"</h2>
+            <p class="hint">"The departments the users of this domain name, from their Organization section."</p>
+            {body}
+        </section>
+    }
+}

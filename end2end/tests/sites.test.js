@@ -1,0 +1,88 @@
+// A domain's sites and departments page in a real browser: sites listed with their users, added,
+// renamed (their users go with them) and deleted (the page says first what becomes of the users);
+// departments with their counts. With JavaScript and without.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { callServer, hydrated, logIn, openPage, startWithAdmin } from './support.js';
+
+let roster;
+let browser;
+
+before(async () => {
+  ({ roster, browser } = await startWithAdmin());
+});
+
+after(async () => {
+  await browser?.close();
+  await roster?.stop();
+});
+
+const call = (page, endpoint, form) => callServer(page, roster.base, endpoint, form);
+
+async function userIn(page, domain, user, site, department) {
+  await call(page, 'create-user', {
+    domain, 'input[user]': user, 'input[name-first-name]': 'Pat', 'input[name-last-name]': `Site${user}`,
+    'input[email]': `p${user}@${domain}`, 'input[site]': site, 'input[department]': department,
+  });
+}
+
+test('sites are listed with their users, added, renamed with their users and deleted saying what becomes of them', async () => {
+  const { page, check, close } = await openPage(browser, { allow: [/status of 409/] });
+  await logIn(page, roster.base);
+  await call(page, 'create-domain', { 'input[domain]': 'sites.example' });
+  await userIn(page, 'sites.example', '101', 'HQ', 'Sales');
+  await userIn(page, 'sites.example', '102', 'HQ', 'Support');
+  await userIn(page, 'sites.example', '103', '', 'Sales');
+  await page.goto(`${roster.base}/domains/sites.example/users`);
+  await hydrated(page);
+  await Promise.all([page.waitForURL(/\/sites$/), page.click('a:has-text("Sites and departments")')]);
+  await hydrated(page);
+  const row = (site) => page.locator(`table.sites tr:has(th:text-is("${site}"))`);
+  assert.equal((await row('HQ').locator('td').first().textContent()).trim(), '2 users');
+  assert.deepEqual(await page.locator('table.departments tbody tr').allTextContents(), ['Sales2 users', 'Support1 user']);
+
+  // Added; the same name again is refused on the field.
+  await page.fill('#new-site', 'Warehouse');
+  await Promise.all([page.waitForURL(/\/sites\?done=site-created$/), page.click('button:has-text("Add site")')]);
+  await page.waitForSelector('.notice.ok[role=status]:has-text("The site is created.")');
+  assert.equal((await row('Warehouse').locator('td').first().textContent()).trim(), '0 users');
+  await page.fill('#new-site', 'Warehouse');
+  await page.click('button:has-text("Add site")');
+  await page.waitForSelector('#new-site-error:not(:empty)');
+
+  // Renamed: its users go with it.
+  await row('HQ').locator('input[name="input[site]"]').fill('Head office');
+  await Promise.all([page.waitForURL(/done=site-renamed$/), row('HQ').locator('button:has-text("Rename")').click()]);
+  await page.waitForSelector('table.sites th:text-is("Head office")');
+  assert.equal((await row('Head office').locator('td').first().textContent()).trim(), '2 users');
+  await page.goto(`${roster.base}/domains/sites.example/users/101`);
+  assert.match(await page.locator('dt:text-is("Site") + dd').textContent(), /Head office/);
+
+  // Deleted: the page says first that its users stay, with no site.
+  await page.goto(`${roster.base}/domains/sites.example/sites`);
+  await hydrated(page);
+  assert.match(await row('Head office').locator('label.confirm').textContent(), /Its 2 users stay, with no site\./);
+  await row('Head office').locator('label.confirm input').check();
+  await Promise.all([page.waitForURL(/done=site-deleted$/), row('Head office').locator('button:has-text("Delete")').click()]);
+  await page.waitForSelector('table.sites th:text-is("Warehouse")');
+  assert.equal(await row('Head office').count(), 0);
+  await page.goto(`${roster.base}/domains/sites.example/users/102`);
+  assert.match(await page.locator('dt:text-is("Site") + dd').textContent(), /None/);
+  await check();
+  await close();
+});
+
+test('without JavaScript a site is added and deleted with the same forms', async () => {
+  const { page, check, close } = await openPage(browser, { javaScriptEnabled: false });
+  await logIn(page, roster.base);
+  await call(page, 'create-domain', { 'input[domain]': 'sites-nojs.example' });
+  await page.goto(`${roster.base}/domains/sites-nojs.example/sites`);
+  await page.waitForSelector('text=No sites yet');
+  await page.fill('#new-site', 'Depot');
+  await Promise.all([page.waitForURL(/done=site-created$/), page.click('button:has-text("Add site")')]);
+  await page.locator('table.sites label.confirm input').check();
+  await Promise.all([page.waitForURL(/done=site-deleted$/), page.click('table.sites button:has-text("Delete")')]);
+  await page.waitForSelector('text=No sites yet');
+  await check();
+  await close();
+});
