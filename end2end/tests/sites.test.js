@@ -50,6 +50,16 @@ test('sites are listed with their users, added, renamed with their users and del
   await page.click('button:has-text("Add site")');
   await page.waitForSelector('#new-site-error:not(:empty)');
 
+  // In the wizard, a site typed in another case is a typo, flagged as typed, not a new site.
+  await page.goto(`${roster.base}/domains/sites.example/users/new`);
+  await hydrated(page);
+  assert.equal(await page.locator('#site-suggestions option[value="Warehouse"]').count(), 1, 'existing sites are offered');
+  await page.evaluate(() => { document.querySelector('#site').value = 'warehouse'; document.querySelector('#site').dispatchEvent(new Event('input', { bubbles: true })); });
+  await page.waitForFunction(() => /has a site Warehouse/.test(document.querySelector('#site-error').textContent));
+  assert.equal(await page.locator('.steps li.troubled').count(), 1, 'its step is marked');
+  await page.goto(`${roster.base}/domains/sites.example/sites`);
+  await hydrated(page);
+
   // Renamed: its users go with it.
   await row('HQ').locator('input[name="input[site]"]').fill('Head office');
   await Promise.all([page.waitForURL(/done=site-renamed$/), row('HQ').locator('button:has-text("Rename")').click()]);

@@ -512,6 +512,27 @@ on_both_backends! {
         assert_eq!(malformed.status, 400, "a missing argument is the client's mistake: {}", malformed.body);
     }
 
+    async fn a_site_named_as_another_in_another_case_is_a_typo_not_a_new_site(t: TestDb) {
+        acme_with_sales(&t.db).await;
+        let system = Caller::system();
+        create_user(&t.db, &system, &acme(), &UserForm { site: "HQ".into(), ..smith("101") }).await.unwrap();
+        let typo = create_user(&t.db, &system, &acme(), &UserForm { site: "hq".into(), ..smith("102") }).await.unwrap_err();
+        let message = "This domain has a site HQ: name it as written, or a site whose name differs by more than case.";
+        assert_eq!(typo.field_errors().and_then(|e| e.message_for("site")), Some(message), "{typo:?}");
+        let sites: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sites").fetch_one(t.db.pool()).await.unwrap();
+        assert_eq!(sites, 1, "no second site");
+        // As typed in the wizard, too.
+        let typed = UserForm { site: "hQ".into(), ..UserForm::default() };
+        let found = app::ssr::users::conflicts(&t.db, &system, &acme(), None, &typed).await.unwrap();
+        assert_eq!(found.message_for("site"), Some("This domain has a site HQ: name it as written, or a site whose name differs by more than case."));
+        // And on the sites themselves: no second site in another case; a site may change its own case.
+        let form = |site: &str| app::model::site::SiteForm { site: site.into(), email: String::new() };
+        let refused = app::ssr::sites::create_site(&t.db, &system, &acme(), &form("hq")).await.unwrap_err();
+        assert_eq!(refused.field_errors().and_then(|e| e.message_for("site")), Some(message));
+        app::ssr::sites::rename_site(&t.db, &system, &acme(), "HQ", &form("Hq")).await.unwrap();
+        create_user(&t.db, &system, &acme(), &UserForm { site: "Hq".into(), ..smith("103") }).await.unwrap();
+    }
+
     async fn the_portal_reads_an_unticked_switch_as_no_and_saves_one_section(t: TestDb) {
         acme_with_sales(&t.db).await;
         let mut client = logged_in_super_user(&t.db).await;

@@ -6,6 +6,7 @@
 use super::access;
 use super::audit;
 use super::caller::Caller;
+use super::db::users::facts;
 use super::db::{domains, sites, Db, Rule, Tx};
 use super::errors::conflict_on;
 use super::now_ms;
@@ -79,6 +80,7 @@ pub async fn create_site(
         let (field, message) = Rule::SiteName.field_and_message();
         return Err(AppError::conflict(field, message));
     }
+    refuse_other_case(&mut tx, current.id, &name, None).await?;
     if let Some(max) = current.settings.limits_max_sites {
         if sites::count(&mut tx, current.id).await? >= i64::from(max.get()) {
             return Err(AppError::invalid(FieldErrors::one(
@@ -110,6 +112,7 @@ pub async fn rename_site(
     let from = site_name(name)?;
     let to = form.parse().map_err(AppError::invalid)?;
     let (mut tx, current) = begin_locked(db, &found).await?;
+    refuse_other_case(&mut tx, current.id, &to, Some(&from)).await?;
     let moved = sites::rename(&mut tx, current.id, &from, &to)
         .await
         .map_err(|e| {
@@ -168,6 +171,29 @@ pub async fn delete_site(
     tx.commit().await?;
     tracing::info!(domain = %domain, site = %name, users, by = caller.account_id, "site deleted");
     Ok(())
+}
+
+/// Refuses `name` (on `site`) when the domain has a site named so in another case, other than
+/// `renaming` (a site may change the case of its own name): a typo, not a second site.
+async fn refuse_other_case(
+    tx: &mut Tx,
+    domain_id: i64,
+    name: &SiteName,
+    renaming: Option<&SiteName>,
+) -> Result<(), AppError> {
+    let near = facts::sites_named_any_case(tx, domain_id, &[name.as_str()]).await?;
+    match near.get(&name.as_str().to_lowercase()) {
+        Some(existing)
+            if existing != name.as_str()
+                && Some(existing.as_str()) != renaming.map(|r| r.as_str()) =>
+        {
+            Err(AppError::conflict(
+                "site",
+                &crate::ssr::users::check::site_differs_in_case(existing),
+            ))
+        }
+        _ => Ok(()),
+    }
 }
 
 async fn record(

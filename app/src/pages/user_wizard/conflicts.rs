@@ -1,6 +1,7 @@
 //! Conflicts checked as they are typed: a taken extension (or voicemail box), login, device name
-//! or phone number is flagged on its field a moment after the typing stops, not first at Create.
-//! The server answers with the messages its create and save give ([`user_conflicts`]).
+//! or phone number, or a new site named as an existing one in another case, is flagged on its
+//! field a moment after the typing stops, not first at Create. The server answers with the
+//! messages its create and save give ([`user_conflicts`]).
 
 use super::{by_field, Wizard};
 use crate::api::users::user_conflicts;
@@ -9,7 +10,7 @@ use std::time::Duration;
 
 /// The fields whose values can collide with what the domain holds (the login and the device
 /// follow the extension when blank).
-const WATCHED: [&str; 4] = ["user", "login-username", "device", "phone-numbers"];
+const WATCHED: [&str; 5] = ["user", "login-username", "device", "phone-numbers", "site"];
 
 /// How long the typing must pause before the server is asked.
 const PAUSE: Duration = Duration::from_millis(250);

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::model::fields::{split_list, Leaf};
 use crate::model::user::{UserForm, UserValues};
 use crate::model::{
-    Destination, DeviceName, Extension, FieldErrors, Login, Parse, PhoneNumber, YesNo,
+    Destination, DeviceName, Extension, FieldErrors, Login, Parse, PhoneNumber, SiteName, YesNo,
 };
 use crate::ssr::db::domains::DomainRef;
 use crate::ssr::db::users::facts;
@@ -188,10 +188,21 @@ pub async fn check(
             .filter_map(|c| c.values.site.as_ref().map(|s| s.as_str())),
     );
     let sites = facts::sites_named(conn, d, &names).await?;
-    let new_sites: Vec<&str> = names
+    let unknown: Vec<&str> = names
         .iter()
         .copied()
         .filter(|name| !sites.contains_key(*name))
+        .collect();
+    // A name that differs from a site's only in case is a typo, not a new site.
+    let near = if unknown.is_empty() {
+        HashMap::new()
+    } else {
+        facts::sites_named_any_case(conn, d, &unknown).await?
+    };
+    let new_sites: Vec<&str> = unknown
+        .iter()
+        .copied()
+        .filter(|name| !near.contains_key(&name.to_lowercase()))
         .collect();
     let mut refused_sites: HashMap<&str, String> = HashMap::new();
     if let (Some(max), false) = (domain.settings.limits_max_sites, new_sites.is_empty()) {
@@ -212,6 +223,11 @@ pub async fn check(
             found[i].site_id = sites.get(site.as_str()).copied();
             if let Some(message) = refused_sites.get(site.as_str()) {
                 p[i].invalid.add("site", message.clone());
+            }
+            if found[i].site_id.is_none() {
+                if let Some(existing) = near.get(&site.as_str().to_lowercase()) {
+                    p[i].invalid.add("site", site_differs_in_case(existing));
+                }
             }
         }
     }
@@ -457,6 +473,11 @@ fn mailbox_taken(mailbox: &str) -> String {
     format!("A voicemail box {mailbox} already exists in this domain.")
 }
 
+/// What a user is told about a new site named as an existing one in another case.
+pub(crate) fn site_differs_in_case(existing: &str) -> String {
+    format!("This domain has a site {existing}: name it as written, or a site whose name differs by more than case.")
+}
+
 fn login_taken(login: &str) -> String {
     format!("The login {login} is already taken.")
 }
@@ -492,7 +513,8 @@ fn wants_box(form: &UserForm, domain: &DomainRef) -> bool {
 }
 
 /// The conflicts a form being typed has with what its domain holds: a taken extension (or
-/// voicemail box), login, device name or phone number, with the messages [`check`] gives. Each
+/// voicemail box), login, device name or phone number, or a site named as an existing one in
+/// another case, with the messages [`check`] gives. Each
 /// field is read on its own, as the rest of the form may not be valid yet; a field that does not
 /// parse is left to its own check. `me`: the user being edited (its id and stored values), whose
 /// own extension, login, device and numbers are no conflict.
@@ -558,6 +580,19 @@ pub async fn typed_conflicts(
         let owners = facts::device_owners(conn, d, &[device.as_str()]).await?;
         if owners.get(&device).is_some_and(|owner| *owner != my_id) {
             errors.add("device", device_in_use(&device));
+        }
+    }
+
+    if let Ok(site) = SiteName::parse(form.site.trim()) {
+        let wanted = [site.as_str()];
+        if !facts::sites_named(conn, d, &wanted)
+            .await?
+            .contains_key(site.as_str())
+        {
+            let near = facts::sites_named_any_case(conn, d, &wanted).await?;
+            if let Some(existing) = near.get(&site.as_str().to_lowercase()) {
+                errors.add("site", site_differs_in_case(existing));
+            }
         }
     }
 

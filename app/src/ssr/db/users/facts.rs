@@ -79,6 +79,29 @@ pub async fn sites_named(
     Ok(rows.into_iter().collect())
 }
 
+/// The domain's sites whose names are one of `names` in any case, by the name lower-cased.
+pub async fn sites_named_any_case(
+    conn: &mut AnyConnection,
+    domain_id: i64,
+    names: &[&str],
+) -> DbResult<HashMap<String, String>> {
+    let lowered: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+    let lowered: Vec<&str> = lowered.iter().map(String::as_str).collect();
+    let rows: Vec<(String,)> = rows_with(
+        conn,
+        "name",
+        "sites",
+        Some(domain_id),
+        "lower(name)",
+        &lowered,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(name,)| (name.to_lowercase(), name))
+        .collect())
+}
+
 /// The domain's groups among `names`, by name.
 pub async fn groups_named(
     conn: &mut AnyConnection,
