@@ -178,7 +178,13 @@ async fn stored_form(db: &Db, domain: &str, ext: &str) -> UserForm {
 
 /// Sends `form` as an edit of the section `section` of the user `ext` of `domain` (the portal
 /// saves a user one section at a time).
-async fn update_user(client: &mut Client, domain: &str, ext: &str, section: &str, form: &UserForm) -> Answer {
+async fn update_user(
+    client: &mut Client,
+    domain: &str,
+    ext: &str,
+    section: &str,
+    form: &UserForm,
+) -> Answer {
     let mut args = pairs(&[("domain", domain), ("user", ext), ("section", section)]);
     args.extend(fields("input", form));
     call(client, path::<UpdateUser>(), &args).await
