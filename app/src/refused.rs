@@ -26,61 +26,6 @@ const CARRIER: &str = "refused-submission";
 impl Refused {
     /// Where a refusal waits in the session for its page.
     pub const SESSION_KEY: &'static str = "refused-submission";
-
-    /// A redirect's `location` without the refusal Leptos put in it, and that refusal; `None`
-    /// when it holds none.
-    pub fn split_location(location: &str) -> Option<(String, Refused)> {
-        let (base, fragment) = match location.split_once('#') {
-            Some((base, fragment)) => (base, Some(fragment)),
-            None => (location, None),
-        };
-        let (path, query) = base.split_once('?')?;
-        let mut refused_path = None;
-        let mut err = None;
-        let mut kept = Vec::new();
-        for pair in query.split('&') {
-            match pair.split_once('=') {
-                Some(("__path", value)) => refused_path = Some(percent_decoded(value)?),
-                Some(("__err", value)) => err = Some(percent_decoded(value)?),
-                _ => kept.push(pair),
-            }
-        }
-        let refused = Refused {
-            path: refused_path?,
-            err: err?,
-        };
-        let mut clean = path.to_owned();
-        if !kept.is_empty() {
-            clean.push('?');
-            clean.push_str(&kept.join("&"));
-        }
-        if let Some(fragment) = fragment {
-            clean.push('#');
-            clean.push_str(fragment);
-        }
-        Some((clean, refused))
-    }
-}
-
-/// A query value as form encoding writes it (`+` for a space, `%XX` for a byte); `None` if it is
-/// not valid UTF-8 once decoded.
-fn percent_decoded(value: &str) -> Option<String> {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 2;
-            }
-            other => out.push(other),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).ok()
 }
 
 /// The refusal this page was rendered with: on the server, what `refused_in_session` found in
@@ -119,27 +64,4 @@ pub fn provide_refused() -> Option<impl IntoView> {
         }
     });
     Some(view! { <div id=CARRIER hidden data-path=refused.path data-err=refused.err></div> })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_refusal_is_taken_out_of_a_location_and_the_rest_kept() {
-        let (clean, refused) = Refused::split_location(
-            "http://127.0.0.1:3000/domains/a.example/users/new?x=1&__path=%2Fapi%2Fcreate-user&__err=eyJr%3D%3D#top",
-        )
-        .unwrap();
-        assert_eq!(
-            clean,
-            "http://127.0.0.1:3000/domains/a.example/users/new?x=1#top"
-        );
-        assert_eq!(refused.path, "/api/create-user");
-        assert_eq!(refused.err, "eyJr==");
-        let (clean, _) = Refused::split_location("/login?__path=%2Fapi%2Flogin&__err=abc").unwrap();
-        assert_eq!(clean, "/login");
-        assert_eq!(Refused::split_location("/domains?done=domain-saved"), None);
-        assert_eq!(Refused::split_location("/domains"), None);
-    }
 }

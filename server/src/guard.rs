@@ -291,6 +291,24 @@ pub async fn guard_logins(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_refusal_is_taken_out_of_a_location_and_the_rest_kept() {
+        let (clean, refused) = split_refusal(
+            "http://127.0.0.1:3000/domains/a.example/users/new?x=1&__path=%2Fapi%2Fcreate-user&__err=eyJr%3D%3D#top",
+        )
+        .unwrap();
+        assert_eq!(
+            clean,
+            "http://127.0.0.1:3000/domains/a.example/users/new?x=1#top"
+        );
+        assert_eq!(refused.path, "/api/create-user");
+        assert_eq!(refused.err, "eyJr==");
+        let (clean, _) = split_refusal("/login?__path=%2Fapi%2Flogin&__err=abc").unwrap();
+        assert_eq!(clean, "/login");
+        assert_eq!(split_refusal("/domains?done=domain-saved"), None);
+        assert_eq!(split_refusal("/domains"), None);
+    }
     use app::model::Parse;
 
     fn ip(text: &str) -> IpAddr {
@@ -370,6 +388,36 @@ pub async fn security_headers(req: Request<Body>, next: Next) -> Response {
     response
 }
 
+/// A redirect's `location` without the refusal Leptos put in it (`__path`, `__err`), and that
+/// refusal; `None` when it holds none.
+fn split_refusal(location: &str) -> Option<(String, app::refused::Refused)> {
+    use axum::extract::Query;
+    let (base, fragment) = match location.split_once('#') {
+        Some((base, fragment)) => (base, Some(fragment)),
+        None => (location, None),
+    };
+    let uri: axum::http::Uri = base.parse().ok()?;
+    let Query(pairs) = Query::<Vec<(String, String)>>::try_from_uri(&uri).ok()?;
+    let value = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+    let refused = app::refused::Refused {
+        path: value("__path")?,
+        err: value("__err")?,
+    };
+    let (path, query) = base.split_once('?')?;
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| !pair.starts_with("__path=") && !pair.starts_with("__err="))
+        .collect();
+    let mut clean = path.to_owned();
+    if !kept.is_empty() {
+        clean = format!("{clean}?{}", kept.join("&"));
+    }
+    if let Some(fragment) = fragment {
+        clean = format!("{clean}#{fragment}");
+    }
+    Some((clean, refused))
+}
+
 /// Keeps a refused form post's refusal out of the page's address: Leptos sends a form posted
 /// without JavaScript back to its page as `?__path=…&__err=<base64>`, the messages and what was
 /// typed in the address (so in the history, logs and `Referer` headers). For a caller with a
@@ -401,7 +449,7 @@ pub async fn refused_in_session(
         .headers()
         .get(header::LOCATION)
         .and_then(|l| l.to_str().ok())
-        .and_then(Refused::split_location);
+        .and_then(split_refusal);
     if let (Some((clean, refused)), Some(_)) = (split, session.id()) {
         if let Ok(clean) = header::HeaderValue::from_str(&clean) {
             if session.insert(Refused::SESSION_KEY, &refused).await.is_ok() {

@@ -18,17 +18,22 @@ pub struct InvitationMade {
 }
 use leptos::prelude::*;
 
-/// After a create or an edit: shows the saved user, or sends the refusal back with what was typed
-/// (secrets left out) for a form posted without JavaScript.
+/// After a create or an edit: shows the saved user (at the section edited, if one was), or sends
+/// the refusal back with what was typed (secrets left out) for a form posted without JavaScript.
 #[cfg(feature = "ssr")]
 fn show_saved(
     domain: &crate::model::DomainName,
     saved: Result<UserDetail, AppError>,
     input: &UserForm,
     done: crate::model::done::Done,
+    section: Option<crate::model::user::Step>,
 ) -> Result<UserDetail, AppError> {
     let saved = saved.map_err(|e| e.with_input(&input.without_secrets()))?;
-    leptos_axum::redirect(&done.at(&format!("/domains/{domain}/users/{}", saved.extension())));
+    let page = done.at(&format!("/domains/{domain}/users/{}", saved.extension()));
+    match section {
+        None => leptos_axum::redirect(&page),
+        Some(step) => leptos_axum::redirect(&format!("{page}#section-{}", step.slug())),
+    }
     Ok(saved)
 }
 
@@ -139,6 +144,7 @@ pub async fn create_user(
                 created,
                 &input,
                 crate::model::done::Done::UserCreated,
+                None,
             )
         }
         .await,
@@ -187,11 +193,8 @@ pub async fn update_user(
             let patch = Patch::of(USER_FIELDS, &input, |f| f.step == step);
             let updated =
                 crate::ssr::users::update_user(&state.db, &caller, &name, &user, &patch).await;
-            let saved = updated.map_err(|e| e.with_input(&input.without_secrets()))?;
-            let page = format!("/domains/{name}/users/{}", saved.extension());
-            let done = crate::model::done::Done::UserSaved.at(&page);
-            leptos_axum::redirect(&format!("{done}#section-{}", step.slug()));
-            Ok(saved)
+            let done = crate::model::done::Done::UserSaved;
+            show_saved(&name, updated, &input, done, Some(step))
         }
         .await,
     )

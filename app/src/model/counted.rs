@@ -1,8 +1,9 @@
 //! Counts in prose: "1 domain", "6 fields", never "domain(s)".
 
-/// `n` followed by the noun in the number `n` calls for (`one` for 1, `many` otherwise).
-pub fn counted(n: impl Into<i64>, one: &str, many: &str) -> String {
-    let n = n.into();
+/// `n` followed by the noun in the number `n` calls for (`one` for 1, `many` otherwise). Takes
+/// any integer (a count past `i64` reads as its maximum).
+pub fn counted(n: impl TryInto<i64>, one: &str, many: &str) -> String {
+    let n: i64 = n.try_into().unwrap_or(i64::MAX);
     format!("{n} {}", if n == 1 { one } else { many })
 }
 

@@ -6,7 +6,7 @@ use crate::api::sites::{list_departments, list_sites, CreateSite, DeleteSite, Re
 use crate::components::{form_summary, use_me, ErrorNotice, Field, Page, RequiredNote};
 use crate::error::AppError;
 use crate::model::permissions::Action;
-use crate::model::site::{DepartmentCount, Site};
+use crate::model::site::{DepartmentCount, Site, SiteList};
 use crate::model::{counted, Parse, SiteName};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -46,7 +46,7 @@ pub fn SitesPage() -> impl IntoView {
                                         <A href=format!("/domains/{d}/users")>{format!("← Users of {d}")}</A>
                                     </p>
                                     {manages.then(|| view! { <NewSite domain=d.clone() create/> })}
-                                    <SiteTable domain=d.clone() sites=sites.items manages rename delete/>
+                                    <SiteTable domain=d.clone() sites manages rename delete/>
                                     <Departments departments/>
                                 }.into_any()
                             }
@@ -96,7 +96,7 @@ fn NewSite(domain: String, create: ServerAction<CreateSite>) -> impl IntoView {
 #[component]
 fn SiteTable(
     domain: String,
-    sites: Vec<Site>,
+    sites: SiteList,
     /// Whether the caller may change sites (otherwise the list only).
     manages: bool,
     rename: ServerAction<RenameSite>,
@@ -117,20 +117,22 @@ fn SiteTable(
                 None => e.to_string(),
             })
     };
-    if sites.is_empty() {
+    if sites.items.is_empty() {
         return view! {
             <p class="empty">"No sites yet. Add one above, or name one in a user's Organization section."</p>
         }
         .into_any();
     }
-    let caption = counted(
-        i64::try_from(sites.len()).unwrap_or(i64::MAX),
-        "site",
-        "sites",
-    );
+    let shown = sites.items.len();
+    let caption = match counted(sites.total, "site", "sites") {
+        all if sites.total > shown as u64 => format!("{all}, the first {shown} by name"),
+        all => all,
+    };
     let rows = sites
+        .items
         .into_iter()
-        .map(|site| site_row(&domain, site, manages, rename, delete))
+        .enumerate()
+        .map(|(i, site)| site_row(&domain, i, site, manages, rename, delete))
         .collect_view();
     view! {
         <p class="form-error" role="alert">{problem}</p>
@@ -152,6 +154,7 @@ fn SiteTable(
 
 fn site_row(
     domain: &str,
+    index: usize,
     site: Site,
     manages: bool,
     rename: ServerAction<RenameSite>,
@@ -159,17 +162,13 @@ fn site_row(
 ) -> impl IntoView {
     let name = site.site.to_string();
     let users = site.user_count;
-    let slug: String = name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    let rename_id = format!("rename-{slug}");
+    let rename_id = format!("rename-site-{index}");
     let what_happens = if users == 0 {
         "It has no users.".to_owned()
     } else {
         format!(
             "Its {} stay, with no site.",
-            counted(i64::try_from(users).unwrap_or(i64::MAX), "user", "users")
+            counted(users, "user", "users")
         )
     };
     let rename_label = format!("New name for {name}");
@@ -204,7 +203,7 @@ fn site_row(
     view! {
         <tr>
             <th scope="row">{name}</th>
-            <td>{counted(i64::try_from(users).unwrap_or(i64::MAX), "user", "users")}</td>
+            <td>{counted(users, "user", "users")}</td>
             {changes}
         </tr>
     }
@@ -218,11 +217,10 @@ fn Departments(departments: Vec<DepartmentCount>) -> impl IntoView {
         let rows = departments
             .into_iter()
             .map(|d| {
-                let users = i64::try_from(d.user_count).unwrap_or(i64::MAX);
                 view! {
                     <tr>
                         <th scope="row">{d.department.to_string()}</th>
-                        <td>{counted(users, "user", "users")}</td>
+                        <td>{counted(d.user_count, "user", "users")}</td>
                     </tr>
                 }
             })

@@ -181,18 +181,16 @@ async fn refuse_other_case(
     name: &SiteName,
     renaming: Option<&SiteName>,
 ) -> Result<(), AppError> {
-    let near = facts::sites_named_any_case(tx, domain_id, &[name.as_str()]).await?;
-    match near.get(&name.as_str().to_lowercase()) {
-        Some(existing)
-            if existing != name.as_str()
-                && Some(existing.as_str()) != renaming.map(|r| r.as_str()) =>
-        {
-            Err(AppError::conflict(
-                "site",
-                &crate::ssr::users::check::site_differs_in_case(existing),
-            ))
-        }
-        _ => Ok(()),
+    let named = facts::sites_named_any_case(tx, domain_id, &[name.as_str()]).await?;
+    let other = named.iter().find(|n| {
+        n.as_str() != name.as_str() && Some(n.as_str()) != renaming.map(SiteName::as_str)
+    });
+    match other {
+        Some(existing) => Err(AppError::conflict(
+            "site",
+            &crate::ssr::users::check::site_differs_in_case(existing),
+        )),
+        None => Ok(()),
     }
 }
 

@@ -109,6 +109,18 @@ pub fn default_login(user: &Extension, domain: &DomainName) -> Result<Login, Inv
     Login::parse(&format!("{user}@{domain}"))
 }
 
+/// A login in `domain`'s namespace: `name` becomes `name@domain`, `name@domain` stays, and a
+/// login naming any other domain is refused (see [`UserValues::qualify_login`]).
+pub fn qualified_login(login: &str, domain: &DomainName) -> Result<Login, Invalid> {
+    match login.rsplit_once('@') {
+        None => Login::parse(&format!("{login}@{domain}")),
+        Some((_, at)) if at == domain.as_str() => Login::parse(login),
+        Some(_) => Err(Invalid(format!(
+            "A login ends with @{domain}, this user's domain (or leave out the @ part)."
+        ))),
+    }
+}
+
 impl UserValues {
     /// The rules between fields that no one field can check alone: a voicemail PIN is not the
     /// user's own extension (the first PIN anyone tries).
@@ -127,23 +139,12 @@ impl UserValues {
     /// of another tenant, and a login that is taken is taken in its own domain: the refusal tells
     /// nothing of other tenants.
     pub fn qualify_login(&mut self, domain: &DomainName) -> Result<(), FieldErrors> {
-        let Some(login) = &self.login_username else {
-            return Ok(());
-        };
-        let qualified = match login.as_str().rsplit_once('@') {
-            None => format!("{login}@{domain}"),
-            Some((_, at)) if at == domain.as_str() => return Ok(()),
-            Some(_) => {
-                return Err(FieldErrors::one(
-                    "login-username",
-                    format!(
-                    "A login ends with @{domain}, this user's domain (or leave out the @ part)."
-                ),
-                ))
-            }
-        };
-        self.login_username =
-            Some(Login::parse(&qualified).map_err(|e| FieldErrors::one("login-username", e.0))?);
+        if let Some(login) = &self.login_username {
+            self.login_username = Some(
+                qualified_login(login.as_str(), domain)
+                    .map_err(|e| FieldErrors::one("login-username", e.0))?,
+            );
+        }
         Ok(())
     }
 

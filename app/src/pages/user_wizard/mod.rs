@@ -98,7 +98,6 @@ fn by_field(errors: &FieldErrors) -> BTreeMap<String, String> {
 }
 
 fn fields_need_attention(n: usize) -> String {
-    let n = i64::try_from(n).unwrap_or(i64::MAX);
     format!(
         "{}.",
         crate::model::counted(n, "field needs attention", "fields need attention")

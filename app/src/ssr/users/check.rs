@@ -6,9 +6,9 @@
 
 use crate::error::AppError;
 use crate::model::fields::{split_list, Leaf};
-use crate::model::user::{UserForm, UserValues};
+use crate::model::user::{default_login, qualified_login, UserForm, UserValues};
 use crate::model::{
-    Destination, DeviceName, Extension, FieldErrors, Login, Parse, PhoneNumber, SiteName, YesNo,
+    Destination, DeviceName, Extension, FieldErrors, Parse, PhoneNumber, SiteName, YesNo,
 };
 use crate::ssr::db::domains::DomainRef;
 use crate::ssr::db::users::facts;
@@ -194,10 +194,15 @@ pub async fn check(
         .filter(|name| !sites.contains_key(*name))
         .collect();
     // A name that differs from a site's only in case is a typo, not a new site.
-    let near = if unknown.is_empty() {
+    // (None of `unknown` is a site as written, so any site found is one in another case.)
+    let near: HashMap<String, String> = if unknown.is_empty() {
         HashMap::new()
     } else {
-        facts::sites_named_any_case(conn, d, &unknown).await?
+        facts::sites_named_any_case(conn, d, &unknown)
+            .await?
+            .into_iter()
+            .map(|name| (name.to_lowercase(), name))
+            .collect()
     };
     let new_sites: Vec<&str> = unknown
         .iter()
@@ -550,25 +555,24 @@ pub async fn typed_conflicts(
         }
     }
 
-    // The login as it would be stored: blank is extension@domain, a name alone gets @domain.
+    // The login as it would be stored (blank is extension@domain, a name alone gets @domain).
     let typed_login = form.login_username.trim();
     let login = if typed_login.is_empty() {
         extension
             .as_ref()
-            .map(|ext| format!("{ext}@{}", domain.name()))
-    } else if typed_login.contains('@') {
-        Some(typed_login.to_owned())
+            .and_then(|ext| default_login(ext, domain.name()).ok())
     } else {
-        Some(format!("{typed_login}@{}", domain.name()))
+        qualified_login(typed_login, domain.name()).ok()
     };
-    if let Some(login) = login.filter(|l| Login::parse(l).is_ok()) {
+    if let Some(login) = login {
+        let login = login.as_str();
         let stored = me.map(|(_, v)| v.login());
-        if !unchanged(stored, &login)
-            && facts::accounts_with_logins(conn, &[login.as_str()])
+        if !unchanged(stored, login)
+            && facts::accounts_with_logins(conn, &[login])
                 .await?
-                .contains(&login)
+                .contains(login)
         {
-            errors.add("login-username", login_taken(&login));
+            errors.add("login-username", login_taken(login));
         }
     }
 
@@ -584,15 +588,9 @@ pub async fn typed_conflicts(
     }
 
     if let Ok(site) = SiteName::parse(form.site.trim()) {
-        let wanted = [site.as_str()];
-        if !facts::sites_named(conn, d, &wanted)
-            .await?
-            .contains_key(site.as_str())
-        {
-            let near = facts::sites_named_any_case(conn, d, &wanted).await?;
-            if let Some(existing) = near.get(&site.as_str().to_lowercase()) {
-                errors.add("site", site_differs_in_case(existing));
-            }
+        let named = facts::sites_named_any_case(conn, d, &[site.as_str()]).await?;
+        if let (false, Some(existing)) = (named.iter().any(|n| n == site.as_str()), named.first()) {
+            errors.add("site", site_differs_in_case(existing));
         }
     }
 

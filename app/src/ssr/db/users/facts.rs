@@ -79,12 +79,12 @@ pub async fn sites_named(
     Ok(rows.into_iter().collect())
 }
 
-/// The domain's sites whose names are one of `names` in any case, by the name lower-cased.
+/// The names of the domain's sites that are one of `names` in any case.
 pub async fn sites_named_any_case(
     conn: &mut AnyConnection,
     domain_id: i64,
     names: &[&str],
-) -> DbResult<HashMap<String, String>> {
+) -> DbResult<Vec<String>> {
     let lowered: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
     let lowered: Vec<&str> = lowered.iter().map(String::as_str).collect();
     let rows: Vec<(String,)> = rows_with(
@@ -96,10 +96,7 @@ pub async fn sites_named_any_case(
         &lowered,
     )
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(name,)| (name.to_lowercase(), name))
-        .collect())
+    Ok(rows.into_iter().map(|(name,)| name).collect())
 }
 
 /// The domain's groups among `names`, by name.
