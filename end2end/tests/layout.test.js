@@ -36,6 +36,8 @@ const PAGES = [
   '/domains/phone-width-example.example/users/new',
   '/domains/phone-width-example.example/users/import',
   '/domains/phone-width-example.example/sites',
+  '/domains/phone-width-example.example/phonenumbers',
+  '/domains/phone-width-example.example/devices',
   '/domains/phone-width-example.example/users/2101',
   ...SECTIONS.map((s) => `/domains/phone-width-example.example/users/2101/edit/${s}`),
   '/audit',

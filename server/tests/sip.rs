@@ -310,6 +310,16 @@ on_both_backends! {
         let left = expires - time::OffsetDateTime::now_utc();
         assert!(left > time::Duration::seconds(500) && left <= time::Duration::seconds(601), "{left}");
         eprintln!("registration shown {:?} after the REGISTER", start.elapsed());
+        // The domain's devices list (what the devices page shows) says so too, and only of it.
+        user(&mut admin, A, "102", json!({})).await;
+        let listed = api(&mut admin, Method::GET, &format!("/domains/{A}/devices"), None).await.json();
+        let states: Vec<(String, String)> = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["user"].as_str().unwrap().to_owned(), d["device-sip-registration-state"].as_str().unwrap().to_owned()))
+            .collect();
+        assert_eq!(states, [("101".to_owned(), "registered".to_owned()), ("102".to_owned(), "unregistered".to_owned())]);
 
         assert_eq!(sip.register(&alice, 0).await, 200, "an unregister is accepted");
         device_state_until(&mut admin, "101", "unregistered").await;

@@ -139,6 +139,22 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     }
 }
 
+/// The line above a list whose rows are small forms (rename, route, delete…): what the last
+/// refused one said, every field's message in one sentence.
+pub fn row_refusal(rejected: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        let text = rejected.get().map(|e| match e.field_errors() {
+            Some(errors) => errors
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join(" "),
+            None => e.to_string(),
+        });
+        view! { <p class="form-error" role="alert">{text}</p> }
+    }
+}
+
 /// The line above a refused form: how many fields to correct, or what went wrong.
 pub fn form_summary(rejected: Signal<Option<AppError>>) -> impl IntoView {
     move || {

@@ -2,9 +2,37 @@
 
 use super::extension::check_name_characters;
 use super::field::{text_newtype, Invalid, Parse};
-use super::{Extension, PhoneNumber};
+use super::{DomainName, Extension, PhoneNumber};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+
+/// A device of a domain, with the user it belongs to: a row of the domain's devices list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct DomainDevice {
+    pub device: DeviceName,
+    pub domain: DomainName,
+    pub user: Extension,
+    /// Shown only to a caller that may act on the user (none whose scope is above its own).
+    pub device_sip_registration_password: Option<String>,
+    /// `registered` while the SIP server holds a live registration of it, else `unregistered`.
+    pub device_sip_registration_state: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+}
+
+impl DomainDevice {
+    pub fn is_registered(&self) -> bool {
+        self.device_sip_registration_state == super::user::Registration::REGISTERED
+    }
+}
+
+/// A page of a domain's devices and how many match in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceList {
+    pub total: u64,
+    pub items: Vec<DomainDevice>,
+}
 
 /// A device's SIP registration password (`device-sip-registration-password`) when one is given
 /// (otherwise NetSapiens makes a random one): 16 to 64 printable ASCII characters, no spaces.

@@ -127,6 +127,63 @@ impl PhoneNumberForm {
     }
 }
 
+/// The most numbers one range adds.
+pub const RANGE_MAX: u32 = 1000;
+
+/// A block of consecutive numbers to add at once, as the phone numbers page asks for it: the
+/// first number, how many, and the user they all ring (blank: available).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", default)]
+pub struct NumberRangeForm {
+    pub first: String,
+    pub count: String,
+    pub dial_rule_translation_destination_user: String,
+}
+
+/// Consecutive numbers and where they all ring, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NumberRange {
+    pub numbers: Vec<PhoneNumber>,
+    pub route: Route,
+}
+
+/// How many numbers a range holds: a whole number from 1 to [`RANGE_MAX`].
+pub fn range_count(raw: &str) -> Result<u32, Invalid> {
+    match raw.trim().parse::<u32>() {
+        Ok(n @ 1..=RANGE_MAX) => Ok(n),
+        _ => Err(Invalid::new(format!("A whole number from 1 to {RANGE_MAX}."))),
+    }
+}
+
+impl NumberRangeForm {
+    /// The numbers and their route, or every bad field. Every number of the range must be a
+    /// valid number of the same length as the first (a range never runs into another plan).
+    pub fn parse(&self) -> Result<NumberRange, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let first = errors.check("first", PhoneNumber::parse(&self.first));
+        let count = errors.check("count", range_count(&self.count));
+        let user = self.dial_rule_translation_destination_user.trim();
+        let route = if user.is_empty() {
+            Some(Route::Available)
+        } else {
+            errors
+                .check(
+                    "dial-rule-translation-destination-user",
+                    Extension::parse_alphanumeric(user),
+                )
+                .map(Route::User)
+        };
+        let numbers = match (first, count) {
+            (Some(first), Some(count)) => errors.check("count", first.run(count)),
+            _ => None,
+        };
+        match (numbers, route) {
+            (Some(numbers), Some(route)) if errors.is_empty() => Ok(NumberRange { numbers, route }),
+            _ => Err(errors),
+        }
+    }
+}
+
 /// A number of a domain as the API shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -184,6 +241,35 @@ pub struct NumberList {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn range(first: &str, count: &str, user: &str) -> Result<NumberRange, FieldErrors> {
+        NumberRangeForm {
+            first: first.into(),
+            count: count.into(),
+            dial_rule_translation_destination_user: user.into(),
+        }
+        .parse()
+    }
+
+    #[test]
+    fn a_range_counts_on_from_its_first_number() {
+        let r = range("+1 612 555 0198", "3", "").unwrap();
+        let numbers: Vec<_> = r.numbers.iter().map(PhoneNumber::as_str).collect();
+        assert_eq!(numbers, ["+16125550198", "+16125550199", "+16125550200"]);
+        assert_eq!(r.route, Route::Available);
+        assert_eq!(range("6125550100", "1", "1001").unwrap().route, Route::User(Extension::parse_alphanumeric("1001").unwrap()));
+    }
+
+    #[test]
+    fn a_range_names_each_bad_field_and_never_runs_out_of_its_plan() {
+        let fields = |e: FieldErrors| e.iter().map(|e| e.field.clone()).collect::<Vec<_>>();
+        assert_eq!(fields(range("12", "0", "no way!").unwrap_err()), ["first", "count", "dial-rule-translation-destination-user"]);
+        assert_eq!(fields(range("+16125550100", "1001", "").unwrap_err()), ["count"]);
+        assert_eq!(fields(range("+16125550100", "ten", "").unwrap_err()), ["count"]);
+        // 612-999-9999 + 1 would be 613-000-0000: no NANP exchange starts with 0.
+        let past = range("+16129999999", "2", "").unwrap_err();
+        assert!(past.message_for("count").unwrap().contains("+16130000000"), "{past:?}");
+    }
 
     fn form(number: &str, rule: &str, user: &str) -> PhoneNumberForm {
         PhoneNumberForm {

@@ -18,6 +18,14 @@ wire_enum! {
         SiteCreated = "site-created", "The site is created.";
         SiteRenamed = "site-renamed", "The site is renamed; its users went with it.";
         SiteDeleted = "site-deleted", "The site is deleted.";
+        NumbersAdded = "numbers-added", "The numbers are added.";
+        NumberRouted = "number-routed", "The number now rings where you chose.";
+        NumberReleased = "number-released", "The number is released: the domain no longer has it.";
+        DeviceAdded = "device-added", "The device is added.";
+        DeviceRenamed = "device-renamed", "The device is renamed: its phone must register with the new name.";
+        DeviceMoved = "device-moved", "The device is moved: it now rings its new user.";
+        DevicePasswordReset = "device-password-reset", "The device has a new SIP password: set its phone up with it.";
+        DeviceDeleted = "device-deleted", "The device is deleted.";
     }
 }
 

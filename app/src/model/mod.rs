@@ -56,7 +56,7 @@ pub use user_settings::{
 };
 
 mod devices;
-pub use devices::{Destination, DeviceName, SipPassword};
+pub use devices::{Destination, DeviceList, DeviceName, DomainDevice, SipPassword};
 
 pub mod dids;
 pub mod domain;

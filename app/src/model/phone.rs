@@ -34,6 +34,24 @@ impl PhoneNumber {
     pub fn digits(&self) -> &str {
         &self.0[1..]
     }
+
+    /// `count` consecutive numbers from this one (itself first). Each must be a valid number with
+    /// as many digits as this one, or the run is refused naming the first that is not.
+    pub fn run(&self, count: u32) -> Result<Vec<PhoneNumber>, Invalid> {
+        let start: u64 = self.digits().parse().map_err(|_| Invalid::new(HINT))?;
+        (0..u64::from(count))
+            .map(|i| {
+                let digits = (start + i).to_string();
+                match Self::parse(&format!("+{digits}")) {
+                    Ok(next) if digits.len() == self.digits().len() => Ok(next),
+                    _ => Err(Invalid::new(format!(
+                        "The range runs past the last valid number (+{digits} is not one): \
+                         make it shorter."
+                    ))),
+                }
+            })
+            .collect()
+    }
 }
 
 impl Parse for PhoneNumber {

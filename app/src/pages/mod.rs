@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod bulk;
+pub mod devices;
 pub mod domain_form;
 pub mod domains;
 pub mod forgot_password;
@@ -10,6 +11,7 @@ pub mod home;
 pub mod login;
 pub mod not_found;
 pub mod outbox;
+pub mod phone_numbers;
 pub mod profile;
 pub mod set_password;
 pub mod sites;

@@ -3,8 +3,9 @@
 //! departments its users name. Plain forms: they work before (and without) the WebAssembly.
 
 use crate::api::sites::{list_departments, list_sites, CreateSite, DeleteSite, RenameSite};
-use crate::components::{form_summary, use_me, ErrorNotice, Field, Page, RequiredNote};
-use crate::error::AppError;
+use crate::components::{
+    form_summary, row_refusal, use_me, ErrorNotice, Field, Page, RequiredNote,
+};
 use crate::model::permissions::Action;
 use crate::model::site::{DepartmentCount, Site, SiteList};
 use crate::model::{counted, Parse, SiteName};
@@ -102,21 +103,13 @@ fn SiteTable(
     rename: ServerAction<RenameSite>,
     delete: ServerAction<DeleteSite>,
 ) -> impl IntoView {
-    let problem = move || {
+    let problem = Signal::derive(move || {
         rename
             .value()
             .get()
             .and_then(Result::err)
             .or_else(|| delete.value().get().and_then(Result::err))
-            .map(|e: AppError| match e.field_errors() {
-                Some(errors) => errors
-                    .iter()
-                    .map(|e| e.message.clone())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                None => e.to_string(),
-            })
-    };
+    });
     if sites.items.is_empty() {
         return view! {
             <p class="empty">"No sites yet. Add one above, or name one in a user's Organization section."</p>
@@ -135,7 +128,7 @@ fn SiteTable(
         .map(|(i, site)| site_row(&domain, i, site, manages, rename, delete))
         .collect_view();
     view! {
-        <p class="form-error" role="alert">{problem}</p>
+        {row_refusal(problem)}
         <table class="list sites">
             <caption>{caption}</caption>
             <thead><tr>

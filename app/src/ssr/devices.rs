@@ -14,22 +14,9 @@ use super::now_ms;
 use super::users::{generate_sip_password, stored, DeviceForm};
 use crate::error::AppError;
 use crate::model::permissions::Action;
-use crate::model::user::{Device, UserDetail};
+use crate::model::DomainDevice;
+use crate::model::user::{Device, Registration, UserDetail};
 use crate::model::{DeviceName, DomainName, Extension, FieldErrors, Parse, Scope};
-use serde::Serialize;
-
-/// A device of a domain, with the user it belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub struct DomainDevice {
-    pub device: DeviceName,
-    pub domain: DomainName,
-    pub user: Extension,
-    /// Shown only to a caller that may act on the user (none whose scope is above its own).
-    pub device_sip_registration_password: Option<String>,
-    /// Unix milliseconds.
-    pub created_at: i64,
-}
 
 /// One page of the devices of `domain` (a Site Manager: of its own site's users) and how many
 /// match in all.
@@ -57,6 +44,7 @@ pub async fn list_devices(
                     .who
                     .ranks_at_least(scope)
                     .then_some(row.sip_password),
+                device_sip_registration_state: Registration::state(row.registered != 0),
                 created_at: row.created_at,
             })
         })
@@ -106,6 +94,19 @@ impl Editing {
         })
     }
 
+    /// That the user keeps a device once `device` leaves it: its last one is refused (412), so
+    /// that its next edit does not quietly make one again.
+    fn keeps_another(&self, device: &DeviceName) -> Result<(), AppError> {
+        if self.before.devices.len() == 1 {
+            return Err(AppError::PreconditionFailed {
+                message: format!(
+                    "{device} is this user's only device: add another first, or rename it."
+                ),
+            });
+        }
+        Ok(())
+    }
+
     fn has(&self, device: &DeviceName) -> bool {
         self.before.devices.iter().any(|d| &d.device == device)
     }
@@ -122,13 +123,13 @@ impl Editing {
         Ok(())
     }
 
-    /// Records the change (`action`; `password_set` when a password changed) in the audit log
-    /// and commits; returns the device `name` as saved.
+    /// Records the change (`action`, with `extra` beside the change of the user's device names)
+    /// in the audit log and commits; returns the device `name` as saved.
     async fn finish(
         mut self,
         caller: &Caller,
         action: &str,
-        password_set: bool,
+        extra: audit::Changes,
         name: Option<&DeviceName>,
     ) -> Result<Option<Device>, AppError> {
         let extension = self.before.extension().to_string();
@@ -140,15 +141,9 @@ impl Editing {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let mut changes = audit::Changes::new();
+        let mut changes = extra;
         if names(&self.before) != names(&after) {
             changes.insert("devices".to_owned(), (names(&self.before), names(&after)));
-        }
-        if password_set {
-            changes.insert(
-                "device-sip-registration-password".to_owned(),
-                ("***".into(), "***".into()),
-            );
         }
         audit::record(
             &mut self.tx,
@@ -162,6 +157,14 @@ impl Editing {
         self.tx.commit().await?;
         Ok(name.and_then(|name| after.devices.into_iter().find(|d| &d.device == name)))
     }
+}
+
+/// The audit entry's line for a changed SIP password (never the password itself).
+fn password_changed() -> audit::Changes {
+    audit::Changes::from([(
+        "device-sip-registration-password".to_owned(),
+        ("***".to_owned(), "***".to_owned()),
+    )])
 }
 
 fn taken(name: &DeviceName) -> AppError {
@@ -201,7 +204,7 @@ pub async fn create_device(
     )
     .await?;
     editing
-        .finish(caller, "device.create", false, Some(&new.device))
+        .finish(caller, "device.create", audit::Changes::new(), Some(&new.device))
         .await?
         .ok_or(AppError::Internal)
 }
@@ -243,7 +246,7 @@ pub async fn update_device(
         .finish(
             caller,
             "device.update",
-            password.is_some(),
+            password.map(|_| password_changed()).unwrap_or_default(),
             Some(&new.device),
         )
         .await?
@@ -264,15 +267,62 @@ pub async fn delete_device(
     if !editing.has(&current) {
         return Err(AppError::NotFound);
     }
-    if editing.before.devices.len() == 1 {
-        return Err(AppError::PreconditionFailed {
-            message: format!(
-                "{current} is this user's only device: add another first, or rename it."
-            ),
-        });
-    }
+    editing.keeps_another(&current)?;
     let user_id = editing.located.id;
     write::delete_device(&mut editing.tx, user_id, current.as_str()).await?;
-    editing.finish(caller, "device.delete", false, None).await?;
+    editing
+        .finish(caller, "device.delete", audit::Changes::new(), None)
+        .await?;
     Ok(())
+}
+
+/// Moves the device `device` of the user `extension` to the user `to` of the same domain, with
+/// its name and password (a phone registered with it goes on working, now ringing `to`). Both
+/// users must be the caller's to manage; the first keeps at least one device.
+pub async fn move_device(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    extension: &str,
+    device: &str,
+    to: &str,
+) -> Result<Device, AppError> {
+    const FIELD: &str = "user";
+    let current = device_in_path(device)?;
+    let target = Extension::parse_alphanumeric(to)
+        .map_err(|e| AppError::invalid(FieldErrors::one(FIELD, e.0)))?;
+    let (_, receiver) =
+        match access::user_in(db, caller, domain, target.as_str(), Action::ManageUsers).await {
+            Err(AppError::NotFound) => Err(AppError::invalid(FieldErrors::one(
+                FIELD,
+                format!("There is no user {target} in this domain."),
+            ))),
+            other => other,
+        }?;
+    let mut editing = Editing::begin(db, caller, domain, extension).await?;
+    if !editing.has(&current) {
+        return Err(AppError::NotFound);
+    }
+    if receiver.id == editing.located.id {
+        return Err(AppError::invalid(FieldErrors::one(
+            FIELD,
+            format!("{current} is user {target}'s already."),
+        )));
+    }
+    editing.keeps_another(&current)?;
+    let user_id = editing.located.id;
+    write::move_device(&mut editing.tx, user_id, current.as_str(), receiver.id).await?;
+    let moved = audit::Changes::from([(
+        "user".to_owned(),
+        (editing.before.extension().to_string(), target.to_string()),
+    )]);
+    editing
+        .finish(caller, "device.move", moved, None)
+        .await?;
+    let moved = super::users::read_user(db, caller, domain, target.as_str())
+        .await?
+        .devices
+        .into_iter()
+        .find(|d| d.device == current);
+    moved.ok_or(AppError::Internal)
 }

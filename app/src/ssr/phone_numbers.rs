@@ -13,9 +13,11 @@ use super::db::{domains, phone_numbers, Db, Rule};
 use super::errors::conflict_on;
 use super::now_ms;
 use crate::error::AppError;
-use crate::model::dids::{DomainNumber, NumberList, NumberQuery, PhoneNumberForm, Route};
+use crate::model::dids::{
+    DomainNumber, NumberList, NumberQuery, NumberRangeForm, PhoneNumberForm, Route,
+};
 use crate::model::permissions::Action;
-use crate::model::{DomainName, FieldErrors, Parse, PhoneNumber};
+use crate::model::{counted, DomainName, FieldErrors, Parse, PhoneNumber};
 
 const DESTINATION: &str = "dial-rule-translation-destination-user";
 
@@ -124,39 +126,104 @@ pub async fn create_number(
 ) -> Result<DomainNumber, AppError> {
     let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
     let new = form.parse().map_err(AppError::invalid)?;
-    let user_id = reachable(db, caller, &found, &new.route).await?;
+    let added = add(db, caller, &found, &[new.number], &new.route, "phonenumber").await?;
+    added.into_iter().next().ok_or(AppError::Internal)
+}
+
+/// Adds a run of consecutive numbers to `domain`, all ringing one user or all available: every
+/// one of them or, if any is taken anywhere, none (a conflict on `first` naming them).
+pub async fn create_range(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    form: &NumberRangeForm,
+) -> Result<Vec<DomainNumber>, AppError> {
+    let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
+    let range = form.parse().map_err(AppError::invalid)?;
+    add(db, caller, &found, &range.numbers, &range.route, "first").await
+}
+
+/// Adds `numbers` to the domain `found`, routed by `route`, in one transaction with one audit
+/// entry; a number that exists anywhere already refuses them all, on `field`.
+async fn add(
+    db: &Db,
+    caller: &Caller,
+    found: &domains::DomainRef,
+    numbers: &[PhoneNumber],
+    route: &Route,
+    field: &str,
+) -> Result<Vec<DomainNumber>, AppError> {
+    let user_id = reachable(db, caller, found, route).await?;
+    let taken_message = |taken: &[String]| match taken {
+        [_] if numbers.len() == 1 => "Phone number already exists.".to_owned(),
+        [one] => format!("{one} already exists: no number of the range was added."),
+        many => format!(
+            "{} already exist ({}): no number of the range was added.",
+            counted(many.len(), "number", "numbers"),
+            many.join(", ")
+        ),
+    };
     let mut tx = db.begin().await?;
-    if phone_numbers::exists(&mut tx, &new.number).await? {
-        return Err(AppError::conflict(
-            "phonenumber",
-            "Phone number already exists.",
-        ));
+    let taken = phone_numbers::existing(&mut tx, numbers).await?;
+    if !taken.is_empty() {
+        return Err(AppError::conflict(field, &taken_message(&taken)));
     }
-    phone_numbers::insert(&mut tx, found.id, &new.number, user_id, now_ms())
-        .await
-        .map_err(|e| {
-            conflict_on(
-                e,
-                Rule::PhoneNumber,
-                "phonenumber",
-                "Phone number already exists.",
-            )
-        })?;
-    let created = phone_numbers::get(&mut tx, found.name(), found.id, &new.number)
-        .await?
-        .ok_or(AppError::Internal)?;
+    let now = now_ms();
+    for number in numbers {
+        phone_numbers::insert(&mut tx, found.id, number, user_id, now)
+            .await
+            .map_err(|e| {
+                conflict_on(
+                    e,
+                    Rule::PhoneNumber,
+                    field,
+                    &taken_message(&[number.to_string()]),
+                )
+            })?;
+    }
+    let mut added = Vec::with_capacity(numbers.len());
+    for number in numbers {
+        added.push(
+            phone_numbers::get(&mut tx, found.name(), found.id, number)
+                .await?
+                .ok_or(AppError::Internal)?,
+        );
+    }
+    let (target, changes) = match added.as_slice() {
+        [one] => (
+            one.phonenumber.to_string(),
+            audit::changes(None, Some(&PhoneNumberForm::from(one))),
+        ),
+        [first, .., last] => {
+            let mut changes = audit::changes(None, Some(&PhoneNumberForm::from(first)));
+            changes.insert(
+                "phonenumber".to_owned(),
+                (
+                    String::new(),
+                    format!(
+                        "{} to {} ({})",
+                        first.phonenumber,
+                        last.phonenumber,
+                        counted(added.len(), "number", "numbers")
+                    ),
+                ),
+            );
+            (format!("{}…{}", first.phonenumber, last.phonenumber), changes)
+        }
+        [] => return Err(AppError::Internal),
+    };
     audit::record(
         &mut tx,
         caller,
-        audit::within(&found),
+        audit::within(found),
         "phonenumber.create",
-        new.number.as_str(),
-        &audit::changes(None, Some(&PhoneNumberForm::from(&created))),
+        &target,
+        &changes,
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(domain = %domain, number = %new.number, by = caller.account_id, "phone number added");
-    Ok(created)
+    tracing::info!(domain = %found.name(), numbers = %target, by = caller.account_id, "phone numbers added");
+    Ok(added)
 }
 
 /// Sends the number `raw` of `domain` to another user, or back to available, as `form` says

@@ -51,6 +51,9 @@ struct DomainDeviceDoc {
     user: String,
     /// Shown only to those who manage the user.
     device_sip_registration_password: Option<String>,
+    /// `registered` while Roster's SIP server holds a live registration of it, else `unregistered`.
+    #[schema(pattern = "^(registered|unregistered)$")]
+    device_sip_registration_state: String,
     /// Unix milliseconds.
     created_at: i64,
 }

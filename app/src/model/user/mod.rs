@@ -282,8 +282,15 @@ impl Default for Registration {
 impl Registration {
     pub const REGISTERED: &'static str = "registered";
 
+    pub const UNREGISTERED: &'static str = "unregistered";
+
+    /// The state of a device that is (or is not) registered.
+    pub fn state(registered: bool) -> String {
+        if registered { Self::REGISTERED } else { Self::UNREGISTERED }.to_owned()
+    }
+
     fn unregistered_state() -> String {
-        "unregistered".to_owned()
+        Self::UNREGISTERED.to_owned()
     }
 
     /// A device no live registration names.

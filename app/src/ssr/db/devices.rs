@@ -33,6 +33,8 @@ pub struct DeviceRow {
     pub sip_password: String,
     pub scope: String,
     pub created_at: i64,
+    /// 1 while the SIP server holds a live registration of the device.
+    pub registered: i64,
 }
 
 /// One page of a domain's devices, and how many match in all. With `only_site`, only the devices
@@ -71,7 +73,11 @@ pub async fn list(
     let from =
         "FROM devices d JOIN users u ON u.id = d.user_id JOIN accounts a ON a.user_id = u.id";
     Listing {
-        select: "SELECT d.device, u.extension, d.sip_password, a.scope, d.created_at",
+        select: "SELECT d.device, u.extension, d.sip_password, a.scope, d.created_at, \
+                 CASE WHEN EXISTS (SELECT 1 FROM sip_registrations r \
+                     WHERE r.username = d.device \
+                     AND r.domain = (SELECT name FROM domains WHERE id = d.domain_id)) \
+                 THEN 1 ELSE 0 END AS registered",
         from,
         count_from: from,
         order: &order,

@@ -2,7 +2,7 @@
 //! whole system; every other query names its domain.
 
 use super::domains::corrupt;
-use super::{contains_pattern, DbResult, Listing, Sql, Tx};
+use super::{contains_pattern, select_in, DbResult, Listing, Sql, Tx};
 use crate::model::dids::{DialRule, DomainNumber, NumberList, NumberOrder, NumberQuery};
 use crate::model::{DomainName, Extension, Parse, PhoneNumber};
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -109,13 +109,19 @@ pub async fn get(
     row.map(|row| number(domain, row)).transpose()
 }
 
-/// Whether any domain has the number `phonenumber`.
-pub async fn exists(tx: &mut Tx, phonenumber: &PhoneNumber) -> DbResult<bool> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM phone_numbers WHERE number = $1")
-        .bind(phonenumber.as_str().to_owned())
-        .fetch_optional(&mut **tx)
-        .await?;
-    Ok(found.is_some())
+/// Which of `numbers` any domain has already, as stored, in order.
+pub async fn existing(tx: &mut Tx, numbers: &[PhoneNumber]) -> DbResult<Vec<String>> {
+    let numbers: Vec<&str> = numbers.iter().map(PhoneNumber::as_str).collect();
+    let rows: Vec<(String,)> = select_in(
+        &mut **tx,
+        |sql| {
+            sql.push("SELECT number FROM phone_numbers WHERE number IN (");
+        },
+        &numbers,
+        " ORDER BY number",
+    )
+    .await?;
+    Ok(rows.into_iter().map(|(number,)| number).collect())
 }
 
 /// Adds a number to a domain, ringing the user with row id `user_id` (of the same domain), or

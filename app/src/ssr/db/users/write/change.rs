@@ -145,6 +145,21 @@ pub async fn delete_device(tx: &mut Tx, user_id: i64, device: &str) -> DbResult<
     Ok(())
 }
 
+/// Gives the device `device` of the user `from` to the user `to` (of the same domain), with its
+/// name and password. `NotFound` if `from` has no such device.
+pub async fn move_device(tx: &mut Tx, from: i64, device: &str, to: i64) -> DbResult<()> {
+    let done = sqlx::query("UPDATE devices SET user_id = $3 WHERE user_id = $1 AND device = $2")
+        .bind(from)
+        .bind(device.to_owned())
+        .bind(to)
+        .execute(&mut **tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
 /// Makes `numbers` (number, already in the domain) the user's numbers: the others it had are
 /// freed (they stay in the domain), new ones are added, known free ones are taken.
 pub async fn set_numbers(

@@ -1,0 +1,165 @@
+//! A domain's SIP devices, for the portal's devices page: every device with its user and its
+//! registration, added to a user, renamed, moved to another user, given a new password, deleted.
+
+use crate::error::AppError;
+use crate::model::DeviceList;
+#[cfg(feature = "ssr")]
+use crate::model::done::Done;
+use leptos::prelude::*;
+
+/// Devices shown per page.
+pub const DEVICES_PER_PAGE: u32 = 100;
+
+/// One page of the devices of a domain the caller may see, matching `search` (part of a
+/// device's name or of its user's extension), from the `start`-th, by name.
+#[server(endpoint = "list-devices")]
+pub async fn list_devices(
+    domain: String,
+    search: String,
+    start: u32,
+) -> Result<DeviceList, AppError> {
+    use crate::ssr::db::devices::DeviceQuery;
+    crate::ssr::request::answer(
+        async move {
+            let (state, caller) = crate::ssr::request::current().await?;
+            let name = crate::ssr::access::parse_name(&domain)?;
+            let query = DeviceQuery {
+                search,
+                start,
+                limit: DEVICES_PER_PAGE,
+                ..DeviceQuery::default()
+            };
+            let (total, items) =
+                crate::ssr::devices::list_devices(&state.db, &caller, &name, &query).await?;
+            Ok(DeviceList { total, items })
+        }
+        .await,
+    )
+}
+
+/// The devices page, saying what was just done.
+#[cfg(feature = "ssr")]
+fn back_to_devices(domain: &str, done: Done) {
+    leptos_axum::redirect(&done.at(&format!("/domains/{domain}/devices")));
+}
+
+/// The form of the device `device` with the SIP password `password` (blank: keep, or generate).
+#[cfg(feature = "ssr")]
+fn device_form(device: String, password: String) -> crate::ssr::users::DeviceForm {
+    crate::ssr::users::DeviceForm {
+        device,
+        device_sip_registration_password: password,
+    }
+}
+
+/// Adds the device `device` to the user `user`, with the SIP password given or a generated one.
+#[server(endpoint = "add-device")]
+pub async fn add_device(
+    domain: String,
+    user: String,
+    device: String,
+    #[server(default)] password: String,
+) -> Result<(), AppError> {
+    crate::ssr::request::answer(
+        async move {
+            let (state, caller) = crate::ssr::request::current().await?;
+            let name = crate::ssr::access::parse_name(&domain)?;
+            let form = device_form(device, password);
+            // A user that is not there is a mistake in the form's `user` field, not a missing page.
+            let missing = |e| match e {
+                AppError::NotFound => AppError::invalid(crate::model::FieldErrors::one(
+                    "user",
+                    format!("There is no user {} in this domain.", user.trim()),
+                )),
+                other => other,
+            };
+            crate::ssr::devices::create_device(&state.db, &caller, &name, user.trim(), &form)
+                .await
+                .map_err(missing)?;
+            back_to_devices(&domain, Done::DeviceAdded);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Renames the device `device` of the user `user` to `to`; it keeps its password.
+#[server(endpoint = "rename-device")]
+pub async fn rename_device(
+    domain: String,
+    user: String,
+    device: String,
+    to: String,
+) -> Result<(), AppError> {
+    crate::ssr::request::answer(
+        async move {
+            let (state, caller) = crate::ssr::request::current().await?;
+            let name = crate::ssr::access::parse_name(&domain)?;
+            let form = device_form(to, String::new());
+            crate::ssr::devices::update_device(&state.db, &caller, &name, &user, &device, &form)
+                .await?;
+            back_to_devices(&domain, Done::DeviceRenamed);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Gives the device `device` of the user `user` to the user `to`.
+#[server(endpoint = "move-device")]
+pub async fn move_device(
+    domain: String,
+    user: String,
+    device: String,
+    to: String,
+) -> Result<(), AppError> {
+    crate::ssr::request::answer(
+        async move {
+            let (state, caller) = crate::ssr::request::current().await?;
+            let name = crate::ssr::access::parse_name(&domain)?;
+            crate::ssr::devices::move_device(&state.db, &caller, &name, &user, &device, &to)
+                .await?;
+            back_to_devices(&domain, Done::DeviceMoved);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Gives the device `device` of the user `user` a new generated SIP password: the phone must be
+/// set up with it again.
+#[server(endpoint = "reset-device-password")]
+pub async fn reset_device_password(
+    domain: String,
+    user: String,
+    device: String,
+) -> Result<(), AppError> {
+    crate::ssr::request::answer(
+        async move {
+            let (state, caller) = crate::ssr::request::current().await?;
+            let name = crate::ssr::access::parse_name(&domain)?;
+            let password = crate::ssr::users::generate_sip_password();
+            let form = device_form(device.clone(), password);
+            crate::ssr::devices::update_device(&state.db, &caller, &name, &user, &device, &form)
+                .await?;
+            back_to_devices(&domain, Done::DevicePasswordReset);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Deletes the device `device` of the user `user` (not its last one).
+#[server(endpoint = "delete-device")]
+pub async fn delete_device(domain: String, user: String, device: String) -> Result<(), AppError> {
+    crate::ssr::request::answer(
+        async move {
+            let (state, caller) = crate::ssr::request::current().await?;
+            let name = crate::ssr::access::parse_name(&domain)?;
+            crate::ssr::devices::delete_device(&state.db, &caller, &name, &user, &device).await?;
+            back_to_devices(&domain, Done::DeviceDeleted);
+            Ok(())
+        }
+        .await,
+    )
+}

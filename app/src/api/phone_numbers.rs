@@ -1,0 +1,97 @@
+//! A domain's phone numbers, for the portal's numbers page: the inventory (available or ringing
+//! whom), ranges added, numbers sent to a user or made available, and numbers released.
+
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::model::done::Done;
+use crate::model::dids::{NumberList, NumberRangeForm};
+use leptos::prelude::*;
+
+/// Numbers shown per page.
+pub const NUMBERS_PER_PAGE: u32 = 100;
+
+/// One page of the numbers of a domain the caller may see, matching `search` (part of a number
+/// or of an extension), from the `start`-th.
+#[server(endpoint = "list-numbers")]
+pub async fn list_numbers(
+    domain: String,
+    search: String,
+    start: u32,
+) -> Result<NumberList, AppError> {
+    use crate::model::dids::NumberQuery;
+    crate::ssr::request::answer(
+        async move {
+            let (state, caller) = crate::ssr::request::current().await?;
+            let name = crate::ssr::access::parse_name(&domain)?;
+            let query = NumberQuery {
+                search,
+                start,
+                limit: NUMBERS_PER_PAGE,
+                ..NumberQuery::default()
+            };
+            crate::ssr::phone_numbers::list_numbers(&state.db, &caller, &name, &query).await
+        }
+        .await,
+    )
+}
+
+/// The numbers page, saying what was just done.
+#[cfg(feature = "ssr")]
+fn back_to_numbers(domain: &str, done: Done) {
+    leptos_axum::redirect(&done.at(&format!("/domains/{domain}/phonenumbers")));
+}
+
+/// Adds a run of consecutive numbers to the domain: all of them or none.
+#[server(endpoint = "add-numbers")]
+pub async fn add_numbers(domain: String, input: NumberRangeForm) -> Result<(), AppError> {
+    crate::ssr::request::answer(
+        async move {
+            let (state, caller) = crate::ssr::request::current().await?;
+            let name = crate::ssr::access::parse_name(&domain)?;
+            crate::ssr::phone_numbers::create_range(&state.db, &caller, &name, &input)
+                .await
+                .map_err(|e| e.with_input(&input))?;
+            back_to_numbers(&domain, Done::NumbersAdded);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Sends the number `number` to the user `user` (an extension), or makes it available when
+/// `user` is blank.
+#[server(endpoint = "route-number")]
+pub async fn route_number(domain: String, number: String, user: String) -> Result<(), AppError> {
+    use crate::model::dids::PhoneNumberForm;
+    crate::ssr::request::answer(
+        async move {
+            let (state, caller) = crate::ssr::request::current().await?;
+            let name = crate::ssr::access::parse_name(&domain)?;
+            let form = PhoneNumberForm {
+                phonenumber: number.clone(),
+                dial_rule_application: String::new(),
+                dial_rule_translation_destination_user: user,
+            };
+            crate::ssr::phone_numbers::update_number(&state.db, &caller, &name, &number, &form)
+                .await?;
+            back_to_numbers(&domain, Done::NumberRouted);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Releases the number `number`: the domain no longer has it.
+#[server(endpoint = "release-number")]
+pub async fn release_number(domain: String, number: String) -> Result<(), AppError> {
+    crate::ssr::request::answer(
+        async move {
+            let (state, caller) = crate::ssr::request::current().await?;
+            let name = crate::ssr::access::parse_name(&domain)?;
+            crate::ssr::phone_numbers::delete_number(&state.db, &caller, &name, &number).await?;
+            back_to_numbers(&domain, Done::NumberReleased);
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -1,0 +1,257 @@
+//! A domain's SIP devices: every device with its user, whether its phone is registered now, and
+//! its SIP password for those who may see it; a device added to a user, renamed, moved to
+//! another user, given a new password, or deleted. Search and page live in the address (`q`,
+//! `start`); every change is a plain form, so the page works before (and without) the
+//! WebAssembly.
+
+use crate::api::devices::{
+    list_devices, AddDevice, DeleteDevice, MoveDevice, RenameDevice, ResetDevicePassword,
+    DEVICES_PER_PAGE,
+};
+use crate::components::{
+    form_summary, registration_marker, row_refusal, use_hydrated, use_search_and_start,
+    ErrorNotice, Field, FieldKind, ListPage, Page, RequiredNote, SearchForm, SecretText,
+};
+use crate::model::{
+    optional, DeviceList, DeviceName, DomainDevice, Extension, Parse, SipPassword,
+};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+/// Every action a row of the list offers.
+#[derive(Clone, Copy)]
+struct RowActions {
+    rename: ServerAction<RenameDevice>,
+    moving: ServerAction<MoveDevice>,
+    reset: ServerAction<ResetDevicePassword>,
+    delete: ServerAction<DeleteDevice>,
+}
+
+#[component]
+pub fn DevicesPage() -> impl IntoView {
+    let params = use_params_map();
+    let domain = move || params.read().get("name").unwrap_or_default();
+    let (search, start) = use_search_and_start();
+    let add = ServerAction::<AddDevice>::new();
+    let actions = RowActions {
+        rename: ServerAction::new(),
+        moving: ServerAction::new(),
+        reset: ServerAction::new(),
+        delete: ServerAction::new(),
+    };
+    let changes = move || {
+        add.version().get()
+            + actions.rename.version().get()
+            + actions.moving.version().get()
+            + actions.reset.version().get()
+            + actions.delete.version().get()
+    };
+    let devices = Resource::new(
+        move || (domain(), search.get(), start.get(), changes()),
+        |(domain, search, start, _)| list_devices(domain, search, start),
+    );
+    view! {
+        <Page title=format!("Devices of {}", domain())>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let d = domain();
+                    match devices.await {
+                        // Only the refusal: no actions on a domain the caller cannot see.
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        Ok(list) => view! {
+                            <p class="actions">
+                                <A href=format!("/domains/{d}/users")>{format!("← Users of {d}")}</A>
+                            </p>
+                            <NewDevice domain=d.clone() add/>
+                            <SearchForm action=format!("/domains/{d}/devices") id="device-search"
+                                label="Search devices" placeholder="Part of a device name or an extension"
+                                search=search.get()/>
+                            <DeviceTable domain=d list search=search.get() start=start.get() actions/>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Page>
+    }
+}
+
+#[component]
+fn NewDevice(domain: String, add: ServerAction<AddDevice>) -> impl IntoView {
+    let rejected = Signal::derive(move || add.value().get().and_then(Result::err));
+    let error = move |field: &'static str| {
+        Signal::derive(move || {
+            rejected.get().and_then(|e| {
+                e.field_errors()
+                    .and_then(|f| f.message_for(field).map(str::to_owned))
+            })
+        })
+    };
+    view! {
+        <section class="detail" aria-labelledby="new-device-heading">
+            <h2 id="new-device-heading">"Add a device"</h2>
+            <ActionForm action=add>
+                <input type="hidden" name="domain" value=domain/>
+                {form_summary(rejected)}
+                <RequiredNote/>
+                <Field name="device" id="new-device-name" label="Device name" initial=String::new()
+                    required=true
+                    hint="What the phone registers as: sip:<name>@<domain>. Letters, digits, . _ -"
+                    check=Callback::new(|raw: String| DeviceName::parse(&raw).map(drop))
+                    server_error=error("device")/>
+                <Field name="user" id="new-device-user" label="User" initial=String::new()
+                    required=true hint="The extension of the user the device rings."
+                    check=Callback::new(|raw: String| Extension::parse_alphanumeric(&raw).map(drop))
+                    server_error=error("user")/>
+                <Field name="password" id="new-device-password" label="SIP password"
+                    initial=String::new() kind=FieldKind::Password autocomplete="new-password"
+                    hint="Leave blank for a generated one."
+                    check=Callback::new(|raw: String| optional::<SipPassword>(&raw).map(drop))
+                    server_error=error("device-sip-registration-password")/>
+                <div class="buttons">
+                    <button type="submit" disabled=move || add.pending().get()>"Add device"</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn DeviceTable(
+    domain: String,
+    list: DeviceList,
+    search: String,
+    start: u32,
+    actions: RowActions,
+) -> impl IntoView {
+    let problem = Signal::derive(move || {
+        let refused = |v: Option<Result<(), crate::error::AppError>>| v.and_then(Result::err);
+        refused(actions.rename.value().get())
+            .or_else(|| refused(actions.moving.value().get()))
+            .or_else(|| refused(actions.reset.value().get()))
+            .or_else(|| refused(actions.delete.value().get()))
+    });
+    if list.total == 0 {
+        let empty = if search.is_empty() {
+            "No devices yet. Add one above, or create a user: it comes with its first device."
+                .to_owned()
+        } else {
+            format!("No devices match “{search}”.")
+        };
+        return view! { <p class="empty">{empty}</p> }.into_any();
+    }
+    let registered = list.items.iter().filter(|d| d.is_registered()).count();
+    let base = format!("/domains/{domain}/devices");
+    let page = ListPage {
+        base: &base,
+        search: &search,
+        start,
+        shown: list.items.len(),
+        total: list.total,
+        per_page: DEVICES_PER_PAGE,
+    };
+    let caption = format!(
+        "{}; {registered} of these registered now",
+        page.caption("device", "devices")
+    );
+    let pager = page.pager();
+    let rows = list
+        .items
+        .into_iter()
+        .enumerate()
+        .map(|(i, device)| device_row(&domain, i, device, actions))
+        .collect_view();
+    view! {
+        {row_refusal(problem)}
+        <table class="list devices">
+            <caption>{caption}</caption>
+            <thead><tr>
+                <th scope="col">"Device"</th>
+                <th scope="col">"User"</th>
+                <th scope="col">"Phone"</th>
+                <th scope="col">"SIP password"</th>
+                <th scope="col">"Rename"</th>
+                <th scope="col">"Move to user"</th>
+                <th scope="col">"New password"</th>
+                <th scope="col">"Delete"</th>
+            </tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+        {pager}
+    }
+    .into_any()
+}
+
+/// The hidden fields that name a row's device to each of its forms.
+fn which(domain: &str, user: &str, device: &str) -> impl IntoView {
+    view! {
+        <input type="hidden" name="domain" value=domain.to_owned()/>
+        <input type="hidden" name="user" value=user.to_owned()/>
+        <input type="hidden" name="device" value=device.to_owned()/>
+    }
+}
+
+fn device_row(domain: &str, index: usize, d: DomainDevice, actions: RowActions) -> impl IntoView {
+    let hydrated = use_hydrated();
+    let name = d.device.to_string();
+    let user = d.user.to_string();
+    let password = match d.device_sip_registration_password.clone() {
+        Some(text) => {
+            view! { <SecretText id=format!("device-password-{index}") text hydrated/> }.into_any()
+        }
+        None => view! { <span class="muted">"Not yours to see"</span> }.into_any(),
+    };
+    let rename_id = format!("rename-device-{index}");
+    let move_id = format!("move-device-{index}");
+    let registered = if d.is_registered() {
+        format!(" Its phone is registered now and stops working until set up again.")
+    } else {
+        String::new()
+    };
+    let confirm_reset = format!(" New password for {name}.{registered}");
+    let confirm_delete = format!(" Delete {name}.{registered}");
+    let named = || which(domain, &user, &name);
+    let (for_rename, for_move, for_reset, for_delete) = (named(), named(), named(), named());
+    let user_href = format!("/domains/{domain}/users/{user}");
+    let rename_label = format!("New name for {name}");
+    let move_label = format!("Extension to move {name} to");
+    let current = name.clone();
+    view! {
+        <tr>
+            <th scope="row">{name}</th>
+            <td><A href=user_href>{user.clone()}</A></td>
+            <td>{registration_marker(d.is_registered())}</td>
+            <td>{password}</td>
+            <td>
+                <ActionForm action=actions.rename attr:class="inline">
+                    {for_rename}
+                    <label for=rename_id.clone() class="visually-hidden">{rename_label}</label>
+                    <input id=rename_id name="to" type="text" value=current required size="12"/>
+                    <button type="submit" class="secondary">"Rename"</button>
+                </ActionForm>
+            </td>
+            <td>
+                <ActionForm action=actions.moving attr:class="inline">
+                    {for_move}
+                    <label for=move_id.clone() class="visually-hidden">{move_label}</label>
+                    <input id=move_id name="to" type="text" required size="8" inputmode="numeric"/>
+                    <button type="submit" class="secondary">"Move"</button>
+                </ActionForm>
+            </td>
+            <td>
+                <ActionForm action=actions.reset attr:class="inline">
+                    {for_reset}
+                    <label class="confirm"><input type="checkbox" required/>{confirm_reset}</label>
+                    <button type="submit" class="secondary">"New password"</button>
+                </ActionForm>
+            </td>
+            <td>
+                <ActionForm action=actions.delete attr:class="inline">
+                    {for_delete}
+                    <label class="confirm"><input type="checkbox" required/>{confirm_delete}</label>
+                    <button type="submit" class="danger">"Delete"</button>
+                </ActionForm>
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,227 @@
+//! A domain's phone numbers: the inventory (each number available or ringing a user), a run of
+//! numbers added at once, a number sent to another user or made available, and a number
+//! released. Search and page live in the address (`q`, `start`); every change is a plain form,
+//! so the page works before (and without) the WebAssembly.
+
+use crate::api::phone_numbers::{
+    list_numbers, AddNumbers, ReleaseNumber, RouteNumber, NUMBERS_PER_PAGE,
+};
+use crate::components::{
+    form_summary, row_refusal, use_search_and_start, ErrorNotice, Field, ListPage, Page,
+    RequiredNote, SearchForm,
+};
+use crate::model::dids::{range_count, DomainNumber, NumberList, NumberRangeForm};
+use crate::model::{Extension, Parse, PhoneNumber};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+/// An extension typed where a blank means "available".
+fn optional_extension(raw: &str) -> Result<(), crate::model::Invalid> {
+    match raw.trim() {
+        "" => Ok(()),
+        user => Extension::parse_alphanumeric(user).map(drop),
+    }
+}
+
+#[component]
+pub fn PhoneNumbersPage() -> impl IntoView {
+    let params = use_params_map();
+    let domain = move || params.read().get("name").unwrap_or_default();
+    let (search, start) = use_search_and_start();
+    let add = ServerAction::<AddNumbers>::new();
+    let route = ServerAction::<RouteNumber>::new();
+    let release = ServerAction::<ReleaseNumber>::new();
+    let changes = move || add.version().get() + route.version().get() + release.version().get();
+    let numbers = Resource::new(
+        move || (domain(), search.get(), start.get(), changes()),
+        |(domain, search, start, _)| list_numbers(domain, search, start),
+    );
+    view! {
+        <Page title=format!("Phone numbers of {}", domain())>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let d = domain();
+                    match numbers.await {
+                        // Only the refusal: no actions on a domain the caller cannot see.
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        Ok(list) => view! {
+                            <p class="actions">
+                                <A href=format!("/domains/{d}/users")>{format!("← Users of {d}")}</A>
+                            </p>
+                            <NewNumbers domain=d.clone() add/>
+                            <SearchForm action=format!("/domains/{d}/phonenumbers") id="number-search"
+                                label="Search numbers" placeholder="Part of a number or an extension"
+                                search=search.get()/>
+                            <NumberTable domain=d list search=search.get() start=start.get() route release/>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Page>
+    }
+}
+
+#[component]
+fn NewNumbers(domain: String, add: ServerAction<AddNumbers>) -> impl IntoView {
+    let rejected = Signal::derive(move || add.value().get().and_then(Result::err));
+    let sent = add
+        .value()
+        .get_untracked()
+        .and_then(Result::err)
+        .and_then(|e| e.input::<NumberRangeForm>())
+        .unwrap_or_else(|| NumberRangeForm {
+            count: "1".into(),
+            ..NumberRangeForm::default()
+        });
+    let error = move |field: &'static str| {
+        Signal::derive(move || {
+            rejected.get().and_then(|e| {
+                e.field_errors()
+                    .and_then(|f| f.message_for(field).map(str::to_owned))
+            })
+        })
+    };
+    view! {
+        <section class="detail" aria-labelledby="new-numbers-heading">
+            <h2 id="new-numbers-heading">"Add numbers"</h2>
+            <ActionForm action=add>
+                <input type="hidden" name="domain" value=domain/>
+                {form_summary(rejected)}
+                <RequiredNote/>
+                <Field name="input[first]" id="numbers-first" label="First number" initial=sent.first
+                    required=true
+                    hint="With its country code, such as +1 612 555 0100."
+                    check=Callback::new(|raw: String| PhoneNumber::parse(&raw).map(drop))
+                    server_error=error("first")/>
+                <Field name="input[count]" id="numbers-count" label="How many" initial=sent.count
+                    required=true
+                    hint="Consecutive numbers from the first, up to 1,000. All are added, or none."
+                    check=Callback::new(|raw: String| range_count(&raw).map(drop))
+                    server_error=error("count")/>
+                <Field name="input[dial-rule-translation-destination-user]" id="numbers-user"
+                    label="Rings user" initial=sent.dial_rule_translation_destination_user
+                    hint="The extension of a user of this domain. Leave blank to keep them available."
+                    check=Callback::new(|raw: String| optional_extension(&raw))
+                    server_error=error("dial-rule-translation-destination-user")/>
+                <div class="buttons">
+                    <button type="submit" disabled=move || add.pending().get()>"Add numbers"</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn NumberTable(
+    domain: String,
+    list: NumberList,
+    search: String,
+    start: u32,
+    route: ServerAction<RouteNumber>,
+    release: ServerAction<ReleaseNumber>,
+) -> impl IntoView {
+    let problem = Signal::derive(move || {
+        route
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| release.value().get().and_then(Result::err))
+    });
+    if list.total == 0 {
+        let empty = if search.is_empty() {
+            "No numbers yet. Add the domain's numbers above.".to_owned()
+        } else {
+            format!("No numbers match “{search}”.")
+        };
+        return view! { <p class="empty">{empty}</p> }.into_any();
+    }
+    let base = format!("/domains/{domain}/phonenumbers");
+    let page = ListPage {
+        base: &base,
+        search: &search,
+        start,
+        shown: list.items.len(),
+        total: list.total,
+        per_page: NUMBERS_PER_PAGE,
+    };
+    let caption = page.caption("number", "numbers");
+    let pager = page.pager();
+    let rows = list
+        .items
+        .into_iter()
+        .enumerate()
+        .map(|(i, number)| number_row(&domain, i, number, route, release))
+        .collect_view();
+    view! {
+        {row_refusal(problem)}
+        <table class="list numbers">
+            <caption>{caption}</caption>
+            <thead><tr>
+                <th scope="col">"Number"</th>
+                <th scope="col">"Rings"</th>
+                <th scope="col">"Send to"</th>
+                <th scope="col">"Release"</th>
+            </tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+        {pager}
+    }
+    .into_any()
+}
+
+fn number_row(
+    domain: &str,
+    index: usize,
+    number: DomainNumber,
+    route: ServerAction<RouteNumber>,
+    release: ServerAction<ReleaseNumber>,
+) -> impl IntoView {
+    let shown = number.phonenumber.to_string();
+    let user = number
+        .dial_rule_translation_destination_user
+        .as_ref()
+        .map(ToString::to_string);
+    let rings = match &user {
+        Some(ext) => view! {
+            <A href=format!("/domains/{domain}/users/{ext}")>{format!("User {ext}")}</A>
+        }
+        .into_any(),
+        None => view! { <span class="available">"Available"</span> }.into_any(),
+    };
+    let route_id = format!("route-number-{index}");
+    let route_label = format!("Extension {shown} rings (blank: available)");
+    let confirm = match &user {
+        Some(ext) => format!(" Release {shown}. It stops ringing {ext}."),
+        None => format!(" Release {shown}."),
+    };
+    let (domain_a, domain_b) = (domain.to_owned(), domain.to_owned());
+    let (number_a, number_b) = (shown.clone(), shown.clone());
+    view! {
+        <tr>
+            <th scope="row">{shown}</th>
+            <td>{rings}</td>
+            <td>
+                <ActionForm action=route attr:class="inline">
+                    <input type="hidden" name="domain" value=domain_a/>
+                    <input type="hidden" name="number" value=number_a/>
+                    <label for=route_id.clone() class="visually-hidden">{route_label}</label>
+                    <input id=route_id name="user" type="text" value=user.unwrap_or_default()
+                        inputmode="numeric" size="8"/>
+                    <button type="submit" class="secondary">"Send"</button>
+                </ActionForm>
+            </td>
+            <td>
+                <ActionForm action=release attr:class="inline">
+                    <input type="hidden" name="domain" value=domain_b/>
+                    <input type="hidden" name="number" value=number_b/>
+                    <label class="confirm">
+                        <input type="checkbox" required/>
+                        {confirm}
+                    </label>
+                    <button type="submit" class="danger">"Release"</button>
+                </ActionForm>
+            </td>
+        </tr>
+    }
+}
