@@ -64,6 +64,14 @@ test('an office manager creates a user in its own domain and cannot reach anothe
   const menu = await page.locator('.topbar nav').textContent();
   assert.match(menu, /Users/);
   assert.match(menu, /Audit log/);
+  // Its domain's settings are shown to read, not as a form it could not save.
+  await Promise.all([page.waitForURL(/\/domains\/office\.example$/), page.click('a:has-text("Domain settings")')]);
+  await hydrated(page);
+  await page.waitForSelector('.read-only-note:has-text("Your reseller or a Super User changes them.")');
+  assert.equal(await page.locator('form button:has-text("Save changes"), button:has-text("Delete domain"), main input:not([type=hidden])').count(), 0);
+  assert.equal((await page.locator('dt:text-is("Domain name") + dd').textContent()).trim(), 'office.example');
+  await page.goto(`${roster.base}/domains/office.example/users`);
+  await hydrated(page);
   await Promise.all([page.waitForURL(/\/users\/new$/), page.click('a:has-text("New user")')]);
   await hydrated(page);
   // Only scopes up to its own are offered.

@@ -2,9 +2,9 @@
 //! registration, added to a user, renamed, moved to another user, given a new password, deleted.
 
 use crate::error::AppError;
-use crate::model::DeviceList;
 #[cfg(feature = "ssr")]
 use crate::model::done::Done;
+use crate::model::DeviceList;
 use leptos::prelude::*;
 
 /// Devices shown per page.

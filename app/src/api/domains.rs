@@ -1,7 +1,7 @@
 //! Domains (tenants): list, read, create, edit, delete, as the permission table allows.
 
 use crate::error::AppError;
-use crate::model::domain::{Domain, DomainForm, ListedDomain};
+use crate::model::domain::{DomainForm, ListedDomain, OpenedDomain};
 use leptos::prelude::*;
 
 /// The domains the caller may see, by name, each with how many users it has.
@@ -16,14 +16,14 @@ pub async fn list_domains() -> Result<Vec<ListedDomain>, AppError> {
     )
 }
 
-/// One domain.
-#[server(endpoint = "get-domain")]
-pub async fn get_domain(name: String) -> Result<Domain, AppError> {
+/// One domain for its page, with whether the caller may change it.
+#[server(endpoint = "open-domain")]
+pub async fn open_domain(name: String) -> Result<OpenedDomain, AppError> {
     crate::ssr::request::answer(
         async move {
             let (state, caller) = crate::ssr::request::current().await?;
             let name = crate::ssr::access::parse_name(&name)?;
-            crate::ssr::domains::get_domain(&state.db, &caller, &name).await
+            crate::ssr::domains::open_domain(&state.db, &caller, &name).await
         }
         .await,
     )

@@ -2,9 +2,9 @@
 //! whom), ranges added, numbers sent to a user or made available, and numbers released.
 
 use crate::error::AppError;
+use crate::model::dids::{NumberList, NumberRangeForm};
 #[cfg(feature = "ssr")]
 use crate::model::done::Done;
-use crate::model::dids::{NumberList, NumberRangeForm};
 use leptos::prelude::*;
 
 /// Numbers shown per page.

@@ -111,7 +111,10 @@ mod tests {
     fn a_list_address_keeps_the_search_and_the_place() {
         let base = "/domains/a.example/phonenumbers";
         assert_eq!(list_address(base, "", 0), base);
-        assert_eq!(list_address(base, "+1 612", 100), format!("{base}?q=%2B1%20612&start=100"));
+        assert_eq!(
+            list_address(base, "+1 612", 100),
+            format!("{base}?q=%2B1%20612&start=100")
+        );
         assert_eq!(list_address(base, "", 200), format!("{base}?start=200"));
     }
 
@@ -126,6 +129,9 @@ mod tests {
             per_page: 100,
         };
         assert_eq!(page(0, 3, 3).caption("device", "devices"), "3 devices");
-        assert_eq!(page(100, 100, 250).caption("device", "devices"), "250 devices, showing 101 to 200");
+        assert_eq!(
+            page(100, 100, 250).caption("device", "devices"),
+            "250 devices, showing 101 to 200"
+        );
     }
 }

@@ -11,7 +11,9 @@ mod secret;
 pub use copy::CopyButton;
 pub use field::{choices, Field, FieldKind, RequiredNote, SelectField, SwitchField};
 pub use hydration::{focus_soon, poll_while_owned, use_hydrated};
+pub use layout::{
+    form_summary, row_refusal, use_me, DocumentTitle, ErrorNotice, IfAllowed, Me, Page,
+};
 pub use listing::{list_address, use_search_and_start, ListPage, SearchForm};
-pub use layout::{form_summary, row_refusal, use_me, DocumentTitle, ErrorNotice, IfAllowed, Me, Page};
 pub use registration::registration_marker;
 pub use secret::SecretText;

@@ -151,7 +151,9 @@ pub struct NumberRange {
 pub fn range_count(raw: &str) -> Result<u32, Invalid> {
     match raw.trim().parse::<u32>() {
         Ok(n @ 1..=RANGE_MAX) => Ok(n),
-        _ => Err(Invalid::new(format!("A whole number from 1 to {RANGE_MAX}."))),
+        _ => Err(Invalid::new(format!(
+            "A whole number from 1 to {RANGE_MAX}."
+        ))),
     }
 }
 
@@ -257,18 +259,33 @@ mod tests {
         let numbers: Vec<_> = r.numbers.iter().map(PhoneNumber::as_str).collect();
         assert_eq!(numbers, ["+16125550198", "+16125550199", "+16125550200"]);
         assert_eq!(r.route, Route::Available);
-        assert_eq!(range("6125550100", "1", "1001").unwrap().route, Route::User(Extension::parse_alphanumeric("1001").unwrap()));
+        assert_eq!(
+            range("6125550100", "1", "1001").unwrap().route,
+            Route::User(Extension::parse_alphanumeric("1001").unwrap())
+        );
     }
 
     #[test]
     fn a_range_names_each_bad_field_and_never_runs_out_of_its_plan() {
         let fields = |e: FieldErrors| e.iter().map(|e| e.field.clone()).collect::<Vec<_>>();
-        assert_eq!(fields(range("12", "0", "no way!").unwrap_err()), ["first", "count", "dial-rule-translation-destination-user"]);
-        assert_eq!(fields(range("+16125550100", "1001", "").unwrap_err()), ["count"]);
-        assert_eq!(fields(range("+16125550100", "ten", "").unwrap_err()), ["count"]);
+        assert_eq!(
+            fields(range("12", "0", "no way!").unwrap_err()),
+            ["first", "count", "dial-rule-translation-destination-user"]
+        );
+        assert_eq!(
+            fields(range("+16125550100", "1001", "").unwrap_err()),
+            ["count"]
+        );
+        assert_eq!(
+            fields(range("+16125550100", "ten", "").unwrap_err()),
+            ["count"]
+        );
         // 612-999-9999 + 1 would be 613-000-0000: no NANP exchange starts with 0.
         let past = range("+16129999999", "2", "").unwrap_err();
-        assert!(past.message_for("count").unwrap().contains("+16130000000"), "{past:?}");
+        assert!(
+            past.message_for("count").unwrap().contains("+16130000000"),
+            "{past:?}"
+        );
     }
 
     fn form(number: &str, rule: &str, user: &str) -> PhoneNumberForm {

@@ -124,6 +124,14 @@ pub struct Domain {
     pub updated_at: i64,
 }
 
+/// A domain as its own page shows it: with whether the caller may change it (an Office Manager
+/// reads its domain's settings; a reseller or a Super User changes them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenedDomain {
+    pub domain: Domain,
+    pub may_change: bool,
+}
+
 /// A domain as the portal's list shows it: with how many users it has.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListedDomain {

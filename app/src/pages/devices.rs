@@ -12,9 +12,7 @@ use crate::components::{
     form_summary, registration_marker, row_refusal, use_hydrated, use_search_and_start,
     ErrorNotice, Field, FieldKind, ListPage, Page, RequiredNote, SearchForm, SecretText,
 };
-use crate::model::{
-    optional, DeviceList, DeviceName, DomainDevice, Extension, Parse, SipPassword,
-};
+use crate::model::{optional, DeviceList, DeviceName, DomainDevice, Extension, Parse, SipPassword};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;

@@ -1,11 +1,11 @@
 //! Creating and editing a domain: one form, checked field by field as it is typed.
 
-use crate::api::domains::{get_domain, CreateDomain, DeleteDomain, UpdateDomain};
+use crate::api::domains::{open_domain, CreateDomain, DeleteDomain, UpdateDomain};
 use crate::components::{
     choices, form_summary, ErrorNotice, Field, IfAllowed, Page, RequiredNote, SelectField,
 };
 use crate::error::AppError;
-use crate::model::domain::{DomainField, DomainForm, DomainSection, DOMAIN_FIELDS};
+use crate::model::domain::{DomainField, DomainForm, DomainSection, OpenedDomain, DOMAIN_FIELDS};
 use crate::model::fields::Control;
 use crate::model::permissions::Action;
 use crate::model::TimeZone;
@@ -106,7 +106,7 @@ pub fn NewDomainPage() -> impl IntoView {
 pub fn EditDomainPage() -> impl IntoView {
     let params = use_params_map();
     let name = move || params.read().get("name").unwrap_or_default();
-    let domain = Resource::new(name, get_domain);
+    let domain = Resource::new(name, open_domain);
     let update = ServerAction::<UpdateDomain>::new();
     let rejected = Signal::derive(move || update.value().get().and_then(Result::err));
     view! {
@@ -115,7 +115,10 @@ pub fn EditDomainPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match domain.await {
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(d) => {
+                        Ok(OpenedDomain { domain, may_change: false }) => {
+                            view! { <DomainSettingsRead form=domain.settings.to_form()/> }.into_any()
+                        }
+                        Ok(OpenedDomain { domain: d, .. }) => {
                             let initial = starting_values(update.value().get_untracked(), d.settings.to_form());
                             let domain_name = d.settings.domain.to_string();
                             let update_name = domain_name.clone();
@@ -142,6 +145,38 @@ pub fn EditDomainPage() -> impl IntoView {
                 })}
             </Suspense>
         </Page>
+    }
+}
+
+/// A domain's settings for one who may read but not change them (an Office Manager): each
+/// section's fields with their values in words, and who can change them.
+#[component]
+fn DomainSettingsRead(form: DomainForm) -> impl IntoView {
+    let users_href = format!("/domains/{}/users", form.domain);
+    let sections = DomainSection::ALL
+        .into_iter()
+        .map(|section| {
+            let rows = DOMAIN_FIELDS
+                .iter()
+                .filter(|f| f.step == section && !f.is_secret())
+                .map(|f| {
+                    view! { <dt>{f.label}</dt><dd>{f.control.shown((f.get)(&form))}</dd> }
+                })
+                .collect_view();
+            view! {
+                <section class="detail">
+                    <h2>{section.title()}</h2>
+                    <dl>{rows}</dl>
+                </section>
+            }
+        })
+        .collect_view();
+    view! {
+        <p class="actions"><A href=users_href>"Users of this domain"</A></p>
+        <p class="hint read-only-note">
+            "These are your domain's settings. Your reseller or a Super User changes them."
+        </p>
+        {sections}
     }
 }
 

@@ -8,7 +8,6 @@ use crate::components::{
     registration_marker, use_hydrated, CopyButton, ErrorNotice, Page, SecretText,
 };
 use crate::error::AppError;
-use crate::model::fields::Control;
 use crate::model::mail::{MailEntry, MailStatus};
 use crate::model::user::{Device, Step, UserDetail, UserField, USER_FIELDS};
 use crate::model::Scope;
@@ -56,25 +55,6 @@ pub fn UserPage() -> impl IntoView {
     }
 }
 
-/// A value in words, as the field's control would show it (`text` is the value as a form holds
-/// it).
-fn shown(text: &str, control: Control) -> String {
-    match control {
-        Control::YesNo => match text {
-            "yes" => "Yes".to_owned(),
-            "no" => "No".to_owned(),
-            "" => "None".to_owned(),
-            other => other.to_owned(),
-        },
-        Control::Choice(options) => options
-            .iter()
-            .find(|(value, _)| *value == text)
-            .map_or_else(|| text.to_owned(), |(_, label)| (*label).to_owned()),
-        _ if text.is_empty() => "None".to_owned(),
-        _ => text.to_owned(),
-    }
-}
-
 /// One field of the user as the page shows it: its value in effect, and whether the user follows
 /// its domain for it. The PIN never reaches the browser, only whether there is one.
 fn shown_field(detail: &UserDetail, form: &crate::model::user::UserForm, f: &UserField) -> String {
@@ -85,7 +65,7 @@ fn shown_field(detail: &UserDetail, form: &crate::model::user::UserForm, f: &Use
             "Not set".to_owned()
         };
     }
-    let value = shown((f.get)(form), f.control);
+    let value = f.control.shown((f.get)(form));
     if detail.inherits(f.name) {
         format!("{value} (from the domain)")
     } else {
@@ -425,6 +405,7 @@ fn DeleteUserForm(domain: String, extension: String, has_mailbox: bool) -> impl 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::fields::Control;
 
     #[test]
     fn times_are_shown_as_utc_dates() {
@@ -436,9 +417,9 @@ mod tests {
     #[test]
     fn stored_values_read_as_the_form_shows_them() {
         let status = USER_FIELDS.iter().find(|f| f.name == "status").unwrap();
-        assert_eq!(shown("enabled", status.control), "Enabled");
-        assert_eq!(shown("", Control::Text), "None");
-        assert_eq!(shown("yes", Control::YesNo), "Yes");
-        assert_eq!(shown("+16125550101", Control::Text), "+16125550101");
+        assert_eq!(status.control.shown("enabled"), "Enabled");
+        assert_eq!(Control::Text.shown(""), "None");
+        assert_eq!(Control::YesNo.shown("yes"), "Yes");
+        assert_eq!(Control::Text.shown("+16125550101"), "+16125550101");
     }
 }

@@ -14,8 +14,8 @@ use super::now_ms;
 use super::users::{generate_sip_password, stored, DeviceForm};
 use crate::error::AppError;
 use crate::model::permissions::Action;
-use crate::model::DomainDevice;
 use crate::model::user::{Device, Registration, UserDetail};
+use crate::model::DomainDevice;
 use crate::model::{DeviceName, DomainName, Extension, FieldErrors, Parse, Scope};
 
 /// One page of the devices of `domain` (a Site Manager: of its own site's users) and how many
@@ -204,7 +204,12 @@ pub async fn create_device(
     )
     .await?;
     editing
-        .finish(caller, "device.create", audit::Changes::new(), Some(&new.device))
+        .finish(
+            caller,
+            "device.create",
+            audit::Changes::new(),
+            Some(&new.device),
+        )
         .await?
         .ok_or(AppError::Internal)
 }
@@ -316,9 +321,7 @@ pub async fn move_device(
         "user".to_owned(),
         (editing.before.extension().to_string(), target.to_string()),
     )]);
-    editing
-        .finish(caller, "device.move", moved, None)
-        .await?;
+    editing.finish(caller, "device.move", moved, None).await?;
     let moved = super::users::read_user(db, caller, domain, target.as_str())
         .await?
         .devices

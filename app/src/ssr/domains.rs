@@ -14,7 +14,9 @@ use super::db::users::write;
 use super::db::Db;
 use super::now_ms;
 use crate::error::AppError;
-use crate::model::domain::{Domain, DomainForm, DomainSettings, ListedDomain, DOMAIN_FIELDS};
+use crate::model::domain::{
+    Domain, DomainForm, DomainSettings, ListedDomain, OpenedDomain, DOMAIN_FIELDS,
+};
 use crate::model::fields::{diff, Patch};
 use crate::model::permissions::{reach, Action, Place, Reach};
 use crate::model::{DomainName, FieldErrors, Parse, Reseller, YesNo};
@@ -49,6 +51,20 @@ pub async fn get_domain(db: &Db, caller: &Caller, name: &DomainName) -> Result<D
     Ok(access::domain(db, caller, name, Action::ViewDomain)
         .await?
         .domain())
+}
+
+/// The domain `name` for its page, if the caller may see it, saying whether it may change it.
+pub async fn open_domain(
+    db: &Db,
+    caller: &Caller,
+    name: &DomainName,
+) -> Result<OpenedDomain, AppError> {
+    let found = access::domain(db, caller, name, Action::ViewDomain).await?;
+    let may_change = caller.who.may(Action::ManageDomain, &found.place(None));
+    Ok(OpenedDomain {
+        domain: found.domain(),
+        may_change,
+    })
 }
 
 /// The settings `input` describes, as the caller may set them: a reseller's domains always

@@ -208,7 +208,10 @@ async fn add(
                     ),
                 ),
             );
-            (format!("{}…{}", first.phonenumber, last.phonenumber), changes)
+            (
+                format!("{}…{}", first.phonenumber, last.phonenumber),
+                changes,
+            )
         }
         [] => return Err(AppError::Internal),
     };

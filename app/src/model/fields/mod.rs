@@ -56,6 +56,26 @@ pub enum Control {
     TimeZone,
 }
 
+impl Control {
+    /// A value in words, as this control would show it (`text` is the value as a form holds it).
+    pub fn shown(self, text: &str) -> String {
+        match self {
+            Control::YesNo => match text {
+                "yes" => "Yes".to_owned(),
+                "no" => "No".to_owned(),
+                "" => "None".to_owned(),
+                other => other.to_owned(),
+            },
+            Control::Choice(options) => options
+                .iter()
+                .find(|(value, _)| *value == text)
+                .map_or_else(|| text.to_owned(), |(_, label)| (*label).to_owned()),
+            _ if text.is_empty() => "None".to_owned(),
+            _ => text.to_owned(),
+        }
+    }
+}
+
 /// What checking a field needs to know about its domain.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldContext {

@@ -286,7 +286,12 @@ impl Registration {
 
     /// The state of a device that is (or is not) registered.
     pub fn state(registered: bool) -> String {
-        if registered { Self::REGISTERED } else { Self::UNREGISTERED }.to_owned()
+        if registered {
+            Self::REGISTERED
+        } else {
+            Self::UNREGISTERED
+        }
+        .to_owned()
     }
 
     fn unregistered_state() -> String {
