@@ -34,6 +34,7 @@ use pages::{
     phone_numbers::PhoneNumbersPage,
     profile::ProfilePage,
     set_password::SetPasswordPage,
+    site::SitePage,
     sites::SitesPage,
     user::UserPage,
     user_wizard::{EditUserPage, NewUserPage},
@@ -123,6 +124,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/domains/:name") view=EditDomainPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/users") view=UsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/sites") view=SitesPage ssr=SsrMode::Async/>
+                <Route path=path!("/domains/:name/sites/:site") view=SitePage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/phonenumbers") view=PhoneNumbersPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/devices") view=DevicesPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/users/new") view=NewUserPage ssr=SsrMode::Async/>

@@ -36,6 +36,7 @@ const PAGES = [
   '/domains/phone-width-example.example/users/new',
   '/domains/phone-width-example.example/users/import',
   '/domains/phone-width-example.example/sites',
+  '/domains/phone-width-example.example/sites/Headquarters',
   '/domains/phone-width-example.example/phonenumbers',
   '/domains/phone-width-example.example/devices',
   '/domains/phone-width-example.example/users/2101',
@@ -81,7 +82,7 @@ test('every main page fits 360 and 390 px phones and a 1280 px screen without sc
     domain: 'phone-width-example.example',
     'input[user]': '2101', 'input[name-first-name]': 'Maximiliana', 'input[name-last-name]': 'Featherstonehaugh-Wolfeschlegel',
     'input[email]': 'maximiliana.featherstonehaugh@phone-width-example.example', 'input[department]': 'Customer Success',
-    'input[phone-numbers]': '+1 612 555 0123',
+    'input[phone-numbers]': '+1 612 555 0123', 'input[site]': 'Headquarters',
   });
   const overflowing = [];
   for (const width of [360, 390, 1280]) {

@@ -96,3 +96,35 @@ test('without JavaScript a site is added and deleted with the same forms', async
   await check();
   await close();
 });
+
+test("a site's own settings are saved on its page and its users follow them before the domain's", async () => {
+  const { page, check, close } = await openPage(browser, { allow: [/status of 422/] });
+  await logIn(page, roster.base);
+  await call(page, 'create-domain', { 'input[domain]': 'site-settings.example', 'input[time-zone]': 'America/New_York' });
+  await call(page, 'create-site', { domain: 'site-settings.example', 'input[site]': 'Head office' });
+  await userIn(page, 'site-settings.example', '101', 'Head office', '');
+  await page.goto(`${roster.base}/domains/site-settings.example/sites`);
+  await hydrated(page);
+  await Promise.all([page.waitForURL(/\/sites\/Head%20office$/), page.click('table.sites a:has-text("Head office")')]);
+  await hydrated(page);
+  await page.waitForSelector('text=1 user in this site.');
+  // A blank setting shows what it follows.
+  assert.equal(await page.getAttribute('#time-zone', 'placeholder'), "The domain's: America/New_York");
+  assert.match(await page.locator('#dial-policy option[value=""]').textContent(), /As the domain \(US & Canada\)/);
+
+  // A bad value is named on its field, and nothing is saved.
+  await page.fill('#time-zone', 'America/Chicago');
+  await page.fill('#caller-id-number', '12');
+  await page.click('button:has-text("Save site")');
+  await page.waitForFunction(() => document.querySelector('#caller-id-number-error').textContent.length > 0);
+  await page.fill('#caller-id-number', '+1 312 555 0100');
+  await Promise.all([page.waitForURL(/\/sites\/Head%20office\?done=site-saved$/), page.click('button:has-text("Save site")')]);
+  await page.waitForSelector('.notice.ok[role=status]:has-text("The site\'s settings are saved")');
+  assert.equal(await page.inputValue('#caller-id-number'), '+13125550100');
+
+  // Its user, with no time zone of its own, is in the site's.
+  await page.goto(`${roster.base}/domains/site-settings.example/users/101`);
+  assert.match(await page.locator('dt:text-is("Time zone") + dd').textContent(), /America\/Chicago/);
+  await check();
+  await close();
+});

@@ -16,7 +16,7 @@ mod common;
 
 use app::api::audit::ListAudit;
 use app::api::auth::{Login, Me, SetPassword};
-use app::api::domains::{CreateDomain, GetDomain, ListDomains, UpdateDomain};
+use app::api::domains::{CreateDomain, ListDomains, OpenDomain, UpdateDomain};
 use app::api::groups::CreateGroup;
 use app::api::profile::{ChangePassword, MyProfile, UpdateMyAnswerRules, UpdateMyProfile};
 use app::api::users::{
@@ -256,7 +256,7 @@ enum Do {
     DeleteUser,
     EndSessions,
     ListDomains,
-    GetDomain,
+    OpenDomain,
     UpdateDomain,
     CreateDomain,
     /// Manage sites: add a group to a domain.
@@ -339,7 +339,7 @@ const MATRIX: &[(Scope, Do, At, Expect)] = &[
     (SU, Do::DeleteUser, OtherDomain, Allowed),
     (SU, Do::EndSessions, OtherDomain, Allowed),
     (SU, Do::ListDomains, Mine, Allowed),
-    (SU, Do::GetDomain, OtherDomain, Allowed),
+    (SU, Do::OpenDomain, OtherDomain, Allowed),
     (SU, Do::UpdateDomain, OwnDomain, Allowed),
     (SU, Do::UpdateDomain, OtherDomain, Allowed),
     (SU, Do::CreateDomain, Mine, Allowed),
@@ -368,9 +368,9 @@ const MATRIX: &[(Scope, Do, At, Expect)] = &[
     (RS, Do::EndSessions, ResellerDomain, Allowed),
     (RS, Do::EndSessions, OtherDomain, Missing),
     (RS, Do::ListDomains, Mine, Allowed),
-    (RS, Do::GetDomain, OwnDomain, Allowed),
-    (RS, Do::GetDomain, ResellerDomain, Allowed),
-    (RS, Do::GetDomain, OtherDomain, Missing),
+    (RS, Do::OpenDomain, OwnDomain, Allowed),
+    (RS, Do::OpenDomain, ResellerDomain, Allowed),
+    (RS, Do::OpenDomain, OtherDomain, Missing),
     (RS, Do::UpdateDomain, OwnDomain, Allowed),
     (RS, Do::UpdateDomain, ResellerDomain, Allowed),
     (RS, Do::UpdateDomain, OtherDomain, Missing),
@@ -402,9 +402,9 @@ const MATRIX: &[(Scope, Do, At, Expect)] = &[
     (OM, Do::EndSessions, OtherSite, Allowed),
     (OM, Do::EndSessions, OtherDomain, Missing),
     (OM, Do::ListDomains, Mine, Allowed),
-    (OM, Do::GetDomain, OwnDomain, Allowed),
-    (OM, Do::GetDomain, ResellerDomain, Missing),
-    (OM, Do::GetDomain, OtherDomain, Missing),
+    (OM, Do::OpenDomain, OwnDomain, Allowed),
+    (OM, Do::OpenDomain, ResellerDomain, Missing),
+    (OM, Do::OpenDomain, OtherDomain, Missing),
     (OM, Do::UpdateDomain, OwnDomain, Forbidden),
     (OM, Do::UpdateDomain, ResellerDomain, Missing),
     (OM, Do::UpdateDomain, OtherDomain, Missing),
@@ -433,8 +433,8 @@ const MATRIX: &[(Scope, Do, At, Expect)] = &[
     (SM, Do::EndSessions, OwnSite, Allowed),
     (SM, Do::EndSessions, OtherSite, Missing),
     (SM, Do::ListDomains, Mine, Forbidden),
-    (SM, Do::GetDomain, OwnDomain, Forbidden),
-    (SM, Do::GetDomain, OtherDomain, Missing),
+    (SM, Do::OpenDomain, OwnDomain, Forbidden),
+    (SM, Do::OpenDomain, OtherDomain, Missing),
     (SM, Do::UpdateDomain, OwnDomain, Forbidden),
     (SM, Do::UpdateDomain, OtherDomain, Missing),
     (SM, Do::CreateDomain, Mine, Forbidden),
@@ -458,8 +458,8 @@ const MATRIX: &[(Scope, Do, At, Expect)] = &[
     (AU, Do::EndSessions, OwnSite, Forbidden),
     (AU, Do::EndSessions, OtherDomain, Missing),
     (AU, Do::ListDomains, Mine, Forbidden),
-    (AU, Do::GetDomain, OwnDomain, Forbidden),
-    (AU, Do::GetDomain, OtherDomain, Missing),
+    (AU, Do::OpenDomain, OwnDomain, Forbidden),
+    (AU, Do::OpenDomain, OtherDomain, Missing),
     (AU, Do::UpdateDomain, OwnDomain, Forbidden),
     (AU, Do::UpdateDomain, OtherDomain, Missing),
     (AU, Do::CreateDomain, Mine, Forbidden),
@@ -483,8 +483,8 @@ const MATRIX: &[(Scope, Do, At, Expect)] = &[
     (BU, Do::EndSessions, OwnSite, Forbidden),
     (BU, Do::EndSessions, OtherDomain, Missing),
     (BU, Do::ListDomains, Mine, Forbidden),
-    (BU, Do::GetDomain, OwnDomain, Forbidden),
-    (BU, Do::GetDomain, OtherDomain, Missing),
+    (BU, Do::OpenDomain, OwnDomain, Forbidden),
+    (BU, Do::OpenDomain, OtherDomain, Missing),
     (BU, Do::UpdateDomain, OwnDomain, Forbidden),
     (BU, Do::UpdateDomain, OtherDomain, Missing),
     (BU, Do::CreateDomain, Mine, Forbidden),
@@ -508,8 +508,8 @@ const MATRIX: &[(Scope, Do, At, Expect)] = &[
     (CA, Do::EndSessions, OwnSite, Forbidden),
     (CA, Do::EndSessions, OtherDomain, Missing),
     (CA, Do::ListDomains, Mine, Forbidden),
-    (CA, Do::GetDomain, OwnDomain, Forbidden),
-    (CA, Do::GetDomain, OtherDomain, Missing),
+    (CA, Do::OpenDomain, OwnDomain, Forbidden),
+    (CA, Do::OpenDomain, OtherDomain, Missing),
     (CA, Do::UpdateDomain, OwnDomain, Forbidden),
     (CA, Do::UpdateDomain, OtherDomain, Missing),
     (CA, Do::CreateDomain, Mine, Forbidden),
@@ -578,7 +578,7 @@ async fn attempt(db: &Db, world: &mut World, row: usize, scope: Scope, what: Do,
                 .await
         }
         Do::ListDomains => client.call(path::<ListDomains>(), &[]).await,
-        Do::GetDomain => client.call(path::<GetDomain>(), &[("name", domain)]).await,
+        Do::OpenDomain => client.call(path::<OpenDomain>(), &[("name", domain)]).await,
         Do::UpdateDomain => {
             let form = DomainForm {
                 domain: domain.into(),
@@ -763,8 +763,12 @@ on_both_backends! {
         let hidden = om.call(path::<ListUsers>(), &[("domain", OTHER)]).await;
         let missing = om.call(path::<ListUsers>(), &[("domain", "nowhere.example")]).await;
         assert_eq!((hidden.status.as_u16(), &hidden.body), (404, &missing.body));
-        let hidden = om.call(path::<GetDomain>(), &[("name", OTHER)]).await;
-        let missing = om.call(path::<GetDomain>(), &[("name", "nowhere.example")]).await;
+        // Its own domain it reads, told it may not change it (the page shows no form).
+        let own = om.call(path::<OpenDomain>(), &[("name", ACME)]).await;
+        assert_eq!(own.status, 200, "{}", own.body);
+        assert_eq!(own.json()["may_change"], false);
+        let hidden = om.call(path::<OpenDomain>(), &[("name", OTHER)]).await;
+        let missing = om.call(path::<OpenDomain>(), &[("name", "nowhere.example")]).await;
         assert_eq!((hidden.status.as_u16(), &hidden.body), (404, &missing.body));
         let form = stored_form(&t.db, OTHER, "110").await;
         let hidden = update_user(om, OTHER, "110", "identity", &form).await;

@@ -2,7 +2,7 @@
 
 mod common;
 
-use app::api::domains::{CreateDomain, DeleteDomain, GetDomain, ListDomains, UpdateDomain};
+use app::api::domains::{CreateDomain, DeleteDomain, ListDomains, OpenDomain, UpdateDomain};
 use app::error::AppError;
 use app::model::domain::DomainForm;
 use app::model::{DomainName, Parse};
@@ -36,7 +36,9 @@ on_both_backends! {
         let created = client.call(path::<CreateDomain>(), &acme_fields("Acme.Example")).await;
         assert!(created.status.is_success(), "{} {}", created.status, created.body);
 
-        let read = client.call(path::<GetDomain>(), &[("name", "acme.example")]).await.json();
+        let opened = client.call(path::<OpenDomain>(), &[("name", "acme.example")]).await.json();
+        assert_eq!(opened["may_change"], true, "a Super User changes any domain");
+        let read = &opened["domain"];
         assert_eq!(read["domain"], "acme.example", "names are stored in lower case");
         assert_eq!(read["caller-id-number"], "+16125550100", "caller ID is stored in E.164");
         assert_eq!(read["dial-plan"], "acme.example", "a blank dial plan is named after the domain");
@@ -56,7 +58,7 @@ on_both_backends! {
         let deleted = client.call(path::<DeleteDomain>(), &[("name", "acme.example")]).await;
         assert!(deleted.status.is_success());
         assert_eq!(domain_count(&t).await, 0);
-        let gone = client.call(path::<GetDomain>(), &[("name", "acme.example")]).await;
+        let gone = client.call(path::<OpenDomain>(), &[("name", "acme.example")]).await;
         assert_eq!(gone.status, 404);
     }
 
@@ -93,7 +95,7 @@ on_both_backends! {
         assert!(error.message_for("domain").unwrap().contains("“..”"));
         assert_eq!(domain_count(&t).await, 1);
         // The final dot reads the same domain.
-        let read = client.call(path::<GetDomain>(), &[("name", "b.example.")]).await;
+        let read = client.call(path::<OpenDomain>(), &[("name", "b.example.")]).await;
         assert_eq!(read.status, 200, "{}", read.body);
     }
 

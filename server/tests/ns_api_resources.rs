@@ -142,6 +142,32 @@ fn total(answer: &Answer) -> String {
     answer.headers["x-total-count"].to_str().unwrap().to_owned()
 }
 
+/// The time zone and caller ID number in effect for the user `ext` of acme.example.
+async fn effective(c: &mut Client, key: &str, ext: &str) -> (String, String) {
+    let user = api(
+        c,
+        Method::GET,
+        &format!("/domains/acme.example/users/{ext}"),
+        key,
+        None,
+    )
+    .await;
+    let user = user.json();
+    let text = |name: &str| user[name].as_str().unwrap_or_default().to_owned();
+    (text("time-zone"), text("caller-id-number"))
+}
+
+/// The caller ID number the SIP server's view gives the device `device` of acme.example.
+async fn calls_as(db: &app::ssr::db::Db, device: &str) -> String {
+    sqlx::query_scalar(
+        "SELECT caller_id_number FROM sip_callers WHERE device = $1 AND domain = 'acme.example'",
+    )
+    .bind(device.to_owned())
+    .fetch_one(db.pool())
+    .await
+    .unwrap()
+}
+
 async fn audit_count(db: &app::ssr::db::Db, action: &str) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1")
         .bind(action)
@@ -226,13 +252,53 @@ on_both_backends! {
             Some(json!({"site": "", "email": "not an address"}))).await;
         assert_names(&bad, StatusCode::UNPROCESSABLE_ENTITY, &["site", "email"]);
         let unknown = api(&mut c, Method::POST, "/domains/acme.example/sites", &key,
-            Some(json!({"site": "North", "time-zone": "US/Central", "colour": ["red"]}))).await;
-        assert_names(&unknown, StatusCode::UNPROCESSABLE_ENTITY, &["time-zone", "colour"]);
+            Some(json!({"site": "North", "time-zone": "America/Chicago", "colour": ["red"]}))).await;
+        assert_names(&unknown, StatusCode::UNPROCESSABLE_ENTITY, &["colour"]);
+        let bad = api(&mut c, Method::POST, "/domains/acme.example/sites", &key,
+            Some(json!({"site": "North", "time-zone": "Mars/Olympus", "caller-id-number": "12"}))).await;
+        assert_names(&bad, StatusCode::UNPROCESSABLE_ENTITY, &["time-zone", "caller-id-number"]);
         api(&mut c, Method::POST, "/domains/acme.example/sites", &key, Some(json!({"site": "North"}))).await;
         let unknown = api(&mut c, Method::PUT, "/domains/acme.example/sites/North", &key,
             Some(json!({"site": {"name": "x"}, "colour": "red"}))).await;
         assert_names(&unknown, StatusCode::UNPROCESSABLE_ENTITY, &["site", "colour"]);
         assert_eq!(audit_count(&db.db, "site.create").await, 1);
+    }
+
+    async fn a_sites_settings_are_its_users_before_their_domains_and_its_phones_call_with_them(db: TestDb) {
+        let (mut c, key) = super_key(&db.db).await;
+        add_domain(&mut c, &key, json!({"domain": "acme.example", "time-zone": "America/New_York",
+                                        "caller-id-number": "+16125550100"})).await;
+        let made = api(&mut c, Method::POST, "/domains/acme.example/sites", &key,
+            Some(json!({"site": "Chicago", "time-zone": "America/Chicago",
+                        "caller-id-number": "13125550100", "synchronous": "yes"}))).await;
+        assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+        assert_eq!(made.json()["time-zone"], "America/Chicago");
+        assert_eq!(made.json()["caller-id-number"], "+13125550100");
+        assert_eq!(made.json()["caller-id-name"], "", "not set: the domain's");
+        add_user(&mut c, &key, "acme.example", "1001", json!({"site": "Chicago"})).await;
+        add_user(&mut c, &key, "acme.example", "1002",
+            json!({"site": "Chicago", "caller-id-number": "+13125550199"})).await;
+        add_user(&mut c, &key, "acme.example", "1003", json!({})).await;
+        assert_eq!(effective(&mut c, &key, "1001").await, ("America/Chicago".to_owned(), "+13125550100".to_owned()));
+        assert_eq!(effective(&mut c, &key, "1002").await, ("America/Chicago".to_owned(), "+13125550199".to_owned()), "its own first");
+        assert_eq!(effective(&mut c, &key, "1003").await, ("America/New_York".to_owned(), "+16125550100".to_owned()));
+        // The SIP server's view of who a phone calls as says the same.
+        assert_eq!(calls_as(&db.db, "1001").await, "+13125550100");
+        assert_eq!(calls_as(&db.db, "1002").await, "+13125550199");
+        assert_eq!(calls_as(&db.db, "1003").await, "+16125550100");
+
+        // A change sends only what changes; a blank setting follows the domain again.
+        let changed = api(&mut c, Method::PUT, "/domains/acme.example/sites/Chicago", &key,
+            Some(json!({"caller-id-number": "", "synchronous": "yes"}))).await;
+        assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+        assert_eq!(changed.json()["time-zone"], "America/Chicago", "kept");
+        assert_eq!(effective(&mut c, &key, "1001").await, ("America/Chicago".to_owned(), "+16125550100".to_owned()));
+        assert_eq!(calls_as(&db.db, "1001").await, "+16125550100");
+        let bad = api(&mut c, Method::PUT, "/domains/acme.example/sites/Chicago", &key,
+            Some(json!({"area-code": "99", "dial-policy": "Anywhere"}))).await;
+        assert_names(&bad, StatusCode::UNPROCESSABLE_ENTITY, &["area-code", "dial-policy"]);
+        assert_eq!(effective(&mut c, &key, "1001").await.0, "America/Chicago", "nothing half-written");
+        assert_eq!(audit_count(&db.db, "site.update").await, 1);
     }
 
     async fn departments_are_listed_with_how_many_users_name_them(db: TestDb) {

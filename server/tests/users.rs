@@ -526,10 +526,10 @@ on_both_backends! {
         let found = app::ssr::users::conflicts(&t.db, &system, &acme(), None, &typed).await.unwrap();
         assert_eq!(found.message_for("site"), Some("This domain has a site HQ: name it as written, or a site whose name differs by more than case."));
         // And on the sites themselves: no second site in another case; a site may change its own case.
-        let form = |site: &str| app::model::site::SiteForm { site: site.into(), email: String::new() };
+        let form = |site: &str| app::model::site::SiteForm { site: site.into(), ..Default::default() };
         let refused = app::ssr::sites::create_site(&t.db, &system, &acme(), &form("hq")).await.unwrap_err();
         assert_eq!(refused.field_errors().and_then(|e| e.message_for("site")), Some(message));
-        app::ssr::sites::rename_site(&t.db, &system, &acme(), "HQ", &form("Hq")).await.unwrap();
+        app::ssr::sites::change_site(&t.db, &system, &acme(), "HQ", &form("Hq"), app::ssr::sites::SiteChange::Name).await.unwrap();
         create_user(&t.db, &system, &acme(), &UserForm { site: "Hq".into(), ..smith("103") }).await.unwrap();
     }
 

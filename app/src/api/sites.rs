@@ -4,7 +4,7 @@
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::model::done::Done;
-use crate::model::site::{DepartmentCount, SiteForm, SiteList};
+use crate::model::site::{DepartmentCount, OpenedSite, SiteForm, SiteList, SiteSettingsForm};
 use leptos::prelude::*;
 
 /// The most sites the page lists (a domain's `limits-max-sites` is usually far below).
@@ -41,6 +41,54 @@ pub async fn list_departments(domain: String) -> Result<Vec<DepartmentCount>, Ap
     )
 }
 
+/// One site for its page, with its domain's settings and whether the caller may change it.
+#[server(endpoint = "open-site")]
+pub async fn open_site(domain: String, site: String) -> Result<OpenedSite, AppError> {
+    crate::ssr::request::answer(
+        async move {
+            let (state, caller) = crate::ssr::request::current().await?;
+            let name = crate::ssr::access::parse_name(&domain)?;
+            crate::ssr::sites::open_site(&state.db, &caller, &name, &site).await
+        }
+        .await,
+    )
+}
+
+/// Saves the site `site`'s own settings (a blank one follows the domain's).
+#[server(endpoint = "save-site")]
+pub async fn save_site(
+    domain: String,
+    site: String,
+    input: SiteSettingsForm,
+) -> Result<(), AppError> {
+    crate::ssr::request::answer(
+        async move {
+            let (state, caller) = crate::ssr::request::current().await?;
+            let name = crate::ssr::access::parse_name(&domain)?;
+            let form = SiteForm {
+                site: site.clone(),
+                settings: input.clone(),
+            };
+            let saved = crate::ssr::sites::change_site(
+                &state.db,
+                &caller,
+                &name,
+                &site,
+                &form,
+                crate::ssr::sites::SiteChange::NameAndSettings,
+            )
+            .await
+            .map_err(|e| e.with_input(&input))?;
+            leptos_axum::redirect(&Done::SiteSaved.at(&format!(
+                "/domains/{domain}/sites/{}",
+                crate::api::urlencode(saved.site.as_str())
+            )));
+            Ok(())
+        }
+        .await,
+    )
+}
+
 /// The sites page, saying what was just done.
 #[cfg(feature = "ssr")]
 fn back_to_sites(domain: &str, done: Done) {
@@ -71,7 +119,15 @@ pub async fn rename_site(domain: String, site: String, input: SiteForm) -> Resul
         async move {
             let (state, caller) = crate::ssr::request::current().await?;
             let name = crate::ssr::access::parse_name(&domain)?;
-            crate::ssr::sites::rename_site(&state.db, &caller, &name, &site, &input).await?;
+            crate::ssr::sites::change_site(
+                &state.db,
+                &caller,
+                &name,
+                &site,
+                &input,
+                crate::ssr::sites::SiteChange::Name,
+            )
+            .await?;
             back_to_sites(&domain, Done::SiteRenamed);
             Ok(())
         }

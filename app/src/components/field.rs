@@ -1,6 +1,8 @@
 //! One labelled form field that checks itself as it is typed, with the parser the server runs.
 
-use crate::model::Invalid;
+use crate::error::AppError;
+use crate::model::fields::{Control, Field as DeclaredField};
+use crate::model::{Invalid, TimeZone};
 use leptos::prelude::*;
 
 /// What kind of `<input>` a [`Field`] is.
@@ -266,4 +268,86 @@ pub fn SelectField(
             {below(hint, hint_id, error_id, server_error)}
         </div>
     }
+}
+
+/// The control of one row of a declared field table (a domain's or a site's settings), named
+/// `input[<field>]` for the server function: a drop-down for a yes/no or a choice, otherwise a
+/// text field checked as it is typed by the parser the server runs. `follows` is the value a
+/// blank takes from elsewhere (the domain's, for a site's setting): a blank choice offering it,
+/// or the empty text field showing it.
+pub fn declared_field<F: 'static, S: 'static>(
+    field: &'static DeclaredField<F, S>,
+    initial: String,
+    rejected: Signal<Option<AppError>>,
+    follows: Option<String>,
+    readonly: bool,
+) -> AnyView {
+    let name = format!("input[{}]", field.name);
+    let id = field.name.to_owned();
+    let wire: &'static str = field.name;
+    let server_error = Signal::derive(move || rejected.get().and_then(|e| e.message_for(wire)));
+    let options = match field.control {
+        Control::YesNo => Some(choices(&[("yes", "Yes"), ("no", "No")])),
+        Control::Choice(options) => Some(choices(options)),
+        _ => None,
+    };
+    if let Some(mut options) = options {
+        if let Some(value) = &follows {
+            let shown = field.control.shown(value);
+            options.insert(0, (String::new(), format!("As the domain ({shown})")));
+        }
+        return view! {
+            <SelectField name id label=field.label hint=field.hint initial options server_error/>
+        }
+        .into_any();
+    }
+    let parse = field.check;
+    let check = Callback::new(move |raw: String| parse(&raw, &Default::default()));
+    let list = (field.control == Control::TimeZone).then(|| TIME_ZONE_LIST.to_owned());
+    let placeholder = follows
+        .filter(|v| !v.is_empty())
+        .map(|v| format!("The domain's: {v}"));
+    view! {
+        <Field name id label=field.label hint=field.hint initial check server_error readonly
+            required=field.required list=list placeholder=placeholder/>
+    }
+    .into_any()
+}
+
+/// The id of [`TimeZoneList`].
+const TIME_ZONE_LIST: &str = "time-zones";
+
+/// The time zones a time-zone field suggests, once per page that has one.
+#[component]
+pub fn TimeZoneList() -> impl IntoView {
+    view! {
+        <datalist id=TIME_ZONE_LIST>
+            {TimeZone::all().iter().map(|z| view! { <option value=*z></option> }).collect_view()}
+        </datalist>
+    }
+}
+
+/// The values of a declared field table's form, in words, a section at a time (`sections`: each
+/// with its title), for one who may read but not change them. Secrets are left out.
+pub fn settings_read<F: 'static, S: PartialEq + Copy + 'static>(
+    table: &'static [DeclaredField<F, S>],
+    form: &F,
+    sections: impl IntoIterator<Item = (S, &'static str)>,
+) -> impl IntoView {
+    sections
+        .into_iter()
+        .map(|(section, title)| {
+            let rows = table
+                .iter()
+                .filter(|f| f.step == section && !f.is_secret())
+                .map(|f| view! { <dt>{f.label}</dt><dd>{f.control.shown((f.get)(form))}</dd> })
+                .collect_view();
+            view! {
+                <section class="detail">
+                    <h2>{title}</h2>
+                    <dl>{rows}</dl>
+                </section>
+            }
+        })
+        .collect_view()
 }

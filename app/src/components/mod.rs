@@ -9,7 +9,10 @@ mod registration;
 mod secret;
 
 pub use copy::CopyButton;
-pub use field::{choices, Field, FieldKind, RequiredNote, SelectField, SwitchField};
+pub use field::{
+    choices, declared_field, settings_read, Field, FieldKind, RequiredNote, SelectField,
+    SwitchField, TimeZoneList,
+};
 pub use hydration::{focus_soon, poll_while_owned, use_hydrated};
 pub use layout::{
     form_summary, row_refusal, use_me, DocumentTitle, ErrorNotice, IfAllowed, Me, Page,

@@ -18,6 +18,7 @@ wire_enum! {
         SiteCreated = "site-created", "The site is created.";
         SiteRenamed = "site-renamed", "The site is renamed; its users went with it.";
         SiteDeleted = "site-deleted", "The site is deleted.";
+        SiteSaved = "site-saved", "The site's settings are saved; its users follow them where they have none of their own.";
         NumbersAdded = "numbers-added", "The numbers are added.";
         NumberRouted = "number-routed", "The number now rings where you chose.";
         NumberReleased = "number-released", "The number is released: the domain no longer has it.";

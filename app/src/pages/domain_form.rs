@@ -2,13 +2,12 @@
 
 use crate::api::domains::{open_domain, CreateDomain, DeleteDomain, UpdateDomain};
 use crate::components::{
-    choices, form_summary, ErrorNotice, Field, IfAllowed, Page, RequiredNote, SelectField,
+    declared_field, form_summary, settings_read, ErrorNotice, IfAllowed, Page, RequiredNote,
+    TimeZoneList,
 };
 use crate::error::AppError;
 use crate::model::domain::{DomainField, DomainForm, DomainSection, OpenedDomain, DOMAIN_FIELDS};
-use crate::model::fields::Control;
 use crate::model::permissions::Action;
-use crate::model::TimeZone;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -24,31 +23,14 @@ fn DomainFields(
     editing: bool,
 ) -> impl IntoView {
     let field_view = move |field: &'static DomainField| {
-        let name = format!("input[{}]", field.name);
-        let id = field.name.to_owned();
-        let server_error =
-            Signal::derive(move || rejected.get().and_then(|e| e.message_for(field.name)));
         let initial_value = (field.get)(&initial).to_owned();
-        let options = match field.control {
-            Control::YesNo => Some(choices(&[("yes", "Yes"), ("no", "No")])),
-            Control::Choice(options) => Some(choices(options)),
-            _ => None,
-        };
-        if let Some(options) = options {
-            return view! {
-                <SelectField name id label=field.label hint=field.hint initial=initial_value
-                    options server_error/>
-            }
-            .into_any();
-        }
-        let check = Callback::new(move |raw: String| (field.check)(&raw, &Default::default()));
-        let list = (field.control == Control::TimeZone).then(|| "time-zones".to_owned());
-        view! {
-            <Field name id label=field.label hint=field.hint initial=initial_value check server_error
-                readonly=editing && field.name == "domain" required=field.required
-                list=list/>
-        }
-        .into_any()
+        declared_field(
+            field,
+            initial_value,
+            rejected,
+            None,
+            editing && field.name == "domain",
+        )
     };
     let sections = DomainSection::ALL
         .into_iter()
@@ -68,9 +50,7 @@ fn DomainFields(
         .collect_view();
     view! {
         {sections}
-        <datalist id="time-zones">
-            {TimeZone::all().iter().map(|z| view! { <option value=*z></option> }).collect_view()}
-        </datalist>
+        <TimeZoneList/>
     }
 }
 
@@ -153,24 +133,11 @@ pub fn EditDomainPage() -> impl IntoView {
 #[component]
 fn DomainSettingsRead(form: DomainForm) -> impl IntoView {
     let users_href = format!("/domains/{}/users", form.domain);
-    let sections = DomainSection::ALL
-        .into_iter()
-        .map(|section| {
-            let rows = DOMAIN_FIELDS
-                .iter()
-                .filter(|f| f.step == section && !f.is_secret())
-                .map(|f| {
-                    view! { <dt>{f.label}</dt><dd>{f.control.shown((f.get)(&form))}</dd> }
-                })
-                .collect_view();
-            view! {
-                <section class="detail">
-                    <h2>{section.title()}</h2>
-                    <dl>{rows}</dl>
-                </section>
-            }
-        })
-        .collect_view();
+    let sections = settings_read(
+        DOMAIN_FIELDS,
+        &form,
+        DomainSection::ALL.map(|s| (s, s.title())),
+    );
     view! {
         <p class="actions"><A href=users_href>"Users of this domain"</A></p>
         <p class="hint read-only-note">

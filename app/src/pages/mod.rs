@@ -14,6 +14,7 @@ pub mod outbox;
 pub mod phone_numbers;
 pub mod profile;
 pub mod set_password;
+pub mod site;
 pub mod sites;
 pub mod user;
 pub mod user_wizard;

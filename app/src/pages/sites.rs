@@ -3,6 +3,7 @@
 //! departments its users name. Plain forms: they work before (and without) the WebAssembly.
 
 use crate::api::sites::{list_departments, list_sites, CreateSite, DeleteSite, RenameSite};
+use crate::api::urlencode;
 use crate::components::{
     form_summary, row_refusal, use_me, ErrorNotice, Field, Page, RequiredNote,
 };
@@ -193,9 +194,10 @@ fn site_row(
             </td>
         }
     });
+    let href = format!("/domains/{domain}/sites/{}", urlencode(&name));
     view! {
         <tr>
-            <th scope="row">{name}</th>
+            <th scope="row"><A href=href>{name}</A></th>
             <td>{counted(users, "user", "users")}</td>
             {changes}
         </tr>

@@ -12,8 +12,11 @@ use super::errors::conflict_on;
 use super::now_ms;
 use super::users::begin_locked;
 use crate::error::AppError;
+use crate::model::fields::diff;
 use crate::model::permissions::Action;
-use crate::model::site::{DepartmentCount, Site, SiteForm, SiteList, SiteQuery};
+use crate::model::site::{
+    DepartmentCount, OpenedSite, Site, SiteForm, SiteList, SiteQuery, SiteSettingsForm, SITE_FIELDS,
+};
 use crate::model::{DomainName, FieldErrors, Parse, SiteName};
 
 /// A site name from a URL: one that cannot be a site is simply not found.
@@ -51,6 +54,33 @@ pub async fn get_site(
     name: &str,
 ) -> Result<Site, AppError> {
     let (found, only_site) = readable(db, caller, domain).await?;
+    read(db, &found, only_site, name).await
+}
+
+/// The site `name` of `domain` for its page, if the caller may read it: with its domain's
+/// settings, which its blank ones follow, and whether the caller may change it.
+pub async fn open_site(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    name: &str,
+) -> Result<OpenedSite, AppError> {
+    let (found, only_site) = readable(db, caller, domain).await?;
+    let site = read(db, &found, only_site, name).await?;
+    Ok(OpenedSite {
+        site,
+        domain: found.settings.to_form(),
+        may_change: caller.who.may(Action::ManageSites, &found.place(None)),
+    })
+}
+
+/// The site `name` of the domain `found`, unless the caller is kept to another (`only_site`).
+async fn read(
+    db: &Db,
+    found: &domains::DomainRef,
+    only_site: Option<&str>,
+    name: &str,
+) -> Result<Site, AppError> {
     let name = site_name(name)?;
     if only_site.is_some_and(|own| own != name.as_str()) {
         return Err(AppError::NotFound);
@@ -70,7 +100,7 @@ pub async fn create_site(
     form: &SiteForm,
 ) -> Result<Site, AppError> {
     let found = access::domain(db, caller, domain, Action::ManageSites).await?;
-    let name = form.parse().map_err(AppError::invalid)?;
+    let (name, settings) = form.parse().map_err(AppError::invalid)?;
     let (mut tx, current) = begin_locked(db, &found).await?;
     // A site the domain has already is a conflict even at its maximum: it would be no new site.
     if sites::get(&mut tx, current.name(), current.id, &name)
@@ -90,30 +120,54 @@ pub async fn create_site(
         }
     }
     sites::insert(&mut tx, current.id, &name, now_ms()).await?;
+    sites::set_settings(&mut tx, current.id, &name, &settings).await?;
     let created = sites::get(&mut tx, current.name(), current.id, &name)
         .await?
         .ok_or(AppError::Internal)?;
-    let changes = [("site".to_owned(), (String::new(), name.to_string()))].into();
+    let mut changes = settings_changes(&SiteSettingsForm::default(), &created.settings);
+    changes.insert("site".to_owned(), (String::new(), name.to_string()));
     record(&mut tx, caller, &current, "site.create", &name, &changes).await?;
     tx.commit().await?;
     tracing::info!(domain = %domain, site = %name, by = caller.account_id, "site created");
     Ok(created)
 }
 
-/// Renames the site `name` of `domain` to the form's `site`; its users go with it.
-pub async fn rename_site(
+/// What a change of a site takes from its form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SiteChange {
+    /// Its name only (its users go with it); its settings stay as they are.
+    Name,
+    /// Its name and its settings, as one change.
+    NameAndSettings,
+}
+
+/// The audit entry's changes between two versions of a site's settings.
+fn settings_changes(before: &SiteSettingsForm, after: &SiteSettingsForm) -> audit::Changes {
+    diff(SITE_FIELDS, before, after)
+        .into_iter()
+        .map(|(name, old, new)| (name.to_owned(), (old, new)))
+        .collect()
+}
+
+/// Changes the site `name` of `domain` as the form says: its name to the form's `site` (its users
+/// go with it) and, as `what` says, its settings, in one transaction with one audit entry.
+pub async fn change_site(
     db: &Db,
     caller: &Caller,
     domain: &DomainName,
     name: &str,
     form: &SiteForm,
+    what: SiteChange,
 ) -> Result<Site, AppError> {
     let found = access::domain(db, caller, domain, Action::ManageSites).await?;
     let from = site_name(name)?;
-    let to = form.parse().map_err(AppError::invalid)?;
+    let (to, settings) = form.parse().map_err(AppError::invalid)?;
     let (mut tx, current) = begin_locked(db, &found).await?;
+    let before = sites::get(&mut tx, current.name(), current.id, &from)
+        .await?
+        .ok_or(AppError::NotFound)?;
     refuse_other_case(&mut tx, current.id, &to, Some(&from)).await?;
-    let moved = sites::rename(&mut tx, current.id, &from, &to)
+    sites::rename(&mut tx, current.id, &from, &to)
         .await
         .map_err(|e| {
             conflict_on(
@@ -123,19 +177,22 @@ pub async fn rename_site(
                 Rule::SiteName.field_and_message().1,
             )
         })?;
-    if from != to && !moved {
-        return Err(AppError::NotFound);
+    if what == SiteChange::NameAndSettings {
+        sites::set_settings(&mut tx, current.id, &to, &settings).await?;
     }
-    let renamed = sites::get(&mut tx, current.name(), current.id, &to)
+    let after = sites::get(&mut tx, current.name(), current.id, &to)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::Internal)?;
+    let mut changes = settings_changes(&before.settings, &after.settings);
     if from != to {
-        let changes = [("site".to_owned(), (from.to_string(), to.to_string()))].into();
+        changes.insert("site".to_owned(), (from.to_string(), to.to_string()));
+    }
+    if !changes.is_empty() {
         record(&mut tx, caller, &current, "site.update", &from, &changes).await?;
     }
     tx.commit().await?;
-    tracing::info!(domain = %domain, site = %from, now = %to, by = caller.account_id, "site renamed");
-    Ok(renamed)
+    tracing::info!(domain = %domain, site = %from, now = %to, by = caller.account_id, "site changed");
+    Ok(after)
 }
 
 /// Deletes the site `name` of `domain`. A site with users is deleted only with `force` (412

@@ -46,6 +46,35 @@ struct SiteDoc {
     user_count: u64,
     /// Unix milliseconds.
     created_at: i64,
+    #[serde(flatten)]
+    settings: SiteSettingsDoc,
+}
+
+/// A site's own settings (NetSapiens' site fields). Blank: the domain's; the site's users take
+/// them before their domain's where they have none of their own.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schema(as = SiteSettings)]
+#[allow(dead_code)]
+struct SiteSettingsDoc {
+    /// An IANA time zone, such as America/Chicago.
+    time_zone: Option<String>,
+    /// 100 to 999: used when its users dial seven digits.
+    area_code: Option<String>,
+    /// The address emergency services are given for its calls.
+    emergency_address_id: Option<String>,
+    /// At most 35 characters.
+    caller_id_name: Option<String>,
+    /// A phone number with its country code (E.164 once stored).
+    caller_id_number: Option<String>,
+    /// The number sent with emergency calls.
+    caller_id_number_emergency: Option<String>,
+    /// Such as en_US.
+    language_token: Option<String>,
+    /// Which destinations its users may dial, such as US & Canada.
+    dial_policy: Option<String>,
+    /// Who to contact about the site; several separated by `;`.
+    email: Option<String>,
 }
 
 /// What `POST /sites` and `PUT /sites/{site}` take. Unknown members are refused.
@@ -56,8 +85,8 @@ struct SiteDoc {
 struct SiteInputDoc {
     /// The site's name: 1 to 64 characters. Required on create; on update, the new name.
     site: String,
-    /// NetSapiens requires it on create; Roster keeps no e-mail per site and only checks it.
-    email: Option<String>,
+    #[serde(flatten)]
+    settings: SiteSettingsDoc,
     /// `yes`: answer 200 with the site; otherwise 202.
     synchronous: Option<String>,
 }
@@ -208,13 +237,23 @@ async fn update_site(
 ) -> ApiResult<Response> {
     let name = domain_name(&caller, &domain)?;
     let sync = super::synchronous(body.take_text("synchronous")?)?;
+    // What is not sent stays as stored.
+    let current = sites::get_site(&state.db, &caller, &name, &site).await?;
     let mut form = SiteForm {
-        site: site.clone(),
-        email: String::new(),
+        site: current.site.to_string(),
+        settings: current.settings,
     };
     body.overlay(&mut form)?;
-    let renamed = sites::rename_site(&state.db, &caller, &name, &site, &form).await?;
-    Ok(changed(sync, renamed))
+    let changed_site = sites::change_site(
+        &state.db,
+        &caller,
+        &name,
+        &site,
+        &form,
+        sites::SiteChange::NameAndSettings,
+    )
+    .await?;
+    Ok(changed(sync, changed_site))
 }
 
 /// Delete a site. A site with users is deleted only with `force=yes` (otherwise 412); its users

@@ -4,7 +4,7 @@
 use super::domains::corrupt;
 use super::users::LISTED;
 use super::{contains_pattern, DbResult, Listing, Sql, Tx};
-use crate::model::site::{DepartmentCount, Site, SiteList, SiteQuery};
+use crate::model::site::{DepartmentCount, Site, SiteList, SiteQuery, SiteSettings};
 use crate::model::{Department, DomainName, Parse, SiteName};
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
@@ -13,23 +13,46 @@ struct SiteRow {
     name: String,
     user_count: i64,
     created_at: i64,
+    settings: String,
 }
 
 /// A site with how many users the lists show in it.
 fn site_columns() -> String {
     format!(
         "s.name, (SELECT COUNT(*) FROM users u WHERE u.site_id = s.id AND {LISTED}) AS user_count, \
-         s.created_at"
+         s.created_at, s.settings"
     )
 }
 
 fn site(domain: &DomainName, row: SiteRow) -> DbResult<Site> {
+    let bad = |e: String| corrupt("site", e);
+    let doc: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&row.settings).map_err(|e| bad(e.to_string()))?;
+    let settings = SiteSettings::from_document(&doc).map_err(|e| bad(format!("{e:?}")))?;
     Ok(Site {
-        site: SiteName::parse(&row.name).map_err(|e| corrupt("site", e))?,
+        site: SiteName::parse(&row.name).map_err(|e| bad(e.0))?,
         domain: domain.clone(),
         user_count: row.user_count.max(0) as u64,
         created_at: row.created_at,
+        settings: settings.to_form(),
     })
+}
+
+/// Writes the settings of the site `name` of a domain (the document of those it sets).
+pub async fn set_settings(
+    tx: &mut Tx,
+    domain_id: i64,
+    name: &SiteName,
+    settings: &SiteSettings,
+) -> DbResult<()> {
+    let doc = serde_json::Value::Object(settings.settings()).to_string();
+    sqlx::query("UPDATE sites SET settings = $3 WHERE domain_id = $1 AND name = $2")
+        .bind(domain_id)
+        .bind(name.as_str().to_owned())
+        .bind(doc)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// One page of a domain's sites with their numbers of users, and how many match in all. With

@@ -13,7 +13,9 @@ pub mod write;
 use super::domains::{corrupt, DomainRef};
 use super::sip::RegistrationRow;
 use super::{contains_pattern, DbResult, Listing, Sql};
+use crate::model::domain::DomainSettings;
 use crate::model::fields::FieldContext;
+use crate::model::site::SiteSettings;
 use crate::model::user::{Device, SortKey, UserDetail, UserForm, UserList, UserQuery, UserSummary};
 use crate::model::{
     Department, EmailList, Extension, Login, Parse, PersonName, Scope, SiteName, UserStatus,
@@ -84,6 +86,8 @@ struct UserRow {
     summary: SummaryRow,
     service_code: Option<String>,
     settings: String,
+    /// The settings document of its site, if it has one.
+    site_settings: Option<String>,
     created_at: i64,
     updated_at: i64,
 }
@@ -263,7 +267,8 @@ pub async fn details(
     }
     let d = domain.id;
     let mut users = Sql::new(&format!(
-        "SELECT u.id, {SUMMARY_COLUMNS}, u.service_code, u.settings, u.created_at, u.updated_at \
+        "SELECT u.id, {SUMMARY_COLUMNS}, u.service_code, u.settings, s.settings AS site_settings, \
+         u.created_at, u.updated_at \
          {FROM_USERS} WHERE "
     ));
     which.filter(&mut users, d);
@@ -415,6 +420,20 @@ struct Attached {
     rule: Option<RuleRow>,
 }
 
+/// What a user inherits: its domain's settings, with its site's where the site sets them.
+fn inherited_from(domain: &DomainRef, site: Option<&str>) -> DbResult<DomainSettings> {
+    let doc: serde_json::Map<String, serde_json::Value> = match site {
+        None => return Ok(domain.settings.clone()),
+        Some(doc) => serde_json::from_str(doc).map_err(|e| corrupt("site settings", e))?,
+    };
+    if doc.is_empty() {
+        return Ok(domain.settings.clone());
+    }
+    let site = SiteSettings::from_document(&doc)
+        .map_err(|e| corrupt("site settings", format!("{e:?}")))?;
+    Ok(domain.settings.for_site(&site))
+}
+
 /// One user with everything attached: the text form it was written from, parsed back.
 fn assemble(
     domain: &DomainRef,
@@ -468,7 +487,7 @@ fn assemble(
         domain: domain.settings.domain.clone(),
         inherited: stored.inherited().into_iter().map(str::to_owned).collect(),
         voicemail_pin_set: stored.voicemail_login_pin.is_set(),
-        values: stored.effective(&domain.settings),
+        values: stored.effective(&inherited_from(domain, row.site_settings.as_deref())?),
         devices: attached
             .devices
             .into_iter()
