@@ -131,7 +131,10 @@ pub fn Field(
                 id=id
                 name=name
                 type=input_type
-                value=initial
+                value=initial.clone()
+                // The attribute is what the server renders; the property is what a page that
+                // reads its data again (after a save that lands on itself) shows in the field.
+                prop:value=initial
                 readonly=readonly
                 required=required
                 list=list
