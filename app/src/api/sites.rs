@@ -54,7 +54,7 @@ pub async fn open_site(domain: String, site: String) -> Result<OpenedSite, AppEr
     )
 }
 
-/// Saves the site `site`'s own settings (a blank one follows the domain's).
+/// Saves the site `site`'s own settings (a blank one follows the domain's), then shows the sites.
 #[server(endpoint = "save-site")]
 pub async fn save_site(
     domain: String,
@@ -69,7 +69,7 @@ pub async fn save_site(
                 site: site.clone(),
                 settings: input.clone(),
             };
-            let saved = crate::ssr::sites::change_site(
+            crate::ssr::sites::change_site(
                 &state.db,
                 &caller,
                 &name,
@@ -79,10 +79,7 @@ pub async fn save_site(
             )
             .await
             .map_err(|e| e.with_input(&input))?;
-            leptos_axum::redirect(&Done::SiteSaved.at(&format!(
-                "/domains/{domain}/sites/{}",
-                crate::api::urlencode(saved.site.as_str())
-            )));
+            back_to_sites(&domain, Done::SiteSaved);
             Ok(())
         }
         .await,

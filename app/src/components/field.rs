@@ -131,10 +131,7 @@ pub fn Field(
                 id=id
                 name=name
                 type=input_type
-                value=initial.clone()
-                // The attribute is what the server renders; the property is what a page that
-                // reads its data again (after a save that lands on itself) shows in the field.
-                prop:value=initial
+                value=initial
                 readonly=readonly
                 required=required
                 list=list

@@ -8,7 +8,7 @@ use crate::components::{
     form_summary, row_refusal, use_me, ErrorNotice, Field, Page, RequiredNote,
 };
 use crate::model::permissions::Action;
-use crate::model::site::{DepartmentCount, Site, SiteList};
+use crate::model::site::{DepartmentCount, Site, SiteList, SiteSettingsForm, SITE_FIELDS};
 use crate::model::{counted, Parse, SiteName};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -135,6 +135,7 @@ fn SiteTable(
             <thead><tr>
                 <th scope="col">"Site"</th>
                 <th scope="col">"Users"</th>
+                <th scope="col">"Own settings"</th>
                 {manages.then(|| view! {
                     <th scope="col">"Rename"</th>
                     <th scope="col">"Delete"</th>
@@ -195,12 +196,29 @@ fn site_row(
         }
     });
     let href = format!("/domains/{domain}/sites/{}", urlencode(&name));
+    let own_settings = own_settings(&site.settings);
     view! {
         <tr>
             <th scope="row"><A href=href>{name}</A></th>
             <td>{counted(users, "user", "users")}</td>
+            <td>{own_settings}</td>
             {changes}
         </tr>
+    }
+}
+
+/// The settings a site sets itself, as "Time zone: America/Chicago; Caller ID number: …", or
+/// that it follows its domain in everything.
+fn own_settings(settings: &SiteSettingsForm) -> String {
+    let set: Vec<String> = SITE_FIELDS
+        .iter()
+        .filter(|f| !(f.get)(settings).is_empty())
+        .map(|f| format!("{}: {}", f.label, f.control.shown((f.get)(settings))))
+        .collect();
+    if set.is_empty() {
+        "None: the domain's".to_owned()
+    } else {
+        set.join("; ")
     }
 }
 
