@@ -107,9 +107,16 @@ test('devices are listed with their users, added, renamed, moved, given a new pa
   await page.click('button:has-text("Add device")');
   await page.waitForFunction(() => /There is no user 999/.test(document.querySelector('#new-device-user-error').textContent));
   await page.fill('#new-device-user', '101');
+  // Linked to its phone: a MAC address needs the phone's model.
+  await page.fill('#new-device-mac', '00-15-65-1A-2B-3C');
+  await page.click('button:has-text("Add device")');
+  await page.waitForFunction(() => /Required with a MAC address/.test(document.querySelector('#new-device-model-error').textContent));
+  await page.fill('#new-device-model', 'Yealink T54W');
   await Promise.all([page.waitForURL(/done=device-added$/), page.click('button:has-text("Add device")')]);
   await page.waitForSelector('.notice.ok[role=status]:has-text("The device is added.")');
   assert.equal(await textOf(row('desk101').locator('td').first()), '101');
+  assert.equal(await textOf(row('desk101').locator('td').nth(2)), 'Yealink T54W, 00:15:65:1a:2b:3c');
+  assert.equal(await textOf(row('101').locator('td').nth(2)), 'Not linked');
 
   // Renamed.
   await row('desk101').locator('input[name=to]').first().fill('desk-101');

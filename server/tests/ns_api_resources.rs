@@ -470,6 +470,57 @@ on_both_backends! {
         assert_eq!(audit_count(&db.db, "device.delete").await, 2);
     }
 
+    async fn a_device_is_linked_to_its_phones_mac_address_and_model_and_unlinked(db: TestDb) {
+        let (mut c, key) = super_key(&db.db).await;
+        add_domain(&mut c, &key, json!({"domain": "acme.example"})).await;
+        add_user(&mut c, &key, "acme.example", "1001", json!({})).await;
+        let base = "/domains/acme.example/users/1001/devices";
+        // A MAC address needs its model; a bad one is named.
+        let alone = api(&mut c, Method::POST, base, &key,
+            Some(json!({"device": "desk1001", "device-provisioning-mac-address": "00:15:65:1A:2B:3C"}))).await;
+        assert_names(&alone, StatusCode::UNPROCESSABLE_ENTITY, &["device-models-model"]);
+        let bad = api(&mut c, Method::POST, base, &key,
+            Some(json!({"device": "desk1001", "device-provisioning-mac-address": "01:00:5e:00:00:fb",
+                        "device-models-model": "x".repeat(65)}))).await;
+        assert_names(&bad, StatusCode::UNPROCESSABLE_ENTITY, &["device-provisioning-mac-address", "device-models-model"]);
+        let made = api(&mut c, Method::POST, base, &key,
+            Some(json!({"device": "desk1001", "device-provisioning-mac-address": "00-15-65-1a-2b-3c",
+                        "device-models-model": "Yealink T54W", "synchronous": "yes"}))).await;
+        assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+        assert_eq!(made.json()["device-provisioning-mac-address"], "0015651a2b3c");
+        assert_eq!(made.json()["device-models-model"], "Yealink T54W");
+        let listed = api(&mut c, Method::GET, "/domains/acme.example/devices?search=desk", &key, None).await;
+        assert_eq!(listed.json()[0]["device-provisioning-mac-address"], "0015651a2b3c");
+
+        // A change keeps what it does not name; a blank unlinks; a MAC address never loses its model.
+        let one = format!("{base}/desk1001");
+        let changed = api(&mut c, Method::PUT, &one, &key,
+            Some(json!({"device-models-model": "Yealink T57W", "synchronous": "yes"}))).await;
+        assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+        assert_eq!(changed.json()["device-provisioning-mac-address"], "0015651a2b3c");
+        assert_eq!(changed.json()["device-models-model"], "Yealink T57W");
+        let orphan = api(&mut c, Method::PUT, &one, &key, Some(json!({"device-models-model": ""}))).await;
+        assert_names(&orphan, StatusCode::UNPROCESSABLE_ENTITY, &["device-models-model"]);
+        let unlinked = api(&mut c, Method::PUT, &one, &key,
+            Some(json!({"device-provisioning-mac-address": "", "device-models-model": "", "synchronous": "yes"}))).await;
+        assert_eq!(unlinked.status, StatusCode::OK, "{}", unlinked.body);
+        assert_eq!(unlinked.json().get("device-provisioning-mac-address"), None);
+        assert_eq!(unlinked.json().get("device-models-model"), None);
+        assert_eq!(audit_count(&db.db, "device.update").await, 2, "the refused change wrote nothing");
+
+        // A user created with its devices links them in the same step.
+        let made = api(&mut c, Method::POST, "/domains/acme.example/users", &key, Some(json!({
+            "user": "1002", "name-first-name": "Pat", "name-last-name": "Phone", "email": "p@example.com",
+            "devices": [{"device": "1002", "device-provisioning-mac-address": "0004f2aabbcc"}]}))).await;
+        assert_names(&made, StatusCode::UNPROCESSABLE_ENTITY, &["devices[0].device-models-model"]);
+        add_user(&mut c, &key, "acme.example", "1002", json!({
+            "devices": [{"device": "1002", "device-provisioning-mac-address": "0004f2aabbcc",
+                         "device-models-model": "Polycom VVX 450"}]})).await;
+        let user = api(&mut c, Method::GET, "/domains/acme.example/users/1002", &key, None).await.json();
+        assert_eq!(user["devices"][0]["device-provisioning-mac-address"], "0004f2aabbcc");
+        assert_eq!(user["devices"][0]["device-models-model"], "Polycom VVX 450");
+    }
+
     async fn a_device_name_is_used_once_in_a_domain_and_bad_fields_are_named(db: TestDb) {
         let (mut c, key) = super_key(&db.db).await;
         add_domain(&mut c, &key, json!({"domain": "acme.example"})).await;

@@ -43,15 +43,6 @@ fn back_to_devices(domain: &str, done: Done) {
     leptos_axum::redirect(&done.at(&format!("/domains/{domain}/devices")));
 }
 
-/// The form of the device `device` with the SIP password `password` (blank: keep, or generate).
-#[cfg(feature = "ssr")]
-fn device_form(device: String, password: String) -> crate::ssr::users::DeviceForm {
-    crate::ssr::users::DeviceForm {
-        device,
-        device_sip_registration_password: password,
-    }
-}
-
 /// Adds the device `device` to the user `user`, with the SIP password given or a generated one.
 #[server(endpoint = "add-device")]
 pub async fn add_device(
@@ -59,12 +50,18 @@ pub async fn add_device(
     user: String,
     device: String,
     #[server(default)] password: String,
+    #[server(default)] mac: String,
+    #[server(default)] model: String,
 ) -> Result<(), AppError> {
     crate::ssr::request::answer(
         async move {
             let (state, caller) = crate::ssr::request::current().await?;
             let name = crate::ssr::access::parse_name(&domain)?;
-            let form = device_form(device, password);
+            let form = crate::ssr::users::DeviceForm {
+                device_provisioning_mac_address: Some(mac),
+                device_models_model: Some(model),
+                ..crate::ssr::users::DeviceForm::named(device, password)
+            };
             // A user that is not there is a mistake in the form's `user` field, not a missing page.
             let missing = |e| match e {
                 AppError::NotFound => AppError::invalid(crate::model::FieldErrors::one(
@@ -95,7 +92,7 @@ pub async fn rename_device(
         async move {
             let (state, caller) = crate::ssr::request::current().await?;
             let name = crate::ssr::access::parse_name(&domain)?;
-            let form = device_form(to, String::new());
+            let form = crate::ssr::users::DeviceForm::named(to, String::new());
             crate::ssr::devices::update_device(&state.db, &caller, &name, &user, &device, &form)
                 .await?;
             back_to_devices(&domain, Done::DeviceRenamed);
@@ -139,7 +136,7 @@ pub async fn reset_device_password(
             let (state, caller) = crate::ssr::request::current().await?;
             let name = crate::ssr::access::parse_name(&domain)?;
             let password = crate::ssr::users::generate_sip_password();
-            let form = device_form(device.clone(), password);
+            let form = crate::ssr::users::DeviceForm::named(device.clone(), password);
             crate::ssr::devices::update_device(&state.db, &caller, &name, &user, &device, &form)
                 .await?;
             back_to_devices(&domain, Done::DevicePasswordReset);

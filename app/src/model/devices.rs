@@ -17,6 +17,12 @@ pub struct DomainDevice {
     pub device_sip_registration_password: Option<String>,
     /// `registered` while the SIP server holds a live registration of it, else `unregistered`.
     pub device_sip_registration_state: String,
+    /// The MAC address of the phone it is provisioned on, if one is linked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_provisioning_mac_address: Option<MacAddress>,
+    /// That phone's model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_models_model: Option<DeviceModel>,
     /// Unix milliseconds.
     pub created_at: i64,
 }
@@ -146,6 +152,149 @@ impl Parse for DeviceName {
     }
 }
 
+/// The MAC address of the phone a device is provisioned on (`device-provisioning-mac-address`):
+/// twelve hexadecimal digits, written with or without `:`, `-` or `.` between them, stored in
+/// lower case without them (`0015651a2b3c`). A phone's own address is unicast and not all zeros.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct MacAddress(String);
+text_newtype!(MacAddress);
+
+impl MacAddress {
+    /// As phones' labels print it: pairs of digits between colons.
+    pub fn shown(&self) -> String {
+        self.0
+            .as_bytes()
+            .chunks(2)
+            .map(|pair| String::from_utf8_lossy(pair).into_owned())
+            .collect::<Vec<_>>()
+            .join(":")
+    }
+}
+
+impl Parse for MacAddress {
+    fn parse(raw: &str) -> Result<Self, Invalid> {
+        const HINT: &str = "Twelve hexadecimal digits, such as 00:15:65:1a:2b:3c.";
+        let digits: String = raw
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, ':' | '-' | '.'))
+            .collect();
+        if digits.is_empty() {
+            return Err(Invalid::new("Required."));
+        }
+        if digits.len() != 12 || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(Invalid::new(HINT));
+        }
+        let digits = digits.to_ascii_lowercase();
+        let first = u8::from_str_radix(&digits[..2], 16).map_err(|_| Invalid::new(HINT))?;
+        if first & 1 == 1 {
+            return Err(Invalid::new(
+                "A group (multicast) address, not a phone's own: check its first two digits.",
+            ));
+        }
+        if digits.chars().all(|c| c == '0') {
+            return Err(Invalid::new("All zeros is no phone's address."));
+        }
+        Ok(Self(digits))
+    }
+}
+
+/// The model of the phone a device is provisioned on (`device-models-model`), such as
+/// `Yealink T54W`: 1 to 64 printable characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DeviceModel(String);
+text_newtype!(DeviceModel);
+
+impl Parse for DeviceModel {
+    fn parse(raw: &str) -> Result<Self, Invalid> {
+        let model = raw.trim();
+        if model.is_empty() {
+            return Err(Invalid::new("Required."));
+        }
+        if model.chars().count() > 64 || model.chars().any(char::is_control) {
+            return Err(Invalid::new(
+                "At most 64 printable characters, such as Yealink T54W.",
+            ));
+        }
+        Ok(Self(model.to_owned()))
+    }
+}
+
+/// What a change does to one optional value: keeps it, clears it, or sets it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Change<T> {
+    #[default]
+    Keep,
+    Clear,
+    Set(T),
+}
+
+impl<T: Parse> Change<T> {
+    /// The change a form's field asks for: absent keeps, blank clears, anything else sets.
+    pub fn parse(raw: Option<&str>) -> Result<Self, Invalid> {
+        match raw.map(str::trim) {
+            None => Ok(Change::Keep),
+            Some("") => Ok(Change::Clear),
+            Some(text) => T::parse(text).map(Change::Set),
+        }
+    }
+}
+
+impl<T> Change<T> {
+    /// The value it sets, if it sets one.
+    pub fn set(&self) -> Option<&T> {
+        match self {
+            Change::Set(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+impl<T: Clone> Change<T> {
+    /// The value after this change of `current`.
+    pub fn applied_to(&self, current: Option<T>) -> Option<T> {
+        match self {
+            Change::Keep => current,
+            Change::Clear => None,
+            Change::Set(value) => Some(value.clone()),
+        }
+    }
+}
+
+/// Which phone a device is provisioned on: its MAC address and model, as a change asks for them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Provisioning {
+    pub mac: Change<MacAddress>,
+    pub model: Change<DeviceModel>,
+}
+
+impl Provisioning {
+    /// Whether it changes anything.
+    pub fn changes(&self) -> bool {
+        self.mac != Change::Keep || self.model != Change::Keep
+    }
+
+    /// The MAC address and model after this change of `current`, or why not: a MAC address
+    /// needs its model (NetSapiens links the two in its provisioning), refused on `model_field`.
+    pub fn applied_to(
+        &self,
+        current: (Option<MacAddress>, Option<DeviceModel>),
+        model_field: &str,
+    ) -> Result<(Option<MacAddress>, Option<DeviceModel>), super::FieldErrors> {
+        let mac = self.mac.applied_to(current.0);
+        let model = self.model.applied_to(current.1);
+        if mac.is_some() && model.is_none() {
+            return Err(super::FieldErrors::one(
+                model_field,
+                "Required with a MAC address: the phone's model, such as Yealink T54W.",
+            ));
+        }
+        Ok((mac, model))
+    }
+}
+
 /// Where a forwarded call goes: an extension of the same domain (1 to 6 digits), a phone number
 /// (7 digits or more, or starting with `+`; see [`PhoneNumber`]), or the user's voicemail.
 /// Written as text: `101`, `+16125550100`, `voicemail`.
@@ -219,6 +368,72 @@ impl From<Destination> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mac_address_is_twelve_hex_digits_of_one_phone_stored_plainly() {
+        for written in [
+            "00:15:65:1A:2B:3C",
+            "00-15-65-1a-2b-3c",
+            "0015.651a.2b3c",
+            " 0015651A2B3C ",
+        ] {
+            assert_eq!(
+                MacAddress::parse(written).unwrap().as_str(),
+                "0015651a2b3c",
+                "{written}"
+            );
+            assert_eq!(
+                MacAddress::parse(written).unwrap().shown(),
+                "00:15:65:1a:2b:3c"
+            );
+        }
+        for bad in [
+            "",
+            "00:15:65:1a:2b",
+            "00:15:65:1a:2b:3g",
+            "01:00:5e:00:00:fb",
+            "00:00:00:00:00:00",
+        ] {
+            assert!(MacAddress::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_mac_address_needs_its_model_and_a_change_keeps_what_it_does_not_name() {
+        let mac = MacAddress::parse("0015651a2b3c").unwrap();
+        let model = DeviceModel::parse("Yealink T54W").unwrap();
+        let only_mac = Provisioning {
+            mac: Change::Set(mac.clone()),
+            model: Change::Keep,
+        };
+        let refused = only_mac
+            .applied_to((None, None), "device-models-model")
+            .unwrap_err();
+        assert_eq!(refused.names(), ["device-models-model"]);
+        assert_eq!(
+            only_mac
+                .applied_to((None, Some(model.clone())), "m")
+                .unwrap(),
+            (Some(mac.clone()), Some(model.clone()))
+        );
+        let keep = Provisioning::default();
+        assert!(!keep.changes());
+        assert_eq!(
+            keep.applied_to((Some(mac.clone()), Some(model.clone())), "m")
+                .unwrap(),
+            (Some(mac), Some(model))
+        );
+        let clear = Provisioning {
+            mac: Change::Clear,
+            model: Change::Clear,
+        };
+        assert_eq!(clear.applied_to((None, None), "m").unwrap(), (None, None));
+        assert_eq!(
+            Change::<DeviceModel>::parse(Some(" ")).unwrap(),
+            Change::Clear
+        );
+        assert_eq!(Change::<DeviceModel>::parse(None).unwrap(), Change::Keep);
+    }
     use proptest::prelude::*;
 
     const GOOD: &str = "k3#Vq9!zR2@wL7$p";

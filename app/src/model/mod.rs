@@ -56,7 +56,10 @@ pub use user_settings::{
 };
 
 mod devices;
-pub use devices::{Destination, DeviceList, DeviceName, DomainDevice, SipPassword};
+pub use devices::{
+    Change, Destination, DeviceList, DeviceModel, DeviceName, DomainDevice, MacAddress,
+    Provisioning, SipPassword,
+};
 
 pub mod dids;
 pub mod domain;

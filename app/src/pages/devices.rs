@@ -12,7 +12,10 @@ use crate::components::{
     form_summary, registration_marker, row_refusal, use_hydrated, use_search_and_start,
     ErrorNotice, Field, FieldKind, ListPage, Page, RequiredNote, SearchForm, SecretText,
 };
-use crate::model::{optional, DeviceList, DeviceName, DomainDevice, Extension, Parse, SipPassword};
+use crate::model::{
+    optional, DeviceList, DeviceModel, DeviceName, DomainDevice, Extension, MacAddress, Parse,
+    SipPassword,
+};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -106,6 +109,14 @@ fn NewDevice(domain: String, add: ServerAction<AddDevice>) -> impl IntoView {
                     hint="Leave blank for a generated one."
                     check=Callback::new(|raw: String| optional::<SipPassword>(&raw).map(drop))
                     server_error=error("device-sip-registration-password")/>
+                <Field name="mac" id="new-device-mac" label="Phone's MAC address" initial=String::new()
+                    hint="To provision a phone: the address on its label, such as 00:15:65:1a:2b:3c. Optional."
+                    check=Callback::new(|raw: String| optional::<MacAddress>(&raw).map(drop))
+                    server_error=error("device-provisioning-mac-address")/>
+                <Field name="model" id="new-device-model" label="Phone's model" initial=String::new()
+                    hint="Such as Yealink T54W. Needed with a MAC address."
+                    check=Callback::new(|raw: String| optional::<DeviceModel>(&raw).map(drop))
+                    server_error=error("device-models-model")/>
                 <div class="buttons">
                     <button type="submit" disabled=move || add.pending().get()>"Add device"</button>
                 </div>
@@ -167,6 +178,7 @@ fn DeviceTable(
                 <th scope="col">"Device"</th>
                 <th scope="col">"User"</th>
                 <th scope="col">"Phone"</th>
+                <th scope="col">"Provisioned on"</th>
                 <th scope="col">"SIP password"</th>
                 <th scope="col">"Rename"</th>
                 <th scope="col">"Move to user"</th>
@@ -199,6 +211,12 @@ fn device_row(domain: &str, index: usize, d: DomainDevice, actions: RowActions) 
         }
         None => view! { <span class="muted">"Not yours to see"</span> }.into_any(),
     };
+    let provisioned = match (&d.device_models_model, &d.device_provisioning_mac_address) {
+        (Some(model), Some(mac)) => format!("{model}, {}", mac.shown()),
+        (Some(model), None) => model.to_string(),
+        (None, Some(mac)) => mac.shown(),
+        (None, None) => "Not linked".to_owned(),
+    };
     let rename_id = format!("rename-device-{index}");
     let move_id = format!("move-device-{index}");
     let registered = if d.is_registered() {
@@ -219,6 +237,7 @@ fn device_row(domain: &str, index: usize, d: DomainDevice, actions: RowActions) 
             <th scope="row">{name}</th>
             <td><A href=user_href>{user.clone()}</A></td>
             <td>{registration_marker(d.is_registered())}</td>
+            <td>{provisioned}</td>
             <td>{password}</td>
             <td>
                 <ActionForm action=actions.rename attr:class="inline">

@@ -16,7 +16,9 @@ use crate::error::AppError;
 use crate::model::permissions::Action;
 use crate::model::user::{Device, Registration, UserDetail};
 use crate::model::DomainDevice;
-use crate::model::{DeviceName, DomainName, Extension, FieldErrors, Parse, Scope};
+use crate::model::{
+    DeviceModel, DeviceName, DomainName, Extension, FieldErrors, MacAddress, Parse, Scope,
+};
 
 /// One page of the devices of `domain` (a Site Manager: of its own site's users) and how many
 /// match in all.
@@ -45,6 +47,18 @@ pub async fn list_devices(
                     .ranks_at_least(scope)
                     .then_some(row.sip_password),
                 device_sip_registration_state: Registration::state(row.registered != 0),
+                device_provisioning_mac_address: row
+                    .mac
+                    .as_deref()
+                    .map(MacAddress::parse)
+                    .transpose()
+                    .map_err(corrupt)?,
+                device_models_model: row
+                    .model
+                    .as_deref()
+                    .map(DeviceModel::parse)
+                    .transpose()
+                    .map_err(corrupt)?,
                 created_at: row.created_at,
             })
         })
@@ -159,6 +173,52 @@ impl Editing {
     }
 }
 
+/// Where a device's model is refused.
+const MODEL: &str = "device-models-model";
+
+/// Writes the phone a device is provisioned on, if it changes from `before` to `after`, and
+/// returns the audit entry's lines for what changed.
+async fn provision(
+    editing: &mut Editing,
+    device: &DeviceName,
+    before: (Option<MacAddress>, Option<DeviceModel>),
+    after: (Option<MacAddress>, Option<DeviceModel>),
+) -> Result<audit::Changes, AppError> {
+    if before == after {
+        return Ok(audit::Changes::new());
+    }
+    let text = |v: Option<&str>| v.unwrap_or_default().to_owned();
+    let (mac, model) = (
+        after.0.as_ref().map(MacAddress::as_str),
+        after.1.as_ref().map(DeviceModel::as_str),
+    );
+    write::set_provisioning(
+        &mut editing.tx,
+        editing.located.id,
+        device.as_str(),
+        mac,
+        model,
+    )
+    .await?;
+    let mut changes = audit::Changes::new();
+    if before.0 != after.0 {
+        changes.insert(
+            "device-provisioning-mac-address".to_owned(),
+            (text(before.0.as_ref().map(MacAddress::as_str)), text(mac)),
+        );
+    }
+    if before.1 != after.1 {
+        changes.insert(
+            MODEL.to_owned(),
+            (
+                text(before.1.as_ref().map(DeviceModel::as_str)),
+                text(model),
+            ),
+        );
+    }
+    Ok(changes)
+}
+
 /// The audit entry's line for a changed SIP password (never the password itself).
 fn password_changed() -> audit::Changes {
     audit::Changes::from([(
@@ -184,6 +244,11 @@ pub async fn create_device(
     form: &DeviceForm,
 ) -> Result<Device, AppError> {
     let new = parse(form)?;
+    // Nothing is stored yet: a MAC address needs its model in the same form.
+    let (mac, model) = new
+        .provisioning
+        .applied_to((None, None), MODEL)
+        .map_err(AppError::invalid)?;
     let mut editing = Editing::begin(db, caller, domain, extension).await?;
     if editing.has(&new.device) {
         return Err(taken(&new.device));
@@ -203,13 +268,9 @@ pub async fn create_device(
         now_ms(),
     )
     .await?;
+    let provisioned = provision(&mut editing, &new.device, (None, None), (mac, model)).await?;
     editing
-        .finish(
-            caller,
-            "device.create",
-            audit::Changes::new(),
-            Some(&new.device),
-        )
+        .finish(caller, "device.create", provisioned, Some(&new.device))
         .await?
         .ok_or(AppError::Internal)
 }
@@ -228,9 +289,17 @@ pub async fn update_device(
     let current = device_in_path(device)?;
     let new = parse(form)?;
     let mut editing = Editing::begin(db, caller, domain, extension).await?;
-    if !editing.has(&current) {
+    let Some(stored) = editing.before.devices.iter().find(|d| d.device == current) else {
         return Err(AppError::NotFound);
-    }
+    };
+    let before = (
+        stored.device_provisioning_mac_address.clone(),
+        stored.device_models_model.clone(),
+    );
+    let after = new
+        .provisioning
+        .applied_to(before.clone(), MODEL)
+        .map_err(AppError::invalid)?;
     let renamed = new.device != current;
     if renamed {
         editing.free(&new.device).await?;
@@ -247,13 +316,12 @@ pub async fn update_device(
         password,
     )
     .await?;
+    let mut changes = provision(&mut editing, &new.device, before, after).await?;
+    if password.is_some() {
+        changes.extend(password_changed());
+    }
     editing
-        .finish(
-            caller,
-            "device.update",
-            password.map(|_| password_changed()).unwrap_or_default(),
-            Some(&new.device),
-        )
+        .finish(caller, "device.update", changes, Some(&new.device))
         .await?
         .ok_or(AppError::Internal)
 }

@@ -51,6 +51,10 @@ struct DomainDeviceDoc {
     user: String,
     /// Shown only to those who manage the user.
     device_sip_registration_password: Option<String>,
+    /// The MAC address of the phone it is provisioned on (12 hexadecimal digits), if linked.
+    device_provisioning_mac_address: Option<String>,
+    /// That phone's model.
+    device_models_model: Option<String>,
     /// `registered` while Roster's SIP server holds a live registration of it, else `unregistered`.
     #[schema(pattern = "^(registered|unregistered)$")]
     device_sip_registration_state: String,
@@ -69,6 +73,11 @@ struct DeviceInputDoc {
     device: String,
     /// 16 to 64 printable ASCII characters. Generated on create when left out; kept on update.
     device_sip_registration_password: Option<String>,
+    /// The MAC address of the phone it is provisioned on: 12 hexadecimal digits, with or without
+    /// `:`, `-` or `.`. Needs `device-models-model`. On update: absent keeps, blank unlinks.
+    device_provisioning_mac_address: Option<String>,
+    /// The model of that phone, such as Yealink T54W (1 to 64 characters).
+    device_models_model: Option<String>,
     /// `yes`: answer 200 with the device; otherwise 202.
     synchronous: Option<String>,
 }
@@ -228,10 +237,8 @@ async fn update_device(
     let name = domain_name(&caller, &domain)?;
     let extension = user_name(&caller, &name, &user)?;
     let sync = super::synchronous(body.take_text("synchronous")?)?;
-    let mut form = DeviceForm {
-        device: device.clone(),
-        device_sip_registration_password: String::new(),
-    };
+    // What is not sent stays as stored.
+    let mut form = DeviceForm::named(device.clone(), String::new());
     body.overlay(&mut form)?;
     let updated =
         devices::update_device(&state.db, &caller, &name, extension, &device, &form).await?;

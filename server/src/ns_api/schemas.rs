@@ -82,7 +82,10 @@ schema!(
             json!({"type": "array", "description": "The user's SIP devices (instead of `device`).",
                    "items": {"type": "object", "additionalProperties": false, "required": ["device"],
                              "properties": {"device": {"type": ["string", "number"]},
-                                            "device-sip-registration-password": {"type": "string"}}}}),
+                                            "device-sip-registration-password": {"type": "string"},
+                                            "device-provisioning-mac-address": {"type": "string",
+                                                "description": "The MAC address of its phone (needs device-models-model)."},
+                                            "device-models-model": {"type": "string"}}}}),
         );
         props.insert(
             "voicemail".into(),
@@ -197,6 +200,9 @@ schema!(
     json!({"type": "object", "required": ["device"],
            "properties": {"device": {"type": "string"},
                           "device-sip-registration-password": {"type": ["string", "null"]},
+                          "device-provisioning-mac-address": {"type": "string",
+                              "description": "The MAC address of the phone it is provisioned on: 12 lower-case hexadecimal digits."},
+                          "device-models-model": {"type": "string", "description": "That phone's model."},
                           "device-sip-registration-state": {"type": "string", "enum": ["registered", "unregistered"],
                               "readOnly": true, "description": "Whether the device is registered with Roster's SIP server now."},
                           "device-sip-registration-contact": {"type": "string", "readOnly": true,

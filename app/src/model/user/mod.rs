@@ -206,6 +206,21 @@ pub struct AnswerRule {
 pub struct NewDevice {
     pub device: DeviceName,
     pub sip_password: Option<SipPassword>,
+    /// The phone it is provisioned on, as a change of what is stored (nothing, for a new one).
+    pub provisioning: super::Provisioning,
+}
+
+impl NewDevice {
+    /// The MAC address and model a new device is made with (those its form sets).
+    pub fn provisioned(&self) -> (Option<&str>, Option<&str>) {
+        (
+            self.provisioning.mac.set().map(super::MacAddress::as_str),
+            self.provisioning
+                .model
+                .set()
+                .map(super::DeviceModel::as_str),
+        )
+    }
 }
 
 /// A user ready to be created in a domain, with its devices.
@@ -230,6 +245,7 @@ impl NewUser {
         let device = NewDevice {
             device: values.device.clone().ok_or_else(FieldErrors::default)?,
             sip_password: values.device_sip_registration_password.0.clone(),
+            provisioning: Default::default(),
         };
         Ok(NewUser {
             values,
@@ -244,6 +260,12 @@ impl NewUser {
 pub struct Device {
     pub device: DeviceName,
     pub device_sip_registration_password: Option<String>,
+    /// The MAC address of the phone it is provisioned on, if one is linked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_provisioning_mac_address: Option<super::MacAddress>,
+    /// That phone's model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_models_model: Option<super::DeviceModel>,
     /// Unix milliseconds.
     #[serde(default)]
     pub created_at: i64,

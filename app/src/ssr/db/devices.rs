@@ -35,6 +35,8 @@ pub struct DeviceRow {
     pub created_at: i64,
     /// 1 while the SIP server holds a live registration of the device.
     pub registered: i64,
+    pub mac: Option<String>,
+    pub model: Option<String>,
 }
 
 /// One page of a domain's devices, and how many match in all. With `only_site`, only the devices
@@ -73,7 +75,8 @@ pub async fn list(
     let from =
         "FROM devices d JOIN users u ON u.id = d.user_id JOIN accounts a ON a.user_id = u.id";
     Listing {
-        select: "SELECT d.device, u.extension, d.sip_password, a.scope, d.created_at, \
+        select:
+            "SELECT d.device, u.extension, d.sip_password, a.scope, d.created_at, d.mac, d.model, \
                  CASE WHEN EXISTS (SELECT 1 FROM sip_registrations r \
                      WHERE r.username = d.device \
                      AND r.domain = (SELECT name FROM domains WHERE id = d.domain_id)) \

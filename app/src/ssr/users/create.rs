@@ -9,7 +9,9 @@ use crate::model::fields::diff;
 use crate::model::mail::{Invitation, MailTemplate};
 use crate::model::permissions::{Action, UserPlace};
 use crate::model::user::{NewDevice, NewUser, UserDetail, UserForm, USER_FIELDS};
-use crate::model::{optional, DeviceName, DomainName, FieldErrors, Parse, Scope, SipPassword};
+use crate::model::{
+    optional, Change, DeviceName, DomainName, FieldErrors, Parse, Provisioning, Scope, SipPassword,
+};
 use crate::ssr::access;
 use crate::ssr::audit;
 use crate::ssr::caller::Caller;
@@ -31,26 +33,50 @@ pub struct Created {
 }
 
 /// A device as sent to the API (several may come with one user): its name and, optionally, its
-/// SIP password. Also the body of the API's device create and change.
+/// SIP password and the phone it is provisioned on (its MAC address and model: absent keeps what
+/// is stored, blank clears it). Also the body of the API's device create and change.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case", default)]
 pub struct DeviceForm {
     pub device: String,
     pub device_sip_registration_password: String,
+    pub device_provisioning_mac_address: Option<String>,
+    pub device_models_model: Option<String>,
 }
 
 impl DeviceForm {
-    /// The device this form gives, or its problems on `{prefix}device` and
-    /// `{prefix}device-sip-registration-password`.
+    /// The form of the device `device` with the SIP password `password` (blank: keep, or
+    /// generate), changing nothing else.
+    pub fn named(device: String, password: String) -> Self {
+        Self {
+            device,
+            device_sip_registration_password: password,
+            ..Self::default()
+        }
+    }
+
+    /// The device this form gives, or its problems on `{prefix}<field>`.
     pub fn parse(&self, prefix: &str, errors: &mut FieldErrors) -> Option<NewDevice> {
         let device = errors.check(&format!("{prefix}device"), DeviceName::parse(&self.device));
         let sip_password = errors.check(
             &format!("{prefix}device-sip-registration-password"),
             optional::<SipPassword>(&self.device_sip_registration_password),
         );
+        let mac = errors.check(
+            &format!("{prefix}device-provisioning-mac-address"),
+            Change::parse(self.device_provisioning_mac_address.as_deref()),
+        );
+        let model = errors.check(
+            &format!("{prefix}device-models-model"),
+            Change::parse(self.device_models_model.as_deref()),
+        );
         Some(NewDevice {
             device: device?,
             sip_password: sip_password?,
+            provisioning: Provisioning {
+                mac: mac?,
+                model: model?,
+            },
         })
     }
 }
@@ -71,7 +97,19 @@ pub(crate) fn parse_new(
         .unwrap_or_default()
         .iter()
         .enumerate()
-        .map(|(i, d)| d.parse(&format!("devices[{i}]."), &mut errors))
+        .map(|(i, d)| {
+            let prefix = format!("devices[{i}].");
+            let device = d.parse(&prefix, &mut errors)?;
+            // A new device has nothing stored: a MAC address needs its model here and now.
+            let model_field = format!("{prefix}device-models-model");
+            match device.provisioning.applied_to((None, None), &model_field) {
+                Ok(_) => Some(device),
+                Err(bad) => {
+                    errors.0.extend(bad.0);
+                    None
+                }
+            }
+        })
         .collect();
     if !errors.is_empty() {
         return Err(AppError::invalid(errors));
@@ -301,7 +339,10 @@ pub(crate) async fn insert_new(
                 .devices
                 .iter()
                 .zip(passwords)
-                .map(|(d, p)| (d.device.as_str(), p.as_str()))
+                .map(|(d, p)| {
+                    let (mac, model) = d.provisioned();
+                    (d.device.as_str(), p.as_str(), mac, model)
+                })
                 .collect(),
             mailbox: check::has_voicemail(&new.values, domain),
             numbers: found

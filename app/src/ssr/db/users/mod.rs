@@ -285,10 +285,10 @@ pub async fn details(
         }
         map
     }
-    let devices: Vec<(i64, String, String, i64)> = which
+    let devices: Vec<(i64, String, String, i64, Option<String>, Option<String>)> = which
         .attached(
             d,
-            "x.user_id, x.device, x.sip_password, x.created_at",
+            "x.user_id, x.device, x.sip_password, x.created_at, x.mac, x.model",
             "devices x",
             "x.id",
         )
@@ -298,7 +298,16 @@ pub async fn details(
     let mut devices = by_user(
         devices
             .into_iter()
-            .map(|(user, name, password, at)| (user, (name, password, at)))
+            .map(|(user, device, sip_password, created_at, mac, model)| {
+                let row = DeviceRow {
+                    device,
+                    sip_password,
+                    created_at,
+                    mac,
+                    model,
+                };
+                (user, row)
+            })
             .collect(),
     );
     // Live registrations, latest expiry first, so a device's first is the one it shows.
@@ -408,10 +417,19 @@ struct RegisteredRow {
     registration: RegistrationRow,
 }
 
+/// A device of a user as stored.
+struct DeviceRow {
+    device: String,
+    sip_password: String,
+    created_at: i64,
+    mac: Option<String>,
+    model: Option<String>,
+}
+
 /// What [`details`] read about one user beside its row.
 struct Attached {
-    /// (device, SIP password, made at), in the order they were made.
-    devices: Vec<(String, String, i64)>,
+    /// Its devices, in the order they were made.
+    devices: Vec<DeviceRow>,
     /// Its devices' live registrations, latest expiry first.
     registrations: Vec<RegistrationRow>,
     mailbox: Option<String>,
@@ -459,7 +477,7 @@ fn assemble(
         device: attached
             .devices
             .first()
-            .map(|(name, _, _)| name.clone())
+            .map(|d| d.device.clone())
             .unwrap_or_default(),
         phone_numbers: attached.numbers.join(", "),
         groups: attached.groups.join(", "),
@@ -491,17 +509,29 @@ fn assemble(
         devices: attached
             .devices
             .into_iter()
-            .map(|(name, password, at)| {
+            .map(|d| {
                 let registration = attached
                     .registrations
                     .iter()
-                    .find(|r| r.device == name)
+                    .find(|r| r.device == d.device)
                     .map(RegistrationRow::shown)
                     .unwrap_or_default();
                 Ok(Device {
-                    device: crate::model::DeviceName::parse(&name).map_err(bad)?,
-                    device_sip_registration_password: with_secrets.then_some(password),
-                    created_at: at,
+                    device: crate::model::DeviceName::parse(&d.device).map_err(bad)?,
+                    device_sip_registration_password: with_secrets.then_some(d.sip_password),
+                    device_provisioning_mac_address: d
+                        .mac
+                        .as_deref()
+                        .map(crate::model::MacAddress::parse)
+                        .transpose()
+                        .map_err(bad)?,
+                    device_models_model: d
+                        .model
+                        .as_deref()
+                        .map(crate::model::DeviceModel::parse)
+                        .transpose()
+                        .map_err(bad)?,
+                    created_at: d.created_at,
                     registration,
                 })
             })

@@ -145,6 +145,29 @@ pub async fn delete_device(tx: &mut Tx, user_id: i64, device: &str) -> DbResult<
     Ok(())
 }
 
+/// Links the user's device `device` to the phone with MAC address `mac` and model `model`, or
+/// unlinks it (`None`). `NotFound` if the user has no such device.
+pub async fn set_provisioning(
+    tx: &mut Tx,
+    user_id: i64,
+    device: &str,
+    mac: Option<&str>,
+    model: Option<&str>,
+) -> DbResult<()> {
+    let done =
+        sqlx::query("UPDATE devices SET mac = $3, model = $4 WHERE user_id = $1 AND device = $2")
+            .bind(user_id)
+            .bind(device.to_owned())
+            .bind(mac.map(str::to_owned))
+            .bind(model.map(str::to_owned))
+            .execute(&mut **tx)
+            .await?;
+    if done.rows_affected() == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
 /// Gives the device `device` of the user `from` to the user `to` (of the same domain), with its
 /// name and password. `NotFound` if `from` has no such device.
 pub async fn move_device(tx: &mut Tx, from: i64, device: &str, to: i64) -> DbResult<()> {
