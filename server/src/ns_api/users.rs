@@ -9,7 +9,7 @@ use super::{
 };
 use app::error::AppError;
 use app::model::fields::find;
-use app::model::json_form::{form_of, patch_from_json, text_of_value};
+use app::model::json_form::{form_from_json, form_of, patch_from_json, text_of_value, Shape};
 use app::model::mail::Invitation;
 use app::model::user::{SortKey, UserDetail, UserQuery, USER_FIELDS};
 use app::model::{FieldErrors, Parse};
@@ -220,24 +220,15 @@ fn unnest(body: &mut Map<String, Value>) -> Result<Option<Vec<DeviceForm>>, Fiel
                 let path = format!("devices[{i}]");
                 let mut device = DeviceForm::default();
                 match item {
-                    Value::Object(d) => {
-                        for (name, value) in d {
-                            let slot = match name.as_str() {
-                                "device" => &mut device.device,
-                                "device-sip-registration-password" => {
-                                    &mut device.device_sip_registration_password
-                                }
-                                _ => {
-                                    errors.add(format!("{path}.{name}"), "Unknown field.");
-                                    continue;
-                                }
-                            };
-                            match text_of_value(value, false) {
-                                Ok(text) => *slot = text,
-                                Err(m) => errors.add(format!("{path}.{name}"), m),
+                    // Read as the device API reads its body: every field of DeviceForm, by name.
+                    Value::Object(d) => match form_from_json::<DeviceForm>(d, Shape::default()) {
+                        Ok(form) => device = form,
+                        Err(bad) => {
+                            for e in bad.iter() {
+                                errors.add(format!("{path}.{}", e.field), e.message.clone());
                             }
                         }
-                    }
+                    },
                     Value::String(_) | Value::Number(_) => {
                         device.device = text_of_value(item, false).unwrap_or_default();
                     }
