@@ -2,10 +2,14 @@
 //! registration, added to a user, renamed, moved to another user, given a new password, deleted.
 
 use crate::error::AppError;
-#[cfg(feature = "ssr")]
-use crate::model::done::Done;
 use crate::model::DeviceList;
+#[cfg(feature = "ssr")]
+use crate::{model::done::Done, ssr::request::act_on_domain};
 use leptos::prelude::*;
+
+/// The devices page, under its domain's address.
+#[cfg(feature = "ssr")]
+const PAGE: &str = "devices";
 
 /// Devices shown per page.
 pub const DEVICES_PER_PAGE: u32 = 100;
@@ -37,13 +41,8 @@ pub async fn list_devices(
     )
 }
 
-/// The devices page, saying what was just done.
-#[cfg(feature = "ssr")]
-fn back_to_devices(domain: &str, done: Done) {
-    leptos_axum::redirect(&done.at(&format!("/domains/{domain}/devices")));
-}
-
-/// Adds the device `device` to the user `user`, with the SIP password given or a generated one.
+/// Adds the device `device` to the user `user`, with the SIP password given or a generated one,
+/// linked to the phone with MAC address `mac` and model `model` when they are given.
 #[server(endpoint = "add-device")]
 pub async fn add_device(
     domain: String,
@@ -53,31 +52,31 @@ pub async fn add_device(
     #[server(default)] mac: String,
     #[server(default)] model: String,
 ) -> Result<(), AppError> {
-    crate::ssr::request::answer(
-        async move {
-            let (state, caller) = crate::ssr::request::current().await?;
-            let name = crate::ssr::access::parse_name(&domain)?;
-            let form = crate::ssr::users::DeviceForm {
+    use crate::ssr::users::DeviceForm;
+    act_on_domain(
+        &domain,
+        PAGE,
+        Done::DeviceAdded,
+        |state, caller, name| async move {
+            let form = DeviceForm {
                 device_provisioning_mac_address: Some(mac),
                 device_models_model: Some(model),
-                ..crate::ssr::users::DeviceForm::named(device, password)
+                ..DeviceForm::named(device, password)
             };
             // A user that is not there is a mistake in the form's `user` field, not a missing page.
-            let missing = |e| match e {
-                AppError::NotFound => AppError::invalid(crate::model::FieldErrors::one(
-                    "user",
-                    format!("There is no user {} in this domain.", user.trim()),
-                )),
-                other => other,
-            };
-            crate::ssr::devices::create_device(&state.db, &caller, &name, user.trim(), &form)
+            let user = user.trim();
+            crate::ssr::devices::create_device(&state.db, &caller, &name, user, &form)
                 .await
-                .map_err(missing)?;
-            back_to_devices(&domain, Done::DeviceAdded);
-            Ok(())
-        }
-        .await,
+                .map_err(|e| match e {
+                    AppError::NotFound => AppError::invalid(crate::model::FieldErrors::one(
+                        "user",
+                        format!("There is no user {user} in this domain."),
+                    )),
+                    other => other,
+                })
+        },
     )
+    .await
 }
 
 /// Renames the device `device` of the user `user` to `to`; it keeps its password.
@@ -88,39 +87,8 @@ pub async fn rename_device(
     device: String,
     to: String,
 ) -> Result<(), AppError> {
-    crate::ssr::request::answer(
-        async move {
-            let (state, caller) = crate::ssr::request::current().await?;
-            let name = crate::ssr::access::parse_name(&domain)?;
-            let form = crate::ssr::users::DeviceForm::named(to, String::new());
-            crate::ssr::devices::update_device(&state.db, &caller, &name, &user, &device, &form)
-                .await?;
-            back_to_devices(&domain, Done::DeviceRenamed);
-            Ok(())
-        }
-        .await,
-    )
-}
-
-/// Gives the device `device` of the user `user` to the user `to`.
-#[server(endpoint = "move-device")]
-pub async fn move_device(
-    domain: String,
-    user: String,
-    device: String,
-    to: String,
-) -> Result<(), AppError> {
-    crate::ssr::request::answer(
-        async move {
-            let (state, caller) = crate::ssr::request::current().await?;
-            let name = crate::ssr::access::parse_name(&domain)?;
-            crate::ssr::devices::move_device(&state.db, &caller, &name, &user, &device, &to)
-                .await?;
-            back_to_devices(&domain, Done::DeviceMoved);
-            Ok(())
-        }
-        .await,
-    )
+    let form = crate::ssr::users::DeviceForm::named(to, String::new());
+    change(domain, user, device, form, Done::DeviceRenamed).await
 }
 
 /// Gives the device `device` of the user `user` a new generated SIP password: the phone must be
@@ -131,32 +99,55 @@ pub async fn reset_device_password(
     user: String,
     device: String,
 ) -> Result<(), AppError> {
-    crate::ssr::request::answer(
-        async move {
-            let (state, caller) = crate::ssr::request::current().await?;
-            let name = crate::ssr::access::parse_name(&domain)?;
-            let password = crate::ssr::users::generate_sip_password();
-            let form = crate::ssr::users::DeviceForm::named(device.clone(), password);
-            crate::ssr::devices::update_device(&state.db, &caller, &name, &user, &device, &form)
-                .await?;
-            back_to_devices(&domain, Done::DevicePasswordReset);
-            Ok(())
-        }
-        .await,
+    let password = crate::ssr::users::generate_sip_password();
+    let form = crate::ssr::users::DeviceForm::named(device.clone(), password);
+    change(domain, user, device, form, Done::DevicePasswordReset).await
+}
+
+/// Changes the device `device` of the user `user` as `form` says, then says it was `done`.
+#[cfg(feature = "ssr")]
+async fn change(
+    domain: String,
+    user: String,
+    device: String,
+    form: crate::ssr::users::DeviceForm,
+    done: Done,
+) -> Result<(), AppError> {
+    act_on_domain(&domain, PAGE, done, |state, caller, name| async move {
+        crate::ssr::devices::update_device(&state.db, &caller, &name, &user, &device, &form).await
+    })
+    .await
+}
+
+/// Gives the device `device` of the user `user` to the user `to`.
+#[server(endpoint = "move-device")]
+pub async fn move_device(
+    domain: String,
+    user: String,
+    device: String,
+    to: String,
+) -> Result<(), AppError> {
+    act_on_domain(
+        &domain,
+        PAGE,
+        Done::DeviceMoved,
+        |state, caller, name| async move {
+            crate::ssr::devices::move_device(&state.db, &caller, &name, &user, &device, &to).await
+        },
     )
+    .await
 }
 
 /// Deletes the device `device` of the user `user` (not its last one).
 #[server(endpoint = "delete-device")]
 pub async fn delete_device(domain: String, user: String, device: String) -> Result<(), AppError> {
-    crate::ssr::request::answer(
-        async move {
-            let (state, caller) = crate::ssr::request::current().await?;
-            let name = crate::ssr::access::parse_name(&domain)?;
-            crate::ssr::devices::delete_device(&state.db, &caller, &name, &user, &device).await?;
-            back_to_devices(&domain, Done::DeviceDeleted);
-            Ok(())
-        }
-        .await,
+    act_on_domain(
+        &domain,
+        PAGE,
+        Done::DeviceDeleted,
+        |state, caller, name| async move {
+            crate::ssr::devices::delete_device(&state.db, &caller, &name, &user, &device).await
+        },
     )
+    .await
 }

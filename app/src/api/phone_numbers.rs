@@ -4,8 +4,12 @@
 use crate::error::AppError;
 use crate::model::dids::{NumberList, NumberRangeForm};
 #[cfg(feature = "ssr")]
-use crate::model::done::Done;
+use crate::{model::done::Done, ssr::request::act_on_domain};
 use leptos::prelude::*;
+
+/// The numbers page, under its domain's address.
+#[cfg(feature = "ssr")]
+const PAGE: &str = "phonenumbers";
 
 /// Numbers shown per page.
 pub const NUMBERS_PER_PAGE: u32 = 100;
@@ -35,27 +39,20 @@ pub async fn list_numbers(
     )
 }
 
-/// The numbers page, saying what was just done.
-#[cfg(feature = "ssr")]
-fn back_to_numbers(domain: &str, done: Done) {
-    leptos_axum::redirect(&done.at(&format!("/domains/{domain}/phonenumbers")));
-}
-
 /// Adds a run of consecutive numbers to the domain: all of them or none.
 #[server(endpoint = "add-numbers")]
 pub async fn add_numbers(domain: String, input: NumberRangeForm) -> Result<(), AppError> {
-    crate::ssr::request::answer(
-        async move {
-            let (state, caller) = crate::ssr::request::current().await?;
-            let name = crate::ssr::access::parse_name(&domain)?;
+    act_on_domain(
+        &domain,
+        PAGE,
+        Done::NumbersAdded,
+        |state, caller, name| async move {
             crate::ssr::phone_numbers::create_range(&state.db, &caller, &name, &input)
                 .await
-                .map_err(|e| e.with_input(&input))?;
-            back_to_numbers(&domain, Done::NumbersAdded);
-            Ok(())
-        }
-        .await,
+                .map_err(|e| e.with_input(&input))
+        },
     )
+    .await
 }
 
 /// Sends the number `number` to the user `user` (an extension), or makes it available when
@@ -63,35 +60,33 @@ pub async fn add_numbers(domain: String, input: NumberRangeForm) -> Result<(), A
 #[server(endpoint = "route-number")]
 pub async fn route_number(domain: String, number: String, user: String) -> Result<(), AppError> {
     use crate::model::dids::PhoneNumberForm;
-    crate::ssr::request::answer(
-        async move {
-            let (state, caller) = crate::ssr::request::current().await?;
-            let name = crate::ssr::access::parse_name(&domain)?;
+    act_on_domain(
+        &domain,
+        PAGE,
+        Done::NumberRouted,
+        |state, caller, name| async move {
             let form = PhoneNumberForm {
                 phonenumber: number.clone(),
                 dial_rule_application: String::new(),
                 dial_rule_translation_destination_user: user,
             };
             crate::ssr::phone_numbers::update_number(&state.db, &caller, &name, &number, &form)
-                .await?;
-            back_to_numbers(&domain, Done::NumberRouted);
-            Ok(())
-        }
-        .await,
+                .await
+        },
     )
+    .await
 }
 
 /// Releases the number `number`: the domain no longer has it.
 #[server(endpoint = "release-number")]
 pub async fn release_number(domain: String, number: String) -> Result<(), AppError> {
-    crate::ssr::request::answer(
-        async move {
-            let (state, caller) = crate::ssr::request::current().await?;
-            let name = crate::ssr::access::parse_name(&domain)?;
-            crate::ssr::phone_numbers::delete_number(&state.db, &caller, &name, &number).await?;
-            back_to_numbers(&domain, Done::NumberReleased);
-            Ok(())
-        }
-        .await,
+    act_on_domain(
+        &domain,
+        PAGE,
+        Done::NumberReleased,
+        |state, caller, name| async move {
+            crate::ssr::phone_numbers::delete_number(&state.db, &caller, &name, &number).await
+        },
     )
+    .await
 }

@@ -2,10 +2,17 @@
 //! delete sites (as the permission table allows), and the departments in use.
 
 use crate::error::AppError;
-#[cfg(feature = "ssr")]
-use crate::model::done::Done;
 use crate::model::site::{DepartmentCount, OpenedSite, SiteForm, SiteList, SiteSettingsForm};
+#[cfg(feature = "ssr")]
+use crate::{
+    model::done::Done,
+    ssr::{request::act_on_domain, sites::SiteChange},
+};
 use leptos::prelude::*;
+
+/// The sites page, under its domain's address.
+#[cfg(feature = "ssr")]
+const PAGE: &str = "sites";
 
 /// The most sites the page lists (a domain's `limits-max-sites` is usually far below).
 pub const SITES_SHOWN: u32 = 500;
@@ -61,75 +68,56 @@ pub async fn save_site(
     site: String,
     input: SiteSettingsForm,
 ) -> Result<(), AppError> {
-    crate::ssr::request::answer(
-        async move {
-            let (state, caller) = crate::ssr::request::current().await?;
-            let name = crate::ssr::access::parse_name(&domain)?;
-            let form = SiteForm {
-                site: site.clone(),
-                settings: input.clone(),
-            };
-            crate::ssr::sites::change_site(
-                &state.db,
-                &caller,
-                &name,
-                &site,
-                &form,
-                crate::ssr::sites::SiteChange::NameAndSettings,
-            )
-            .await
-            .map_err(|e| e.with_input(&input))?;
-            back_to_sites(&domain, Done::SiteSaved);
-            Ok(())
-        }
-        .await,
+    let form = SiteForm {
+        site: site.clone(),
+        settings: input.clone(),
+    };
+    change(
+        domain,
+        site,
+        form,
+        SiteChange::NameAndSettings,
+        Done::SiteSaved,
     )
-}
-
-/// The sites page, saying what was just done.
-#[cfg(feature = "ssr")]
-fn back_to_sites(domain: &str, done: Done) {
-    leptos_axum::redirect(&done.at(&format!("/domains/{domain}/sites")));
+    .await
+    .map_err(|e| e.with_input(&input))
 }
 
 /// Adds a site to the domain.
 #[server(endpoint = "create-site")]
 pub async fn create_site(domain: String, input: SiteForm) -> Result<(), AppError> {
-    crate::ssr::request::answer(
-        async move {
-            let (state, caller) = crate::ssr::request::current().await?;
-            let name = crate::ssr::access::parse_name(&domain)?;
+    act_on_domain(
+        &domain,
+        PAGE,
+        Done::SiteCreated,
+        |state, caller, name| async move {
             crate::ssr::sites::create_site(&state.db, &caller, &name, &input)
                 .await
-                .map_err(|e| e.with_input(&input))?;
-            back_to_sites(&domain, Done::SiteCreated);
-            Ok(())
-        }
-        .await,
+                .map_err(|e| e.with_input(&input))
+        },
     )
+    .await
 }
 
 /// Renames the site `site`; its users go with it.
 #[server(endpoint = "rename-site")]
 pub async fn rename_site(domain: String, site: String, input: SiteForm) -> Result<(), AppError> {
-    crate::ssr::request::answer(
-        async move {
-            let (state, caller) = crate::ssr::request::current().await?;
-            let name = crate::ssr::access::parse_name(&domain)?;
-            crate::ssr::sites::change_site(
-                &state.db,
-                &caller,
-                &name,
-                &site,
-                &input,
-                crate::ssr::sites::SiteChange::Name,
-            )
-            .await?;
-            back_to_sites(&domain, Done::SiteRenamed);
-            Ok(())
-        }
-        .await,
-    )
+    change(domain, site, input, SiteChange::Name, Done::SiteRenamed).await
+}
+
+/// Changes the site `site` as `form` and `what` say, then says it was `done`.
+#[cfg(feature = "ssr")]
+async fn change(
+    domain: String,
+    site: String,
+    form: SiteForm,
+    what: SiteChange,
+    done: Done,
+) -> Result<(), AppError> {
+    act_on_domain(&domain, PAGE, done, |state, caller, name| async move {
+        crate::ssr::sites::change_site(&state.db, &caller, &name, &site, &form, what).await
+    })
+    .await
 }
 
 /// Deletes the site `site`. One with users only with `force` set: they stay, with no site.
@@ -139,15 +127,14 @@ pub async fn delete_site(
     site: String,
     #[server(default)] force: Option<String>,
 ) -> Result<(), AppError> {
-    crate::ssr::request::answer(
-        async move {
-            let (state, caller) = crate::ssr::request::current().await?;
-            let name = crate::ssr::access::parse_name(&domain)?;
+    act_on_domain(
+        &domain,
+        PAGE,
+        Done::SiteDeleted,
+        |state, caller, name| async move {
             let force = force.as_deref() == Some("yes");
-            crate::ssr::sites::delete_site(&state.db, &caller, &name, &site, force).await?;
-            back_to_sites(&domain, Done::SiteDeleted);
-            Ok(())
-        }
-        .await,
+            crate::ssr::sites::delete_site(&state.db, &caller, &name, &site, force).await
+        },
     )
+    .await
 }

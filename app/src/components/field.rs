@@ -284,8 +284,7 @@ pub fn declared_field<F: 'static, S: 'static>(
 ) -> AnyView {
     let name = format!("input[{}]", field.name);
     let id = field.name.to_owned();
-    let wire: &'static str = field.name;
-    let server_error = Signal::derive(move || rejected.get().and_then(|e| e.message_for(wire)));
+    let server_error = refusal_of(rejected, field.name);
     let options = match field.control {
         Control::YesNo => Some(choices(&[("yes", "Yes"), ("no", "No")])),
         Control::Choice(options) => Some(choices(options)),
@@ -316,6 +315,14 @@ pub fn declared_field<F: 'static, S: 'static>(
 
 /// The id of [`TimeZoneList`].
 const TIME_ZONE_LIST: &str = "time-zones";
+
+/// What the last refused submission (`rejected`) said of the field `field`, if anything.
+pub fn refusal_of(
+    rejected: Signal<Option<AppError>>,
+    field: &'static str,
+) -> Signal<Option<String>> {
+    Signal::derive(move || rejected.get().and_then(|e| e.message_for(field)))
+}
 
 /// The time zones a time-zone field suggests, once per page that has one.
 #[component]

@@ -2,10 +2,15 @@
 //! (`q`, `start`), links to its other pages, and its plain GET search form (whose result is a
 //! link, so the list works before and without the WebAssembly).
 
+use super::{ErrorNotice, Page};
 use crate::api::urlencode;
+use crate::error::AppError;
 use crate::model::counted;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use serde::{de::DeserializeOwned, Serialize};
+use std::future::Future;
 
 /// The search (`q`) and the place in the list (`start`) as the address states them; anything
 /// unreadable is the start of the whole list.
@@ -79,6 +84,53 @@ impl ListPage<'_> {
                 {next.map(|href| view! { <a href=href rel="next">"Next"</a> })}
             </nav>
         }
+    }
+}
+
+/// A page of one of a domain's lists (its phone numbers, its devices): `fetch` reads the list of
+/// the domain the address names, with the search and place the address holds, and again after
+/// each of `changes`; the page shows the way back to the domain's users, then what `body` makes
+/// of the list (called with the domain, the list, the search and the place), or only the refusal
+/// when the caller may not see the domain.
+pub fn domain_list_page<T, Fut, V>(
+    title: &'static str,
+    changes: impl Fn() -> usize + Send + Sync + 'static,
+    fetch: impl Fn(String, String, u32) -> Fut + Send + Sync + 'static,
+    body: impl Fn(String, T, String, u32) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    Fut: Future<Output = Result<T, AppError>> + Send + 'static,
+    V: IntoView + 'static,
+{
+    let params = use_params_map();
+    let domain = move || params.read().get("name").unwrap_or_default();
+    let (search, start) = use_search_and_start();
+    let list = Resource::new(
+        move || (domain(), search.get(), start.get(), changes()),
+        move |(domain, search, start, _)| fetch(domain, search, start),
+    );
+    view! {
+        <Page title=format!("{title} of {}", domain())>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || {
+                    let body = body.clone();
+                    Suspend::new(async move {
+                        let d = domain();
+                        match list.await {
+                            Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                            Ok(list) => view! {
+                                <p class="actions">
+                                    <A href=format!("/domains/{d}/users")>{format!("← Users of {d}")}</A>
+                                </p>
+                                {body(d, list, search.get(), start.get())}
+                            }
+                            .into_any(),
+                        }
+                    })
+                }}
+            </Transition>
+        </Page>
     }
 }
 

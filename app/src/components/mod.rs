@@ -10,13 +10,13 @@ mod secret;
 
 pub use copy::CopyButton;
 pub use field::{
-    choices, declared_field, settings_read, Field, FieldKind, RequiredNote, SelectField,
-    SwitchField, TimeZoneList,
+    choices, declared_field, refusal_of, settings_read, Field, FieldKind, RequiredNote,
+    SelectField, SwitchField, TimeZoneList,
 };
 pub use hydration::{focus_soon, poll_while_owned, use_hydrated};
 pub use layout::{
     form_summary, row_refusal, use_me, DocumentTitle, ErrorNotice, IfAllowed, Me, Page,
 };
-pub use listing::{list_address, use_search_and_start, ListPage, SearchForm};
+pub use listing::{domain_list_page, list_address, use_search_and_start, ListPage, SearchForm};
 pub use registration::registration_marker;
 pub use secret::SecretText;

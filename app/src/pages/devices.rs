@@ -9,8 +9,8 @@ use crate::api::devices::{
     DEVICES_PER_PAGE,
 };
 use crate::components::{
-    form_summary, registration_marker, row_refusal, use_hydrated, use_search_and_start,
-    ErrorNotice, Field, FieldKind, ListPage, Page, RequiredNote, SearchForm, SecretText,
+    domain_list_page, form_summary, refusal_of, registration_marker, row_refusal, use_hydrated,
+    Field, FieldKind, ListPage, RequiredNote, SearchForm, SecretText,
 };
 use crate::model::{
     optional, DeviceList, DeviceModel, DeviceName, DomainDevice, Extension, MacAddress, Parse,
@@ -18,7 +18,6 @@ use crate::model::{
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 /// Every action a row of the list offers.
 #[derive(Clone, Copy)]
@@ -31,9 +30,6 @@ struct RowActions {
 
 #[component]
 pub fn DevicesPage() -> impl IntoView {
-    let params = use_params_map();
-    let domain = move || params.read().get("name").unwrap_or_default();
-    let (search, start) = use_search_and_start();
     let add = ServerAction::<AddDevice>::new();
     let actions = RowActions {
         rename: ServerAction::new(),
@@ -48,46 +44,26 @@ pub fn DevicesPage() -> impl IntoView {
             + actions.reset.version().get()
             + actions.delete.version().get()
     };
-    let devices = Resource::new(
-        move || (domain(), search.get(), start.get(), changes()),
-        |(domain, search, start, _)| list_devices(domain, search, start),
-    );
-    view! {
-        <Page title=format!("Devices of {}", domain())>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    let d = domain();
-                    match devices.await {
-                        // Only the refusal: no actions on a domain the caller cannot see.
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(list) => view! {
-                            <p class="actions">
-                                <A href=format!("/domains/{d}/users")>{format!("← Users of {d}")}</A>
-                            </p>
-                            <NewDevice domain=d.clone() add/>
-                            <SearchForm action=format!("/domains/{d}/devices") id="device-search"
-                                label="Search devices" placeholder="Part of a device name or an extension"
-                                search=search.get()/>
-                            <DeviceTable domain=d list search=search.get() start=start.get() actions/>
-                        }.into_any(),
-                    }
-                })}
-            </Transition>
-        </Page>
-    }
+    domain_list_page(
+        "Devices",
+        changes,
+        list_devices,
+        move |d, list, search, start| {
+            view! {
+                <NewDevice domain=d.clone() add/>
+                <SearchForm action=format!("/domains/{d}/devices") id="device-search"
+                    label="Search devices" placeholder="Part of a device name or an extension"
+                    search=search.clone()/>
+                <DeviceTable domain=d list search start actions/>
+            }
+        },
+    )
 }
 
 #[component]
 fn NewDevice(domain: String, add: ServerAction<AddDevice>) -> impl IntoView {
     let rejected = Signal::derive(move || add.value().get().and_then(Result::err));
-    let error = move |field: &'static str| {
-        Signal::derive(move || {
-            rejected.get().and_then(|e| {
-                e.field_errors()
-                    .and_then(|f| f.message_for(field).map(str::to_owned))
-            })
-        })
-    };
+    let error = move |field: &'static str| refusal_of(rejected, field);
     view! {
         <section class="detail" aria-labelledby="new-device-heading">
             <h2 id="new-device-heading">"Add a device"</h2>

@@ -7,14 +7,13 @@ use crate::api::phone_numbers::{
     list_numbers, AddNumbers, ReleaseNumber, RouteNumber, NUMBERS_PER_PAGE,
 };
 use crate::components::{
-    form_summary, row_refusal, use_search_and_start, ErrorNotice, Field, ListPage, Page,
-    RequiredNote, SearchForm,
+    domain_list_page, form_summary, refusal_of, row_refusal, Field, ListPage, RequiredNote,
+    SearchForm,
 };
 use crate::model::dids::{range_count, DomainNumber, NumberList, NumberRangeForm};
 use crate::model::{Extension, Parse, PhoneNumber};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 /// An extension typed where a blank means "available".
 fn optional_extension(raw: &str) -> Result<(), crate::model::Invalid> {
@@ -26,40 +25,24 @@ fn optional_extension(raw: &str) -> Result<(), crate::model::Invalid> {
 
 #[component]
 pub fn PhoneNumbersPage() -> impl IntoView {
-    let params = use_params_map();
-    let domain = move || params.read().get("name").unwrap_or_default();
-    let (search, start) = use_search_and_start();
     let add = ServerAction::<AddNumbers>::new();
     let route = ServerAction::<RouteNumber>::new();
     let release = ServerAction::<ReleaseNumber>::new();
     let changes = move || add.version().get() + route.version().get() + release.version().get();
-    let numbers = Resource::new(
-        move || (domain(), search.get(), start.get(), changes()),
-        |(domain, search, start, _)| list_numbers(domain, search, start),
-    );
-    view! {
-        <Page title=format!("Phone numbers of {}", domain())>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    let d = domain();
-                    match numbers.await {
-                        // Only the refusal: no actions on a domain the caller cannot see.
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(list) => view! {
-                            <p class="actions">
-                                <A href=format!("/domains/{d}/users")>{format!("← Users of {d}")}</A>
-                            </p>
-                            <NewNumbers domain=d.clone() add/>
-                            <SearchForm action=format!("/domains/{d}/phonenumbers") id="number-search"
-                                label="Search numbers" placeholder="Part of a number or an extension"
-                                search=search.get()/>
-                            <NumberTable domain=d list search=search.get() start=start.get() route release/>
-                        }.into_any(),
-                    }
-                })}
-            </Transition>
-        </Page>
-    }
+    domain_list_page(
+        "Phone numbers",
+        changes,
+        list_numbers,
+        move |d, list, search, start| {
+            view! {
+                <NewNumbers domain=d.clone() add/>
+                <SearchForm action=format!("/domains/{d}/phonenumbers") id="number-search"
+                    label="Search numbers" placeholder="Part of a number or an extension"
+                    search=search.clone()/>
+                <NumberTable domain=d list search start route release/>
+            }
+        },
+    )
 }
 
 #[component]
@@ -74,14 +57,7 @@ fn NewNumbers(domain: String, add: ServerAction<AddNumbers>) -> impl IntoView {
             count: "1".into(),
             ..NumberRangeForm::default()
         });
-    let error = move |field: &'static str| {
-        Signal::derive(move || {
-            rejected.get().and_then(|e| {
-                e.field_errors()
-                    .and_then(|f| f.message_for(field).map(str::to_owned))
-            })
-        })
-    };
+    let error = move |field: &'static str| refusal_of(rejected, field);
     view! {
         <section class="detail" aria-labelledby="new-numbers-heading">
             <h2 id="new-numbers-heading">"Add numbers"</h2>

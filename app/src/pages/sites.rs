@@ -5,7 +5,7 @@
 use crate::api::sites::{list_departments, list_sites, CreateSite, DeleteSite, RenameSite};
 use crate::api::urlencode;
 use crate::components::{
-    form_summary, row_refusal, use_me, ErrorNotice, Field, Page, RequiredNote,
+    form_summary, refusal_of, row_refusal, use_me, ErrorNotice, Field, Page, RequiredNote,
 };
 use crate::model::permissions::Action;
 use crate::model::site::{DepartmentCount, Site, SiteList, SiteSettingsForm, SITE_FIELDS};
@@ -70,12 +70,7 @@ fn NewSite(domain: String, create: ServerAction<CreateSite>) -> impl IntoView {
         .and_then(|e| e.input::<crate::model::site::SiteForm>())
         .map(|f| f.site)
         .unwrap_or_default();
-    let error = Signal::derive(move || {
-        rejected.get().and_then(|e| {
-            e.field_errors()
-                .and_then(|f| f.message_for("site").map(str::to_owned))
-        })
-    });
+    let error = refusal_of(rejected, "site");
     view! {
         <section class="detail" aria-labelledby="new-site-heading">
             <h2 id="new-site-heading">"New site"</h2>

@@ -60,6 +60,30 @@ pub async fn current_in(
     Ok((state, caller, found))
 }
 
+/// The body of a server function behind one of a domain's pages (its sites, numbers, devices):
+/// `act` for the caller on the domain named `domain`, then on to the domain's `page` (such as
+/// `devices`) saying what was `done`, or the refusal.
+pub async fn act_on_domain<T, Fut>(
+    domain: &str,
+    page: &str,
+    done: crate::model::done::Done,
+    act: impl FnOnce(AppState, Caller, crate::model::DomainName) -> Fut,
+) -> Result<(), AppError>
+where
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    answer(
+        async move {
+            let (state, caller) = current().await?;
+            let name = access::parse_name(domain)?;
+            act(state, caller, name).await?;
+            leptos_axum::redirect(&done.at(&format!("/domains/{domain}/{page}")));
+            Ok(())
+        }
+        .await,
+    )
+}
+
 /// The full address of a set-password link, on the host the request came to.
 pub fn password_link_url(state: &AppState, token: &str) -> String {
     let host = use_context::<http::request::Parts>()
