@@ -767,6 +767,11 @@ on_both_backends! {
         let own = om.call(path::<OpenDomain>(), &[("name", ACME)]).await;
         assert_eq!(own.status, 200, "{}", own.body);
         assert_eq!(own.json()["may_change"], false);
+        // Adding a device there too: not a form mistake about its user, the same 404.
+        let add = |domain| [("domain", domain), ("user", "110"), ("device", "desk110")];
+        let hidden = om.call(path::<app::api::devices::AddDevice>(), &add(OTHER)).await;
+        let missing = om.call(path::<app::api::devices::AddDevice>(), &add("nowhere.example")).await;
+        assert_eq!((hidden.status.as_u16(), &hidden.body), (404, &missing.body));
         let hidden = om.call(path::<OpenDomain>(), &[("name", OTHER)]).await;
         let missing = om.call(path::<OpenDomain>(), &[("name", "nowhere.example")]).await;
         assert_eq!((hidden.status.as_u16(), &hidden.body), (404, &missing.body));

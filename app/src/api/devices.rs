@@ -52,6 +52,7 @@ pub async fn add_device(
     #[server(default)] mac: String,
     #[server(default)] model: String,
 ) -> Result<(), AppError> {
+    use crate::model::permissions::Action;
     use crate::ssr::users::DeviceForm;
     act_on_domain(
         &domain,
@@ -63,8 +64,10 @@ pub async fn add_device(
                 device_models_model: Some(model),
                 ..DeviceForm::named(device, password)
             };
-            // A user that is not there is a mistake in the form's `user` field, not a missing page.
+            // Once the domain is found, a user that is not there is a mistake in the form's
+            // `user` field, not a missing page.
             let user = user.trim();
+            crate::ssr::access::domain(&state.db, &caller, &name, Action::ManageUsers).await?;
             crate::ssr::devices::create_device(&state.db, &caller, &name, user, &form)
                 .await
                 .map_err(|e| match e {
