@@ -148,6 +148,16 @@ impl Db {
                 let pool = AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
+                    // A transaction left open by a request cancelled at the wrong moment must
+                    // not hold its locks until its connection happens to be used again: the
+                    // server ends one that sits idle, and the pool replaces the connection.
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute("SET idle_in_transaction_session_timeout = '10s'")
+                                .await?;
+                            Ok(())
+                        })
+                    })
                     .connect_with(options)
                     .await?;
                 POSTGRES_MIGRATIONS.run(&pool).await?;
