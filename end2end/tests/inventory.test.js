@@ -3,22 +3,12 @@
 // another user, given a new password and deleted, each refusal named on its field or row. With
 // JavaScript and without.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { callServer, hydrated, logIn, openPage, startWithAdmin } from './support.js';
+import { test } from 'node:test';
+import { hydrated, logIn, openPage, adminSuite } from './support.js';
 
-let roster;
-let browser;
+const suite = adminSuite();
 
-before(async () => {
-  ({ roster, browser } = await startWithAdmin());
-});
-
-after(async () => {
-  await browser?.close();
-  await roster?.stop();
-});
-
-const call = (page, endpoint, form) => callServer(page, roster.base, endpoint, form);
+const { call } = suite;
 
 async function domainWithUsers(page, domain, users) {
   await call(page, 'create-domain', { 'input[domain]': domain });
@@ -33,10 +23,10 @@ async function domainWithUsers(page, domain, users) {
 const textOf = async (locator) => (await locator.textContent()).trim();
 
 test('numbers are added as a range, all or none, sent to a user, searched and released', async () => {
-  const { page, check, close } = await openPage(browser, { allow: [/status of 409/, /status of 422/] });
-  await logIn(page, roster.base);
+  const { page, check, close } = await openPage(suite.browser, { allow: [/status of 409/, /status of 422/] });
+  await logIn(page, suite.roster.base);
   await domainWithUsers(page, 'numbers.example', ['101', '102']);
-  await page.goto(`${roster.base}/domains/numbers.example/users`);
+  await page.goto(`${suite.roster.base}/domains/numbers.example/users`);
   await hydrated(page);
   await Promise.all([page.waitForURL(/\/phonenumbers$/), page.click('a:has-text("Phone numbers")')]);
   await hydrated(page);
@@ -62,7 +52,7 @@ test('numbers are added as a range, all or none, sent to a user, searched and re
   await page.fill('#numbers-count', '2');
   await page.click('button:has-text("Add numbers")');
   await page.waitForFunction(() => /\+16125550200 already exists/.test(document.querySelector('#numbers-first-error').textContent));
-  await page.goto(`${roster.base}/domains/numbers.example/phonenumbers`);
+  await page.goto(`${suite.roster.base}/domains/numbers.example/phonenumbers`);
   await hydrated(page);
   assert.equal(await textOf(page.locator('table.numbers caption')), '3 numbers', '+16125550201 was not added');
 
@@ -74,11 +64,11 @@ test('numbers are added as a range, all or none, sent to a user, searched and re
   await row('+16125550198').locator('input[name=user]').fill('999');
   await row('+16125550198').locator('button:has-text("Send")').click();
   await page.waitForSelector('.form-error[role=alert]:has-text("There is no user 999 in this domain.")');
-  await page.goto(`${roster.base}/domains/numbers.example/users/101`);
+  await page.goto(`${suite.roster.base}/domains/numbers.example/users/101`);
   assert.match(await page.locator('main').textContent(), /\+16125550199/);
 
   // Searched by part of a number, then released after saying whom it stops ringing.
-  await page.goto(`${roster.base}/domains/numbers.example/phonenumbers?q=0199`);
+  await page.goto(`${suite.roster.base}/domains/numbers.example/phonenumbers?q=0199`);
   await hydrated(page);
   assert.deepEqual(await page.locator('table.numbers tbody th').allTextContents(), ['+16125550199']);
   assert.match(await row('+16125550199').locator('label.confirm').textContent(), /It stops ringing 101\./);
@@ -90,10 +80,10 @@ test('numbers are added as a range, all or none, sent to a user, searched and re
 });
 
 test('devices are listed with their users, added, renamed, moved, given a new password and deleted', async () => {
-  const { page, check, close } = await openPage(browser, { allow: [/status of 409/, /status of 412/, /status of 422/] });
-  await logIn(page, roster.base);
+  const { page, check, close } = await openPage(suite.browser, { allow: [/status of 409/, /status of 412/, /status of 422/] });
+  await logIn(page, suite.roster.base);
   await domainWithUsers(page, 'devices.example', ['101', '102']);
-  await page.goto(`${roster.base}/domains/devices.example/users`);
+  await page.goto(`${suite.roster.base}/domains/devices.example/users`);
   await hydrated(page);
   await Promise.all([page.waitForURL(/\/devices$/), page.click('a:has-text("Devices")')]);
   await hydrated(page);
@@ -155,10 +145,10 @@ test('devices are listed with their users, added, renamed, moved, given a new pa
 });
 
 test('without JavaScript numbers and devices are added and removed with the same forms', async () => {
-  const { page, check, close } = await openPage(browser, { javaScriptEnabled: false });
-  await logIn(page, roster.base);
+  const { page, check, close } = await openPage(suite.browser, { javaScriptEnabled: false });
+  await logIn(page, suite.roster.base);
   await domainWithUsers(page, 'stock-nojs.example', ['101']);
-  await page.goto(`${roster.base}/domains/stock-nojs.example/phonenumbers`);
+  await page.goto(`${suite.roster.base}/domains/stock-nojs.example/phonenumbers`);
   await page.fill('#numbers-first', '+44 20 7946 0958');
   await page.fill('#numbers-count', '1');
   await page.fill('#numbers-user', '101');
@@ -168,7 +158,7 @@ test('without JavaScript numbers and devices are added and removed with the same
   await Promise.all([page.waitForURL(/done=number-released$/), page.click('table.numbers button:has-text("Release")')]);
   await page.waitForSelector('text=No numbers yet');
 
-  await page.goto(`${roster.base}/domains/stock-nojs.example/devices`);
+  await page.goto(`${suite.roster.base}/domains/stock-nojs.example/devices`);
   await page.fill('#new-device-name', 'softphone101');
   await page.fill('#new-device-user', '101');
   await Promise.all([page.waitForURL(/done=device-added$/), page.click('button:has-text("Add device")')]);

@@ -6,22 +6,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, test } from 'node:test';
-import { accessibilityProblems, callServer, hydrated, logIn, openPage, startWithAdmin } from './support.js';
+import { test } from 'node:test';
+import { accessibilityProblems, callServer, hydrated, logIn, openPage, adminSuite } from './support.js';
 
 const SHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'target', 'screenshots');
 
-let roster;
-let browser;
-
-before(async () => {
-  ({ roster, browser } = await startWithAdmin());
-});
-
-after(async () => {
-  await browser?.close();
-  await roster?.stop();
-});
+const suite = adminSuite();
 
 const SECTIONS = ['identity', 'login', 'organization', 'voicemail', 'caller-id', 'devices'];
 
@@ -57,7 +47,7 @@ function widths(page) {
 
 test('every main page fits 360 and 390 px phones and a 1280 px screen without scrolling sideways', async () => {
   mkdirSync(SHOTS, { recursive: true });
-  const { page, check, close } = await openPage(browser, { allow: [/status of 404/, /status of 410/] });
+  const { page, check, close } = await openPage(suite.browser, { allow: [/status of 404/, /status of 410/] });
   const inaccessible = [];
   const audit = async (path, width) => {
     if (width === 360) return;
@@ -66,19 +56,19 @@ test('every main page fits 360 and 390 px phones and a 1280 px screen without sc
   for (const width of [360, 390, 1280]) {
     await page.setViewportSize({ width, height: 800 });
     for (const path of PUBLIC) {
-      await page.goto(`${roster.base}${path}`);
+      await page.goto(`${suite.roster.base}${path}`);
       await hydrated(page);
       const seen = await widths(page);
       assert.ok(seen.document <= seen.window, `${path} at ${width} px: ${seen.document} > ${seen.window}`);
       await audit(path, width);
     }
   }
-  await logIn(page, roster.base);
-  await callServer(page, roster.base, 'create-domain', {
+  await logIn(page, suite.roster.base);
+  await callServer(page, suite.roster.base, 'create-domain', {
     'input[domain]': 'phone-width-example.example', 'input[voicemail-enabled]': 'yes',
     'input[description]': 'A domain with a long name, to see that long words wrap on a phone',
   });
-  await callServer(page, roster.base, 'create-user', {
+  await callServer(page, suite.roster.base, 'create-user', {
     domain: 'phone-width-example.example',
     'input[user]': '2101', 'input[name-first-name]': 'Maximiliana', 'input[name-last-name]': 'Featherstonehaugh-Wolfeschlegel',
     'input[email]': 'maximiliana.featherstonehaugh@phone-width-example.example', 'input[department]': 'Customer Success',
@@ -88,7 +78,7 @@ test('every main page fits 360 and 390 px phones and a 1280 px screen without sc
   for (const width of [360, 390, 1280]) {
     await page.setViewportSize({ width, height: 800 });
     for (const path of PAGES) {
-      await page.goto(`${roster.base}${path}`);
+      await page.goto(`${suite.roster.base}${path}`);
       await hydrated(page);
       const seen = await widths(page);
       if (seen.document > seen.window) overflowing.push(`${path} at ${width} px: ${seen.document} > ${seen.window}`);

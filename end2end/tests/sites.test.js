@@ -2,22 +2,12 @@
 // renamed (their users go with them) and deleted (the page says first what becomes of the users);
 // departments with their counts. With JavaScript and without.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { callServer, hydrated, logIn, openPage, startWithAdmin } from './support.js';
+import { test } from 'node:test';
+import { hydrated, logIn, openPage, adminSuite } from './support.js';
 
-let roster;
-let browser;
+const suite = adminSuite();
 
-before(async () => {
-  ({ roster, browser } = await startWithAdmin());
-});
-
-after(async () => {
-  await browser?.close();
-  await roster?.stop();
-});
-
-const call = (page, endpoint, form) => callServer(page, roster.base, endpoint, form);
+const { call } = suite;
 
 async function userIn(page, domain, user, site, department) {
   await call(page, 'create-user', {
@@ -27,13 +17,13 @@ async function userIn(page, domain, user, site, department) {
 }
 
 test('sites are listed with their users, added, renamed with their users and deleted saying what becomes of them', async () => {
-  const { page, check, close } = await openPage(browser, { allow: [/status of 409/] });
-  await logIn(page, roster.base);
+  const { page, check, close } = await openPage(suite.browser, { allow: [/status of 409/] });
+  await logIn(page, suite.roster.base);
   await call(page, 'create-domain', { 'input[domain]': 'sites.example' });
   await userIn(page, 'sites.example', '101', 'HQ', 'Sales');
   await userIn(page, 'sites.example', '102', 'HQ', 'Support');
   await userIn(page, 'sites.example', '103', '', 'Sales');
-  await page.goto(`${roster.base}/domains/sites.example/users`);
+  await page.goto(`${suite.roster.base}/domains/sites.example/users`);
   await hydrated(page);
   await Promise.all([page.waitForURL(/\/sites$/), page.click('a:has-text("Sites and departments")')]);
   await hydrated(page);
@@ -51,13 +41,13 @@ test('sites are listed with their users, added, renamed with their users and del
   await page.waitForSelector('#new-site-error:not(:empty)');
 
   // In the wizard, a site typed in another case is a typo, flagged as typed, not a new site.
-  await page.goto(`${roster.base}/domains/sites.example/users/new`);
+  await page.goto(`${suite.roster.base}/domains/sites.example/users/new`);
   await hydrated(page);
   assert.equal(await page.locator('#site-suggestions option[value="Warehouse"]').count(), 1, 'existing sites are offered');
   await page.evaluate(() => { document.querySelector('#site').value = 'warehouse'; document.querySelector('#site').dispatchEvent(new Event('input', { bubbles: true })); });
   await page.waitForFunction(() => /has a site Warehouse/.test(document.querySelector('#site-error').textContent));
   assert.equal(await page.locator('.steps li.troubled').count(), 1, 'its step is marked');
-  await page.goto(`${roster.base}/domains/sites.example/sites`);
+  await page.goto(`${suite.roster.base}/domains/sites.example/sites`);
   await hydrated(page);
 
   // Renamed: its users go with it.
@@ -65,28 +55,28 @@ test('sites are listed with their users, added, renamed with their users and del
   await Promise.all([page.waitForURL(/done=site-renamed$/), row('HQ').locator('button:has-text("Rename")').click()]);
   await page.waitForSelector('table.sites th a:text-is("Head office")');
   assert.equal((await row('Head office').locator('td').first().textContent()).trim(), '2 users');
-  await page.goto(`${roster.base}/domains/sites.example/users/101`);
+  await page.goto(`${suite.roster.base}/domains/sites.example/users/101`);
   assert.match(await page.locator('dt:text-is("Site") + dd').textContent(), /Head office/);
 
   // Deleted: the page says first that its users stay, with no site.
-  await page.goto(`${roster.base}/domains/sites.example/sites`);
+  await page.goto(`${suite.roster.base}/domains/sites.example/sites`);
   await hydrated(page);
   assert.match(await row('Head office').locator('label.confirm').textContent(), /Its 2 users stay, with no site\./);
   await row('Head office').locator('label.confirm input').check();
   await Promise.all([page.waitForURL(/done=site-deleted$/), row('Head office').locator('button:has-text("Delete")').click()]);
   await page.waitForSelector('table.sites th a:text-is("Warehouse")');
   assert.equal(await row('Head office').count(), 0);
-  await page.goto(`${roster.base}/domains/sites.example/users/102`);
+  await page.goto(`${suite.roster.base}/domains/sites.example/users/102`);
   assert.match(await page.locator('dt:text-is("Site") + dd').textContent(), /None/);
   await check();
   await close();
 });
 
 test('without JavaScript a site is added and deleted with the same forms', async () => {
-  const { page, check, close } = await openPage(browser, { javaScriptEnabled: false });
-  await logIn(page, roster.base);
+  const { page, check, close } = await openPage(suite.browser, { javaScriptEnabled: false });
+  await logIn(page, suite.roster.base);
   await call(page, 'create-domain', { 'input[domain]': 'sites-nojs.example' });
-  await page.goto(`${roster.base}/domains/sites-nojs.example/sites`);
+  await page.goto(`${suite.roster.base}/domains/sites-nojs.example/sites`);
   await page.waitForSelector('text=No sites yet');
   await page.fill('#new-site', 'Depot');
   await Promise.all([page.waitForURL(/done=site-created$/), page.click('button:has-text("Add site")')]);
@@ -98,12 +88,12 @@ test('without JavaScript a site is added and deleted with the same forms', async
 });
 
 test("a site's own settings are saved on its page and its users follow them before the domain's", async () => {
-  const { page, check, close } = await openPage(browser, { allow: [/status of 422/] });
-  await logIn(page, roster.base);
+  const { page, check, close } = await openPage(suite.browser, { allow: [/status of 422/] });
+  await logIn(page, suite.roster.base);
   await call(page, 'create-domain', { 'input[domain]': 'site-settings.example', 'input[time-zone]': 'America/New_York' });
   await call(page, 'create-site', { domain: 'site-settings.example', 'input[site]': 'Head office' });
   await userIn(page, 'site-settings.example', '101', 'Head office', '');
-  await page.goto(`${roster.base}/domains/site-settings.example/sites`);
+  await page.goto(`${suite.roster.base}/domains/site-settings.example/sites`);
   await hydrated(page);
   await Promise.all([page.waitForURL(/\/sites\/Head%20office$/), page.click('table.sites a:has-text("Head office")')]);
   await hydrated(page);
@@ -125,12 +115,12 @@ test("a site's own settings are saved on its page and its users follow them befo
     (await page.locator('table.sites tr:has(th a:text-is("Head office")) td').nth(1).textContent()).trim(),
     'Time zone: America/Chicago; Caller ID number: +13125550100',
   );
-  await page.goto(`${roster.base}/domains/site-settings.example/sites/Head%20office`);
+  await page.goto(`${suite.roster.base}/domains/site-settings.example/sites/Head%20office`);
   assert.equal(await page.inputValue('#caller-id-number'), '+13125550100');
   assert.equal(await page.inputValue('#time-zone'), 'America/Chicago');
 
   // Its user, with no time zone of its own, is in the site's.
-  await page.goto(`${roster.base}/domains/site-settings.example/users/101`);
+  await page.goto(`${suite.roster.base}/domains/site-settings.example/users/101`);
   assert.match(await page.locator('dt:text-is("Time zone") + dd').textContent(), /America\/Chicago/);
   await check();
   await close();

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { createRequire } from 'node:module';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const BIN = process.env.ROSTER_BIN;
@@ -193,6 +194,27 @@ export async function acceptLink(page, link, password) {
   await page.fill('#password', password);
   await page.fill('#confirm', password);
   await Promise.all([page.waitForURL(/\/login\?password=set/), page.click('button[type=submit]')]);
+}
+
+/**
+ * A test file's Roster and browser, from `startWithAdmin(options)` before its tests and stopped
+ * after them: `suite.roster` and `suite.browser` once the tests run, and `suite.call(page,
+ * endpoint, form)`, a server function called with the page's session.
+ */
+export function adminSuite(options) {
+  const suite = {
+    roster: undefined,
+    browser: undefined,
+    call: (page, endpoint, form) => callServer(page, suite.roster.base, endpoint, form),
+  };
+  before(async () => {
+    Object.assign(suite, await startWithAdmin(options));
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.roster?.stop();
+  });
+  return suite;
 }
 
 /**

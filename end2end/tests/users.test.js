@@ -2,24 +2,13 @@
 // same form as one long page without it, the list, the user page, and deleting.
 // Each test makes its own domain (by a server function call), so they do not depend on each other.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { hydrated, logIn, openPage, startWithAdmin, callServer } from './support.js';
+import { test } from 'node:test';
+import { hydrated, logIn, openPage, adminSuite } from './support.js';
 
-let roster;
-let browser;
-
-before(async () => {
-  ({ roster, browser } = await startWithAdmin());
-});
-
-after(async () => {
-  await browser?.close();
-  await roster?.stop();
-});
+const suite = adminSuite();
 
 /** Calls a server function with the page's session, as a script would (not as a form post). */
-/** Calls a server function with the page's session; resolves to its JSON answer. */
-const call = (page, endpoint, form) => callServer(page, roster.base, endpoint, form);
+const { call } = suite;
 
 async function createDomain(page, domain) {
   await call(page, 'create-domain', { 'input[domain]': domain, 'input[voicemail-enabled]': 'yes' });
@@ -42,11 +31,11 @@ async function next(page, expectedStep) {
 }
 
 test('the wizard creates a user step by step, reviews it, and the user is listed and found', async () => {
-  const { page, check, close } = await openPage(browser);
-  await logIn(page, roster.base);
+  const { page, check, close } = await openPage(suite.browser);
+  await logIn(page, suite.roster.base);
   await createDomain(page, 'wizard.example');
   await call(page, 'create-group', { domain: 'wizard.example', name: 'Support', kind: 'ring' });
-  await page.goto(`${roster.base}/domains`);
+  await page.goto(`${suite.roster.base}/domains`);
   // The domains list counts each domain's users, and the count leads to them.
   assert.equal((await page.locator('a[aria-label="Users of wizard.example"]').textContent()).trim(), '0 users');
   await Promise.all([page.waitForURL(/\/domains\/wizard\.example\/users$/), page.click('a[aria-label="Users of wizard.example"]')]);
@@ -100,7 +89,7 @@ test('the wizard creates a user step by step, reviews it, and the user is listed
   assert.match(text, /Groups\s*Support/);
 
   await Promise.all([
-    page.waitForURL(`${roster.base}/domains/wizard.example/users/201?done=user-created`),
+    page.waitForURL(`${suite.roster.base}/domains/wizard.example/users/201?done=user-created`),
     page.click('button:has-text("Create user")'),
   ]);
   await hydrated(page);
@@ -130,7 +119,7 @@ test('the wizard creates a user step by step, reviews it, and the user is listed
   await Promise.all([page.waitForURL(/q=nobody/), page.click('form.search button')]);
   await page.waitForSelector('text=No users match');
   // Column headers order the list through the address.
-  await page.goto(`${roster.base}/domains/wizard.example/users`);
+  await page.goto(`${suite.roster.base}/domains/wizard.example/users`);
   await hydrated(page);
   await Promise.all([page.waitForURL(/sort=name&dir=asc/), page.click('th a:has-text("Name")')]);
   // The address changes first; the list and its headers follow when the new page of users arrives.
@@ -141,10 +130,10 @@ test('the wizard creates a user step by step, reviews it, and the user is listed
 });
 
 test('a bad extension is flagged as it is typed and Next does not move on, with nothing sent', async () => {
-  const { page, check, close } = await openPage(browser);
-  await logIn(page, roster.base);
+  const { page, check, close } = await openPage(suite.browser);
+  await logIn(page, suite.roster.base);
   await createDomain(page, 'bad.example');
-  await page.goto(`${roster.base}/domains/bad.example/users/new`);
+  await page.goto(`${suite.roster.base}/domains/bad.example/users/new`);
   await hydrated(page);
   const creates = [];
   page.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/api/create-user')) creates.push(r.url()); });
@@ -170,14 +159,14 @@ test('a bad extension is flagged as it is typed and Next does not move on, with 
 });
 
 test('a taken login, number and device are flagged as typed, listed on the review, and a refused create marks its steps', async () => {
-  const { page, check, close } = await openPage(browser, { allow: [/status of 409/] });
-  await logIn(page, roster.base);
+  const { page, check, close } = await openPage(suite.browser, { allow: [/status of 409/] });
+  await logIn(page, suite.roster.base);
   await createDomain(page, 'clash.example');
   await createUser(page, 'clash.example', {
     user: '301', 'name-first-name': 'Ann', 'name-last-name': 'Lee', email: 'ann@clash.example',
     'phone-numbers': '+1 612 555 0150', device: 'ann-desk',
   });
-  await page.goto(`${roster.base}/domains/clash.example/users/new`);
+  await page.goto(`${suite.roster.base}/domains/clash.example/users/new`);
   await hydrated(page);
   await page.fill('#user', '302');
   await page.fill('#name-first-name', 'Bob');
@@ -231,7 +220,7 @@ test('a taken login, number and device are flagged as typed, listed on the revie
     await next(page, step);
   }
   await Promise.all([
-    page.waitForURL(`${roster.base}/domains/clash.example/users/302?done=user-created`),
+    page.waitForURL(`${suite.roster.base}/domains/clash.example/users/302?done=user-created`),
     page.click('button:has-text("Create user")'),
   ]);
   await page.waitForSelector('text=bob.lee@clash.example');
@@ -240,10 +229,10 @@ test('a taken login, number and device are flagged as typed, listed on the revie
 });
 
 test('yes/no settings are switches grouped under headings, the rarer ones under More, and they save both ways', async () => {
-  const { page, check, close } = await openPage(browser);
-  await logIn(page, roster.base);
+  const { page, check, close } = await openPage(suite.browser);
+  await logIn(page, suite.roster.base);
   await createDomain(page, 'switch.example');
-  await page.goto(`${roster.base}/domains/switch.example/users/new`);
+  await page.goto(`${suite.roster.base}/domains/switch.example/users/new`);
   await hydrated(page);
   await page.fill('#user', '501');
   await page.fill('#name-first-name', 'Sam');
@@ -273,10 +262,10 @@ test('yes/no settings are switches grouped under headings, the rarer ones under 
 });
 
 test('a field is checked when it is left, not on the first keystroke; required fields are marked', async () => {
-  const { page, check, close } = await openPage(browser);
-  await logIn(page, roster.base);
+  const { page, check, close } = await openPage(suite.browser);
+  await logIn(page, suite.roster.base);
   await createDomain(page, 'blur.example');
-  await page.goto(`${roster.base}/domains/blur.example/users/new`);
+  await page.goto(`${suite.roster.base}/domains/blur.example/users/new`);
   await hydrated(page);
   assert.equal(await page.locator('label[for="name-first-name"] .required-mark').count(), 1);
   assert.equal(await page.locator('label[for="department"] .required-mark').count(), 0);
@@ -302,8 +291,8 @@ test('a field is checked when it is left, not on the first keystroke; required f
 });
 
 test('the list shows 50 users a page and orders them by any column', async () => {
-  const { page, check, close } = await openPage(browser);
-  await logIn(page, roster.base);
+  const { page, check, close } = await openPage(suite.browser);
+  await logIn(page, suite.roster.base);
   await createDomain(page, 'many.example');
   for (let i = 0; i < 52; i++) {
     const last = `Name${String(51 - i).padStart(2, '0')}`;
@@ -312,7 +301,7 @@ test('the list shows 50 users a page and orders them by any column', async () =>
       'voicemail-enabled': 'no',
     });
   }
-  await page.goto(`${roster.base}/domains/many.example/users`);
+  await page.goto(`${suite.roster.base}/domains/many.example/users`);
   await hydrated(page);
   const rows = page.locator('table.users tbody tr');
   assert.match(await page.textContent('table.users caption'), /52 users, showing 1 to 50/);
@@ -332,20 +321,20 @@ test('the list shows 50 users a page and orders them by any column', async () =>
   await page.waitForSelector('table.users tbody tr:first-child td:has-text("Pat Name51")');
   assert.equal(await page.getAttribute('th:has(a:has-text("Name"))', 'aria-sort'), 'descending');
   // The domains list counts them.
-  await page.goto(`${roster.base}/domains`);
+  await page.goto(`${suite.roster.base}/domains`);
   assert.equal((await page.locator('a[aria-label="Users of many.example"]').textContent()).trim(), '52 users');
   await check();
   await close();
 });
 
 test('the wizard tells a taken extension as it is typed', async () => {
-  const { page, check, close } = await openPage(browser);
-  await logIn(page, roster.base);
+  const { page, check, close } = await openPage(suite.browser);
+  await logIn(page, suite.roster.base);
   await createDomain(page, 'taken.example');
   await createUser(page, 'taken.example', {
     user: '123', 'name-first-name': 'Ann', 'name-last-name': 'Lee', email: 'ann@taken.example',
   });
-  await page.goto(`${roster.base}/domains/taken.example/users/new`);
+  await page.goto(`${suite.roster.base}/domains/taken.example/users/new`);
   await hydrated(page);
   assert.notEqual(await page.inputValue('#user'), '123', 'the suggestion is a free extension');
   await page.fill('#user', '123');
@@ -362,10 +351,10 @@ test('the wizard tells a taken extension as it is typed', async () => {
 });
 
 test('without JavaScript the wizard is one long form that refuses bad input and creates a user', async () => {
-  const { page, check, close } = await openPage(browser, { javaScriptEnabled: false });
-  await logIn(page, roster.base);
+  const { page, check, close } = await openPage(suite.browser, { javaScriptEnabled: false });
+  await logIn(page, suite.roster.base);
   await createDomain(page, 'nojs-users.example');
-  await page.goto(`${roster.base}/domains/nojs-users.example/users/new`);
+  await page.goto(`${suite.roster.base}/domains/nojs-users.example/users/new`);
   for (const id of ['step-identity', 'step-login', 'step-organization', 'step-voicemail', 'step-caller-id', 'step-devices', 'review']) {
     assert.ok(await page.locator(`#${id}`).isVisible(), `${id} shows`);
   }
@@ -376,7 +365,7 @@ test('without JavaScript the wizard is one long form that refuses bad input and 
   await page.fill('#email', 'not-an-address');
   await page.fill('#phone-numbers', '+1 612 555 0199');
   await Promise.all([page.waitForResponse((r) => r.url().endsWith('/users/new') && r.request().method() === 'GET'), page.click('button:has-text("Create user")')]);
-  assert.equal(page.url(), `${roster.base}/domains/nojs-users.example/users/new`, 'nothing typed rides in the address');
+  assert.equal(page.url(), `${suite.roster.base}/domains/nojs-users.example/users/new`, 'nothing typed rides in the address');
   assert.match(await page.textContent('#user-error'), /\S/);
   assert.match(await page.textContent('#email-error'), /\S/);
   assert.match(await page.textContent('[role=alert].form-error'), /2 fields need attention/);
@@ -387,7 +376,7 @@ test('without JavaScript the wizard is one long form that refuses bad input and 
   await page.fill('#user', '401');
   await page.fill('#email', 'cleo@nojs-users.example');
   await Promise.all([
-    page.waitForURL(`${roster.base}/domains/nojs-users.example/users/401?done=user-created`),
+    page.waitForURL(`${suite.roster.base}/domains/nojs-users.example/users/401?done=user-created`),
     page.click('button:has-text("Create user")'),
   ]);
   await page.waitForSelector('text=sip:401@nojs-users.example');
@@ -401,10 +390,10 @@ test('without JavaScript the wizard is one long form that refuses bad input and 
 });
 
 test('a form refused before its page ran comes back with its errors and values, not in the address, and the page then runs with them', async () => {
-  const { page, check, close } = await openPage(browser);
-  await logIn(page, roster.base);
+  const { page, check, close } = await openPage(suite.browser);
+  await logIn(page, suite.roster.base);
   await createDomain(page, 'early.example');
-  await page.goto(`${roster.base}/domains/early.example/users/new`);
+  await page.goto(`${suite.roster.base}/domains/early.example/users/new`);
   await hydrated(page);
   await page.fill('#user', '12a');
   await page.fill('#name-first-name', 'Eve');
@@ -415,7 +404,7 @@ test('a form refused before its page ran comes back with its errors and values, 
     page.waitForResponse((r) => r.url().endsWith('/users/new') && r.request().method() === 'GET'),
     page.evaluate(() => document.querySelector('form.wizard').submit()),
   ]);
-  assert.equal(page.url(), `${roster.base}/domains/early.example/users/new`, 'nothing typed rides in the address');
+  assert.equal(page.url(), `${suite.roster.base}/domains/early.example/users/new`, 'nothing typed rides in the address');
   await hydrated(page);
   await page.waitForSelector('[role=alert].form-error:has-text("2 fields need attention")');
   assert.equal(await page.inputValue('#user'), '12a', 'what was typed is kept');
@@ -437,14 +426,14 @@ test('a form refused before its page ran comes back with its errors and values, 
 });
 
 test('a user with a voicemail box is deleted only together with the box', async () => {
-  const { page, check, close } = await openPage(browser, { allow: [/status of 412/, /status of 404/] });
-  await logIn(page, roster.base);
+  const { page, check, close } = await openPage(suite.browser, { allow: [/status of 412/, /status of 404/] });
+  await logIn(page, suite.roster.base);
   await createDomain(page, 'delete.example');
   await createUser(page, 'delete.example', {
     user: '501', 'name-first-name': 'Dee', 'name-last-name': 'Lete', email: 'dee@delete.example',
     'voicemail-enabled': 'yes',
   });
-  await page.goto(`${roster.base}/domains/delete.example/users/501`);
+  await page.goto(`${suite.roster.base}/domains/delete.example/users/501`);
   await hydrated(page);
   assert.equal((await page.locator('dt:has-text("Voicemail box") + dd').textContent()).trim(), '501');
   // The dialog says what the server will do: no deleting the user while keeping the box.
@@ -458,13 +447,13 @@ test('a user with a voicemail box is deleted only together with the box', async 
 
   await page.check('input[name=delete_voicemail]');
   await Promise.all([
-    page.waitForURL(`${roster.base}/domains/delete.example/users?done=user-deleted`),
+    page.waitForURL(`${suite.roster.base}/domains/delete.example/users?done=user-deleted`),
     page.click('button:has-text("Delete user")'),
   ]);
   await page.waitForSelector('text=No users yet');
   await page.waitForSelector('.notice.ok[role=status]:has-text("The user is deleted.")');
   // The deleted user's page is gone: 404, and nothing to edit.
-  const gone = await page.goto(`${roster.base}/domains/delete.example/users/501`);
+  const gone = await page.goto(`${suite.roster.base}/domains/delete.example/users/501`);
   assert.equal(gone.status(), 404);
   await hydrated(page);
   await page.waitForSelector('text=Not found.');
@@ -474,22 +463,22 @@ test('a user with a voicemail box is deleted only together with the box', async 
 });
 
 test('without JavaScript the refusal to delete is shown on the user page', async () => {
-  const { page, check, close } = await openPage(browser, { javaScriptEnabled: false });
-  await logIn(page, roster.base);
+  const { page, check, close } = await openPage(suite.browser, { javaScriptEnabled: false });
+  await logIn(page, suite.roster.base);
   await createDomain(page, 'delete-nojs.example');
   await createUser(page, 'delete-nojs.example', {
     user: '601', 'name-first-name': 'Dee', 'name-last-name': 'Lete', email: 'dee@delete-nojs.example',
     'voicemail-enabled': 'yes',
   });
-  await page.goto(`${roster.base}/domains/delete-nojs.example/users/601`);
+  await page.goto(`${suite.roster.base}/domains/delete-nojs.example/users/601`);
   await page.check('label.confirm input');
   await Promise.all([page.waitForResponse((r) => r.url().endsWith('/users/601') && r.request().method() === 'GET'), page.click('button:has-text("Delete user")')]);
-  assert.equal(page.url(), `${roster.base}/domains/delete-nojs.example/users/601`);
+  assert.equal(page.url(), `${suite.roster.base}/domains/delete-nojs.example/users/601`);
   assert.match(await page.textContent('section.danger [role=alert]'), /voicemail box/);
   await page.check('label.confirm input');
   await page.check('input[name=delete_voicemail]');
   await Promise.all([
-    page.waitForURL(`${roster.base}/domains/delete-nojs.example/users?done=user-deleted`),
+    page.waitForURL(`${suite.roster.base}/domains/delete-nojs.example/users?done=user-deleted`),
     page.click('button:has-text("Delete user")'),
   ]);
   await page.waitForSelector('text=No users yet');
@@ -498,14 +487,14 @@ test('without JavaScript the refusal to delete is shown on the user page', async
 });
 
 test('a user is edited one section at a time: each saves on its own, a new extension moves the voicemail box, blank secrets are kept', async () => {
-  const { page, check, close } = await openPage(browser, { allow: [/status of 422/] });
-  await logIn(page, roster.base);
+  const { page, check, close } = await openPage(suite.browser, { allow: [/status of 422/] });
+  await logIn(page, suite.roster.base);
   await createDomain(page, 'edit.example');
   await createUser(page, 'edit.example', {
     user: '301', 'name-first-name': 'Edna', 'name-last-name': 'Mode', email: 'edna@edit.example',
     'voicemail-login-pin': '2580', 'phone-numbers': '+1 612 555 0301', device: 'edna-desk',
   });
-  await page.goto(`${roster.base}/domains/edit.example/users/301`);
+  await page.goto(`${suite.roster.base}/domains/edit.example/users/301`);
   await hydrated(page);
   // One Edit per section, and no one-form "Edit user".
   assert.equal(await page.locator('section.detail .section-head a:text-is("Edit")').count(), 6);
@@ -540,7 +529,7 @@ test('a user is edited one section at a time: each saves on its own, a new exten
   assert.match(await page.locator('dt:has-text("Phone numbers") + dd').textContent(), /\+16125550301/);
 
   // A refused save stays on the section, with the problem next to its field.
-  await page.goto(`${roster.base}/domains/edit.example/users/305/edit/login`);
+  await page.goto(`${suite.roster.base}/domains/edit.example/users/305/edit/login`);
   await hydrated(page);
   await page.fill('#email', 'not-an-address');
   await page.click('button:has-text("Save changes")');

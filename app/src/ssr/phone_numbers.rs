@@ -14,7 +14,7 @@ use super::errors::conflict_on;
 use super::now_ms;
 use crate::error::AppError;
 use crate::model::dids::{
-    DomainNumber, NumberList, NumberQuery, NumberRangeForm, PhoneNumberForm, Route,
+    DialRule, DomainNumber, NumberList, NumberQuery, NumberRangeForm, PhoneNumberForm, Route,
 };
 use crate::model::permissions::Action;
 use crate::model::{counted, DomainName, FieldErrors, Parse, PhoneNumber};
@@ -154,8 +154,12 @@ async fn add(
     field: &str,
 ) -> Result<Vec<DomainNumber>, AppError> {
     let user_id = reachable(db, caller, found, route).await?;
+    // A number taken between the check and the write (by another domain's add) is named as
+    // taken without knowing which; the check names them in every other case.
     let taken_message = |taken: &[String]| match taken {
-        [_] if numbers.len() == 1 => "Phone number already exists.".to_owned(),
+        _ if numbers.len() == 1 => "Phone number already exists.".to_owned(),
+        [] => "Another add took one of these numbers meanwhile: no number of the range was added."
+            .to_owned(),
         [one] => format!("{one} already exists: no number of the range was added."),
         many => format!(
             "{} already exist ({}): no number of the range was added.",
@@ -169,26 +173,24 @@ async fn add(
         return Err(AppError::conflict(field, &taken_message(&taken)));
     }
     let now = now_ms();
-    for number in numbers {
-        phone_numbers::insert(&mut tx, found.id, number, user_id, now)
-            .await
-            .map_err(|e| {
-                conflict_on(
-                    e,
-                    Rule::PhoneNumber,
-                    field,
-                    &taken_message(&[number.to_string()]),
-                )
-            })?;
-    }
-    let mut added = Vec::with_capacity(numbers.len());
-    for number in numbers {
-        added.push(
-            phone_numbers::get(&mut tx, found.name(), found.id, number)
-                .await?
-                .ok_or(AppError::Internal)?,
-        );
-    }
+    phone_numbers::insert(&mut tx, found.id, numbers, user_id, now)
+        .await
+        .map_err(|e| conflict_on(e, Rule::PhoneNumber, field, &taken_message(&[])))?;
+    // What was written, as a read would show it.
+    let (dial_rule_application, destination) = match route {
+        Route::User(extension) => (DialRule::ToUser, Some(extension.clone())),
+        Route::Available => (DialRule::AvailableNumber, None),
+    };
+    let added: Vec<DomainNumber> = numbers
+        .iter()
+        .map(|number| DomainNumber {
+            phonenumber: number.clone(),
+            domain: found.name().clone(),
+            dial_rule_application,
+            dial_rule_translation_destination_user: destination.clone(),
+            created_at: now,
+        })
+        .collect();
     let (target, changes) = match added.as_slice() {
         [one] => (
             one.phonenumber.to_string(),

@@ -2,7 +2,7 @@
 //! whole system; every other query names its domain.
 
 use super::domains::corrupt;
-use super::{contains_pattern, select_in, DbResult, Listing, Sql, Tx};
+use super::{contains_pattern, insert_rows, select_in, DbResult, Listing, Sql, Tx};
 use crate::model::dids::{DialRule, DomainNumber, NumberList, NumberOrder, NumberQuery};
 use crate::model::{DomainName, Extension, Parse, PhoneNumber};
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -124,23 +124,30 @@ pub async fn existing(tx: &mut Tx, numbers: &[PhoneNumber]) -> DbResult<Vec<Stri
     Ok(rows.into_iter().map(|(number,)| number).collect())
 }
 
-/// Adds a number to a domain, ringing the user with row id `user_id` (of the same domain), or
-/// available. A number that exists anywhere breaks [`super::Rule::PhoneNumber`].
+/// Adds `numbers` to a domain, each ringing the user with row id `user_id` (of the same
+/// domain), or available, in as few statements as the database allows. A number that exists
+/// anywhere breaks [`super::Rule::PhoneNumber`].
 pub async fn insert(
     tx: &mut Tx,
     domain_id: i64,
-    phonenumber: &PhoneNumber,
+    numbers: &[PhoneNumber],
     user_id: Option<i64>,
     now: i64,
 ) -> DbResult<()> {
-    sqlx::query(
-        "INSERT INTO phone_numbers (domain_id, number, user_id, created_at) VALUES ($1, $2, $3, $4)",
+    insert_rows(
+        tx,
+        "INSERT INTO phone_numbers (domain_id, number, user_id, created_at)",
+        "",
+        numbers,
+        4,
+        |r, number| {
+            r.value(domain_id)
+                .value(number.as_str().to_owned())
+                .value(user_id)
+                .value(now);
+        },
+        &mut |_| {},
     )
-    .bind(domain_id)
-    .bind(phonenumber.as_str().to_owned())
-    .bind(user_id)
-    .bind(now)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }

@@ -365,11 +365,21 @@ pub async fn details(
         .await?;
     let mut rules: HashMap<i64, RuleRow> = rules.into_iter().map(|r| (r.user_id, r)).collect();
 
+    // What the users of each site inherit, worked out once per site rather than once per user.
+    let mut inherited: HashMap<Option<String>, DomainSettings> = HashMap::new();
+    for row in &rows {
+        if !inherited.contains_key(&row.site_settings) {
+            let settings = inherited_from(domain, row.site_settings.as_deref())?;
+            inherited.insert(row.site_settings.clone(), settings);
+        }
+    }
     rows.into_iter()
         .map(|row| {
             let id = row.id;
+            let inherits = &inherited[&row.site_settings];
             assemble(
                 domain,
+                inherits,
                 row,
                 Attached {
                     devices: devices.remove(&id).unwrap_or_default(),
@@ -452,9 +462,11 @@ fn inherited_from(domain: &DomainRef, site: Option<&str>) -> DbResult<DomainSett
     Ok(domain.settings.for_site(&site))
 }
 
-/// One user with everything attached: the text form it was written from, parsed back.
+/// One user with everything attached: the text form it was written from, parsed back, its
+/// inherited settings taken from `inherits` (its domain's, or its site's over them).
 fn assemble(
     domain: &DomainRef,
+    inherits: &DomainSettings,
     row: UserRow,
     attached: Attached,
     with_secrets: bool,
@@ -505,7 +517,7 @@ fn assemble(
         domain: domain.settings.domain.clone(),
         inherited: stored.inherited().into_iter().map(str::to_owned).collect(),
         voicemail_pin_set: stored.voicemail_login_pin.is_set(),
-        values: stored.effective(&inherited_from(domain, row.site_settings.as_deref())?),
+        values: stored.effective(inherits),
         devices: attached
             .devices
             .into_iter()
