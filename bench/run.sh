@@ -78,7 +78,7 @@ start_roster() { # database-url -> sets base, pid, cookie and key: a fresh Roste
   until curl -sf "$base/readyz" >/dev/null && grep -q 'token=' "$out"; do sleep 0.01; done
   cookie=$(scripts/first-admin.sh "$base" "$out" "$password")
   key=$(curl -sf "$base/ns-api/v2/apikeys" -H "cookie: $cookie" -H 'content-type: application/json' \
-    -d '{"description": "benchmark robot key", "domain": "*"}' | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+    -d '{"description": "benchmark robot key", "domain": "*"}' | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
   api() { curl -sf -o /dev/null "$base/ns-api/v2$1" -H "authorization: Bearer $key" "${@:2}"; }
   api /domains -H 'content-type: application/json' -d '{"domain": "bench.example"}'
   for i in $(seq -w 1 40); do

@@ -92,7 +92,7 @@ start_roster() { # database-url -> base, key, sip: a fresh Roster with its SIP s
   until curl -sf "$base/readyz" >/dev/null && grep -q 'token=' "$out"; do sleep 0.01; done
   cookie=$(scripts/first-admin.sh "$base" "$out" "$password")
   key=$(curl -sf "$base/ns-api/v2/apikeys" -H "cookie: $cookie" -H 'content-type: application/json' \
-    -d '{"description": "benchmark robot key", "domain": "*"}' | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+    -d '{"description": "benchmark robot key", "domain": "*"}' | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
   curl -sf -o /dev/null "$base/ns-api/v2/domains" -H "authorization: Bearer $key" \
     -H 'content-type: application/json' -d '{"domain": "sip.example"}'
   curl -sf -o /dev/null "$base/ns-api/v2/domains/sip.example/users/import" -H "authorization: Bearer $key" \

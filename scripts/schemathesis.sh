@@ -71,7 +71,7 @@ api() { # method path [json body] -> body on stdout
 }
 token=""
 token=$(api POST /apikeys '{"description": "Schemathesis fuzzing run", "domain": "*", "can-create-keys": "yes"}' \
-  | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+  | python3 -c 'import json, sys; print(json.load(sys.stdin)["key"])')
 # A spare key and a spare domain, for the fuzzer's deletes (see scripts/schemathesis.toml).
 ST_SPARE_KEY=$(api POST /apikeys '{"description": "Schemathesis may revoke this one", "domain": "*"}' \
   | python3 -c 'import json, sys; print(json.load(sys.stdin)["key-id"])')

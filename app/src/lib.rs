@@ -34,6 +34,7 @@ use pages::{
     phone_numbers::PhoneNumbersPage,
     profile::ProfilePage,
     set_password::SetPasswordPage,
+    resellers::{ResellerPage, ResellersPage},
     site::SitePage,
     sites::SitesPage,
     user::UserPage,
@@ -119,6 +120,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/outbox") view=OutboxPage ssr=SsrMode::Async/>
                 <Route path=path!("/outbox/:id") view=OutboxMessagePage ssr=SsrMode::Async/>
                 <Route path=path!("/set-password") view=SetPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/resellers") view=ResellersPage ssr=SsrMode::Async/>
+                <Route path=path!("/resellers/:reseller") view=ResellerPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains") view=DomainsPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/new") view=NewDomainPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name") view=EditDomainPage ssr=SsrMode::Async/>

@@ -19,6 +19,8 @@ const SECTIONS = ['identity', 'login', 'organization', 'voicemail', 'caller-id',
 const PAGES = [
   '/',
   '/me',
+  '/resellers',
+  '/resellers/Phone%20Width%20Resale%20Company',
   '/domains',
   '/domains/new',
   '/domains/phone-width-example.example',
@@ -64,8 +66,13 @@ test('every main page fits 360 and 390 px phones and a 1280 px screen without sc
     }
   }
   await logIn(page, suite.roster.base);
+  await callServer(page, suite.roster.base, 'create-reseller', {
+    'input[reseller]': 'Phone Width Resale Company', 'input[description]': 'A reseller with a long description, to see it wrap',
+    'input[email-send-smtp-hostname]': 'email-smtp.us-west-2.amazonaws.com', 'input[email-send-smtp-port]': '587',
+  });
   await callServer(page, suite.roster.base, 'create-domain', {
     'input[domain]': 'phone-width-example.example', 'input[voicemail-enabled]': 'yes',
+    'input[reseller]': 'Phone Width Resale Company',
     'input[description]': 'A domain with a long name, to see that long words wrap on a phone',
   });
   await callServer(page, suite.roster.base, 'create-user', {

@@ -216,6 +216,7 @@ impl World {
 /// Three domains, their target users, and one logged-in actor per scope (see the file's header).
 async fn world(db: &Db) -> World {
     let admin = logged_in_super_user(db).await;
+    common::add_resellers(db, &[NORTH_RESELLER, SOUTH_RESELLER]).await;
     for (domain, reseller) in [
         (ACME, NORTH_RESELLER),
         (OTHER, SOUTH_RESELLER),

@@ -7,7 +7,7 @@ use app::error::AppError;
 use app::model::domain::DomainForm;
 use app::model::{DomainName, Parse};
 use app::ssr::db::domains;
-use common::{logged_in_super_user, path, Client, TestDb};
+use common::{add_resellers, logged_in_super_user, path, Client, TestDb};
 
 fn acme_fields<'a>(name: &'a str) -> Vec<(&'static str, &'a str)> {
     vec![
@@ -114,6 +114,7 @@ on_both_backends! {
             address: String::new(),
             key: None,
         };
+        add_resellers(&t.db, &["north", "south"]).await;
         let form = DomainForm { domain: "n.example".into(), ..DomainForm::new_domain() };
         let made = app::ssr::domains::create_domain(&t.db, &reseller, &form).await.unwrap();
         assert_eq!(made.settings.reseller.as_str(), "north", "a blank reseller is the caller's own");
@@ -134,6 +135,82 @@ on_both_backends! {
         let moved = app::ssr::domains::update_domain(&t.db, &system, &name, &Patch(vec![("reseller".into(), "south".into())])).await.unwrap();
         assert_eq!(moved.settings.reseller.as_str(), "south");
         assert_eq!(audit().await, before + 1);
+    }
+
+    async fn a_reseller_reads_and_changes_its_own_reseller_only_and_a_super_user_manages_them_all(t: TestDb) {
+        use app::model::fields::Patch;
+        use app::model::permissions::Who;
+        use app::model::reseller::ResellerForm;
+        use app::model::Scope;
+        use app::ssr::caller::Caller;
+        use app::ssr::resellers;
+        add_resellers(&t.db, &["north", "south"]).await;
+        let as_scope = |scope: Scope| Caller {
+            account_id: 0,
+            login: "someone".into(),
+            display_name: "Someone".into(),
+            who: Who { scope, domain_id: Some(1), reseller: "north".into(), user_id: None, site: None },
+            domain: None,
+            extension: None,
+            address: String::new(),
+            key: None,
+        };
+        let north = as_scope(Scope::Reseller);
+        let listed = resellers::list_resellers(&t.db, &north).await.unwrap();
+        assert_eq!(listed.iter().map(|r| r.settings.reseller.to_string()).collect::<Vec<_>>(), ["north"]);
+        // Another reseller answers as missing; its own is read and changed.
+        assert!(matches!(resellers::get_reseller(&t.db, &north, "south").await, Err(AppError::NotFound)));
+        let patch = Patch(vec![("description".into(), "North Telecom".into())]);
+        let changed = resellers::update_reseller(&t.db, &north, "NORTH", &patch).await.unwrap();
+        assert_eq!(changed.settings.description.as_str(), "North Telecom");
+        assert!(matches!(resellers::update_reseller(&t.db, &north, "south", &patch).await, Err(AppError::NotFound)));
+        // Only a Super User adds and deletes resellers.
+        let form = ResellerForm { reseller: "east".into(), ..Default::default() };
+        assert!(matches!(resellers::create_reseller(&t.db, &north, &form).await, Err(AppError::Forbidden)));
+        assert!(matches!(resellers::delete_reseller(&t.db, &north, "north").await, Err(AppError::Forbidden)));
+        // An Office Manager reaches none.
+        let om = as_scope(Scope::OfficeManager);
+        assert!(matches!(resellers::list_resellers(&t.db, &om).await, Err(AppError::Forbidden)));
+        assert!(matches!(resellers::get_reseller(&t.db, &om, "north").await, Err(AppError::Forbidden)));
+        let system = Caller::system();
+        resellers::create_reseller(&t.db, &system, &form).await.unwrap();
+        resellers::delete_reseller(&t.db, &system, "EAST").await.unwrap();
+        assert_eq!(resellers::list_resellers(&t.db, &system).await.unwrap().len(), 2);
+    }
+
+    async fn the_resellers_pages_add_change_and_delete_a_reseller_without_javascript(t: TestDb) {
+        use app::api::resellers::{CreateReseller, DeleteReseller, SaveReseller};
+        let mut client = logged_in_super_user(&t.db).await;
+        let made = client.submit(path::<CreateReseller>(), "/resellers", &[
+            ("input[reseller]", "West"), ("input[description]", "West Coast"),
+            ("input[email-send-smtp-port]", "70000"),
+        ]).await;
+        // Refused, it comes back to its page naming the field, and nothing is written.
+        assert_eq!(made.location(), Some("http://localhost/resellers"), "{}", made.body);
+        let page = client.get("/resellers").await;
+        assert!(page.body.contains("A port from 1 to 65535."), "{}", page.body);
+        let made = client.submit(path::<CreateReseller>(), "/resellers", &[
+            ("input[reseller]", "West"), ("input[description]", "West Coast"),
+        ]).await;
+        assert_eq!(made.location(), Some("/resellers?done=reseller-created"), "{}", made.body);
+        let list = client.get("/resellers").await;
+        assert!(list.body.contains("West Coast") && list.body.contains("0 domains"), "{}", list.body);
+        let saved = client.submit(path::<SaveReseller>(), "/resellers/West", &[
+            ("reseller", "West"), ("input[reseller]", "West"), ("input[description]", "Pacific"),
+        ]).await;
+        assert_eq!(saved.location(), Some("/resellers?done=reseller-saved"), "{}", saved.body);
+        // The domain form suggests it, and a domain naming it is counted on its page.
+        let form = client.get("/domains/new").await;
+        assert!(form.body.contains(r#"<datalist id="resellers"><option value="West">"#), "{}", form.body);
+        let created = client.call(path::<CreateDomain>(), &[("input[domain]", "w.example"), ("input[reseller]", "west")]).await;
+        assert!(created.status.is_success(), "{}", created.body);
+        let page = client.get("/resellers/West").await;
+        assert!(page.body.contains("1 domain name this reseller"), "{}", page.body);
+        assert!(!page.body.contains("Delete reseller"), "no delete while a domain names it");
+        client.call(path::<DeleteDomain>(), &[("name", "w.example")]).await;
+        let deleted = client.submit(path::<DeleteReseller>(), "/resellers/West", &[("reseller", "West")]).await;
+        assert_eq!(deleted.location(), Some("/resellers?done=reseller-deleted"), "{}", deleted.body);
+        assert!(client.get("/resellers").await.body.contains("No resellers yet."));
     }
 
     async fn a_form_posted_without_javascript_creates_the_domain_and_goes_on_to_its_users(t: TestDb) {

@@ -2,7 +2,8 @@
 //! bad input as RFC 9457 problems (400, 413, 415, 422), users (create, list, read, partial
 //! update, delete with its voicemail precondition, all-or-nothing nested create), `~`, the
 //! permission table as seen by a key of every scope, API keys (made within the maker's reach,
-//! shown once, stored hashed, read-only, address-limited, revoked, last used), Idempotency-Key,
+//! shown once as `key`, stored hashed, read-only, address-limited, revoked, last used, acting as
+//! a user, limited to models, changed with PUT), Idempotency-Key,
 //! the portal's session, and the OpenAPI document and its documentation page.
 
 mod common;
@@ -78,14 +79,14 @@ async fn api(
     send(client, method, path, token, &[], body).await
 }
 
-/// Makes an API key with the client's session; returns its id and token.
+/// Makes an API key with the client's session; returns its id and token (NetSapiens' `key`).
 async fn make_key(client: &mut Client, body: Value) -> (String, String) {
     let made = api(client, Method::POST, "/apikeys", "", Some(body)).await;
-    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
     let made = made.json();
     (
         made["key-id"].as_str().unwrap().to_owned(),
-        made["token"].as_str().unwrap().to_owned(),
+        made["key"].as_str().unwrap().to_owned(),
     )
 }
 
@@ -210,6 +211,7 @@ fn name(domain: &str) -> DomainName {
 
 /// Creates a domain with a reseller, as Roster itself.
 async fn system_domain(db: &Db, domain: &str, reseller: &str) {
+    common::add_resellers(db, &[reseller]).await;
     let form = DomainForm {
         domain: domain.into(),
         reseller: reseller.into(),
@@ -639,7 +641,7 @@ on_both_backends! {
         let (Value::Object(before), Value::Object(after)) = (before, after) else { panic!("objects") };
         assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>());
         for (field, value) in &before {
-            if field != "name-last-name" && field != "updated-at" {
+            if field != "name-last-name" && field != "last-modified-datetime" {
                 assert_eq!(&after[field], value, "{field} changed");
             }
         }
@@ -652,21 +654,31 @@ on_both_backends! {
         assert!(changed.json().get("voicemail-login-pin").map_or(true, Value::is_null), "{}", changed.body);
     }
 
-    async fn a_user_with_a_voicemail_box_is_deleted_only_with_delete_voicemail(db: TestDb) {
+    async fn a_user_is_deleted_with_its_voicemail_box_unless_delete_voicemail_is_no(db: TestDb) {
         let (mut c, key) = super_key_and_acme(&db.db).await;
-        let mut body = user_body("1001", "Ann", "Lee");
-        body["voicemail"] = json!({"enabled": "yes"});
-        add_user(&mut c, &key, ACME, body).await;
+        for ext in ["1001", "1003"] {
+            let mut body = user_body(ext, "Ann", "Lee");
+            body["voicemail"] = json!({"enabled": "yes"});
+            add_user(&mut c, &key, ACME, body).await;
+        }
         add_user(&mut c, &key, ACME, user_body("1002", "Bo", "Kerr")).await;
+        let boxes = || async {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM voicemail_boxes").fetch_one(db.db.pool()).await.unwrap()
+        };
+        let before = boxes().await;
+        assert!(before >= 2, "{before}");
         let user = "/domains/acme.example/users/1001";
-        let refused = api(&mut c, Method::DELETE, user, &key, None).await;
-        assert_problem(&refused, StatusCode::PRECONDITION_FAILED);
+        // XiVO's guard, asked for: a user that owns a box stays.
         let refused = api(&mut c, Method::DELETE, &format!("{user}?deleteVoicemail=no"), &key, None).await;
         assert_problem(&refused, StatusCode::PRECONDITION_FAILED);
         assert_eq!(api(&mut c, Method::GET, user, &key, None).await.status, StatusCode::OK);
-        let deleted = api(&mut c, Method::DELETE, &format!("{user}?deleteVoicemail=yes"), &key, None).await;
+        // NetSapiens' plain DELETE: 202, and the box goes with the user.
+        let deleted = api(&mut c, Method::DELETE, user, &key, None).await;
         assert_eq!(deleted.status, StatusCode::ACCEPTED, "{}", deleted.body);
         assert_eq!(deleted.json(), json!({"code": 202, "message": "Accepted"}));
+        assert_eq!(boxes().await, before - 1);
+        let deleted = api(&mut c, Method::DELETE, "/domains/acme.example/users/1003?deleteVoicemail=yes", &key, None).await;
+        assert_eq!(deleted.status, StatusCode::ACCEPTED, "{}", deleted.body);
         assert_problem(&api(&mut c, Method::GET, user, &key, None).await, StatusCode::NOT_FOUND);
         assert_eq!(user_count(&mut c, &key, ACME).await, 1);
     }
@@ -968,6 +980,7 @@ on_both_backends! {
         let (id, token) = make_key(&mut admin, json!({"description": "Shown only once", "domain": "*"})).await;
         let secret = token.rsplit('_').next().unwrap().to_owned();
         assert!(token.starts_with("rk_") && token.contains(&id) && secret.len() >= 32, "{token}");
+        assert_eq!(id.len(), 12, "NetSapiens' length of a key-id: {id}");
         // The list and the key itself never show it again.
         let list = api(&mut admin, Method::GET, "/apikeys", "", None).await;
         assert_eq!(list.status, StatusCode::OK, "{}", list.body);
@@ -976,7 +989,7 @@ on_both_backends! {
         assert_eq!(one.status, StatusCode::OK, "{}", one.body);
         for answer in [&list, &one] {
             assert!(!answer.body.contains(&secret), "{}", answer.body);
-            assert!(!answer.body.contains("\"token\""), "{}", answer.body);
+            assert!(!answer.body.contains("\"key\""), "{}", answer.body);
         }
         assert_eq!(one.json()["description"], "Shown only once");
         // `~` is the key in use.
@@ -1013,6 +1026,7 @@ on_both_backends! {
             (Method::PUT, "/domains/acme.example/users/110", Some(json!({"name-last-name": "Changed"}))),
             (Method::DELETE, "/domains/acme.example/users/110?deleteVoicemail=yes", None),
             (Method::POST, "/apikeys", Some(json!({"description": "A key from a key", "domain": "*"}))),
+            (Method::PUT, "/apikeys/~", Some(json!({"description": "Reporting and more"}))),
             (Method::DELETE, "/apikeys/~", None),
         ] {
             let refused = api(&mut admin, method.clone(), path, &key, body).await;
@@ -1076,12 +1090,12 @@ on_both_backends! {
             assert!(fields(&refused).contains(&field.to_owned()), "{field}: {}", refused.body);
         }
         let made = api(&mut robot, Method::POST, "/apikeys", &parent, Some(json!({"description": "Child of the parent"}))).await;
-        assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+        assert_eq!(made.status, StatusCode::OK, "{}", made.body);
         let made = made.json();
         assert_eq!(made["ip-address"], "198.51.100.0/24", "it takes its parent's addresses");
         assert_eq!(made["parent-key-id"], parent_id.as_str());
         assert_eq!(made["can-create-keys"], "no");
-        let child_token = made["token"].as_str().unwrap().to_owned();
+        let child_token = made["key"].as_str().unwrap().to_owned();
         let child_id = made["key-id"].as_str().unwrap().to_owned();
         let works = api(&mut robot, Method::GET, &format!("/domains/{ACME}/users"), &child_token, None).await;
         assert_eq!(works.status, StatusCode::OK, "{}", works.body);
@@ -1216,6 +1230,216 @@ on_both_backends! {
 }
 
 // ---------------------------------------------------------------------------------------------
+// API keys: NetSapiens' `key`, `user`, `allowed-models` and PUT
+// ---------------------------------------------------------------------------------------------
+
+on_both_backends! {
+    async fn a_new_key_answers_200_with_its_token_as_key_once_and_old_16_character_ids_still_work(db: TestDb) {
+        let mut admin = logged_in_super_user(&db.db).await;
+        let made = api(&mut admin, Method::POST, "/apikeys", "",
+            Some(json!({"description": "NetSapiens-shaped key", "domain": "*"}))).await;
+        assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+        let made = made.json();
+        assert!(made.get("token").is_none(), "{made}");
+        let id = made["key-id"].as_str().unwrap().to_owned();
+        let token = made["key"].as_str().unwrap().to_owned();
+        assert_eq!(id.len(), 12, "{id}");
+        assert!(token.starts_with(&format!("rk_{id}_")), "{token}");
+        assert_eq!(made["user"], "");
+        assert_eq!(made["allowed-models"], "*");
+        admin.cookie = None;
+        assert_eq!(api(&mut admin, Method::GET, "/domains", &token, None).await.status, StatusCode::OK);
+        let itself = api(&mut admin, Method::GET, "/apikeys/~", &token, None).await;
+        assert!(itself.json().get("key").is_none(), "shown once: {}", itself.body);
+        // A key made before ids had NetSapiens' 12 characters keeps its 16 and keeps working.
+        let old_id = "0123456789abcdef";
+        sqlx::query("UPDATE api_keys SET key_id = $1 WHERE key_id = $2")
+            .bind(old_id).bind(&id).execute(db.db.pool()).await.unwrap();
+        let secret = token.rsplit('_').next().unwrap();
+        let old_token = format!("rk_{old_id}_{secret}");
+        assert_eq!(api(&mut admin, Method::GET, "/domains", &old_token, None).await.status, StatusCode::OK);
+        let read = api(&mut admin, Method::GET, "/apikeys/~", &old_token, None).await;
+        assert_eq!(read.json()["key-id"], old_id);
+        assert_problem(&api(&mut admin, Method::GET, "/domains", &token, None).await, StatusCode::UNAUTHORIZED);
+    }
+
+    async fn a_key_for_a_user_acts_as_that_user_and_never_above_it_or_its_maker(db: TestDb) {
+        let mut admin = logged_in_super_user(&db.db).await;
+        let (_, su) = make_key(&mut admin, json!({"description": "Provisioning robot", "domain": "*"})).await;
+        system_domain(&db.db, ACME, NORTH_RESELLER).await;
+        system_domain(&db.db, OTHER, SOUTH_RESELLER).await;
+        for ext in ["1001", "1002"] {
+            system_user(&db.db, ACME, ext, Scope::BasicUser, "North").await;
+        }
+        system_user(&db.db, ACME, "1003", Scope::OfficeManager, "North").await;
+        // Requests with a key send it rather than the session, which `admin` carries too.
+        let (id, as_1001) = make_key(&mut admin, json!({"description": "Desk phone app of 1001",
+            "domain": ACME, "user": 1001})).await;
+        let listed = api(&mut admin, Method::GET, &format!("/apikeys/{id}"), "", None).await.json();
+        assert_eq!(listed["user"], "1001");
+        assert_eq!(listed["user-scope"], "Basic User", "at most the user's scope: {listed}");
+        // It reads its own profile, as that user...
+        for path in ["/domains/~/users/~", "/domains/acme.example/users/1001"] {
+            let me = api(&mut admin, Method::GET, path, &as_1001, None).await;
+            assert_eq!(me.status, StatusCode::OK, "{path}: {}", me.body);
+            assert_eq!(me.json()["user"], "1001");
+        }
+        // ...and nothing a Basic User may not: another user, the users list.
+        assert_problem(&api(&mut admin, Method::GET, "/domains/acme.example/users/1002", &as_1001, None).await,
+            StatusCode::NOT_FOUND);
+        assert_problem(&api(&mut admin, Method::GET, "/domains/acme.example/users", &as_1001, None).await,
+            StatusCode::FORBIDDEN);
+        // Acting as an Office Manager, a key lists the domain's users.
+        let (_, as_1003) = make_key(&mut admin, json!({"description": "Office manager robot",
+            "domain": ACME, "user": "1003"})).await;
+        assert_eq!(api(&mut admin, Method::GET, "/domains/acme.example/users", &as_1003, None).await.status, StatusCode::OK);
+
+        let key = |extra: Value| {
+            let mut body = json!({"description": "Acting as somebody"});
+            for (k, v) in extra.as_object().unwrap() { body[k] = v.clone(); }
+            Some(body)
+        };
+        // Not for `*`, not a missing user, not another domain's, not above the user's scope.
+        for (body, field) in [
+            (json!({"domain": "*", "user": "1001"}), "user"),
+            (json!({"domain": ACME, "user": "1999"}), "user"),
+            (json!({"domain": OTHER, "user": "1001"}), "user"),
+            (json!({"domain": ACME, "user": "1001", "user-scope": "Office Manager"}), "user-scope"),
+        ] {
+            let refused = api(&mut admin, Method::POST, "/apikeys", "", key(body.clone())).await;
+            assert_names(&refused, StatusCode::UNPROCESSABLE_ENTITY, &[field]);
+            assert!(!fields(&refused).contains(&"domain".to_owned()), "{body}: {}", refused.body);
+        }
+        // Never above its maker: a Basic User names only itself.
+        let mut basic = person(&db.db, ACME, "205", Scope::BasicUser).await;
+        let refused = api(&mut basic, Method::POST, "/apikeys", "", key(json!({"user": "1002"}))).await;
+        assert_names(&refused, StatusCode::UNPROCESSABLE_ENTITY, &["user"]);
+        let mut om = person(&db.db, ACME, "202", Scope::OfficeManager).await;
+        let refused = api(&mut om, Method::POST, "/apikeys", "", key(json!({"domain": OTHER, "user": "1001"}))).await;
+        assert_names(&refused, StatusCode::UNPROCESSABLE_ENTITY, &["domain"]);
+        make_key(&mut basic, json!({"description": "Basic user's own key", "user": "205"})).await;
+        let (_, om_as_1002) = make_key(&mut om, json!({"description": "Manager's key for 1002", "user": "1002"})).await;
+        let me = api(&mut admin, Method::GET, "/domains/~/users/~", &om_as_1002, None).await;
+        assert_eq!(me.json()["user"], "1002", "{}", me.body);
+        assert_problem(&api(&mut admin, Method::GET, "/domains/acme.example/users", &om_as_1002, None).await,
+            StatusCode::FORBIDDEN);
+
+        // A disabled user's key is refused; a deleted user's key is gone.
+        let disabled = api(&mut admin, Method::PUT, "/domains/acme.example/users/1001", &su,
+            Some(json!({"status": "disabled"}))).await;
+        assert_eq!(disabled.status, StatusCode::ACCEPTED, "{}", disabled.body);
+        assert_problem(&api(&mut admin, Method::GET, "/domains/~/users/~", &as_1001, None).await, StatusCode::UNAUTHORIZED);
+        let deleted = api(&mut admin, Method::DELETE, "/domains/acme.example/users/1002?deleteVoicemail=yes", &su, None).await;
+        assert_eq!(deleted.status, StatusCode::ACCEPTED, "{}", deleted.body);
+        assert_problem(&api(&mut admin, Method::GET, "/domains/~/users/~", &om_as_1002, None).await, StatusCode::UNAUTHORIZED);
+    }
+
+    async fn a_key_uses_only_the_routes_of_its_allowed_models(db: TestDb) {
+        let mut admin = logged_in_super_user(&db.db).await;
+        system_domain(&db.db, ACME, NORTH_RESELLER).await;
+        system_user(&db.db, ACME, "110", Scope::BasicUser, "North").await;
+        let made = api(&mut admin, Method::POST, "/apikeys", "", Some(json!({"description": "Users only robot",
+            "domain": "*", "allowed-models": ["subscriber"], "can-create-keys": "yes"}))).await;
+        assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+        assert_eq!(made.json()["allowed-models"], json!(["subscriber"]));
+        let users_only = made.json()["key"].as_str().unwrap().to_owned();
+        let (_, parent) = make_key(&mut admin, json!({"description": "Users and keys robot",
+            "domain": "*", "allowed-models": ["subscriber", "apikey"], "can-create-keys": "yes"})).await;
+        // A comma-separated string is a list too; blank is every model.
+        let made = api(&mut admin, Method::POST, "/apikeys", "", Some(json!({"description": "Users and sites robot",
+            "domain": "*", "allowed-models": "subscriber, site"}))).await;
+        assert_eq!(made.json()["allowed-models"], json!(["site", "subscriber"]), "{}", made.body);
+        let users_and_sites = made.json()["key"].as_str().unwrap().to_owned();
+        let made = api(&mut admin, Method::POST, "/apikeys", "", Some(json!({"description": "Everything robot",
+            "domain": "*", "allowed-models": ""}))).await;
+        assert_eq!(made.json()["allowed-models"], "*", "{}", made.body);
+        // Names outside NetSapiens' list are refused by name.
+        for models in [json!(["subscriber", "users"]), json!("sites"), json!([1])] {
+            let refused = api(&mut admin, Method::POST, "/apikeys", "", Some(json!({"description": "Unknown models robot",
+                "domain": "*", "allowed-models": models}))).await;
+            assert_names(&refused, StatusCode::UNPROCESSABLE_ENTITY, &["allowed-models"]);
+        }
+        admin.cookie = None;
+        for path in ["/domains/acme.example/users", "/domains/acme.example/users/110", "/domains/acme.example/users/count"] {
+            let read = api(&mut admin, Method::GET, path, &users_only, None).await;
+            assert_eq!(read.status, StatusCode::OK, "{path}: {}", read.body);
+        }
+        for path in ["/domains/acme.example/sites", "/domains", "/domains/acme.example", "/apikeys",
+            "/domains/acme.example/users/110/devices", "/domains/acme.example/phonenumbers"] {
+            let refused = api(&mut admin, Method::GET, path, &users_only, None).await;
+            assert_problem(&refused, StatusCode::FORBIDDEN);
+        }
+        let sites = api(&mut admin, Method::GET, "/domains/acme.example/sites", &users_and_sites, None).await;
+        assert_eq!(sites.status, StatusCode::OK, "{}", sites.body);
+        // A key made by a limited key stays within its models (with none given: its parent's);
+        // it may not even make keys (`apikey` is not among them).
+        let refused = api(&mut admin, Method::POST, "/apikeys", &users_only,
+            Some(json!({"description": "Child of the users robot", "domain": "*"}))).await;
+        assert_problem(&refused, StatusCode::FORBIDDEN);
+        let refused = api(&mut admin, Method::POST, "/apikeys", &parent,
+            Some(json!({"description": "Child reaching sites", "domain": "*", "allowed-models": ["site"]}))).await;
+        assert_names(&refused, StatusCode::UNPROCESSABLE_ENTITY, &["allowed-models"]);
+        let child = api(&mut admin, Method::POST, "/apikeys", &parent,
+            Some(json!({"description": "Child of the users robot", "domain": "*"}))).await;
+        assert_eq!(child.status, StatusCode::OK, "{}", child.body);
+        assert_eq!(child.json()["allowed-models"], json!(["apikey", "subscriber"]));
+    }
+
+    async fn a_key_change_takes_description_addresses_and_models_and_refuses_the_rest(db: TestDb) {
+        let mut admin = logged_in_super_user(&db.db).await;
+        system_domain(&db.db, ACME, NORTH_RESELLER).await;
+        let (id, token) = make_key(&mut admin, json!({"description": "Robot before the change", "domain": "*"})).await;
+        let path = format!("/apikeys/{id}");
+        let changed = api(&mut admin, Method::PUT, &path, "", Some(json!({"description": "Robot after the change",
+            "ip-address": "198.51.100.0/24", "allowed-models": ["subscriber", "domain"]}))).await;
+        assert_eq!(changed.status, StatusCode::ACCEPTED, "{}", changed.body);
+        assert_eq!(changed.json(), json!({"code": 202, "message": "Accepted"}));
+        let read = api(&mut admin, Method::GET, &path, "", None).await.json();
+        assert_eq!(read["description"], "Robot after the change");
+        assert_eq!(read["ip-address"], "198.51.100.0/24");
+        assert_eq!(read["allowed-models"], json!(["domain", "subscriber"]));
+        assert_eq!(read["user-scope"], "Super User", "nothing else changed: {read}");
+        // synchronous: yes answers 200 with the key; what is not sent stays.
+        let changed = api(&mut admin, Method::PUT, &path, "", Some(json!({"allowed-models": "*", "synchronous": "yes"}))).await;
+        assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+        let body = changed.json();
+        assert_eq!((&body["key-id"], &body["allowed-models"]), (&json!(id), &json!("*")));
+        assert_eq!(body["ip-address"], "198.51.100.0/24");
+        assert!(body.get("key").is_none(), "{body}");
+        // Its scope, reach and permissions are not the change's: each is named, as is an unknown field.
+        let refused = api(&mut admin, Method::PUT, &path, "", Some(json!({"user-scope": "Basic User"}))).await;
+        assert_names(&refused, StatusCode::UNPROCESSABLE_ENTITY, &["user-scope"]);
+        let refused = api(&mut admin, Method::PUT, &path, "", Some(json!({"description": "Robot and more",
+            "domain": ACME, "readonly": "yes", "can-create-keys": "yes", "user": "1001", "key-id": "x",
+            "allowed-models": ["nothing"]}))).await;
+        assert_names(&refused, StatusCode::UNPROCESSABLE_ENTITY,
+            &["domain", "readonly", "can-create-keys", "user", "key-id", "allowed-models"]);
+        assert_eq!(api(&mut admin, Method::GET, &path, "", None).await.json()["description"], "Robot after the change");
+        // Each change is in the audit log (a change that changes nothing is not).
+        let unchanged = api(&mut admin, Method::PUT, &path, "", Some(json!({"description": "Robot after the change"}))).await;
+        assert_eq!(unchanged.status, StatusCode::ACCEPTED, "{}", unchanged.body);
+        let logged: Vec<String> = sqlx::query_scalar("SELECT changes FROM audit_log WHERE action = 'apikey.update' AND target = $1 ORDER BY id")
+            .bind(&id).fetch_all(db.db.pool()).await.unwrap();
+        assert_eq!(logged.len(), 2, "{logged:?}");
+        assert!(logged[0].contains("Robot after the change") && logged[0].contains("198.51.100.0/24"), "{}", logged[0]);
+        // Only keys the caller may revoke: not another account's.
+        let mut om = person(&db.db, ACME, "202", Scope::OfficeManager).await;
+        let theirs = api(&mut om, Method::PUT, &path, "", Some(json!({"description": "Someone else's now"}))).await;
+        assert_problem(&theirs, StatusCode::NOT_FOUND);
+        // A key narrows itself, never widens itself.
+        admin.cookie = None;
+        admin.address = "198.51.100.20".into();
+        let widened = api(&mut admin, Method::PUT, "/apikeys/~", &token, Some(json!({"ip-address": ""}))).await;
+        assert_names(&widened, StatusCode::UNPROCESSABLE_ENTITY, &["ip-address"]);
+        let narrowed = api(&mut admin, Method::PUT, "/apikeys/~", &token, Some(json!({"allowed-models": ["apikey"]}))).await;
+        assert_eq!(narrowed.status, StatusCode::ACCEPTED, "{}", narrowed.body);
+        assert_problem(&api(&mut admin, Method::GET, "/domains", &token, None).await, StatusCode::FORBIDDEN);
+        let widened = api(&mut admin, Method::PUT, "/apikeys/~", &token, Some(json!({"allowed-models": "*"}))).await;
+        assert_names(&widened, StatusCode::UNPROCESSABLE_ENTITY, &["allowed-models"]);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Idempotency-Key
 // ---------------------------------------------------------------------------------------------
 
@@ -1254,7 +1478,7 @@ on_both_backends! {
         let retry = [("idempotency-key", "key-1")];
         let first = send(&mut c, Method::POST, "/apikeys", &key, &retry, Some((json, key_body.clone()))).await;
         let second = send(&mut c, Method::POST, "/apikeys", &key, &retry, Some((json, key_body))).await;
-        assert_eq!(first.status, StatusCode::CREATED);
+        assert_eq!(first.status, StatusCode::OK);
         assert_eq!(second.body, first.body);
         assert_eq!(api(&mut c, Method::GET, "/apikeys", &key, None).await.json().as_array().unwrap().len(), 2);
     }
@@ -1276,7 +1500,7 @@ on_both_backends! {
         assert!(first.body.contains(&sip), "the answer shows the generated SIP password");
         let made_key = send(&mut c, Method::POST, "/apikeys", &key, &[("idempotency-key", "key-secret")],
             Some((json, json!({"description": "Made once only", "domain": "*"}).to_string().into_bytes()))).await;
-        let new_token = made_key.json()["token"].as_str().unwrap().to_owned();
+        let new_token = made_key.json()["key"].as_str().unwrap().to_owned();
 
         let stored: Vec<(String, String)> = sqlx::query_as("SELECT key, body FROM idempotency_keys")
             .fetch_all(db.db.pool()).await.unwrap();
@@ -1376,6 +1600,7 @@ const EXPECTED_ROUTES: &[(&str, &str)] = &[
     ("GET", "/apikeys"),
     ("POST", "/apikeys"),
     ("GET", "/apikeys/{key_id}"),
+    ("PUT", "/apikeys/{key_id}"),
     ("DELETE", "/apikeys/{key_id}"),
     ("GET", "/domains/{domain}/sites"),
     ("GET", "/domains/{domain}/sites/count"),

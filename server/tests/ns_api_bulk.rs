@@ -40,7 +40,7 @@ async fn world(db: &app::ssr::db::Db, max_users: u32) -> (Client, String) {
         json!({"description": "Bulk import robot", "domain": "*"}).to_string(),
     )
     .await;
-    let token = made.json()["token"].as_str().unwrap().to_owned();
+    let token = made.json()["key"].as_str().unwrap().to_owned();
     client.cookie = None;
     let domain = send(
         &mut client,

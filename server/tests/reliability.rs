@@ -55,8 +55,8 @@ async fn super_key(t: &TestDb) -> (Router, String) {
                 .unwrap(),
         )
         .await;
-    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
-    let token = made.json()["token"].as_str().unwrap().to_owned();
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let token = made.json()["key"].as_str().unwrap().to_owned();
     (admin.app.clone(), token)
 }
 

@@ -40,11 +40,11 @@ pub async fn create_api_key(input: ApiKeyForm) -> Result<ApiKey, AppError> {
                 .map_err(|e| e.with_input(&input))?;
             session()
                 .await?
-                .insert(NEW_KEY, (issued.key.key_id.clone(), issued.token))
+                .insert(NEW_KEY, (issued.listing.key_id.clone(), issued.key))
                 .await
                 .map_err(|_| AppError::Internal)?;
-            leptos_axum::redirect(&format!("/api-keys?created={}", issued.key.key_id));
-            Ok(issued.key)
+            leptos_axum::redirect(&format!("/api-keys?created={}", issued.listing.key_id));
+            Ok(issued.listing)
         }
         .await,
     )

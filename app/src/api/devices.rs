@@ -1,5 +1,5 @@
-//! A domain's SIP devices, for the portal's devices page: every device with its user and its
-//! registration, added to a user, renamed, moved to another user, given a new password, deleted.
+//! A domain's SIP devices, for the portal's devices page: every device with its user, its
+//! registration and its settings, added to a user, renamed, moved to another user, given a new password, deleted.
 
 use crate::error::AppError;
 use crate::model::DeviceList;
@@ -107,7 +107,8 @@ pub async fn reset_device_password(
     change(domain, user, device, form, Done::DevicePasswordReset).await
 }
 
-/// Changes the device `device` of the user `user` as `form` says, then says it was `done`.
+/// Changes the device `device` of the user `user` as `form` says (its settings stay as they
+/// are), then says it was `done`.
 #[cfg(feature = "ssr")]
 async fn change(
     domain: String,
@@ -116,8 +117,12 @@ async fn change(
     form: crate::ssr::users::DeviceForm,
     done: Done,
 ) -> Result<(), AppError> {
+    let settings = crate::model::fields::Patch::default();
     act_on_domain(&domain, PAGE, done, |state, caller, name| async move {
-        crate::ssr::devices::update_device(&state.db, &caller, &name, &user, &device, &form).await
+        crate::ssr::devices::update_device(
+            &state.db, &caller, &name, &user, &device, &form, &settings,
+        )
+        .await
     })
     .await
 }

@@ -11,6 +11,7 @@ pub mod groups;
 pub mod outbox;
 pub mod phone_numbers;
 pub mod profile;
+pub mod resellers;
 pub mod sites;
 pub mod users;
 

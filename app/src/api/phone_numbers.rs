@@ -56,22 +56,23 @@ pub async fn add_numbers(domain: String, input: NumberRangeForm) -> Result<(), A
 }
 
 /// Sends the number `number` to the user `user` (an extension), or makes it available when
-/// `user` is blank.
+/// `user` is blank; the rest of its dial rule stays as it is.
 #[server(endpoint = "route-number")]
 pub async fn route_number(domain: String, number: String, user: String) -> Result<(), AppError> {
     use crate::model::dids::PhoneNumberForm;
+    use crate::ssr::phone_numbers::{get_number, update_number};
     act_on_domain(
         &domain,
         PAGE,
         Done::NumberRouted,
         |state, caller, name| async move {
+            let current = get_number(&state.db, &caller, &name, &number).await?;
             let form = PhoneNumberForm {
-                phonenumber: number.clone(),
                 dial_rule_application: String::new(),
                 dial_rule_translation_destination_user: user,
+                ..PhoneNumberForm::from(&current)
             };
-            crate::ssr::phone_numbers::update_number(&state.db, &caller, &name, &number, &form)
-                .await
+            update_number(&state.db, &caller, &name, &number, &form).await
         },
     )
     .await

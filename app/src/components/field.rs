@@ -1,7 +1,7 @@
 //! One labelled form field that checks itself as it is typed, with the parser the server runs.
 
 use crate::error::AppError;
-use crate::model::fields::{Control, Field as DeclaredField};
+use crate::model::fields::{Control, Field as DeclaredField, TIME_ZONE_LIST};
 use crate::model::{Invalid, TimeZone};
 use leptos::prelude::*;
 
@@ -294,6 +294,9 @@ pub fn declared_field<F: 'static, S: 'static>(
         if let Some(value) = &follows {
             let shown = field.control.shown(value);
             options.insert(0, (String::new(), format!("As the domain ({shown})")));
+        } else if !field.required && field.default.is_none() {
+            // Blank is a value of its own here: none.
+            options.insert(0, (String::new(), "Not set".to_owned()));
         }
         return view! {
             <SelectField name id label=field.label hint=field.hint initial options server_error/>
@@ -302,7 +305,7 @@ pub fn declared_field<F: 'static, S: 'static>(
     }
     let parse = field.check;
     let check = Callback::new(move |raw: String| parse(&raw, &Default::default()));
-    let list = (field.control == Control::TimeZone).then(|| TIME_ZONE_LIST.to_owned());
+    let list = field.control.suggestions().map(str::to_owned);
     let placeholder = follows
         .filter(|v| !v.is_empty())
         .map(|v| format!("The domain's: {v}"));
@@ -312,9 +315,6 @@ pub fn declared_field<F: 'static, S: 'static>(
     }
     .into_any()
 }
-
-/// The id of [`TimeZoneList`].
-const TIME_ZONE_LIST: &str = "time-zones";
 
 /// What the last refused submission (`rejected`) said of the field `field`, if anything.
 pub fn refusal_of(

@@ -65,12 +65,14 @@ pub fn Page(#[prop(into)] title: String, children: Children) -> impl IntoView {
                 {move || Suspend::new(async move {
                     who.await.ok().flatten().map(|me| {
                         let domains = me.who.may_somewhere(Action::ViewDomain);
+                        let resellers = me.who.may_somewhere(Action::ManageResellers);
                         let users = own_users_page(me.who.scope, me.domain.as_deref());
                         let audit = me.who.may_somewhere(Action::ReadAudit);
                         let outbox = me.who.everywhere(Action::ReadOutbox);
                         let profile = me.extension.is_some();
                         view! {
                             <nav aria-label="Main">
+                                {resellers.then(|| view! { <A href="/resellers">"Resellers"</A> })}
                                 {domains.then(|| view! { <A href="/domains">"Domains"</A> })}
                                 {users.map(|href| view! { <A href=href>"Users"</A> })}
                                 {audit.then(|| view! { <A href="/audit">"Audit log"</A> })}

@@ -2,8 +2,8 @@
 //! where it may be used from.
 
 use super::field::{Invalid, Parse};
-use super::{FieldErrors, Scope, YesNo};
-use serde::{Deserialize, Serialize};
+use super::{Extension, FieldErrors, Scope, YesNo};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::net::IpAddr;
 
 /// A key's description: 12 to 200 characters (NetSapiens' `minLength 12`), so that a list of keys
@@ -148,6 +148,126 @@ impl std::fmt::Display for AllowedAddresses {
     }
 }
 
+/// NetSapiens' model names, as its OpenAPI lists them for `allowed-models` (`*` aside): what a key
+/// may be limited to. Roster enforces those it has routes for (see the API's route table,
+/// `server/src/ns_api/keys.rs`); a key limited to others reaches none of Roster's routes.
+#[rustfmt::skip]
+pub const MODEL_NAMES: [&str; 79] = [
+    "agentlog", "account", "address", "agent", "answerrule", "apikey", "attendant", "attendee",
+    "audio", "call", "callidemgr", "callqueue", "callqueuereport", "callrequest", "cdr", "cdr2",
+    "cdrschedule", "chart", "conference", "conferencecdr", "contact", "conversation", "dashboard",
+    "department", "device", "deviceprofile", "dialrule", "disposition", "domain", "email", "event",
+    "fax", "mac", "meeting", "message", "messagesession", "mfa", "moh", "participant", "phaxio",
+    "phoneconfiguration", "phonenumber", "presence", "push", "recording", "sfu", "site",
+    "smsnumber", "speechcommand", "sso", "statistics", "subscriber", "subscriberani", "timeframe",
+    "timerange", "turn", "uiconfig", "upload", "vmailnag", "voice", "voicemail", "queued",
+    "callqueueemailreport", "callqueuestat", "cdrexport", "connection", "devicedefault",
+    "dialplan", "dialpolicy", "licf_lea", "oauth", "permission", "quota", "quotaUsage",
+    "recordingstorage", "trace", "auditlog", "auditlog_lite", "elementdomain",
+];
+
+/// Which models a key may use (NetSapiens' `allowed-models`): every one (`*`, the default), or
+/// only some of [`MODEL_NAMES`]. Reads as `*` or a list of names; on the wire, `"*"` or an array.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum AllowedModels {
+    #[default]
+    All,
+    /// Never empty; each name once, in the order of [`MODEL_NAMES`].
+    Only(Vec<&'static str>),
+}
+
+impl AllowedModels {
+    /// Whether a route of `model` may be used: any route with `*`; otherwise only a route of one
+    /// of these models (a route of no known model: none).
+    pub fn allows(&self, model: Option<&str>) -> bool {
+        match self {
+            Self::All => true,
+            Self::Only(names) => model.is_some_and(|m| names.contains(&m)),
+        }
+    }
+
+    /// Whether every model `other` allows, these allow too (a key made or changed with a key
+    /// never reaches further than that key).
+    pub fn covers(&self, other: &AllowedModels) -> bool {
+        match (self, other) {
+            (Self::All, _) => true,
+            (Self::Only(_), Self::All) => false,
+            (Self::Only(mine), Self::Only(theirs)) => theirs.iter().all(|m| mine.contains(m)),
+        }
+    }
+
+    /// The names of a JSON array or a list, each checked.
+    fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<Self, Invalid> {
+        let names: Vec<&str> = names
+            .into_iter()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .collect();
+        if names.is_empty() || names.contains(&"*") {
+            return Ok(Self::All);
+        }
+        let unknown: Vec<String> = names
+            .iter()
+            .filter(|n| !MODEL_NAMES.contains(n))
+            .map(|n| format!("\"{n}\""))
+            .collect();
+        if !unknown.is_empty() {
+            return Err(Invalid::new(format!(
+                "Not a model: {}. Give * or NetSapiens' model names, such as subscriber, domain, site, device.",
+                unknown.join(", ")
+            )));
+        }
+        Ok(Self::Only(
+            MODEL_NAMES
+                .into_iter()
+                .filter(|m| names.contains(m))
+                .collect(),
+        ))
+    }
+}
+
+impl Parse for AllowedModels {
+    /// `*` or blank (every model), or names separated by commas, semicolons or spaces (a JSON
+    /// array arrives joined so).
+    fn parse(raw: &str) -> Result<Self, Invalid> {
+        Self::from_names(raw.split([',', ';', ' ', '\n']))
+    }
+}
+
+impl std::fmt::Display for AllowedModels {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::All => f.write_str("*"),
+            Self::Only(names) => f.write_str(&names.join(",")),
+        }
+    }
+}
+
+impl Serialize for AllowedModels {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::All => serializer.serialize_str("*"),
+            Self::Only(names) => names.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AllowedModels {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Wire {
+            Text(String),
+            Names(Vec<String>),
+        }
+        match Wire::deserialize(deserializer)? {
+            Wire::Text(text) => Self::parse(&text),
+            Wire::Names(names) => Self::from_names(names.iter().map(String::as_str)),
+        }
+        .map_err(serde::de::Error::custom)
+    }
+}
+
 /// Which domains a key reaches: one (by name; `~` is the maker's own) or all that its scope
 /// reaches (`*`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,6 +284,15 @@ impl Parse for KeyDomain {
             "~" | "" => Ok(Self::Own),
             name => super::DomainName::parse(name).map(Self::Named),
         }
+    }
+}
+
+/// The user a key acts as (`user`): blank for its maker, or an extension (of any domain's
+/// character set: which domain's user it is, is checked against the domain).
+pub fn key_user(raw: &str) -> Result<Option<Extension>, Invalid> {
+    match raw.trim() {
+        "" => Ok(None),
+        extension => Extension::parse_alphanumeric(extension).map(Some),
     }
 }
 
@@ -184,6 +313,12 @@ pub struct ApiKeyForm {
     pub ip_address: String,
     /// `yes`: the key may make keys (each within it, and revoked with it).
     pub can_create_keys: String,
+    /// An extension of the key's one domain: the key acts as that user, with at most its scope.
+    /// Blank: as its maker.
+    pub user: String,
+    /// `*` or model names (see [`AllowedModels`]); blank: every model (made with a key: that
+    /// key's).
+    pub allowed_models: String,
 }
 
 /// An API key about to be made.
@@ -196,6 +331,10 @@ pub struct NewApiKey {
     pub readonly: bool,
     pub allowed: AllowedAddresses,
     pub can_create_keys: bool,
+    /// The user the key acts as, if one.
+    pub user: Option<Extension>,
+    /// `None` when not given: every model (made with a key: that key's).
+    pub models: Option<AllowedModels>,
 }
 
 impl ApiKeyForm {
@@ -220,6 +359,13 @@ impl ApiKeyForm {
                 .check("can-create-keys", YesNo::parse(other))
                 .map(bool::from),
         };
+        let user = e.check("user", key_user(&self.user));
+        let models = match self.allowed_models.trim() {
+            "" => Some(None),
+            other => e
+                .check("allowed-models", AllowedModels::parse(other))
+                .map(Some),
+        };
         match (
             description,
             user_scope,
@@ -228,6 +374,8 @@ impl ApiKeyForm {
             readonly,
             allowed,
             can_create_keys,
+            user,
+            models,
         ) {
             (
                 Some(description),
@@ -237,6 +385,8 @@ impl ApiKeyForm {
                 Some(readonly),
                 Some(allowed),
                 Some(can_create_keys),
+                Some(user),
+                Some(models),
             ) => Ok(NewApiKey {
                 description,
                 user_scope,
@@ -245,6 +395,8 @@ impl ApiKeyForm {
                 readonly,
                 allowed,
                 can_create_keys,
+                user,
+                models,
             }),
             _ => Err(e),
         }
@@ -265,6 +417,10 @@ pub struct ApiKey {
     pub ip_address: String,
     /// Whether the key may make keys.
     pub can_create_keys: YesNo,
+    /// The extension of the user the key acts as ('' when it acts as its maker).
+    pub user: String,
+    /// What the key may use: `"*"` or an array of model names.
+    pub allowed_models: AllowedModels,
     /// The key that made this one (its `key-id`), if a key did: it is revoked with it.
     pub parent_key_id: Option<String>,
     /// The login of the account the key acts for.
@@ -280,9 +436,68 @@ pub struct ApiKey {
 #[serde(rename_all = "kebab-case")]
 pub struct IssuedApiKey {
     #[serde(flatten)]
-    pub key: ApiKey,
-    /// Send as `Authorization: Bearer <token>`.
-    pub token: String,
+    pub listing: ApiKey,
+    /// The token (NetSapiens' `key`, `rk_<key-id>_<secret>`): send as
+    /// `Authorization: Bearer <key>`.
+    pub key: String,
+}
+
+/// A change of a key as sent to `PUT /apikeys/{key_id}`: only these fields (NetSapiens changes no
+/// scope, reach or permission of a key: a new key is made for that). Absent: unchanged.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", default)]
+pub struct ApiKeyChangeForm {
+    pub description: Option<String>,
+    /// Blank: any address.
+    pub ip_address: Option<String>,
+    /// Blank: every model.
+    pub allowed_models: Option<String>,
+}
+
+/// A change of a key, each field checked; `None`: unchanged.
+#[derive(Debug, Clone, Default)]
+pub struct ApiKeyChange {
+    pub description: Option<KeyDescription>,
+    pub allowed: Option<AllowedAddresses>,
+    pub models: Option<AllowedModels>,
+}
+
+impl ApiKeyChangeForm {
+    /// Parses every field sent, reporting every bad one at once.
+    pub fn parse(&self) -> Result<ApiKeyChange, FieldErrors> {
+        let mut e = FieldErrors::default();
+        // Each: not sent (None), refused (Some(None)) or checked (Some(Some(_))).
+        let description = self
+            .description
+            .as_deref()
+            .map(|raw| e.check("description", KeyDescription::parse(raw)));
+        let allowed = self
+            .ip_address
+            .as_deref()
+            .map(|raw| e.check("ip-address", AllowedAddresses::parse(raw)));
+        let models = self
+            .allowed_models
+            .as_deref()
+            .map(|raw| e.check("allowed-models", AllowedModels::parse(raw)));
+        if !e.is_empty() {
+            return Err(e);
+        }
+        Ok(ApiKeyChange {
+            description: description.flatten(),
+            allowed: allowed.flatten(),
+            models: models.flatten(),
+        })
+    }
+
+    /// The fields of a key that a change may not touch: those of [`ApiKeyForm`] that are not of
+    /// this form (its scope, reach and permissions).
+    pub fn fixed_fields() -> Vec<String> {
+        let changeable = super::json_form::field_names::<Self>();
+        super::json_form::field_names::<ApiKeyForm>()
+            .into_iter()
+            .filter(|name| !changeable.contains(name))
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -342,6 +557,8 @@ mod tests {
             domain: "not a domain!".into(),
             readonly: "maybe".into(),
             ip_address: "300.1.1.1".into(),
+            user: "no such user!".into(),
+            allowed_models: "subscriber, everything".into(),
             ..ApiKeyForm::default()
         }
         .parse()
@@ -352,6 +569,8 @@ mod tests {
             "domain",
             "readonly",
             "ip-address",
+            "user",
+            "allowed-models",
         ] {
             assert!(errors.message_for(field).is_some(), "{field}");
         }
@@ -369,5 +588,93 @@ mod tests {
         assert!(!key.readonly);
         assert!(key.user_scope.is_none());
         assert!(key.allowed.is_empty());
+        assert!(key.user.is_none());
+        assert!(key.models.is_none());
+    }
+
+    #[test]
+    fn allowed_models_are_star_or_netsapiens_model_names() {
+        for all in ["", " ", "*", "subscriber, *"] {
+            assert_eq!(
+                AllowedModels::parse(all).unwrap(),
+                AllowedModels::All,
+                "{all:?}"
+            );
+        }
+        let some = AllowedModels::parse("site; subscriber,subscriber quotaUsage").unwrap();
+        assert_eq!(
+            some,
+            AllowedModels::Only(vec!["site", "subscriber", "quotaUsage"])
+        );
+        assert_eq!(some.to_string(), "site,subscriber,quotaUsage");
+        let refused = AllowedModels::parse("subscriber, users, Domain").unwrap_err();
+        assert!(
+            refused.to_string().contains("\"users\", \"Domain\""),
+            "{refused}"
+        );
+    }
+
+    #[test]
+    fn allowed_models_allow_their_routes_and_cover_narrower_lists() {
+        let users = AllowedModels::parse("subscriber").unwrap();
+        assert!(users.allows(Some("subscriber")));
+        assert!(!users.allows(Some("site")));
+        assert!(!users.allows(None), "a route of no model needs *");
+        assert!(AllowedModels::All.allows(None));
+        let two = AllowedModels::parse("subscriber,site").unwrap();
+        assert!(two.covers(&users));
+        assert!(!users.covers(&two));
+        assert!(!two.covers(&AllowedModels::All));
+        assert!(AllowedModels::All.covers(&two));
+    }
+
+    #[test]
+    fn allowed_models_read_and_write_star_or_an_array() {
+        let json = |m: &AllowedModels| serde_json::to_value(m).unwrap();
+        assert_eq!(json(&AllowedModels::All), serde_json::json!("*"));
+        let some = AllowedModels::parse("device,site").unwrap();
+        assert_eq!(json(&some), serde_json::json!(["device", "site"]));
+        for wire in [
+            serde_json::json!(["device", "site"]),
+            serde_json::json!("site,device"),
+        ] {
+            assert_eq!(serde_json::from_value::<AllowedModels>(wire).unwrap(), some);
+        }
+        assert!(serde_json::from_value::<AllowedModels>(serde_json::json!(["nope"])).is_err());
+    }
+
+    #[test]
+    fn a_key_change_takes_description_addresses_and_models_only() {
+        let mut fixed = ApiKeyChangeForm::fixed_fields();
+        fixed.sort();
+        assert_eq!(
+            fixed,
+            [
+                "can-create-keys",
+                "domain",
+                "readonly",
+                "reseller",
+                "user",
+                "user-scope"
+            ]
+        );
+        let change = ApiKeyChangeForm {
+            ip_address: Some(String::new()),
+            allowed_models: Some("site".into()),
+            ..ApiKeyChangeForm::default()
+        }
+        .parse()
+        .unwrap();
+        assert!(change.description.is_none(), "not sent: unchanged");
+        assert_eq!(change.allowed, Some(AllowedAddresses::default()));
+        assert_eq!(change.models, Some(AllowedModels::Only(vec!["site"])));
+        let errors = ApiKeyChangeForm {
+            description: Some("short".into()),
+            allowed_models: Some("sites".into()),
+            ..ApiKeyChangeForm::default()
+        }
+        .parse()
+        .unwrap_err();
+        assert_eq!(errors.names(), ["description", "allowed-models"]);
     }
 }

@@ -1,43 +1,272 @@
-//! Devices (SIP registrations) and where calls are forwarded.
+//! Devices (SIP registrations): their names, passwords, the phones they are provisioned on and
+//! their settings (NetSapiens' device fields, declared once in [`DEVICE_FIELDS`]); and where
+//! calls are forwarded.
 
 use super::extension::check_name_characters;
 use super::field::{text_newtype, Invalid, Parse};
-use super::{DomainName, Extension, PhoneNumber};
+use super::fields::{declare_form, FieldContext};
+use super::text::bounded_text;
+use super::user::Device;
+use super::user_settings::number_newtype;
+use super::wire_enum::wire_enum;
+use super::{
+    Description, EmergencyAddressId, Extension, FieldErrors, Hostname, PhoneNumber, Recording,
+    Seconds3600, SmtpPassword, YesNo,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A device of a domain, with the user it belongs to: a row of the domain's devices list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub struct DomainDevice {
-    pub device: DeviceName,
-    pub domain: DomainName,
-    pub user: Extension,
-    /// Shown only to a caller that may act on the user (none whose scope is above its own).
-    pub device_sip_registration_password: Option<String>,
-    /// `registered` while the SIP server holds a live registration of it, else `unregistered`.
-    pub device_sip_registration_state: String,
-    /// The MAC address of the phone it is provisioned on, if one is linked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_provisioning_mac_address: Option<MacAddress>,
-    /// That phone's model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_models_model: Option<DeviceModel>,
-    /// Unix milliseconds.
-    pub created_at: i64,
+/// A page of a domain's devices and how many match in all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceList {
+    pub total: u64,
+    pub items: Vec<Device>,
 }
 
-impl DomainDevice {
-    pub fn is_registered(&self) -> bool {
-        self.device_sip_registration_state == super::user::Registration::REGISTERED
+/// The parts of a device's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DeviceSection {
+    /// What its calls carry and do: emergency caller ID and address, recording, answering.
+    Calls,
+    /// How it registers and talks SIP.
+    Sip,
+    /// How its phone is provisioned.
+    Provisioning,
+}
+
+impl DeviceSection {
+    pub const ALL: [DeviceSection; 3] = [
+        DeviceSection::Calls,
+        DeviceSection::Sip,
+        DeviceSection::Provisioning,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            DeviceSection::Calls => "Calls",
+            DeviceSection::Sip => "SIP",
+            DeviceSection::Provisioning => "Provisioning",
+        }
     }
 }
 
-/// A page of a domain's devices and how many match in all.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeviceList {
-    pub total: u64,
-    pub items: Vec<DomainDevice>,
+declare_form! {
+    /// A device's settings as typed (or sent to the API), every one text, named as in
+    /// NetSapiens' device. A blank one takes NetSapiens' default.
+    form DeviceSettingsForm;
+    /// A device's settings, every one valid. Roster stores and returns them; its SIP server acts
+    /// on none of them, and it provisions no phones (see the README).
+    values DeviceSettings;
+    /// Every setting of a device, in order: every member of NetSapiens' device body beside the
+    /// device's name, SIP password, MAC address and model (which have columns of their own).
+    table DEVICE_FIELDS: [DeviceSection];
+
+    setting caller_id_number_emergency: req EmergencyCallerId = "[*]",
+        "caller-id-number-emergency", Calls,
+        "Emergency caller ID", "A number with its country code, or [*] (or blank): the user's.";
+    setting emergency_address_id: opt EmergencyAddressId, "emergency-address-id", Calls,
+        "Emergency address ID", "The address given to emergency services for calls from this device. Blank: the user's.";
+    setting recording_configuration: req Recording = "no", "recording-configuration", Calls,
+        "Call recording", "Whether this device's calls are recorded.";
+    setting device_level_call_recording_enabled: req YesNo = "no",
+        "device-level-call-recording-enabled", Calls,
+        "Record at the device", "Recording set on the device rather than on its user.";
+    setting auto_answer_enabled: req YesNo = "no", "auto-answer-enabled", Calls,
+        "Auto answer", "The phone answers calls by itself (intercom).";
+    setting device_force_notify_new_voicemails_enabled: req YesNo = "no",
+        "device-force-notify-new-voicemails-enabled", Calls,
+        "Always notify new voicemail", "Tell the phone of new voicemail even when it did not ask.";
+    setting device_push_enabled: req YesNo = "yes", "device-push-enabled", Calls,
+        "Push notifications", "Wake a mobile app with a push notification for a call.";
+    setting device_sip_registration_expiry_seconds: req Seconds3600 = "60",
+        "device-sip-registration-expiry-seconds", Sip,
+        "Registration expiry (seconds)", "How often the device is asked to register again: 0 to 3600.";
+    setting device_sip_allowed_user_agent: opt Description, "device-sip-allowed-user-agent", Sip,
+        "Allowed user agent", "Only a device whose user agent contains this may register. Blank: any.";
+    setting device_sip_nat_traversal_enabled: req NatTraversal = "automatic",
+        "device-sip-nat-traversal-enabled", Sip,
+        "NAT traversal", "How a device behind NAT is reached; automatic suits nearly all.";
+    setting device_srtp_enabled: req Srtp = "no", "device-srtp-enabled", Sip,
+        "SRTP", "Encrypted audio: always, never, or when the other end offers it.";
+    setting device_sip_no_to_tag_in_cancel: req YesNo = "no", "device-sip-no-to-tag-in-cancel", Sip,
+        "No To tag in CANCEL", "For phones that refuse a CANCEL whose To carries a tag.";
+    setting device_sip_registration_ignore_for_presence_calculation: req YesNo = "no",
+        "device-sip-registration-ignore-for-presence-calculation", Sip,
+        "Ignore for presence", "Its registration does not count toward its user being online.";
+    setting device_sip_registration_ignore_report_enabled: req YesNo = "no",
+        "device-sip-registration-ignore-report-enabled", Sip,
+        "Leave out of registration reports", "";
+    setting device_provisioning_registration_core_server: opt Hostname,
+        "device-provisioning-registration-core-server", Provisioning,
+        "Registration server", "The SIP server the phone is provisioned to register with, such as sip.example.com.";
+    setting device_provisioning_sip_transport_protocol: req SipTransport = "udp",
+        "device-provisioning-sip-transport-protocol", Provisioning,
+        "SIP transport", "What the phone is provisioned to register over.";
+    setting device_provisioning_username: opt ProvisioningUsername, "device-provisioning-username",
+        Provisioning,
+        "Provisioning username", "What the phone logs in with to fetch its configuration.";
+    /// Any bounded secret text will do: the phone's password, kept and never shown.
+    setting device_provisioning_password: secret SmtpPassword, "device-provisioning-password",
+        Provisioning,
+        "Provisioning password", "Kept and never shown; blank keeps it.";
+    setting device_provisioning_line: opt ProvisioningLine, "device-provisioning-line", Provisioning,
+        "Line", "Which line of the phone this device is: 1 to 99.";
+    setting device_provisioning_overrides: opt ProvisioningOverrides,
+        "device-provisioning-overrides", Provisioning,
+        "Overrides", "Lines added to the phone's configuration, as its maker writes them.";
+}
+
+impl DeviceSettings {
+    /// The settings kept in a stored document (by wire name), as they were written; a setting
+    /// the document leaves out is its default (a device stored before it had settings has `{}`).
+    pub fn from_document(
+        doc: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self, FieldErrors> {
+        let mut form = DeviceSettingsForm::default();
+        form.read_settings(doc);
+        form.parse(&FieldContext::STORED)
+    }
+}
+
+impl DeviceSettingsForm {
+    /// What a new device's settings start with: NetSapiens' defaults.
+    pub fn new_device() -> Self {
+        super::fields::with_defaults(DEVICE_FIELDS)
+    }
+}
+
+wire_enum! {
+    /// Whether a device's audio is encrypted (`device-srtp-enabled`).
+    pub enum Srtp {
+        Yes = "yes", "Always";
+        No = "no", "Never";
+        Opportunistic = "opportunistic", "When the other end offers it";
+    }
+}
+
+wire_enum! {
+    /// How a device behind NAT is reached (`device-sip-nat-traversal-enabled`).
+    pub enum NatTraversal {
+        Automatic = "automatic", "Automatic";
+        Off = "none", "None";
+        Never = "never", "Never";
+        Fixed = "fixed", "Fixed";
+    }
+}
+
+wire_enum! {
+    /// The transport a phone is provisioned to use (`device-provisioning-sip-transport-protocol`).
+    pub enum SipTransport {
+        Udp = "udp", "UDP";
+        Tcp = "tcp", "TCP";
+        Tls = "tls", "TLS";
+    }
+}
+
+/// The emergency caller ID of a device (`caller-id-number-emergency`): NetSapiens' `[*]`, the
+/// user's (what a blank means too), or a phone number of the device's own.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum EmergencyCallerId {
+    Users,
+    Number(PhoneNumber),
+}
+
+impl EmergencyCallerId {
+    /// How NetSapiens writes "the user's".
+    pub const USERS: &'static str = "[*]";
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            EmergencyCallerId::Users => Self::USERS,
+            EmergencyCallerId::Number(number) => number.as_str(),
+        }
+    }
+}
+
+impl Parse for EmergencyCallerId {
+    fn parse(raw: &str) -> Result<Self, Invalid> {
+        match raw.trim() {
+            "" | Self::USERS => Ok(EmergencyCallerId::Users),
+            number => PhoneNumber::parse(number).map(EmergencyCallerId::Number),
+        }
+    }
+}
+
+impl fmt::Display for EmergencyCallerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl TryFrom<String> for EmergencyCallerId {
+    type Error = Invalid;
+    fn try_from(raw: String) -> Result<Self, Invalid> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<EmergencyCallerId> for String {
+    fn from(id: EmergencyCallerId) -> String {
+        id.as_str().to_owned()
+    }
+}
+
+/// The line of its phone a device is provisioned on (`device-provisioning-line`): 1 to 99.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
+pub struct ProvisioningLine(u32);
+number_newtype!(ProvisioningLine, 1..=99, "A line from 1 to 99.");
+
+/// The username a phone fetches its configuration with (`device-provisioning-username`): 1 to
+/// 128 characters, no spaces or control characters, case kept.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ProvisioningUsername(String);
+text_newtype!(ProvisioningUsername);
+
+impl Parse for ProvisioningUsername {
+    fn parse(raw: &str) -> Result<Self, Invalid> {
+        let name = bounded_text(raw, 1, 128)?;
+        if name.chars().any(char::is_whitespace) {
+            return Err(Invalid::new("No spaces."));
+        }
+        Ok(Self(name))
+    }
+}
+
+/// The longest [`ProvisioningOverrides`], in characters.
+pub const OVERRIDES_MAX_LEN: usize = 4096;
+
+/// Lines added to a phone's configuration (`device-provisioning-overrides`), as its maker writes
+/// them: 1 to 4096 characters, several lines allowed (tabs too), no other control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ProvisioningOverrides(String);
+text_newtype!(ProvisioningOverrides);
+
+impl Parse for ProvisioningOverrides {
+    fn parse(raw: &str) -> Result<Self, Invalid> {
+        let text = raw.trim();
+        let length = text.chars().count();
+        if length == 0 {
+            return Err(Invalid::new("Required."));
+        }
+        if length > OVERRIDES_MAX_LEN {
+            return Err(Invalid::new(format!(
+                "At most {OVERRIDES_MAX_LEN} characters (this has {length})."
+            )));
+        }
+        if text
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            return Err(Invalid::new(
+                "Control characters other than line breaks and tabs are not allowed.",
+            ));
+        }
+        Ok(Self(text.to_owned()))
+    }
 }
 
 /// A device's SIP registration password (`device-sip-registration-password`) when one is given
@@ -368,6 +597,164 @@ impl From<Destination> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::fields::{Control, Patch};
+
+    fn settings(given: &[(&str, &str)]) -> Result<DeviceSettings, FieldErrors> {
+        let mut form = DeviceSettingsForm::default();
+        for (name, text) in given {
+            assert!(form.set(name, (*text).to_owned()), "{name}");
+        }
+        form.parse(&FieldContext::default())
+    }
+
+    #[test]
+    fn a_blank_device_has_netsapiens_defaults() {
+        let blank = settings(&[]).unwrap();
+        assert_eq!(blank.caller_id_number_emergency, EmergencyCallerId::Users);
+        assert_eq!(blank.device_push_enabled, YesNo::Yes);
+        assert_eq!(blank.auto_answer_enabled, YesNo::No);
+        assert_eq!(blank.device_srtp_enabled, Srtp::No);
+        assert_eq!(blank.device_sip_nat_traversal_enabled, NatTraversal::Automatic);
+        assert_eq!(
+            blank.device_provisioning_sip_transport_protocol,
+            SipTransport::Udp
+        );
+        assert_eq!(blank.device_sip_registration_expiry_seconds.get(), 60);
+        assert_eq!(blank.recording_configuration, Recording::No);
+        assert_eq!(blank.emergency_address_id, None);
+        assert_eq!(blank.device_provisioning_line, None);
+        assert!(!blank.device_provisioning_password.is_set());
+        assert_eq!(
+            DeviceSettingsForm::new_device().parse(&FieldContext::default()),
+            Ok(blank.clone())
+        );
+        assert_eq!(
+            DeviceSettings::from_document(&serde_json::Map::new()),
+            Ok(blank),
+            "a device stored before it had settings has the defaults"
+        );
+    }
+
+    /// (Every row's examples are tried with the other tables', in `user::tests`.)
+    #[test]
+    fn every_default_of_a_device_setting_with_choices_is_one_of_them() {
+        for field in DEVICE_FIELDS {
+            if let (Control::Choice(choices), Some(default)) = (field.control, field.default) {
+                assert!(choices.iter().any(|(v, _)| *v == default), "{}", field.name);
+            }
+        }
+    }
+
+    #[test]
+    fn the_emergency_caller_id_is_the_users_as_star_or_blank_or_a_number() {
+        for users in ["[*]", " [*] ", ""] {
+            assert_eq!(
+                EmergencyCallerId::parse(users).unwrap(),
+                EmergencyCallerId::Users
+            );
+        }
+        let own = EmergencyCallerId::parse("(612) 555-0911").unwrap();
+        assert_eq!(own.to_string(), "+16125550911");
+        assert!(EmergencyCallerId::parse("[x]").is_err());
+        let json = serde_json::to_value(
+            settings(&[("caller-id-number-emergency", "[*]")]).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(json["caller-id-number-emergency"], "[*]");
+    }
+
+    #[test]
+    fn every_bad_device_setting_is_named_at_once() {
+        let bad = settings(&[
+            ("device-srtp-enabled", "sometimes"),
+            ("device-sip-nat-traversal-enabled", "auto"),
+            ("device-provisioning-sip-transport-protocol", "sctp"),
+            ("device-sip-registration-expiry-seconds", "3601"),
+            ("device-provisioning-line", "0"),
+            ("device-push-enabled", "maybe"),
+            ("caller-id-number-emergency", "911!"),
+            ("device-provisioning-registration-core-server", "not a host"),
+            ("device-provisioning-username", "two words"),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            bad.names(),
+            [
+                "caller-id-number-emergency",
+                "device-push-enabled",
+                "device-sip-registration-expiry-seconds",
+                "device-sip-nat-traversal-enabled",
+                "device-srtp-enabled",
+                "device-provisioning-registration-core-server",
+                "device-provisioning-sip-transport-protocol",
+                "device-provisioning-username",
+                "device-provisioning-line",
+            ]
+        );
+        assert_eq!(
+            bad.message_for("device-srtp-enabled"),
+            Some("One of: yes, no, opportunistic.")
+        );
+    }
+
+    #[test]
+    fn device_settings_survive_the_document_the_form_and_json_and_a_change_keeps_the_rest() {
+        let given = settings(&[
+            ("caller-id-number-emergency", "+16125550911"),
+            ("device-srtp-enabled", "opportunistic"),
+            ("device-sip-registration-expiry-seconds", "300"),
+            ("device-provisioning-line", "2"),
+            ("device-provisioning-password", "phone secret"),
+            ("device-provisioning-overrides", "a = 1\nb = 2"),
+        ])
+        .unwrap();
+        // The document keeps the secret; the form and JSON never show it.
+        let doc = given.settings();
+        assert_eq!(doc["device-provisioning-password"], "phone secret");
+        assert_eq!(doc["device-sip-registration-expiry-seconds"], 300);
+        assert_eq!(DeviceSettings::from_document(&doc), Ok(given.clone()));
+        assert_eq!(given.to_form().device_provisioning_password, "");
+        let json = serde_json::to_value(&given).unwrap();
+        assert!(json["device-provisioning-password"].is_null());
+        assert_eq!(json["device-provisioning-line"], 2);
+        let mut back: DeviceSettings = serde_json::from_value(json).unwrap();
+        back.device_provisioning_password = given.device_provisioning_password.clone();
+        assert_eq!(back, given);
+        // A change of one setting keeps the others, and a blank secret keeps its value.
+        let mut changed = given.clone();
+        let mut errors = FieldErrors::default();
+        for (name, text) in Patch::one("auto-answer-enabled", "yes")
+            .0
+            .iter()
+            .chain(&Patch::one("device-provisioning-password", "").0)
+        {
+            assert!(changed.apply(name, text, &FieldContext::default(), &mut errors));
+        }
+        assert!(errors.is_empty());
+        assert_eq!(changed.auto_answer_enabled, YesNo::Yes);
+        assert_eq!(
+            changed.device_provisioning_password,
+            given.device_provisioning_password
+        );
+        assert_eq!(changed.device_srtp_enabled, Srtp::Opportunistic);
+    }
+
+    #[test]
+    fn provisioning_lines_usernames_and_overrides_are_bounded() {
+        assert_eq!(ProvisioningLine::parse("99").unwrap().get(), 99);
+        assert!(ProvisioningLine::parse("0").is_err());
+        assert!(ProvisioningLine::parse("100").is_err());
+        assert_eq!(
+            ProvisioningUsername::parse(" Admin_1 ").unwrap().as_str(),
+            "Admin_1"
+        );
+        assert!(ProvisioningUsername::parse(&"u".repeat(129)).is_err());
+        let lines = "account.1.label = Desk\n\tfeatures.dnd = 1";
+        assert_eq!(ProvisioningOverrides::parse(lines).unwrap().as_str(), lines);
+        assert!(ProvisioningOverrides::parse("a\u{7}b").is_err());
+        assert!(ProvisioningOverrides::parse(&"x".repeat(OVERRIDES_MAX_LEN)).is_ok());
+        assert!(ProvisioningOverrides::parse(&"x".repeat(OVERRIDES_MAX_LEN + 1)).is_err());
+    }
 
     #[test]
     fn a_mac_address_is_twelve_hex_digits_of_one_phone_stored_plainly() {

@@ -1,8 +1,25 @@
 //! Phone numbers (DIDs) of a domain and where each one rings, in NetSapiens' vocabulary:
-//! `phonenumber`, `dial-rule-application`, `dial-rule-translation-destination-user`.
+//! `phonenumber`, `enabled`, `dial-rule-application`, `dial-rule-translation-destination-user`,
+//! and the rest of the number's dial rule (`dial-rule-parameter`,
+//! `dial-rule-translation-destination-host`, `dial-rule-translation-source-name`,
+//! `dial-rule-description`), which Roster keeps and shows.
 
-use super::{Extension, FieldErrors, Invalid, Parse, PhoneNumber};
+use super::field::text_newtype;
+use super::{
+    CallerIdName, Description, DomainName, Extension, FieldErrors, Invalid, Parse, PhoneNumber,
+    YesNo,
+};
 use serde::{Deserialize, Serialize};
+
+/// NetSapiens' `[*]` in a dial rule: "as the call has it". It is the destination user of an
+/// available number, and the default translation host and caller's name of every number.
+pub const ANY: &str = "[*]";
+
+/// NetSapiens' name for a number's own domain as its destination host.
+pub const OWN_DOMAIN: &str = "<OwnDomain>";
+
+/// NetSapiens' spelling of an empty dial-rule parameter.
+const NULL_PARAMETER: &str = "<NULL>";
 
 /// Where a number sends its calls (NetSapiens' `dial-rule-application`). Roster routes numbers to
 /// users and keeps unrouted ones as the domain's available numbers; the other applications of
@@ -72,37 +89,183 @@ pub enum Route {
     Available,
 }
 
-/// The body of a number create or change, as NetSapiens names it. Every field is text.
+/// The host a number's calls are sent to, as NetSapiens names it
+/// (`dial-rule-translation-destination-host`): `[*]` (the default, also for blank),
+/// `<OwnDomain>`, or a domain's name, kept as written. Roster routes a number only inside its own
+/// domain, which [`DestinationHost::parse_in`] checks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DestinationHost(String);
+text_newtype!(DestinationHost);
+
+impl Default for DestinationHost {
+    fn default() -> Self {
+        Self(ANY.to_owned())
+    }
+}
+
+impl Parse for DestinationHost {
+    fn parse(raw: &str) -> Result<Self, Invalid> {
+        match raw.trim() {
+            "" | ANY => Ok(Self::default()),
+            OWN_DOMAIN => Ok(Self(OWN_DOMAIN.to_owned())),
+            name => DomainName::parse(name)
+                .map(|name| Self(name.to_string()))
+                .map_err(|_| Invalid::new("[*], <OwnDomain> or a domain's name.")),
+        }
+    }
+}
+
+impl DestinationHost {
+    /// The host of a number of `domain`: one naming another domain (or no domain at all) is
+    /// refused, since Roster routes numbers only inside their domain.
+    pub fn parse_in(raw: &str, domain: &DomainName) -> Result<Self, Invalid> {
+        match Self::parse(raw) {
+            Ok(host) if host.0 == ANY || host.0 == OWN_DOMAIN || host.0 == domain.as_str() => {
+                Ok(host)
+            }
+            _ => Err(Invalid::new(format!(
+                "Roster routes numbers only inside their domain: [*], <OwnDomain> or {domain}."
+            ))),
+        }
+    }
+}
+
+/// The caller's name a number's calls carry (`dial-rule-translation-source-name`): `[*]` (the
+/// default, also for blank) for the caller's own, or a caller ID name. Kept and shown: Roster's
+/// SIP server passes the caller's own name on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct SourceName(String);
+text_newtype!(SourceName);
+
+impl Default for SourceName {
+    fn default() -> Self {
+        Self(ANY.to_owned())
+    }
+}
+
+impl Parse for SourceName {
+    fn parse(raw: &str) -> Result<Self, Invalid> {
+        match raw.trim() {
+            "" | ANY => Ok(Self::default()),
+            name => CallerIdName::parse(name)
+                .map(|name| Self(name.into()))
+                .map_err(|e| {
+                    Invalid::new(format!(
+                        "[*] for the caller's own name, or a caller ID name: {e}"
+                    ))
+                }),
+        }
+    }
+}
+
+/// The dial rule's parameter (`dial-rule-parameter`): at most 255 characters, blank by default
+/// (NetSapiens' `<NULL>` is blank). Kept and shown: `to-user` and `available-number` take none.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DialRuleParameter(String);
+text_newtype!(DialRuleParameter);
+
+impl Parse for DialRuleParameter {
+    fn parse(raw: &str) -> Result<Self, Invalid> {
+        if raw.trim() == NULL_PARAMETER {
+            return Ok(Self::default());
+        }
+        super::text::bounded_text(raw, 0, 255).map(Self)
+    }
+}
+
+/// What a number keeps beside where it rings: whether it rings at all, and the rest of its dial
+/// rule as NetSapiens names it. Roster acts on `enabled` (its SIP server skips a disabled
+/// number) and keeps the others as sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct NumberSettings {
+    pub enabled: YesNo,
+    pub dial_rule_parameter: DialRuleParameter,
+    pub dial_rule_translation_destination_host: DestinationHost,
+    pub dial_rule_translation_source_name: SourceName,
+    pub dial_rule_description: Description,
+}
+
+impl Default for NumberSettings {
+    /// NetSapiens' defaults: enabled, no parameter, `[*]` host and caller's name, no description.
+    fn default() -> Self {
+        Self {
+            enabled: YesNo::Yes,
+            dial_rule_parameter: DialRuleParameter::default(),
+            dial_rule_translation_destination_host: DestinationHost::default(),
+            dial_rule_translation_source_name: SourceName::default(),
+            dial_rule_description: Description::default(),
+        }
+    }
+}
+
+/// The body of a number create or change, as NetSapiens names it. Every field is text; blank
+/// takes the default.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", default)]
 pub struct PhoneNumberForm {
     pub phonenumber: String,
+    pub enabled: String,
     pub dial_rule_application: String,
+    pub dial_rule_parameter: String,
     pub dial_rule_translation_destination_user: String,
+    pub dial_rule_translation_destination_host: String,
+    pub dial_rule_translation_source_name: String,
+    pub dial_rule_description: String,
 }
 
-/// A number and where it should ring, checked.
+/// A number, where it should ring and the rest of its dial rule, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewPhoneNumber {
     pub number: PhoneNumber,
     pub route: Route,
+    pub settings: NumberSettings,
+}
+
+/// Whether a destination user as sent names nobody: blank, or NetSapiens' `[*]`.
+fn names_nobody(user: &str) -> bool {
+    matches!(user.trim(), "" | ANY)
 }
 
 impl PhoneNumberForm {
-    /// The number and its route, or every bad field. Without a `dial-rule-application`, a number
-    /// with a destination user rings that user and one without is available. The destination
-    /// user is ignored for an available number (NetSapiens requires the field whatever the rule).
-    pub fn parse(&self) -> Result<NewPhoneNumber, FieldErrors> {
+    /// The number of `domain`, its route and the rest of its dial rule, or every bad field.
+    /// Without a `dial-rule-application`, a number with a destination user rings that user and
+    /// one without (blank or `[*]`) is available. The destination user is ignored for an
+    /// available number (NetSapiens requires the field whatever the rule).
+    pub fn parse(&self, domain: &DomainName) -> Result<NewPhoneNumber, FieldErrors> {
         let mut errors = FieldErrors::default();
         let number = errors.check("phonenumber", PhoneNumber::parse(&self.phonenumber));
+        let enabled = match self.enabled.trim() {
+            "" => Some(YesNo::Yes),
+            raw => errors.check("enabled", YesNo::parse(raw)),
+        };
         let user = self.dial_rule_translation_destination_user.trim();
         let rule = match self.dial_rule_application.trim() {
-            "" if user.is_empty() => Some(DialRule::AvailableNumber),
+            "" if names_nobody(user) => Some(DialRule::AvailableNumber),
             "" => Some(DialRule::ToUser),
             raw => errors.check("dial-rule-application", DialRule::parse(raw)),
         };
+        let parameter = errors.check(
+            "dial-rule-parameter",
+            DialRuleParameter::parse(&self.dial_rule_parameter),
+        );
+        let host = errors.check(
+            "dial-rule-translation-destination-host",
+            DestinationHost::parse_in(&self.dial_rule_translation_destination_host, domain),
+        );
+        let source_name = errors.check(
+            "dial-rule-translation-source-name",
+            SourceName::parse(&self.dial_rule_translation_source_name),
+        );
+        let description = errors.check(
+            "dial-rule-description",
+            Description::parse(&self.dial_rule_description),
+        );
         let route = match rule {
-            Some(DialRule::ToUser) if user.is_empty() => {
+            Some(DialRule::ToUser) if names_nobody(user) => {
                 errors.add(
                     "dial-rule-translation-destination-user",
                     "Required for to-user: the extension of a user of this domain.",
@@ -118,10 +281,34 @@ impl PhoneNumberForm {
             Some(DialRule::AvailableNumber) => Some(Route::Available),
             None => None,
         };
-        match (number, route) {
-            (Some(number), Some(route)) if errors.is_empty() => {
-                Ok(NewPhoneNumber { number, route })
-            }
+        match (
+            number,
+            route,
+            enabled,
+            parameter,
+            host,
+            source_name,
+            description,
+        ) {
+            (
+                Some(number),
+                Some(route),
+                Some(enabled),
+                Some(dial_rule_parameter),
+                Some(dial_rule_translation_destination_host),
+                Some(dial_rule_translation_source_name),
+                Some(dial_rule_description),
+            ) if errors.is_empty() => Ok(NewPhoneNumber {
+                number,
+                route,
+                settings: NumberSettings {
+                    enabled,
+                    dial_rule_parameter,
+                    dial_rule_translation_destination_host,
+                    dial_rule_translation_source_name,
+                    dial_rule_description,
+                },
+            }),
             _ => Err(errors),
         }
     }
@@ -191,24 +378,57 @@ impl NumberRangeForm {
 #[serde(rename_all = "kebab-case")]
 pub struct DomainNumber {
     pub phonenumber: PhoneNumber,
-    pub domain: super::DomainName,
+    pub domain: DomainName,
     pub dial_rule_application: DialRule,
-    /// The extension it rings, for `to-user`.
+    /// The extension it rings, for `to-user`; `[*]` on the wire when available (NetSapiens'
+    /// example), as the field is required.
+    #[serde(with = "destination_user")]
     pub dial_rule_translation_destination_user: Option<Extension>,
-    /// Unix milliseconds.
+    #[serde(flatten)]
+    pub settings: NumberSettings,
+    /// Unix milliseconds (RFC 3339 on the wire).
+    #[serde(rename = "created-datetime", with = "crate::model::instant")]
     pub created_at: i64,
+}
+
+/// `dial-rule-translation-destination-user` on the wire: the extension, or `[*]` for nobody.
+mod destination_user {
+    use super::{names_nobody, Extension, ANY};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(user: &Option<Extension>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(user.as_ref().map_or(ANY, Extension::as_str))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Extension>, D::Error> {
+        let raw = String::deserialize(d)?;
+        if names_nobody(&raw) {
+            return Ok(None);
+        }
+        Extension::parse_alphanumeric(&raw)
+            .map(Some)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 impl From<&DomainNumber> for PhoneNumberForm {
     fn from(n: &DomainNumber) -> Self {
+        let s = &n.settings;
         Self {
             phonenumber: n.phonenumber.to_string(),
+            enabled: s.enabled.as_str().to_owned(),
             dial_rule_application: n.dial_rule_application.as_str().to_owned(),
+            dial_rule_parameter: s.dial_rule_parameter.to_string(),
             dial_rule_translation_destination_user: n
                 .dial_rule_translation_destination_user
                 .as_ref()
                 .map(ToString::to_string)
                 .unwrap_or_default(),
+            dial_rule_translation_destination_host: s
+                .dial_rule_translation_destination_host
+                .to_string(),
+            dial_rule_translation_source_name: s.dial_rule_translation_source_name.to_string(),
+            dial_rule_description: s.dial_rule_description.to_string(),
         }
     }
 }
@@ -293,27 +513,37 @@ mod tests {
             phonenumber: number.into(),
             dial_rule_application: rule.into(),
             dial_rule_translation_destination_user: user.into(),
+            ..PhoneNumberForm::default()
         }
+    }
+
+    fn acme() -> DomainName {
+        DomainName::parse("acme.example").unwrap()
     }
 
     #[test]
     fn a_number_rings_a_user_or_is_available() {
-        let to_user = form("16125550100", "to-user", "1001").parse().unwrap();
+        let to_user = form("16125550100", "to-user", "1001")
+            .parse(&acme())
+            .unwrap();
         assert_eq!(to_user.number.as_str(), "+16125550100");
         assert_eq!(
             to_user.route,
             Route::User(Extension::parse("1001").unwrap())
         );
         let available = form("+16125550101", "available-number", "1001")
-            .parse()
+            .parse(&acme())
             .unwrap();
         assert_eq!(available.route, Route::Available);
         assert_eq!(
-            form("+16125550101", "", "").parse().unwrap().route,
+            form("+16125550101", "", "").parse(&acme()).unwrap().route,
             Route::Available
         );
         assert!(matches!(
-            form("+16125550101", "", "1002").parse().unwrap().route,
+            form("+16125550101", "", "1002")
+                .parse(&acme())
+                .unwrap()
+                .route,
             Route::User(_)
         ));
     }
@@ -321,13 +551,15 @@ mod tests {
     #[test]
     fn applications_roster_does_not_route_are_named_as_such() {
         let errors = form("+16125550100", "to-callqueue", "1001")
-            .parse()
+            .parse(&acme())
             .unwrap_err();
         assert!(errors
             .message_for("dial-rule-application")
             .unwrap()
             .contains("not supported by Roster"));
-        let errors = form("+16125550100", "to-nowhere", "").parse().unwrap_err();
+        let errors = form("+16125550100", "to-nowhere", "")
+            .parse(&acme())
+            .unwrap_err();
         assert_eq!(
             errors.message_for("dial-rule-application"),
             Some("Either to-user or available-number.")
@@ -336,10 +568,114 @@ mod tests {
 
     #[test]
     fn every_bad_field_is_reported_at_once() {
-        let errors = form("12", "to-user", "").parse().unwrap_err();
+        let errors = form("12", "to-user", "").parse(&acme()).unwrap_err();
         assert!(errors.message_for("phonenumber").is_some());
         assert!(errors
             .message_for("dial-rule-translation-destination-user")
             .is_some());
+    }
+
+    #[test]
+    fn a_number_keeps_the_rest_of_its_dial_rule_with_netsapiens_defaults() {
+        let plain = form("+16125550100", "to-user", "1001")
+            .parse(&acme())
+            .unwrap();
+        assert_eq!(plain.settings, NumberSettings::default());
+        assert_eq!(plain.settings.enabled, YesNo::Yes);
+        assert_eq!(
+            plain
+                .settings
+                .dial_rule_translation_destination_host
+                .as_str(),
+            ANY
+        );
+        assert_eq!(
+            plain.settings.dial_rule_translation_source_name.as_str(),
+            ANY
+        );
+        let full = PhoneNumberForm {
+            enabled: "no".into(),
+            dial_rule_parameter: "<NULL>".into(),
+            dial_rule_translation_destination_host: "Acme.Example".into(),
+            dial_rule_translation_source_name: "Sales".into(),
+            dial_rule_description: "Main line".into(),
+            ..form("+16125550100", "to-user", "1001")
+        }
+        .parse(&acme())
+        .unwrap();
+        assert_eq!(full.settings.enabled, YesNo::No);
+        assert_eq!(full.settings.dial_rule_parameter.as_str(), "");
+        assert_eq!(
+            full.settings
+                .dial_rule_translation_destination_host
+                .as_str(),
+            "acme.example"
+        );
+        assert_eq!(
+            full.settings.dial_rule_translation_source_name.as_str(),
+            "Sales"
+        );
+        assert_eq!(full.settings.dial_rule_description.as_str(), "Main line");
+        let own = PhoneNumberForm {
+            dial_rule_translation_destination_host: OWN_DOMAIN.into(),
+            ..form("+16125550100", "", "1001")
+        };
+        assert!(own.parse(&acme()).is_ok());
+    }
+
+    #[test]
+    fn a_host_outside_the_domain_and_other_bad_dial_rule_fields_are_named() {
+        let errors = PhoneNumberForm {
+            enabled: "maybe".into(),
+            dial_rule_parameter: "x".repeat(256),
+            dial_rule_translation_destination_host: "other.example".into(),
+            dial_rule_translation_source_name: "x".repeat(36),
+            dial_rule_description: "one\ntwo".into(),
+            ..form("+16125550100", "available-number", "")
+        }
+        .parse(&acme())
+        .unwrap_err();
+        for field in [
+            "enabled",
+            "dial-rule-parameter",
+            "dial-rule-translation-destination-host",
+            "dial-rule-translation-source-name",
+            "dial-rule-description",
+        ] {
+            assert!(errors.message_for(field).is_some(), "{field}: {errors:?}");
+        }
+        assert!(errors
+            .message_for("dial-rule-translation-destination-host")
+            .unwrap()
+            .contains("only inside their domain"));
+    }
+
+    #[test]
+    fn an_available_number_names_its_destination_user_as_netsapiens_does() {
+        assert_eq!(
+            form("+16125550100", "", ANY).parse(&acme()).unwrap().route,
+            Route::Available
+        );
+        assert!(form("+16125550100", "to-user", ANY)
+            .parse(&acme())
+            .unwrap_err()
+            .message_for("dial-rule-translation-destination-user")
+            .is_some());
+        let number = DomainNumber {
+            phonenumber: PhoneNumber::parse("+16125550100").unwrap(),
+            domain: acme(),
+            dial_rule_application: DialRule::AvailableNumber,
+            dial_rule_translation_destination_user: None,
+            settings: NumberSettings::default(),
+            created_at: 0,
+        };
+        let json = serde_json::to_value(&number).unwrap();
+        assert_eq!(json["dial-rule-translation-destination-user"], ANY);
+        assert_eq!(json["enabled"], "yes");
+        assert_eq!(json["dial-rule-translation-destination-host"], ANY);
+        assert_eq!(
+            serde_json::from_value::<DomainNumber>(json).unwrap(),
+            number
+        );
     }
 }

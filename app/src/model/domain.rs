@@ -2,10 +2,11 @@
 //! (NetSapiens A.4). Every field is declared once, in [`DOMAIN_FIELDS`]'s table below.
 
 use super::fields::declare_form;
+use super::wire_enum::wire_enum;
 use super::{
     AreaCode, CallerIdName, Description, DialPlan, DialPolicy, DomainName, EmailAddress,
-    EmergencyAddressId, FieldErrors, Language, Limit, Parse, PhoneNumber, Recording, Reseller,
-    TimeZone, Transcription, YesNo,
+    EmergencyAddressId, FieldErrors, Hostname, Language, Limit, Parse, PhoneNumber, Port,
+    Recording, Reseller, SmtpPassword, SmtpUser, TimeZone, Transcription, YesNo,
 };
 use serde::{Deserialize, Serialize};
 
@@ -53,13 +54,40 @@ declare_form! {
     own domain: req DomainName, "domain", General,
         "Domain name", "Letters, digits, dots, underscores and hyphens; at most 64.";
     own reseller: req Reseller = "", "reseller", General,
-        "Reseller", "The reseller that owns this domain; blank for none. Resellers manage their domains.";
+        "Reseller", "One of the resellers (see Resellers); blank for none. A reseller manages its domains.";
     setting description: req Description = "", "description", General,
         "Description", "Optional, at most 255 characters.";
+    setting domain_type: req DomainType = "Standard", "domain-type", General,
+        "Domain type", "Standard, Residential or Hospitality.";
+    setting single_sign_on_enabled: req YesNo = "no", "single-sign-on-enabled", General,
+        "Single sign-on", "Kept for NetSapiens clients; Roster's portal logs in with passwords.";
+    setting is_domain_locked: req YesNo = "no", "is-domain-locked", General,
+        "Locked", "Kept for NetSapiens clients.";
+    setting is_stir_enabled: req YesNo = "no", "is-stir-enabled", General,
+        "STIR/SHAKEN", "Kept for NetSapiens clients; Roster's SIP server signs no calls.";
+    setting is_ivr_forward_change_blocked: req YesNo = "no", "is-ivr-forward-change-blocked", General,
+        "Block forward changes by phone", "Kept for NetSapiens clients.";
     setting limits_max_users: opt Limit, "limits-max-users", Limits,
         "Maximum users", "Blank for no limit.";
     setting limits_max_sites: opt Limit, "limits-max-sites", Limits,
         "Maximum sites", "Blank for no limit.";
+    setting limits_max_departments: opt Limit, "limits-max-departments", Limits,
+        "Maximum departments", "Blank for no limit; kept, not enforced.";
+    setting limits_max_subscriber_resources_total: opt Limit,
+        "limits-max-subcriber-resources-total", Limits,
+        "Maximum subscriber resources", "Blank for no limit; kept, not enforced.";
+    setting limits_max_active_calls_total: opt Limit, "limits-max-active-calls-total", Limits,
+        "Maximum active calls", "Blank for no limit; kept, not enforced.";
+    setting limits_max_active_calls_offnet: opt Limit, "limits-max-active-calls-offnet", Limits,
+        "Maximum outside calls", "Blank for no limit; kept, not enforced.";
+    setting limits_max_call_queues: opt Limit, "limits-max-call-queues", Limits,
+        "Maximum call queues", "Blank for no limit; kept, not enforced.";
+    setting limits_max_auto_attendants: opt Limit, "limits-max-auto-attendants", Limits,
+        "Maximum auto attendants", "Blank for no limit; kept, not enforced.";
+    setting limits_max_conferences: opt Limit, "limits-max-conferences", Limits,
+        "Maximum conferences", "Blank for no limit; kept, not enforced.";
+    setting limits_max_fax_accounts: opt Limit, "limits-max-fax-accounts", Limits,
+        "Maximum fax accounts", "Blank for no limit; kept, not enforced.";
     setting time_zone: req TimeZone = "America/New_York", "time-zone", Defaults,
         "Time zone", "From the IANA database, e.g. America/Chicago.";
     setting language_token: req Language = "en_US", "language-token", Defaults,
@@ -81,6 +109,10 @@ declare_form! {
         "Voicemail transcription", "";
     setting recording_configuration: req Recording = "no", "recording-configuration", Defaults,
         "Call recording", "";
+    setting music_on_hold_enabled: req YesNo = "yes", "music-on-hold-enabled", Defaults,
+        "Music on hold", "Kept for NetSapiens clients; Roster's SIP server plays no media.";
+    setting music_on_ring_enabled: req YesNo = "no", "music-on-ring-enabled", Defaults,
+        "Music while ringing", "Kept for NetSapiens clients; Roster's SIP server plays no media.";
     setting music_on_hold_randomized_enabled: req YesNo = "no",
         "music-on-hold-randomized-enabled", Defaults,
         "Shuffle music on hold", "";
@@ -92,6 +124,25 @@ declare_form! {
         "Send mail from", "The From address of this domain's invitations and password resets; blank for the server's.";
     setting email_reply_to_address: opt EmailAddress, "email-reply-to-address", Mail,
         "Replies go to", "Where replies to this domain's mail go, such as its office manager; blank for none.";
+    setting email_send_smtp_hostname: opt Hostname, "email-send-smtp-hostname", Mail,
+        "SMTP host", "Kept for NetSapiens clients; Roster sends through its own relay.";
+    setting email_send_smtp_port: opt Port, "email-send-smtp-port", Mail,
+        "SMTP port", "Such as 587.";
+    setting email_send_smtp_username: opt SmtpUser, "email-send-smtp-username", Mail,
+        "SMTP user name", "";
+    setting email_send_smtp_password: secret SmtpPassword, "email-send-smtp-password", Mail,
+        "SMTP password", "Kept and never shown; leave blank to keep the one stored.";
+}
+
+wire_enum! {
+    /// What kind of customer a domain serves (NetSapiens' `domain-type`).
+    #[derive(Default)]
+    pub enum DomainType {
+        #[default]
+        Standard = "Standard", "Standard";
+        Residential = "Residential", "Residential";
+        Hospitality = "Hospitality", "Hospitality";
+    }
 }
 
 impl DomainForm {
@@ -120,7 +171,9 @@ impl DomainForm {
 pub struct Domain {
     #[serde(flatten)]
     pub settings: DomainSettings,
+    #[serde(rename = "created-datetime", with = "crate::model::instant")]
     pub created_at: i64,
+    #[serde(rename = "last-modified-datetime", with = "crate::model::instant")]
     pub updated_at: i64,
 }
 

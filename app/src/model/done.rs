@@ -11,6 +11,9 @@ wire_enum! {
         DomainCreated = "domain-created", "The domain is created. Add its users next: one by one with New user, or many at once with Import.";
         DomainSaved = "domain-saved", "The domain's settings are saved.";
         DomainDeleted = "domain-deleted", "The domain is deleted, with everything in it.";
+        ResellerCreated = "reseller-created", "The reseller is created: domains can name it now.";
+        ResellerSaved = "reseller-saved", "The reseller's changes are saved.";
+        ResellerDeleted = "reseller-deleted", "The reseller is deleted.";
         UserCreated = "user-created", "The user is created.";
         UserSaved = "user-saved", "The user's changes are saved.";
         UserDeleted = "user-deleted", "The user is deleted.";

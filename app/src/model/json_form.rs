@@ -22,6 +22,34 @@ pub struct Shape<'a> {
     pub skip: &'a [&'a str],
 }
 
+/// What a read answers and a change cannot set (NetSapiens' read-only members, and Roster's own):
+/// a client that sends back what it read has them accepted and left alone, rather than refused
+/// as unknown fields.
+pub const READ_ONLY: &[&str] = &[
+    "created-datetime",
+    "last-modified-datetime",
+    "lastused-datetime",
+    "active-calls-total-current",
+    "active-calls-against-license-count",
+    "active-calls-offnet-current",
+    "count-subcriber-resources-total",
+    "account-status",
+    "user-presence-status",
+    "domains-total",
+    "users-total",
+    "user-count",
+    "inherited",
+    "registered",
+    "voicemail-box",
+    "voicemail-pin-set",
+    "device-sip-registration-state",
+    "device-sip-registration-uri",
+    "device-sip-registration-contact",
+    "device-sip-registration-ip-address",
+    "device-sip-registration-user-agent",
+    "device-sip-registration-expires-datetime",
+];
+
 /// The field names of the text form `T`, as they appear on the wire.
 pub fn field_names<T: Default + Serialize>() -> Vec<String> {
     match serde_json::to_value(T::default()) {
@@ -71,7 +99,9 @@ where
             .find(|(alias, _)| alias == name)
             .map_or(name.as_str(), |(_, field)| field);
         if !known.iter().any(|k| k == field) {
-            errors.add(name.as_str(), "Unknown field.");
+            if !READ_ONLY.contains(&field) {
+                errors.add(name.as_str(), "Unknown field.");
+            }
             continue;
         }
         match text_of_value(value, shape.lists.contains(&field)) {
@@ -105,7 +135,9 @@ pub fn patch_from_json<F, S>(
         let Some(field) = super::fields::find(table, name)
             .filter(|f| f.name == name.as_str() || f.alias == Some(name.as_str()))
         else {
-            errors.add(name.as_str(), "Unknown field.");
+            if !READ_ONLY.contains(&name.as_str()) {
+                errors.add(name.as_str(), "Unknown field.");
+            }
             continue;
         };
         if patch.names().any(|n| n == field.name) {

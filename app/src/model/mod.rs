@@ -10,7 +10,10 @@ pub mod fields;
 mod wire_enum;
 
 mod text;
-pub use text::{CallerIdName, Description, DialPlan, GroupName, Reseller, StatusMessage};
+pub use text::{
+    CallerIdName, Description, DialPlan, GroupName, Hostname, Reseller, ResellerName, SmtpPassword,
+    SmtpUser, StatusMessage,
+};
 
 mod domain_name;
 pub use domain_name::DomainName;
@@ -23,7 +26,7 @@ mod language;
 pub use language::Language;
 
 mod numbers;
-pub use numbers::{AreaCode, Limit, YesNo};
+pub use numbers::{AreaCode, Limit, Port, YesNo};
 
 mod phone;
 pub use phone::PhoneNumber;
@@ -57,12 +60,15 @@ pub use user_settings::{
 
 mod devices;
 pub use devices::{
-    Change, Destination, DeviceList, DeviceModel, DeviceName, DomainDevice, MacAddress,
-    Provisioning, SipPassword,
+    Change, Destination, DeviceList, DeviceModel, DeviceName, DeviceSection, DeviceSettings,
+    DeviceSettingsForm, EmergencyCallerId, MacAddress, NatTraversal, Provisioning,
+    ProvisioningLine, ProvisioningOverrides, ProvisioningUsername, SipPassword, SipTransport, Srtp,
+    DEVICE_FIELDS,
 };
 
 pub mod dids;
 pub mod domain;
+pub mod reseller;
 pub mod site;
 pub mod user;
 
@@ -71,6 +77,7 @@ pub mod audit;
 pub mod bulk;
 mod counted;
 pub mod done;
+pub mod instant;
 pub mod json_form;
 pub use counted::counted;
 mod local_path;
@@ -108,12 +115,22 @@ leaf!(Control::Text => {
     Destination: ["voicemail", "+16125550199"],
     GroupName: ["Sales", "Support"],
     DomainName: ["acme.example", "b.example"],
-    Reseller: ["north-reseller", ""],
     Description: ["Acme Corporation", ""],
     Limit: ["50", "0"],
+    ResellerName: ["north-reseller", "Acme UCaaS"],
+    Hostname: ["smtp.example.com", "email-smtp.us-west-2.amazonaws.com"],
+    Port: ["587", "465"],
+    SmtpUser: ["relay-user", "AKIA0000EXAMPLE"],
 });
+leaf!(Control::Suggested(reseller::RESELLER_LIST) => { Reseller: ["north-reseller", ""] });
 leaf!(Control::TimeZone => { TimeZone: ["America/Chicago", "Europe/Paris"] });
 leaf!(Control::YesNo => { YesNo: ["yes", "no"] });
+leaf!(Control::Text => {
+    EmergencyCallerId: ["[*]", "+16125550911"],
+    ProvisioningLine: ["1", "2"],
+    ProvisioningUsername: ["admin", "Prov_User-7"],
+    ProvisioningOverrides: ["account.1.label = Front desk", "features.dnd.enable = 1\nlcd_logo.mode = 0"],
+});
 
 impl Leaf for Extension {
     const EXAMPLES: &'static [&'static str] = &["101", "2000"];
@@ -142,6 +159,17 @@ impl Leaf for Pin {
     }
     fn text(&self) -> String {
         self.as_str().to_owned()
+    }
+}
+
+impl Leaf for SmtpPassword {
+    const CONTROL: Control = Control::Secret;
+    const EXAMPLES: &'static [&'static str] = &["relay-secret-1", "s3cret pass"];
+    fn read(raw: &str, _: &FieldContext) -> Result<Self, Invalid> {
+        SmtpPassword::parse(raw)
+    }
+    fn text(&self) -> String {
+        self.expose().to_owned()
     }
 }
 

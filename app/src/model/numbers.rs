@@ -82,6 +82,12 @@ impl Parse for Limit {
     }
 }
 
+/// A TCP port: 1 to 65535.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
+pub struct Port(u32);
+super::user_settings::number_newtype!(Port, 1..=65535, "A port from 1 to 65535.");
+
 impl TryFrom<u32> for Limit {
     type Error = Invalid;
     fn try_from(n: u32) -> Result<Self, Invalid> {

@@ -30,10 +30,13 @@ pub enum Action {
     /// Read the mail outbox: every message Roster queued, sent, kept or failed to send (a kept
     /// message's one-time link included), in every domain.
     ReadOutbox,
+    /// Read and change a reseller's record (its description and SMTP relay); reaching
+    /// everywhere, also list every reseller, create and delete them.
+    ManageResellers,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Action::ViewDomain,
         Action::ManageDomain,
         Action::ManageUsers,
@@ -42,6 +45,7 @@ impl Action {
         Action::EditOwnProfile,
         Action::EditOwnAnswerRules,
         Action::ReadOutbox,
+        Action::ManageResellers,
     ];
 }
 
@@ -65,22 +69,22 @@ use Reach::{Everywhere as All, Nowhere as No, OwnDomain as Dom, OwnSite as Site,
 
 /// The permission table: for each scope, the reach of each action, in the order of
 /// [`Action::ALL`]: view domain, manage domain, manage users, manage sites, read audit, own
-/// profile, own answer rules, read the outbox.
-pub const PERMISSIONS: [(Scope, [Reach; 8]); 11] = [
-    (Scope::SuperUser, [All, All, All, All, All, Me, Me, All]),
-    (Scope::Reseller, [Res, Res, Res, Res, Res, Me, Me, No]),
-    (Scope::OfficeManager, [Dom, No, Dom, Dom, Dom, Me, Me, No]),
-    (Scope::SiteManager, [No, No, Site, No, No, Me, Me, No]),
-    (Scope::Ndp, [No, No, No, No, No, Me, No, No]),
+/// profile, own answer rules, read the outbox, manage resellers.
+pub const PERMISSIONS: [(Scope, [Reach; 9]); 11] = [
+    (Scope::SuperUser, [All, All, All, All, All, Me, Me, All, All]),
+    (Scope::Reseller, [Res, Res, Res, Res, Res, Me, Me, No, Res]),
+    (Scope::OfficeManager, [Dom, No, Dom, Dom, Dom, Me, Me, No, No]),
+    (Scope::SiteManager, [No, No, Site, No, No, Me, Me, No, No]),
+    (Scope::Ndp, [No, No, No, No, No, Me, No, No, No]),
     (
         Scope::CallCenterSupervisor,
-        [No, No, No, No, No, Me, No, No],
+        [No, No, No, No, No, Me, No, No, No],
     ),
-    (Scope::CallCenterAgent, [No, No, No, No, No, Me, No, No]),
-    (Scope::AdvancedUser, [No, No, No, No, No, Me, Me, No]),
-    (Scope::SimpleUser, [No, No, No, No, No, Me, No, No]),
-    (Scope::BasicUser, [No, No, No, No, No, Me, No, No]),
-    (Scope::NoPortal, [No, No, No, No, No, No, No, No]),
+    (Scope::CallCenterAgent, [No, No, No, No, No, Me, No, No, No]),
+    (Scope::AdvancedUser, [No, No, No, No, No, Me, Me, No, No]),
+    (Scope::SimpleUser, [No, No, No, No, No, Me, No, No, No]),
+    (Scope::BasicUser, [No, No, No, No, No, Me, No, No, No]),
+    (Scope::NoPortal, [No, No, No, No, No, No, No, No, No]),
 ];
 
 /// The reach `scope` has for `action`.
@@ -116,6 +120,18 @@ pub struct Place<'a> {
     /// The domain's reseller ('' when it has none).
     pub reseller: &'a str,
     pub user: Option<UserPlace<'a>>,
+}
+
+impl<'a> Place<'a> {
+    /// A reseller's own record (no domain of its own): reached by those who reach every domain of
+    /// that reseller.
+    pub fn of_reseller(reseller: &'a str) -> Self {
+        Place {
+            domain_id: 0,
+            reseller,
+            user: None,
+        }
+    }
 }
 
 /// The user an action is on (for a create: the user about to exist).

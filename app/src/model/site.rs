@@ -4,8 +4,9 @@
 use super::domain::{DomainSettings, DOMAIN_FIELDS};
 use super::fields::{declare_form, find, FieldContext};
 use super::{
-    AreaCode, CallerIdName, Department, DialPolicy, DomainName, EmailList, EmergencyAddressId,
-    FieldErrors, Language, Parse, PhoneNumber, SiteName, TimeZone,
+    AreaCode, CallLimit, CallerIdName, Department, DialPlan, DialPolicy, DomainName, EmailList,
+    EmergencyAddressId, FieldErrors, Language, Login, Parse, PhoneNumber, Recording, SiteName,
+    StorageKilobytes, TimeZone, YesNo,
 };
 use serde::{Deserialize, Serialize};
 
@@ -18,20 +19,24 @@ pub enum SiteSection {
     CallerId,
     /// Its users' language, dial policy, and the site's contact address.
     Other,
+    /// NetSapiens' other site settings, which Roster keeps and answers but does not apply.
+    Kept,
 }
 
 impl SiteSection {
-    pub const ALL: [SiteSection; 3] = [
+    pub const ALL: [SiteSection; 4] = [
         SiteSection::Location,
         SiteSection::CallerId,
         SiteSection::Other,
+        SiteSection::Kept,
     ];
 
     pub fn title(self) -> &'static str {
         match self {
             SiteSection::Location => "Location",
             SiteSection::CallerId => "Caller ID",
-            SiteSection::Other => "Language, dialling and contact",
+            SiteSection::Other => "Language, dialling, recording and contact",
+            SiteSection::Kept => "Kept for NetSapiens clients (Roster does not apply these)",
         }
     }
 }
@@ -65,8 +70,53 @@ declare_form! {
         "Language", "Such as en_US or fr_CA. Blank: the domain's.";
     setting dial_policy: opt DialPolicy, "dial-policy", Other, inherits dial_policy,
         "Dial policy", "Which destinations its users may dial. Blank: the domain's.";
+    setting dial_plan: opt DialPlan, "dial-plan", Other, inherits dial_plan,
+        "Dial plan", "Blank: the domain's.";
+    setting recording_configuration: opt Recording, "recording-configuration", Other,
+        inherits recording_configuration,
+        "Call recording", "Blank: the domain's.";
+    setting music_on_hold_randomized_enabled: opt YesNo, "music-on-hold-randomized-enabled", Other,
+        inherits music_on_hold_randomized_enabled,
+        "Shuffle music on hold", "Blank: the domain's.";
     setting email: opt EmailList, "email", Other,
         "E-mail", "Who to contact about this site; several separated by ;. Optional.";
+    setting login_username: opt Login, "login-username", Kept,
+        "Login", "Optional.";
+    setting voicemail_enabled: opt YesNo, "voicemail-enabled", Kept,
+        "Voicemail", "Optional.";
+    setting voicemail_user_control_enabled: opt YesNo, "voicemail-user-control-enabled", Kept,
+        "User may manage voicemail", "Optional.";
+    setting voicemail_receive_broadcast_enabled: opt YesNo,
+        "voicemail-receive-broadcast-enabled", Kept,
+        "Receive broadcasts", "Optional.";
+    setting voicemail_playback_announce_datetime_received: opt YesNo,
+        "voicemail-playback-announce-datetime-received", Kept,
+        "Announce when received", "Optional.";
+    setting voicemail_playback_announce_caller_id: opt YesNo,
+        "voicemail-playback-announce-caller-id", Kept,
+        "Announce caller ID", "Optional.";
+    setting voicemail_playback_sort_newest_to_oldest: opt YesNo,
+        "voicemail-playback-sort-newest-to-oldest", Kept,
+        "Newest first", "Optional.";
+    setting limits_max_data_storage_kilobytes: opt StorageKilobytes,
+        "limits-max-data-storage-kilobytes", Kept,
+        "Storage limit (KB)", "Optional.";
+    setting limits_max_active_calls_total: opt CallLimit, "limits-max-active-calls-total", Kept,
+        "Maximum active calls", "Optional.";
+    setting phone_numbers_to_allow_enabled: opt YesNo, "phone-numbers-to-allow-enabled", Kept,
+        "Allow list", "Optional.";
+    setting phone_numbers_to_reject_enabled: opt YesNo, "phone-numbers-to-reject-enabled", Kept,
+        "Reject list", "Optional.";
+    setting call_screening_enabled: opt YesNo, "call-screening-enabled", Kept,
+        "Call screening", "Optional.";
+    setting reject_anonymous_calls_enabled: opt YesNo, "reject-anonymous-calls-enabled", Kept,
+        "Reject anonymous calls", "Optional.";
+    setting directory_announce_in_dial_by_name_enabled: opt YesNo,
+        "directory-announce-in-dial-by-name-enabled", Kept,
+        "Announced in dial by name", "Optional.";
+    setting directory_name_visible_in_list_enabled: opt YesNo,
+        "directory-name-visible-in-list-enabled", Kept,
+        "Listed in the directory", "Optional.";
 }
 
 impl SiteSettings {
@@ -88,7 +138,7 @@ impl DomainSettings {
         let own = site.to_form();
         for field in SITE_FIELDS {
             let text = (field.get)(&own);
-            if !text.is_empty() && find(DOMAIN_FIELDS, field.name).is_some() {
+            if !text.is_empty() && field.inherits.is_some() && find(DOMAIN_FIELDS, field.name).is_some() {
                 form.set(field.name, text.to_owned());
             }
         }
@@ -135,7 +185,8 @@ pub struct Site {
     pub site: SiteName,
     pub domain: DomainName,
     pub user_count: u64,
-    /// Unix milliseconds.
+    /// Unix milliseconds (RFC 3339 on the wire).
+    #[serde(rename = "created-datetime", with = "crate::model::instant")]
     pub created_at: i64,
     /// Its own settings as text (blank: the domain's).
     #[serde(flatten)]

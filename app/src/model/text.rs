@@ -45,17 +45,23 @@ impl Parse for DialPlan {
     /// Letters, digits, spaces, dots, hyphens and underscores: a name, not a place for markup or
     /// control characters.
     fn parse(raw: &str) -> Result<Self, Invalid> {
-        let name = bounded_text(raw, 1, 64)?;
-        match name
-            .chars()
-            .find(|c| !(c.is_alphanumeric() || matches!(c, ' ' | '.' | '-' | '_')))
-        {
-            Some(bad) => Err(Invalid::new(format!(
-                "A dial plan's name has letters, digits, spaces, dots, hyphens and underscores, not {}.",
-                super::extension::shown(bad)
-            ))),
-            None => Ok(Self(name)),
-        }
+        plain_name(raw, 1, "A dial plan's name").map(Self)
+    }
+}
+
+/// A name of `min` to 64 letters, digits, spaces, dots, hyphens and underscores (`what` names it
+/// in the error): a name, not a place for markup or control characters.
+fn plain_name(raw: &str, min: usize, what: &str) -> Result<String, Invalid> {
+    let name = bounded_text(raw, min, 64)?;
+    match name
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || matches!(c, ' ' | '.' | '-' | '_')))
+    {
+        Some(bad) => Err(Invalid::new(format!(
+            "{what} has letters, digits, spaces, dots, hyphens and underscores, not {}.",
+            super::extension::shown(bad)
+        ))),
+        None => Ok(name),
     }
 }
 
@@ -146,8 +152,8 @@ impl Parse for GroupName {
     }
 }
 
-/// The reseller that owns a domain (NetSapiens `reseller`): at most 64 characters; empty when no
-/// reseller does. Resellers manage every domain that names them.
+/// The reseller that owns a domain (NetSapiens `reseller`): a listed reseller's name, or empty
+/// when no reseller does. Resellers manage every domain that names them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(try_from = "String", into = "String")]
 pub struct Reseller(String);
@@ -155,6 +161,102 @@ text_newtype!(Reseller);
 
 impl Parse for Reseller {
     fn parse(raw: &str) -> Result<Self, Invalid> {
-        bounded_text(raw, 0, 64).map(Self)
+        plain_name(raw, 0, "A reseller's name").map(Self)
+    }
+}
+
+/// A reseller's own name (NetSapiens `reseller`, its key): 1 to 64 letters, digits, spaces,
+/// dots, hyphens and underscores.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ResellerName(String);
+text_newtype!(ResellerName);
+
+impl Parse for ResellerName {
+    fn parse(raw: &str) -> Result<Self, Invalid> {
+        plain_name(raw, 1, "A reseller's name").map(Self)
+    }
+}
+
+impl From<ResellerName> for Reseller {
+    fn from(name: ResellerName) -> Self {
+        Reseller(name.0)
+    }
+}
+
+/// The host name (or address) of an SMTP relay: at most 253 letters, digits, dots and hyphens,
+/// or an IPv6 address in brackets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Hostname(String);
+text_newtype!(Hostname);
+
+impl Parse for Hostname {
+    fn parse(raw: &str) -> Result<Self, Invalid> {
+        let host = bounded_text(raw, 1, 253)?.to_ascii_lowercase();
+        let bracketed = host.starts_with('[') && host.ends_with(']');
+        let fine = if bracketed {
+            host[1..host.len() - 1].parse::<std::net::Ipv6Addr>().is_ok()
+        } else {
+            host.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+                    && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
+        };
+        if fine {
+            Ok(Self(host))
+        } else {
+            Err(Invalid::new(
+                "A host name such as smtp.example.com (letters, digits, hyphens and dots), or an address.",
+            ))
+        }
+    }
+}
+
+/// A user name for logging in to an SMTP relay: 1 to 255 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct SmtpUser(String);
+text_newtype!(SmtpUser);
+
+impl Parse for SmtpUser {
+    fn parse(raw: &str) -> Result<Self, Invalid> {
+        bounded_text(raw, 1, 255).map(Self)
+    }
+}
+
+/// The password for logging in to an SMTP relay: 1 to 255 characters, kept and never shown.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SmtpPassword(String);
+
+impl SmtpPassword {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SmtpPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SmtpPassword(***)")
+    }
+}
+
+impl Parse for SmtpPassword {
+    fn parse(raw: &str) -> Result<Self, Invalid> {
+        // Taken as given (a password may start or end with a space), but never a control character.
+        let length = raw.chars().count();
+        if raw.is_empty() {
+            return Err(Invalid::new("Required."));
+        }
+        if length > 255 {
+            return Err(Invalid::new(format!("At most 255 characters (this has {length}).")));
+        }
+        if raw.chars().any(char::is_control) {
+            return Err(Invalid::new("Control characters are not allowed."));
+        }
+        Ok(Self(raw.to_owned()))
     }
 }

@@ -7,7 +7,9 @@ use crate::components::{
     choices, form_summary, use_me, CopyButton, ErrorNotice, Field, Page, RequiredNote, SelectField,
 };
 use crate::error::AppError;
-use crate::model::api_key::{AllowedAddresses, ApiKey, ApiKeyForm, KeyDescription, KeyDomain};
+use crate::model::api_key::{
+    key_user, AllowedAddresses, AllowedModels, ApiKey, ApiKeyForm, KeyDescription, KeyDomain,
+};
 use crate::model::{counted, optional, Parse, Reseller, Scope};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -105,10 +107,19 @@ fn KeyTable(keys: Vec<ApiKey>, revoke: ServerAction<DeleteApiKey>) -> impl IntoV
                 key.domain
             };
             let label = format!("Revoke key {}", key.description);
+            let mut about = format!("{} · by {}", key.key_id, key.created_by);
+            if key.allowed_models != AllowedModels::All {
+                about.push_str(&format!(" · models {}", key.allowed_models.to_string().replace(',', ", ")));
+            }
+            let scope = if key.user.is_empty() {
+                key.user_scope.as_str().to_owned()
+            } else {
+                format!("{}, as user {}", key.user_scope.as_str(), key.user)
+            };
             view! {
                 <tr>
-                    <td>{key.description}<br/><span class="hint">{format!("{} · by {}", key.key_id, key.created_by)}</span></td>
-                    <td>{key.user_scope.as_str()}</td>
+                    <td>{key.description}<br/><span class="hint">{about}</span></td>
+                    <td>{scope}</td>
                     <td>{domain}</td>
                     <td>{if bool::from(key.readonly) { "Yes" } else { "No" }}</td>
                     <td>{addresses}</td>
@@ -212,6 +223,11 @@ fn NewKeyForm() -> impl IntoView {
                                     check=Callback::new(|raw: String| optional::<Reseller>(&raw).map(drop))
                                     server_error=error_for("reseller")/>
                             })}
+                            <Field name="input[user]" id="user" label="Acts as user"
+                                hint="An extension of the key's domain: the key acts as that user, with at most its scope. Blank: as you."
+                                initial=initial.user.clone()
+                                check=Callback::new(|raw: String| key_user(&raw).map(drop))
+                                server_error=error_for("user")/>
                             <SelectField name="input[readonly]" id="readonly" label="Read-only"
                                 initial=readonly options=choices(&[("no", "No: reads and changes"), ("yes", "Yes: reads only")])
                                 server_error=error_for("readonly")/>
@@ -220,6 +236,11 @@ fn NewKeyForm() -> impl IntoView {
                                 initial=initial.ip_address.clone()
                                 check=Callback::new(|raw: String| AllowedAddresses::parse(&raw).map(drop))
                                 server_error=error_for("ip-address")/>
+                            <Field name="input[allowed-models]" id="allowed-models" label="Allowed models"
+                                hint="What the key may use, in NetSapiens' names separated by commas (subscriber, domain, site, department, device, phonenumber, answerrule, email, apikey); blank or * for everything."
+                                initial=initial.allowed_models.clone()
+                                check=Callback::new(|raw: String| AllowedModels::parse(&raw).map(drop))
+                                server_error=error_for("allowed-models")/>
                             <SelectField name="input[can-create-keys]" id="can-create-keys" label="May make keys"
                                 initial=if initial.can_create_keys.is_empty() { "no".to_owned() } else { initial.can_create_keys.clone() }
                                 options=choices(&[("no", "No"), ("yes", "Yes: keys within this one, revoked with it")])

@@ -1,6 +1,6 @@
-//! A domain's SIP devices: every device with its user, whether its phone is registered now, and
-//! its SIP password for those who may see it; a device added to a user, renamed, moved to
-//! another user, given a new password, or deleted. Search and page live in the address (`q`,
+//! A domain's SIP devices: every device with its user, whether its phone is registered now, the
+//! phone it is provisioned on, its settings, and its SIP password for those who may see it; a
+//! device added to a user, renamed, moved to another user, given a new password, or deleted. Search and page live in the address (`q`,
 //! `start`); every change is a plain form, so the page works before (and without) the
 //! WebAssembly.
 
@@ -12,9 +12,11 @@ use crate::components::{
     domain_list_page, form_summary, refusal_of, registration_marker, row_refusal, use_hydrated,
     Field, FieldKind, ListPage, RequiredNote, SearchForm, SecretText,
 };
+use crate::model::fields::with_defaults;
+use crate::model::user::Device;
 use crate::model::{
-    optional, DeviceList, DeviceModel, DeviceName, DomainDevice, Extension, MacAddress, Parse,
-    SipPassword,
+    optional, DeviceList, DeviceModel, DeviceName, DeviceSettings, Extension, MacAddress, Parse,
+    SipPassword, DEVICE_FIELDS,
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -125,7 +127,11 @@ fn DeviceTable(
         };
         return view! { <p class="empty">{empty}</p> }.into_any();
     }
-    let registered = list.items.iter().filter(|d| d.is_registered()).count();
+    let registered = list
+        .items
+        .iter()
+        .filter(|d| d.registration.is_registered())
+        .count();
     let base = format!("/domains/{domain}/devices");
     let page = ListPage {
         base: &base,
@@ -155,6 +161,7 @@ fn DeviceTable(
                 <th scope="col">"User"</th>
                 <th scope="col">"Phone"</th>
                 <th scope="col">"Provisioned on"</th>
+                <th scope="col">"Settings"</th>
                 <th scope="col">"SIP password"</th>
                 <th scope="col">"Rename"</th>
                 <th scope="col">"Move to user"</th>
@@ -177,7 +184,37 @@ fn which(domain: &str, user: &str, device: &str) -> impl IntoView {
     }
 }
 
-fn device_row(domain: &str, index: usize, d: DomainDevice, actions: RowActions) -> impl IntoView {
+/// A device's settings, compact: how many differ from a new device's, opening on every one
+/// (its secrets aside, which are never shown).
+fn settings_details(settings: &DeviceSettings) -> impl IntoView {
+    let form = settings.to_form();
+    let defaults = with_defaults(DEVICE_FIELDS);
+    let shown: Vec<_> = DEVICE_FIELDS.iter().filter(|f| !f.is_secret()).collect();
+    let changed = shown
+        .iter()
+        .filter(|f| (f.get)(&form) != (f.get)(&defaults))
+        .count();
+    let summary = match changed {
+        0 => "Defaults".to_owned(),
+        1 => "1 changed".to_owned(),
+        n => format!("{n} changed"),
+    };
+    let rows = shown
+        .into_iter()
+        .map(|f| {
+            let value = f.control.shown((f.get)(&form));
+            view! { <dt>{f.label}</dt><dd>{value}</dd> }
+        })
+        .collect_view();
+    view! {
+        <details class="device-settings">
+            <summary>{summary}</summary>
+            <dl>{rows}</dl>
+        </details>
+    }
+}
+
+fn device_row(domain: &str, index: usize, d: Device, actions: RowActions) -> impl IntoView {
     let hydrated = use_hydrated();
     let name = d.device.to_string();
     let user = d.user.to_string();
@@ -193,9 +230,11 @@ fn device_row(domain: &str, index: usize, d: DomainDevice, actions: RowActions) 
         (None, Some(mac)) => mac.shown(),
         (None, None) => "Not linked".to_owned(),
     };
+    let settings = settings_details(&d.settings);
     let rename_id = format!("rename-device-{index}");
     let move_id = format!("move-device-{index}");
-    let registered = if d.is_registered() {
+    let is_registered = d.registration.is_registered();
+    let registered = if is_registered {
         format!(" Its phone is registered now and stops working until set up again.")
     } else {
         String::new()
@@ -212,8 +251,9 @@ fn device_row(domain: &str, index: usize, d: DomainDevice, actions: RowActions) 
         <tr>
             <th scope="row">{name}</th>
             <td><A href=user_href>{user.clone()}</A></td>
-            <td>{registration_marker(d.is_registered())}</td>
+            <td>{registration_marker(is_registered)}</td>
             <td>{provisioned}</td>
+            <td>{settings}</td>
             <td>{password}</td>
             <td>
                 <ActionForm action=actions.rename attr:class="inline">

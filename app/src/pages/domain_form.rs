@@ -1,6 +1,8 @@
 //! Creating and editing a domain: one form, checked field by field as it is typed.
 
 use crate::api::domains::{open_domain, CreateDomain, DeleteDomain, UpdateDomain};
+use crate::api::resellers::list_resellers;
+use crate::model::reseller::RESELLER_LIST;
 use crate::components::{
     declared_field, form_summary, settings_read, ErrorNotice, IfAllowed, Page, RequiredNote,
     TimeZoneList,
@@ -51,6 +53,24 @@ fn DomainFields(
     view! {
         {sections}
         <TimeZoneList/>
+        <ResellerList/>
+    }
+}
+
+/// The resellers the caller may give a domain, suggested on the domain form's `reseller` field.
+#[component]
+fn ResellerList() -> impl IntoView {
+    let resellers = Resource::new(|| (), |_| list_resellers());
+    view! {
+        <datalist id=RESELLER_LIST>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    resellers.await.unwrap_or_default().into_iter().map(|r| {
+                        view! { <option value=r.settings.reseller.to_string()></option> }
+                    }).collect_view()
+                })}
+            </Suspense>
+        </datalist>
     }
 }
 

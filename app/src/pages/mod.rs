@@ -15,6 +15,7 @@ pub mod phone_numbers;
 pub mod profile;
 pub mod set_password;
 pub mod site;
+pub mod resellers;
 pub mod sites;
 pub mod user;
 pub mod user_wizard;

@@ -13,11 +13,12 @@ use super::db::{Db, Tx};
 use super::now_ms;
 use super::users::{generate_sip_password, stored, DeviceForm};
 use crate::error::AppError;
+use crate::model::fields::{diff, FieldContext, Patch, MASK};
 use crate::model::permissions::Action;
-use crate::model::user::{Device, Registration, UserDetail};
-use crate::model::DomainDevice;
+use crate::model::user::{Device, NewDevice, UserDetail};
 use crate::model::{
-    DeviceModel, DeviceName, DomainName, Extension, FieldErrors, MacAddress, Parse, Scope,
+    DeviceModel, DeviceName, DeviceSettings, DeviceSettingsForm, DomainName, Extension,
+    FieldErrors, MacAddress, Parse, Scope, DEVICE_FIELDS,
 };
 
 /// One page of the devices of `domain` (a Site Manager: of its own site's users) and how many
@@ -27,43 +28,41 @@ pub async fn list_devices(
     caller: &Caller,
     domain: &DomainName,
     query: &DeviceQuery,
-) -> Result<(u64, Vec<DomainDevice>), AppError> {
+) -> Result<(u64, Vec<Device>), AppError> {
     let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
     let only_site = caller.who.only_site(Action::ManageUsers);
-    let (total, rows) = devices::list(db.pool(), found.id, only_site, query).await?;
-    let corrupt =
-        |e: crate::model::Invalid| AppError::from(super::db::domains::corrupt("device", e));
+    let (total, rows) = devices::list(db.pool(), found.id, found.name(), only_site, query).await?;
     let items = rows
         .into_iter()
-        .map(|row| {
+        .map(|(row, registration)| {
             // A stored scope that no longer parses counts as the highest (see `Located::scope`).
             let scope = Scope::parse(&row.scope).unwrap_or(Scope::SuperUser);
-            Ok(DomainDevice {
-                device: DeviceName::parse(&row.device).map_err(corrupt)?,
-                domain: found.name().clone(),
-                user: Extension::parse_alphanumeric(&row.extension).map_err(corrupt)?,
-                device_sip_registration_password: caller
-                    .who
-                    .ranks_at_least(scope)
-                    .then_some(row.sip_password),
-                device_sip_registration_state: Registration::state(row.registered != 0),
-                device_provisioning_mac_address: row
-                    .mac
-                    .as_deref()
-                    .map(MacAddress::parse)
-                    .transpose()
-                    .map_err(corrupt)?,
-                device_models_model: row
-                    .model
-                    .as_deref()
-                    .map(DeviceModel::parse)
-                    .transpose()
-                    .map_err(corrupt)?,
-                created_at: row.created_at,
-            })
+            let user = Extension::parse_alphanumeric(&row.extension)
+                .map_err(|e| super::db::domains::corrupt("device", e))?;
+            let with_password = caller.who.ranks_at_least(scope);
+            Ok(row
+                .device
+                .read(found.name(), user, registration, with_password)?)
         })
         .collect::<Result<_, AppError>>()?;
     Ok((total, items))
+}
+
+/// Whether the device name `device` is taken in `domain` (by any of its users): what the API's
+/// count of one device answers. A name that cannot be a device's is not taken.
+pub async fn device_taken(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    device: &str,
+) -> Result<bool, AppError> {
+    let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
+    let Ok(name) = DeviceName::parse(device) else {
+        return Ok(false);
+    };
+    let mut conn = db.pool().acquire().await?;
+    let owners = facts::device_owners(&mut conn, found.id, &[name.as_str()]).await?;
+    Ok(owners.contains_key(name.as_str()))
 }
 
 /// A device name from a URL: one that cannot be a device is simply not found.
@@ -71,12 +70,28 @@ fn device_in_path(raw: &str) -> Result<DeviceName, AppError> {
     DeviceName::parse(raw).map_err(|_| AppError::NotFound)
 }
 
-/// The device a form gives (its name, and a password if one is given), or every bad field.
-fn parse(form: &DeviceForm) -> Result<crate::model::user::NewDevice, AppError> {
+/// The new device a form gives, or every bad field.
+fn parse(form: &DeviceForm) -> Result<NewDevice, AppError> {
     let mut errors = FieldErrors::default();
     form.parse("", &mut errors)
         .filter(|_| errors.is_empty())
         .ok_or_else(|| AppError::invalid(errors))
+}
+
+/// The audit entry's lines for a device's settings going from `before` to `after`: each changed
+/// setting by wire name, a secret as `***` (never itself).
+fn settings_changes(before: &DeviceSettings, after: &DeviceSettings) -> audit::Changes {
+    let mut changes = audit::from_diff(diff(DEVICE_FIELDS, &before.to_form(), &after.to_form()));
+    // Forms never hold a secret: the documents, which keep them, tell whether one changed.
+    let (old, new) = (before.settings(), after.settings());
+    let shown = |v: Option<&serde_json::Value>| v.map_or("", |_| MASK).to_owned();
+    for field in DEVICE_FIELDS.iter().filter(|f| f.is_secret()) {
+        let (was, is) = (old.get(field.name), new.get(field.name));
+        if was != is {
+            changes.insert(field.name.to_owned(), (shown(was), shown(is)));
+        }
+    }
+    changes
 }
 
 /// A change of a user's devices under way: the user as it stood when its transaction began.
@@ -235,7 +250,8 @@ fn taken(name: &DeviceName) -> AppError {
 }
 
 /// Adds a device to the user `extension` of `domain`, with the password given or a generated
-/// one, and returns it (with its password). A name used in the domain already is a conflict.
+/// one, its phone and its settings (NetSapiens' defaults for those left blank), and returns it
+/// (with its password). A name used in the domain already is a conflict.
 pub async fn create_device(
     db: &Db,
     caller: &Caller,
@@ -244,11 +260,6 @@ pub async fn create_device(
     form: &DeviceForm,
 ) -> Result<Device, AppError> {
     let new = parse(form)?;
-    // Nothing is stored yet: a MAC address needs its model in the same form.
-    let (mac, model) = new
-        .provisioning
-        .applied_to((None, None), MODEL)
-        .map_err(AppError::invalid)?;
     let mut editing = Editing::begin(db, caller, domain, extension).await?;
     if editing.has(&new.device) {
         return Err(taken(&new.device));
@@ -268,16 +279,33 @@ pub async fn create_device(
         now_ms(),
     )
     .await?;
-    let provisioned = provision(&mut editing, &new.device, (None, None), (mac, model)).await?;
+    let phone = new
+        .provisioning
+        .applied_to((None, None), MODEL)
+        .map_err(AppError::invalid)?;
+    let mut changes = provision(&mut editing, &new.device, (None, None), phone).await?;
+    write::set_device_settings(
+        &mut editing.tx,
+        user_id,
+        new.device.as_str(),
+        &devices::settings_document(&new.settings),
+    )
+    .await?;
+    let defaults = DeviceSettingsForm::new_device()
+        .parse(&FieldContext::default())
+        .map_err(AppError::invalid)?;
+    changes.extend(settings_changes(&defaults, &new.settings));
     editing
-        .finish(caller, "device.create", provisioned, Some(&new.device))
+        .finish(caller, "device.create", changes, Some(&new.device))
         .await?
         .ok_or(AppError::Internal)
 }
 
-/// Renames the device `device` of the user `extension` and/or gives it a new password, as
-/// `form` says (the device as stored, with what was sent written over it). A renamed device
-/// keeps its password unless a new one is given.
+/// Changes the device `device` of the user `extension` as `form` says: renames it (`device`),
+/// gives it a new password (blank keeps it) and links or unlinks its phone (the MAC address and
+/// model: absent keeps, blank unlinks). Of its settings, only those `settings` names change (a
+/// blank secret keeps its value); `form`'s own settings are not read. Every bad field is
+/// reported at once.
 pub async fn update_device(
     db: &Db,
     caller: &Caller,
@@ -285,9 +313,11 @@ pub async fn update_device(
     extension: &str,
     device: &str,
     form: &DeviceForm,
+    settings: &Patch,
 ) -> Result<Device, AppError> {
     let current = device_in_path(device)?;
-    let new = parse(form)?;
+    let mut errors = FieldErrors::default();
+    let change = form.parse_change("", &mut errors);
     let mut editing = Editing::begin(db, caller, domain, extension).await?;
     let Some(stored) = editing.before.devices.iter().find(|d| d.device == current) else {
         return Err(AppError::NotFound);
@@ -296,16 +326,31 @@ pub async fn update_device(
         stored.device_provisioning_mac_address.clone(),
         stored.device_models_model.clone(),
     );
-    let after = new
-        .provisioning
-        .applied_to(before.clone(), MODEL)
-        .map_err(AppError::invalid)?;
-    let renamed = new.device != current;
-    if renamed {
-        editing.free(&new.device).await?;
+    let old_settings = stored.settings.clone();
+    let mut new_settings = old_settings.clone();
+    let cx = FieldContext::default();
+    for (name, text) in &settings.0 {
+        if !new_settings.apply(name, text, &cx, &mut errors) {
+            errors.add(name.clone(), "Unknown field.");
+        }
     }
-    let password = new.sip_password.as_ref().map(|p| p.expose());
-    let rename = renamed.then_some(new.device.as_str());
+    let after = change.as_ref().map(|(_, _, provisioning)| {
+        provisioning
+            .applied_to(before.clone(), MODEL)
+            .map_err(|bad| errors.0.extend(bad.0))
+    });
+    let (Some((name, password, _)), Some(Ok(after))) = (change, after) else {
+        return Err(AppError::invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::invalid(errors));
+    }
+    let renamed = name != current;
+    if renamed {
+        editing.free(&name).await?;
+    }
+    let password = password.as_ref().map(|p| p.expose());
+    let rename = renamed.then_some(name.as_str());
     let user_id = editing.located.id;
     write::change_device(
         &mut editing.tx,
@@ -316,12 +361,22 @@ pub async fn update_device(
         password,
     )
     .await?;
-    let mut changes = provision(&mut editing, &new.device, before, after).await?;
+    let mut changes = provision(&mut editing, &name, before, after).await?;
     if password.is_some() {
         changes.extend(password_changed());
     }
+    if new_settings != old_settings {
+        write::set_device_settings(
+            &mut editing.tx,
+            user_id,
+            name.as_str(),
+            &devices::settings_document(&new_settings),
+        )
+        .await?;
+        changes.extend(settings_changes(&old_settings, &new_settings));
+    }
     editing
-        .finish(caller, "device.update", changes, Some(&new.device))
+        .finish(caller, "device.update", changes, Some(&name))
         .await?
         .ok_or(AppError::Internal)
 }

@@ -13,11 +13,12 @@ use super::db::domains::{self, DomainRef};
 use super::db::users::write;
 use super::db::Db;
 use super::now_ms;
+use super::resellers;
 use crate::error::AppError;
 use crate::model::domain::{
     Domain, DomainForm, DomainSettings, ListedDomain, OpenedDomain, DOMAIN_FIELDS,
 };
-use crate::model::fields::{diff, Patch};
+use crate::model::fields::{diff, with_typed_secrets, Patch};
 use crate::model::permissions::{reach, Action, Place, Reach};
 use crate::model::{DomainName, FieldErrors, Parse, Reseller, YesNo};
 
@@ -101,7 +102,7 @@ pub async fn create_domain(
     caller: &Caller,
     input: &DomainForm,
 ) -> Result<Domain, AppError> {
-    let settings = settings_for(caller, input)?;
+    let mut settings = settings_for(caller, input)?;
     let place = Place {
         domain_id: 0,
         reseller: settings.reseller.as_str(),
@@ -111,13 +112,16 @@ pub async fn create_domain(
         return Err(AppError::Forbidden);
     }
     let mut tx = db.begin().await?;
+    settings.reseller = resellers::named_by_domain(&mut tx, &settings.reseller)
+        .await
+        .map_err(|e| e.with_input(input))?;
     let created = domains::insert(&mut tx, &settings, now_ms())
         .await
         .map_err(|e| AppError::from(e).with_input(input))?;
     let changes = audit::from_diff(diff(
         DOMAIN_FIELDS,
         &DomainForm::default(),
-        &settings.to_form(),
+        &with_typed_secrets(DOMAIN_FIELDS, settings.to_form(), input),
     ));
     let name = settings.domain.as_str();
     audit::record(
@@ -153,17 +157,21 @@ pub async fn update_domain(
     if !errors.is_empty() {
         return Err(AppError::invalid(errors));
     }
-    let settings = settings_for(caller, &form)?;
+    let mut settings = settings_for(caller, &form)?;
+    settings.keep_secrets(&found.settings);
+    let mut tx = db.begin().await?;
+    if settings.reseller != found.settings.reseller {
+        settings.reseller = resellers::named_by_domain(&mut tx, &settings.reseller).await?;
+    }
     let changes = audit::from_diff(diff(
         DOMAIN_FIELDS,
         &found.settings.to_form(),
-        &settings.to_form(),
+        &with_typed_secrets(DOMAIN_FIELDS, settings.to_form(), &form),
     ));
     if changes.is_empty() {
         // A change that changes nothing writes nothing, not even an empty audit entry.
         return Ok(found.domain());
     }
-    let mut tx = db.begin().await?;
     let updated = domains::update(&mut tx, found.id, &settings, now_ms()).await?;
     if settings.voicemail_enabled == YesNo::Yes && found.settings.voicemail_enabled == YesNo::No {
         write::boxes_for_followers(&mut tx, found.id, now_ms()).await?;

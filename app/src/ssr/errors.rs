@@ -28,6 +28,7 @@ impl Rule {
                 "time-frame",
                 "This user already has a rule for this time frame.",
             ),
+            Rule::ResellerName => ("reseller", "Reseller with name already exists."),
         }
     }
 }

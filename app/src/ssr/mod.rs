@@ -28,6 +28,7 @@ pub mod groups;
 pub mod idempotency;
 pub mod outbox;
 pub mod phone_numbers;
+pub mod resellers;
 pub mod sites;
 pub mod users;
 

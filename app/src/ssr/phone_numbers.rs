@@ -4,17 +4,21 @@
 //! Who may do what follows the user a number rings: a manager of that user (a Site Manager: a
 //! user of its own site) reads, moves and removes it. Available numbers belong to the whole
 //! domain, so only those who manage every user of it (not a Site Manager) see and handle them.
-//! A move from one user to another is one change in one transaction, with its audit entry.
+//! A move from one user to another is one change in one transaction, with its audit entry. The
+//! numbers of every domain a caller manages are listed together as well (NetSapiens'
+//! `/phonenumbers`).
 
 use super::access;
 use super::audit;
 use super::caller::Caller;
-use super::db::{domains, phone_numbers, Db, Rule};
+use super::db::domains::{self, Visible};
+use super::db::{phone_numbers, Db, Rule};
 use super::errors::conflict_on;
 use super::now_ms;
 use crate::error::AppError;
 use crate::model::dids::{
-    DialRule, DomainNumber, NumberList, NumberQuery, NumberRangeForm, PhoneNumberForm, Route,
+    DialRule, DomainNumber, NumberList, NumberQuery, NumberRangeForm, NumberSettings,
+    PhoneNumberForm, Route,
 };
 use crate::model::permissions::Action;
 use crate::model::{counted, DomainName, FieldErrors, Parse, PhoneNumber};
@@ -81,7 +85,24 @@ pub async fn list_numbers(
 ) -> Result<NumberList, AppError> {
     let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
     let only_site = caller.who.only_site(Action::ManageUsers);
-    Ok(phone_numbers::list(db.pool(), found.name(), found.id, only_site, query).await?)
+    Ok(phone_numbers::list(db.pool(), Visible::One(found.id), only_site, query).await?)
+}
+
+/// One page of the numbers of every domain whose users the caller manages (all of them for a
+/// Super User, its reseller's for a Reseller, its own domain's for an Office Manager, those of
+/// its own site's users for a Site Manager), and how many match in all.
+pub async fn list_all_numbers(
+    db: &Db,
+    caller: &Caller,
+    query: &NumberQuery,
+) -> Result<NumberList, AppError> {
+    let only_site = caller.who.only_site(Action::ManageUsers);
+    let visible = match (only_site, caller.who.domain_id) {
+        (Some(_), Some(own)) => Visible::One(own),
+        (Some(_), None) => return Err(AppError::Forbidden),
+        (None, _) => access::visible(caller, Action::ManageUsers)?,
+    };
+    Ok(phone_numbers::list(db.pool(), visible, only_site, query).await?)
 }
 
 /// The domain `domain` and its number `raw` (as written in a URL), if the caller may see it.
@@ -96,7 +117,7 @@ async fn find(
     // The connection goes back to the pool before the permission check takes another.
     let number = {
         let mut conn = db.pool().acquire().await?;
-        phone_numbers::get(&mut conn, found.name(), found.id, &wanted)
+        phone_numbers::get(&mut conn, found.id, &wanted)
             .await?
             .ok_or(AppError::NotFound)?
     };
@@ -125,13 +146,23 @@ pub async fn create_number(
     form: &PhoneNumberForm,
 ) -> Result<DomainNumber, AppError> {
     let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
-    let new = form.parse().map_err(AppError::invalid)?;
-    let added = add(db, caller, &found, &[new.number], &new.route, "phonenumber").await?;
+    let new = form.parse(found.name()).map_err(AppError::invalid)?;
+    let added = add(
+        db,
+        caller,
+        &found,
+        &[new.number],
+        &new.route,
+        &new.settings,
+        "phonenumber",
+    )
+    .await?;
     added.into_iter().next().ok_or(AppError::Internal)
 }
 
-/// Adds a run of consecutive numbers to `domain`, all ringing one user or all available: every
-/// one of them or, if any is taken anywhere, none (a conflict on `first` naming them).
+/// Adds a run of consecutive numbers to `domain`, all ringing one user or all available (with
+/// NetSapiens' defaults for the rest of their dial rule): every one of them or, if any is taken
+/// anywhere, none (a conflict on `first` naming them).
 pub async fn create_range(
     db: &Db,
     caller: &Caller,
@@ -140,17 +171,28 @@ pub async fn create_range(
 ) -> Result<Vec<DomainNumber>, AppError> {
     let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
     let range = form.parse().map_err(AppError::invalid)?;
-    add(db, caller, &found, &range.numbers, &range.route, "first").await
+    let settings = NumberSettings::default();
+    add(
+        db,
+        caller,
+        &found,
+        &range.numbers,
+        &range.route,
+        &settings,
+        "first",
+    )
+    .await
 }
 
-/// Adds `numbers` to the domain `found`, routed by `route`, in one transaction with one audit
-/// entry; a number that exists anywhere already refuses them all, on `field`.
+/// Adds `numbers` to the domain `found`, routed by `route`, with `settings`, in one transaction
+/// with one audit entry; a number that exists anywhere already refuses them all, on `field`.
 async fn add(
     db: &Db,
     caller: &Caller,
     found: &domains::DomainRef,
     numbers: &[PhoneNumber],
     route: &Route,
+    settings: &NumberSettings,
     field: &str,
 ) -> Result<Vec<DomainNumber>, AppError> {
     let user_id = reachable(db, caller, found, route).await?;
@@ -173,7 +215,7 @@ async fn add(
         return Err(AppError::conflict(field, &taken_message(&taken)));
     }
     let now = now_ms();
-    phone_numbers::insert(&mut tx, found.id, numbers, user_id, now)
+    phone_numbers::insert(&mut tx, found.id, numbers, user_id, settings, now)
         .await
         .map_err(|e| conflict_on(e, Rule::PhoneNumber, field, &taken_message(&[])))?;
     // What was written, as a read would show it.
@@ -188,6 +230,7 @@ async fn add(
             domain: found.name().clone(),
             dial_rule_application,
             dial_rule_translation_destination_user: destination.clone(),
+            settings: settings.clone(),
             created_at: now,
         })
         .collect();
@@ -231,8 +274,8 @@ async fn add(
     Ok(added)
 }
 
-/// Sends the number `raw` of `domain` to another user, or back to available, as `form` says
-/// (its `phonenumber`, if given, must be the number itself).
+/// Sends the number `raw` of `domain` to another user, or back to available, and sets the rest of
+/// its dial rule, as `form` says (its `phonenumber`, if given, must be the number itself).
 pub async fn update_number(
     db: &Db,
     caller: &Caller,
@@ -241,7 +284,7 @@ pub async fn update_number(
     form: &PhoneNumberForm,
 ) -> Result<DomainNumber, AppError> {
     let (found, before) = find(db, caller, domain, raw).await?;
-    let new = form.parse().map_err(AppError::invalid)?;
+    let new = form.parse(found.name()).map_err(AppError::invalid)?;
     if new.number != before.phonenumber {
         return Err(AppError::invalid(FieldErrors::one(
             "phonenumber",
@@ -250,10 +293,10 @@ pub async fn update_number(
     }
     let user_id = reachable(db, caller, &found, &new.route).await?;
     let mut tx = db.begin().await?;
-    if !phone_numbers::route(&mut tx, found.id, &new.number, user_id).await? {
+    if !phone_numbers::update(&mut tx, found.id, &new.number, user_id, &new.settings).await? {
         return Err(AppError::NotFound);
     }
-    let after = phone_numbers::get(&mut tx, found.name(), found.id, &new.number)
+    let after = phone_numbers::get(&mut tx, found.id, &new.number)
         .await?
         .ok_or(AppError::Internal)?;
     audit::record(
@@ -269,7 +312,7 @@ pub async fn update_number(
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(domain = %domain, number = %new.number, by = caller.account_id, "phone number moved");
+    tracing::info!(domain = %domain, number = %new.number, by = caller.account_id, "phone number changed");
     Ok(after)
 }
 

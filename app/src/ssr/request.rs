@@ -72,12 +72,29 @@ pub async fn act_on_domain<T, Fut>(
 where
     Fut: std::future::Future<Output = Result<T, AppError>>,
 {
+    let at = format!("/domains/{domain}/{page}");
+    act_then_go(&at, done, |state, caller| async move {
+        let name = access::parse_name(domain)?;
+        act(state, caller, name).await
+    })
+    .await
+}
+
+/// The body of a server function that acts and goes on: `act` for the caller, then on to the page
+/// `at` saying what was `done`, or the refusal.
+pub async fn act_then_go<T, Fut>(
+    at: &str,
+    done: crate::model::done::Done,
+    act: impl FnOnce(AppState, Caller) -> Fut,
+) -> Result<(), AppError>
+where
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
     answer(
         async move {
             let (state, caller) = current().await?;
-            let name = access::parse_name(domain)?;
-            act(state, caller, name).await?;
-            leptos_axum::redirect(&done.at(&format!("/domains/{domain}/{page}")));
+            act(state, caller).await?;
+            leptos_axum::redirect(&done.at(at));
             Ok(())
         }
         .await,

@@ -1,21 +1,26 @@
 //! `/domains/{domain}/users/{user}/answerrules`: a user's answer rules (forwards,
-//! do-not-disturb, simultaneous ring) in NetSapiens' shape.
+//! do-not-disturb, simultaneous ring, call screening and the allow and reject switches) in
+//! NetSapiens' shape.
 //!
 //! Roster keeps one rule per user, for the time frame `*` (the default), and every user has it:
 //! the list always holds that one; another time frame is not found; creating `*` again is a
-//! conflict (change it with PUT). A change goes through the user's edit: its managers change
-//! anything, the user itself its own rule if its scope allows (Advanced User and up).
+//! conflict (change it with PUT); deleting it clears its forwards, do-not-disturb and
+//! simultaneous ring; reordering takes the one time frame there is. A change goes through the
+//! user's edit (and its audit entry): its managers change anything, the user itself its own
+//! rule if its scope allows (Advanced User and up).
 
-use super::extract::{ApiCaller, JsonObject};
+use super::extract::{content_type_is, unsupported, ApiCaller, JsonObject};
 use super::problem::{ApiResult, Problem};
-use super::rules::{self, DEFAULT_TIME_FRAME};
+use super::rules::{self, Owner, DEFAULT_TIME_FRAME};
 
 use super::{changed, domain_name, listed, schemas, user_name, Count};
 use app::error::AppError;
 use app::model::fields::Patch;
+use app::model::json_form::text_of_value;
 use app::model::user::UserDetail;
 use app::model::FieldErrors;
 use app::ssr::{users, AppState};
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::http::StatusCode;
@@ -28,7 +33,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_rules, create_rule))
         .routes(routes!(count_rules))
-        .routes(routes!(get_rule, update_rule))
+        // Before `{timeframe}`: `reorder` is not a time frame.
+        .routes(routes!(reorder_rules))
+        .routes(routes!(get_rule, update_rule, delete_rule))
 }
 
 const TIME_FRAME: &str = "time-frame";
@@ -54,6 +61,23 @@ fn kept(time_frame: &str) -> ApiResult<()> {
     }
 }
 
+/// Writes `fields` (user form fields and their text) to the user `extension` of `domain`.
+async fn save(
+    state: &AppState,
+    caller: &ApiCaller,
+    domain: &app::model::DomainName,
+    extension: &str,
+    fields: Vec<(&'static str, String)>,
+) -> ApiResult<UserDetail> {
+    let patch = Patch(
+        fields
+            .into_iter()
+            .map(|(field, text)| (field.to_owned(), text))
+            .collect(),
+    );
+    Ok(users::change_user(&state.db, caller, domain, extension, &patch).await?)
+}
+
 /// List a user's answer rules: the one for `*`.
 #[utoipa::path(get, path = "/domains/{domain}/users/{user}/answerrules", tag = "Answer rules", operation_id = "ListAnswerRules",
     params(
@@ -68,10 +92,7 @@ async fn list_rules(
     Path((domain, user_path)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let detail = user(&state, &caller, &domain, &user_path).await?;
-    Ok(listed(
-        1,
-        vec![rules::to_json(&detail.values.answer_rule())],
-    ))
+    Ok(listed(1, vec![rules::to_json(&detail)]))
 }
 
 /// Count a user's answer rules (always 1: the rule for `*`).
@@ -106,14 +127,12 @@ async fn get_rule(
 ) -> ApiResult<Response> {
     let detail = user(&state, &caller, &domain, &user_path).await?;
     kept(&time_frame)?;
-    Ok(super::fresh(
-        &headers,
-        &rules::to_json(&detail.values.answer_rule()),
-    ))
+    Ok(super::fresh(&headers, &rules::to_json(&detail)))
 }
 
 /// Change a user's answer rule for `*`: only the features sent change. A user changes its own
-/// rule if its scope allows (Advanced User and up); its managers change anyone's.
+/// rule if its scope allows (Advanced User and up); its managers change anyone's, and the call
+/// screening and allow and reject switches. A rule read and sent back as it is is accepted.
 #[utoipa::path(put, path = "/domains/{domain}/users/{user}/answerrules/{timeframe}", tag = "Answer rules", operation_id = "UpdateAnswerRule",
     params(
         ("domain" = String, Path, description = "The domain's name, or ~."),
@@ -135,15 +154,107 @@ async fn update_rule(
     let extension = user_name(&caller, &name, &user_path)?.to_owned();
     kept(&time_frame)?;
     let sync = super::synchronous(body.take_text("synchronous")?)?;
-    let fields = rules::form_fields(&body.map, "")?;
-    let patch = Patch(
-        fields
-            .into_iter()
-            .map(|(field, text)| (field.to_owned(), text))
-            .collect(),
-    );
-    let saved = users::change_user(&state.db, &caller, &name, &extension, &patch).await?;
-    Ok(changed(sync, rules::to_json(&saved.values.answer_rule())))
+    let owner = Owner {
+        domain: &name,
+        user: &extension,
+    };
+    let fields = rules::fields_of(&body.map, "", Some(&owner))?;
+    let current = users::read_user(&state.db, &caller, &name, &extension).await?;
+    let fields = rules::changes(fields, &current);
+    let saved = save(&state, &caller, &name, &extension, fields).await?;
+    Ok(changed(sync, rules::to_json(&saved)))
+}
+
+/// Delete a user's answer rule for `*`: its forwards, do-not-disturb and simultaneous ring are
+/// cleared (the rule itself stays, as every user has it). Who may change the rule may delete it.
+#[utoipa::path(delete, path = "/domains/{domain}/users/{user}/answerrules/{timeframe}", tag = "Answer rules", operation_id = "DeleteAnswerRule",
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("user" = String, Path, description = "The extension, or ~."),
+        ("timeframe" = String, Path, description = "* (written %2A if need be)."),
+    ),
+    responses((status = 202, description = "Deleted: the rule for * forwards nothing and rings only the user.", body = super::Accepted)))]
+async fn delete_rule(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((domain, user_path, time_frame)): Path<(String, String, String)>,
+) -> ApiResult<Response> {
+    let name = domain_name(&caller, &domain)?;
+    let extension = user_name(&caller, &name, &user_path)?.to_owned();
+    kept(&time_frame)?;
+    save(&state, &caller, &name, &extension, rules::cleared()).await?;
+    Ok(super::accepted())
+}
+
+/// The time frames a reorder body names, in its order: `[{"time-frame": "*"}, ...]`.
+fn time_frames(headers: &HeaderMap, body: &[u8]) -> ApiResult<Vec<String>> {
+    if !content_type_is(headers, "application/json") {
+        return Err(unsupported("application/json"));
+    }
+    let bad = |field: &str, message: &str| Problem::field(StatusCode::BAD_REQUEST, field, message);
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| bad("body", &format!("Malformed JSON: {e}.")))?;
+    let Value::Array(items) = value else {
+        return Err(bad(
+            "body",
+            "Must be a list of time frames: [{\"time-frame\": \"*\"}].",
+        ));
+    };
+    let mut errors = FieldErrors::default();
+    let mut names = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match item.get(TIME_FRAME).map(|v| text_of_value(v, false)) {
+            Some(Ok(name)) if !name.trim().is_empty() => names.push(name.trim().to_owned()),
+            _ => errors.add(
+                format!("[{i}].{TIME_FRAME}"),
+                "Required: the name of a time frame (* for the default).",
+            ),
+        }
+    }
+    if errors.is_empty() {
+        Ok(names)
+    } else {
+        Err(Problem::fields(StatusCode::BAD_REQUEST, &errors))
+    }
+}
+
+/// Reorder a user's answer rules: the body lists every time frame of the user, once, in the new
+/// order. Roster keeps one (`*`), so `[{"time-frame": "*"}]` is the one order there is.
+#[utoipa::path(put, path = "/domains/{domain}/users/{user}/answerrules/reorder", tag = "Answer rules", operation_id = "ReorderAnswerRules",
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("user" = String, Path, description = "The extension, or ~."),
+    ),
+    request_body(content = Vec<schemas::TimeFrameName>, content_type = "application/json"),
+    responses(
+        (status = 202, description = "Reordered.", body = super::Accepted),
+        (status = 400, description = "Please provide all timeframes in the new order."),
+        (status = 404, description = "Not Found. Timeframe input was not found."),
+    ))]
+async fn reorder_rules(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((domain, user_path)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let name = domain_name(&caller, &domain)?;
+    let extension = user_name(&caller, &name, &user_path)?;
+    users::may_change(&state.db, &caller, &name, extension, &rules::own_fields()).await?;
+    let names = time_frames(&headers, &body)?;
+    if names.iter().any(|n| n != DEFAULT_TIME_FRAME) {
+        return Err(Problem::new(
+            StatusCode::NOT_FOUND,
+            "Not Found. Timeframe input was not found.",
+        ));
+    }
+    if names.len() != 1 {
+        return Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "Please provide all timeframes in the new order.",
+        ));
+    }
+    Ok(super::accepted())
 }
 
 /// Create an answer rule. Every user has its rule for `*` already (change it with PUT: 409), and
@@ -164,7 +275,7 @@ async fn create_rule(
     let name = domain_name(&caller, &domain)?;
     let extension = user_name(&caller, &name, &user_path)?;
     // Whoever could not change the rule learns nothing more about it.
-    users::may_change(&state.db, &caller, &name, extension, rules::FIELDS).await?;
+    users::may_change(&state.db, &caller, &name, extension, &rules::own_fields()).await?;
     let mut errors = FieldErrors::default();
     match body.map.get(TIME_FRAME).and_then(Value::as_str) {
         Some(DEFAULT_TIME_FRAME) => {}
@@ -174,7 +285,11 @@ async fn create_rule(
         ),
         None => errors.add(TIME_FRAME, "Required: *."),
     }
-    if let Err(bad) = rules::form_fields(&body.map, "") {
+    let owner = Owner {
+        domain: &name,
+        user: extension,
+    };
+    if let Err(bad) = rules::fields_of(&body.map, "", Some(&owner)) {
         errors
             .0
             .extend(bad.0.into_iter().filter(|e| e.field != TIME_FRAME));

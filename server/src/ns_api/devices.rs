@@ -1,19 +1,22 @@
 //! `/domains/{domain}/devices` (every SIP device of a domain) and
-//! `/domains/{domain}/users/{user}/devices`: a user's devices, list, add, read, change, remove.
+//! `/domains/{domain}/users/{user}/devices`: a user's devices, list, count, add, read, change,
+//! remove; and `/domains/{domain}/devices/{device}/count`, whether a name is taken.
 //!
-//! SIP passwords are shown to the user's managers only; a user reading its own devices (`~`)
-//! sees them without. A device is changed through its user's edit, so its name is checked once
-//! per domain (409 on a duplicate) and each change is one transaction with its audit entry.
+//! Every answer is one shape, NetSapiens' `Device`, with its `user`, `domain`, SIP address and
+//! settings. SIP passwords are shown to the user's managers only; a user reading its own devices
+//! (`~`) sees them without. A device is changed through its user's edit, so its name is checked
+//! once per domain (409 on a duplicate) and each change is one transaction with its audit entry.
 
 use super::extract::{ApiCaller, JsonObject, Params};
 use super::idempotency::{self, Retry};
 use super::problem::{ApiResult, Problem};
 use super::users::{descending, window};
-use super::{changed, domain_name, listed, schemas, user_name};
+use super::{changed, domain_name, listed, schemas, user_name, Count};
 use app::error::AppError;
+use app::model::fields::Patch;
 use app::model::json_form::Shape;
 use app::model::user::Device;
-use app::model::{DeviceName, Parse};
+use app::model::{DeviceName, Parse, DEVICE_FIELDS};
 use app::ssr::db::devices::DeviceQuery;
 use app::ssr::devices;
 use app::ssr::users::DeviceForm;
@@ -21,12 +24,16 @@ use app::ssr::AppState;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{Json, Response};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn routes() -> OpenApiRouter<AppState> {
+    // The counts first: `count` is a word of the path there, never a device's name.
     OpenApiRouter::new()
+        .routes(routes!(count_domain_devices))
+        .routes(routes!(count_device))
+        .routes(routes!(count_user_devices))
         .routes(routes!(list_domain_devices))
         .routes(routes!(list_user_devices, create_device))
         .routes(routes!(get_device, update_device, delete_device))
@@ -38,48 +45,27 @@ const SHAPE: Shape = Shape {
     skip: &["synchronous"],
 };
 
-/// A SIP device of a domain, with its user.
-#[derive(serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "kebab-case")]
-#[schema(as = DomainDevice)]
-#[allow(dead_code)]
-struct DomainDeviceDoc {
-    /// The user part of `sip:<device>@<domain>`.
-    device: String,
-    domain: String,
-    /// The extension of the user it belongs to.
-    user: String,
-    /// Shown only to those who manage the user.
-    device_sip_registration_password: Option<String>,
-    /// The MAC address of the phone it is provisioned on (12 hexadecimal digits), if linked.
-    device_provisioning_mac_address: Option<String>,
-    /// That phone's model.
-    device_models_model: Option<String>,
-    /// `registered` while Roster's SIP server holds a live registration of it, else `unregistered`.
-    #[schema(pattern = "^(registered|unregistered)$")]
-    device_sip_registration_state: String,
-    /// Unix milliseconds.
-    created_at: i64,
-}
-
-/// What `POST .../devices` and `PUT .../devices/{device}` take. Unknown members are refused.
-#[derive(serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-#[schema(as = DeviceInput)]
-#[allow(dead_code)]
-struct DeviceInputDoc {
-    /// 1 to 32 characters of a-z 0-9 . _ - (stored in lower case). Required on create; on
-    /// update, the new name.
-    device: String,
-    /// 16 to 64 printable ASCII characters. Generated on create when left out; kept on update.
-    device_sip_registration_password: Option<String>,
-    /// The MAC address of the phone it is provisioned on: 12 hexadecimal digits, with or without
-    /// `:`, `-` or `.`. Needs `device-models-model`. On update: absent keeps, blank unlinks.
-    device_provisioning_mac_address: Option<String>,
-    /// The model of that phone, such as Yealink T54W (1 to 64 characters).
-    device_models_model: Option<String>,
-    /// `yes`: answer 200 with the device; otherwise 202.
-    synchronous: Option<String>,
+/// A list's query: which devices, in which order, which page.
+fn query(params: &Params) -> Result<DeviceQuery, Problem> {
+    let (start, limit) = window(params)?;
+    let by_user = match params.text("order").map(str::trim) {
+        None | Some("" | "device") => false,
+        Some("user") => true,
+        Some(_) => {
+            return Err(Problem::field(
+                StatusCode::BAD_REQUEST,
+                "order",
+                "device or user.",
+            ))
+        }
+    };
+    Ok(DeviceQuery {
+        search: params.text("search").unwrap_or_default().to_owned(),
+        by_user,
+        descending: descending(params)?,
+        start,
+        limit,
+    })
 }
 
 /// List every SIP device of a domain (a Site Manager: of its site's users).
@@ -94,7 +80,7 @@ struct DeviceInputDoc {
         ("direction" = Option<String>, Query, description = "asc or desc."),
     ),
     responses((status = 200, description = "A page of devices; the number matching in X-Total-Count.",
-        body = Vec<DomainDeviceDoc>, headers(("x-total-count" = u64)))))]
+        body = Vec<schemas::Device>, headers(("x-total-count" = u64)))))]
 async fn list_domain_devices(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -102,27 +88,68 @@ async fn list_domain_devices(
     params: Params,
 ) -> ApiResult<Response> {
     let name = domain_name(&caller, &domain)?;
-    let (start, limit) = window(&params)?;
-    let by_user = match params.text("order").map(str::trim) {
-        None | Some("" | "device") => false,
-        Some("user") => true,
-        Some(_) => {
-            return Err(Problem::field(
-                StatusCode::BAD_REQUEST,
-                "order",
-                "device or user.",
-            ))
-        }
-    };
-    let query = DeviceQuery {
-        search: params.text("search").unwrap_or_default().to_owned(),
-        by_user,
-        descending: descending(&params)?,
-        start,
-        limit,
-    };
-    let (total, items) = devices::list_devices(&state.db, &caller, &name, &query).await?;
+    let (total, items) =
+        devices::list_devices(&state.db, &caller, &name, &query(&params)?).await?;
     Ok(listed(total, items))
+}
+
+/// Count the SIP devices of a domain (a Site Manager: of its site's users).
+#[utoipa::path(get, path = "/domains/{domain}/devices/count", tag = "Devices", operation_id = "CountDomainDevices",
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("search" = Option<String>, Query, description = "Part of the device's name or of its user's extension."),
+    ),
+    responses((status = 200, description = "How many devices match.", body = Count)))]
+async fn count_domain_devices(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(domain): Path<String>,
+    params: Params,
+) -> ApiResult<Json<Count>> {
+    let name = domain_name(&caller, &domain)?;
+    let query = DeviceQuery {
+        limit: 1,
+        ..query(&params)?
+    };
+    let (total, _) = devices::list_devices(&state.db, &caller, &name, &query).await?;
+    Ok(Json(Count { total }))
+}
+
+/// Whether a device name is taken in the domain, by any of its users: 1 if it is, else 0.
+#[utoipa::path(get, path = "/domains/{domain}/devices/{device}/count", tag = "Devices", operation_id = "CountDevicesByDevice",
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("device" = String, Path, description = "The device's name."),
+    ),
+    responses((status = 200, description = "1 if a device of the domain has this name, else 0.", body = Count)))]
+async fn count_device(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((domain, device)): Path<(String, String)>,
+) -> ApiResult<Json<Count>> {
+    let name = domain_name(&caller, &domain)?;
+    let taken = devices::device_taken(&state.db, &caller, &name, &device).await?;
+    Ok(Json(Count {
+        total: u64::from(taken),
+    }))
+}
+
+/// Count the devices of a user.
+#[utoipa::path(get, path = "/domains/{domain}/users/{user}/devices/count", tag = "Devices", operation_id = "CountDevices",
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("user" = String, Path, description = "The extension, or ~ for the caller's own user."),
+    ),
+    responses((status = 200, description = "How many devices the user has.", body = Count)))]
+async fn count_user_devices(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((domain, user)): Path<(String, String)>,
+) -> ApiResult<Json<Count>> {
+    let all = user_devices(&state, &caller, &domain, &user).await?;
+    Ok(Json(Count {
+        total: all.len() as u64,
+    }))
 }
 
 /// The devices of a user as the caller may see them.
@@ -165,7 +192,7 @@ async fn list_user_devices(
         ("user" = String, Path, description = "The extension."),
         ("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key get the first answer."),
     ),
-    request_body(content = DeviceInputDoc, content_type = "application/json"),
+    request_body(content = schemas::DeviceInput, content_type = "application/json"),
     responses(
         (status = 200, description = "Added (synchronous: yes): the device with its SIP password.", body = schemas::Device),
         (status = 202, description = "Added.", body = super::Accepted),
@@ -215,15 +242,16 @@ async fn get_device(
     Ok(super::fresh(&headers, &one(all, &device)?))
 }
 
-/// Rename a device (`device`: the new name) and/or give it a new SIP password. Members left out
-/// keep their values; a renamed device keeps its password.
+/// Change a device: rename it (`device`: the new name), give it a new SIP password, link or
+/// unlink its phone, change its settings. Members left out keep their values; a renamed device
+/// keeps its password.
 #[utoipa::path(put, path = "/domains/{domain}/users/{user}/devices/{device}", tag = "Devices", operation_id = "UpdateDevice",
     params(
         ("domain" = String, Path, description = "The domain's name, or ~."),
         ("user" = String, Path, description = "The extension."),
         ("device" = String, Path, description = "The device's name."),
     ),
-    request_body(content = DeviceInputDoc, content_type = "application/json"),
+    request_body(content = schemas::DeviceInput, content_type = "application/json"),
     responses(
         (status = 200, description = "Updated (synchronous: yes).", body = schemas::Device),
         (status = 202, description = "Updated.", body = super::Accepted),
@@ -240,8 +268,13 @@ async fn update_device(
     // What is not sent stays as stored.
     let mut form = DeviceForm::named(device.clone(), String::new());
     body.overlay(&mut form)?;
-    let updated =
-        devices::update_device(&state.db, &caller, &name, extension, &device, &form).await?;
+    let settings = Patch::of(DEVICE_FIELDS, &form.settings, |f| {
+        body.map.contains_key(f.name)
+    });
+    let updated = devices::update_device(
+        &state.db, &caller, &name, extension, &device, &form, &settings,
+    )
+    .await?;
     Ok(changed(sync, updated))
 }
 

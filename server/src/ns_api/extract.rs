@@ -5,7 +5,7 @@ use app::ssr::api_keys::{self, Refused};
 use app::ssr::caller::{self, Caller, ClientAddress};
 use app::ssr::AppState;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request};
 use axum::http::{header, request::Parts, Method, StatusCode};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -55,6 +55,15 @@ impl FromRequestParts<AppState> for ApiCaller {
                     StatusCode::FORBIDDEN,
                     "This API key is read-only: it may only read (GET).",
                 )),
+                // The route's model, by the path it is declared with: a key limited to some
+                // models uses only their routes.
+                Ok(key) if !key.models.allows(route_model(parts)) => Err(Problem::new(
+                    StatusCode::FORBIDDEN,
+                    format!(
+                        "This API key may not use this route: its allowed-models do not include {}.",
+                        route_model(parts).unwrap_or("its model")
+                    ),
+                )),
                 Ok(key) => Ok(Self {
                     owner: format!(
                         "key:{}",
@@ -76,6 +85,14 @@ impl FromRequestParts<AppState> for ApiCaller {
             caller,
         })
     }
+}
+
+/// The model (`allowed-models`) of the route a request matched.
+fn route_model(parts: &Parts) -> Option<&'static str> {
+    parts
+        .extensions
+        .get::<MatchedPath>()
+        .and_then(|path| super::keys::route_model(path.as_str()))
 }
 
 fn is_read(method: &Method) -> bool {

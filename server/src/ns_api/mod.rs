@@ -16,6 +16,7 @@ mod extract;
 mod idempotency;
 mod keys;
 mod phonenumbers;
+mod resellers;
 pub mod problem;
 mod rules;
 mod schemas;
@@ -142,10 +143,28 @@ fn accepted() -> Response {
 /// otherwise NetSapiens' 202 (the change is done either way: Roster has no replication to wait for).
 fn changed<T: Serialize>(synchronous: bool, value: T) -> Response {
     if synchronous {
-        (StatusCode::OK, Json(value)).into_response()
+        (StatusCode::OK, Json(shown(&value))).into_response()
     } else {
         accepted()
     }
+}
+
+/// `value` as the API answers it: a member with no value is left out rather than sent as `null`
+/// (NetSapiens' types allow no `null` for most of its fields), at any depth.
+fn shown<T: Serialize>(value: &T) -> serde_json::Value {
+    fn prune(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(members) => {
+                members.retain(|_, v| !v.is_null());
+                members.values_mut().for_each(prune);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(prune),
+            _ => {}
+        }
+    }
+    let mut json = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+    prune(&mut json);
+    json
 }
 
 /// Reads `synchronous` (`yes`/`no`, or a boolean).
@@ -166,7 +185,7 @@ fn synchronous(value: Option<String>) -> Result<bool, Problem> {
 /// after the caller was authorised (the resource was read for it), so a 304 tells nothing to
 /// anyone who may not see the resource.
 fn fresh<T: Serialize>(headers: &HeaderMap, value: &T) -> Response {
-    let Ok(body) = serde_json::to_vec(value) else {
+    let Ok(body) = serde_json::to_vec(&shown(value)) else {
         return Problem::from(app::error::AppError::Internal).into_response();
     };
     let digest = sha2::Sha256::digest(&body);
@@ -197,7 +216,7 @@ fn fresh<T: Serialize>(headers: &HeaderMap, value: &T) -> Response {
 
 /// A list with the number of all matching items in `X-Total-Count`.
 fn listed<T: Serialize>(total: u64, items: T) -> Response {
-    let mut response = Json(items).into_response();
+    let mut response = Json(shown(&items)).into_response();
     response
         .headers_mut()
         .insert("x-total-count", HeaderValue::from(total));
@@ -236,6 +255,7 @@ fn user_name<'a>(
 fn routes() -> (Router<AppState>, Document) {
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(domains::routes())
+        .merge(resellers::routes())
         .merge(users::routes())
         .merge(bulk::routes())
         .merge(keys::routes())

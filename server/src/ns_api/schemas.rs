@@ -2,8 +2,11 @@
 //! parsers use, so the document cannot drift from what the server accepts.
 
 use app::model::domain::DOMAIN_FIELDS;
-use app::model::fields::Control;
-use app::model::user::{UserField, USER_FIELDS};
+use app::model::fields::{Control, Field};
+use app::model::reseller::RESELLER_FIELDS;
+use app::model::site::SITE_FIELDS;
+use app::model::user::USER_FIELDS;
+use app::model::DEVICE_FIELDS;
 use serde_json::{json, Map, Value};
 use utoipa::openapi::{RefOr, Schema};
 
@@ -22,7 +25,8 @@ fn to_schema(value: Value) -> RefOr<Schema> {
     })
 }
 
-fn user_field(field: &UserField) -> Value {
+/// The schema of a field of a table, as a body sends it.
+fn field_schema<F, S>(field: &Field<F, S>) -> Value {
     let (hint, control) = (field.hint, field.control);
     let mut schema = scalar(hint);
     if field.list {
@@ -45,8 +49,25 @@ fn user_field(field: &UserField) -> Value {
 fn user_properties() -> Map<String, Value> {
     USER_FIELDS
         .iter()
-        .map(|f| (f.name.to_owned(), user_field(f)))
+        .map(|f| (f.name.to_owned(), field_schema(f)))
         .collect()
+}
+
+/// The members of a device's body: its name, SIP password, phone and settings.
+fn device_input_properties() -> Map<String, Value> {
+    let mut props: Map<String, Value> = DEVICE_FIELDS
+        .iter()
+        .map(|f| (f.name.to_owned(), field_schema(f)))
+        .collect();
+    props.insert("device".into(), json!({"type": ["string", "number"],
+        "description": "1 to 32 characters of a-z 0-9 . _ - (stored in lower case). Required on create; on update, the new name."}));
+    props.insert("device-sip-registration-password".into(), json!({"type": "string",
+        "description": "16 to 64 printable ASCII characters. Generated on create when left out; kept on update when left out or blank."}));
+    props.insert("device-provisioning-mac-address".into(), json!({"type": ["string", "null"],
+        "description": "The MAC address of the phone it is provisioned on: 12 hexadecimal digits, with or without `:`, `-` or `.`. Needs `device-models-model`. On update: absent keeps, blank unlinks."}));
+    props.insert("device-models-model".into(), json!({"type": ["string", "null"],
+        "description": "The model of that phone, such as Yealink T54W (1 to 64 characters)."}));
+    props
 }
 
 macro_rules! schema {
@@ -79,13 +100,9 @@ schema!(
         );
         props.insert(
             "devices".into(),
-            json!({"type": "array", "description": "The user's SIP devices (instead of `device`).",
+            json!({"type": "array", "description": "The user's SIP devices (instead of `device`), each as `POST .../devices` takes it.",
                    "items": {"type": "object", "additionalProperties": false, "required": ["device"],
-                             "properties": {"device": {"type": ["string", "number"]},
-                                            "device-sip-registration-password": {"type": "string"},
-                                            "device-provisioning-mac-address": {"type": "string",
-                                                "description": "The MAC address of its phone (needs device-models-model)."},
-                                            "device-models-model": {"type": "string"}}}}),
+                             "properties": device_input_properties()}}),
         );
         props.insert(
             "voicemail".into(),
@@ -125,8 +142,8 @@ schema!(
             .map(|f| (f.name.to_owned(), json!({"type": ANY, "description": f.hint})))
             .collect();
         props.insert("domain".into(), json!({"type": "string"}));
-        props.insert("created-at".into(), json!({"type": "integer", "description": "Unix ms."}));
-        props.insert("updated-at".into(), json!({"type": "integer", "description": "Unix ms."}));
+        props.insert("created-datetime".into(), json!({"type": "string", "format": "date-time", "readOnly": true}));
+        props.insert("last-modified-datetime".into(), json!({"type": "string", "format": "date-time", "readOnly": true}));
         props.insert(
             "devices".into(),
             json!({"type": "array", "items": {"$ref": "#/components/schemas/Device"}}),
@@ -143,20 +160,6 @@ schema!(
         json!({"type": "object", "properties": props,
                "required": ["domain", "user", "name-first-name", "name-last-name", "user-scope"]})
     }
-);
-
-schema!(
-    UserSummary,
-    "One line of a users list.",
-    json!({"type": "object", "required": ["user", "name-first-name", "name-last-name", "login-username", "user-scope", "status"],
-           "properties": {
-               "user": {"type": "string"}, "name-first-name": {"type": "string"},
-               "name-last-name": {"type": "string"}, "login-username": {"type": "string"},
-               "email": {"type": "string"}, "user-scope": {"type": "string"},
-               "status": {"type": "string"}, "department": {"type": ["string", "null"]},
-               "site": {"type": ["string", "null"]},
-               "registered": {"type": "boolean", "readOnly": true,
-                   "description": "Whether one of the user's devices is registered now (a Roster extension)."}}})
 );
 
 schema!(
@@ -188,50 +191,170 @@ schema!(
                 )
             })
             .collect();
-        props.insert("created-at".into(), json!({"type": "integer"}));
-        props.insert("updated-at".into(), json!({"type": "integer"}));
+        props.insert("created-datetime".into(), json!({"type": "string", "format": "date-time", "readOnly": true}));
+        props.insert("last-modified-datetime".into(), json!({"type": "string", "format": "date-time", "readOnly": true}));
         json!({"type": "object", "properties": props, "required": ["domain"]})
+    }
+);
+
+/// The schema of a site's settings (each a text field; blank: the domain's).
+fn site_settings() -> Map<String, Value> {
+    SITE_FIELDS
+        .iter()
+        .map(|f| (f.name.to_owned(), scalar(f.hint)))
+        .collect()
+}
+
+schema!(
+    SiteInput,
+    "What `POST /sites` and `PUT /sites/{site}` take: the name and NetSapiens' site settings (blank: the domain's). Unknown members are refused.",
+    {
+        let mut props = site_settings();
+        props.insert("site".into(), json!({"type": "string", "description": "The site's name: 1 to 64 characters. Required on create; on update, the new name."}));
+        props.insert("email-address".into(), scalar("Another name for `email`."));
+        props.insert("synchronous".into(), json!({"type": ["string", "boolean"], "description": "`yes`: answer 200 with the site; otherwise 202."}));
+        json!({"type": "object", "additionalProperties": false, "properties": props})
+    }
+);
+
+schema!(
+    Site,
+    "A site of a domain, with how many users it has and its own settings (blank: the domain's).",
+    {
+        let mut props = site_settings();
+        props.insert("site".into(), json!({"type": "string"}));
+        props.insert("domain".into(), json!({"type": "string"}));
+        props.insert("user-count".into(), json!({"type": "integer", "readOnly": true, "description": "How many users the site has (system users aside)."}));
+        props.insert("created-datetime".into(), json!({"type": "string", "format": "date-time", "readOnly": true}));
+        json!({"type": "object", "properties": props, "required": ["site", "domain"]})
+    }
+);
+
+schema!(
+    ResellerInput,
+    "A reseller, as NetSapiens names it. On update, only the fields sent change; its name is its key.",
+    {
+        let mut props: Map<String, Value> = RESELLER_FIELDS
+            .iter()
+            .map(|f| (f.name.to_owned(), scalar(f.hint)))
+            .collect();
+        props.insert(
+            "synchronous".into(),
+            json!({"type": ["string", "boolean"], "description": "`yes`: answer 200 with the reseller; otherwise 202."}),
+        );
+        json!({"type": "object", "additionalProperties": false, "properties": props})
+    }
+);
+
+schema!(
+    Reseller,
+    "A reseller with how many domains name it and how many users they have. Its SMTP password is kept and never shown.",
+    {
+        let mut props: Map<String, Value> = RESELLER_FIELDS
+            .iter()
+            .filter(|f| !f.is_secret())
+            .map(|f| (f.name.to_owned(), json!({"type": "string", "description": f.hint})))
+            .collect();
+        props.insert("email-send-smtp-port".into(), json!({"type": "integer"}));
+        props.insert("domains-total".into(), json!({"type": "integer", "readOnly": true}));
+        props.insert("users-total".into(), json!({"type": "integer", "readOnly": true}));
+        props.insert("created-datetime".into(), json!({"type": "string", "format": "date-time", "readOnly": true}));
+        props.insert("last-modified-datetime".into(), json!({"type": "string", "format": "date-time", "readOnly": true}));
+        json!({"type": "object", "properties": props, "required": ["reseller", "domains-total", "users-total"]})
+    }
+);
+
+schema!(
+    DeviceInput,
+    "What `POST .../devices` and `PUT .../devices/{device}` take: NetSapiens' device body. On update, only the members sent change. Roster stores and returns the settings; its SIP server acts on the name and password only. Unknown members are refused.",
+    {
+        let mut props = device_input_properties();
+        props.insert("synchronous".into(), json!({"type": ["string", "boolean"],
+            "description": "`yes`: answer 200 with the device; otherwise 202."}));
+        json!({"type": "object", "additionalProperties": false, "properties": props})
     }
 );
 
 schema!(
     Device,
-    "A SIP device: `sip:<device>@<domain>`.",
-    json!({"type": "object", "required": ["device"],
-           "properties": {"device": {"type": "string"},
-                          "device-sip-registration-password": {"type": ["string", "null"]},
-                          "device-provisioning-mac-address": {"type": "string",
-                              "description": "The MAC address of the phone it is provisioned on: 12 lower-case hexadecimal digits."},
-                          "device-models-model": {"type": "string", "description": "That phone's model."},
-                          "device-sip-registration-state": {"type": "string", "enum": ["registered", "unregistered"],
-                              "readOnly": true, "description": "Whether the device is registered with Roster's SIP server now."},
-                          "device-sip-registration-contact": {"type": "string", "readOnly": true,
-                              "description": "The Contact of its live registration."},
-                          "device-sip-registration-ip-address": {"type": "string", "readOnly": true,
-                              "description": "address:port its registration came from."},
-                          "device-sip-registration-user-agent": {"type": "string", "readOnly": true},
-                          "device-sip-registration-expires-datetime": {"type": "string", "format": "date-time", "readOnly": true,
-                              "description": "When the registration runs out unless renewed."}}})
+    "A SIP device, `sip:<device>@<domain>`, with its user and settings: what every device read answers (a user's devices, the domain's).",
+    {
+        let mut props: Map<String, Value> = DEVICE_FIELDS
+            .iter()
+            .map(|f| (f.name.to_owned(), json!({"type": ANY, "description": f.hint})))
+            .collect();
+        props.insert("device-provisioning-password".into(), json!({"type": "null",
+            "description": "Kept and never shown."}));
+        let more = json!({
+            "device": {"type": "string"},
+            "domain": {"type": "string"},
+            "user": {"type": "string", "description": "The extension of the user it belongs to."},
+            "device-sip-registration-uri": {"type": "string", "readOnly": true,
+                "description": "sip:<device>@<domain>."},
+            "device-sip-registration-password": {"type": ["string", "null"],
+                "description": "Shown only to those who manage the user."},
+            "device-provisioning-mac-address": {"type": "string",
+                "description": "The MAC address of the phone it is provisioned on: 12 lower-case hexadecimal digits."},
+            "device-models-model": {"type": "string", "description": "That phone's model."},
+            "created-datetime": {"type": "string", "format": "date-time", "readOnly": true},
+            "device-sip-registration-state": {"type": "string", "enum": ["registered", "unregistered"],
+                "readOnly": true, "description": "Whether the device is registered with Roster's SIP server now."},
+            "device-sip-registration-contact": {"type": "string", "readOnly": true,
+                "description": "The Contact of its live registration."},
+            "device-sip-registration-ip-address": {"type": "string", "readOnly": true,
+                "description": "address:port its registration came from."},
+            "device-sip-registration-user-agent": {"type": "string", "readOnly": true},
+            "device-sip-registration-expires-datetime": {"type": "string", "format": "date-time", "readOnly": true,
+                "description": "When the registration runs out unless renewed."}
+        });
+        if let Value::Object(more) = more {
+            props.extend(more);
+        }
+        json!({"type": "object", "required": ["device", "user", "domain"], "properties": props})
+    }
 );
 
 schema!(
     AnswerRule,
-    "NetSapiens' answer rule: each feature `{enabled: yes/no, parameters: [destinations]}`.",
+    "NetSapiens' answer rule: each feature `{enabled: yes/no, parameters: [destinations]}` (`do-not-disturb` and `call-screening`: `{enabled}`). Destinations are extensions, phone numbers or `voicemail`, or NetSapiens' `user_<extension>`, `phone_<number>` and `vmail_<own extension>`. Roster performs the forwards, do-not-disturb and simultaneous ring; it keeps call screening and the allow and reject switches (no lists); `forward-on-active`, `forward-on-dnd` and `forward-on-spam-call` are not performed by its SIP server: shown off, accepted off only.",
     {
-        let feature = json!({"type": "object", "additionalProperties": false,
+        let feature = |description: &str| json!({"type": "object", "additionalProperties": false,
+            "description": description,
             "properties": {"enabled": {"type": ["string", "boolean"]},
                            "parameters": {"type": "array", "items": {"type": ["string", "number"]}}}});
+        let switch = |description: &str| json!({"type": "object", "additionalProperties": false,
+            "description": description,
+            "properties": {"enabled": {"type": ["string", "boolean"]}}});
+        let performed = feature("Performed by Roster's SIP server.");
+        let not_performed = feature("Not performed by Roster's SIP server: enabled no only.");
+        let no_list = feature("Its enabled is kept in the user's phone-numbers-to-allow-enabled or phone-numbers-to-reject-enabled (set by its managers); no parameters (Roster keeps no list).");
         json!({"type": "object", "additionalProperties": false,
+               "required": ["domain", "user", "time-frame"],
                "properties": {
+                   "domain": {"type": "string", "description": "The domain of the path (checked when sent)."},
+                   "user": {"type": "string", "description": "The user of the path (checked when sent)."},
                    "time-frame": {"type": "string", "description": "`*`: the default (the only one Roster keeps)."},
-                   "enabled": {"type": ["string", "boolean"]},
+                   "enabled": {"type": ["string", "boolean"], "description": "Shown as yes; ignored when sent."},
                    "synchronous": {"type": ["string", "boolean"]},
-                   "is-active": {"type": ["string", "boolean"], "description": "Shown as yes (the one rule is always active); ignored when sent."},
-                   "order": {"type": ["integer", "string"], "description": "Shown as 0; ignored when sent."},
-                   "forward-always": feature, "forward-on-busy": feature,
-                   "forward-no-answer": feature, "forward-when-unregistered": feature,
-                   "do-not-disturb": feature, "simultaneous-ring": feature}})
+                   "is-active": {"type": ["boolean", "string"], "description": "Shown as true (the one rule is always active); ignored when sent."},
+                   "order": {"type": ["integer", "string"], "description": "Shown as 99 (NetSapiens' for *); ignored when sent."},
+                   "new-position": {"type": "string", "description": "top or bottom; ignored (one rule)."},
+                   "time_range_data": {"type": "array", "items": {"type": "object"}, "description": "Shown empty (* is at all times); ignored when sent."},
+                   "simultaneous-ring": performed, "do-not-disturb": switch("Performed by Roster's SIP server."),
+                   "forward-always": performed, "forward-on-active": not_performed,
+                   "forward-on-busy": performed, "forward-no-answer": performed,
+                   "forward-when-unregistered": performed, "forward-on-dnd": not_performed,
+                   "forward-on-spam-call": not_performed,
+                   "call-screening": switch("Kept in the user's call-screening-enabled (set by its managers)."),
+                   "phone-numbers-to-allow": no_list, "phone-numbers-to-reject": no_list}})
     }
+);
+
+schema!(
+    TimeFrameName,
+    "One time frame of a reorder: `*` for the default (the only one Roster keeps).",
+    json!({"type": "object", "required": ["time-frame"],
+           "properties": {"time-frame": {"type": "string"}}})
 );
 
 schema!(
@@ -266,11 +389,16 @@ mod tests {
             UserCreate::schema(),
             UserUpdate::schema(),
             User::schema(),
-            UserSummary::schema(),
             DomainInput::schema(),
             Domain::schema(),
+            SiteInput::schema(),
+            Site::schema(),
+            ResellerInput::schema(),
+            Reseller::schema(),
+            DeviceInput::schema(),
             Device::schema(),
             AnswerRule::schema(),
+            TimeFrameName::schema(),
             EmailCreate::schema(),
             EmailSent::schema(),
             Csv::schema(),

@@ -9,7 +9,7 @@ use super::extract::{ApiCaller, JsonObject, Params};
 use super::idempotency::{self, Retry};
 use super::problem::{ApiResult, Problem};
 use super::users::{descending, window};
-use super::{changed, domain_name, listed, Count};
+use super::{changed, domain_name, listed, schemas, Count};
 use app::model::json_form::Shape;
 use app::model::site::{DepartmentCount, SiteForm, SiteQuery};
 use app::ssr::{sites, AppState};
@@ -24,6 +24,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_sites, create_site))
         .routes(routes!(count_sites))
+        .routes(routes!(list_sites_by_list))
         .routes(routes!(get_site, update_site, delete_site))
         .routes(routes!(list_departments))
 }
@@ -33,74 +34,6 @@ const SHAPE: Shape = Shape {
     aliases: &[("email-address", "email")],
     skip: &["synchronous"],
 };
-
-/// A site of a domain.
-#[derive(serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "kebab-case")]
-#[schema(as = Site)]
-#[allow(dead_code)]
-struct SiteDoc {
-    site: String,
-    domain: String,
-    /// How many users the site has (system users aside).
-    user_count: u64,
-    /// Unix milliseconds.
-    created_at: i64,
-    #[serde(flatten)]
-    settings: SiteSettingsDoc,
-}
-
-/// A site's own settings (NetSapiens' site fields). Blank: the domain's; the site's users take
-/// them before their domain's where they have none of their own.
-#[derive(serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "kebab-case")]
-#[schema(as = SiteSettings)]
-#[allow(dead_code)]
-struct SiteSettingsDoc {
-    /// An IANA time zone, such as America/Chicago.
-    time_zone: Option<String>,
-    /// 100 to 999: used when its users dial seven digits.
-    area_code: Option<String>,
-    /// The address emergency services are given for its calls.
-    emergency_address_id: Option<String>,
-    /// At most 35 characters.
-    caller_id_name: Option<String>,
-    /// A phone number with its country code (E.164 once stored).
-    caller_id_number: Option<String>,
-    /// The number sent with emergency calls.
-    caller_id_number_emergency: Option<String>,
-    /// Such as en_US.
-    language_token: Option<String>,
-    /// Which destinations its users may dial, such as US & Canada.
-    dial_policy: Option<String>,
-    /// Who to contact about the site; several separated by `;`.
-    email: Option<String>,
-}
-
-/// What `POST /sites` and `PUT /sites/{site}` take. Unknown members are refused.
-#[derive(serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-#[schema(as = SiteInput)]
-#[allow(dead_code)]
-struct SiteInputDoc {
-    /// The site's name: 1 to 64 characters. Required on create; on update, the new name.
-    site: String,
-    #[serde(flatten)]
-    settings: SiteSettingsDoc,
-    /// `yes`: answer 200 with the site; otherwise 202.
-    synchronous: Option<String>,
-}
-
-/// A department in use in a domain.
-#[derive(serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "kebab-case")]
-#[schema(as = Department)]
-#[allow(dead_code)]
-struct DepartmentDoc {
-    department: String,
-    /// How many users name it (system users aside).
-    user_count: u64,
-}
 
 fn query(params: &Params) -> Result<SiteQuery, Problem> {
     let (start, limit) = window(params)?;
@@ -136,7 +69,7 @@ fn query(params: &Params) -> Result<SiteQuery, Problem> {
         ("direction" = Option<String>, Query, description = "asc or desc."),
     ),
     responses((status = 200, description = "A page of sites; the number matching in X-Total-Count.",
-        body = Vec<SiteDoc>, headers(("x-total-count" = u64)))))]
+        body = Vec<schemas::Site>, headers(("x-total-count" = u64)))))]
 async fn list_sites(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -146,6 +79,24 @@ async fn list_sites(
     let name = domain_name(&caller, &domain)?;
     let list = sites::list_sites(&state.db, &caller, &name, &query(&params)?).await?;
     Ok(listed(list.total, list.items))
+}
+
+/// List the sites of a domain (NetSapiens' `sites/list`: the same list as `/sites`).
+#[utoipa::path(get, path = "/domains/{domain}/sites/list", tag = "Sites", operation_id = "ListSitesList",
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("limit" = Option<u32>, Query, description = "1 to 1000 (default 100)."),
+        ("start" = Option<u32>, Query, description = "How many to skip."),
+    ),
+    responses((status = 200, description = "A page of sites; the number matching in X-Total-Count.",
+        body = Vec<schemas::Site>, headers(("x-total-count" = u64)))))]
+async fn list_sites_by_list(
+    state: State<AppState>,
+    caller: ApiCaller,
+    domain: Path<String>,
+    params: Params,
+) -> ApiResult<Response> {
+    list_sites(state, caller, domain, params).await
 }
 
 /// Count the sites of a domain.
@@ -176,9 +127,9 @@ async fn count_sites(
         ("domain" = String, Path, description = "The domain's name, or ~."),
         ("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key get the first answer."),
     ),
-    request_body(content = SiteInputDoc, content_type = "application/json"),
+    request_body(content = schemas::SiteInput, content_type = "application/json"),
     responses(
-        (status = 200, description = "Created (synchronous: yes).", body = SiteDoc),
+        (status = 200, description = "Created (synchronous: yes).", body = schemas::Site),
         (status = 202, description = "Created.", body = super::Accepted),
     ))]
 async fn create_site(
@@ -204,7 +155,7 @@ async fn create_site(
         ("domain" = String, Path, description = "The domain's name, or ~."),
         ("site" = String, Path, description = "The site's name."),
     ),
-    responses((status = 200, description = "The site.", body = SiteDoc)))]
+    responses((status = 200, description = "The site.", body = schemas::Site)))]
 async fn get_site(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -224,9 +175,9 @@ async fn get_site(
         ("domain" = String, Path, description = "The domain's name, or ~."),
         ("site" = String, Path, description = "The site's name."),
     ),
-    request_body(content = SiteInputDoc, content_type = "application/json"),
+    request_body(content = schemas::SiteInput, content_type = "application/json"),
     responses(
-        (status = 200, description = "Renamed (synchronous: yes).", body = SiteDoc),
+        (status = 200, description = "Renamed (synchronous: yes).", body = schemas::Site),
         (status = 202, description = "Renamed.", body = super::Accepted),
     ))]
 async fn update_site(
@@ -277,11 +228,11 @@ async fn delete_site(
     Ok(super::accepted())
 }
 
-/// List the departments the users of a domain name, with how many users name each.
+/// List the departments the users of a domain name (NetSapiens: their names).
 #[utoipa::path(get, path = "/domains/{domain}/departments/list", tag = "Departments", operation_id = "ListDepartments",
     params(("domain" = String, Path, description = "The domain's name, or ~.")),
-    responses((status = 200, description = "The departments, by name; how many in X-Total-Count.",
-        body = Vec<DepartmentDoc>, headers(("x-total-count" = u64)))))]
+    responses((status = 200, description = "The departments' names, in order; how many in X-Total-Count.",
+        body = Vec<String>, headers(("x-total-count" = u64)))))]
 async fn list_departments(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -289,5 +240,6 @@ async fn list_departments(
 ) -> ApiResult<Response> {
     let name = domain_name(&caller, &domain)?;
     let all: Vec<DepartmentCount> = sites::list_departments(&state.db, &caller, &name).await?;
-    Ok(listed(all.len() as u64, all))
+    let names: Vec<String> = all.into_iter().map(|d| d.department.to_string()).collect();
+    Ok(listed(names.len() as u64, names))
 }

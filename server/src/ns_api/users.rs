@@ -26,6 +26,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_users, create_user))
         .routes(routes!(count_users))
+        .routes(routes!(list_users_directory))
         .routes(routes!(get_user, update_user, delete_user))
         .routes(routes!(send_email))
 }
@@ -105,8 +106,8 @@ const PAGE_PARAMS: &str = "limit: 1 to 1000 (default 100); start or offset; sear
         ("direction" = Option<String>, Query, description = "asc or desc."),
         ("site" = Option<String>, Query, description = "Only the users of this site."),
     ),
-    responses((status = 200, description = "A page of users; the number matching in X-Total-Count.",
-        body = Vec<schemas::UserSummary>, headers(("x-total-count" = u64)))))]
+    responses((status = 200, description = "A page of users, each as a read of one user answers it; the number matching in X-Total-Count.",
+        body = Vec<schemas::User>, headers(("x-total-count" = u64)))))]
 async fn list_users(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -114,9 +115,67 @@ async fn list_users(
     params: Params,
 ) -> ApiResult<Response> {
     let name = domain_name(&caller, &domain)?;
-    let list =
-        users::list_users(&state.db, &caller, &name, site(&params), &query(&params)?).await?;
-    Ok(listed(list.total, list.items))
+    let (total, items) =
+        users::list_users_whole(&state.db, &caller, &name, site(&params), &query(&params)?)
+            .await?;
+    Ok(listed(total, items))
+}
+
+/// One line of NetSapiens' users directory (`users/list`).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "kebab-case")]
+struct PublicUserInfo {
+    user: String,
+    domain: String,
+    site: String,
+    name_first_name: String,
+    name_last_name: String,
+    department: String,
+    /// The digits a caller dials to find the user by name in the directory.
+    directory_name_number_dtmf_mapping: Option<u32>,
+}
+
+/// List the users of a domain as a directory: extension, names, site and department.
+#[utoipa::path(get, path = "/domains/{domain}/users/list", tag = "Users", operation_id = "ListUsersDirectory",
+    description = PAGE_PARAMS,
+    params(
+        ("domain" = String, Path, description = "The domain's name, or ~."),
+        ("limit" = Option<u32>, Query, description = "1 to 1000 (default 100)."),
+        ("start" = Option<u32>, Query, description = "How many to skip."),
+        ("search" = Option<String>, Query, description = "Part of the extension, a name, the login or the e-mail."),
+        ("site" = Option<String>, Query, description = "Only the users of this site."),
+    ),
+    responses((status = 200, description = "A page of the directory; the number matching in X-Total-Count.",
+        body = Vec<PublicUserInfo>, headers(("x-total-count" = u64)))))]
+async fn list_users_directory(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(domain): Path<String>,
+    params: Params,
+) -> ApiResult<Response> {
+    let name = domain_name(&caller, &domain)?;
+    let (total, items) =
+        users::list_users_whole(&state.db, &caller, &name, site(&params), &query(&params)?)
+            .await?;
+    let text = |v: Option<String>| v.unwrap_or_default();
+    let lines: Vec<PublicUserInfo> = items
+        .into_iter()
+        .map(|u| {
+            let v = u.values;
+            PublicUserInfo {
+                user: v.user.to_string(),
+                domain: u.domain.to_string(),
+                site: text(v.site.map(|s| s.to_string())),
+                name_first_name: v.name_first_name.to_string(),
+                name_last_name: v.name_last_name.to_string(),
+                department: text(v.department.map(|d| d.to_string())),
+                directory_name_number_dtmf_mapping: v
+                    .directory_name_number_dtmf_mapping
+                    .map(u32::from),
+            }
+        })
+        .collect();
+    Ok(listed(total, lines))
 }
 
 /// Count the users of a domain.
@@ -363,13 +422,13 @@ async fn update_user(
     Ok(changed(sync, saved))
 }
 
-/// Delete a user, its devices, numbers (freed), answer rules and portal login. A user that owns a
-/// voicemail box is deleted only with `deleteVoicemail` (otherwise 412, as in XiVO).
+/// Delete a user, its devices, numbers (freed), answer rules, portal login and voicemail box, as
+/// NetSapiens does. `deleteVoicemail=no` (XiVO's guard) keeps a user that owns a box: 412.
 #[utoipa::path(delete, path = "/domains/{domain}/users/{user}", tag = "Users", operation_id = "DeleteUser",
     params(
         ("domain" = String, Path, description = "The domain's name, or ~."),
         ("user" = String, Path, description = "The extension."),
-        ("deleteVoicemail" = Option<String>, Query, description = "yes: delete the user's voicemail box too."),
+        ("deleteVoicemail" = Option<String>, Query, description = "yes (the default): the user's voicemail box goes with it; no: a user that owns one is refused (412)."),
     ),
     responses((status = 202, description = "Deleted.", body = super::Accepted)))]
 async fn delete_user(
@@ -380,7 +439,7 @@ async fn delete_user(
 ) -> ApiResult<Response> {
     let name = domain_name(&caller, &domain)?;
     let extension = user_name(&caller, &name, &user)?;
-    let delete_voicemail = params.flag("deleteVoicemail")?;
+    let delete_voicemail = params.text("deleteVoicemail").is_none() || params.flag("deleteVoicemail")?;
     users::delete_user(&state.db, &caller, &name, extension, delete_voicemail).await?;
     Ok(super::accepted())
 }

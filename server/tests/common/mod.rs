@@ -375,6 +375,20 @@ pub async fn row_counts(db: &Db) -> Vec<(&'static str, i64)> {
     counts
 }
 
+/// Adds the resellers `names` (that domains may then name), as Roster itself; one that exists
+/// already stays as it is.
+pub async fn add_resellers(db: &Db, names: &[&str]) {
+    let system = app::ssr::caller::Caller::system();
+    for name in names {
+        let form = app::model::reseller::ResellerForm { reseller: (*name).into(), ..Default::default() };
+        match app::ssr::resellers::create_reseller(db, &system, &form).await {
+            Ok(_) => {}
+            Err(e) if e.message_for("reseller").is_some_and(|m| m.contains("already exists")) => {}
+            Err(e) => panic!("add reseller {name}: {e:?}"),
+        }
+    }
+}
+
 /// Makes a domain from `form` (blank fields take their defaults) and returns its row id.
 pub async fn make_domain(db: &Db, form: app::model::domain::DomainForm) -> i64 {
     let settings = form.parse_settings().expect("a valid domain");

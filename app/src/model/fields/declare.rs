@@ -48,6 +48,16 @@ macro_rules! __control {
     };
 }
 
+/// For a secret row: the value left blank by a change takes the one it had.
+macro_rules! __keep_secret {
+    (secret, $after:expr, $before:expr) => {
+        if !$after.is_set() {
+            $after = $before.clone();
+        }
+    };
+    ($kind:ident, $after:expr, $before:expr) => {};
+}
+
 /// Declares a form: its text form, its typed values, its field table, and what they do (see the
 /// module's documentation for the rows).
 macro_rules! declare_form {
@@ -201,6 +211,13 @@ macro_rules! declare_form {
                 true
             }
 
+            /// Each secret these values leave blank (a form never shows one) keeps its value in
+            /// `before`: what a change of the other fields must not lose.
+            pub fn keep_secrets(&mut self, before: &Self) {
+                $($crate::model::fields::__keep_secret!($kind, self.$member, before.$member);)*
+                let _ = before;
+            }
+
             /// The settings document: every `setting` row that has a value, by wire name.
             pub fn settings(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
                 #[allow(unused_mut)]
@@ -264,5 +281,6 @@ macro_rules! declare_form {
     };
 }
 pub(crate) use {
-    __control, __field_default, __field_inherits, __if_setting, __storage, declare_form,
+    __control, __field_default, __field_inherits, __if_setting, __keep_secret, __storage,
+    declare_form,
 };

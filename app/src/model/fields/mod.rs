@@ -34,7 +34,8 @@ mod declare;
 mod kinds;
 
 pub(crate) use declare::{
-    __control, __field_default, __field_inherits, __if_setting, __storage, declare_form,
+    __control, __field_default, __field_inherits, __if_setting, __keep_secret, __storage,
+    declare_form,
 };
 pub use kinds::{list, opt, req, secret};
 
@@ -54,9 +55,23 @@ pub enum Control {
     Choice(&'static [(&'static str, &'static str)]),
     /// A name from the IANA database, with suggestions.
     TimeZone,
+    /// Text with suggestions from the page's list of this id (its `<datalist>`).
+    Suggested(&'static str),
 }
 
+/// The id of the time zones' list of suggestions.
+pub const TIME_ZONE_LIST: &str = "time-zones";
+
 impl Control {
+    /// The id of the list of suggestions this control offers, if it offers any.
+    pub fn suggestions(self) -> Option<&'static str> {
+        match self {
+            Control::TimeZone => Some(TIME_ZONE_LIST),
+            Control::Suggested(list) => Some(list),
+            _ => None,
+        }
+    }
+
     /// A value in words, as this control would show it (`text` is the value as a form holds it).
     pub fn shown(self, text: &str) -> String {
         match self {
@@ -205,6 +220,16 @@ pub fn diff<F, S>(
             })
         })
         .collect()
+}
+
+/// `shown` (a form made from stored values, whose secrets are blank) with the secrets `typed`
+/// gives: what a change is compared with, so that a new secret counts as a change (shown as
+/// [`MASK`]) and a blank one as none.
+pub fn with_typed_secrets<F, S>(table: &[Field<F, S>], mut shown: F, typed: &F) -> F {
+    for field in table.iter().filter(|f| f.is_secret()) {
+        *(field.get_mut)(&mut shown) = (field.get)(typed).to_owned();
+    }
+    shown
 }
 
 /// A change to a record: the fields a request names, by wire name, with their new text. Fields

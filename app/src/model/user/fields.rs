@@ -96,6 +96,12 @@ declare_form! {
     setting email_send_alert_new_missed_call_enabled: req YesNo = "no",
         "email-send-alert-new-missed-call-enabled", Voicemail,
         "E-mail missed calls", "";
+    setting email_send_alert_new_voicemail_enabled: req YesNo = "no",
+        "email-send-alert-new-voicemail-enabled", Voicemail,
+        "E-mail new voicemail", "Whether new voicemail is e-mailed (how: New voicemail e-mail).";
+    setting email_send_alert_data_storage_limit_reached_enabled: req YesNo = "no",
+        "email-send-alert-data-storage-limit-reached-enabled", Voicemail,
+        "E-mail when storage is full", "";
 
     setting caller_id_name: opt CallerIdName, "caller-id-name", CallerId, inherits caller_id_name,
         "Caller ID name", "";

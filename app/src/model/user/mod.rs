@@ -202,12 +202,13 @@ pub struct AnswerRule {
 }
 
 /// A SIP device to create. Without a password, the server generates one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewDevice {
     pub device: DeviceName,
     pub sip_password: Option<SipPassword>,
     /// The phone it is provisioned on, as a change of what is stored (nothing, for a new one).
     pub provisioning: super::Provisioning,
+    pub settings: super::DeviceSettings,
 }
 
 impl NewDevice {
@@ -246,6 +247,7 @@ impl NewUser {
             device: values.device.clone().ok_or_else(FieldErrors::default)?,
             sip_password: values.device_sip_registration_password.0.clone(),
             provisioning: Default::default(),
+            settings: super::DeviceSettingsForm::new_device().parse(cx)?,
         };
         Ok(NewUser {
             values,
@@ -254,11 +256,18 @@ impl NewUser {
     }
 }
 
-/// A SIP device of a user. The password is present only for callers allowed to see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A SIP device (`sip:<device>@<domain>`) with its user, as every read answers it (a user's
+/// devices, the domain's): NetSapiens' `Device`. The SIP password is present only for callers
+/// allowed to see it; the provisioning password never is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Device {
     pub device: DeviceName,
+    pub domain: DomainName,
+    /// The extension of the user it belongs to.
+    pub user: Extension,
+    /// `sip:<device>@<domain>` (see [`Device::uri`]).
+    pub device_sip_registration_uri: String,
     pub device_sip_registration_password: Option<String>,
     /// The MAC address of the phone it is provisioned on, if one is linked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -266,12 +275,22 @@ pub struct Device {
     /// That phone's model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_models_model: Option<super::DeviceModel>,
-    /// Unix milliseconds.
-    #[serde(default)]
+    /// Its settings (NetSapiens' device fields, see [`super::DEVICE_FIELDS`]).
+    #[serde(flatten)]
+    pub settings: super::DeviceSettings,
+    /// Unix milliseconds (RFC 3339 on the wire).
+    #[serde(default, rename = "created-datetime", with = "crate::model::instant")]
     pub created_at: i64,
     /// Whether, where and until when the device is registered with the SIP server.
     #[serde(flatten, default)]
     pub registration: Registration,
+}
+
+impl Device {
+    /// The SIP address of the device `device` of `domain`: `sip:<device>@<domain>`.
+    pub fn uri(device: &DeviceName, domain: &DomainName) -> String {
+        format!("sip:{device}@{domain}")
+    }
 }
 
 /// A device's registration with the SIP server as it last wrote it, in NetSapiens' read-only
@@ -351,8 +370,10 @@ pub struct UserDetail {
     pub voicemail_box: Option<Extension>,
     /// Whether the user has a voicemail PIN (the PIN itself never leaves the server).
     pub voicemail_pin_set: bool,
-    /// Unix milliseconds.
+    /// Unix milliseconds (RFC 3339 on the wire).
+    #[serde(rename = "created-datetime", with = "crate::model::instant")]
     pub created_at: i64,
+    #[serde(rename = "last-modified-datetime", with = "crate::model::instant")]
     pub updated_at: i64,
 }
 

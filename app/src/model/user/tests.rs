@@ -368,6 +368,16 @@ fn every_example_of_every_field_is_valid_and_reads_back_as_itself() {
             );
         }
     }
+    for field in crate::model::DEVICE_FIELDS {
+        assert!(!field.examples.is_empty(), "{} has no examples", field.name);
+        for example in field.examples {
+            assert!(
+                (field.check)(example, &cx).is_ok(),
+                "{}: {example}",
+                field.name
+            );
+        }
+    }
     for field in crate::model::domain::DOMAIN_FIELDS {
         for example in field.examples {
             assert!(

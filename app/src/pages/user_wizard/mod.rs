@@ -332,10 +332,7 @@ fn field_view(wizard: Wizard, field: &'static UserField, list: Option<&str>) -> 
         Control::Secret => (FieldKind::Password, "new-password"),
         _ => (FieldKind::Text, "off"),
     };
-    let list = match field.control {
-        Control::TimeZone => Some("time-zones".to_owned()),
-        _ => list.map(str::to_owned),
-    };
+    let list = field.control.suggestions().or(list).map(str::to_owned);
     let (hint, placeholder) = match inherited {
         Some(domain) if domain.is_empty() => (
             format!("{} Blank: as the domain (none).", field.hint)

@@ -24,14 +24,19 @@ pub struct KeyRow {
     pub can_create_keys: i64,
     /// The `key_id` of the key that made this one, if a key did.
     pub parent: Option<String>,
+    /// The extension of the user the key acts as, if one.
+    pub user_extension: Option<String>,
+    /// `*` or model names, `,`-separated.
+    pub allowed_models: String,
 }
 
 const KEY_COLUMNS: &str = "k.id, k.key_id, k.description, k.account_id, a.login AS created_by, \
      k.scope, k.domain_id, d.name AS domain, d.reseller AS domain_reseller, k.reseller, \
      k.read_only, k.allowed_addresses, k.created_at, k.last_used_at, k.can_create_keys, \
-     p.key_id AS parent";
+     p.key_id AS parent, ku.extension AS user_extension, k.allowed_models";
 const KEY_FROM: &str = "FROM api_keys k JOIN accounts a ON a.id = k.account_id \
-     LEFT JOIN domains d ON d.id = k.domain_id LEFT JOIN api_keys p ON p.id = k.parent_id";
+     LEFT JOIN domains d ON d.id = k.domain_id LEFT JOIN api_keys p ON p.id = k.parent_id \
+     LEFT JOIN users ku ON ku.id = k.user_id";
 
 /// A key about to be stored.
 pub struct NewKeyRow<'a> {
@@ -47,13 +52,18 @@ pub struct NewKeyRow<'a> {
     pub can_create_keys: bool,
     /// The key that makes this one (its row id), if a key does.
     pub parent_id: Option<i64>,
+    /// The user the key acts as (its row id), if one: a user of `domain_id`.
+    pub user_id: Option<i64>,
+    /// `*` or model names, `,`-separated.
+    pub allowed_models: &'a str,
 }
 
 pub async fn insert(tx: &mut Tx, key: &NewKeyRow<'_>, now: i64) -> DbResult<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO api_keys (key_id, secret_hash, description, account_id, scope, domain_id, \
-         reseller, read_only, allowed_addresses, created_at, can_create_keys, parent_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+         reseller, read_only, allowed_addresses, created_at, can_create_keys, parent_id, user_id, \
+         allowed_models) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(key.key_id)
     .bind(key.secret_hash)
@@ -67,8 +77,31 @@ pub async fn insert(tx: &mut Tx, key: &NewKeyRow<'_>, now: i64) -> DbResult<i64>
     .bind(now)
     .bind(i64::from(key.can_create_keys))
     .bind(key.parent_id)
+    .bind(key.user_id)
+    .bind(key.allowed_models)
     .fetch_one(&mut **tx)
     .await?)
+}
+
+/// What `PUT /apikeys/{key_id}` may change of a key: its description and limits.
+pub struct KeyLimitsRow<'a> {
+    pub description: &'a str,
+    pub allowed_addresses: &'a str,
+    pub allowed_models: &'a str,
+}
+
+pub async fn update(tx: &mut Tx, id: i64, key: &KeyLimitsRow<'_>) -> DbResult<()> {
+    sqlx::query(
+        "UPDATE api_keys SET description = $1, allowed_addresses = $2, allowed_models = $3 \
+         WHERE id = $4",
+    )
+    .bind(key.description)
+    .bind(key.allowed_addresses)
+    .bind(key.allowed_models)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// The key `key_id`, if it exists.
@@ -100,8 +133,8 @@ pub async fn delete(tx: &mut Tx, id: i64) -> DbResult<()> {
     Ok(())
 }
 
-/// What authenticating with a key needs, in one query: the key's limits, and the account it
-/// acts for with that account's own domain, user and site.
+/// What authenticating with a key needs, in one query: the key's limits, the account it acts for
+/// with that account's own domain, user and site, and the user it acts as, if it names one.
 #[derive(Debug, Clone, FromRow)]
 pub struct BearerRow {
     pub id: i64,
@@ -127,6 +160,16 @@ pub struct BearerRow {
     pub user_id: Option<i64>,
     pub extension: Option<String>,
     pub site: Option<String>,
+    /// `*` or model names, `,`-separated.
+    pub allowed_models: String,
+    /// The user the key acts as, if it names one: its id, domain, extension, site, and its
+    /// account's scope and `disabled` (0 or 1).
+    pub key_user_id: Option<i64>,
+    pub key_user_domain_id: Option<i64>,
+    pub key_user_extension: Option<String>,
+    pub key_user_site: Option<String>,
+    pub key_user_scope: Option<String>,
+    pub key_user_disabled: Option<i64>,
 }
 
 pub async fn find_bearer(pool: &AnyPool, key_id: &str) -> DbResult<Option<BearerRow>> {
@@ -136,11 +179,15 @@ pub async fn find_bearer(pool: &AnyPool, key_id: &str) -> DbResult<Option<Bearer
          k.allowed_addresses, k.last_used_at, k.can_create_keys, a.id AS account_id, a.login, a.display_name, \
          a.scope AS account_scope, a.disabled, \
          a.domain_id AS account_domain_id, ad.reseller AS account_reseller, u.id AS user_id, \
-         u.extension, s.name AS site \
+         u.extension, s.name AS site, k.allowed_models, ku.id AS key_user_id, \
+         ku.domain_id AS key_user_domain_id, ku.extension AS key_user_extension, \
+         ks.name AS key_user_site, kua.scope AS key_user_scope, kua.disabled AS key_user_disabled \
          FROM api_keys k JOIN accounts a ON a.id = k.account_id \
          LEFT JOIN domains d ON d.id = k.domain_id \
          LEFT JOIN domains ad ON ad.id = a.domain_id \
          LEFT JOIN users u ON u.id = a.user_id LEFT JOIN sites s ON s.id = u.site_id \
+         LEFT JOIN users ku ON ku.id = k.user_id LEFT JOIN accounts kua ON kua.user_id = ku.id \
+         LEFT JOIN sites ks ON ks.id = ku.site_id \
          WHERE k.key_id = $1",
     )
     .bind(key_id.to_owned())

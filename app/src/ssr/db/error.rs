@@ -22,6 +22,8 @@ pub enum Rule {
     GroupName,
     /// An answer rule's time frame, per user.
     TimeFrame,
+    /// A reseller's name, system-wide and without regard to case.
+    ResellerName,
 }
 
 /// Each unique constraint, as Postgres names it and as SQLite reports it (SQLite names the
@@ -69,6 +71,11 @@ const CONSTRAINTS: &[(Rule, &str, &str)] = &[
         Rule::TimeFrame,
         "answer_rules_user_time_frame_key",
         "answer_rules.user_id, answer_rules.time_frame",
+    ),
+    (
+        Rule::ResellerName,
+        "resellers_name_key",
+        "index 'resellers_name_key'",
     ),
 ];
 

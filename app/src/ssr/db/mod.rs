@@ -27,6 +27,7 @@ pub mod groups;
 pub mod idempotency;
 pub mod outbox;
 pub mod phone_numbers;
+pub mod resellers;
 pub mod sessions;
 pub mod sip;
 pub mod sites;

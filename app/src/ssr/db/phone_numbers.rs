@@ -1,23 +1,35 @@
-//! Phone numbers (DIDs) of a domain and the user each one rings. A number exists once in the
-//! whole system; every other query names its domain.
+//! Phone numbers (DIDs) of a domain, the user each one rings and the rest of its dial rule. A
+//! number exists once in the whole system; every other query names its domain, or the domains a
+//! caller may see.
 
-use super::domains::corrupt;
+use super::domains::{corrupt, Visible};
 use super::{contains_pattern, insert_rows, select_in, DbResult, Listing, Sql, Tx};
-use crate::model::dids::{DialRule, DomainNumber, NumberList, NumberOrder, NumberQuery};
-use crate::model::{DomainName, Extension, Parse, PhoneNumber};
+use crate::model::dids::{
+    DestinationHost, DialRule, DialRuleParameter, DomainNumber, NumberList, NumberOrder,
+    NumberQuery, NumberSettings, SourceName,
+};
+use crate::model::{Description, DomainName, Extension, Parse, PhoneNumber, YesNo};
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
 #[derive(FromRow)]
 struct NumberRow {
     number: String,
+    domain: String,
     extension: Option<String>,
     created_at: i64,
+    enabled: i64,
+    dial_rule_parameter: String,
+    destination_host: String,
+    source_name: String,
+    description: String,
 }
 
-const COLUMNS: &str = "p.number, u.extension, p.created_at";
-const FROM: &str = "FROM phone_numbers p LEFT JOIN users u ON u.id = p.user_id";
+const COLUMNS: &str = "p.number, d.name AS domain, u.extension, p.created_at, p.enabled, \
+                       p.dial_rule_parameter, p.destination_host, p.source_name, p.description";
+const FROM: &str = "FROM phone_numbers p JOIN domains d ON d.id = p.domain_id \
+                    LEFT JOIN users u ON u.id = p.user_id";
 
-fn number(domain: &DomainName, row: NumberRow) -> DbResult<DomainNumber> {
+fn number(row: NumberRow) -> DbResult<DomainNumber> {
     let corrupt = |e: crate::model::Invalid| corrupt("phone number", e);
     let user = row
         .extension
@@ -27,28 +39,38 @@ fn number(domain: &DomainName, row: NumberRow) -> DbResult<DomainNumber> {
         .map_err(corrupt)?;
     Ok(DomainNumber {
         phonenumber: PhoneNumber::parse(&row.number).map_err(corrupt)?,
-        domain: domain.clone(),
+        domain: DomainName::parse(&row.domain).map_err(corrupt)?,
         dial_rule_application: match user {
             Some(_) => DialRule::ToUser,
             None => DialRule::AvailableNumber,
         },
         dial_rule_translation_destination_user: user,
+        settings: NumberSettings {
+            enabled: YesNo::from(row.enabled != 0),
+            dial_rule_parameter: DialRuleParameter::parse(&row.dial_rule_parameter)
+                .map_err(corrupt)?,
+            dial_rule_translation_destination_host: DestinationHost::parse(&row.destination_host)
+                .map_err(corrupt)?,
+            dial_rule_translation_source_name: SourceName::parse(&row.source_name)
+                .map_err(corrupt)?,
+            dial_rule_description: Description::parse(&row.description).map_err(corrupt)?,
+        },
         created_at: row.created_at,
     })
 }
 
-/// One page of a domain's numbers, and how many match in all. With `only_site`, only the numbers
-/// that ring users of that site (what a Site Manager sees).
+/// One page of the numbers of the domains `visible` allows, and how many match in all. With
+/// `only_site`, only the numbers that ring users of that site (what a Site Manager sees).
 pub async fn list(
     pool: &AnyPool,
-    domain: &DomainName,
-    domain_id: i64,
+    visible: Visible<'_>,
     only_site: Option<&str>,
     query: &NumberQuery,
 ) -> DbResult<NumberList> {
     let search = query.search.trim();
     let filter = |sql: &mut Sql| {
-        sql.push("p.domain_id = ").bind(domain_id);
+        sql.push("1 = 1");
+        visible.narrow(sql, "p.domain_id", "d.reseller");
         if let Some(site) = only_site {
             sql.push(
                 " AND u.site_id = (SELECT id FROM sites WHERE domain_id = p.domain_id AND name = ",
@@ -70,7 +92,9 @@ pub async fn list(
     let order = match query.order {
         NumberOrder::Number => format!("p.number {direction}"),
         // Available numbers come last either way, on both databases.
-        NumberOrder::User => format!("(u.id IS NULL), u.extension_sort {direction}, p.number"),
+        NumberOrder::User => {
+            format!("(u.id IS NULL), d.name, u.extension_sort {direction}, p.number")
+        }
         NumberOrder::CreatedAt => format!("p.created_at {direction}, p.number"),
     };
     let (total, rows): (u64, Vec<NumberRow>) = Listing {
@@ -85,17 +109,13 @@ pub async fn list(
     .await?;
     Ok(NumberList {
         total,
-        items: rows
-            .into_iter()
-            .map(|row| number(domain, row))
-            .collect::<DbResult<_>>()?,
+        items: rows.into_iter().map(number).collect::<DbResult<_>>()?,
     })
 }
 
 /// The number `phonenumber` of a domain, read through `conn` (a connection or a transaction).
 pub async fn get(
     conn: &mut AnyConnection,
-    domain: &DomainName,
     domain_id: i64,
     phonenumber: &PhoneNumber,
 ) -> DbResult<Option<DomainNumber>> {
@@ -106,7 +126,7 @@ pub async fn get(
         .query_as()
         .fetch_optional(conn)
         .await?;
-    row.map(|row| number(domain, row)).transpose()
+    row.map(number).transpose()
 }
 
 /// Which of `numbers` any domain has already, as stored, in order.
@@ -125,26 +145,33 @@ pub async fn existing(tx: &mut Tx, numbers: &[PhoneNumber]) -> DbResult<Vec<Stri
 }
 
 /// Adds `numbers` to a domain, each ringing the user with row id `user_id` (of the same
-/// domain), or available, in as few statements as the database allows. A number that exists
-/// anywhere breaks [`super::Rule::PhoneNumber`].
+/// domain), or available, all with `settings`, in as few statements as the database allows. A
+/// number that exists anywhere breaks [`super::Rule::PhoneNumber`].
 pub async fn insert(
     tx: &mut Tx,
     domain_id: i64,
     numbers: &[PhoneNumber],
     user_id: Option<i64>,
+    settings: &NumberSettings,
     now: i64,
 ) -> DbResult<()> {
     insert_rows(
         tx,
-        "INSERT INTO phone_numbers (domain_id, number, user_id, created_at)",
+        "INSERT INTO phone_numbers (domain_id, number, user_id, created_at, enabled, \
+         dial_rule_parameter, destination_host, source_name, description)",
         "",
         numbers,
-        4,
+        9,
         |r, number| {
             r.value(domain_id)
                 .value(number.as_str().to_owned())
                 .value(user_id)
-                .value(now);
+                .value(now)
+                .value(i64::from(bool::from(settings.enabled)))
+                .value(settings.dial_rule_parameter.to_string())
+                .value(settings.dial_rule_translation_destination_host.to_string())
+                .value(settings.dial_rule_translation_source_name.to_string())
+                .value(settings.dial_rule_description.to_string());
         },
         &mut |_| {},
     )
@@ -153,20 +180,29 @@ pub async fn insert(
 }
 
 /// Sends a number of a domain to the user with row id `user_id` (of the same domain), or makes it
-/// available. `false` if the domain has no such number.
-pub async fn route(
+/// available, and gives it `settings`. `false` if the domain has no such number.
+pub async fn update(
     tx: &mut Tx,
     domain_id: i64,
     phonenumber: &PhoneNumber,
     user_id: Option<i64>,
+    settings: &NumberSettings,
 ) -> DbResult<bool> {
-    let done =
-        sqlx::query("UPDATE phone_numbers SET user_id = $3 WHERE domain_id = $1 AND number = $2")
-            .bind(domain_id)
-            .bind(phonenumber.as_str().to_owned())
-            .bind(user_id)
-            .execute(&mut **tx)
-            .await?;
+    let done = sqlx::query(
+        "UPDATE phone_numbers SET user_id = $3, enabled = $4, dial_rule_parameter = $5, \
+         destination_host = $6, source_name = $7, description = $8 \
+         WHERE domain_id = $1 AND number = $2",
+    )
+    .bind(domain_id)
+    .bind(phonenumber.as_str().to_owned())
+    .bind(user_id)
+    .bind(i64::from(bool::from(settings.enabled)))
+    .bind(settings.dial_rule_parameter.to_string())
+    .bind(settings.dial_rule_translation_destination_host.to_string())
+    .bind(settings.dial_rule_translation_source_name.to_string())
+    .bind(settings.dial_rule_description.to_string())
+    .execute(&mut **tx)
+    .await?;
     Ok(done.rows_affected() > 0)
 }
 

@@ -9,14 +9,17 @@ use crate::model::fields::diff;
 use crate::model::mail::{Invitation, MailTemplate};
 use crate::model::permissions::{Action, UserPlace};
 use crate::model::user::{NewDevice, NewUser, UserDetail, UserForm, USER_FIELDS};
+use crate::model::fields::FieldContext;
 use crate::model::{
-    optional, Change, DeviceName, DomainName, FieldErrors, Parse, Provisioning, Scope, SipPassword,
+    optional, Change, DeviceName, DeviceSettingsForm, DomainName, FieldErrors, Parse,
+    Provisioning, Scope, SipPassword,
 };
 use crate::ssr::access;
 use crate::ssr::audit;
 use crate::ssr::caller::Caller;
 use crate::ssr::db::domains::DomainRef;
-use crate::ssr::db::users::write::{self, NewRow, Written};
+use crate::ssr::db::devices::settings_document;
+use crate::ssr::db::users::write::{self, NewDeviceRow, NewRow, Written};
 use crate::ssr::db::{sites, Db, DbResult, Tx};
 use crate::ssr::now_ms;
 use std::collections::HashMap;
@@ -33,8 +36,10 @@ pub struct Created {
 }
 
 /// A device as sent to the API (several may come with one user): its name and, optionally, its
-/// SIP password and the phone it is provisioned on (its MAC address and model: absent keeps what
-/// is stored, blank clears it). Also the body of the API's device create and change.
+/// SIP password, the phone it is provisioned on (its MAC address and model: absent keeps what is
+/// stored, blank clears it) and its settings (NetSapiens' device fields, [`crate::model::DEVICE_FIELDS`]).
+/// Also the body of the API's device create and change; a change names the settings it changes
+/// apart (see [`crate::ssr::devices::update_device`]).
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case", default)]
 pub struct DeviceForm {
@@ -42,6 +47,8 @@ pub struct DeviceForm {
     pub device_sip_registration_password: String,
     pub device_provisioning_mac_address: Option<String>,
     pub device_models_model: Option<String>,
+    #[serde(flatten)]
+    pub settings: DeviceSettingsForm,
 }
 
 impl DeviceForm {
@@ -55,8 +62,41 @@ impl DeviceForm {
         }
     }
 
-    /// The device this form gives, or its problems on `{prefix}<field>`.
+    /// The new device this form gives (a blank setting takes NetSapiens' default), or its
+    /// problems on `{prefix}<field>`. Nothing is stored yet, so a MAC address needs its model in
+    /// the same form.
     pub fn parse(&self, prefix: &str, errors: &mut FieldErrors) -> Option<NewDevice> {
+        let change = self.parse_change(prefix, errors);
+        let settings = match self.settings.parse(&FieldContext::default()) {
+            Ok(settings) => Some(settings),
+            Err(bad) => {
+                for e in bad.iter() {
+                    errors.add(format!("{prefix}{}", e.field), e.message.clone());
+                }
+                None
+            }
+        };
+        let (device, sip_password, provisioning) = change?;
+        let model_field = format!("{prefix}device-models-model");
+        if let Err(bad) = provisioning.applied_to((None, None), &model_field) {
+            errors.0.extend(bad.0);
+            return None;
+        }
+        Some(NewDevice {
+            device,
+            sip_password,
+            provisioning,
+            settings: settings?,
+        })
+    }
+
+    /// What this form changes of a stored device, or its problems on `{prefix}<field>`: the
+    /// device's (new) name, a new SIP password (none: keep) and its phone. Not its settings.
+    pub fn parse_change(
+        &self,
+        prefix: &str,
+        errors: &mut FieldErrors,
+    ) -> Option<(DeviceName, Option<SipPassword>, Provisioning)> {
         let device = errors.check(&format!("{prefix}device"), DeviceName::parse(&self.device));
         let sip_password = errors.check(
             &format!("{prefix}device-sip-registration-password"),
@@ -70,14 +110,14 @@ impl DeviceForm {
             &format!("{prefix}device-models-model"),
             Change::parse(self.device_models_model.as_deref()),
         );
-        Some(NewDevice {
-            device: device?,
-            sip_password: sip_password?,
-            provisioning: Provisioning {
+        Some((
+            device?,
+            sip_password?,
+            Provisioning {
                 mac: mac?,
                 model: model?,
             },
-        })
+        ))
     }
 }
 
@@ -97,19 +137,7 @@ pub(crate) fn parse_new(
         .unwrap_or_default()
         .iter()
         .enumerate()
-        .map(|(i, d)| {
-            let prefix = format!("devices[{i}].");
-            let device = d.parse(&prefix, &mut errors)?;
-            // A new device has nothing stored: a MAC address needs its model here and now.
-            let model_field = format!("{prefix}device-models-model");
-            match device.provisioning.applied_to((None, None), &model_field) {
-                Ok(_) => Some(device),
-                Err(bad) => {
-                    errors.0.extend(bad.0);
-                    None
-                }
-            }
-        })
+        .map(|(i, d)| d.parse(&format!("devices[{i}]."), &mut errors))
         .collect();
     if !errors.is_empty() {
         return Err(AppError::invalid(errors));
@@ -341,7 +369,13 @@ pub(crate) async fn insert_new(
                 .zip(passwords)
                 .map(|(d, p)| {
                     let (mac, model) = d.provisioned();
-                    (d.device.as_str(), p.as_str(), mac, model)
+                    NewDeviceRow {
+                        device: d.device.as_str(),
+                        password: p.as_str(),
+                        mac,
+                        model,
+                        settings: settings_document(&d.settings),
+                    }
                 })
                 .collect(),
             mailbox: check::has_voicemail(&new.values, domain),

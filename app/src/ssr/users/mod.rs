@@ -48,9 +48,47 @@ pub async fn list_users(
     site: Option<&str>,
     query: &UserQuery,
 ) -> Result<UserList, AppError> {
+    Ok(page(db, caller, domain, site, query).await?.1)
+}
+
+/// The domain and the page of [`list_users`].
+async fn page(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    site: Option<&str>,
+    query: &UserQuery,
+) -> Result<(DomainRef, UserList), AppError> {
     let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
     let only_site = caller.who.only_site(Action::ManageUsers).or(site);
-    Ok(users::list(db.pool(), found.id, only_site, query).await?)
+    let list = users::list(db.pool(), found.id, only_site, query).await?;
+    Ok((found, list))
+}
+
+/// The page of [`list_users`] with each user read whole, as [`get_user`] reads one (the API's
+/// list, whose items are NetSapiens' full users), in the page's order, and how many match in
+/// all: the page, then everything attached to its users in one batch of queries.
+pub async fn list_users_whole(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    site: Option<&str>,
+    query: &UserQuery,
+) -> Result<(u64, Vec<UserDetail>), AppError> {
+    let (found, list) = page(db, caller, domain, site, query).await?;
+    let extensions: Vec<String> = list.items.iter().map(|u| u.user.to_string()).collect();
+    let wanted: Vec<&str> = extensions.iter().map(String::as_str).collect();
+    let mut conn = db.pool().acquire().await?;
+    let read = users::details(&mut conn, &found, users::Which::Several(&wanted), true).await?;
+    let mut by_extension: std::collections::HashMap<String, UserDetail> = read
+        .into_iter()
+        .map(|d| (d.values.user.to_string(), d))
+        .collect();
+    let items = extensions
+        .iter()
+        .filter_map(|e| by_extension.remove(e))
+        .collect();
+    Ok((list.total, items))
 }
 
 /// The user `extension` of `found`, with everything attached, read on one connection.

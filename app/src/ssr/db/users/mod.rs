@@ -10,13 +10,14 @@
 pub mod facts;
 pub mod write;
 
+use super::devices::{DeviceRow, DEVICE_COLUMNS};
 use super::domains::{corrupt, DomainRef};
 use super::sip::RegistrationRow;
 use super::{contains_pattern, DbResult, Listing, Sql};
 use crate::model::domain::DomainSettings;
 use crate::model::fields::FieldContext;
 use crate::model::site::SiteSettings;
-use crate::model::user::{Device, SortKey, UserDetail, UserForm, UserList, UserQuery, UserSummary};
+use crate::model::user::{SortKey, UserDetail, UserForm, UserList, UserQuery, UserSummary};
 use crate::model::{
     Department, EmailList, Extension, Login, Parse, PersonName, Scope, SiteName, UserStatus,
 };
@@ -285,31 +286,17 @@ pub async fn details(
         }
         map
     }
-    let devices: Vec<(i64, String, String, i64, Option<String>, Option<String>)> = which
+    let devices: Vec<UserDeviceRow> = which
         .attached(
             d,
-            "x.user_id, x.device, x.sip_password, x.created_at, x.mac, x.model",
+            &format!("x.user_id, {DEVICE_COLUMNS}"),
             "devices x",
             "x.id",
         )
         .query_as()
         .fetch_all(&mut *conn)
         .await?;
-    let mut devices = by_user(
-        devices
-            .into_iter()
-            .map(|(user, device, sip_password, created_at, mac, model)| {
-                let row = DeviceRow {
-                    device,
-                    sip_password,
-                    created_at,
-                    mac,
-                    model,
-                };
-                (user, row)
-            })
-            .collect(),
-    );
+    let mut devices = by_user(devices.into_iter().map(|r| (r.user_id, r.device)).collect());
     // Live registrations, latest expiry first, so a device's first is the one it shows.
     let registrations: Vec<(i64, RegistrationRow)> = which
         .attached(
@@ -428,12 +415,11 @@ struct RegisteredRow {
 }
 
 /// A device of a user as stored.
-struct DeviceRow {
-    device: String,
-    sip_password: String,
-    created_at: i64,
-    mac: Option<String>,
-    model: Option<String>,
+#[derive(FromRow)]
+struct UserDeviceRow {
+    user_id: i64,
+    #[sqlx(flatten)]
+    device: DeviceRow,
 }
 
 /// What [`details`] read about one user beside its row.
@@ -528,24 +514,8 @@ fn assemble(
                     .find(|r| r.device == d.device)
                     .map(RegistrationRow::shown)
                     .unwrap_or_default();
-                Ok(Device {
-                    device: crate::model::DeviceName::parse(&d.device).map_err(bad)?,
-                    device_sip_registration_password: with_secrets.then_some(d.sip_password),
-                    device_provisioning_mac_address: d
-                        .mac
-                        .as_deref()
-                        .map(crate::model::MacAddress::parse)
-                        .transpose()
-                        .map_err(bad)?,
-                    device_models_model: d
-                        .model
-                        .as_deref()
-                        .map(crate::model::DeviceModel::parse)
-                        .transpose()
-                        .map_err(bad)?,
-                    created_at: d.created_at,
-                    registration,
-                })
+                let user = stored.user.clone();
+                d.read(&domain.settings.domain, user, registration, with_secrets)
             })
             .collect::<DbResult<_>>()?,
         voicemail_box: attached

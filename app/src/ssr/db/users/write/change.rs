@@ -168,6 +168,26 @@ pub async fn set_provisioning(
     Ok(())
 }
 
+/// Writes the settings document of the user's device `device`. `NotFound` if the user has no
+/// such device.
+pub async fn set_device_settings(
+    tx: &mut Tx,
+    user_id: i64,
+    device: &str,
+    settings: &str,
+) -> DbResult<()> {
+    let done = sqlx::query("UPDATE devices SET settings = $3 WHERE user_id = $1 AND device = $2")
+        .bind(user_id)
+        .bind(device.to_owned())
+        .bind(settings.to_owned())
+        .execute(&mut **tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
 /// Gives the device `device` of the user `from` to the user `to` (of the same domain), with its
 /// name and password. `NotFound` if `from` has no such device.
 pub async fn move_device(tx: &mut Tx, from: i64, device: &str, to: i64) -> DbResult<()> {

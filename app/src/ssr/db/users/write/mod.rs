@@ -17,16 +17,23 @@ use std::collections::HashMap;
 mod change;
 pub use change::*;
 
-/// A device of a new user: its name, SIP password, and the MAC address and model of the phone
-/// it is provisioned on, if any.
-pub type DeviceRow<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>);
+/// A device of a new user: its name, SIP password, the MAC address and model of the phone it is
+/// provisioned on (if any), and its settings document.
+#[derive(Debug, Clone)]
+pub struct NewDeviceRow<'a> {
+    pub device: &'a str,
+    pub password: &'a str,
+    pub mac: Option<&'a str>,
+    pub model: Option<&'a str>,
+    pub settings: String,
+}
 
 /// A new user, checked, with where everything attached to it goes.
 pub struct NewRow<'a> {
     pub values: &'a UserValues,
     pub site_id: Option<i64>,
     /// Its devices, the first being the form's device.
-    pub devices: Vec<DeviceRow<'a>>,
+    pub devices: Vec<NewDeviceRow<'a>>,
     /// The user gets a voicemail box, numbered as its extension.
     pub mailbox: bool,
     /// Numbers to route to the user: (number, already in the domain).
@@ -350,28 +357,30 @@ pub async fn insert(
     .await?;
 
     let realm = domain.name().as_str();
-    let devices: Vec<(i64, DeviceRow<'_>, String)> = with_ids
+    let devices: Vec<(i64, &NewDeviceRow<'_>, String)> = with_ids
         .iter()
         .flat_map(|(row, id)| {
             row.devices
                 .iter()
-                .map(move |device| (*id, *device, digest_ha1(device.0, realm, device.1)))
+                .map(move |dv| (*id, dv, digest_ha1(dv.device, realm, dv.password)))
         })
         .collect();
     insert_rows(
         tx,
-        "INSERT INTO devices (domain_id, user_id, device, sip_password, ha1, mac, model, created_at)",
+        "INSERT INTO devices \
+         (domain_id, user_id, device, sip_password, ha1, mac, model, settings, created_at)",
         "",
         &devices,
-        8,
-        |r, (user_id, (device, password, mac, model), ha1)| {
+        9,
+        |r, (user_id, dv, ha1)| {
             r.value(d)
                 .value(*user_id)
-                .value((*device).to_owned())
-                .value((*password).to_owned())
+                .value(dv.device.to_owned())
+                .value(dv.password.to_owned())
                 .value(ha1.clone())
-                .value(mac.map(str::to_owned))
-                .value(model.map(str::to_owned))
+                .value(dv.mac.map(str::to_owned))
+                .value(dv.model.map(str::to_owned))
+                .value(dv.settings.clone())
                 .value(now);
         },
         written,
