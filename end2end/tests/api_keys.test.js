@@ -88,14 +88,18 @@ test('without JavaScript, a refused key names its field and keeps what was typed
   await page.fill('#description', 'too short');
   await page.fill('#domain', '*');
   await page.fill('#ip-address', '192.0.2.0/24');
+  await page.fill('#allowed-models', 'subscriber, sites');
   await page.click('button:has-text("Create key")');
-  await page.waitForSelector('text=Please correct the 1 field marked below.');
+  await page.waitForSelector('text=Please correct the 2 fields marked below.');
   assert.match(await page.locator('#description-error').textContent(), /At least 12 characters/);
+  assert.match(await page.locator('#allowed-models-error').textContent(), /Not a model: "sites"/);
   assert.equal(await page.inputValue('#ip-address'), '192.0.2.0/24');
   assert.equal(await page.inputValue('#domain'), '*');
 
   await page.fill('#description', 'Monitoring, from the office network');
+  await page.fill('#allowed-models', 'subscriber, site');
   await Promise.all([page.waitForURL(/\/api-keys\?created=/), page.click('button:has-text("Create key")')]);
+  assert.match(await page.locator('table.api-keys').textContent(), /models site, subscriber/);
   const token = (await page.locator('code.api-token').textContent()).trim();
   const answer = await fetch(`${roster.base}/ns-api/v2/domains`, { headers: { authorization: `Bearer ${token}` } });
   assert.equal(answer.status, 403, 'used from an address the key does not allow');

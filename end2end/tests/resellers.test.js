@@ -26,13 +26,14 @@ test('a reseller is added, named by a domain, counted, and not deleted while a d
   await page.fill('#email-send-smtp-password', 'relay secret');
   await Promise.all([page.waitForURL(/done=reseller-created$/), page.click('button:has-text("Add reseller")')]);
   await page.waitForSelector('.notice.ok[role=status]:has-text("The reseller is created")');
-  const row = page.locator('table.resellers tr:has(th:text-is("North Telecom"))');
+  const row = page.locator('table.resellers tr:has(th a:text-is("North Telecom"))');
+  await row.waitFor();
   assert.deepEqual((await row.locator('td').allTextContents()).map((t) => t.trim()), ['', '0 domains', '0 users', 'smtp.north.example:587']);
 
   // The same name in another case is the same reseller: refused on its field.
   await page.fill('#reseller', 'north telecom');
   await page.click('button:has-text("Add reseller")');
-  await page.waitForFunction(() => /already exists/.test(document.querySelector('#reseller-error').textContent));
+  await page.waitForFunction(() => /already exists/.test(document.querySelector('#reseller-error')?.textContent));
 
   // A domain names it from the suggestions; a made-up one is refused on its field.
   await page.goto(`${suite.roster.base}/domains/new`);
@@ -42,7 +43,7 @@ test('a reseller is added, named by a domain, counted, and not deleted while a d
   await page.fill('#domain', 'north.example');
   await page.fill('#reseller', 'Made Up');
   await page.click('button:has-text("Create domain")');
-  await page.waitForFunction(() => /No reseller is named Made Up/.test(document.querySelector('#reseller-error').textContent));
+  await page.waitForFunction(() => /No reseller is named Made Up/.test(document.querySelector('#reseller-error')?.textContent));
   await page.fill('#reseller', 'north telecom');
   await Promise.all([page.waitForURL(/done=domain-created$/), page.click('button:has-text("Create domain")')]);
 
@@ -73,10 +74,10 @@ test('without JavaScript a reseller is added, changed and deleted', async () => 
   await page.goto(`${suite.roster.base}/resellers/South`);
   await page.fill('#description', 'Southern resale');
   await Promise.all([page.waitForURL(/done=reseller-saved$/), page.click('button:has-text("Save reseller")')]);
-  await page.waitForSelector('table.resellers td:text-is("Southern resale")');
+  await page.waitForSelector('table.resellers tr:has(th a:text-is("South")) td:text-is("Southern resale")');
   await page.goto(`${suite.roster.base}/resellers/South`);
   await page.check('.danger-zone label.confirm input');
   await Promise.all([page.waitForURL(/done=reseller-deleted$/), page.click('button:has-text("Delete reseller")')]);
-  assert.equal(await page.locator('table.resellers th:text-is("South")').count(), 0);
+  assert.equal(await page.locator('table.resellers th a:text-is("South")').count(), 0);
   await close();
 });

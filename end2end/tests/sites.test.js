@@ -106,7 +106,7 @@ test("a site's own settings are saved on its page and its users follow them befo
   await page.fill('#time-zone', 'America/Chicago');
   await page.fill('#caller-id-number', '12');
   await page.click('button:has-text("Save site")');
-  await page.waitForFunction(() => document.querySelector('#caller-id-number-error').textContent.length > 0);
+  await page.waitForFunction(() => (document.querySelector('#caller-id-number-error')?.textContent ?? '').length > 0);
   await page.fill('#caller-id-number', '+1 312 555 0100');
   // Saved, it lands on the sites, which say what the site sets itself.
   await Promise.all([page.waitForURL(/\/sites\?done=site-saved$/), page.click('button:has-text("Save site")')]);

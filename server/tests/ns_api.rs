@@ -1,5 +1,5 @@
 //! The NetSapiens-shaped API under `/ns-api/v2`, through the real router, on both databases:
-//! bad input as RFC 9457 problems (400, 413, 415, 422), users (create, list, read, partial
+//! bad input as RFC 9457 problems (400, 413, 415; 422 only for an Idempotency-Key reused with another request), users (create, list, read, partial
 //! update, delete with its voicemail precondition, all-or-nothing nested create), `~`, the
 //! permission table as seen by a key of every scope, API keys (made within the maker's reach,
 //! shown once as `key`, stored hashed, read-only, address-limited, revoked, last used, acting as
@@ -375,13 +375,13 @@ on_both_backends! {
             json!({"user": "1001", "name-first-name": "Ann", "name-last-name": "Lee", "email": "a@b.example", huge.clone(): "1"}),
         ] {
             let bad = api(&mut c, Method::POST, "/domains/acme.example/users", &key, Some(body)).await;
-            assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", &bad.body[..200.min(bad.body.len())]);
+            assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", &bad.body[..200.min(bad.body.len())]);
             assert_eq!(fields(&bad).len(), 1, "{}", &bad.body[..500.min(bad.body.len())]);
             assert!(bad.body.len() < 4_000, "the answer is {} bytes", bad.body.len());
         }
     }
 
-    async fn unknown_fields_are_each_named_in_a_422(db: TestDb) {
+    async fn unknown_fields_are_each_named_in_a_400(db: TestDb) {
         let (mut c, key) = super_key_and_acme(&db.db).await;
         add_user(&mut c, &key, ACME, user_body("1001", "Ann", "Lee")).await;
         let unknown = ["favourite-colour", "shoe-size"];
@@ -401,7 +401,7 @@ on_both_backends! {
             (Method::POST, "/apikeys", key_body),
         ] {
             let bad = api(&mut c, method.clone(), path, &key, Some(body)).await;
-            assert_names(&bad, StatusCode::UNPROCESSABLE_ENTITY, &unknown);
+            assert_names(&bad, StatusCode::BAD_REQUEST, &unknown);
         }
         // Nothing was made or changed.
         assert_eq!(user_count(&mut c, &key, ACME).await, 1);
@@ -411,22 +411,22 @@ on_both_backends! {
         assert_eq!(new.status, StatusCode::NOT_FOUND);
     }
 
-    async fn values_of_the_wrong_type_are_each_named_in_a_422(db: TestDb) {
+    async fn values_of_the_wrong_type_are_each_named_in_a_400(db: TestDb) {
         let (mut c, key) = super_key_and_acme(&db.db).await;
         add_user(&mut c, &key, ACME, user_body("1001", "Ann", "Lee")).await;
         let wrong = json!({"user": "1002", "name-first-name": {"first": "Bo"},
                            "name-last-name": ["Kerr", "Smith"], "email": "bo@people.example"});
         let bad = api(&mut c, Method::POST, "/domains/acme.example/users", &key, Some(wrong)).await;
-        assert_names(&bad, StatusCode::UNPROCESSABLE_ENTITY, &["name-first-name", "name-last-name"]);
+        assert_names(&bad, StatusCode::BAD_REQUEST, &["name-first-name", "name-last-name"]);
         let change = json!({"name-first-name": {"first": "Bo"}, "status-message": [1, 2]});
         let bad = api(&mut c, Method::PUT, "/domains/acme.example/users/1001", &key, Some(change)).await;
-        assert_names(&bad, StatusCode::UNPROCESSABLE_ENTITY, &["name-first-name", "status-message"]);
+        assert_names(&bad, StatusCode::BAD_REQUEST, &["name-first-name", "status-message"]);
         let domain = json!({"domain": "new.example", "description": {"a": 1}, "time-zone": ["UTC"]});
         let bad = api(&mut c, Method::POST, "/domains", &key, Some(domain)).await;
-        assert_names(&bad, StatusCode::UNPROCESSABLE_ENTITY, &["description", "time-zone"]);
+        assert_names(&bad, StatusCode::BAD_REQUEST, &["description", "time-zone"]);
         let key_body = json!({"description": ["A key", "in a list"], "readonly": {"yes": true}});
         let bad = api(&mut c, Method::POST, "/apikeys", &key, Some(key_body)).await;
-        assert_names(&bad, StatusCode::UNPROCESSABLE_ENTITY, &["description", "readonly"]);
+        assert_names(&bad, StatusCode::BAD_REQUEST, &["description", "readonly"]);
         assert_eq!(user_count(&mut c, &key, ACME).await, 1);
     }
 
@@ -469,7 +469,7 @@ on_both_backends! {
         // Under the limit, the same route reads the body (and refuses the long name).
         let fits = send(&mut c, Method::POST, "/domains/acme.example/users", &key, &[],
             Some((Some("application/json"), big_body(limit / 2)))).await;
-        assert_eq!(fits.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", fits.body);
+        assert_eq!(fits.status, StatusCode::BAD_REQUEST, "{}", fits.body);
     }
 }
 
@@ -511,7 +511,7 @@ on_both_backends! {
             "user": "x y", "name-first-name": {"no": 1}, "favourite-colour": "blue",
             "devices": [{"device": ""}], "voicemail": {"shoe-size": 9}
         }))).await;
-        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
         assert_eq!(bad.headers[header::CONTENT_TYPE], "application/problem+json");
         let fields = fields(&bad);
         for f in ["name-first-name", "favourite-colour", "voicemail.shoe-size"] {
@@ -550,7 +550,7 @@ on_both_backends! {
             "user": "1004", "name-first-name": "Di", "name-last-name": "Fox",
             "email": "di@example.com", "synchronous": "perhaps"
         }))).await;
-        assert_names(&bad, StatusCode::UNPROCESSABLE_ENTITY, &["synchronous"]);
+        assert_names(&bad, StatusCode::BAD_REQUEST, &["synchronous"]);
     }
 
     async fn a_duplicate_extension_is_a_409_naming_user(db: TestDb) {
@@ -703,11 +703,11 @@ on_both_backends! {
         // A device that cannot be a device name: refused before anything is written.
         let bad = api(&mut c, Method::POST, "/domains/acme.example/users", &key,
             Some(whole(json!([{"device": "1001"}, {"device": "not a device!"}])))).await;
-        assert_names(&bad, StatusCode::UNPROCESSABLE_ENTITY, &["devices[1].device"]);
+        assert_names(&bad, StatusCode::BAD_REQUEST, &["devices[1].device"]);
         // A device that another user already has: refused by the database, halfway through.
         let taken = api(&mut c, Method::POST, "/domains/acme.example/users", &key,
             Some(whole(json!([{"device": "1001"}, {"device": "1000"}])))).await;
-        assert!(matches!(taken.status.as_u16(), 409 | 422), "{} {}", taken.status, taken.body);
+        assert!(matches!(taken.status.as_u16(), 409 | 400), "{} {}", taken.status, taken.body);
         assert_problem(&taken, taken.status);
         // Nothing of either was written: no user, and the numbers are still free.
         assert_eq!(user_count(&mut c, &key, ACME).await, 1);
@@ -923,7 +923,7 @@ on_both_backends! {
         for description in ["", "Short", "eleven char"] {
             let bad = api(&mut admin, Method::POST, "/apikeys", "",
                 Some(json!({"description": description, "domain": "*"}))).await;
-            assert_names(&bad, StatusCode::UNPROCESSABLE_ENTITY, &["description"]);
+            assert_names(&bad, StatusCode::BAD_REQUEST, &["description"]);
         }
         make_key(&mut admin, json!({"description": "twelve chars", "domain": "*"})).await;
     }
@@ -935,7 +935,7 @@ on_both_backends! {
         }
         let mut om = person(&db.db, ACME, "202", Scope::OfficeManager).await;
         let mut basic = person(&db.db, ACME, "205", Scope::BasicUser).await;
-        let refused = |answer: &Answer, field: &str| assert_names(answer, StatusCode::UNPROCESSABLE_ENTITY, &[field]);
+        let refused = |answer: &Answer, field: &str| assert_names(answer, StatusCode::BAD_REQUEST, &[field]);
         let key = |extra: Value| {
             let mut body = json!({"description": "Integration with the CRM"});
             for (k, v) in extra.as_object().unwrap() { body[k] = v.clone(); }
@@ -1086,7 +1086,7 @@ on_both_backends! {
             (json!({"description": "Reaches higher scope", "user-scope": "Super User"}), "user-scope"),
         ] {
             let refused = api(&mut robot, Method::POST, "/apikeys", &parent, Some(body)).await;
-            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+            assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
             assert!(fields(&refused).contains(&field.to_owned()), "{field}: {}", refused.body);
         }
         let made = api(&mut robot, Method::POST, "/apikeys", &parent, Some(json!({"description": "Child of the parent"}))).await;
@@ -1216,13 +1216,17 @@ on_both_backends! {
         // A domain it makes is its reseller's: naming another is refused.
         let refused = api(&mut c, Method::POST, "/domains", &key,
             Some(json!({"domain": "fourth.example", "reseller": SOUTH_RESELLER, "synchronous": "yes"}))).await;
-        assert_names(&refused, StatusCode::UNPROCESSABLE_ENTITY, &["reseller"]);
+        assert_names(&refused, StatusCode::BAD_REQUEST, &["reseller"]);
         let made = api(&mut c, Method::POST, "/domains", &key,
             Some(json!({"domain": "fourth.example", "synchronous": "yes"}))).await;
         assert_eq!(made.status, StatusCode::OK, "{}", made.body);
         assert_eq!(made.json()["reseller"], NORTH_RESELLER);
+        // NetSapiens' `~` names its own reseller too.
+        let mine = api(&mut c, Method::POST, "/domains", &key,
+            Some(json!({"domain": "fifth.example", "reseller": "~", "synchronous": "yes"}))).await;
+        assert_eq!(mine.json()["reseller"], NORTH_RESELLER, "{}", mine.body);
         let listed = api(&mut c, Method::GET, "/domains", &key, None).await;
-        assert_eq!(listed.headers["x-total-count"], "3");
+        assert_eq!(listed.headers["x-total-count"], "4");
         let deleted = api(&mut c, Method::DELETE, "/domains/other.example", &key, None).await;
         assert_problem(&deleted, StatusCode::NOT_FOUND);
         assert_eq!(api(&mut c, Method::GET, "/domains/other.example", &su, None).await.status, StatusCode::OK);
@@ -1254,7 +1258,7 @@ on_both_backends! {
         // A key made before ids had NetSapiens' 12 characters keeps its 16 and keeps working.
         let old_id = "0123456789abcdef";
         sqlx::query("UPDATE api_keys SET key_id = $1 WHERE key_id = $2")
-            .bind(old_id).bind(&id).execute(db.db.pool()).await.unwrap();
+            .bind(old_id).bind(&id).execute(db.db.writer()).await.unwrap();
         let secret = token.rsplit('_').next().unwrap();
         let old_token = format!("rk_{old_id}_{secret}");
         assert_eq!(api(&mut admin, Method::GET, "/domains", &old_token, None).await.status, StatusCode::OK);
@@ -1265,7 +1269,7 @@ on_both_backends! {
 
     async fn a_key_for_a_user_acts_as_that_user_and_never_above_it_or_its_maker(db: TestDb) {
         let mut admin = logged_in_super_user(&db.db).await;
-        let (_, su) = make_key(&mut admin, json!({"description": "Provisioning robot", "domain": "*"})).await;
+        let (su_id, su) = make_key(&mut admin, json!({"description": "Provisioning robot", "domain": "*"})).await;
         system_domain(&db.db, ACME, NORTH_RESELLER).await;
         system_domain(&db.db, OTHER, SOUTH_RESELLER).await;
         for ext in ["1001", "1002"] {
@@ -1286,9 +1290,18 @@ on_both_backends! {
         }
         // ...and nothing a Basic User may not: another user, the users list.
         assert_problem(&api(&mut admin, Method::GET, "/domains/acme.example/users/1002", &as_1001, None).await,
-            StatusCode::NOT_FOUND);
+            StatusCode::FORBIDDEN);
         assert_problem(&api(&mut admin, Method::GET, "/domains/acme.example/users", &as_1001, None).await,
             StatusCode::FORBIDDEN);
+        // Of its maker's keys it sees and manages only those acting as the same user.
+        let keys = api(&mut admin, Method::GET, "/apikeys", &as_1001, None).await;
+        assert_eq!(keys.json().as_array().map(Vec::len), Some(1), "{}", keys.body);
+        assert_eq!(keys.json()[0]["key-id"], id.as_str());
+        for method in [Method::GET, Method::PUT, Method::DELETE] {
+            let body = (method == Method::PUT).then(|| json!({"ip-address": "192.0.2.1"}));
+            let theirs = api(&mut admin, method.clone(), &format!("/apikeys/{su_id}"), &as_1001, body).await;
+            assert_problem(&theirs, StatusCode::NOT_FOUND);
+        }
         // Acting as an Office Manager, a key lists the domain's users.
         let (_, as_1003) = make_key(&mut admin, json!({"description": "Office manager robot",
             "domain": ACME, "user": "1003"})).await;
@@ -1307,16 +1320,16 @@ on_both_backends! {
             (json!({"domain": ACME, "user": "1001", "user-scope": "Office Manager"}), "user-scope"),
         ] {
             let refused = api(&mut admin, Method::POST, "/apikeys", "", key(body.clone())).await;
-            assert_names(&refused, StatusCode::UNPROCESSABLE_ENTITY, &[field]);
+            assert_names(&refused, StatusCode::BAD_REQUEST, &[field]);
             assert!(!fields(&refused).contains(&"domain".to_owned()), "{body}: {}", refused.body);
         }
         // Never above its maker: a Basic User names only itself.
         let mut basic = person(&db.db, ACME, "205", Scope::BasicUser).await;
         let refused = api(&mut basic, Method::POST, "/apikeys", "", key(json!({"user": "1002"}))).await;
-        assert_names(&refused, StatusCode::UNPROCESSABLE_ENTITY, &["user"]);
+        assert_names(&refused, StatusCode::BAD_REQUEST, &["user"]);
         let mut om = person(&db.db, ACME, "202", Scope::OfficeManager).await;
         let refused = api(&mut om, Method::POST, "/apikeys", "", key(json!({"domain": OTHER, "user": "1001"}))).await;
-        assert_names(&refused, StatusCode::UNPROCESSABLE_ENTITY, &["domain"]);
+        assert_names(&refused, StatusCode::BAD_REQUEST, &["domain"]);
         make_key(&mut basic, json!({"description": "Basic user's own key", "user": "205"})).await;
         let (_, om_as_1002) = make_key(&mut om, json!({"description": "Manager's key for 1002", "user": "1002"})).await;
         let me = api(&mut admin, Method::GET, "/domains/~/users/~", &om_as_1002, None).await;
@@ -1357,7 +1370,7 @@ on_both_backends! {
         for models in [json!(["subscriber", "users"]), json!("sites"), json!([1])] {
             let refused = api(&mut admin, Method::POST, "/apikeys", "", Some(json!({"description": "Unknown models robot",
                 "domain": "*", "allowed-models": models}))).await;
-            assert_names(&refused, StatusCode::UNPROCESSABLE_ENTITY, &["allowed-models"]);
+            assert_names(&refused, StatusCode::BAD_REQUEST, &["allowed-models"]);
         }
         admin.cookie = None;
         for path in ["/domains/acme.example/users", "/domains/acme.example/users/110", "/domains/acme.example/users/count"] {
@@ -1378,7 +1391,7 @@ on_both_backends! {
         assert_problem(&refused, StatusCode::FORBIDDEN);
         let refused = api(&mut admin, Method::POST, "/apikeys", &parent,
             Some(json!({"description": "Child reaching sites", "domain": "*", "allowed-models": ["site"]}))).await;
-        assert_names(&refused, StatusCode::UNPROCESSABLE_ENTITY, &["allowed-models"]);
+        assert_names(&refused, StatusCode::BAD_REQUEST, &["allowed-models"]);
         let child = api(&mut admin, Method::POST, "/apikeys", &parent,
             Some(json!({"description": "Child of the users robot", "domain": "*"}))).await;
         assert_eq!(child.status, StatusCode::OK, "{}", child.body);
@@ -1408,11 +1421,11 @@ on_both_backends! {
         assert!(body.get("key").is_none(), "{body}");
         // Its scope, reach and permissions are not the change's: each is named, as is an unknown field.
         let refused = api(&mut admin, Method::PUT, &path, "", Some(json!({"user-scope": "Basic User"}))).await;
-        assert_names(&refused, StatusCode::UNPROCESSABLE_ENTITY, &["user-scope"]);
+        assert_names(&refused, StatusCode::BAD_REQUEST, &["user-scope"]);
         let refused = api(&mut admin, Method::PUT, &path, "", Some(json!({"description": "Robot and more",
             "domain": ACME, "readonly": "yes", "can-create-keys": "yes", "user": "1001", "key-id": "x",
             "allowed-models": ["nothing"]}))).await;
-        assert_names(&refused, StatusCode::UNPROCESSABLE_ENTITY,
+        assert_names(&refused, StatusCode::BAD_REQUEST,
             &["domain", "readonly", "can-create-keys", "user", "key-id", "allowed-models"]);
         assert_eq!(api(&mut admin, Method::GET, &path, "", None).await.json()["description"], "Robot after the change");
         // Each change is in the audit log (a change that changes nothing is not).
@@ -1430,12 +1443,12 @@ on_both_backends! {
         admin.cookie = None;
         admin.address = "198.51.100.20".into();
         let widened = api(&mut admin, Method::PUT, "/apikeys/~", &token, Some(json!({"ip-address": ""}))).await;
-        assert_names(&widened, StatusCode::UNPROCESSABLE_ENTITY, &["ip-address"]);
+        assert_names(&widened, StatusCode::BAD_REQUEST, &["ip-address"]);
         let narrowed = api(&mut admin, Method::PUT, "/apikeys/~", &token, Some(json!({"allowed-models": ["apikey"]}))).await;
         assert_eq!(narrowed.status, StatusCode::ACCEPTED, "{}", narrowed.body);
         assert_problem(&api(&mut admin, Method::GET, "/domains", &token, None).await, StatusCode::FORBIDDEN);
         let widened = api(&mut admin, Method::PUT, "/apikeys/~", &token, Some(json!({"allowed-models": "*"}))).await;
-        assert_names(&widened, StatusCode::UNPROCESSABLE_ENTITY, &["allowed-models"]);
+        assert_names(&widened, StatusCode::BAD_REQUEST, &["allowed-models"]);
     }
 }
 
@@ -1630,6 +1643,25 @@ const EXPECTED_ROUTES: &[(&str, &str)] = &[
     ),
     (
         "PUT",
+        "/domains/{domain}/users/{user}/answerrules/{timeframe}",
+    ),
+    ("GET", "/resellers"),
+    ("GET", "/resellers/count"),
+    ("POST", "/resellers"),
+    ("GET", "/resellers/{reseller}"),
+    ("PUT", "/resellers/{reseller}"),
+    ("DELETE", "/resellers/{reseller}"),
+    ("GET", "/domains/{domain}/users/list"),
+    ("GET", "/domains/{domain}/sites/list"),
+    ("GET", "/domains/{domain}/devices/count"),
+    ("GET", "/domains/{domain}/devices/{device}/count"),
+    ("GET", "/domains/{domain}/users/{user}/devices/count"),
+    ("PUT", "/domains/{domain}/phonenumbers"),
+    ("GET", "/phonenumbers"),
+    ("GET", "/phonenumbers/count"),
+    ("PUT", "/domains/{domain}/users/{user}/answerrules/reorder"),
+    (
+        "DELETE",
         "/domains/{domain}/users/{user}/answerrules/{timeframe}",
     ),
 ];

@@ -91,7 +91,7 @@ on_both_backends! {
         let (mut c, key) = world(&db.db, 100).await;
         let csv = format!("{GOOD}2003,Cy,Doe,not-an-email\n");
         let refused = send(&mut c, Method::POST, "/domains/acme.example/users/import", &key, "text/csv", csv).await;
-        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
         let fields: Vec<String> = refused.json()["errors"].as_array().unwrap().iter()
             .map(|e| e["field"].as_str().unwrap().to_owned()).collect();
         assert_eq!(fields, vec!["rows[4].email".to_owned()]);
@@ -128,7 +128,7 @@ on_both_backends! {
         let wrong = send(&mut c, Method::POST, "/domains/acme.example/users/import", &key, "application/json", GOOD.into()).await;
         assert_eq!(wrong.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
         let over = send(&mut c, Method::POST, "/domains/acme.example/users/import", &key, "text/csv", GOOD.into()).await;
-        assert_eq!(over.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", over.body);
+        assert_eq!(over.status, StatusCode::BAD_REQUEST, "{}", over.body);
         assert_eq!(user_count(&mut c, &key).await, 0);
         let problem: Value = over.json();
         assert!(problem["errors"].as_array().is_some_and(|e| !e.is_empty()));

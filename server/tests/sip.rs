@@ -320,6 +320,11 @@ on_both_backends! {
             .map(|d| (d["user"].as_str().unwrap().to_owned(), d["device-sip-registration-state"].as_str().unwrap().to_owned()))
             .collect();
         assert_eq!(states, [("101".to_owned(), "registered".to_owned()), ("102".to_owned(), "unregistered".to_owned())]);
+        // In the same shape as the user's own read: where and until when.
+        for detail in ["contact", "ip-address", "user-agent", "expires-datetime"] {
+            let name = format!("device-sip-registration-{detail}");
+            assert_eq!(listed[0][&name], device[&name], "{name}");
+        }
 
         assert_eq!(sip.register(&alice, 0).await, 200, "an unregister is accepted");
         device_state_until(&mut admin, "101", "unregistered").await;
@@ -340,7 +345,7 @@ on_both_backends! {
         assert_eq!(sip.call(Some(&alice), "103", A).await, 480);
     }
 
-    async fn a_did_from_the_carrier_rings_its_user_and_a_new_one_works_at_once(db: TestDb) {
+    async fn a_did_from_the_carrier_rings_its_user_a_new_one_at_once_and_a_disabled_one_not(db: TestDb) {
         let (mut admin, sip) = world(&db).await;
         let bob = user(&mut admin, A, "102", json!({"phone-numbers": ["+1 612 555 0102"]})).await;
         registered(&sip, &bob).await;
@@ -354,6 +359,16 @@ on_both_backends! {
         assert_eq!(sip.call(None, "+16125550999", "127.0.0.1").await, 404, "a number Roster does not have");
         // A number added through the API rings at the next call.
         change(&mut admin, A, "102", json!({"phone-numbers": ["+1 612 555 0102", "+1 612 555 0103"]})).await;
+        let ringing = sip.ring(&bob, Ringing::Answers);
+        assert_eq!(sip.call(None, "+16125550103", "127.0.0.1").await, 200);
+        finished(ringing, "Bob's phone").await;
+        // A disabled number rings nobody; enabled again, it rings at the next call.
+        let number = format!("/domains/{A}/phonenumbers/16125550103");
+        let off = api(&mut admin, Method::PUT, &number, Some(json!({"enabled": "no"}))).await;
+        assert_eq!(off.status, StatusCode::ACCEPTED, "{}", off.body);
+        assert_eq!(sip.call(None, "+16125550103", "127.0.0.1").await, 404, "a disabled number");
+        let on = api(&mut admin, Method::PUT, &number, Some(json!({"enabled": "yes"}))).await;
+        assert_eq!(on.status, StatusCode::ACCEPTED, "{}", on.body);
         let ringing = sip.ring(&bob, Ringing::Answers);
         assert_eq!(sip.call(None, "+16125550103", "127.0.0.1").await, 200);
         finished(ringing, "Bob's phone").await;

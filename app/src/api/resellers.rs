@@ -34,9 +34,13 @@ pub async fn get_reseller(reseller: String) -> Result<ListedReseller, AppError> 
 /// Adds a reseller, then shows the list.
 #[server(endpoint = "create-reseller")]
 pub async fn create_reseller(input: ResellerForm) -> Result<(), AppError> {
-    act_then_go("/resellers", Done::ResellerCreated, |state, caller| async move {
-        crate::ssr::resellers::create_reseller(&state.db, &caller, &input).await
-    })
+    act_then_go(
+        "/resellers",
+        Done::ResellerCreated,
+        |state, caller| async move {
+            crate::ssr::resellers::create_reseller(&state.db, &caller, &input).await
+        },
+    )
     .await
 }
 
@@ -44,23 +48,29 @@ pub async fn create_reseller(input: ResellerForm) -> Result<(), AppError> {
 /// shows the list.
 #[server(endpoint = "save-reseller")]
 pub async fn save_reseller(reseller: String, input: ResellerForm) -> Result<(), AppError> {
-    act_then_go("/resellers", Done::ResellerSaved, |state, caller| async move {
-        let patch = crate::model::fields::Patch::whole(
-            crate::model::reseller::RESELLER_FIELDS,
-            &input,
-        );
-        crate::ssr::resellers::update_reseller(&state.db, &caller, &reseller, &patch)
-            .await
-            .map_err(|e| e.with_input(&input.without_secrets()))
-    })
+    act_then_go(
+        "/resellers",
+        Done::ResellerSaved,
+        |state, caller| async move {
+            let patch =
+                crate::model::fields::Patch::whole(crate::model::reseller::RESELLER_FIELDS, &input);
+            crate::ssr::resellers::update_reseller(&state.db, &caller, &reseller, &patch)
+                .await
+                .map_err(|e| e.with_input(&input.without_secrets()))
+        },
+    )
     .await
 }
 
 /// Deletes a reseller no domain names, then shows the list.
 #[server(endpoint = "delete-reseller")]
 pub async fn delete_reseller(reseller: String) -> Result<(), AppError> {
-    act_then_go("/resellers", Done::ResellerDeleted, |state, caller| async move {
-        crate::ssr::resellers::delete_reseller(&state.db, &caller, &reseller).await
-    })
+    act_then_go(
+        "/resellers",
+        Done::ResellerDeleted,
+        |state, caller| async move {
+            crate::ssr::resellers::delete_reseller(&state.db, &caller, &reseller).await
+        },
+    )
     .await
 }

@@ -309,9 +309,14 @@ pub fn declared_field<F: 'static, S: 'static>(
     let placeholder = follows
         .filter(|v| !v.is_empty())
         .map(|v| format!("The domain's: {v}"));
+    let kind = if field.is_secret() {
+        FieldKind::Password
+    } else {
+        FieldKind::Text
+    };
     view! {
         <Field name id label=field.label hint=field.hint initial check server_error readonly
-            required=field.required list=list placeholder=placeholder/>
+            required=field.required list=list placeholder=placeholder kind/>
     }
     .into_any()
 }

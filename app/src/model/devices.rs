@@ -614,7 +614,10 @@ mod tests {
         assert_eq!(blank.device_push_enabled, YesNo::Yes);
         assert_eq!(blank.auto_answer_enabled, YesNo::No);
         assert_eq!(blank.device_srtp_enabled, Srtp::No);
-        assert_eq!(blank.device_sip_nat_traversal_enabled, NatTraversal::Automatic);
+        assert_eq!(
+            blank.device_sip_nat_traversal_enabled,
+            NatTraversal::Automatic
+        );
         assert_eq!(
             blank.device_provisioning_sip_transport_protocol,
             SipTransport::Udp
@@ -656,10 +659,9 @@ mod tests {
         let own = EmergencyCallerId::parse("(612) 555-0911").unwrap();
         assert_eq!(own.to_string(), "+16125550911");
         assert!(EmergencyCallerId::parse("[x]").is_err());
-        let json = serde_json::to_value(
-            settings(&[("caller-id-number-emergency", "[*]")]).unwrap(),
-        )
-        .unwrap();
+        let json =
+            serde_json::to_value(settings(&[("caller-id-number-emergency", "[*]")]).unwrap())
+                .unwrap();
         assert_eq!(json["caller-id-number-emergency"], "[*]");
     }
 

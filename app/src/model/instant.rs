@@ -38,7 +38,10 @@ mod tests {
         for ms in [0, 1_764_558_309_000, 1_764_558_309_999] {
             assert_eq!(parse(&rfc3339(ms)), Some(ms - ms % 1000));
         }
-        assert_eq!(parse("2026-11-23T14:05:09+00:00"), parse("2026-11-23T14:05:09Z"));
+        assert_eq!(
+            parse("2026-11-23T14:05:09+00:00"),
+            parse("2026-11-23T14:05:09Z")
+        );
         assert_eq!(parse("2026-11-23 14:05:09"), None);
         assert_eq!(parse("2026-11-23T25:05:09Z"), None);
     }

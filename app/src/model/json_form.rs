@@ -26,6 +26,10 @@ pub struct Shape<'a> {
 /// a client that sends back what it read has them accepted and left alone, rather than refused
 /// as unknown fields.
 pub const READ_ONLY: &[&str] = &[
+    // Where a resource is (its path names them) in the bodies whose fields they are not.
+    "domain",
+    "user",
+    "device-sip-registration-uri",
     "created-datetime",
     "last-modified-datetime",
     "lastused-datetime",
@@ -42,8 +46,8 @@ pub const READ_ONLY: &[&str] = &[
     "registered",
     "voicemail-box",
     "voicemail-pin-set",
+    "email-send-smtp-password-set",
     "device-sip-registration-state",
-    "device-sip-registration-uri",
     "device-sip-registration-contact",
     "device-sip-registration-ip-address",
     "device-sip-registration-user-agent",

@@ -71,9 +71,15 @@ use Reach::{Everywhere as All, Nowhere as No, OwnDomain as Dom, OwnSite as Site,
 /// [`Action::ALL`]: view domain, manage domain, manage users, manage sites, read audit, own
 /// profile, own answer rules, read the outbox, manage resellers.
 pub const PERMISSIONS: [(Scope, [Reach; 9]); 11] = [
-    (Scope::SuperUser, [All, All, All, All, All, Me, Me, All, All]),
+    (
+        Scope::SuperUser,
+        [All, All, All, All, All, Me, Me, All, All],
+    ),
     (Scope::Reseller, [Res, Res, Res, Res, Res, Me, Me, No, Res]),
-    (Scope::OfficeManager, [Dom, No, Dom, Dom, Dom, Me, Me, No, No]),
+    (
+        Scope::OfficeManager,
+        [Dom, No, Dom, Dom, Dom, Me, Me, No, No],
+    ),
     (Scope::SiteManager, [No, No, Site, No, No, Me, Me, No, No]),
     (Scope::Ndp, [No, No, No, No, No, Me, No, No, No]),
     (

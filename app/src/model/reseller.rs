@@ -69,6 +69,8 @@ pub struct ListedReseller {
     pub settings: ResellerSettings,
     pub domains_total: u64,
     pub users_total: u64,
+    /// Whether an SMTP password is stored (the password itself never leaves the server).
+    pub email_send_smtp_password_set: bool,
     /// Unix milliseconds (RFC 3339 on the wire).
     #[serde(rename = "created-datetime", with = "crate::model::instant")]
     pub created_at: i64,

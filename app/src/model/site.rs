@@ -138,7 +138,10 @@ impl DomainSettings {
         let own = site.to_form();
         for field in SITE_FIELDS {
             let text = (field.get)(&own);
-            if !text.is_empty() && field.inherits.is_some() && find(DOMAIN_FIELDS, field.name).is_some() {
+            if !text.is_empty()
+                && field.inherits.is_some()
+                && find(DOMAIN_FIELDS, field.name).is_some()
+            {
                 form.set(field.name, text.to_owned());
             }
         }

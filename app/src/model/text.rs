@@ -196,7 +196,9 @@ impl Parse for Hostname {
         let host = bounded_text(raw, 1, 253)?.to_ascii_lowercase();
         let bracketed = host.starts_with('[') && host.ends_with(']');
         let fine = if bracketed {
-            host[1..host.len() - 1].parse::<std::net::Ipv6Addr>().is_ok()
+            host[1..host.len() - 1]
+                .parse::<std::net::Ipv6Addr>()
+                .is_ok()
         } else {
             host.split('.').all(|label| {
                 !label.is_empty()
@@ -252,7 +254,9 @@ impl Parse for SmtpPassword {
             return Err(Invalid::new("Required."));
         }
         if length > 255 {
-            return Err(Invalid::new(format!("At most 255 characters (this has {length}).")));
+            return Err(Invalid::new(format!(
+                "At most 255 characters (this has {length})."
+            )));
         }
         if raw.chars().any(char::is_control) {
             return Err(Invalid::new("Control characters are not allowed."));

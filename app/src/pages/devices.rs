@@ -1,8 +1,8 @@
 //! A domain's SIP devices: every device with its user, whether its phone is registered now, the
 //! phone it is provisioned on, its settings, and its SIP password for those who may see it; a
-//! device added to a user, renamed, moved to another user, given a new password, or deleted. Search and page live in the address (`q`,
-//! `start`); every change is a plain form, so the page works before (and without) the
-//! WebAssembly.
+//! device added to a user, renamed, moved to another user, given a new password, or deleted.
+//! Search and page live in the address (`q`, `start`); every change is a plain form, so the page
+//! works before (and without) the WebAssembly.
 
 use crate::api::devices::{
     list_devices, AddDevice, DeleteDevice, MoveDevice, RenameDevice, ResetDevicePassword,
@@ -15,8 +15,8 @@ use crate::components::{
 use crate::model::fields::with_defaults;
 use crate::model::user::Device;
 use crate::model::{
-    optional, DeviceList, DeviceModel, DeviceName, DeviceSettings, Extension, MacAddress, Parse,
-    SipPassword, DEVICE_FIELDS,
+    optional, DeviceList, DeviceModel, DeviceName, DeviceSettings, EmergencyCallerId, Extension,
+    MacAddress, Parse, SipPassword, DEVICE_FIELDS,
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -202,7 +202,11 @@ fn settings_details(settings: &DeviceSettings) -> impl IntoView {
     let rows = shown
         .into_iter()
         .map(|f| {
-            let value = f.control.shown((f.get)(&form));
+            let value = match (f.get)(&form) {
+                // NetSapiens' spelling of "the user's", not for people.
+                EmergencyCallerId::USERS => "The user's".to_owned(),
+                text => f.control.shown(text),
+            };
             view! { <dt>{f.label}</dt><dd>{value}</dd> }
         })
         .collect_view();

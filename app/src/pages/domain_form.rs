@@ -2,7 +2,6 @@
 
 use crate::api::domains::{open_domain, CreateDomain, DeleteDomain, UpdateDomain};
 use crate::api::resellers::list_resellers;
-use crate::model::reseller::RESELLER_LIST;
 use crate::components::{
     declared_field, form_summary, settings_read, ErrorNotice, IfAllowed, Page, RequiredNote,
     TimeZoneList,
@@ -10,6 +9,7 @@ use crate::components::{
 use crate::error::AppError;
 use crate::model::domain::{DomainField, DomainForm, DomainSection, OpenedDomain, DOMAIN_FIELDS};
 use crate::model::permissions::Action;
+use crate::model::reseller::RESELLER_LIST;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;

@@ -3,7 +3,9 @@
 //! (by a Super User, or the Reseller itself) and where a reseller no domain names is deleted.
 //! Plain forms: they work before (and without) the WebAssembly.
 
-use crate::api::resellers::{get_reseller, list_resellers, CreateReseller, DeleteReseller, SaveReseller};
+use crate::api::resellers::{
+    get_reseller, list_resellers, CreateReseller, DeleteReseller, SaveReseller,
+};
 use crate::api::urlencode;
 use crate::components::{declared_field, form_summary, use_me, ErrorNotice, Page, RequiredNote};
 use crate::error::AppError;
@@ -184,9 +186,7 @@ fn ResellerSettingsForm(found: ListedReseller, save: ServerAction<SaveReseller>)
         counted(found.users_total, "user", "users")
     );
     let password_kept = found
-        .settings
-        .email_send_smtp_password
-        .is_set()
+        .email_send_smtp_password_set
         .then(|| view! { <p class="hint">"An SMTP password is stored."</p> });
     view! {
         <p>{owns}</p>
@@ -204,7 +204,10 @@ fn ResellerSettingsForm(found: ListedReseller, save: ServerAction<SaveReseller>)
 }
 
 #[component]
-fn DeleteResellerSection(found: ListedReseller, delete: ServerAction<DeleteReseller>) -> impl IntoView {
+fn DeleteResellerSection(
+    found: ListedReseller,
+    delete: ServerAction<DeleteReseller>,
+) -> impl IntoView {
     let rejected = Signal::derive(move || delete.value().get().and_then(Result::err));
     let name = found.settings.reseller.to_string();
     let body = if found.domains_total > 0 {

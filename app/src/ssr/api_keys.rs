@@ -349,25 +349,40 @@ pub async fn create_key(
     })
 }
 
-/// The keys `caller` may see: every key for a Super User, its own for anyone else.
+/// The keys `caller` may see: every key for a Super User, its own for anyone else; through a key
+/// that acts as a user, only its maker's keys that act as that same user (a key handed to a
+/// user's app neither sees nor manages its maker's other keys).
 pub async fn list_keys(db: &Db, caller: &Caller) -> Result<Vec<ApiKey>, AppError> {
     let whose = (caller.scope() != Scope::SuperUser).then_some(caller.account_id);
+    let acting = acting_user(db, caller).await?;
     Ok(api_keys::list(db.pool(), whose)
         .await?
         .into_iter()
+        .filter(|k| acting.is_none() || k.user_id == acting)
         .map(listed)
         .collect())
 }
 
-/// The key `key_id`, if the caller may see it (its own, or any for a Super User).
+/// The key `key_id`, if the caller may see it (see [`list_keys`]).
 pub async fn get_key(db: &Db, caller: &Caller, key_id: &str) -> Result<ApiKey, AppError> {
     visible_key(db, caller, key_id).await.map(listed)
 }
 
+/// The user the caller acts as through its key, if its key names one.
+async fn acting_user(db: &Db, caller: &Caller) -> Result<Option<i64>, AppError> {
+    match &caller.key {
+        Some(key) => Ok(stored_key(db, &key.key_id).await?.user_id),
+        None => Ok(None),
+    }
+}
+
+/// The key `key_id`, if the caller may see, change and revoke it (see [`list_keys`]).
 async fn visible_key(db: &Db, caller: &Caller, key_id: &str) -> Result<api_keys::KeyRow, AppError> {
+    let acting = acting_user(db, caller).await?;
     api_keys::get(&mut *db.pool().acquire().await?, key_id)
         .await?
         .filter(|k| k.account_id == caller.account_id || caller.scope() == Scope::SuperUser)
+        .filter(|k| acting.is_none() || k.user_id == acting)
         .ok_or(AppError::NotFound)
 }
 

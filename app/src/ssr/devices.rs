@@ -1,7 +1,7 @@
 //! SIP devices of users: the plain functions behind the API. A device is added to, changed on
 //! and removed from its user in place (it keeps its row and the time it was made), its name
-//! checked once per domain, each change one transaction with its audit entry. SIP passwords are
-//! shown to those who manage the user only.
+//! checked once per domain, each change one transaction with its audit entry (its settings
+//! included, a secret as `***`). SIP passwords are shown to those who manage the user only.
 
 use super::access;
 use super::audit;

@@ -69,8 +69,20 @@ pub async fn open_domain(
 }
 
 /// The settings `input` describes, as the caller may set them: a reseller's domains always
-/// belong to that reseller (a blank `reseller` is its own; another is refused, never ignored).
+/// belong to that reseller (a blank `reseller`, or `~`, is its own; another is refused, never
+/// ignored).
 fn settings_for(caller: &Caller, input: &DomainForm) -> Result<DomainSettings, AppError> {
+    // NetSapiens' `~`: the caller's own reseller (none for a Super User).
+    let own_named;
+    let input = if input.reseller.trim() == "~" {
+        own_named = DomainForm {
+            reseller: caller.who.reseller.clone(),
+            ..input.clone()
+        };
+        &own_named
+    } else {
+        input
+    };
     let parsed = input.parse_settings();
     let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
     let own = (reach(caller.scope(), Action::ManageDomain) == Reach::ResellerDomains)

@@ -14,7 +14,9 @@ use crate::model::{FieldErrors, Reseller};
 
 /// Whether the caller may read and change the reseller `name` (as it spells itself).
 fn reaches(caller: &Caller, name: &str) -> bool {
-    caller.who.may(Action::ManageResellers, &Place::of_reseller(name))
+    caller
+        .who
+        .may(Action::ManageResellers, &Place::of_reseller(name))
 }
 
 /// Only a caller whose reach is every reseller creates and deletes them.
@@ -41,7 +43,11 @@ pub async fn list_resellers(db: &Db, caller: &Caller) -> Result<Vec<ListedResell
 
 /// The reseller `name` (in any case), if the caller may see it; one it may not see answers as
 /// missing.
-pub async fn get_reseller(db: &Db, caller: &Caller, name: &str) -> Result<ListedReseller, AppError> {
+pub async fn get_reseller(
+    db: &Db,
+    caller: &Caller,
+    name: &str,
+) -> Result<ListedReseller, AppError> {
     if reach(caller.scope(), Action::ManageResellers) == Reach::Nowhere {
         return Err(AppError::Forbidden);
     }
@@ -88,7 +94,10 @@ pub async fn update_reseller(
     for (field, text) in &patch.0 {
         if field == "reseller" {
             if !text.trim().eq_ignore_ascii_case(before.reseller.as_str()) {
-                errors.add("reseller", "A reseller's name is its key and does not change.");
+                errors.add(
+                    "reseller",
+                    "A reseller's name is its key and does not change.",
+                );
             }
         } else if !form.set(field, text.clone()) {
             errors.add(field.as_str(), "Unknown field.");

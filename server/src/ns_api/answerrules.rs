@@ -160,7 +160,7 @@ async fn update_rule(
     };
     let fields = rules::fields_of(&body.map, "", Some(&owner))?;
     let current = users::read_user(&state.db, &caller, &name, &extension).await?;
-    let fields = rules::changes(fields, &current);
+    let fields = rules::without_unchanged_switches(fields, &current);
     let saved = save(&state, &caller, &name, &extension, fields).await?;
     Ok(changed(sync, rules::to_json(&saved)))
 }
@@ -258,7 +258,7 @@ async fn reorder_rules(
 }
 
 /// Create an answer rule. Every user has its rule for `*` already (change it with PUT: 409), and
-/// Roster keeps no other time frame (422).
+/// Roster keeps no other time frame (400).
 #[utoipa::path(post, path = "/domains/{domain}/users/{user}/answerrules", tag = "Answer rules", operation_id = "CreateAnswerRule",
     params(
         ("domain" = String, Path, description = "The domain's name, or ~."),

@@ -34,7 +34,7 @@ struct ReportDoc {
     rows: u64,
     /// Users created: every row, or none.
     created: u64,
-    /// Every problem of every row (a dry run's; a refused real run answers 422 instead).
+    /// Every problem of every row (a dry run's; a refused real run answers 400 instead).
     problems: Vec<RowProblemDoc>,
     message: String,
 }

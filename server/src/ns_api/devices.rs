@@ -88,8 +88,7 @@ async fn list_domain_devices(
     params: Params,
 ) -> ApiResult<Response> {
     let name = domain_name(&caller, &domain)?;
-    let (total, items) =
-        devices::list_devices(&state.db, &caller, &name, &query(&params)?).await?;
+    let (total, items) = devices::list_devices(&state.db, &caller, &name, &query(&params)?).await?;
     Ok(listed(total, items))
 }
 

@@ -4,9 +4,8 @@ use super::extract::{ApiCaller, JsonObject, Params};
 use super::idempotency::Retry;
 use super::problem::ApiResult;
 use super::schemas;
-use super::{changed, domain_name, fresh, idempotency, listed, synchronous, Count};
-use app::model::domain::{Domain, DomainForm, DOMAIN_FIELDS};
-use app::model::json_form::{form_of, patch_from_json};
+use super::{domain_name, fresh, listed, Count};
+use app::model::domain::{Domain, DOMAIN_FIELDS};
 use app::ssr::{domains, AppState};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -115,19 +114,17 @@ async fn create_domain(
     State(state): State<AppState>,
     caller: ApiCaller,
     retry: Retry,
-    mut body: JsonObject,
+    body: JsonObject,
 ) -> Response {
-    let raw = body.raw.clone();
-    idempotency::once(&state, &caller, &retry, &raw, || async {
-        let sync = synchronous(body.take_text("synchronous")?)?;
-        // Fields left out take their defaults.
-        let form: DomainForm = form_of(
-            DOMAIN_FIELDS,
-            &patch_from_json(DOMAIN_FIELDS, &body.map, &[])?,
-        );
-        let created = domains::create_domain(&state.db, &caller, &form).await?;
-        Ok::<_, super::Problem>(changed(sync, created))
-    })
+    let (db, who) = (&state.db, &caller);
+    super::create_declared(
+        &state,
+        &caller,
+        &retry,
+        body,
+        DOMAIN_FIELDS,
+        |form| async move { domains::create_domain(db, who, &form).await },
+    )
     .await
 }
 
@@ -178,13 +175,13 @@ async fn update_domain(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(domain): Path<String>,
-    mut body: JsonObject,
+    body: JsonObject,
 ) -> ApiResult<Response> {
     let name = domain_name(&caller, &domain)?;
-    let sync = synchronous(body.take_text("synchronous")?)?;
-    let patch = patch_from_json(DOMAIN_FIELDS, &body.map, &[])?;
-    let updated = domains::update_domain(&state.db, &caller, &name, &patch).await?;
-    Ok(changed(sync, updated))
+    super::update_declared(body, DOMAIN_FIELDS, |patch| async move {
+        domains::update_domain(&state.db, &caller, &name, &patch).await
+    })
+    .await
 }
 
 /// Delete a domain and everything in it.

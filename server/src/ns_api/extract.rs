@@ -231,7 +231,7 @@ impl JsonObject {
             None => Ok(None),
             Some(value) => app::model::json_form::text_of_value(&value, false)
                 .map(Some)
-                .map_err(|m| Problem::field(StatusCode::UNPROCESSABLE_ENTITY, name, m)),
+                .map_err(|m| Problem::field(StatusCode::BAD_REQUEST, name, m)),
         }
     }
 }

@@ -16,8 +16,8 @@ mod extract;
 mod idempotency;
 mod keys;
 mod phonenumbers;
-mod resellers;
 pub mod problem;
+mod resellers;
 mod rules;
 mod schemas;
 mod sites;
@@ -167,13 +167,55 @@ fn shown<T: Serialize>(value: &T) -> serde_json::Value {
     json
 }
 
+/// The body of a create whose fields are the declared `table` (a domain, a reseller): once per
+/// `Idempotency-Key`, the form the body names (fields left out take their defaults) made by
+/// `create`, answered as [`changed`].
+async fn create_declared<F, S, T, Fut>(
+    state: &AppState,
+    caller: &ApiCaller,
+    retry: &idempotency::Retry,
+    mut body: extract::JsonObject,
+    table: &'static [app::model::fields::Field<F, S>],
+    create: impl FnOnce(F) -> Fut,
+) -> Response
+where
+    F: Default,
+    T: Serialize,
+    Fut: std::future::Future<Output = Result<T, app::error::AppError>>,
+{
+    let raw = body.raw.clone();
+    idempotency::once(state, caller, retry, &raw, || async {
+        let sync = synchronous(body.take_text("synchronous")?)?;
+        let patch = app::model::json_form::patch_from_json(table, &body.map, &[])?;
+        let created = create(app::model::json_form::form_of(table, &patch)).await?;
+        Ok::<_, Problem>(changed(sync, created))
+    })
+    .await
+}
+
+/// The body of a change whose fields are the declared `table`: only the fields the body names,
+/// changed by `update`, answered as [`changed`].
+async fn update_declared<F, S, T, Fut>(
+    mut body: extract::JsonObject,
+    table: &'static [app::model::fields::Field<F, S>],
+    update: impl FnOnce(app::model::fields::Patch) -> Fut,
+) -> Result<Response, Problem>
+where
+    T: Serialize,
+    Fut: std::future::Future<Output = Result<T, app::error::AppError>>,
+{
+    let sync = synchronous(body.take_text("synchronous")?)?;
+    let patch = app::model::json_form::patch_from_json(table, &body.map, &[])?;
+    Ok(changed(sync, update(patch).await?))
+}
+
 /// Reads `synchronous` (`yes`/`no`, or a boolean).
 fn synchronous(value: Option<String>) -> Result<bool, Problem> {
     match value.as_deref().map(str::trim) {
         None | Some("" | "no") => Ok(false),
         Some("yes") => Ok(true),
         Some(_) => Err(Problem::field(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::BAD_REQUEST,
             "synchronous",
             "Either yes or no.",
         )),

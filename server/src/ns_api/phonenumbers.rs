@@ -3,7 +3,7 @@
 //! delete; and `/phonenumbers`: the numbers of every domain the caller manages.
 //!
 //! Roster routes a number to a user (`to-user`) or keeps it as available (`available-number`);
-//! NetSapiens' other dial-rule applications are refused (422) as not supported by Roster. A
+//! NetSapiens' other dial-rule applications are refused (400) as not supported by Roster. A
 //! disabled number (`enabled: no`) does not ring. The rest of the dial rule (parameter,
 //! translation host and caller's name, description) is kept and shown; the host can only be the
 //! number's own domain.
@@ -87,7 +87,7 @@ struct NumberInputDoc {
     enabled: Option<String>,
     /// The domain of the path, if given (a number read and sent back); another is refused.
     domain: Option<String>,
-    /// to-user or available-number (NetSapiens' other applications: 422). Without it, a number
+    /// to-user or available-number (NetSapiens' other applications: 400). Without it, a number
     /// with a destination user rings that user, one without (or with `[*]`) is available.
     dial_rule_application: Option<String>,
     /// Up to 255 characters, kept (`<NULL>`: blank).
@@ -115,7 +115,7 @@ fn own_domain(body: &JsonObject, name: &DomainName) -> Result<(), Problem> {
     match text_of_value(value, false).map(|text| DomainName::parse(&text)) {
         Ok(Ok(sent)) if &sent == name => Ok(()),
         _ => Err(Problem::field(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::BAD_REQUEST,
             DOMAIN,
             &format!("The domain of the path: {name}."),
         )),
@@ -280,10 +280,10 @@ async fn update_number_in_body(
     let named = body.map.get("phonenumber").map(|v| text_of_value(v, false));
     let number = match named {
         Some(Ok(text)) if !text.trim().is_empty() => PhoneNumber::parse(&text)
-            .map_err(|e| Problem::field(StatusCode::UNPROCESSABLE_ENTITY, "phonenumber", &e.0))?,
+            .map_err(|e| Problem::field(StatusCode::BAD_REQUEST, "phonenumber", &e.0))?,
         _ => {
             return Err(Problem::field(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                StatusCode::BAD_REQUEST,
                 "phonenumber",
                 "Required: the number to change.",
             ))

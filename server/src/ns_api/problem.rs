@@ -72,7 +72,7 @@ impl Problem {
         }
     }
 
-    /// A body or parameter problem on one field (400 or 422).
+    /// A body or parameter problem on one field.
     pub fn field(status: StatusCode, field: &str, message: &str) -> Self {
         Self::fields(status, &FieldErrors::one(field, message))
     }
@@ -84,8 +84,11 @@ impl Problem {
 
 impl From<AppError> for Problem {
     fn from(error: AppError) -> Self {
-        let status =
-            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = match error {
+            // NetSapiens answers a request it cannot take 400, every bad field listed here.
+            AppError::Invalid { .. } => StatusCode::BAD_REQUEST,
+            _ => StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        };
         match &error {
             AppError::Invalid { errors, .. }
             | AppError::Conflict { errors, .. }
@@ -146,7 +149,7 @@ impl IntoResponse for Problem {
 
 impl From<FieldErrors> for Problem {
     fn from(errors: FieldErrors) -> Self {
-        Self::fields(StatusCode::UNPROCESSABLE_ENTITY, &errors)
+        Self::fields(StatusCode::BAD_REQUEST, &errors)
     }
 }
 
@@ -162,8 +165,8 @@ mod tests {
         let mut errors = FieldErrors::one("user", "Digits only.");
         errors.add("email", "Not an e-mail address.");
         let problem = Problem::from(AppError::invalid(errors));
-        assert_eq!(problem.status, 422);
-        assert_eq!(problem.code, 422);
+        assert_eq!(problem.status, 400);
+        assert_eq!(problem.code, 400);
         assert_eq!(problem.errors.len(), 2);
         assert_eq!(problem.errors[1].field, "email");
         assert!(problem.detail.contains("user, email"));

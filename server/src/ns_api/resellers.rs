@@ -5,9 +5,8 @@ use super::extract::{ApiCaller, JsonObject};
 use super::idempotency::Retry;
 use super::problem::ApiResult;
 use super::schemas;
-use super::{changed, fresh, idempotency, listed, synchronous, Count};
-use app::model::json_form::{form_of, patch_from_json};
-use app::model::reseller::{ResellerForm, RESELLER_FIELDS};
+use super::{fresh, listed, Count};
+use app::model::reseller::RESELLER_FIELDS;
 use app::ssr::{resellers, AppState};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -57,18 +56,17 @@ async fn create_reseller(
     State(state): State<AppState>,
     caller: ApiCaller,
     retry: Retry,
-    mut body: JsonObject,
+    body: JsonObject,
 ) -> Response {
-    let raw = body.raw.clone();
-    idempotency::once(&state, &caller, &retry, &raw, || async {
-        let sync = synchronous(body.take_text("synchronous")?)?;
-        let form: ResellerForm = form_of(
-            RESELLER_FIELDS,
-            &patch_from_json(RESELLER_FIELDS, &body.map, &[])?,
-        );
-        let created = resellers::create_reseller(&state.db, &caller, &form).await?;
-        Ok::<_, super::Problem>(changed(sync, created))
-    })
+    let (db, who) = (&state.db, &caller);
+    super::create_declared(
+        &state,
+        &caller,
+        &retry,
+        body,
+        RESELLER_FIELDS,
+        |form| async move { resellers::create_reseller(db, who, &form).await },
+    )
     .await
 }
 
@@ -100,12 +98,12 @@ async fn update_reseller(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(reseller): Path<String>,
-    mut body: JsonObject,
+    body: JsonObject,
 ) -> ApiResult<Response> {
-    let sync = synchronous(body.take_text("synchronous")?)?;
-    let patch = patch_from_json(RESELLER_FIELDS, &body.map, &[])?;
-    let updated = resellers::update_reseller(&state.db, &caller, &reseller, &patch).await?;
-    Ok(changed(sync, updated))
+    super::update_declared(body, RESELLER_FIELDS, |patch| async move {
+        resellers::update_reseller(&state.db, &caller, &reseller, &patch).await
+    })
+    .await
 }
 
 /// Delete a reseller (Super Users); refused while a domain names it.

@@ -263,7 +263,7 @@ fn destination(raw: &str, own: Option<&str>) -> Result<String, String> {
 /// `fields` without the switches beside the rule (call screening, the allow and reject lists)
 /// that `current` has already: they are its managers' to change, and come back unchanged in a
 /// rule its own user read and sends back.
-pub fn changes(
+pub fn without_unchanged_switches(
     fields: Vec<(&'static str, String)>,
     current: &UserDetail,
 ) -> Vec<(&'static str, String)> {

@@ -65,8 +65,11 @@ fn device_input_properties() -> Map<String, Value> {
         "description": "16 to 64 printable ASCII characters. Generated on create when left out; kept on update when left out or blank."}));
     props.insert("device-provisioning-mac-address".into(), json!({"type": ["string", "null"],
         "description": "The MAC address of the phone it is provisioned on: 12 hexadecimal digits, with or without `:`, `-` or `.`. Needs `device-models-model`. On update: absent keeps, blank unlinks."}));
-    props.insert("device-models-model".into(), json!({"type": ["string", "null"],
-        "description": "The model of that phone, such as Yealink T54W (1 to 64 characters)."}));
+    props.insert(
+        "device-models-model".into(),
+        json!({"type": ["string", "null"],
+        "description": "The model of that phone, such as Yealink T54W (1 to 64 characters)."}),
+    );
     props
 }
 
@@ -191,8 +194,14 @@ schema!(
                 )
             })
             .collect();
-        props.insert("created-datetime".into(), json!({"type": "string", "format": "date-time", "readOnly": true}));
-        props.insert("last-modified-datetime".into(), json!({"type": "string", "format": "date-time", "readOnly": true}));
+        props.insert(
+            "created-datetime".into(),
+            json!({"type": "string", "format": "date-time", "readOnly": true}),
+        );
+        props.insert(
+            "last-modified-datetime".into(),
+            json!({"type": "string", "format": "date-time", "readOnly": true}),
+        );
         json!({"type": "object", "properties": props, "required": ["domain"]})
     }
 );
@@ -225,7 +234,10 @@ schema!(
         props.insert("site".into(), json!({"type": "string"}));
         props.insert("domain".into(), json!({"type": "string"}));
         props.insert("user-count".into(), json!({"type": "integer", "readOnly": true, "description": "How many users the site has (system users aside)."}));
-        props.insert("created-datetime".into(), json!({"type": "string", "format": "date-time", "readOnly": true}));
+        props.insert(
+            "created-datetime".into(),
+            json!({"type": "string", "format": "date-time", "readOnly": true}),
+        );
         json!({"type": "object", "properties": props, "required": ["site", "domain"]})
     }
 );
@@ -258,6 +270,8 @@ schema!(
         props.insert("email-send-smtp-port".into(), json!({"type": "integer"}));
         props.insert("domains-total".into(), json!({"type": "integer", "readOnly": true}));
         props.insert("users-total".into(), json!({"type": "integer", "readOnly": true}));
+        props.insert("email-send-smtp-password-set".into(), json!({"type": "boolean", "readOnly": true,
+            "description": "Whether an SMTP password is stored (Roster never answers the password)."}));
         props.insert("created-datetime".into(), json!({"type": "string", "format": "date-time", "readOnly": true}));
         props.insert("last-modified-datetime".into(), json!({"type": "string", "format": "date-time", "readOnly": true}));
         json!({"type": "object", "properties": props, "required": ["reseller", "domains-total", "users-total"]})

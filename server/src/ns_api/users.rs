@@ -116,8 +116,7 @@ async fn list_users(
 ) -> ApiResult<Response> {
     let name = domain_name(&caller, &domain)?;
     let (total, items) =
-        users::list_users_whole(&state.db, &caller, &name, site(&params), &query(&params)?)
-            .await?;
+        users::list_users_whole(&state.db, &caller, &name, site(&params), &query(&params)?).await?;
     Ok(listed(total, items))
 }
 
@@ -155,8 +154,7 @@ async fn list_users_directory(
 ) -> ApiResult<Response> {
     let name = domain_name(&caller, &domain)?;
     let (total, items) =
-        users::list_users_whole(&state.db, &caller, &name, site(&params), &query(&params)?)
-            .await?;
+        users::list_users_whole(&state.db, &caller, &name, site(&params), &query(&params)?).await?;
     let text = |v: Option<String>| v.unwrap_or_default();
     let lines: Vec<PublicUserInfo> = items
         .into_iter()
@@ -439,7 +437,8 @@ async fn delete_user(
 ) -> ApiResult<Response> {
     let name = domain_name(&caller, &domain)?;
     let extension = user_name(&caller, &name, &user)?;
-    let delete_voicemail = params.text("deleteVoicemail").is_none() || params.flag("deleteVoicemail")?;
+    let delete_voicemail =
+        params.text("deleteVoicemail").is_none() || params.flag("deleteVoicemail")?;
     users::delete_user(&state.db, &caller, &name, extension, delete_voicemail).await?;
     Ok(super::accepted())
 }

@@ -380,10 +380,15 @@ pub async fn row_counts(db: &Db) -> Vec<(&'static str, i64)> {
 pub async fn add_resellers(db: &Db, names: &[&str]) {
     let system = app::ssr::caller::Caller::system();
     for name in names {
-        let form = app::model::reseller::ResellerForm { reseller: (*name).into(), ..Default::default() };
+        let form = app::model::reseller::ResellerForm {
+            reseller: (*name).into(),
+            ..Default::default()
+        };
         match app::ssr::resellers::create_reseller(db, &system, &form).await {
             Ok(_) => {}
-            Err(e) if e.message_for("reseller").is_some_and(|m| m.contains("already exists")) => {}
+            Err(e)
+                if e.message_for("reseller")
+                    .is_some_and(|m| m.contains("already exists")) => {}
             Err(e) => panic!("add reseller {name}: {e:?}"),
         }
     }

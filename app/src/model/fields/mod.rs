@@ -336,7 +336,9 @@ impl<T> Serialize for Secret<T> {
 
 impl<'de, T> Deserialize<'de> for Secret<T> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        serde::de::IgnoredAny::deserialize(d).map(|_| Secret(None))
+        // Read as an option, so that a secret left out (as the API leaves out every `null`)
+        // reads as well as one sent as `null` or with a value.
+        Option::<serde::de::IgnoredAny>::deserialize(d).map(|_| Secret(None))
     }
 }
 

@@ -67,10 +67,12 @@ pub(super) fn layout(step: Step) -> Layout {
                         group(
                             "Notifications",
                             &[
+                                "email-send-alert-new-voicemail-enabled",
                                 "email-send-alert-new-voicemail-behavior",
                                 "email-send-alert-new-voicemail-cc-list-csv",
                                 "voicemail-transcription-enabled",
                                 "email-send-alert-new-missed-call-enabled",
+                                "email-send-alert-data-storage-limit-reached-enabled",
                             ],
                         ),
                     ],

@@ -24,7 +24,8 @@ pub struct KeyRow {
     pub can_create_keys: i64,
     /// The `key_id` of the key that made this one, if a key did.
     pub parent: Option<String>,
-    /// The extension of the user the key acts as, if one.
+    /// The user the key acts as (its id and extension), if one.
+    pub user_id: Option<i64>,
     pub user_extension: Option<String>,
     /// `*` or model names, `,`-separated.
     pub allowed_models: String,
@@ -33,7 +34,7 @@ pub struct KeyRow {
 const KEY_COLUMNS: &str = "k.id, k.key_id, k.description, k.account_id, a.login AS created_by, \
      k.scope, k.domain_id, d.name AS domain, d.reseller AS domain_reseller, k.reseller, \
      k.read_only, k.allowed_addresses, k.created_at, k.last_used_at, k.can_create_keys, \
-     p.key_id AS parent, ku.extension AS user_extension, k.allowed_models";
+     p.key_id AS parent, k.user_id, ku.extension AS user_extension, k.allowed_models";
 const KEY_FROM: &str = "FROM api_keys k JOIN accounts a ON a.id = k.account_id \
      LEFT JOIN domains d ON d.id = k.domain_id LEFT JOIN api_keys p ON p.id = k.parent_id \
      LEFT JOIN users ku ON ku.id = k.user_id";

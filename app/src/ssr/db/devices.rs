@@ -6,8 +6,8 @@ use super::domains::corrupt;
 use super::sip::RegistrationRow;
 use super::{contains_pattern, select_in, DbResult, Listing, Sql};
 use crate::model::user::{Device, Registration};
-use crate::model::{DeviceModel, DeviceName, DeviceSettings, DomainName, Extension, MacAddress};
 use crate::model::Parse;
+use crate::model::{DeviceModel, DeviceName, DeviceSettings, DomainName, Extension, MacAddress};
 use md5::{Digest, Md5};
 use sqlx::{AnyPool, FromRow};
 use std::collections::HashMap;
@@ -188,7 +188,9 @@ async fn registrations(
     .await?;
     let mut found = HashMap::new();
     for row in rows {
-        found.entry(row.device.clone()).or_insert_with(|| row.shown());
+        found
+            .entry(row.device.clone())
+            .or_insert_with(|| row.shown());
     }
     Ok(found)
 }

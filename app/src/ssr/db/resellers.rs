@@ -46,6 +46,7 @@ impl TryFrom<ResellerRow> for ListedReseller {
             .parse(&FieldContext::STORED)
             .map_err(|e| corrupt("reseller", format!("{e:?}")))?;
         Ok(ListedReseller {
+            email_send_smtp_password_set: settings.email_send_smtp_password.is_set(),
             settings,
             domains_total: row.domains_total.max(0) as u64,
             users_total: row.users_total.max(0) as u64,
@@ -131,9 +132,9 @@ pub async fn hold(tx: &mut Tx, name: &str) -> DbResult<Option<ResellerName>> {
         "SELECT name FROM resellers WHERE lower(name) = lower($1) FOR SHARE"
     };
     let found: Option<String> = sqlx::query_scalar(sql)
-    .bind(name.to_owned())
-    .fetch_optional(&mut **tx)
-    .await?;
+        .bind(name.to_owned())
+        .fetch_optional(&mut **tx)
+        .await?;
     found
         .map(|n| ResellerName::try_from(n).map_err(|e| corrupt("reseller", e.0)))
         .transpose()

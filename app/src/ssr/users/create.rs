@@ -6,19 +6,19 @@ use super::check::{self, Candidate, Checked, Found};
 use super::{begin_locked, field_context, generate_sip_password, stored};
 use crate::error::AppError;
 use crate::model::fields::diff;
+use crate::model::fields::FieldContext;
 use crate::model::mail::{Invitation, MailTemplate};
 use crate::model::permissions::{Action, UserPlace};
 use crate::model::user::{NewDevice, NewUser, UserDetail, UserForm, USER_FIELDS};
-use crate::model::fields::FieldContext;
 use crate::model::{
-    optional, Change, DeviceName, DeviceSettingsForm, DomainName, FieldErrors, Parse,
-    Provisioning, Scope, SipPassword,
+    optional, Change, DeviceName, DeviceSettingsForm, DomainName, FieldErrors, Parse, Provisioning,
+    Scope, SipPassword,
 };
 use crate::ssr::access;
 use crate::ssr::audit;
 use crate::ssr::caller::Caller;
-use crate::ssr::db::domains::DomainRef;
 use crate::ssr::db::devices::settings_document;
+use crate::ssr::db::domains::DomainRef;
 use crate::ssr::db::users::write::{self, NewDeviceRow, NewRow, Written};
 use crate::ssr::db::{sites, Db, DbResult, Tx};
 use crate::ssr::now_ms;
@@ -37,9 +37,9 @@ pub struct Created {
 
 /// A device as sent to the API (several may come with one user): its name and, optionally, its
 /// SIP password, the phone it is provisioned on (its MAC address and model: absent keeps what is
-/// stored, blank clears it) and its settings (NetSapiens' device fields, [`crate::model::DEVICE_FIELDS`]).
-/// Also the body of the API's device create and change; a change names the settings it changes
-/// apart (see [`crate::ssr::devices::update_device`]).
+/// stored, blank clears it) and its settings (NetSapiens' device fields,
+/// [`crate::model::DEVICE_FIELDS`]). Also the body of the API's device create and change; a
+/// change names the settings it changes apart (see [`crate::ssr::devices::update_device`]).
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case", default)]
 pub struct DeviceForm {
