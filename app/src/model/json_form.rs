@@ -52,6 +52,13 @@ pub const READ_ONLY: &[&str] = &[
     "device-sip-registration-ip-address",
     "device-sip-registration-user-agent",
     "device-sip-registration-expires-datetime",
+    "device-sip-registration-datetime",
+    "device-sip-registration-core-server",
+    "device-sip-latency-seconds-current",
+    "device-sip-latency-seconds-average",
+    "error-reading-from-endpoint-module",
+    "login-username",
+    "name-full-name",
 ];
 
 /// The field names of the text form `T`, as they appear on the wire.

@@ -160,12 +160,13 @@ mod tests {
     fn an_answer_opens_with_its_own_key_only() {
         let ticket = Ticket::new("key:7", "retry-1");
         let sealed = ticket
-            .seal("{\"invitation-link\": \"/set-password?token=abc\"}")
+            .seal("{\"invitation-link\": \"/set-password?token=opensesame-2f9c\"}")
             .unwrap();
-        assert!(!sealed.contains("abc") && !ticket.key.contains("retry-1"));
+        // (A token long enough that the sealed text cannot hold it by chance, as "abc" could.)
+        assert!(!sealed.contains("opensesame") && !ticket.key.contains("retry-1"));
         assert_eq!(
             ticket.open(&sealed).unwrap(),
-            "{\"invitation-link\": \"/set-password?token=abc\"}"
+            "{\"invitation-link\": \"/set-password?token=opensesame-2f9c\"}"
         );
         assert_eq!(Ticket::new("key:7", "retry-2").open(&sealed), None);
         assert_eq!(Ticket::new("key:8", "retry-1").open(&sealed), None);
