@@ -68,8 +68,9 @@ struct NumberDoc {
     dial_rule_translation_source_name: String,
     /// 0 to 255 characters: kept and shown.
     dial_rule_description: String,
-    /// Unix milliseconds.
-    created_at: i64,
+    /// When it was added (RFC 3339, UTC).
+    #[schema(format = DateTime)]
+    created_datetime: String,
 }
 
 /// What `POST /phonenumbers` and `PUT /phonenumbers[/{phonenumber}]` take. Unknown members are
