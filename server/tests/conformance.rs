@@ -56,36 +56,12 @@ const VALUES: &[(&str, &str)] = &[
     ("device-provisioning-mac-address", "00:15:65:1a:2b:3c"),
 ];
 
-/// Values of the spec's enums that Roster refuses by design, each named on its field: dial rules
-/// that ring what Roster does not have (call queues, voicemail, connections, devices alone).
+/// Values of the spec's enums that Roster refuses by design, each to be refused on its field:
+/// the dial rules that ring what Roster does not have (call queues, voicemail, connections,
+/// devices alone), as Roster declares them.
 const REFUSED: &[(&str, &[&str])] = &[(
     "dial-rule-application",
-    &[
-        "to-voicemail-residential",
-        "to-callqueue",
-        "to-callqueue-announce-count-callers-ahead",
-        "to-callqueue-announce-expected-wait-time",
-        "to-connection",
-        "to-connection-or-user-no-failover",
-        "to-single-device",
-        "to-user-residential",
-        "to-voicemail",
-        "spam-screening",
-        "to-connection-block-caller-id",
-        "to-connection-no-timeout",
-        "to-connection-add-header-force-caller-id",
-        "to-connection-add-header-no-timeout",
-        "to-connection-add-header",
-        "to-single-device-add-header-allow-voicemail",
-        "to-single-device-add-header-allow-voicemail-residential",
-        "to-single-device-add-header",
-        "to-user-add-header",
-        "to-user-residential-add-header",
-        "to-user-notify-of-recording",
-        "hangup",
-        "to-user-answer-and-fake-ringback",
-        "toggle-timeframe",
-    ],
+    app::model::dids::UNSUPPORTED_APPLICATIONS,
 )];
 
 /// What a value needs beside it: (field, value, the other field and its value).
