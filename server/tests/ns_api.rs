@@ -741,6 +741,28 @@ on_both_backends! {
 // ---------------------------------------------------------------------------------------------
 
 on_both_backends! {
+    async fn a_users_list_shows_sip_passwords_only_of_users_the_caller_ranks_with(db: TestDb) {
+        let (_c, _key) = super_key(&db.db).await;
+        system_domain(&db.db, ACME, NORTH_RESELLER).await;
+        let mut om = person(&db.db, ACME, "201", Scope::OfficeManager).await;
+        person(&db.db, ACME, "202", Scope::Reseller).await;
+        person(&db.db, ACME, "203", Scope::BasicUser).await;
+        let (_, key) = make_key(&mut om, json!({"description": "Office manager's robot"})).await;
+        let list = api(&mut om, Method::GET, "/domains/~/users", &key, None).await;
+        assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+        let password = |ext: &str| {
+            let users = list.json();
+            let user = users.as_array().unwrap().iter().find(|u| u["user"] == ext).cloned().unwrap();
+            user["devices"][0]["device-sip-registration-password"].clone()
+        };
+        assert!(password("203").is_string(), "a Basic User's, for its Office Manager: {}", list.body);
+        assert!(password("201").is_string(), "its own");
+        assert!(password("202").is_null(), "not a Reseller's: {}", list.body);
+        // A read of that one user is refused outright, as before.
+        let one = api(&mut om, Method::GET, "/domains/~/users/202", &key, None).await;
+        assert_eq!(one.status, StatusCode::FORBIDDEN, "{}", one.body);
+    }
+
     async fn tilde_is_the_callers_own_user_which_it_may_change_only_as_its_profile(db: TestDb) {
         let (mut c, key) = super_key(&db.db).await;
         system_domain(&db.db, ACME, NORTH_RESELLER).await;

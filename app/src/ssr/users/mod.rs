@@ -84,9 +84,18 @@ pub async fn list_users_whole(
         .into_iter()
         .map(|d| (d.values.user.to_string(), d))
         .collect();
+    // A list shows users above the caller too (a read of one such user is refused): their SIP
+    // passwords are for those who rank at least as high, as in the devices list.
     let items = extensions
         .iter()
         .filter_map(|e| by_extension.remove(e))
+        .map(|d| {
+            if caller.who.ranks_at_least(d.values.user_scope) {
+                d
+            } else {
+                d.without_secrets()
+            }
+        })
         .collect();
     Ok((list.total, items))
 }
