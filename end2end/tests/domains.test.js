@@ -172,3 +172,25 @@ test('a wrong password is refused', async () => {
   await nojs.close();
   await close();
 });
+
+test('a visitor who types before the WASM arrives keeps the focus: hydration does not pull it to the first field', async () => {
+  const { page, check, close } = await openPage(browser);
+  // Hold the WebAssembly back until the visitor is in the password field.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
+  await page.goto(`${roster.base}/login`);
+  await page.fill('#login', 'admin');
+  await page.focus('#password');
+  await page.keyboard.type(ADMIN_PASSWORD.slice(0, 5));
+  release();
+  await hydrated(page);
+  // Whatever the page does once it runs happens within a frame or two of hydration.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'password', 'the focus stayed in the password');
+  await page.keyboard.type(ADMIN_PASSWORD.slice(5));
+  assert.equal(await page.inputValue('#login'), 'admin', 'nothing typed landed in the login');
+  await Promise.all([page.waitForURL(`${roster.base}/domains`), page.keyboard.press('Enter')]);
+  await check();
+  await close();
+});

@@ -138,7 +138,12 @@ export async function logIn(page, base, login = 'admin', password = ADMIN_PASSWO
   await page.goto(`${base}/login`);
   await page.fill('#login', login);
   await page.fill('#password', password);
-  await Promise.all([page.waitForURL(`${base}/domains`), page.click('button[type=submit]')]);
+  try {
+    await Promise.all([page.waitForURL(`${base}/domains`), page.click('button[type=submit]')]);
+  } catch (e) {
+    const said = await page.locator('.form-error').first().textContent({ timeout: 1000 }).catch(() => '');
+    throw new Error(`logging in as ${login} did not reach /domains: at ${page.url()} the page said "${said}"`, { cause: e });
+  }
 }
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -293,3 +293,43 @@ on_both_backends! {
         }
     }
 }
+
+on_both_backends! {
+    async fn a_transaction_abandoned_while_it_begins_leaves_its_connection_outside_any_transaction(t: TestDb) {
+        use std::future::Future;
+        use std::task::Poll;
+        // Begin 200 transactions (writing and reading ones in turn) and drop each after a few
+        // polls, at moments spread over the begin (before BEGIN is sent, while its answer is
+        // awaited, once it is done).
+        type Begin<'a> = std::pin::Pin<Box<dyn Future<Output = app::ssr::db::DbResult<app::ssr::db::Tx>> + Send + 'a>>;
+        for i in 0..200usize {
+            let mut begin: Begin<'_> = if i % 2 == 0 { Box::pin(t.db.begin()) } else { Box::pin(t.db.begin_read()) };
+            for _ in 0..(i / 2) % 7 {
+                let polled = std::future::poll_fn(|cx| Poll::Ready(begin.as_mut().poll(cx))).await;
+                if polled.is_ready() {
+                    break;
+                }
+                tokio::task::yield_now().await;
+            }
+            drop(begin);
+            // A write outside a transaction on the same pool then commits at once: another
+            // connection sees it. (Borrowing a connection left inside a transaction, it would
+            // sit uncommitted, and keep its locks.)
+            let name = format!("Abandoned {i}");
+            sqlx::query("INSERT INTO resellers (name, settings, created_at, updated_at) VALUES ($1, '{}', 0, 0)")
+                .bind(&name)
+                .execute(t.db.writer())
+                .await
+                .unwrap();
+            let url = if t.url.contains("://") { t.url.clone() } else { format!("sqlite://{}", t.url) };
+            let mut other = <sqlx::AnyConnection as sqlx::Connection>::connect(&url).await.unwrap();
+            let seen: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM resellers WHERE name = $1")
+                .bind(&name)
+                .fetch_one(&mut other)
+                .await
+                .unwrap();
+            assert_eq!(seen, 1, "the write after abandoned begin {i} was not committed");
+            sqlx::Connection::close(other).await.unwrap();
+        }
+    }
+}

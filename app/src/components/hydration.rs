@@ -15,9 +15,29 @@ pub fn use_hydrated() -> Signal<bool> {
 /// Moves the keyboard focus to the element with this id once the page has been redrawn (an
 /// element that was hidden a moment ago cannot take the focus before that).
 pub fn focus_soon(id: String) {
+    focus_when(id, |_| true);
+}
+
+/// Gives the focus to the element with this id once the page has been redrawn, unless someone
+/// already holds it: for a page's first field, where a visitor quicker than the WASM may already
+/// be typing in another (taking the focus then would send the rest of a password into the login
+/// field).
+pub fn offer_focus(id: String) {
+    focus_when(id, |document| {
+        document
+            .active_element()
+            .is_none_or(|active| document.body().is_some_and(|body| *body == active))
+    });
+}
+
+fn focus_when(id: String, free: impl FnOnce(&leptos::web_sys::Document) -> bool + 'static) {
     request_animation_frame(move || {
         use wasm_bindgen::JsCast;
-        if let Some(element) = document()
+        let document = document();
+        if !free(&document) {
+            return;
+        }
+        if let Some(element) = document
             .get_element_by_id(&id)
             .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok())
         {

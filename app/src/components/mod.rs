@@ -13,7 +13,7 @@ pub use field::{
     choices, declared_field, refusal_of, settings_read, Field, FieldKind, RequiredNote,
     SelectField, SwitchField, TimeZoneList,
 };
-pub use hydration::{focus_soon, poll_while_owned, use_hydrated};
+pub use hydration::{focus_soon, offer_focus, poll_while_owned, use_hydrated};
 pub use layout::{
     form_summary, row_refusal, use_me, DocumentTitle, ErrorNotice, IfAllowed, Me, Page,
 };

@@ -1,7 +1,7 @@
 //! The login page.
 
 use crate::api::auth::Login;
-use crate::components::{focus_soon, DocumentTitle};
+use crate::components::{offer_focus, DocumentTitle};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -17,8 +17,9 @@ pub fn LoginPage() -> impl IntoView {
     // After a password is set through a link, the login it was for is filled in.
     let login = query.read_untracked().get("login").unwrap_or_default();
     let focus_password = !login.is_empty();
-    // `autofocus` serves a page loaded afresh; a page reached in the app is focused here.
-    Effect::new(move |_| focus_soon(if focus_password { "password" } else { "login" }.to_owned()));
+    // `autofocus` serves a page loaded afresh; a page reached in the app is focused here, unless
+    // the visitor is already typing somewhere (in the password, before the WASM arrived).
+    Effect::new(move |_| offer_focus(if focus_password { "password" } else { "login" }.to_owned()));
     let problem = move || {
         action.value().get().and_then(Result::err).map(|e| match e {
             AppError::BadCredentials => "Wrong login or password.".to_owned(),

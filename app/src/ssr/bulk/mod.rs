@@ -168,7 +168,7 @@ pub async fn run_import(
     // A dry run reads in a transaction of its own (a consistent view, and no write lock); a real
     // one in the write transaction, with the domain held, so the limits hold under concurrency.
     let (mut tx, current) = if dry_run {
-        (db.pool().begin().await?, found.clone())
+        (db.begin_read().await?, found.clone())
     } else {
         begin_locked(db, &found).await?
     };

@@ -104,6 +104,20 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// Begins a Postgres transaction in a task of its own, so that it runs to its end even when its
+/// caller is dropped half-way. sqlx's Postgres `begin`, dropped after it has sent BEGIN and before
+/// the answer, does not roll back (its guard looks at a depth not yet raised): the connection
+/// would go back to the pool inside a transaction nobody knows of, and the statements that next
+/// borrow it would run in it and keep their locks. A transaction finished here for a caller who
+/// has gone is dropped in the task, which does roll it back.
+async fn begin_to_the_end(pool: &AnyPool) -> DbResult<Tx> {
+    let pool = pool.clone();
+    tokio::spawn(async move { pool.begin().await })
+        .await
+        .map_err(|e| DbError::Other(sqlx::Error::Io(std::io::Error::other(e))))?
+        .map_err(DbError::from)
+}
+
 /// Opens SQLite connections: WAL (readers work beside the writer), foreign keys on, a busy
 /// timeout for another process's writes; `query_only` for the read pool, so a write sent there
 /// by mistake fails at once instead of waiting for the file's lock.
@@ -149,9 +163,10 @@ impl Db {
                 let pool = AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
-                    // A transaction left open by a request cancelled at the wrong moment must
-                    // not hold its locks until its connection happens to be used again: the
-                    // server ends one that sits idle, and the pool replaces the connection.
+                    // A backstop behind `begin`'s own task (see there): should a transaction
+                    // ever be left open by a request cancelled at the wrong moment, the server
+                    // ends it after 10 s idle, with its locks, and the pool replaces the
+                    // connection.
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             conn.execute("SET idle_in_transaction_session_timeout = '10s'")
@@ -191,10 +206,18 @@ impl Db {
     /// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`, which takes the write lock
     /// at once, so a transaction that reads before it writes cannot fail half-way on a busy lock.
     pub async fn begin(&self) -> DbResult<Tx> {
-        Ok(match self.backend {
-            Backend::Sqlite => self.writes.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.writes.begin().await?,
-        })
+        match self.backend {
+            Backend::Sqlite => Ok(self.writes.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres => begin_to_the_end(&self.writes).await,
+        }
+    }
+
+    /// Starts a transaction that only reads: one consistent view, without the write lock.
+    pub async fn begin_read(&self) -> DbResult<Tx> {
+        match self.backend {
+            Backend::Sqlite => Ok(self.reads.begin().await?),
+            Backend::Postgres => begin_to_the_end(&self.reads).await,
+        }
     }
 
     /// Whether the database answers (for `/readyz`).
