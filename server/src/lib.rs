@@ -4,7 +4,10 @@
 pub mod config;
 pub mod guard;
 pub mod ns_api;
+pub mod servetel;
 pub mod sip;
+pub mod wazo;
+pub mod xivo;
 
 use app::ssr::db::{sessions::DbSessionStore, Db};
 use app::ssr::request::RequestCaller;
@@ -117,6 +120,9 @@ pub fn router(db: Db, settings: &Settings) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .nest(ns_api::BASE, ns_api::router())
+        .nest(wazo::BASE, wazo::router())
+        .nest(xivo::BASE, xivo::router())
+        .nest(servetel::BASE, servetel::router())
         .leptos_routes_with_context(
             &state,
             routes,

@@ -20,6 +20,16 @@ pub async fn list_groups(
     Ok(groups::names(db.pool(), found.id).await?)
 }
 
+/// The groups of `domain` with their row ids (how Wazo's API names groups), by name.
+pub async fn list_groups_with_ids(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+) -> Result<Vec<(i64, String)>, AppError> {
+    let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
+    Ok(groups::ids_and_names(db.pool(), found.id).await?)
+}
+
 /// Adds a group to `domain` (`kind`: `ring` or `agent`), rung by dialling `extension` when one
 /// is given (blank: none); a name or an extension the domain has already is a conflict.
 pub async fn create_group(

@@ -105,6 +105,20 @@ pub async fn list_all_numbers(
     Ok(phone_numbers::list(db.pool(), visible, only_site, query).await?)
 }
 
+/// The numbers of `domain` with their row ids (the ids Servetel's API names numbers by), among
+/// `ids` or among `numbers`, as `(id, number)` in the order of the ids, if the caller manages the
+/// domain's users. An id or a number of no number of this domain is simply not among them.
+pub async fn numbers_with_ids(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    ids: &[i64],
+    numbers: &[&str],
+) -> Result<Vec<(i64, String)>, AppError> {
+    let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
+    Ok(phone_numbers::with_ids(db.pool(), found.id, ids, numbers).await?)
+}
+
 /// The domain `domain` and its number `raw` (as written in a URL), if the caller may see it.
 async fn find(
     db: &Db,

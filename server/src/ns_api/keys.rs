@@ -27,6 +27,8 @@ const ROUTE_MODELS: &[(&str, &str)] = &[
     ("domains", "domain"),
     ("resellers", "domain"),
     ("users", "subscriber"),
+    // Servetel's `/user` and `/user/{id}` (`server/src/servetel/`).
+    ("user", "subscriber"),
     ("sites", "site"),
     ("departments", "department"),
     ("devices", "device"),

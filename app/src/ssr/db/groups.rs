@@ -14,6 +14,16 @@ pub async fn names(pool: &AnyPool, domain_id: i64) -> DbResult<Vec<String>> {
     )
 }
 
+/// The groups of a domain with their row ids, by name.
+pub async fn ids_and_names(pool: &AnyPool, domain_id: i64) -> DbResult<Vec<(i64, String)>> {
+    Ok(
+        sqlx::query_as("SELECT id, name FROM groups WHERE domain_id = $1 ORDER BY name")
+            .bind(domain_id)
+            .fetch_all(pool)
+            .await?,
+    )
+}
+
 /// Adds a group to a domain, rung at `extension` if it has one. A name the domain has already
 /// breaks [`super::Rule::GroupName`], an extension another group has [`super::Rule::Extension`]
 /// (the caller checks the users' extensions first, holding the domain: see

@@ -129,6 +129,31 @@ pub async fn get(
     row.map(number).transpose()
 }
 
+/// The numbers of a domain with their row ids (the ids Servetel's API names numbers by), among
+/// `ids` or among `numbers` (as stored, `+digits`): `(id, number)` in the order of the ids.
+pub async fn with_ids(
+    pool: &AnyPool,
+    domain_id: i64,
+    ids: &[i64],
+    numbers: &[&str],
+) -> DbResult<Vec<(i64, String)>> {
+    if ids.is_empty() && numbers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new("SELECT id, number FROM phone_numbers WHERE domain_id = ");
+    sql.bind(domain_id).push(" AND (1 = 0");
+    if !ids.is_empty() {
+        sql.push(" OR id IN (").list(ids.iter().copied()).push(")");
+    }
+    if !numbers.is_empty() {
+        sql.push(" OR number IN (")
+            .list(numbers.iter().map(|n| (*n).to_owned()))
+            .push(")");
+    }
+    sql.push(") ORDER BY id");
+    Ok(sql.query_as().fetch_all(pool).await?)
+}
+
 /// Which of `numbers` any domain has already, as stored, in order.
 pub async fn existing(tx: &mut Tx, numbers: &[PhoneNumber]) -> DbResult<Vec<String>> {
     let numbers: Vec<&str> = numbers.iter().map(PhoneNumber::as_str).collect();

@@ -41,6 +41,77 @@ pub async fn update_user(
         extension,
         patch,
         "user.update",
+        None,
+        FieldErrors::default(),
+    )
+    .await
+}
+
+/// [`update_user`] for an API that speaks another vocabulary (XiVO's, Servetel's): also sets the
+/// user's portal password when `password` is given (checked against the password rules, the
+/// user's login, extension and names, old and new, as its personal words), and reports the
+/// problems `translated` that the translation of the request found already with the change's own
+/// (nothing is written if there is any). The password is written, hashed, in the change's
+/// transaction, with a masked audit entry; the user's portal sessions end.
+pub async fn update_user_translated(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    extension: &str,
+    patch: &Patch,
+    password: Option<&str>,
+    translated: FieldErrors,
+) -> Result<UserDetail, AppError> {
+    let (found, located) =
+        access::user_in(db, caller, domain, extension, Action::ManageUsers).await?;
+    let mut problems = translated;
+    let hash = match password {
+        None => None,
+        Some(raw) => {
+            let before = {
+                let mut conn = db.pool().acquire().await?;
+                crate::ssr::db::users::get(&mut conn, &found, extension, false)
+                    .await?
+                    .ok_or(AppError::NotFound)?
+            };
+            let v = &before.values;
+            let mut words: Vec<String> = vec![
+                v.login().to_owned(),
+                v.login().split('@').next().unwrap_or_default().to_owned(),
+                v.user.to_string(),
+                v.name_first_name.to_string(),
+                v.name_last_name.to_string(),
+            ];
+            for (name, text) in &patch.0 {
+                if matches!(
+                    name.as_str(),
+                    "user" | "login-username" | "name-first-name" | "name-last-name"
+                ) && !text.trim().is_empty()
+                {
+                    words.push(text.trim().to_owned());
+                }
+            }
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            match crate::model::Password::parse(raw, &words) {
+                // Hashed before the transaction: it takes a while, and holds no lock meanwhile.
+                Ok(password) => Some(crate::ssr::auth::hash_password(&password).await?),
+                Err(e) => {
+                    problems.add("password", e.0);
+                    None
+                }
+            }
+        }
+    };
+    save(
+        db,
+        caller,
+        &found,
+        &located,
+        extension,
+        patch,
+        "user.update",
+        hash.as_deref(),
+        problems,
     )
     .await
 }
@@ -59,6 +130,8 @@ pub async fn update_own(db: &Db, caller: &Caller, patch: &Patch) -> Result<UserD
         &extension,
         patch,
         "user.update",
+        None,
+        FieldErrors::default(),
     )
     .await
     .map(UserDetail::without_secrets)
@@ -91,6 +164,9 @@ const LIMITED: &[&str] = &["site"];
 
 /// Writes the change `patch` to the user `extension` (found as `located`) in one transaction,
 /// with its audit entry (as `action`), and ends the user's sessions if it may no longer log in.
+/// With `password_hash`, the user's portal password is set too (and its sessions end); the
+/// `problems` found before are reported with the change's own.
+#[allow(clippy::too_many_arguments)]
 async fn save(
     db: &Db,
     caller: &Caller,
@@ -99,6 +175,8 @@ async fn save(
     extension: &str,
     patch: &Patch,
     action: &str,
+    password_hash: Option<&str>,
+    problems: FieldErrors,
 ) -> Result<UserDetail, AppError> {
     // Only a change that a domain limit counts holds the domain: others run side by side.
     let (mut tx, domain) = if patch.names_any(LIMITED) {
@@ -109,12 +187,18 @@ async fn save(
     let before = stored(&mut tx, &domain, extension).await?;
     let old = before.stored();
     let mut new = old.clone();
-    let mut errors = FieldErrors::default();
+    let mut errors = problems;
     let cx = field_context(&domain);
     for (name, text) in &patch.0 {
         if !new.apply(name, text, &cx, &mut errors) {
             errors.add(name.as_str(), "Unknown field.");
         }
+    }
+    if password_hash.is_some() && new.user_scope == Scope::NoPortal {
+        errors.add(
+            "password",
+            "A user with no portal access (No Portal) has no portal password.",
+        );
     }
     if !errors.is_empty() {
         return Err(AppError::invalid(errors));
@@ -128,7 +212,7 @@ async fn save(
     if new.voicemail_login_pin != old.voicemail_login_pin || new.user != old.user {
         new.check_together()?;
     }
-    if new == old {
+    if new == old && password_hash.is_none() {
         return Ok(before);
     }
     may_give(caller, &new)?;
@@ -223,6 +307,9 @@ async fn save(
     if new.groups != old.groups {
         write::set_groups(&mut tx, located.id, &found_now.group_ids).await?;
     }
+    if let Some(hash) = password_hash {
+        crate::ssr::db::accounts::set_password_hash(&mut tx, located.account_id, hash, now).await?;
+    }
 
     let after = stored(&mut tx, &domain, new.user.as_str()).await?;
     let mut changes = audit::from_diff(diff(USER_FIELDS, &before.form(), &after.form()));
@@ -232,6 +319,7 @@ async fn save(
             old.voicemail_login_pin != new.voicemail_login_pin,
         ),
         ("device-sip-registration-password", password.is_some()),
+        ("password", password_hash.is_some()),
     ] {
         if changed {
             changes.insert(field.to_owned(), ("***".into(), "***".into()));
@@ -246,7 +334,7 @@ async fn save(
         &changes,
     )
     .await?;
-    if locked_out(&new) {
+    if locked_out(&new) || password_hash.is_some() {
         sessions::end_all(&mut tx, located.account_id, None).await?;
     }
     tx.commit().await?;

@@ -11,8 +11,8 @@ use crate::model::mail::{Invitation, MailTemplate};
 use crate::model::permissions::{Action, UserPlace};
 use crate::model::user::{NewDevice, NewUser, UserDetail, UserForm, USER_FIELDS};
 use crate::model::{
-    optional, Change, DeviceName, DeviceSettingsForm, DomainName, FieldErrors, Parse, Provisioning,
-    Scope, SipPassword,
+    optional, Change, DeviceName, DeviceSettingsForm, DomainName, FieldErrors, Parse, Password,
+    Provisioning, Scope, SipPassword,
 };
 use crate::ssr::access;
 use crate::ssr::audit;
@@ -221,24 +221,100 @@ pub async fn create_user_with_devices(
     devices: Option<&[DeviceForm]>,
     invitation: Invitation,
 ) -> Result<Created, AppError> {
+    create_nested(
+        db,
+        caller,
+        domain,
+        form,
+        devices,
+        FirstPassword::Invitation(invitation),
+        FieldErrors::default(),
+    )
+    .await
+}
+
+/// How a new user's portal login gets its first password.
+enum FirstPassword<'a> {
+    /// A one-time set-password link, shown or mailed.
+    Invitation(Invitation),
+    /// The password the creator gives (checked by [`Password::parse`]); no link is made.
+    Given(&'a str),
+}
+
+/// [`create_user_with_devices`] for an API that speaks another vocabulary (Wazo's): the portal
+/// password given by the creator when `password` is (then no invitation link is made), and the
+/// problems `translated` that the translation of the request found already, reported with the
+/// form's own (nothing is written if there is any). A bad password is reported on `password`.
+pub async fn create_user_translated(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    form: &UserForm,
+    devices: Option<&[DeviceForm]>,
+    password: Option<&str>,
+    translated: FieldErrors,
+) -> Result<Created, AppError> {
+    let first = match password {
+        Some(password) => FirstPassword::Given(password),
+        None => FirstPassword::Invitation(Invitation::Link),
+    };
+    create_nested(db, caller, domain, form, devices, first, translated).await
+}
+
+async fn create_nested(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    form: &UserForm,
+    devices: Option<&[DeviceForm]>,
+    first: FirstPassword<'_>,
+    translated: FieldErrors,
+) -> Result<Created, AppError> {
     let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
-    // Every problem at once: the form's, and an invitation that cannot be sent.
-    let invite_problem = may_invite(Scope::parse(&form.user_scope).ok(), invitation).err();
-    let new = match (parse_new(&found, form, devices), invite_problem) {
-        (Ok(new), None) => new,
-        (Err(AppError::Invalid { errors, input }), problem) => {
-            let mut errors = errors;
-            if let Some(problem) = problem {
-                errors.add("invitation", problem);
+    // Every problem at once: the translation's, the form's, then an invitation that cannot be
+    // sent or a password that may not be used.
+    let mut problems = translated;
+    let mut late = FieldErrors::default();
+    let mut password = None;
+    let invitation = match first {
+        FirstPassword::Invitation(invitation) => {
+            if let Err(problem) = may_invite(Scope::parse(&form.user_scope).ok(), invitation) {
+                late.add("invitation", problem);
             }
-            return Err(AppError::Invalid { errors, input });
+            invitation
         }
-        (Err(e), _) => return Err(e),
-        (Ok(_), Some(problem)) => {
-            return Err(AppError::invalid(FieldErrors::one("invitation", problem)))
+        FirstPassword::Given(raw) => {
+            let personal = [
+                form.user.as_str(),
+                form.login_username.as_str(),
+                form.name_first_name.as_str(),
+                form.name_last_name.as_str(),
+            ];
+            password = late.check("password", Password::parse(raw, &personal));
+            Invitation::Link
         }
     };
+    let new = match parse_new(&found, form, devices) {
+        Ok(new) if problems.is_empty() && late.is_empty() => new,
+        Ok(_) => {
+            problems.0.extend(late.0);
+            return Err(AppError::invalid(problems));
+        }
+        Err(AppError::Invalid { errors, input }) => {
+            problems.0.extend(errors.0);
+            problems.0.extend(late.0);
+            return Err(AppError::Invalid {
+                errors: problems,
+                input,
+            });
+        }
+        Err(e) => return Err(e),
+    };
     may_create(caller, &found, &new)?;
+    let password_hash = match &password {
+        Some(password) => Some(crate::ssr::auth::hash_password(password).await?),
+        None => None,
+    };
     let (mut tx, current) = begin_locked(db, &found).await?;
     let news = std::slice::from_ref(&new);
     let checked = check_new(&mut tx, caller, &current, news).await?;
@@ -247,8 +323,12 @@ pub async fn create_user_with_devices(
     }
     let written = insert_new(&mut tx, &current, news, checked.found, &mut |_| {}).await?;
     let account_id = written.first().ok_or(AppError::Internal)?.account_id;
+    if let Some(hash) = &password_hash {
+        crate::ssr::db::accounts::set_password_hash(&mut tx, account_id, hash, now_ms()).await?;
+    }
     let (invitation, mailed_to) = match (new.values.user_scope, invitation) {
         (Scope::NoPortal, _) => (None, None),
+        _ if password_hash.is_some() => (None, None),
         (_, Invitation::Link) => {
             let ttl = crate::ssr::auth::PASSWORD_LINK_TTL;
             let token = crate::ssr::auth::issue_password_link(&mut tx, account_id, ttl).await?;

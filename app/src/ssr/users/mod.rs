@@ -11,8 +11,10 @@ pub mod change;
 pub mod check;
 pub mod create;
 
-pub use change::{change_user, may_change, update_own, update_user};
-pub use create::{create_user, create_user_with_devices, Created, DeviceForm};
+pub use change::{change_user, may_change, update_own, update_user, update_user_translated};
+pub use create::{
+    create_user, create_user_translated, create_user_with_devices, Created, DeviceForm,
+};
 
 use super::access;
 use super::audit;
@@ -98,6 +100,44 @@ pub async fn list_users_whole(
         })
         .collect();
     Ok((list.total, items))
+}
+
+/// The extension of the user of `domain` whose row id is `id` (how Wazo's API names users), if
+/// the caller manages the domain's users; `NotFound` for an id of no user of this domain.
+pub async fn extension_with_id(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    id: i64,
+) -> Result<String, AppError> {
+    let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
+    users::extension_with_id(db.pool(), found.id, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The row ids of the users of `domain` with these extensions (those the caller's lists show),
+/// by extension.
+pub async fn ids_with_extensions(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    extensions: &[&str],
+) -> Result<std::collections::HashMap<String, i64>, AppError> {
+    let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
+    Ok(users::ids_with_extensions(db.pool(), found.id, extensions).await?)
+}
+
+/// The row ids of the voicemail boxes of the users of `domain` with these row ids (XiVO's
+/// `voicemailid`), by user id, if the caller manages the domain's users.
+pub async fn voicemail_box_ids(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    user_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, i64>, AppError> {
+    let found = access::domain(db, caller, domain, Action::ManageUsers).await?;
+    Ok(users::voicemail_box_ids(db.pool(), found.id, user_ids).await?)
 }
 
 /// The user `extension` of `found`, with everything attached, read on one connection.

@@ -140,6 +140,63 @@ pub async fn locate_in(
     .await?)
 }
 
+/// The extension of the user of a domain whose row id is `id` (the id Wazo's API names users by).
+pub async fn extension_with_id(
+    pool: &AnyPool,
+    domain_id: i64,
+    id: i64,
+) -> DbResult<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT extension FROM users WHERE domain_id = $1 AND id = $2")
+            .bind(domain_id)
+            .bind(id)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+/// The row ids of the users of a domain with these extensions, by extension.
+pub async fn ids_with_extensions(
+    pool: &AnyPool,
+    domain_id: i64,
+    extensions: &[&str],
+) -> DbResult<HashMap<String, i64>> {
+    if extensions.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(String, i64)> = Sql::new("SELECT extension, id FROM users WHERE domain_id = ")
+        .bind(domain_id)
+        .push(" AND extension IN (")
+        .list(extensions.iter().map(|e| (*e).to_owned()))
+        .push(")")
+        .query_as()
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The row ids of the voicemail boxes of the users of a domain with these row ids (XiVO's
+/// `voicemailid`), by user id.
+pub async fn voicemail_box_ids(
+    pool: &AnyPool,
+    domain_id: i64,
+    user_ids: &[i64],
+) -> DbResult<HashMap<i64, i64>> {
+    if user_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i64, i64)> =
+        Sql::new("SELECT user_id, id FROM voicemail_boxes WHERE domain_id = ")
+            .bind(domain_id)
+            .push(" AND user_id IN (")
+            .list(user_ids.iter().copied())
+            .push(")")
+            .query_as()
+            .fetch_all(pool)
+            .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// The users the lists show and count (as `u`): not those with a `system-` service code, which
 /// stand for features rather than people.
 pub const LISTED: &str = "(u.service_code IS NULL OR u.service_code NOT LIKE 'system-%')";
