@@ -427,6 +427,49 @@ on_both_backends! {
         assert_eq!(none.total, 0, "a % is searched for, not a wildcard");
     }
 
+    async fn a_search_through_the_trigram_index_follows_every_change_and_finds_as_the_scan_does(t: TestDb) {
+        let id = make_domain(&t.db, DomainForm { domain: "acme.example".into(), ..DomainForm::new_domain() }).await;
+        make_domain(&t.db, DomainForm { domain: "other.example".into(), ..DomainForm::new_domain() }).await;
+        let other = DomainName::parse("other.example").unwrap();
+        for (ext, first, last) in [("101", "Ann", "Zeta"), ("102", "Bob", "Youngblood"), ("103", "Cy", "Xu")] {
+            let email = format!("{}.{ext}@acme.example", first.to_lowercase());
+            create_user(&t.db, &Caller::system(), &acme(), &UserForm { user: ext.into(), name_first_name: first.into(), name_last_name: last.into(), email, ..UserForm::default() }).await.unwrap();
+        }
+        // The same name in another domain is never found here.
+        create_user(&t.db, &Caller::system(), &other, &UserForm { user: "101".into(), name_first_name: "Ann".into(), name_last_name: "Zeta".into(), email: "ann@other.example".into(), ..UserForm::default() }).await.unwrap();
+        let found = |search: &'static str| {
+            let db = t.db.clone();
+            async move {
+                let list = users::list(db.pool(), id, None, &UserQuery { search: search.into(), ..UserQuery::default() }).await.unwrap();
+                (list.total, list.items.iter().map(|u| u.user.as_str().to_owned()).collect::<Vec<_>>())
+            }
+        };
+        // Pieces of three characters or more (the index) and shorter ones (the scan) agree.
+        assert_eq!(found("ngbl").await, (1, vec!["102".to_owned()]), "the middle of a name");
+        assert_eq!(found("CY.103@").await, (1, vec!["103".to_owned()]), "an e-mail address, in any case");
+        assert_eq!(found("zeta").await, (1, vec!["101".to_owned()]), "one domain only");
+        assert_eq!(found("xu").await, (1, vec!["103".to_owned()]));
+        assert_eq!(found("10").await.0, 3, "extensions");
+        assert_eq!(found("acme.example").await.0, 3);
+        assert_eq!(found("nobody").await.0, 0);
+        // A rename is found by its new name at once, and no longer by the old one.
+        update_user(&t.db, &Caller::system(), &acme(), "101", &Patch(vec![("name-last-name".into(), "Zimmermann".into())])).await.unwrap();
+        assert_eq!(found("zimmer").await, (1, vec!["101".to_owned()]));
+        assert_eq!(found("zeta").await.0, 0, "the old name is gone from the index");
+        // A change of something else leaves the user found.
+        update_user(&t.db, &Caller::system(), &acme(), "101", &Patch(vec![("status-message".into(), "Away".into())])).await.unwrap();
+        assert_eq!(found("zimmer").await.0, 1);
+        // A deleted user is not found, and a new user taking its place is found by its own name.
+        delete_user(&t.db, &Caller::system(), &acme(), "102", true).await.unwrap();
+        assert_eq!(found("youngblood").await.0, 0);
+        create_user(&t.db, &Caller::system(), &acme(), &UserForm { user: "104".into(), name_first_name: "Dee".into(), name_last_name: "Walsh".into(), email: "dee@acme.example".into(), ..UserForm::default() }).await.unwrap();
+        assert_eq!(found("walsh").await, (1, vec!["104".to_owned()]));
+        assert_eq!(found("ngbl").await.0, 0);
+        // Deleting a domain takes its users out of the index with it (a trigger per user).
+        app::ssr::domains::delete_domain(&t.db, &Caller::system(), &other).await.unwrap();
+        assert_eq!(found("zimmer").await.0, 1);
+    }
+
     async fn the_same_extension_lives_in_two_domains_apart(t: TestDb) {
         make_domain(&t.db, DomainForm { domain: "acme.example".into(), ..DomainForm::new_domain() }).await;
         let other_id = make_domain(&t.db, DomainForm { domain: "other.example".into(), ..DomainForm::new_domain() }).await;

@@ -37,7 +37,9 @@ mod error;
 mod sql;
 
 pub use error::{DbError, DbResult, Rule};
-pub use sql::{contains_pattern, insert_rows, select_in, Listing, Row as SqlRow, Sql};
+pub use sql::{
+    contains_pattern, indexed_pattern, insert_rows, select_in, Listing, Row as SqlRow, Sql,
+};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Executor, Transaction};

@@ -251,6 +251,20 @@ pub fn contains_pattern(search: &str) -> String {
     )
 }
 
+/// The shortest search the users' trigram index answers (see the migration
+/// `..._users_search_index`): a piece of fewer characters has no trigram to look up.
+const INDEXED_SEARCH_CHARS: usize = 3;
+
+/// The `LIKE` pattern (without `ESCAPE`: the index takes none) that finds `search` through the
+/// trigram index `users_search`, when the index can answer it: a piece of at least
+/// [`INDEXED_SEARCH_CHARS`] characters and none of `LIKE`'s own wildcards or escape. The query
+/// keeps the plain [`contains_pattern`] condition beside it, so this only narrows where to look.
+pub fn indexed_pattern(search: &str) -> Option<String> {
+    let lower = search.to_lowercase();
+    (lower.chars().count() >= INDEXED_SEARCH_CHARS && !lower.contains(['%', '_', '\\']))
+        .then(|| format!("%{lower}%"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,6 +295,16 @@ mod tests {
             sql.text,
             "INSERT INTO t (a, b, c) VALUES ($1, '*', $2), ($3, '*', $4)"
         );
+    }
+
+    #[test]
+    fn the_index_serves_searches_of_three_characters_without_wildcards() {
+        assert_eq!(indexed_pattern("Smi").as_deref(), Some("%smi%"));
+        assert_eq!(indexed_pattern("Müller").as_deref(), Some("%müller%"));
+        assert_eq!(indexed_pattern("sm"), None, "too short to have a trigram");
+        assert_eq!(indexed_pattern("ab%c"), None);
+        assert_eq!(indexed_pattern("a_bc"), None);
+        assert_eq!(indexed_pattern("a\\bc"), None);
     }
 
     #[test]

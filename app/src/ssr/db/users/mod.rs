@@ -13,7 +13,7 @@ pub mod write;
 use super::devices::{DeviceRow, DEVICE_COLUMNS};
 use super::domains::{corrupt, DomainRef};
 use super::sip::RegistrationRow;
-use super::{contains_pattern, DbResult, Listing, Sql};
+use super::{contains_pattern, indexed_pattern, DbResult, Listing, Sql};
 use crate::model::domain::DomainSettings;
 use crate::model::fields::FieldContext;
 use crate::model::site::SiteSettings;
@@ -210,13 +210,20 @@ pub async fn list(
     query: &UserQuery,
 ) -> DbResult<UserList> {
     let query = query.clone().bounded();
+    let narrowed = narrowing_search(pool, &query.search).await?;
     // Without a search the count reads only the (domain, service code) index, and the page
-    // walks the (domain, sort key) index: a large domain costs no more than a small one.
+    // walks the (domain, sort key) index: a large domain costs no more than a small one. With a
+    // search the trigram index narrows to a few candidates, they are looked up by id: the unary
+    // plus keeps SQLite from walking the domain's index instead.
     let filter = |sql: &mut Sql| {
-        sql.push("u.domain_id = ")
-            .bind(domain_id)
-            .push(" AND ")
-            .push(LISTED);
+        sql.push(if narrowed.is_some() {
+            "+u.domain_id = "
+        } else {
+            "u.domain_id = "
+        })
+        .bind(domain_id)
+        .push(" AND ")
+        .push(LISTED);
         if let Some(site) = only_site {
             sql.push(
                 " AND u.site_id = (SELECT id FROM sites WHERE domain_id = u.domain_id AND name = ",
@@ -225,6 +232,12 @@ pub async fn list(
             .push(")");
         }
         if !query.search.is_empty() {
+            // The trigram index finds the candidates; the plain condition decides.
+            if let Some(indexed) = &narrowed {
+                sql.push(" AND u.id IN (SELECT rowid FROM users_search WHERE search_text LIKE ")
+                    .bind(indexed.clone())
+                    .push(")");
+            }
             sql.push(" AND u.search_text LIKE ")
                 .bind(contains_pattern(&query.search))
                 .push(" ESCAPE '\\'");
@@ -259,6 +272,27 @@ pub async fn list(
             .map(UserSummary::try_from)
             .collect::<DbResult<_>>()?,
     })
+}
+
+/// How many candidates the trigram index may name for a search to be answered through it: past
+/// that, looking each one up costs more than reading the domain's users in order.
+const NARROW_SEARCH: i64 = 2_000;
+
+/// The pattern to narrow a users search with through the trigram index `users_search`, if the
+/// index can answer `search` and names fewer than [`NARROW_SEARCH`] users for it (in all
+/// domains: a bounded probe of the index).
+async fn narrowing_search(pool: &AnyPool, search: &str) -> DbResult<Option<String>> {
+    let Some(pattern) = indexed_pattern(search) else {
+        return Ok(None);
+    };
+    let candidates: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM (SELECT rowid FROM users_search WHERE search_text LIKE $1 LIMIT $2) c",
+    )
+    .bind(&pattern)
+    .bind(NARROW_SEARCH)
+    .fetch_one(pool)
+    .await?;
+    Ok((candidates < NARROW_SEARCH).then_some(pattern))
 }
 
 /// Which users a read of [`details`] covers.
