@@ -427,6 +427,42 @@ on_both_backends! {
         assert_eq!(none.total, 0, "a % is searched for, not a wildcard");
     }
 
+    async fn pages_in_every_order_and_direction_list_each_user_once_even_among_equal_names(t: TestDb) {
+        let id = make_domain(&t.db, DomainForm { domain: "acme.example".into(), ..DomainForm::new_domain() }).await;
+        // Equal names, departments and sites, so that only the last column of each order tells
+        // some users apart; and a system user, never listed.
+        for n in 0..11u32 {
+            let (first, last) = if n % 3 == 0 { ("Ann", "Lee") } else { ("Bo", if n % 2 == 0 { "Lee" } else { "Ames" }) };
+            let form = UserForm {
+                user: format!("{}", 200 + n * 7 % 11),
+                name_first_name: first.into(),
+                name_last_name: last.into(),
+                email: format!("u{n}@acme.example"),
+                department: if n % 4 == 0 { String::new() } else { "Sales".into() },
+                site: if n % 5 == 0 { String::new() } else { "HQ".into() },
+                ..UserForm::default()
+            };
+            create_user(&t.db, &Caller::system(), &acme(), &form).await.unwrap();
+        }
+        create_user(&t.db, &Caller::system(), &acme(), &UserForm { service_code: "system-queue".into(), ..smith("999") }).await.unwrap();
+        for sort in [SortKey::User, SortKey::Name, SortKey::Login, SortKey::Department, SortKey::Site] {
+            for descending in [false, true] {
+                let query = UserQuery { sort, descending, limit: 1000, ..UserQuery::default() };
+                let whole: Vec<String> = users::list(t.db.pool(), id, None, &query).await.unwrap().items.into_iter().map(|u| u.user.as_str().to_owned()).collect();
+                assert_eq!(whole.len(), 11, "{sort:?}");
+                let mut paged = Vec::new();
+                for start in (0..12).step_by(3) {
+                    let page = users::list(t.db.pool(), id, None, &UserQuery { limit: 3, start, ..query.clone() }).await.unwrap();
+                    assert_eq!(page.total, 11);
+                    paged.extend(page.items.into_iter().map(|u| u.user.as_str().to_owned()));
+                }
+                assert_eq!(paged, whole, "pages of 3 by {sort:?} (descending: {descending}) put together are the whole list");
+                let again: Vec<String> = users::list(t.db.pool(), id, None, &query).await.unwrap().items.into_iter().map(|u| u.user.as_str().to_owned()).collect();
+                assert_eq!(again, whole, "the order is the same every time");
+            }
+        }
+    }
+
     async fn a_search_through_the_trigram_index_follows_every_change_and_finds_as_the_scan_does(t: TestDb) {
         let id = make_domain(&t.db, DomainForm { domain: "acme.example".into(), ..DomainForm::new_domain() }).await;
         make_domain(&t.db, DomainForm { domain: "other.example".into(), ..DomainForm::new_domain() }).await;

@@ -38,7 +38,8 @@ mod sql;
 
 pub use error::{DbError, DbResult, Rule};
 pub use sql::{
-    contains_pattern, indexed_pattern, insert_rows, select_in, Listing, Row as SqlRow, Sql,
+    contains_pattern, indexed_pattern, insert_rows, select_in, Listing, PickFirst, Row as SqlRow,
+    Sql,
 };
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

@@ -88,6 +88,7 @@ pub async fn list(
         order: &order,
         limit: query.limit,
         start: query.start,
+        pick_first: None,
     }
     .fetch(pool, filter)
     .await?;

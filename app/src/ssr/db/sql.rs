@@ -211,6 +211,18 @@ pub struct Listing<'a> {
     pub order: &'a str,
     pub limit: u32,
     pub start: u32,
+    /// How to pick a page's rows before reading them, if not in one statement (see [`PickFirst`]).
+    pub pick_first: Option<PickFirst<'a>>,
+}
+
+/// A page picked by its keys first (a "deferred join"): the rows skipped to reach a deep page
+/// are walked in an index that holds the order and the filter, with none of the page's joins
+/// and subqueries, and only the page's own rows are then read whole.
+pub struct PickFirst<'a> {
+    /// The column that keys the rows (`u.id`).
+    pub key: &'a str,
+    /// `FROM tables` that the filter and the order need, and no more.
+    pub from: &'a str,
 }
 
 impl Listing<'_> {
@@ -228,11 +240,20 @@ impl Listing<'_> {
         filter(&mut count);
         let total: i64 = count.query_scalar().fetch_one(pool).await?;
         let mut rows = Sql::new(&format!("{} {} WHERE ", self.select, self.from));
+        if let Some(first) = &self.pick_first {
+            rows.push(&format!(
+                "{} IN (SELECT {} {} WHERE ",
+                first.key, first.key, first.from
+            ));
+        }
         filter(&mut rows);
         rows.push(&format!(" ORDER BY {} LIMIT ", self.order))
             .bind(i64::from(self.limit))
             .push(" OFFSET ")
             .bind(i64::from(self.start));
+        if self.pick_first.is_some() {
+            rows.push(&format!(") ORDER BY {}", self.order));
+        }
         let rows = rows.query_as::<R>().fetch_all(pool).await?;
         Ok((total.max(0) as u64, rows))
     }

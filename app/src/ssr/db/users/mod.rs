@@ -13,7 +13,7 @@ pub mod write;
 use super::devices::{DeviceRow, DEVICE_COLUMNS};
 use super::domains::{corrupt, DomainRef};
 use super::sip::RegistrationRow;
-use super::{contains_pattern, indexed_pattern, DbResult, Listing, Sql};
+use super::{contains_pattern, indexed_pattern, DbResult, Listing, PickFirst, Sql};
 use crate::model::domain::DomainSettings;
 use crate::model::fields::FieldContext;
 use crate::model::site::SiteSettings;
@@ -244,16 +244,29 @@ pub async fn list(
         }
     };
     let direction = if query.descending { "DESC" } else { "ASC" };
-    // Only these fixed column lists ever reach the ORDER BY; the key picks one.
+    // Only these fixed column lists ever reach the ORDER BY; the key picks one. Each ends in a
+    // unique column, so pages neither repeat nor skip a user; the first two run in an index
+    // either way.
     let order = match query.sort {
         SortKey::User => format!("u.extension_sort {direction}"),
-        SortKey::Name => format!("u.last_name {direction}, u.first_name {direction}, u.extension"),
+        SortKey::Name => format!(
+            "u.last_name {direction}, u.first_name {direction}, u.extension {direction}"
+        ),
         SortKey::Login => format!("a.login {direction}"),
         // Users without one come last either way, on both databases (they order NULL apart).
-        SortKey::Department => {
-            format!("(u.department IS NULL), u.department {direction}, u.last_name, u.first_name")
-        }
-        SortKey::Site => format!("(s.name IS NULL), s.name {direction}, u.last_name, u.first_name"),
+        SortKey::Department => format!(
+            "(u.department IS NULL), u.department {direction}, u.last_name, u.first_name, u.extension"
+        ),
+        SortKey::Site => format!(
+            "(s.name IS NULL), s.name {direction}, u.last_name, u.first_name, u.extension"
+        ),
+    };
+    // The page is picked from the users alone (and what the order reads), then read whole: a
+    // deep page walks the covering (domain, order, service code) index, not the joins.
+    let pick_from = match query.sort {
+        SortKey::Login => "FROM users u JOIN accounts a ON a.user_id = u.id",
+        SortKey::Site => "FROM users u LEFT JOIN sites s ON s.id = u.site_id",
+        SortKey::User | SortKey::Name | SortKey::Department => "FROM users u",
     };
     let (total, rows): (u64, Vec<SummaryRow>) = Listing {
         select: &format!("SELECT {SUMMARY_COLUMNS}, {REGISTERED_COLUMN}"),
@@ -262,6 +275,10 @@ pub async fn list(
         order: &order,
         limit: query.limit,
         start: query.start,
+        pick_first: Some(PickFirst {
+            key: "u.id",
+            from: pick_from,
+        }),
     }
     .fetch(pool, filter)
     .await?;
