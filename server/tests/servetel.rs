@@ -7,45 +7,17 @@
 
 mod common;
 
-use app::model::user::UserForm;
-use app::model::{DomainName, Parse, Scope};
-use app::ssr::caller::Caller;
+use app::model::Scope;
 use app::ssr::db::Db;
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
-use common::{logged_in_super_user, row_counts, Answer, Client};
+use axum::http::{Method, StatusCode};
+use common::{
+    domain_name, logged_in_super_user, make_api_key, person, row_counts, send_api, system_domain,
+    Answer, Client, PERSON_PASSWORD,
+};
 use serde_json::{json, Value};
 
 const ACME: &str = "acme.example";
 const OTHER: &str = "other.example";
-/// The password every person of a test logs in with.
-const PASSWORD: &str = "violet harbor quartz meadow";
-
-/// Sends a request with a bearer token (or the client's session when `token` is empty), extra
-/// headers, and a JSON body if any.
-async fn send(
-    client: &mut Client,
-    method: Method,
-    path: &str,
-    token: &str,
-    headers: &[(&str, &str)],
-    body: Option<Value>,
-) -> Answer {
-    let mut req = Request::builder().method(method).uri(path);
-    if !token.is_empty() {
-        req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
-    }
-    for (name, value) in headers {
-        req = req.header(*name, *value);
-    }
-    let req = match body {
-        Some(body) => req
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string())),
-        None => req.body(Body::empty()),
-    };
-    client.send(req.unwrap()).await
-}
 
 /// A Servetel request in `ACME` with an acme key (no domain header needed).
 async fn servetel(
@@ -55,81 +27,28 @@ async fn servetel(
     key: &str,
     body: Option<Value>,
 ) -> Answer {
-    send(c, method, &format!("/servetel/v1{path}"), key, &[], body).await
+    send_api(c, method, &format!("/servetel/v1{path}"), key, &[], body).await
 }
 
 /// A NetSapiens request.
 async fn ns(c: &mut Client, method: Method, path: &str, key: &str, body: Option<Value>) -> Answer {
-    send(c, method, &format!("/ns-api/v2{path}"), key, &[], body).await
-}
-
-/// Makes an API key with the client's session; returns its token.
-async fn make_key(client: &mut Client, body: Value) -> String {
-    let made = ns(client, Method::POST, "/apikeys", "", Some(body)).await;
-    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
-    made.json()["key"].as_str().unwrap().to_owned()
-}
-
-fn name(domain: &str) -> DomainName {
-    DomainName::parse(domain).unwrap()
-}
-
-/// Creates a domain with a reseller, as Roster itself.
-async fn system_domain(db: &Db, domain: &str) {
-    common::add_resellers(db, &["north-reseller"]).await;
-    let form = app::model::domain::DomainForm {
-        domain: domain.into(),
-        reseller: "north-reseller".into(),
-        ..app::model::domain::DomainForm::new_domain()
-    };
-    app::ssr::domains::create_domain(db, &Caller::system(), &form)
-        .await
-        .unwrap_or_else(|e| panic!("create {domain}: {e:?}"));
-}
-
-/// Creates a user as Roster itself and returns its invitation token.
-async fn system_user(db: &Db, domain: &str, ext: &str, scope: Scope) -> Option<String> {
-    let form = UserForm {
-        user: ext.into(),
-        name_first_name: "Person".into(),
-        name_last_name: format!("Number{ext}"),
-        email: format!("u{ext}@people.example"),
-        user_scope: scope.as_str().into(),
-        ..UserForm::default()
-    };
-    app::ssr::users::create_user(db, &Caller::system(), &name(domain), &form)
-        .await
-        .unwrap_or_else(|e| panic!("create {ext}@{domain}: {e:?}"))
-        .invitation
-}
-
-/// A person of `domain` who took its invitation and logged in.
-async fn person(db: &Db, domain: &str, ext: &str, scope: Scope) -> Client {
-    let token = system_user(db, domain, ext, scope)
-        .await
-        .expect("an invitation");
-    app::ssr::auth::set_password_with_link(db, &token, PASSWORD, PASSWORD, String::new())
-        .await
-        .unwrap();
-    let mut client = Client::new(db);
-    common::log_in(&mut client, &format!("{ext}@{domain}"), PASSWORD).await;
-    client
+    send_api(c, method, &format!("/ns-api/v2{path}"), key, &[], body).await
 }
 
 /// The two domains, a Super User's all-domains key, and a key of ACME's Office Manager (bound to
 /// ACME, so Servetel's requests need no domain header).
 async fn setup(db: &Db) -> (Client, String, String) {
-    system_domain(db, ACME).await;
-    system_domain(db, OTHER).await;
+    system_domain(db, ACME, "north-reseller").await;
+    system_domain(db, OTHER, "north-reseller").await;
     let mut admin = logged_in_super_user(db).await;
-    let super_key = make_key(
+    let super_key = make_api_key(
         &mut admin,
         json!({"description": "Provisioning robot", "domain": "*"}),
     )
     .await;
     admin.cookie = None;
     let mut manager = person(db, ACME, "300", Scope::OfficeManager).await;
-    let acme_key = make_key(
+    let acme_key = make_api_key(
         &mut manager,
         json!({"description": "ACME's Servetel connector", "domain": "~"}),
     )
@@ -161,7 +80,7 @@ async fn add_number(c: &mut Client, super_key: &str, db: &Db, domain: &str, numb
 
 /// The row id of the domain `domain`.
 async fn domain_id(db: &Db, domain: &str) -> i64 {
-    app::ssr::db::domains::get(db.pool(), &name(domain))
+    app::ssr::db::domains::get(db.pool(), &domain_name(domain))
         .await
         .unwrap()
         .expect("the domain")
@@ -405,7 +324,7 @@ on_both_backends! {
 
     async fn another_domains_user_answers_as_missing(db: TestDb) {
         let (mut c, super_key, key) = setup(&db.db).await;
-        let made = send(&mut c, Method::POST, "/servetel/v1/user", &super_key, &[("X-Roster-Domain", OTHER)],
+        let made = send_api(&mut c, Method::POST, "/servetel/v1/user", &super_key, &[("X-Roster-Domain", OTHER)],
             Some(full("Olga", "olga", &[]))).await;
         assert_eq!(made.status, StatusCode::OK, "{}", made.body);
         let id: i64 = made.location().unwrap().rsplit('/').next().unwrap().parse().unwrap();
@@ -415,7 +334,7 @@ on_both_backends! {
         assert_eq!((read.status, read.json()), (StatusCode::NOT_FOUND, missing.clone()));
         let patch = servetel(&mut c, Method::PATCH, &format!("/user/{id}"), &key, Some(json!({"name": "Taken Over"}))).await;
         assert_eq!((patch.status, patch.json()), (StatusCode::NOT_FOUND, missing.clone()));
-        let named = send(&mut c, Method::GET, &format!("/servetel/v1/user/{id}"), &key, &[("X-Roster-Domain", OTHER)], None).await;
+        let named = send_api(&mut c, Method::GET, &format!("/servetel/v1/user/{id}"), &key, &[("X-Roster-Domain", OTHER)], None).await;
         assert_eq!(named.status, StatusCode::NOT_FOUND);
         let listed = servetel(&mut c, Method::GET, "/users", &key, None).await.json();
         assert!(listed["data"].as_array().unwrap().iter().all(|u| u["id"] != id));
@@ -435,10 +354,10 @@ on_both_backends! {
         assert_eq!(anonymous.json()["success"], false);
         let mut basic = person(&db.db, ACME, "400", Scope::BasicUser).await;
         let before = row_counts(&db.db).await;
-        let refused = send(&mut basic, Method::POST, "/servetel/v1/user", "", &[], Some(full("Asha", "asha", &[]))).await;
+        let refused = send_api(&mut basic, Method::POST, "/servetel/v1/user", "", &[], Some(full("Asha", "asha", &[]))).await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
         assert_eq!(refused.json()["success"], false);
-        let listed = send(&mut basic, Method::GET, "/servetel/v1/users", "", &[], None).await;
+        let listed = send_api(&mut basic, Method::GET, "/servetel/v1/users", "", &[], None).await;
         assert_eq!(listed.status, StatusCode::FORBIDDEN, "{}", listed.body);
         // (A refusal may be audited; nothing else is written.)
         let without_audit = |counts: Vec<(&'static str, i64)>| {
@@ -447,32 +366,32 @@ on_both_backends! {
         assert_eq!(without_audit(row_counts(&db.db).await), without_audit(before.clone()));
         // An Office Manager may not give a scope above its own.
         let mut manager = Client::new(&db.db);
-        common::log_in(&mut manager, "300@acme.example", PASSWORD).await;
+        common::log_in(&mut manager, "300@acme.example", PERSON_PASSWORD).await;
         let mut above = full("Asha", "asha", &[]);
         above["user_role"] = json!("Super User");
-        let refused = send(&mut manager, Method::POST, "/servetel/v1/user", "", &[], Some(above)).await;
+        let refused = send_api(&mut manager, Method::POST, "/servetel/v1/user", "", &[], Some(above)).await;
         assert!(refused.status.is_client_error(), "{}", refused.body);
         assert_eq!(without_audit(row_counts(&db.db).await), without_audit(before));
-        let made = send(&mut manager, Method::POST, "/servetel/v1/user", "", &[], Some(full("Asha", "asha", &[]))).await;
+        let made = send_api(&mut manager, Method::POST, "/servetel/v1/user", "", &[], Some(full("Asha", "asha", &[]))).await;
         assert_eq!(made.status, StatusCode::OK, "{}", made.body);
         // A key limited to the domain model may not use the user routes.
         let mut admin = Client::new(&db.db);
         common::log_in(&mut admin, "admin", common::ADMIN_PASSWORD).await;
-        let limited = make_key(&mut admin, json!({"description": "Domains only robot", "domain": "*", "allowed-models": ["domain"]})).await;
+        let limited = make_api_key(&mut admin, json!({"description": "Domains only robot", "domain": "*", "allowed-models": ["domain"]})).await;
         for (method, path) in [(Method::GET, "/servetel/v1/users"), (Method::GET, "/servetel/v1/user"),
                                (Method::GET, "/servetel/v1/user/1"), (Method::PATCH, "/servetel/v1/user/1"),
                                (Method::POST, "/servetel/v1/user")] {
-            let answer = send(&mut c, method, path, &limited, &[("X-Roster-Domain", ACME)], Some(json!({}))).await;
+            let answer = send_api(&mut c, method, path, &limited, &[("X-Roster-Domain", ACME)], Some(json!({}))).await;
             assert_eq!(answer.status, StatusCode::FORBIDDEN, "{path}: {}", answer.body);
         }
-        let subscriber = make_key(&mut admin, json!({"description": "Users only robot", "domain": "*", "allowed-models": ["subscriber"]})).await;
-        let answer = send(&mut c, Method::GET, "/servetel/v1/user", &subscriber, &[("X-Roster-Domain", ACME)], None).await;
+        let subscriber = make_api_key(&mut admin, json!({"description": "Users only robot", "domain": "*", "allowed-models": ["subscriber"]})).await;
+        let answer = send_api(&mut c, Method::GET, "/servetel/v1/user", &subscriber, &[("X-Roster-Domain", ACME)], None).await;
         assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     }
 
     async fn the_openapi_document_describes_every_route(db: TestDb) {
         let mut c = Client::new(&db.db);
-        let doc = send(&mut c, Method::GET, "/servetel/v1/openapi.json", "", &[], None).await;
+        let doc = send_api(&mut c, Method::GET, "/servetel/v1/openapi.json", "", &[], None).await;
         assert_eq!(doc.status, StatusCode::OK, "{}", doc.body);
         let doc = doc.json();
         assert_eq!(doc["servers"][0]["url"], "/servetel/v1");

@@ -9,23 +9,19 @@
 
 mod common;
 
-use app::model::domain::DomainForm;
-use app::model::user::UserForm;
-use app::model::{DomainName, Parse, Scope};
-use app::ssr::auth::set_password_with_link;
-use app::ssr::caller::Caller;
+use app::model::Scope;
 use app::ssr::db::Db;
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
-use common::{logged_in_super_user, path, row_counts, Answer, Client};
+use axum::http::{Method, StatusCode};
+use common::{
+    logged_in_super_user, make_api_key, path, person, row_counts, send_api, system_domain, Answer,
+    Client,
+};
 use serde_json::{json, Value};
 
 const WAZO: &str = "/wazo/1.1";
 const ACME: &str = "acme.example";
 const OTHER: &str = "other.example";
 const RESELLER: &str = "north-reseller";
-/// The password every person of a test logs in with.
-const PASSWORD: &str = "violet harbor quartz meadow";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -41,20 +37,13 @@ async fn call(
     tenant: &str,
     body: Option<Value>,
 ) -> Answer {
-    let mut req = Request::builder().method(method).uri(path);
-    if !token.is_empty() {
-        req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
-    }
-    if !tenant.is_empty() {
-        req = req.header("Wazo-Tenant", tenant);
-    }
-    let req = match body {
-        Some(body) => req
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string())),
-        None => req.body(Body::empty()),
+    let tenant_header = [("Wazo-Tenant", tenant)];
+    let headers: &[(&str, &str)] = if tenant.is_empty() {
+        &[]
+    } else {
+        &tenant_header
     };
-    client.send(req.unwrap()).await
+    send_api(client, method, path, token, headers, body).await
 }
 
 /// A Wazo request as the Super User's key, in acme.example.
@@ -68,85 +57,17 @@ async fn wazo(
     call(c, method, &format!("{WAZO}{path}"), key, ACME, body).await
 }
 
-/// Makes an API key with the client's session; returns its token.
-async fn make_key(client: &mut Client, body: Value) -> String {
-    let made = call(
-        client,
-        Method::POST,
-        "/ns-api/v2/apikeys",
-        "",
-        "",
-        Some(body),
-    )
-    .await;
-    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
-    made.json()["key"].as_str().unwrap().to_owned()
-}
-
-fn name(domain: &str) -> DomainName {
-    DomainName::parse(domain).unwrap()
-}
-
-/// Creates a domain with a reseller, as Roster itself.
-async fn system_domain(db: &Db, domain: &str) {
-    common::add_resellers(db, &[RESELLER]).await;
-    let form = DomainForm {
-        domain: domain.into(),
-        reseller: RESELLER.into(),
-        ..DomainForm::new_domain()
-    };
-    app::ssr::domains::create_domain(db, &Caller::system(), &form)
-        .await
-        .unwrap_or_else(|e| panic!("create {domain}: {e:?}"));
-}
-
-/// Creates a user as Roster itself and returns its invitation token.
-async fn system_user(db: &Db, domain: &str, ext: &str, scope: Scope) -> Option<String> {
-    let form = UserForm {
-        user: ext.into(),
-        name_first_name: "Pat".into(),
-        name_last_name: format!("Number{ext}"),
-        email: format!("u{ext}@people.example"),
-        user_scope: scope.as_str().into(),
-        ..UserForm::default()
-    };
-    app::ssr::users::create_user(db, &Caller::system(), &name(domain), &form)
-        .await
-        .unwrap_or_else(|e| panic!("create {ext}@{domain}: {e:?}"))
-        .invitation
-}
-
-/// A person: a user of `domain` who took its invitation and logged in.
-async fn person(db: &Db, domain: &str, ext: &str, scope: Scope) -> Client {
-    let token = system_user(db, domain, ext, scope)
-        .await
-        .expect("an invitation");
-    set_password_with_link(db, &token, PASSWORD, PASSWORD, String::new())
-        .await
-        .unwrap();
-    let mut client = Client::new(db);
-    let login = format!("{ext}@{domain}");
-    let answer = client
-        .call(
-            path::<app::api::auth::Login>(),
-            &[("login", &login), ("password", PASSWORD)],
-        )
-        .await;
-    assert!(answer.status.is_success(), "{login}: {}", answer.body);
-    client
-}
-
 /// The Super User's client (without its session) and an all-domains key, with acme.example and
 /// its ring group "Sales".
 async fn setup(db: &Db) -> (Client, String) {
     let mut client = logged_in_super_user(db).await;
-    let key = make_key(
+    let key = make_api_key(
         &mut client,
         json!({"description": "Wazo provisioning robot", "domain": "*"}),
     )
     .await;
     client.cookie = None;
-    system_domain(db, ACME).await;
+    system_domain(db, ACME, RESELLER).await;
     let id: i64 = sqlx::query_scalar("SELECT id FROM domains WHERE name = $1")
         .bind(ACME)
         .fetch_one(db.pool())
@@ -500,7 +421,7 @@ on_both_backends! {
 
     async fn a_user_is_read_by_id_or_uuid_and_another_tenants_user_answers_as_missing(db: TestDb) {
         let (mut c, key) = setup(&db.db).await;
-        system_domain(&db.db, OTHER).await;
+        system_domain(&db.db, OTHER, RESELLER).await;
         let made = create(&mut c, &key, small_user("1001", "Grace", "Hopper")).await;
         let id = made["id"].as_i64().unwrap();
         let uuid = made["uuid"].as_str().unwrap().to_owned();
@@ -641,7 +562,7 @@ on_both_backends! {
 
     async fn the_tenant_is_the_wazo_tenant_header_or_the_callers_own_domain(db: TestDb) {
         let (mut c, key) = setup(&db.db).await;
-        system_domain(&db.db, OTHER).await;
+        system_domain(&db.db, OTHER, RESELLER).await;
         // A Super User has no domain: it names one.
         let unnamed = call(&mut c, Method::GET, &format!("{WAZO}/users"), &key, "", None).await;
         let listed = messages(&unnamed, StatusCode::BAD_REQUEST);
@@ -650,7 +571,7 @@ on_both_backends! {
         assert_eq!(unknown.status, StatusCode::UNAUTHORIZED, "{}", unknown.body);
         // An Office Manager of other.example works in its own domain without the header...
         let mut manager = person(&db.db, OTHER, "300", Scope::OfficeManager).await;
-        let manager_key = make_key(&mut manager, json!({"description": "Other tenant's robot", "domain": "~"})).await;
+        let manager_key = make_api_key(&mut manager, json!({"description": "Other tenant's robot", "domain": "~"})).await;
         manager.cookie = None;
         let made = call(&mut manager, Method::POST, &format!("{WAZO}/users"), &manager_key, "", Some(small_user("2001", "Own", "Tenant"))).await;
         assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
@@ -693,14 +614,14 @@ on_both_backends! {
         assert_eq!(row_counts(&db.db).await, before);
         // A key that may use the domain model only is refused on the user routes.
         let mut admin = logged_in_super_user_again(&db.db).await;
-        let domains_only = make_key(&mut admin, json!({"description": "Domains only robot", "domain": "*", "allowed-models": ["domain"]})).await;
+        let domains_only = make_api_key(&mut admin, json!({"description": "Domains only robot", "domain": "*", "allowed-models": ["domain"]})).await;
         admin.cookie = None;
         for path in ["/users".to_owned(), format!("/users/{}", made["id"]), format!("/users/{}/forwards", made["id"])] {
             let refused = wazo(&mut admin, &domains_only, Method::GET, &path, None).await;
             let listed = messages(&refused, StatusCode::FORBIDDEN);
             assert!(listed[0].contains("allowed-models"), "{listed:?}");
         }
-        let users_only = make_key(&mut c_with_session(&db.db).await, json!({"description": "Users only robot", "domain": "*", "allowed-models": ["subscriber"]})).await;
+        let users_only = make_api_key(&mut c_with_session(&db.db).await, json!({"description": "Users only robot", "domain": "*", "allowed-models": ["subscriber"]})).await;
         let read = wazo(&mut admin, &users_only, Method::GET, "/users", None).await;
         assert_eq!(read.status, StatusCode::OK, "{}", read.body);
         // No credentials at all: 401.

@@ -6,47 +6,19 @@
 
 mod common;
 
-use app::model::user::UserForm;
-use app::model::{DomainName, Parse, Scope};
-use app::ssr::caller::Caller;
+use app::model::Scope;
 use app::ssr::db::Db;
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
-use common::{logged_in_super_user, row_counts, Answer, Client};
+use axum::http::{Method, StatusCode};
+use common::{
+    domain_name, logged_in_super_user, make_api_key, person, row_counts, send_api, system_domain,
+    Answer, Client, PERSON_PASSWORD,
+};
 use serde_json::{json, Value};
 
 const ACME: &str = "acme.example";
 const OTHER: &str = "other.example";
-/// The password every person of a test logs in with.
-const PASSWORD: &str = "violet harbor quartz meadow";
 const VOICEMAIL_EXISTS: &str =
     "Cannot remove a user with a voicemail. Delete the voicemail or dissociate it from the user.";
-
-/// Sends a request with a bearer token (or the client's session when `token` is empty), extra
-/// headers, and a JSON body if any.
-async fn send(
-    client: &mut Client,
-    method: Method,
-    path: &str,
-    token: &str,
-    headers: &[(&str, &str)],
-    body: Option<Value>,
-) -> Answer {
-    let mut req = Request::builder().method(method).uri(path);
-    if !token.is_empty() {
-        req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
-    }
-    for (name, value) in headers {
-        req = req.header(*name, *value);
-    }
-    let req = match body {
-        Some(body) => req
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string())),
-        None => req.body(Body::empty()),
-    };
-    client.send(req.unwrap()).await
-}
 
 /// A XiVO request in `ACME` with an acme key (no domain header needed).
 async fn xivo(
@@ -56,81 +28,28 @@ async fn xivo(
     key: &str,
     body: Option<Value>,
 ) -> Answer {
-    send(c, method, &format!("/1.0{path}"), key, &[], body).await
+    send_api(c, method, &format!("/1.0{path}"), key, &[], body).await
 }
 
 /// A NetSapiens request.
 async fn ns(c: &mut Client, method: Method, path: &str, key: &str, body: Option<Value>) -> Answer {
-    send(c, method, &format!("/ns-api/v2{path}"), key, &[], body).await
-}
-
-/// Makes an API key with the client's session; returns its token.
-async fn make_key(client: &mut Client, body: Value) -> String {
-    let made = ns(client, Method::POST, "/apikeys", "", Some(body)).await;
-    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
-    made.json()["key"].as_str().unwrap().to_owned()
-}
-
-fn name(domain: &str) -> DomainName {
-    DomainName::parse(domain).unwrap()
-}
-
-/// Creates a domain with a reseller, as Roster itself.
-async fn system_domain(db: &Db, domain: &str) {
-    common::add_resellers(db, &["north-reseller"]).await;
-    let form = app::model::domain::DomainForm {
-        domain: domain.into(),
-        reseller: "north-reseller".into(),
-        ..app::model::domain::DomainForm::new_domain()
-    };
-    app::ssr::domains::create_domain(db, &Caller::system(), &form)
-        .await
-        .unwrap_or_else(|e| panic!("create {domain}: {e:?}"));
-}
-
-/// Creates a user as Roster itself and returns its invitation token.
-async fn system_user(db: &Db, domain: &str, ext: &str, scope: Scope) -> Option<String> {
-    let form = UserForm {
-        user: ext.into(),
-        name_first_name: "Person".into(),
-        name_last_name: format!("Number{ext}"),
-        email: format!("u{ext}@people.example"),
-        user_scope: scope.as_str().into(),
-        ..UserForm::default()
-    };
-    app::ssr::users::create_user(db, &Caller::system(), &name(domain), &form)
-        .await
-        .unwrap_or_else(|e| panic!("create {ext}@{domain}: {e:?}"))
-        .invitation
-}
-
-/// A person of `domain` who took its invitation and logged in.
-async fn person(db: &Db, domain: &str, ext: &str, scope: Scope) -> Client {
-    let token = system_user(db, domain, ext, scope)
-        .await
-        .expect("an invitation");
-    app::ssr::auth::set_password_with_link(db, &token, PASSWORD, PASSWORD, String::new())
-        .await
-        .unwrap();
-    let mut client = Client::new(db);
-    common::log_in(&mut client, &format!("{ext}@{domain}"), PASSWORD).await;
-    client
+    send_api(c, method, &format!("/ns-api/v2{path}"), key, &[], body).await
 }
 
 /// The two domains, a Super User's all-domains key, and a key of ACME's Office Manager (bound to
 /// ACME, so XiVO's requests need no domain header).
 async fn setup(db: &Db) -> (Client, String, String) {
-    system_domain(db, ACME).await;
-    system_domain(db, OTHER).await;
+    system_domain(db, ACME, "north-reseller").await;
+    system_domain(db, OTHER, "north-reseller").await;
     let mut admin = logged_in_super_user(db).await;
-    let super_key = make_key(
+    let super_key = make_api_key(
         &mut admin,
         json!({"description": "Provisioning robot", "domain": "*"}),
     )
     .await;
     admin.cookie = None;
     let mut manager = person(db, ACME, "300", Scope::OfficeManager).await;
-    let acme_key = make_key(
+    let acme_key = make_api_key(
         &mut manager,
         json!({"description": "ACME's XiVO connector", "domain": "~"}),
     )
@@ -282,7 +201,7 @@ on_both_backends! {
     async fn every_mapped_property_reads_back_the_same_through_the_netsapiens_api(db: TestDb) {
         let (mut c, super_key, key) = setup(&db.db).await;
         // Made by the Super User (who may send any caller ID number), naming the domain.
-        let made = send(&mut c, Method::POST, "/1.0/users/", &super_key, &[("X-Roster-Domain", ACME)], Some(json!({
+        let made = send_api(&mut c, Method::POST, "/1.0/users/", &super_key, &[("X-Roster-Domain", ACME)], Some(json!({
             "firstname": "Jean", "lastname": "Dupond", "callerid": "Jean D.", "username": "jdupond",
             "password": "lavender tide quarry owl", "enableclient": 0, "outcallerid": "+33 1 23 45 67 89",
             "userfield": "billing-7", "timezone": "Europe/Paris", "language": "fr_FR",
@@ -345,7 +264,7 @@ on_both_backends! {
         // An empty body names what Roster needs.
         let empty = xivo(&mut c, Method::POST, "/users/", &key, Some(json!({}))).await;
         assert_eq!(incorrect(&empty), sorted(&["firstname", "lastname", "email", "line"]));
-        let not_json = send(&mut c, Method::POST, "/1.0/users/", &key, &[], None).await;
+        let not_json = send_api(&mut c, Method::POST, "/1.0/users/", &key, &[], None).await;
         assert_eq!(incorrect(&not_json), sorted(&["firstname", "lastname", "email", "line"]));
         assert_eq!(row_counts(&db.db).await, before);
     }
@@ -438,7 +357,7 @@ on_both_backends! {
     async fn another_domains_user_answers_as_missing(db: TestDb) {
         let (mut c, super_key, key) = setup(&db.db).await;
         // A user of OTHER, made by the Super User naming OTHER in the header.
-        let made = send(&mut c, Method::POST, "/1.0/users/", &super_key, &[("X-Roster-Domain", OTHER)],
+        let made = send_api(&mut c, Method::POST, "/1.0/users/", &super_key, &[("X-Roster-Domain", OTHER)],
             Some(minimal("1001", "Olga", "Other"))).await;
         assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
         let id: i64 = made.location().unwrap().rsplit('/').next().unwrap().parse().unwrap();
@@ -449,9 +368,9 @@ on_both_backends! {
             assert_eq!((answer.status, answer.body.as_str()), (StatusCode::NOT_FOUND, ""), "{method}");
         }
         // Naming the other domain does not help a key of ACME's Office Manager.
-        let named = send(&mut c, Method::GET, &format!("/1.0/users/{id}"), &key, &[("X-Roster-Domain", OTHER)], None).await;
+        let named = send_api(&mut c, Method::GET, &format!("/1.0/users/{id}"), &key, &[("X-Roster-Domain", OTHER)], None).await;
         assert_eq!((named.status, named.body.as_str()), (StatusCode::NOT_FOUND, ""));
-        let listed = send(&mut c, Method::GET, "/1.0/users/", &key, &[("X-Roster-Domain", OTHER)], None).await;
+        let listed = send_api(&mut c, Method::GET, "/1.0/users/", &key, &[("X-Roster-Domain", OTHER)], None).await;
         assert_eq!(listed.status, StatusCode::NOT_FOUND);
         assert_eq!(row_counts(&db.db).await, before);
         // ACME's list does not show it.
@@ -471,32 +390,32 @@ on_both_backends! {
         // A Basic User of the domain may not manage its users.
         let mut basic = person(&db.db, ACME, "400", Scope::BasicUser).await;
         let before = row_counts(&db.db).await;
-        let refused = send(&mut basic, Method::POST, "/1.0/users/", "", &[], Some(minimal("1001", "John", "Doe"))).await;
+        let refused = send_api(&mut basic, Method::POST, "/1.0/users/", "", &[], Some(minimal("1001", "John", "Doe"))).await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
-        let listed = send(&mut basic, Method::GET, "/1.0/users/", "", &[], None).await;
+        let listed = send_api(&mut basic, Method::GET, "/1.0/users/", "", &[], None).await;
         assert_eq!(listed.status, StatusCode::FORBIDDEN, "{}", listed.body);
         assert_eq!(row_counts(&db.db).await, before);
         // The Office Manager's portal session works as its key does.
         let mut manager = Client::new(&db.db);
-        common::log_in(&mut manager, "300@acme.example", PASSWORD).await;
-        let made = send(&mut manager, Method::POST, "/1.0/users/", "", &[], Some(minimal("1001", "John", "Doe"))).await;
+        common::log_in(&mut manager, "300@acme.example", PERSON_PASSWORD).await;
+        let made = send_api(&mut manager, Method::POST, "/1.0/users/", "", &[], Some(minimal("1001", "John", "Doe"))).await;
         assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
         // A key limited to the domain model may not use the user routes.
         let mut admin = logged_in_super_user_again(&db.db).await;
-        let limited = make_key(&mut admin, json!({"description": "Domains only robot", "domain": "*", "allowed-models": ["domain"]})).await;
+        let limited = make_api_key(&mut admin, json!({"description": "Domains only robot", "domain": "*", "allowed-models": ["domain"]})).await;
         for (method, path) in [(Method::GET, "/1.0/users/"), (Method::GET, "/1.0/users/1"), (Method::DELETE, "/1.0/users/1")] {
-            let answer = send(&mut c, method, path, &limited, &[("X-Roster-Domain", ACME)], None).await;
+            let answer = send_api(&mut c, method, path, &limited, &[("X-Roster-Domain", ACME)], None).await;
             assert_eq!(answer.status, StatusCode::FORBIDDEN, "{path}: {}", answer.body);
         }
-        let subscriber = make_key(&mut admin, json!({"description": "Users only robot", "domain": "*", "allowed-models": ["subscriber"]})).await;
-        let answer = send(&mut c, Method::GET, "/1.0/users/", &subscriber, &[("X-Roster-Domain", ACME)], None).await;
+        let subscriber = make_api_key(&mut admin, json!({"description": "Users only robot", "domain": "*", "allowed-models": ["subscriber"]})).await;
+        let answer = send_api(&mut c, Method::GET, "/1.0/users/", &subscriber, &[("X-Roster-Domain", ACME)], None).await;
         assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
         let _ = key;
     }
 
     async fn the_openapi_document_describes_every_route(db: TestDb) {
         let mut c = Client::new(&db.db);
-        let doc = send(&mut c, Method::GET, "/1.0/openapi.json", "", &[], None).await;
+        let doc = send_api(&mut c, Method::GET, "/1.0/openapi.json", "", &[], None).await;
         assert_eq!(doc.status, StatusCode::OK, "{}", doc.body);
         let doc = doc.json();
         assert_eq!(doc["servers"][0]["url"], "/1.0");
@@ -516,7 +435,7 @@ on_both_backends! {
 
 /// The row id of the domain `domain`.
 async fn domain_id(db: &Db, domain: &str) -> i64 {
-    app::ssr::db::domains::get(db.pool(), &name(domain))
+    app::ssr::db::domains::get(db.pool(), &domain_name(domain))
         .await
         .unwrap()
         .expect("the domain")

@@ -87,6 +87,43 @@ impl FromRequestParts<AppState> for ApiCaller {
     }
 }
 
+/// The caller of a vendor's API (Wazo, XiVO, Servetel): authenticated as [`ApiCaller`] is, its
+/// refusals answered in that vendor's error shape `E`.
+pub struct VendorCaller<E>(pub ApiCaller, std::marker::PhantomData<fn() -> E>);
+
+impl<E> FromRequestParts<AppState> for VendorCaller<E>
+where
+    E: From<Problem> + axum::response::IntoResponse,
+{
+    type Rejection = E;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, E> {
+        ApiCaller::from_request_parts(parts, state)
+            .await
+            .map(|caller| Self(caller, std::marker::PhantomData))
+            .map_err(E::from)
+    }
+}
+
+/// The header naming the domain a request to XiVO's or Servetel's API acts in, for a caller that
+/// may manage several (neither API has tenants of its own; Wazo's names it `Wazo-Tenant`).
+pub const DOMAIN_HEADER: &str = "x-roster-domain";
+
+/// The domain a vendor's API request acts in, by the rule all of them follow: the one `header`
+/// names, else the caller's own; `None` when there is neither (a Super User or Reseller must
+/// name one). Whether the caller may act in it is the core's question, asked with the domain.
+pub fn domain_named<'a>(
+    caller: &'a Caller,
+    headers: &'a axum::http::HeaderMap,
+    header: &str,
+) -> Option<&'a str> {
+    headers
+        .get(header)
+        .map(|v| v.to_str().map(str::trim).unwrap_or_default())
+        .filter(|v| !v.is_empty())
+        .or(caller.domain.as_deref())
+}
+
 /// The model (`allowed-models`) of the route a request matched.
 fn route_model(parts: &Parts) -> Option<&'static str> {
     parts

@@ -37,7 +37,7 @@ use utoipa::openapi::{OpenApi as Document, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
-pub use extract::ApiCaller;
+pub use extract::{domain_named, ApiCaller, VendorCaller, DOMAIN_HEADER};
 
 /// Where the API is served.
 pub const BASE: &str = "/ns-api/v2";
@@ -66,16 +66,7 @@ struct Common;
 
 impl Modify for Common {
     fn modify(&self, doc: &mut Document) {
-        let components = doc.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("An API key made on the portal's API keys page."))
-                    .build(),
-            ),
-        );
+        bearer_scheme(doc);
         let problem = || {
             utoipa::openapi::ResponseBuilder::new()
                 .description("A problem: RFC 9457 problem details, every bad field listed.")
@@ -293,6 +284,34 @@ fn user_name<'a>(
     }
 }
 
+/// Adds to `doc` the one way every Roster API authenticates: a bearer API key (or, unnamed in
+/// the document, the portal's session cookie). The vendor APIs' documents name it too.
+pub(crate) fn bearer_scheme(doc: &mut Document) {
+    doc.components
+        .get_or_insert_with(Default::default)
+        .add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An API key made on the portal's API keys page."))
+                    .build(),
+            ),
+        );
+}
+
+/// `api` with its OpenAPI document `doc` served at `/openapi.json`.
+pub(crate) fn serving_document(api: Router<AppState>, doc: &Document) -> Router<AppState> {
+    let json: std::sync::Arc<str> = doc.to_json().unwrap_or_default().into();
+    api.route(
+        "/openapi.json",
+        axum::routing::get(move || {
+            let json = json.clone();
+            async move { ([("content-type", "application/json")], json.to_string()) }
+        }),
+    )
+}
+
 /// The API's routes and its OpenAPI document, built together.
 fn routes() -> (Router<AppState>, Document) {
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -318,20 +337,8 @@ pub fn openapi() -> Document {
 /// The API, to be nested at [`BASE`], with its document and documentation page.
 pub fn router() -> Router<AppState> {
     let (api, doc) = routes();
-    let json = std::sync::Arc::new(doc.to_json().unwrap_or_default());
     let page = std::sync::Arc::new(docs::page(&doc));
-    api.route(
-        "/openapi.json",
-        axum::routing::get(move || {
-            let json = json.clone();
-            async move {
-                (
-                    [("content-type", "application/json")],
-                    json.as_str().to_owned(),
-                )
-            }
-        }),
-    )
+    serving_document(api, &doc)
     .route(
         "/docs",
         axum::routing::get(move || {

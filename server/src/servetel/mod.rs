@@ -11,16 +11,17 @@
 
 mod users;
 
-use crate::ns_api::ApiCaller;
+use crate::ns_api::problem::Problem;
+use crate::ns_api::{
+    bearer_scheme, domain_named, serving_document, ApiCaller, VendorCaller, DOMAIN_HEADER,
+};
 use app::error::AppError;
 use app::model::{DomainName, FieldErrors};
 use app::ssr::AppState;
-use axum::extract::FromRequestParts;
-use axum::http::{request::Parts, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
 use axum::Router;
 use serde_json::{json, Map, Value};
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::OpenApi as Document;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -146,34 +147,27 @@ impl IntoResponse for ServetelError {
 
 pub type ServetelResult<T> = Result<T, ServetelError>;
 
-/// The caller, as the NetSapiens API authenticates it (API keys with their `allowed-models`:
-/// every route here is a `subscriber`'s; the portal session), refusals in Servetel's envelope.
-pub struct ServetelCaller(pub ApiCaller);
-
-impl FromRequestParts<AppState> for ServetelCaller {
-    type Rejection = ServetelError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, ServetelError> {
-        ApiCaller::from_request_parts(parts, state)
-            .await
-            .map(ServetelCaller)
-            .map_err(|problem| ServetelError::new(problem.status(), problem.detail))
+impl From<Problem> for ServetelError {
+    fn from(problem: Problem) -> Self {
+        Self::new(problem.status(), problem.detail)
     }
 }
 
-/// The domain a request acts in (see [`crate::xivo::named_domain`]), with Servetel's answers.
+/// The caller, as the NetSapiens API authenticates it (API keys with their `allowed-models`:
+/// every route here is a `subscriber`'s; the portal session), refusals in Servetel's envelope.
+pub type ServetelCaller = VendorCaller<ServetelError>;
+
+/// The domain a request acts in (see [`domain_named`]), with Servetel's answers: the header
+/// named as a missing field when there is none, 404 for a name that cannot be a domain.
 fn domain(caller: &ApiCaller, headers: &HeaderMap) -> ServetelResult<DomainName> {
-    match crate::xivo::named_domain(caller, headers) {
-        Ok(found) => Ok(found?),
-        Err(crate::xivo::NoDomain) => Err(ServetelError::fields([(
+    let name = domain_named(caller, headers, DOMAIN_HEADER).ok_or_else(|| {
+        ServetelError::fields([(
             "X-Roster-Domain".to_owned(),
             "Required: the domain to act in, since your account has no domain of its own."
                 .to_owned(),
-        )])),
-    }
+        )])
+    })?;
+    Ok(app::ssr::access::parse_name(name)?)
 }
 
 /// The API's routes and its OpenAPI document, built together.
@@ -181,16 +175,7 @@ fn routes() -> (Router<AppState>, Document) {
     let (router, mut doc) = OpenApiRouter::with_openapi(ServetelDoc::openapi())
         .merge(users::routes())
         .split_for_parts();
-    let components = doc.components.get_or_insert_with(Default::default);
-    components.add_security_scheme(
-        "bearer",
-        SecurityScheme::Http(
-            HttpBuilder::new()
-                .scheme(HttpAuthScheme::Bearer)
-                .description(Some("A Roster API key made on the portal's API keys page."))
-                .build(),
-        ),
-    );
+    bearer_scheme(&mut doc);
     (router, doc)
 }
 
@@ -202,20 +187,7 @@ pub fn openapi() -> Document {
 /// This API's routes, to be nested at [`BASE`].
 pub fn router() -> Router<AppState> {
     let (api, doc) = routes();
-    let json = std::sync::Arc::new(doc.to_json().unwrap_or_default());
-    api.merge(users::aliases())
-        .route(
-            "/openapi.json",
-            axum::routing::get(move || {
-                let json = json.clone();
-                async move {
-                    (
-                        [("content-type", "application/json")],
-                        json.as_str().to_owned(),
-                    )
-                }
-            }),
-        )
+    serving_document(api.merge(users::aliases()), &doc)
         // Paths under the base that no route serves. (A nested router with a fallback of its own is
         // served whole under the base.)
         .fallback(|| async { ServetelError::new(StatusCode::NOT_FOUND, "No such API route.") })

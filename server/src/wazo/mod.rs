@@ -12,16 +12,15 @@
 mod translate;
 mod users;
 
-use crate::ns_api::ApiCaller;
+use crate::ns_api::problem::Problem;
+use crate::ns_api::{bearer_scheme, domain_named, serving_document, ApiCaller, VendorCaller};
 use app::error::AppError;
 use app::model::{DomainName, FieldErrors};
 use app::ssr::AppState;
-use axum::extract::FromRequestParts;
-use axum::http::{request::Parts, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
 use axum::Router;
 use sha2::Digest;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::OpenApi as Document;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -135,39 +134,28 @@ impl IntoResponse for WazoError {
 
 pub type WazoResult<T> = Result<T, WazoError>;
 
-/// The caller, as the NetSapiens API authenticates it (API keys with their `allowed-models`:
-/// every route here is a `subscriber`'s; the portal session), refusals answered in Wazo's shape.
-pub struct WazoCaller(pub ApiCaller);
-
-impl FromRequestParts<AppState> for WazoCaller {
-    type Rejection = WazoError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WazoError> {
-        ApiCaller::from_request_parts(parts, state)
-            .await
-            .map(WazoCaller)
-            .map_err(|problem| WazoError::new(problem.status(), problem.detail))
+impl From<Problem> for WazoError {
+    fn from(problem: Problem) -> Self {
+        Self::new(problem.status(), problem.detail)
     }
 }
 
-/// The tenant of a request: the `Wazo-Tenant` header (a domain's name), or the caller's own
-/// domain. A caller without a domain (a Super User) must name one. Whether the caller may manage
-/// it is the core's question (a domain it may not see answers 401, as Wazo's unknown tenant).
+/// The caller, as the NetSapiens API authenticates it (API keys with their `allowed-models`:
+/// every route here is a `subscriber`'s; the portal session), refusals answered in Wazo's shape.
+pub type WazoCaller = VendorCaller<WazoError>;
+
+/// The tenant of a request (see [`domain_named`]): the `Wazo-Tenant` header (a domain's name),
+/// or the caller's own domain. A caller without a domain (a Super User) must name one. Whether
+/// the caller may manage it is the core's question (a domain it may not see answers 401, as
+/// Wazo's unknown tenant).
 pub fn tenant(caller: &ApiCaller, headers: &HeaderMap) -> WazoResult<DomainName> {
-    let named = headers
-        .get(TENANT_HEADER)
-        .map(|v| v.to_str().map(str::trim).unwrap_or_default());
-    let name = match (named, caller.domain.as_deref()) {
-        (Some(name), _) if !name.is_empty() => name.to_owned(),
-        (_, Some(own)) => own.to_owned(),
-        _ => {
-            return Err(WazoError::new(
-                StatusCode::BAD_REQUEST,
-                "Input Error - field 'Wazo-Tenant': Required: the name of the domain (tenant) to act in, since your account has no domain of its own.",
-            ))
-        }
-    };
-    app::ssr::access::parse_name(&name).map_err(|_| unauthorized_tenant(&name))
+    let name = domain_named(caller, headers, TENANT_HEADER).ok_or_else(|| {
+        WazoError::new(
+            StatusCode::BAD_REQUEST,
+            "Input Error - field 'Wazo-Tenant': Required: the name of the domain (tenant) to act in, since your account has no domain of its own.",
+        )
+    })?;
+    app::ssr::access::parse_name(name).map_err(|_| unauthorized_tenant(name))
 }
 
 /// Wazo's answer for a tenant the caller may not use (or that does not exist).
@@ -236,18 +224,7 @@ fn routes() -> (Router<AppState>, Document) {
     let (router, mut doc) = OpenApiRouter::with_openapi(WazoDoc::openapi())
         .merge(users::routes())
         .split_for_parts();
-    let components = doc.components.get_or_insert_with(Default::default);
-    components.add_security_scheme(
-        "bearer",
-        SecurityScheme::Http(
-            HttpBuilder::new()
-                .scheme(HttpAuthScheme::Bearer)
-                .description(Some(
-                    "A Roster API key, made on the portal's API keys page.",
-                ))
-                .build(),
-        ),
-    );
+    bearer_scheme(&mut doc);
     (router, doc)
 }
 
@@ -259,20 +236,7 @@ pub fn openapi() -> Document {
 /// This API's routes, to be nested at [`BASE`].
 pub fn router() -> Router<AppState> {
     let (api, doc) = routes();
-    let json = std::sync::Arc::new(doc.to_json().unwrap_or_default());
-    api.route(
-        "/openapi.json",
-        axum::routing::get(move || {
-            let json = json.clone();
-            async move {
-                (
-                    [("content-type", "application/json")],
-                    json.as_str().to_owned(),
-                )
-            }
-        }),
-    )
-    .fallback(|| async {
+    serving_document(api, &doc).fallback(|| async {
         WazoError::new(StatusCode::NOT_FOUND, "Resource Not Found - no such route")
     })
 }

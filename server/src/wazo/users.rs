@@ -757,16 +757,18 @@ async fn update_forwards(
     .await
 }
 
-/// The Roster field of a forward's name, or Wazo's 404.
-fn forward_field(forward: &str) -> WazoResult<&'static str> {
-    FORWARDS
+/// The Roster field that `name` stands for in `table` (of the forwards, of the services), or
+/// Wazo's 404 saying which `kind` of names there are.
+fn field_named(kind: &str, table: &[(&str, &'static str)], name: &str) -> WazoResult<&'static str> {
+    table
         .iter()
-        .find(|(name, _)| *name == forward)
+        .find(|(known, _)| *known == name)
         .map(|(_, field)| *field)
         .ok_or_else(|| {
+            let names: Vec<&str> = table.iter().map(|(known, _)| *known).collect();
             WazoError::new(
                 StatusCode::NOT_FOUND,
-                "Resource Not Found - no such forward: busy, noanswer or unconditional",
+                format!("Resource Not Found - no such {kind}: {}", names.join(", ")),
             )
         })
 }
@@ -784,7 +786,7 @@ async fn get_forward(
     headers: HeaderMap,
     Path((raw, forward)): Path<(String, String)>,
 ) -> WazoResult<Json<Value>> {
-    forward_field(&forward)?;
+    field_named("forward", &FORWARDS, &forward)?;
     let all = forwards_of(&form_at(&state, &caller, &headers, &raw).await?);
     Ok(Json(all[forward.as_str()].clone()))
 }
@@ -804,7 +806,7 @@ async fn update_forward(
     Path((raw, forward)): Path<(String, String)>,
     body: Bytes,
 ) -> WazoResult<StatusCode> {
-    let field = forward_field(&forward)?;
+    let field = field_named("forward", &FORWARDS, &forward)?;
     change_by(&state, &caller, &headers, &raw, &body, |t, v| {
         translate::forward(t, v, "", field)
     })
@@ -844,20 +846,6 @@ async fn update_services(
     .await
 }
 
-/// The Roster field of a service's name, or Wazo's 404.
-fn service_field(service: &str) -> WazoResult<&'static str> {
-    SERVICES
-        .iter()
-        .find(|(name, _)| *name == service)
-        .map(|(_, field)| *field)
-        .ok_or_else(|| {
-            WazoError::new(
-                StatusCode::NOT_FOUND,
-                "Resource Not Found - no such service: dnd or incallfilter",
-            )
-        })
-}
-
 /// Read one service.
 #[utoipa::path(get, path = "/users/{id}/services/{service}", tag = "services", operation_id = "get_user_service",
     params(
@@ -871,7 +859,7 @@ async fn get_service(
     headers: HeaderMap,
     Path((raw, service)): Path<(String, String)>,
 ) -> WazoResult<Json<Value>> {
-    service_field(&service)?;
+    field_named("service", &SERVICES, &service)?;
     let all = services_of(&form_at(&state, &caller, &headers, &raw).await?);
     Ok(Json(all[service.as_str()].clone()))
 }
@@ -891,7 +879,7 @@ async fn update_service(
     Path((raw, service)): Path<(String, String)>,
     body: Bytes,
 ) -> WazoResult<StatusCode> {
-    let field = service_field(&service)?;
+    let field = field_named("service", &SERVICES, &service)?;
     change_by(&state, &caller, &headers, &raw, &body, |t, v| {
         translate::service(t, v, "", field)
     })

@@ -12,25 +12,22 @@
 
 mod users;
 
-use crate::ns_api::ApiCaller;
+use crate::ns_api::problem::Problem;
+use crate::ns_api::{
+    bearer_scheme, domain_named, serving_document, ApiCaller, VendorCaller, DOMAIN_HEADER,
+};
 use app::error::AppError;
 use app::model::{DomainName, FieldErrors};
 use app::ssr::AppState;
-use axum::extract::FromRequestParts;
-use axum::http::{request::Parts, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
 use axum::Router;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::OpenApi as Document;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 /// Where this API is served.
 pub const BASE: &str = "/1.0";
-
-/// The header naming the domain to act in, for a caller that may manage several (XiVO 1.0 had
-/// no tenants). Servetel's adapter reads it too.
-pub const DOMAIN_HEADER: &str = "x-roster-domain";
 
 /// XiVO's answer to deleting a user that owns a voicemail box without `deleteVoicemail`.
 pub const VOICEMAIL_EXISTS: &str =
@@ -144,50 +141,26 @@ impl IntoResponse for XivoError {
 
 pub type XivoResult<T> = Result<T, XivoError>;
 
+impl From<Problem> for XivoError {
+    fn from(problem: Problem) -> Self {
+        Self::new(problem.status(), problem.detail)
+    }
+}
+
 /// The caller, as the NetSapiens API authenticates it (API keys with their `allowed-models`:
 /// every route here is a `subscriber`'s; the portal session), refusals answered in XiVO's shape.
-pub struct XivoCaller(pub ApiCaller);
+pub type XivoCaller = VendorCaller<XivoError>;
 
-impl FromRequestParts<AppState> for XivoCaller {
-    type Rejection = XivoError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, XivoError> {
-        ApiCaller::from_request_parts(parts, state)
-            .await
-            .map(XivoCaller)
-            .map_err(|problem| XivoError::new(problem.status(), problem.detail))
-    }
-}
-
-/// Why no domain could be chosen: no header and no domain of the caller's own.
-pub struct NoDomain;
-
-/// The domain a request acts in: the one the `X-Roster-Domain` header names, else the caller's
-/// own. Whether the caller may manage it is the core's question (a domain it may not see is not
-/// found). A name that cannot be a domain is not found either.
-pub fn named_domain(
-    caller: &ApiCaller,
-    headers: &HeaderMap,
-) -> Result<Result<DomainName, AppError>, NoDomain> {
-    let named = headers
-        .get(DOMAIN_HEADER)
-        .map(|v| v.to_str().map(str::trim).unwrap_or_default())
-        .filter(|v| !v.is_empty());
-    match (named, caller.domain.as_deref()) {
-        (Some(name), _) | (None, Some(name)) => Ok(app::ssr::access::parse_name(name)),
-        (None, None) => Err(NoDomain),
-    }
-}
-
-/// [`named_domain`] with XiVO's answers: 400 naming the header, or 404.
+/// The domain a request acts in (see [`domain_named`]; XiVO 1.0 had no tenants): 400 naming the header when there is
+/// none, 404 for a name that cannot be a domain.
 fn domain(caller: &ApiCaller, headers: &HeaderMap) -> XivoResult<DomainName> {
-    match named_domain(caller, headers) {
-        Ok(found) => Ok(found?),
-        Err(NoDomain) => Err(XivoError::new(
+    let name = domain_named(caller, headers, DOMAIN_HEADER).ok_or_else(|| {
+        XivoError::new(
             StatusCode::BAD_REQUEST,
             "Missing parameters: X-Roster-Domain",
-        )),
-    }
+        )
+    })?;
+    Ok(app::ssr::access::parse_name(name)?)
 }
 
 /// The API's routes and its OpenAPI document, built together.
@@ -195,16 +168,7 @@ fn routes() -> (Router<AppState>, Document) {
     let (router, mut doc) = OpenApiRouter::with_openapi(XivoDoc::openapi())
         .merge(users::routes())
         .split_for_parts();
-    let components = doc.components.get_or_insert_with(Default::default);
-    components.add_security_scheme(
-        "bearer",
-        SecurityScheme::Http(
-            HttpBuilder::new()
-                .scheme(HttpAuthScheme::Bearer)
-                .description(Some("A Roster API key made on the portal's API keys page."))
-                .build(),
-        ),
-    );
+    bearer_scheme(&mut doc);
     (router, doc)
 }
 
@@ -216,20 +180,7 @@ pub fn openapi() -> Document {
 /// This API's routes, to be nested at [`BASE`].
 pub fn router() -> Router<AppState> {
     let (api, doc) = routes();
-    let json = std::sync::Arc::new(doc.to_json().unwrap_or_default());
-    api.merge(users::aliases())
-        .route(
-            "/openapi.json",
-            axum::routing::get(move || {
-                let json = json.clone();
-                async move {
-                    (
-                        [("content-type", "application/json")],
-                        json.as_str().to_owned(),
-                    )
-                }
-            }),
-        )
+    serving_document(api.merge(users::aliases()), &doc)
         // Paths under the base that no route serves: XiVO's empty 404. (A nested router with a
         // fallback of its own is served whole under the base.)
         .fallback(|| async { XivoError::not_found() })

@@ -441,3 +441,116 @@ pub async fn stored_user(db: &Db, domain: &str, extension: &str) -> app::model::
 pub fn whole(form: &app::model::user::UserForm) -> app::model::fields::Patch {
     app::model::fields::Patch::whole(app::model::user::USER_FIELDS, form)
 }
+
+// --- the people and keys of an API test -------------------------------------------------------
+
+/// The password every person of an API test logs in with.
+pub const PERSON_PASSWORD: &str = "violet harbor quartz meadow";
+
+/// Sends an API request with a bearer `token` (or the client's session when `token` is empty),
+/// extra `headers`, and a JSON `body` if any.
+pub async fn send_api(
+    client: &mut Client,
+    method: axum::http::Method,
+    path: &str,
+    token: &str,
+    headers: &[(&str, &str)],
+    body: Option<serde_json::Value>,
+) -> Answer {
+    let mut req = Request::builder().method(method).uri(path);
+    if !token.is_empty() {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    let req = match body {
+        Some(body) => req
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string())),
+        None => req.body(Body::empty()),
+    };
+    client.send(req.unwrap()).await
+}
+
+/// Makes an API key (NetSapiens' `POST /apikeys`, `body` its fields) with the client's session;
+/// returns its token.
+pub async fn make_api_key(client: &mut Client, body: serde_json::Value) -> String {
+    let made = send_api(
+        client,
+        axum::http::Method::POST,
+        "/ns-api/v2/apikeys",
+        "",
+        &[],
+        Some(body),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    made.json()["key"].as_str().unwrap().to_owned()
+}
+
+/// `domain` as a domain name.
+pub fn domain_name(domain: &str) -> app::model::DomainName {
+    use app::model::Parse;
+    app::model::DomainName::parse(domain).unwrap()
+}
+
+/// Creates `domain` of the reseller `reseller` (made if need be), as Roster itself.
+pub async fn system_domain(db: &Db, domain: &str, reseller: &str) {
+    add_resellers(db, &[reseller]).await;
+    let form = app::model::domain::DomainForm {
+        domain: domain.into(),
+        reseller: reseller.into(),
+        ..app::model::domain::DomainForm::new_domain()
+    };
+    app::ssr::domains::create_domain(db, &app::ssr::caller::Caller::system(), &form)
+        .await
+        .unwrap_or_else(|e| panic!("create {domain}: {e:?}"));
+}
+
+/// Creates the user `ext` of `domain` with `scope`, as Roster itself; returns its invitation
+/// token.
+pub async fn system_user(
+    db: &Db,
+    domain: &str,
+    ext: &str,
+    scope: app::model::Scope,
+) -> Option<String> {
+    let form = app::model::user::UserForm {
+        user: ext.into(),
+        name_first_name: "Person".into(),
+        name_last_name: format!("Number{ext}"),
+        email: format!("u{ext}@people.example"),
+        user_scope: scope.as_str().into(),
+        ..app::model::user::UserForm::default()
+    };
+    app::ssr::users::create_user(
+        db,
+        &app::ssr::caller::Caller::system(),
+        &domain_name(domain),
+        &form,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("create {ext}@{domain}: {e:?}"))
+    .invitation
+}
+
+/// A person: the user `ext` of `domain`, made with `scope`, who took its invitation (choosing
+/// [`PERSON_PASSWORD`]) and logged in.
+pub async fn person(db: &Db, domain: &str, ext: &str, scope: app::model::Scope) -> Client {
+    let token = system_user(db, domain, ext, scope)
+        .await
+        .expect("an invitation");
+    app::ssr::auth::set_password_with_link(
+        db,
+        &token,
+        PERSON_PASSWORD,
+        PERSON_PASSWORD,
+        String::new(),
+    )
+    .await
+    .unwrap();
+    let mut client = Client::new(db);
+    log_in(&mut client, &format!("{ext}@{domain}"), PERSON_PASSWORD).await;
+    client
+}
