@@ -24,7 +24,7 @@
 use super::{domain, ServetelCaller, ServetelError, ServetelResult};
 use app::model::fields::Patch;
 use app::model::json_form::{form_of, text_of_value};
-use app::model::user::{SortKey, UserDetail, UserQuery, USER_FIELDS};
+use app::model::user::{UserDetail, USER_FIELDS};
 use app::model::{Destination, DomainName, FieldErrors, Scope, UserStatus, YesNo};
 use app::ssr::{phone_numbers, users, AppState};
 use axum::body::Bytes;
@@ -797,32 +797,7 @@ async fn list_users(
         return Err(ServetelError::fields(bad));
     }
     // Every user of the domain, by id: Servetel's cursor is its ids' order.
-    let mut all: Vec<(i64, UserDetail)> = Vec::new();
-    let mut start = 0;
-    loop {
-        let query = UserQuery {
-            search: String::new(),
-            sort: SortKey::User,
-            descending: false,
-            start,
-            limit: 1000,
-        };
-        let (total, page) =
-            users::list_users_whole(&state.db, &caller.0, &domain, None, &query).await?;
-        let extensions: Vec<String> = page.iter().map(|d| d.values.user.to_string()).collect();
-        let wanted: Vec<&str> = extensions.iter().map(String::as_str).collect();
-        let ids = users::ids_with_extensions(&state.db, &caller.0, &domain, &wanted).await?;
-        let read = page.len();
-        for detail in page {
-            if let Some(&id) = ids.get(detail.values.user.as_str()) {
-                all.push((id, detail));
-            }
-        }
-        start += 1000;
-        if read < 1000 || u64::from(start) >= total {
-            break;
-        }
-    }
+    let mut all = users::all_users_whole_with_ids(&state.db, &caller.0, &domain).await?;
     all.sort_by_key(|(id, _)| *id);
     let mut matching = all.into_iter().filter(|(id, d)| {
         let v = &d.values;

@@ -22,7 +22,7 @@ use super::{domain, XivoCaller, XivoError, XivoResult};
 use app::error::AppError;
 use app::model::fields::Patch;
 use app::model::json_form::{form_of, text_of_value};
-use app::model::user::{SortKey, UserDetail, UserQuery, USER_FIELDS};
+use app::model::user::{UserDetail, USER_FIELDS};
 use app::model::{FieldErrors, YesNo};
 use app::ssr::{users, AppState};
 use axum::body::Bytes;
@@ -388,36 +388,14 @@ async fn list_users(
     headers: HeaderMap,
 ) -> XivoResult<Json<ListDoc>> {
     let domain = domain(&caller.0, &headers)?;
-    let mut items = Vec::new();
-    let mut total;
-    let mut start = 0;
-    loop {
-        let query = UserQuery {
-            search: String::new(),
-            sort: SortKey::User,
-            descending: false,
-            start,
-            limit: 1000,
-        };
-        let (all, page) =
-            users::list_users_whole(&state.db, &caller.0, &domain, None, &query).await?;
-        total = all;
-        let extensions: Vec<String> = page.iter().map(|d| d.values.user.to_string()).collect();
-        let wanted: Vec<&str> = extensions.iter().map(String::as_str).collect();
-        let ids = users::ids_with_extensions(&state.db, &caller.0, &domain, &wanted).await?;
-        let user_ids: Vec<i64> = ids.values().copied().collect();
-        let boxes = users::voicemail_box_ids(&state.db, &caller.0, &domain, &user_ids).await?;
-        let read = page.len();
-        for detail in page {
-            if let Some(&id) = ids.get(detail.values.user.as_str()) {
-                items.push(shown(detail, id, boxes.get(&id).copied()));
-            }
-        }
-        start += 1000;
-        if read < 1000 || u64::from(start) >= total {
-            break;
-        }
-    }
+    let all = users::all_users_whole_with_ids(&state.db, &caller.0, &domain).await?;
+    let user_ids: Vec<i64> = all.iter().map(|(id, _)| *id).collect();
+    let boxes = users::voicemail_box_ids(&state.db, &caller.0, &domain, &user_ids).await?;
+    let items: Vec<_> = all
+        .into_iter()
+        .map(|(id, detail)| shown(detail, id, boxes.get(&id).copied()))
+        .collect();
+    let total = items.len() as u64;
     Ok(Json(ListDoc { total, items }))
 }
 

@@ -128,6 +128,39 @@ pub async fn ids_with_extensions(
     Ok(users::ids_with_extensions(db.pool(), found.id, extensions).await?)
 }
 
+/// Every listed user of `domain`, read whole (as [`list_users_whole`] reads a page), each with
+/// its row id, in extension order: what the vendor APIs without pages (XiVO) or with their own
+/// cursor (Servetel's, over ids) answer from. Pages of 1,000, each with its own connection.
+pub async fn all_users_whole_with_ids(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+) -> Result<Vec<(i64, UserDetail)>, AppError> {
+    const PAGE: u32 = 1000;
+    let mut all = Vec::new();
+    let mut start = 0;
+    loop {
+        let query = UserQuery {
+            start,
+            limit: PAGE,
+            ..UserQuery::default()
+        };
+        let (total, page) = list_users_whole(db, caller, domain, None, &query).await?;
+        let extensions: Vec<String> = page.iter().map(|d| d.values.user.to_string()).collect();
+        let wanted: Vec<&str> = extensions.iter().map(String::as_str).collect();
+        let ids = ids_with_extensions(db, caller, domain, &wanted).await?;
+        let read = page.len();
+        all.extend(
+            page.into_iter()
+                .filter_map(|d| ids.get(d.values.user.as_str()).map(|&id| (id, d))),
+        );
+        start += PAGE;
+        if read < PAGE as usize || u64::from(start) >= total {
+            return Ok(all);
+        }
+    }
+}
+
 /// The row ids of the voicemail boxes of the users of `domain` with these row ids (XiVO's
 /// `voicemailid`), by user id, if the caller manages the domain's users.
 pub async fn voicemail_box_ids(
