@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes the HTTP API from its own OpenAPI document with Schemathesis: a `roster` server on a fresh
 # SQLite file, its first Super User logged in, an API key, a domain and two users made through the
-# API, then `schemathesis run` against /ns-api/v2/openapi.json. Fails on any 5xx, any answer whose
+# API, then `schemathesis run` against /ns-api/v2/openapi.json, and then against the documents of
+# the vendor APIs (/wazo/1.1, /1.0, /servetel/v1). Fails on any 5xx, any answer whose
 # body or content type the document does not describe, or any error of the run itself.
 #
 #   scripts/schemathesis.sh                   builds and fuzzes target/debug/roster
@@ -98,6 +99,21 @@ status=0
   --generation-database none \
   --no-color \
   --report har --report-dir "${ST_REPORT_DIR:-$work/report}" || status=$?
+# Then the vendor APIs (Wazo's, XiVO's, Servetel's), each from its own document, in acme.example
+# (named by the headers they read); they come last, as their deletes reach users by row id.
+for api in wazo/1.1 1.0 servetel/v1; do
+  log "schemathesis $SCHEMATHESIS_VERSION against $base/$api/openapi.json"
+  "$venv/bin/schemathesis" --config-file scripts/schemathesis.toml run "$base/$api/openapi.json" \
+    --url "$base/$api" \
+    -H "Authorization: Bearer $token" -H "Wazo-Tenant: acme.example" -H "X-Roster-Domain: acme.example" \
+    --checks not_a_server_error,response_schema_conformance,content_type_conformance \
+    --max-examples "${ST_MAX_EXAMPLES:-30}" \
+    --seed "${ST_SEED:-20261123}" \
+    --workers 1 \
+    --generation-database none \
+    --no-color \
+    --report har --report-dir "${ST_REPORT_DIR:-$work/report}/${api//\//-}" || status=$?
+done
 if [ "$status" != 0 ]; then
   log "failed (exit $status); the server's log:"
   grep -iE 'error|panic' "$work/roster.out" | tail -n 40 >&2 || true

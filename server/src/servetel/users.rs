@@ -336,7 +336,7 @@ fn translate(body: &Map<String, Value>, creating: bool) -> Translated {
                 let scope = match value {
                     Value::Number(n) => n
                         .as_i64()
-                        .and_then(|i| usize::try_from(i - 1).ok())
+                        .and_then(|i| usize::try_from(i.checked_sub(1)?).ok())
                         .and_then(|i| ROLES.get(i).copied()),
                     Value::String(s) => match s.trim().parse::<usize>() {
                         Ok(i) => i.checked_sub(1).and_then(|i| ROLES.get(i).copied()),
@@ -846,5 +846,14 @@ mod tests {
             t.fields,
             [("user-scope".to_owned(), "Office Manager".to_owned())]
         );
+        // Ids out of range, the smallest integer among them, are refused by name.
+        for role in [json!(0), json!(12), json!(i64::MIN), json!("0")] {
+            let body = json!({ "user_role": role })
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
+            let t = translate(&body, false);
+            assert!(t.refused.iter().any(|(f, _)| f == "user_role"), "{role}");
+        }
     }
 }

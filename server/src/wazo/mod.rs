@@ -192,7 +192,7 @@ fn derived_uuid(kind: &str, id: i64) -> String {
 /// The row id a uuid of [`derived_uuid`] names, if it is one.
 fn id_of_uuid(kind: &str, uuid: &str) -> Option<i64> {
     let hex: String = uuid.trim().chars().filter(|c| *c != '-').collect();
-    if hex.len() != 32 {
+    if hex.len() != 32 || !hex.is_ascii() {
         return None;
     }
     let tail = u64::from_str_radix(&hex[16..], 16).ok()? & 0x3fff_ffff_ffff_ffff;
@@ -261,5 +261,7 @@ mod tests {
             None
         );
         assert_eq!(user_id_of("not-a-uuid"), None);
+        // 32 bytes, but not 32 characters: no slicing inside a character.
+        assert_eq!(user_id_of("0000000000000000000000000000éé"), None);
     }
 }
