@@ -499,10 +499,25 @@ pub async fn request_password_reset(db: &Db, who: &str, address: String) -> Resu
 /// The account's own words, which its password must not contain: its login (and the part before
 /// any `@`), its extension, and each of its names.
 fn personal_words(owner: &Caller) -> Vec<String> {
-    let mut words = vec![owner.login.clone()];
-    words.extend(owner.login.split('@').next().map(str::to_owned));
-    words.extend(owner.extension.clone());
-    words.extend(owner.display_name.split_whitespace().map(str::to_owned));
+    own_words(
+        &owner.login,
+        owner.extension.as_deref(),
+        owner.display_name.split_whitespace(),
+    )
+}
+
+/// The words of an account with this `login`, `extension` and `names` that its password must
+/// not contain (see [`personal_words`]); also for a password a manager sets through an API.
+pub fn own_words<'a>(
+    login: &str,
+    extension: Option<&str>,
+    names: impl IntoIterator<Item = &'a str>,
+) -> Vec<String> {
+    let mut words = vec![login.to_owned()];
+    words.extend(login.split('@').next().map(str::to_owned));
+    words.extend(extension.map(str::to_owned));
+    words.extend(names.into_iter().map(str::to_owned));
+    words.retain(|w| !w.trim().is_empty());
     words
 }
 

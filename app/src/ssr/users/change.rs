@@ -74,23 +74,26 @@ pub async fn update_user_translated(
                     .await?
                     .ok_or(AppError::NotFound)?
             };
+            // The user's words as they are, and as the change would make them.
             let v = &before.values;
-            let mut words: Vec<String> = vec![
-                v.login().to_owned(),
-                v.login().split('@').next().unwrap_or_default().to_owned(),
-                v.user.to_string(),
-                v.name_first_name.to_string(),
-                v.name_last_name.to_string(),
-            ];
-            for (name, text) in &patch.0 {
-                if matches!(
-                    name.as_str(),
-                    "user" | "login-username" | "name-first-name" | "name-last-name"
-                ) && !text.trim().is_empty()
-                {
-                    words.push(text.trim().to_owned());
-                }
-            }
+            let mut words = crate::ssr::auth::own_words(
+                v.login(),
+                Some(v.user.as_str()),
+                [v.name_first_name.as_str(), v.name_last_name.as_str()],
+            );
+            words.extend(
+                patch
+                    .0
+                    .iter()
+                    .filter(|(name, _)| {
+                        matches!(
+                            name.as_str(),
+                            "user" | "login-username" | "name-first-name" | "name-last-name"
+                        )
+                    })
+                    .map(|(_, text)| text.trim().to_owned())
+                    .filter(|text| !text.is_empty()),
+            );
             let words: Vec<&str> = words.iter().map(String::as_str).collect();
             match crate::model::Password::parse(raw, &words) {
                 // Hashed before the transaction: it takes a while, and holds no lock meanwhile.

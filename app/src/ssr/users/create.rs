@@ -284,13 +284,13 @@ async fn create_nested(
             invitation
         }
         FirstPassword::Given(raw) => {
-            let personal = [
-                form.user.as_str(),
-                form.login_username.as_str(),
-                form.name_first_name.as_str(),
-                form.name_last_name.as_str(),
-            ];
-            password = late.check("password", Password::parse(raw, &personal));
+            let words = crate::ssr::auth::own_words(
+                &form.login_username,
+                Some(form.user.as_str()),
+                [form.name_first_name.as_str(), form.name_last_name.as_str()],
+            );
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            password = late.check("password", Password::parse(raw, &words));
             Invitation::Link
         }
     };
