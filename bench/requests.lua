@@ -3,7 +3,8 @@
 -- searches look for different names, and writes change different users or create new ones.
 --
 -- Environment:
---   BENCH_MODE    bare | get-user | list | page | search | put-user | create
+--   BENCH_MODE    bare | get-user | list | page | search | put-user | create | mix (95% get-user,
+--                 5% put-user, interleaved)
 --   BENCH_HEADER  one header to send, "Name: value" (an API key, or a session cookie)
 --   BENCH_DOMAIN  the domain of the users (default bench.example)
 --   BENCH_FIRST   the first user's extension (default 100000)
@@ -28,7 +29,7 @@ function init(args)
     wrk.headers[name] = value
   end
   -- wrk.format replaces wrk.headers with a table it is given, so the writes' JSON type goes here.
-  if mode == "put-user" or mode == "create" then
+  if mode == "put-user" or mode == "create" or mode == "mix" then
     wrk.headers["Content-Type"] = "application/json"
   end
   counter = 0
@@ -43,22 +44,28 @@ function request()
   local n = id * 10000000 + counter
   local user = first + (n * 7919) % users
   local base = "/ns-api/v2/domains/" .. domain .. "/users"
-  if mode == "bare" then
+  local mode_now
+  if mode == "mix" then
+    mode_now = (counter % 20 == 0) and "put-user" or "get-user"
+  else
+    mode_now = mode
+  end
+  if mode_now == "bare" then
     return wrk.format("GET", "/?n=" .. n)
-  elseif mode == "get-user" then
+  elseif mode_now == "get-user" then
     return wrk.format("GET", base .. "/" .. user .. "?n=" .. n)
-  elseif mode == "list" then
+  elseif mode_now == "list" then
     return wrk.format("GET", base .. "?limit=50&start=" .. math.random(0, users - 50) .. "&n=" .. n)
-  elseif mode == "page" then
+  elseif mode_now == "page" then
     local start = 50 * math.random(0, users / 50 - 1)
     return wrk.format("GET", "/domains/" .. domain .. "/users?start=" .. start .. "&n=" .. n)
-  elseif mode == "search" then
+  elseif mode_now == "search" then
     local word = names[math.random(#names)] .. (math.random(0, 9))
     return wrk.format("GET", base .. "?limit=50&search=" .. word .. "&n=" .. n)
-  elseif mode == "put-user" then
+  elseif mode_now == "put-user" then
     local body = '{"status-message": "bench ' .. n .. '"}'
     return wrk.format("PUT", base .. "/" .. user .. "?n=" .. n, nil, body)
-  elseif mode == "create" then
+  elseif mode_now == "create" then
     local target = string.format("customer%02d.example", n % domains + 1)
     local body = '{"user": "' .. n .. '", "name-first-name": "Bench", "name-last-name": "User' .. n ..
       '", "email": "u' .. n .. '@bench.example"}'

@@ -22,6 +22,9 @@ OPERATIONS = [
     ("post", "/domains/{domain}/users/{user}/answerrules"),
     ("put", "/domains/{domain}/users/{user}/answerrules/{timeframe}"),
     ("post", "/apikeys"), ("put", "/apikeys/{key_id}"),
+    ("post", "/domains/{domain}/callqueues"), ("put", "/domains/{domain}/callqueues/{callqueue}"),
+    ("post", "/domains/{domain}/callqueues/{callqueue}/agents"),
+    ("put", "/domains/{domain}/callqueues/{callqueue}/agents/{callqueue-agent-id}"),
 ]
 
 spec = json.load(open(sys.argv[1]))

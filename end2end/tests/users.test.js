@@ -34,7 +34,11 @@ test('the wizard creates a user step by step, reviews it, and the user is listed
   const { page, check, close } = await openPage(suite.browser);
   await logIn(page, suite.roster.base);
   await createDomain(page, 'wizard.example');
-  await call(page, 'create-group', { domain: 'wizard.example', name: 'Support', kind: 'ring' });
+  // A call queue the new user joins as an agent (made through the API, with the page's session).
+  const queue = await page.request.post(`${suite.roster.base}/ns-api/v2/domains/wizard.example/callqueues`, {
+    data: { callqueue: '600', description: 'Support' },
+  });
+  assert.equal(queue.status(), 202, await queue.text());
   await page.goto(`${suite.roster.base}/domains`);
   // The domains list counts each domain's users, and the count leads to them.
   assert.equal((await page.locator('a[aria-label="Users of wizard.example"]').textContent()).trim(), '0 users');
@@ -68,8 +72,8 @@ test('the wizard creates a user step by step, reviews it, and the user is listed
   await next(page, 'step-devices');
   await page.fill('#phone-numbers', '+1 612 555 0101');
   await page.fill('#forward-no-answer', 'voicemail');
-  assert.equal(await page.locator('#group-suggestions option[value="Support"]').count(), 1, "the domain's groups are suggested");
-  await page.fill('#groups', 'Support');
+  assert.equal(await page.locator('#queue-suggestions option[value="600"]').count(), 1, "the domain's call queues are suggested");
+  await page.fill('#groups', '600');
   // Back keeps what was typed, then Next returns.
   await page.click('button:has-text("Back")');
   await page.waitForSelector('#step-caller-id:visible');
@@ -86,7 +90,7 @@ test('the wizard creates a user step by step, reviews it, and the user is listed
   assert.match(text, /A voicemail box 201 is created/);
   assert.match(text, /\+16125550101/);
   assert.match(text, /When not answered: voicemail/);
-  assert.match(text, /Groups\s*Support/);
+  assert.match(text, /Call queues\s*600/);
 
   await Promise.all([
     page.waitForURL(`${suite.roster.base}/domains/wizard.example/users/201?done=user-created`),
@@ -103,7 +107,7 @@ test('the wizard creates a user step by step, reviews it, and the user is listed
   assert.equal((await voicemail.textContent()).trim(), '201');
   assert.match(await page.locator('dt:has-text("Phone numbers") + dd').textContent(), /\+16125550101/);
   assert.match(await page.locator('dt:has-text("Site") + dd').first().textContent(), /Head office/);
-  assert.equal((await page.locator('dt:text-is("Groups") + dd').textContent()).trim(), 'Support');
+  assert.equal((await page.locator('dt:text-is("Call queues") + dd').textContent()).trim(), '600');
 
   await page.click('a:has-text("Users of wizard.example")');
   await page.waitForSelector('table.users a:has-text("201")');

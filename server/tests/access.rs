@@ -17,7 +17,6 @@ mod common;
 use app::api::audit::ListAudit;
 use app::api::auth::{Login, Me, SetPassword};
 use app::api::domains::{CreateDomain, ListDomains, OpenDomain, UpdateDomain};
-use app::api::groups::CreateGroup;
 use app::api::profile::{ChangePassword, MyProfile, UpdateMyAnswerRules, UpdateMyProfile};
 use app::api::users::{
     CreateUser, DeleteUser, EndUserSessions, GetUser, InviteUser, ListUsers, TakeInvitation,
@@ -260,8 +259,8 @@ enum Do {
     OpenDomain,
     UpdateDomain,
     CreateDomain,
-    /// Manage sites: add a group to a domain.
-    CreateGroup,
+    /// Manage call queues: add a queue to a domain (through the API, with the session).
+    CreateQueue,
     ReadAudit,
     ReadOwnProfile,
     UpdateOwnStatus,
@@ -344,7 +343,7 @@ const MATRIX: &[(Scope, Do, At, Expect)] = &[
     (SU, Do::UpdateDomain, OwnDomain, Allowed),
     (SU, Do::UpdateDomain, OtherDomain, Allowed),
     (SU, Do::CreateDomain, Mine, Allowed),
-    (SU, Do::CreateGroup, OtherDomain, Allowed),
+    (SU, Do::CreateQueue, OtherDomain, Allowed),
     (SU, Do::ReadAudit, Mine, Allowed),
     (SU, Do::ReadOwnProfile, Mine, Missing),
     (SU, Do::UpdateOwnStatus, Mine, Missing),
@@ -376,8 +375,8 @@ const MATRIX: &[(Scope, Do, At, Expect)] = &[
     (RS, Do::UpdateDomain, ResellerDomain, Allowed),
     (RS, Do::UpdateDomain, OtherDomain, Missing),
     (RS, Do::CreateDomain, Mine, Allowed),
-    (RS, Do::CreateGroup, ResellerDomain, Allowed),
-    (RS, Do::CreateGroup, OtherDomain, Missing),
+    (RS, Do::CreateQueue, ResellerDomain, Allowed),
+    (RS, Do::CreateQueue, OtherDomain, Missing),
     (RS, Do::ReadAudit, Mine, Allowed),
     (RS, Do::ReadOwnProfile, Mine, Allowed),
     (RS, Do::UpdateOwnStatus, Mine, Allowed),
@@ -410,8 +409,8 @@ const MATRIX: &[(Scope, Do, At, Expect)] = &[
     (OM, Do::UpdateDomain, ResellerDomain, Missing),
     (OM, Do::UpdateDomain, OtherDomain, Missing),
     (OM, Do::CreateDomain, Mine, Forbidden),
-    (OM, Do::CreateGroup, OwnDomain, Allowed),
-    (OM, Do::CreateGroup, OtherDomain, Missing),
+    (OM, Do::CreateQueue, OwnDomain, Allowed),
+    (OM, Do::CreateQueue, OtherDomain, Missing),
     (OM, Do::ReadAudit, Mine, Allowed),
     (OM, Do::ReadOwnProfile, Mine, Allowed),
     (OM, Do::UpdateOwnStatus, Mine, Allowed),
@@ -439,8 +438,8 @@ const MATRIX: &[(Scope, Do, At, Expect)] = &[
     (SM, Do::UpdateDomain, OwnDomain, Forbidden),
     (SM, Do::UpdateDomain, OtherDomain, Missing),
     (SM, Do::CreateDomain, Mine, Forbidden),
-    (SM, Do::CreateGroup, OwnDomain, Forbidden),
-    (SM, Do::CreateGroup, OtherDomain, Missing),
+    (SM, Do::CreateQueue, OwnDomain, Forbidden),
+    (SM, Do::CreateQueue, OtherDomain, Missing),
     (SM, Do::ReadAudit, Mine, Forbidden),
     (SM, Do::ReadOwnProfile, Mine, Allowed),
     (SM, Do::UpdateOwnStatus, Mine, Allowed),
@@ -464,8 +463,8 @@ const MATRIX: &[(Scope, Do, At, Expect)] = &[
     (AU, Do::UpdateDomain, OwnDomain, Forbidden),
     (AU, Do::UpdateDomain, OtherDomain, Missing),
     (AU, Do::CreateDomain, Mine, Forbidden),
-    (AU, Do::CreateGroup, OwnDomain, Forbidden),
-    (AU, Do::CreateGroup, OtherDomain, Missing),
+    (AU, Do::CreateQueue, OwnDomain, Forbidden),
+    (AU, Do::CreateQueue, OtherDomain, Missing),
     (AU, Do::ReadAudit, Mine, Forbidden),
     (AU, Do::ReadOwnProfile, Mine, Allowed),
     (AU, Do::UpdateOwnStatus, Mine, Allowed),
@@ -489,8 +488,8 @@ const MATRIX: &[(Scope, Do, At, Expect)] = &[
     (BU, Do::UpdateDomain, OwnDomain, Forbidden),
     (BU, Do::UpdateDomain, OtherDomain, Missing),
     (BU, Do::CreateDomain, Mine, Forbidden),
-    (BU, Do::CreateGroup, OwnDomain, Forbidden),
-    (BU, Do::CreateGroup, OtherDomain, Missing),
+    (BU, Do::CreateQueue, OwnDomain, Forbidden),
+    (BU, Do::CreateQueue, OtherDomain, Missing),
     (BU, Do::ReadAudit, Mine, Forbidden),
     (BU, Do::ReadOwnProfile, Mine, Allowed),
     (BU, Do::UpdateOwnStatus, Mine, Allowed),
@@ -514,8 +513,8 @@ const MATRIX: &[(Scope, Do, At, Expect)] = &[
     (CA, Do::UpdateDomain, OwnDomain, Forbidden),
     (CA, Do::UpdateDomain, OtherDomain, Missing),
     (CA, Do::CreateDomain, Mine, Forbidden),
-    (CA, Do::CreateGroup, OwnDomain, Forbidden),
-    (CA, Do::CreateGroup, OtherDomain, Missing),
+    (CA, Do::CreateQueue, OwnDomain, Forbidden),
+    (CA, Do::CreateQueue, OtherDomain, Missing),
     (CA, Do::ReadAudit, Mine, Forbidden),
     (CA, Do::ReadOwnProfile, Mine, Allowed),
     (CA, Do::UpdateOwnStatus, Mine, Allowed),
@@ -599,14 +598,17 @@ async fn attempt(db: &Db, world: &mut World, row: usize, scope: Scope, what: Do,
             };
             call(client, path::<CreateDomain>(), &fields("input", &form)).await
         }
-        Do::CreateGroup => {
-            let group = format!("Group {n}");
-            client
-                .call(
-                    path::<CreateGroup>(),
-                    &[("domain", domain), ("name", &group), ("kind", "ring")],
-                )
-                .await
+        Do::CreateQueue => {
+            let queue = format!("7{row:03}");
+            common::send_api(
+                client,
+                axum::http::Method::POST,
+                &format!("/ns-api/v2/domains/{domain}/callqueues"),
+                "",
+                &[],
+                Some(serde_json::json!({"callqueue": queue})),
+            )
+            .await
         }
         Do::ReadAudit => client.call(path::<ListAudit>(), &[]).await,
         Do::ReadOwnProfile => client.call(path::<MyProfile>(), &[]).await,

@@ -16,14 +16,14 @@ use app::ssr::bulk::{export_users, import_users};
 use app::ssr::caller::Caller;
 use app::ssr::db::Db;
 use app::ssr::users::create_user;
-use common::{add_group, logged_in_super_user, make_domain, path, row_counts, stored_user};
+use common::{add_queue, logged_in_super_user, make_domain, path, row_counts, stored_user};
 use std::sync::Mutex;
 
 fn name(domain: &str) -> DomainName {
     DomainName::parse(domain).unwrap()
 }
 
-/// A domain with the group Sales, as a new user would join it.
+/// A domain with the call queue 600 (Sales), as a new user would join it.
 async fn domain_with_sales(db: &Db, domain: &str) -> i64 {
     let id = make_domain(
         db,
@@ -34,7 +34,7 @@ async fn domain_with_sales(db: &Db, domain: &str) -> i64 {
         },
     )
     .await;
-    add_group(db, id, "Sales").await;
+    add_queue(db, id, "600", "Sales").await;
     id
 }
 
@@ -61,11 +61,9 @@ fn caller_in(domain: &str, domain_id: i64, scope: Scope, site: Option<&str>) -> 
 const HEADER: &str =
     "user,name-first-name,name-last-name,email,site,phone-numbers,groups,forward-no-answer";
 
-/// A good row: extension `ext` at `site`, with one number, in Sales, forwarding to `to`.
+/// A good row: extension `ext` at `site`, with one number, an agent of 600, forwarding to `to`.
 fn row(ext: u32, site: &str, to: &str) -> String {
-    format!(
-        "{ext},First{ext},Last{ext},u{ext}@people.example,{site},+1 612 555 {ext:04},Sales,{to}"
-    )
+    format!("{ext},First{ext},Last{ext},u{ext}@people.example,{site},+1 612 555 {ext:04},600,{to}")
 }
 
 fn file(rows: &[String]) -> String {
@@ -105,7 +103,7 @@ on_both_backends! {
             row(102, "North", "999"),                                   // row 3: forwards to nothing
             "103,Ann,Lee,not-an-address,North,,,".into(),               // row 4: bad e-mail
             row(101, "North", ""),                                      // row 5: extension and number of row 2
-            "104,Bo,Chan,bo@people.example,,+1 612 555 0900,Nope,".into(), // row 6: number of another domain, no such group
+            "104,Bo,Chan,bo@people.example,,+1 612 555 0900,699,".into(), // row 6: number of another domain, no such queue
             "150,Cy,Dee,not-an-address,North,,,".into(),               // row 7: bad e-mail and a taken extension
         ]);
         let report = import_users(&t.db, &Caller::system(), &name("acme.example"), &text, true, None).await.unwrap();
@@ -161,7 +159,7 @@ on_both_backends! {
         assert_eq!((report.rows, report.created), (300, 300), "{:?}", report.problems);
         assert!(report.message.contains("invitation"), "{}", report.message);
         let after = row_counts(&t.db).await;
-        for (table, added) in [("sites", 2), ("users", 300), ("accounts", 300), ("devices", 300), ("voicemail_boxes", 300), ("phone_numbers", 300), ("answer_rules", 300), ("group_members", 300), ("audit_log", 1)] {
+        for (table, added) in [("sites", 2), ("users", 300), ("accounts", 300), ("devices", 300), ("voicemail_boxes", 300), ("phone_numbers", 300), ("answer_rules", 300), ("call_queue_agents", 300), ("audit_log", 1)] {
             let was = before.iter().find(|(t, _)| *t == table).unwrap().1;
             assert!(after.contains(&(table, was + added)), "{table}: {after:?}");
         }
@@ -170,7 +168,7 @@ on_both_backends! {
         assert_eq!(detail.values.site.as_ref().unwrap().as_str(), "North");
         assert_eq!(detail.values.login(), "250@acme.example");
         assert_eq!(detail.values.phone_numbers[0].as_str(), "+16125550250");
-        assert_eq!(detail.values.groups[0].as_str(), "Sales");
+        assert_eq!(detail.values.groups[0].as_str(), "600");
         assert_eq!(detail.values.answer_rule().forward_no_answer.as_ref().unwrap().as_str(), "251");
         assert_eq!(detail.devices[0].device.as_str(), "250");
         assert!(detail.devices[0].device_sip_registration_password.as_ref().is_some_and(|p| p.len() >= 16), "a SIP password is generated");
@@ -212,7 +210,7 @@ on_both_backends! {
         domain_with_sales(&t.db, "acme.example").await;
         domain_with_sales(&t.db, "other.example").await;
         // Each refers only to users made before it.
-        for (ext, site, extra) in [("101", "North", UserForm { groups: "Sales".into(), voicemail_login_pin: "0852".into(), ..UserForm::default() }),
+        for (ext, site, extra) in [("101", "North", UserForm { groups: "600".into(), voicemail_login_pin: "0852".into(), ..UserForm::default() }),
                                    ("102", "South", UserForm { login_username: "chief@acme.example".into(), email_send_alert_new_voicemail_cc_list_csv: "101".into(), department: "Sales, \"East\"".into(), ..UserForm::default() }),
                                    ("110", "", UserForm { user_scope: "Office Manager".into(), voicemail_enabled: "no".into(), device: "desk-110".into(), forward_always: "101".into(), ..UserForm::default() })] {
             create_user(&t.db, &Caller::system(), &name("acme.example"), &UserForm {

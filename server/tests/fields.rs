@@ -15,7 +15,7 @@ use app::ssr::db::Db;
 use app::ssr::users::{create_user, delete_user};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{add_group, logged_in_super_user, make_domain, stored_user};
+use common::{add_queue, logged_in_super_user, make_domain, stored_user};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -56,7 +56,14 @@ fn random_form(rng: &mut StdRng, case: u32) -> UserForm {
                 .map(|k| format!("+1612555{:04}", case * 2 + k))
                 .collect::<Vec<_>>()
                 .join(", "),
-            // References to what the domain holds: its users 101 and 2000, its groups.
+            // References to what the domain holds: its users 101 and 2000, its call queues 600
+            // and 601.
+            "groups" => ["600", "601"]
+                .iter()
+                .filter(|_| rng.gen_bool(0.5))
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", "),
             "forward-always"
             | "forward-on-busy"
             | "forward-no-answer"
@@ -90,8 +97,8 @@ fn expected(form: &UserForm) -> UserValues {
     values
 }
 
-/// The domain with what the random values may refer to: users 101 and 2000, groups Sales and
-/// Support.
+/// The domain with what the random values may refer to: users 101 and 2000, call queues 600
+/// (Sales) and 601 (Support).
 async fn prepared(db: &Db) {
     let id = make_domain(
         db,
@@ -102,8 +109,8 @@ async fn prepared(db: &Db) {
         },
     )
     .await;
-    for group in ["Sales", "Support"] {
-        add_group(db, id, group).await;
+    for (queue, description) in [("600", "Sales"), ("601", "Support")] {
+        add_queue(db, id, queue, description).await;
     }
     for ext in ["101", "2000"] {
         let form = UserForm {

@@ -149,12 +149,12 @@ on_both_backends! {
         let (mut c, super_key, key) = setup(&db.db).await;
         let first = add_number(&mut c, &super_key, &db.db, ACME, "+1 612 555 0101").await;
         let second = add_number(&mut c, &super_key, &db.db, ACME, "+1 612 555 0102").await;
-        common::add_group(&db.db, domain_id(&db.db, ACME).await, "Sales").await;
+        common::add_queue(&db.db, domain_id(&db.db, ACME).await, "600", "Sales").await;
         let before = row_counts(&db.db).await;
         let mut body = full("Asha", "asha", &[first, second]);
         for (field, value) in [
             ("block_web_login", json!(false)), ("login_based_calling", json!(true)),
-            ("agent_group", json!(["Sales"])), ("department", json!(["Support"])),
+            ("agent_group", json!(["600"])), ("department", json!(["Support"])),
             ("time_group", json!("")), ("create_extension", json!(true)),
             ("enable_calling", json!(true)), ("user_for_cdr", json!(null)),
         ] {
@@ -162,7 +162,7 @@ on_both_backends! {
         }
         let id = create(&mut c, &key, body).await;
         let after = row_counts(&db.db).await;
-        for (table, more) in [("users", 1), ("accounts", 1), ("devices", 1), ("group_members", 1), ("audit_log", 1)] {
+        for (table, more) in [("users", 1), ("accounts", 1), ("devices", 1), ("call_queue_agents", 1), ("audit_log", 1)] {
             assert_eq!(count(&after, table), count(&before, table) + more, "{table}");
         }
         let read = servetel(&mut c, Method::GET, &format!("/user/{id}"), &key, None).await;
@@ -179,7 +179,7 @@ on_both_backends! {
         assert_eq!(user["team_member"]["department"], json!(["Support"]));
         assert_eq!(user["agent"]["number"], "+16125550177");
         assert_eq!(user["agent"]["caller_id"], json!([first, second]));
-        assert_eq!(user["agent"]["agent_group"], json!(["Sales"]));
+        assert_eq!(user["agent"]["agent_group"], json!(["600"]));
         assert_eq!(user["agent"]["login_based_calling"], true);
         assert!(user.get("password").is_none() && user["team_member"].get("password").is_none());
         let extension = user["agent"]["intercom"].as_str().unwrap().to_owned();
@@ -197,7 +197,7 @@ on_both_backends! {
         assert_eq!(ns_user["status"], "enabled");
         assert_eq!(ns_user["login-based-calling"], "yes");
         assert_eq!(ns_user["block-web-login"], "no");
-        assert_eq!(ns_user["groups"], json!(["Sales"]));
+        assert_eq!(ns_user["groups"], json!(["600"]));
         assert_eq!(ns_user["department"], "Support");
         // The password is the portal's.
         let mut asha = Client::new(&db.db);

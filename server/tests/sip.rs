@@ -1,7 +1,7 @@
 //! Roster's users on a real SIP server, on both databases: each test starts Roster's Kamailio
 //! configuration on a free port over its own database, makes users through the API, and plays
 //! the phones and the carrier with sipp. Registration (and refusals), calls between users, DIDs
-//! from the carrier, ring groups, do-not-disturb and forwards, tenants kept apart, identities
+//! from the carrier, call queues, do-not-disturb and forwards, tenants kept apart, identities
 //! checked, dial policies, changes taking effect at the next request, and registrations shown by
 //! the API.
 
@@ -374,16 +374,21 @@ on_both_backends! {
         finished(ringing, "Bob's phone").await;
     }
 
-    async fn a_ring_group_rings_every_members_phone_at_once(db: TestDb) {
+    async fn a_call_queue_rings_its_logged_in_agents_at_once_and_else_its_no_answer_forward(db: TestDb) {
         let (mut admin, sip) = world(&db).await;
-        let made = admin
-            .call(
-                common::path::<app::api::groups::CreateGroup>(),
-                &[("domain", A), ("name", "Sales"), ("kind", "ring"), ("extension", "600")],
-            )
-            .await;
-        assert!(made.status.is_success() || made.status.is_redirection(), "{} {}", made.status, made.body);
-        // The group's extension is taken for users.
+        let caller = user(&mut admin, A, "100", json!({})).await;
+        let fallback = user(&mut admin, A, "104", json!({})).await;
+        registered(&sip, &fallback).await;
+        let made = api(
+            &mut admin,
+            Method::POST,
+            &format!("/domains/{A}/callqueues"),
+            Some(json!({"callqueue": "600", "description": "Sales", "callqueue-dispatch-type": "Ring All",
+                        "forward-no-answer": "104"})),
+        )
+        .await;
+        assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.body);
+        // The queue's extension is taken for users.
         let clash = api(
             &mut admin,
             Method::POST,
@@ -393,24 +398,40 @@ on_both_backends! {
         .await;
         assert_eq!(clash.status, StatusCode::CONFLICT, "{}", clash.body);
 
-        let caller = user(&mut admin, A, "100", json!({})).await;
-        let mut members = Vec::new();
+        let mut agents = Vec::new();
         for ext in ["101", "102", "103"] {
-            let phone = user(&mut admin, A, ext, json!({"groups": ["Sales"]})).await;
+            let phone = user(&mut admin, A, ext, json!({"groups": ["600"]})).await;
             registered(&sip, &phone).await;
-            members.push(phone);
+            agents.push(phone);
         }
-        let answering = sip.ring(&members[0], Ringing::Answers);
-        let others: Vec<_> = members[1..]
+        // Every agent rings at once; the first to answer takes the call.
+        let answering = sip.ring(&agents[0], Ringing::Answers);
+        let others: Vec<_> = agents[1..]
             .iter()
             .map(|p| sip.ring(p, Ringing::RingsUntilCancelled))
             .collect();
         assert_eq!(sip.call(Some(&caller), "600", A).await, 200);
-        finished(answering, "the answering member").await;
+        finished(answering, "the answering agent").await;
         for other in others {
             // Each rang (it got the INVITE and sent 180) and was cancelled when one answered.
-            finished(other, "a member rung in parallel").await;
+            finished(other, "an agent rung in parallel").await;
         }
+
+        // Every agent logged out: nobody to ring, so the queue's no-answer forward.
+        for ext in ["101", "102", "103"] {
+            let out = api(&mut admin, Method::PATCH, &format!("/domains/{A}/callqueues/600/agents/{ext}/logout"), None).await;
+            assert_eq!(out.status, StatusCode::ACCEPTED, "{}", out.body);
+        }
+        let ringing = sip.ring(&fallback, Ringing::Answers);
+        assert_eq!(sip.call(Some(&caller), "600", A).await, 200);
+        finished(ringing, "the queue's no-answer forward").await;
+
+        // One logged in again (in all its queues): it alone rings, at the next call.
+        let back = api(&mut admin, Method::PATCH, &format!("/domains/{A}/callqueues/all/agents/102@{A}/login"), None).await;
+        assert_eq!(back.status, StatusCode::ACCEPTED, "{}", back.body);
+        let ringing = sip.ring(&agents[1], Ringing::Answers);
+        assert_eq!(sip.call(Some(&caller), "600", A).await, 200);
+        finished(ringing, "the agent logged in again").await;
     }
 
     async fn do_not_disturb_and_forwards_follow_the_users_answer_rule(db: TestDb) {

@@ -12,7 +12,7 @@ use app::ssr::caller::Caller;
 use app::ssr::db::{domains, users, Backend, Db};
 use app::ssr::users::{create_user, delete_user, update_user};
 use common::{
-    add_group, logged_in_super_user, make_domain, path, row_counts, stored_user, whole, Client,
+    add_queue, logged_in_super_user, make_domain, path, row_counts, stored_user, whole, Client,
 };
 
 fn acme() -> DomainName {
@@ -29,7 +29,7 @@ async fn acme_with_sales(db: &Db) -> i64 {
         },
     )
     .await;
-    add_group(db, id, "Sales").await;
+    add_queue(db, id, "600", "Sales").await;
     id
 }
 
@@ -122,7 +122,7 @@ fn everything(ext: &str) -> UserForm {
         forward_no_answer: "voicemail".into(),
         forward_on_busy: "+1 612 555 0199".into(),
         simultaneous_ring: "+1 612 555 0198".into(),
-        groups: "Sales".into(),
+        groups: "600".into(),
         voicemail_login_pin: "0852".into(),
         ..smith(ext)
     }
@@ -150,15 +150,15 @@ on_both_backends! {
         assert_eq!(numbers, ["+16125550101", "+16125551101"]);
         assert_eq!(created.values.answer_rule().forward_no_answer.as_ref().unwrap().as_str(), "voicemail");
         assert_eq!(created.values.answer_rule().simultaneous_ring.len(), 1);
-        assert_eq!(created.values.groups[0].as_str(), "Sales");
+        assert_eq!(created.values.groups[0].as_str(), "600");
         let counts = row_counts(&t.db).await;
-        assert!(counts.contains(&("sites", 1)) && counts.contains(&("accounts", 1)) && counts.contains(&("group_members", 1)), "{counts:?}");
+        assert!(counts.contains(&("sites", 1)) && counts.contains(&("accounts", 1)) && counts.contains(&("call_queue_agents", 1)), "{counts:?}");
     }
 
     async fn a_failure_at_any_step_of_the_create_writes_nothing(t: TestDb) {
         acme_with_sales(&t.db).await;
         let before = row_counts(&t.db).await;
-        for table in ["sites", "users", "accounts", "devices", "voicemail_boxes", "phone_numbers", "answer_rules", "group_members"] {
+        for table in ["sites", "users", "accounts", "devices", "voicemail_boxes", "phone_numbers", "answer_rules", "call_queue_agents"] {
             break_inserts_into(&t.db, table).await;
             let result = create_user(&t.db, &Caller::system(), &acme(), &everything("101")).await;
             assert_eq!(result.unwrap_err(), AppError::Internal, "failing at {table}");
@@ -171,10 +171,10 @@ on_both_backends! {
     async fn creates_that_arrive_together_are_each_answered_as_if_alone(t: TestDb) {
         let domain_id = acme_with_sales(&t.db).await;
         let mut forms: Vec<UserForm> = (101..=120).map(|n| everything(&n.to_string())).collect();
-        // 121 and 124 ask for the same number (whichever arrives first gets it); 122 names a group
-        // that does not exist; 123 forwards to 122, which is refused, so 123 is too.
+        // 121 and 124 ask for the same number (whichever arrives first gets it); 122 names a call
+        // queue that does not exist; 123 forwards to 122, which is refused, so 123 is too.
         forms.push(UserForm { phone_numbers: "+1 612 555 2000".into(), ..everything("121") });
-        forms.push(UserForm { groups: "Nope".into(), ..everything("122") });
+        forms.push(UserForm { groups: "699".into(), ..everything("122") });
         forms.push(UserForm { forward_always: "122".into(), ..everything("123") });
         forms.push(UserForm { phone_numbers: "+1 612 555 2000".into(), ..everything("124") });
         let answers = create_together(&t.db, domain_id, forms).await;
@@ -202,7 +202,7 @@ on_both_backends! {
         assert!(forward.message_for("forward-always").is_some(), "{forward:?}");
 
         let counts = row_counts(&t.db).await;
-        for table in [("users", 21), ("phone_numbers", 41), ("sites", 1), ("devices", 21), ("voicemail_boxes", 21), ("group_members", 21), ("audit_log", 21)] {
+        for table in [("users", 21), ("phone_numbers", 41), ("sites", 1), ("devices", 21), ("voicemail_boxes", 21), ("call_queue_agents", 21), ("audit_log", 21)] {
             assert!(counts.contains(&table), "{table:?}: {counts:?}");
         }
     }
@@ -363,7 +363,7 @@ on_both_backends! {
             login_username: "101@acme.example".into(),
             site: "Brand New Site".into(),
             phone_numbers: "+1 612 555 0150".into(),
-            groups: "Nope".into(),
+            groups: "699".into(),
             forward_always: "999".into(),
             ..smith("101")
         };
@@ -392,7 +392,7 @@ on_both_backends! {
         assert_eq!(refused.status(), 412);
         delete_user(&t.db, &Caller::system(), &acme(), "101", true).await.unwrap();
         let counts = row_counts(&t.db).await;
-        for (table, expected) in [("users", 0), ("accounts", 0), ("devices", 0), ("voicemail_boxes", 0), ("answer_rules", 0), ("group_members", 0), ("phone_numbers", 2), ("groups", 1)] {
+        for (table, expected) in [("users", 0), ("accounts", 0), ("devices", 0), ("voicemail_boxes", 0), ("answer_rules", 0), ("call_queue_agents", 0), ("phone_numbers", 2), ("call_queues", 1)] {
             assert!(counts.contains(&(table, expected)), "{table}: {counts:?}");
         }
         let routed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM phone_numbers WHERE user_id IS NOT NULL").fetch_one(t.db.pool()).await.unwrap();
@@ -461,6 +461,107 @@ on_both_backends! {
                 assert_eq!(again, whole, "the order is the same every time");
             }
         }
+    }
+
+    async fn the_kept_count_of_listed_users_follows_every_create_change_and_delete(t: TestDb) {
+        let id = make_domain(&t.db, DomainForm { domain: "acme.example".into(), ..DomainForm::new_domain() }).await;
+        let other = make_domain(&t.db, DomainForm { domain: "other.example".into(), ..DomainForm::new_domain() }).await;
+        let counted = |domain_id: i64| {
+            let db = t.db.clone();
+            async move {
+                let kept = users::listed_count(db.pool(), domain_id).await.unwrap();
+                let counted: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM users u WHERE u.domain_id = $1 AND {}", users::LISTED)))
+                    .bind(domain_id).fetch_one(db.pool()).await.unwrap();
+                assert_eq!(kept, counted as u64, "the kept count is what counting finds");
+                kept
+            }
+        };
+        assert_eq!(counted(id).await, 0, "a new domain starts at none");
+        for ext in ["101", "102", "103"] {
+            create_user(&t.db, &Caller::system(), &acme(), &smith(ext)).await.unwrap();
+        }
+        create_user(&t.db, &Caller::system(), &acme(), &UserForm { service_code: "system-queue".into(), ..smith("999") }).await.unwrap();
+        assert_eq!(counted(id).await, 3, "a system user is not counted");
+        assert_eq!(counted(other).await, 0);
+        let patch = |code: &str| Patch(vec![("service-code".to_owned(), code.to_owned())]);
+        update_user(&t.db, &Caller::system(), &acme(), "101", &patch("system-vm")).await.unwrap();
+        assert_eq!(counted(id).await, 2, "becoming a system user leaves the list");
+        update_user(&t.db, &Caller::system(), &acme(), "101", &patch("")).await.unwrap();
+        update_user(&t.db, &Caller::system(), &acme(), "999", &patch("")).await.unwrap();
+        assert_eq!(counted(id).await, 4);
+        update_user(&t.db, &Caller::system(), &acme(), "102", &Patch(vec![("name-last-name".to_owned(), "Jones".to_owned())])).await.unwrap();
+        assert_eq!(counted(id).await, 4, "another change counts nothing");
+        delete_user(&t.db, &Caller::system(), &acme(), "103", true).await.unwrap();
+        assert_eq!(counted(id).await, 3);
+        let page = app::ssr::users::list_users(&t.db, &Caller::system(), &acme(), None, &UserQuery::default()).await.unwrap();
+        assert_eq!((page.total, page.items.len()), (3, 3), "the list's total is the kept count");
+        app::ssr::domains::delete_domain(&t.db, &Caller::system(), &acme()).await.unwrap();
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM listed_user_counts WHERE domain_id = $1").bind(id).fetch_one(t.db.pool()).await.unwrap();
+        assert_eq!(left, 0, "a deleted domain's count goes with it");
+    }
+
+    async fn keyset_pages_neither_skip_nor_repeat_a_user_when_users_come_and_go(t: TestDb) {
+        let id = make_domain(&t.db, DomainForm { domain: "acme.example".into(), ..DomainForm::new_domain() }).await;
+        let person = |n: u32, first: &str, last: &str, department: &str, site: &str| UserForm {
+            user: format!("{n}"),
+            name_first_name: first.into(),
+            name_last_name: last.into(),
+            email: format!("u{n}@acme.example"),
+            department: department.into(),
+            site: site.into(),
+            ..UserForm::default()
+        };
+        let extensions = |list: &app::model::user::UserList| list.items.iter().map(|u| u.user.as_str().to_owned()).collect::<Vec<_>>();
+        for sort in [SortKey::User, SortKey::Name, SortKey::Login, SortKey::Department, SortKey::Site] {
+            for descending in [false, true] {
+                // Equal names, departments and sites, some blank, so that only the last column
+                // of each order tells some users apart.
+                for n in 0..11u32 {
+                    let (first, last) = if n % 3 == 0 { ("Ann", "Lee") } else { ("Bo", if n % 2 == 0 { "Lee" } else { "Ames" }) };
+                    let department = if n % 4 == 0 { "" } else { "Sales" };
+                    let site = if n % 5 == 0 { "" } else { "HQ" };
+                    create_user(&t.db, &Caller::system(), &acme(), &person(200 + n * 7 % 11, first, last, department, site)).await.unwrap();
+                }
+                let query = UserQuery { sort, descending, limit: 1000, ..UserQuery::default() };
+                let whole = extensions(&users::list(t.db.pool(), id, None, &query).await.unwrap());
+                let walk = |after: Option<String>| {
+                    let query = query.clone();
+                    let db = t.db.clone();
+                    async move {
+                        let (mut seen, mut after) = (Vec::new(), after);
+                        loop {
+                            let page = users::list(db.pool(), id, None, &UserQuery { limit: 3, after: after.clone(), ..query.clone() }).await.unwrap();
+                            assert_eq!(page.total, users::list(db.pool(), id, None, &query).await.unwrap().total, "the count is the whole list's");
+                            seen.extend(page.items.iter().map(|u| u.user.as_str().to_owned()));
+                            match page.next {
+                                Some(next) => after = Some(next),
+                                None => return seen,
+                            }
+                        }
+                    }
+                };
+                assert_eq!(walk(None).await, whole, "keyset pages of 3 by {sort:?} (descending: {descending}) put together are the whole list");
+
+                // The first page's cursor, then its last user goes, and users come who sort
+                // first and last in every order: the rest begins right after where the first
+                // page ended, with neither a repeat nor a skip.
+                let first = users::list(t.db.pool(), id, None, &UserQuery { limit: 3, ..query.clone() }).await.unwrap();
+                let cursor = first.next.clone().expect("a full page has a next one");
+                let shown = extensions(&first);
+                delete_user(&t.db, &Caller::system(), &acme(), &shown[2], true).await.unwrap();
+                create_user(&t.db, &Caller::system(), &acme(), &person(100, "Aaron", "Aaron", "Aaa", "Aaa")).await.unwrap();
+                create_user(&t.db, &Caller::system(), &acme(), &person(299, "Zz", "Zz", "Zzz", "Zzz")).await.unwrap();
+                let now = extensions(&users::list(t.db.pool(), id, None, &query).await.unwrap());
+                let before_cursor = now.iter().position(|e| *e == shown[1]).unwrap();
+                assert_eq!(walk(Some(cursor)).await, now[before_cursor + 1..], "after a change, by {sort:?} (descending: {descending})");
+
+                for user in now {
+                    delete_user(&t.db, &Caller::system(), &acme(), &user, true).await.unwrap();
+                }
+            }
+        }
+        let bad = app::ssr::users::list_users(&t.db, &Caller::system(), &acme(), None, &UserQuery { after: Some("7b7d".into()), ..UserQuery::default() }).await.unwrap_err();
+        assert!(matches!(&bad, AppError::Invalid { errors, .. } if errors.names() == ["after"]), "{bad:?}");
     }
 
     async fn a_search_through_the_trigram_index_follows_every_change_and_finds_as_the_scan_does(t: TestDb) {
@@ -682,21 +783,18 @@ on_both_backends! {
         assert_eq!(unchanged.values.phone_numbers.len(), 1);
     }
 
-    async fn groups_are_made_once_per_domain_and_then_joined(t: TestDb) {
+    async fn a_user_joins_the_call_queues_it_names_and_one_extension_rings_one_of_them(t: TestDb) {
         make_domain(&t.db, DomainForm { domain: "acme.example".into(), ..DomainForm::new_domain() }).await;
-        let mut client = logged_in_super_user(&t.db).await;
-        let create = |name: &'static str, kind: &'static str| [("domain", "acme.example"), ("name", name), ("kind", kind)];
-        assert_eq!(client.call(path::<app::api::groups::CreateGroup>(), &create("Support", "ring")).await.status, 200);
-        let again = client.call(path::<app::api::groups::CreateGroup>(), &create("Support", "agent")).await;
-        assert_eq!(again.status, 409, "{}", again.body);
-        let bad = client.call(path::<app::api::groups::CreateGroup>(), &create("", "choir")).await;
-        assert_eq!(bad.status, 422);
-        let error: AppError = serde_json::from_str(&bad.body).unwrap();
-        assert!(error.message_for("name").is_some() && error.message_for("kind").is_some());
-        let joined = create_user(&t.db, &Caller::system(), &acme(), &UserForm { groups: "Support".into(), ..smith("101") }).await.unwrap().detail;
-        assert_eq!(joined.values.groups[0].as_str(), "Support");
-        let listed = client.call(path::<app::api::groups::ListGroups>(), &[("domain", "acme.example")]).await.json();
-        assert_eq!(listed, serde_json::json!(["Support"]));
+        let queue = |ext: &str| app::model::call_queue::CallQueueForm { callqueue: ext.into(), ..app::model::call_queue::CallQueueForm::new_queue() };
+        app::ssr::call_queues::create_queue(&t.db, &Caller::system(), &acme(), &queue("600")).await.unwrap();
+        let again = app::ssr::call_queues::create_queue(&t.db, &Caller::system(), &acme(), &queue("600")).await.unwrap_err();
+        assert!(matches!(again, AppError::Conflict { .. }) && again.message_for("callqueue").is_some(), "{again:?}");
+        let clash = create_user(&t.db, &Caller::system(), &acme(), &smith("600")).await.unwrap_err();
+        assert!(clash.message_for("user").is_some(), "a queue's extension is taken for users: {clash:?}");
+        let joined = create_user(&t.db, &Caller::system(), &acme(), &UserForm { groups: "600".into(), ..smith("101") }).await.unwrap().detail;
+        assert_eq!(joined.values.groups[0].as_str(), "600");
+        let start = app::ssr::users::wizard_start(&t.db, &Caller::system(), &acme(), None).await.unwrap();
+        assert_eq!(start.groups.iter().map(|q| q.callqueue.as_str()).collect::<Vec<_>>(), ["600"], "the wizard suggests the domain's queues");
     }
 }
 

@@ -58,7 +58,7 @@ async fn wazo(
 }
 
 /// The Super User's client (without its session) and an all-domains key, with acme.example and
-/// its ring group "Sales".
+/// its call queue 600, "Sales" (a group, to Wazo).
 async fn setup(db: &Db) -> (Client, String) {
     let mut client = logged_in_super_user(db).await;
     let key = make_api_key(
@@ -73,13 +73,13 @@ async fn setup(db: &Db) -> (Client, String) {
         .fetch_one(db.pool())
         .await
         .unwrap();
-    common::add_group(db, id, "Sales").await;
+    common::add_queue(db, id, "600", "Sales").await;
     (client, key)
 }
 
-/// The uuid Wazo's API gives the group `group` of acme.example.
+/// The uuid Wazo's API gives the group (the call queue described as) `group` of acme.example.
 async fn group_uuid(db: &Db, group: &str) -> String {
-    let id: i64 = sqlx::query_scalar("SELECT id FROM groups WHERE name = $1")
+    let id: i64 = sqlx::query_scalar("SELECT id FROM call_queues WHERE description = $1")
         .bind(group)
         .fetch_one(db.pool())
         .await
@@ -288,7 +288,7 @@ on_both_backends! {
         let after = row_counts(&db.db).await;
         let grown: Vec<(&str, i64)> = after.iter().zip(&before).map(|((t, a), (_, b))| (*t, a - b)).collect();
         assert_eq!(grown, vec![("sites", 0), ("users", 1), ("accounts", 1), ("devices", 2), ("voicemail_boxes", 1),
-            ("phone_numbers", 1), ("answer_rules", 1), ("groups", 0), ("group_members", 1), ("audit_log", 1)]);
+            ("phone_numbers", 1), ("answer_rules", 1), ("call_queues", 0), ("call_queue_agents", 1), ("audit_log", 1)]);
         // The same user through NetSapiens' API, with the same values.
         let ns = netsapiens_user(&mut c, &key, "1001").await;
         assert_eq!(ns["name-first-name"], "Jôhn");
@@ -304,7 +304,7 @@ on_both_backends! {
         assert_eq!(listed(&ns["limits-max-active-calls-total"]), "10");
         assert_eq!(ns["service-code"], "cost-center-42");
         assert_eq!(listed(&ns["phone-numbers"]), "+14185550100");
-        assert_eq!(listed(&ns["groups"]), "Sales");
+        assert_eq!(listed(&ns["groups"]), "600");
         assert_eq!(ns["voicemail-box"], "1001");
         assert_eq!(ns["email-send-alert-new-voicemail-enabled"], "yes");
         assert_eq!(ns["email-send-alert-new-voicemail-behavior"], "attnew");
@@ -469,7 +469,7 @@ on_both_backends! {
         let ns = netsapiens_user(&mut c, &key, "1005").await;
         assert_eq!(ns["devices"][0]["device"], "grace-desk");
         assert_eq!(listed(&ns["phone-numbers"]), "+14185550100");
-        assert_eq!(listed(&ns["groups"]), "Sales");
+        assert_eq!(listed(&ns["groups"]), "600");
         assert_eq!(ns["voicemail-box"], "1005");
         let read = wazo(&mut c, &key, Method::GET, &path, None).await.json();
         assert_eq!(read["lines"][0]["extensions"][0]["exten"], "1005");

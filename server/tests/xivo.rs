@@ -322,10 +322,10 @@ on_both_backends! {
 
     async fn delete_refuses_a_user_with_a_voicemail_box_unless_delete_voicemail_is_present(db: TestDb) {
         let (mut c, super_key, key) = setup(&db.db).await;
-        common::add_group(&db.db, domain_id(&db.db, ACME).await, "Sales").await;
+        common::add_queue(&db.db, domain_id(&db.db, ACME).await, "600", "Sales").await;
         let id = create(&mut c, &key, minimal("1001", "John", "Doe")).await;
         let put = ns(&mut c, Method::PUT, &format!("/domains/{ACME}/users/1001"), &super_key,
-            Some(json!({"groups": "Sales"}))).await;
+            Some(json!({"groups": "600"}))).await;
         assert_eq!(put.status, StatusCode::ACCEPTED, "{}", put.body);
         let before = row_counts(&db.db).await;
         let refused = xivo(&mut c, Method::DELETE, &format!("/users/{id}"), &key, None).await;
@@ -335,7 +335,7 @@ on_both_backends! {
         let gone = xivo(&mut c, Method::DELETE, &format!("/users/{id}?deleteVoicemail"), &key, None).await;
         assert_eq!(gone.status, StatusCode::OK, "{}", gone.body);
         let after = row_counts(&db.db).await;
-        for table in ["users", "accounts", "devices", "voicemail_boxes", "group_members"] {
+        for table in ["users", "accounts", "devices", "voicemail_boxes", "call_queue_agents"] {
             assert_eq!(count(&after, table), count(&before, table) - 1, "{table}");
         }
         assert_eq!(count(&after, "audit_log"), count(&before, "audit_log") + 1);

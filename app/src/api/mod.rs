@@ -7,7 +7,6 @@ pub mod auth;
 pub mod bulk;
 pub mod devices;
 pub mod domains;
-pub mod groups;
 pub mod outbox;
 pub mod phone_numbers;
 pub mod profile;

@@ -17,7 +17,6 @@ wire_enum! {
         UserCreated = "user-created", "The user is created.";
         UserSaved = "user-saved", "The user's changes are saved.";
         UserDeleted = "user-deleted", "The user is deleted.";
-        GroupCreated = "group-created", "The ring group is created.";
         SiteCreated = "site-created", "The site is created.";
         SiteRenamed = "site-renamed", "The site is renamed; its users went with it.";
         SiteDeleted = "site-deleted", "The site is deleted.";

@@ -11,8 +11,8 @@ mod wire_enum;
 
 mod text;
 pub use text::{
-    CallerIdName, Description, DialPlan, GroupName, Hostname, Reseller, ResellerName, SmtpPassword,
-    SmtpUser, StatusMessage,
+    CallerIdName, Description, DialPlan, Hostname, Reseller, ResellerName, SmtpPassword, SmtpUser,
+    StatusMessage,
 };
 
 mod domain_name;
@@ -66,10 +66,12 @@ pub use devices::{
     DEVICE_FIELDS,
 };
 
+pub mod call_queue;
 pub mod dids;
 pub mod domain;
 pub mod reseller;
 pub mod site;
+pub mod time_frame;
 pub mod user;
 
 pub mod api_key;
@@ -113,7 +115,6 @@ leaf!(Control::Text => {
     DtmfOrder: ["0", "7"],
     DeviceName: ["101-desk", "softphone"],
     Destination: ["voicemail", "+16125550199"],
-    GroupName: ["Sales", "Support"],
     DomainName: ["acme.example", "b.example"],
     Description: ["Acme Corporation", ""],
     Limit: ["50", "0"],

@@ -19,11 +19,12 @@ pub enum Action {
     /// List, read, create, change and delete users, see their SIP passwords, send invitations,
     /// end their sessions.
     ManageUsers,
-    /// Create sites, groups and departments.
+    /// Create sites and departments; create, change and delete the domain's shared time frames.
     ManageSites,
     /// Read the audit log.
     ReadAudit,
-    /// Read one's own profile; change one's own password, voicemail PIN and status message.
+    /// Read one's own profile; change one's own password, voicemail PIN and status message; log
+    /// oneself in and out of (or pause in) the call queues one is an agent of.
     EditOwnProfile,
     /// Change one's own answer rules.
     EditOwnAnswerRules,
@@ -33,10 +34,15 @@ pub enum Action {
     /// Read and change a reseller's record (its description and SMTP relay); reaching
     /// everywhere, also list every reseller, create and delete them.
     ManageResellers,
+    /// List, read, create, change and delete call queues and their agents, and set any agent's
+    /// status. (An agent logs itself in and out of its own queues under [`EditOwnProfile`].)
+    ///
+    /// [`EditOwnProfile`]: Action::EditOwnProfile
+    ManageCallQueues,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 10] = [
         Action::ViewDomain,
         Action::ManageDomain,
         Action::ManageUsers,
@@ -46,6 +52,7 @@ impl Action {
         Action::EditOwnAnswerRules,
         Action::ReadOutbox,
         Action::ManageResellers,
+        Action::ManageCallQueues,
     ];
 }
 
@@ -69,28 +76,20 @@ use Reach::{Everywhere as All, Nowhere as No, OwnDomain as Dom, OwnSite as Site,
 
 /// The permission table: for each scope, the reach of each action, in the order of
 /// [`Action::ALL`]: view domain, manage domain, manage users, manage sites, read audit, own
-/// profile, own answer rules, read the outbox, manage resellers.
-pub const PERMISSIONS: [(Scope, [Reach; 9]); 11] = [
-    (
-        Scope::SuperUser,
-        [All, All, All, All, All, Me, Me, All, All],
-    ),
-    (Scope::Reseller, [Res, Res, Res, Res, Res, Me, Me, No, Res]),
-    (
-        Scope::OfficeManager,
-        [Dom, No, Dom, Dom, Dom, Me, Me, No, No],
-    ),
-    (Scope::SiteManager, [No, No, Site, No, No, Me, Me, No, No]),
-    (Scope::Ndp, [No, No, No, No, No, Me, No, No, No]),
-    (
-        Scope::CallCenterSupervisor,
-        [No, No, No, No, No, Me, No, No, No],
-    ),
-    (Scope::CallCenterAgent, [No, No, No, No, No, Me, No, No, No]),
-    (Scope::AdvancedUser, [No, No, No, No, No, Me, Me, No, No]),
-    (Scope::SimpleUser, [No, No, No, No, No, Me, No, No, No]),
-    (Scope::BasicUser, [No, No, No, No, No, Me, No, No, No]),
-    (Scope::NoPortal, [No, No, No, No, No, No, No, No, No]),
+/// profile, own answer rules, read the outbox, manage resellers, manage call queues.
+#[rustfmt::skip]
+pub const PERMISSIONS: [(Scope, [Reach; 10]); 11] = [
+    (Scope::SuperUser,            [All, All, All,  All, All, Me, Me, All, All, All]),
+    (Scope::Reseller,             [Res, Res, Res,  Res, Res, Me, Me, No,  Res, Res]),
+    (Scope::OfficeManager,        [Dom, No,  Dom,  Dom, Dom, Me, Me, No,  No,  Dom]),
+    (Scope::SiteManager,          [No,  No,  Site, No,  No,  Me, Me, No,  No,  No]),
+    (Scope::Ndp,                  [No,  No,  No,   No,  No,  Me, No, No,  No,  No]),
+    (Scope::CallCenterSupervisor, [No,  No,  No,   No,  No,  Me, No, No,  No,  No]),
+    (Scope::CallCenterAgent,      [No,  No,  No,   No,  No,  Me, No, No,  No,  No]),
+    (Scope::AdvancedUser,         [No,  No,  No,   No,  No,  Me, Me, No,  No,  No]),
+    (Scope::SimpleUser,           [No,  No,  No,   No,  No,  Me, No, No,  No,  No]),
+    (Scope::BasicUser,            [No,  No,  No,   No,  No,  Me, No, No,  No,  No]),
+    (Scope::NoPortal,             [No,  No,  No,   No,  No,  No, No, No,  No,  No]),
 ];
 
 /// The reach `scope` has for `action`.
@@ -226,6 +225,25 @@ pub fn own_change(field: &str) -> Option<Action> {
     }
 }
 
+/// What a time frame asks of the permission table, the one place it is decided. A domain's
+/// shared frames are part of the domain, like its sites: [`Action::ManageSites`] changes them
+/// (Office Manager and up) and whoever manages its users reads them ([`Action::ManageUsers`]); a
+/// user reads them too if it may choose them in its own answer rules
+/// ([`Action::EditOwnAnswerRules`], on its own user). A user's own frames go with its answer
+/// rules: its managers read and change them ([`Action::ManageUsers`] on that user); the user
+/// itself reads them with its profile ([`Action::EditOwnProfile`]) and changes them if it may
+/// change its answer rules ([`Action::EditOwnAnswerRules`]). `None`: nobody may (a user changing
+/// its domain's shared frames).
+pub fn time_frame_action(shared: bool, as_own_user: bool, change: bool) -> Option<Action> {
+    match (shared, as_own_user, change) {
+        (true, false, true) => Some(Action::ManageSites),
+        (true, false, false) | (false, false, _) => Some(Action::ManageUsers),
+        (true, true, false) | (false, true, true) => Some(Action::EditOwnAnswerRules),
+        (true, true, true) => None,
+        (false, true, false) => Some(Action::EditOwnProfile),
+    }
+}
+
 /// The users list of a manager of one domain (an office or site manager), which is where it
 /// works: `None` for scopes that manage no users, or several domains.
 pub fn own_users_page(scope: Scope, domain: Option<&str>) -> Option<String> {
@@ -332,6 +350,65 @@ mod tests {
             Action::EditOwnAnswerRules,
             &user(10, "North", Scope::AdvancedUser)
         ));
+    }
+
+    #[test]
+    fn time_frames_are_the_domains_for_its_managers_and_a_users_own_for_itself() {
+        let manage = |scope: Scope, shared: bool, change: bool, place: &Place<'_>| {
+            time_frame_action(shared, false, change).is_some_and(|a| who(scope).may(a, place))
+        };
+        let own = |scope: Scope, shared: bool, change: bool| {
+            time_frame_action(shared, true, change)
+                .is_some_and(|a| who(scope).may(a, &user(10, "North", scope)))
+        };
+        for scope in [Scope::SuperUser, Scope::Reseller, Scope::OfficeManager] {
+            assert!(manage(scope, true, true, &domain(1, "acme")), "{scope:?}");
+            assert!(manage(
+                scope,
+                false,
+                true,
+                &user(11, "North", Scope::BasicUser)
+            ));
+        }
+        // Another domain's manager: nothing there.
+        assert!(!manage(
+            Scope::OfficeManager,
+            true,
+            false,
+            &domain(2, "acme")
+        ));
+        assert!(!manage(
+            Scope::OfficeManager,
+            false,
+            true,
+            &Place {
+                domain_id: 2,
+                ..user(11, "North", Scope::BasicUser)
+            }
+        ));
+        // A site manager reads the shared frames and manages its site's users' own, no more.
+        assert!(manage(Scope::SiteManager, true, false, &domain(1, "acme")));
+        assert!(!manage(Scope::SiteManager, true, true, &domain(1, "acme")));
+        assert!(manage(
+            Scope::SiteManager,
+            false,
+            true,
+            &user(11, "North", Scope::BasicUser)
+        ));
+        assert!(!manage(
+            Scope::SiteManager,
+            false,
+            true,
+            &user(12, "South", Scope::BasicUser)
+        ));
+        // Users: an Advanced User changes its own and reads the domain's; a Basic User reads its
+        // own only; no user changes the domain's.
+        assert!(own(Scope::AdvancedUser, false, true));
+        assert!(own(Scope::AdvancedUser, true, false));
+        assert!(!own(Scope::AdvancedUser, true, true));
+        assert!(own(Scope::BasicUser, false, false));
+        assert!(!own(Scope::BasicUser, false, true));
+        assert!(!own(Scope::BasicUser, true, false));
     }
 
     #[test]

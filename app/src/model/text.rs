@@ -140,18 +140,6 @@ impl Parse for StatusMessage {
     }
 }
 
-/// The name of a group of users in a domain (a ring group or an agent group): 1 to 64 characters.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct GroupName(String);
-text_newtype!(GroupName);
-
-impl Parse for GroupName {
-    fn parse(raw: &str) -> Result<Self, Invalid> {
-        bounded_text(raw, 1, 64).map(Self)
-    }
-}
-
 /// The reseller that owns a domain (NetSapiens `reseller`): a listed reseller's name, or empty
 /// when no reseller does. Resellers manage every domain that names them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]

@@ -377,7 +377,7 @@ fn DeleteUserForm(domain: String, extension: String, has_mailbox: bool) -> impl 
         <section class="danger" aria-labelledby="delete-heading">
             <h2 id="delete-heading">"Delete this user"</h2>
             <p>
-                "Its devices, answer rule, portal login and group memberships go with it; its phone numbers stay in the domain, unassigned."
+                "Its devices, answer rule, portal login and call queue agents go with it; its phone numbers stay in the domain, unassigned."
                 {has_mailbox.then_some(" It owns a voicemail box: a user is deleted only together with its box, so tick “Also delete the voicemail box”, and its messages and greetings go too.")}
             </p>
             <ActionForm action=delete>

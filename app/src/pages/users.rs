@@ -28,6 +28,7 @@ fn query_of(params: &ParamsMap) -> UserQuery {
             .and_then(|s| s.parse().ok())
             .unwrap_or(0),
         limit: PAGE_SIZE,
+        after: None,
     }
 }
 
@@ -229,6 +230,7 @@ mod tests {
             descending: true,
             start: 100,
             limit: PAGE_SIZE,
+            after: None,
         };
         let href = list_href("acme.example", &query);
         assert!(href.starts_with("/domains/acme.example/users?sort=department&dir=desc"));

@@ -23,10 +23,17 @@ impl Rule {
             ),
             Rule::PhoneNumber => ("phone-numbers", "This number is already in use."),
             Rule::SiteName => ("site", "This domain already has a site with this name."),
-            Rule::GroupName => ("name", "This domain already has a group with this name."),
+            Rule::QueueAgent => (
+                "callqueue-agent-id",
+                "This user is an agent of this queue already.",
+            ),
             Rule::TimeFrame => (
                 "time-frame",
                 "This user already has a rule for this time frame.",
+            ),
+            Rule::TimeFrameName => (
+                "timeframe-name",
+                "A time frame with this name already exists here.",
             ),
             Rule::ResellerName => ("reseller", "Reseller with name already exists."),
         }
@@ -40,6 +47,11 @@ impl From<DbError> for AppError {
             DbError::Conflict(rule) => {
                 let (field, message) = rule.field_and_message();
                 AppError::conflict(field, message)
+            }
+            DbError::Unreadable { field, message } => {
+                let mut errors = crate::model::FieldErrors::default();
+                errors.add(field, message);
+                AppError::invalid(errors)
             }
             DbError::Other(cause) => {
                 tracing::error!(error = %cause, "database error");

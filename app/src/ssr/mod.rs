@@ -6,7 +6,8 @@
 //!    and sending messages);
 //! 3. [`access`]: the permission table applied to what is stored;
 //! 4. services: [`auth`], [`users`], [`devices`], [`phone_numbers`], [`sites`], [`domains`],
-//!    [`api_keys`], [`bulk`], [`audit_log`], [`outbox`] (with [`errors`], how a database refusal is told);
+//!    [`call_queues`], [`api_keys`], [`bulk`], [`audit_log`], [`outbox`], [`time_frames`] (with
+//!    [`errors`], how a database refusal is told);
 //! 5. [`state`] and [`request`]: what a server function or page gets from its request.
 
 pub mod db;
@@ -21,15 +22,16 @@ pub mod api_keys;
 pub mod audit_log;
 pub mod auth;
 pub mod bulk;
+pub mod call_queues;
 pub mod devices;
 pub mod domains;
 pub mod errors;
-pub mod groups;
 pub mod idempotency;
 pub mod outbox;
 pub mod phone_numbers;
 pub mod resellers;
 pub mod sites;
+pub mod time_frames;
 pub mod users;
 
 pub mod request;

@@ -1,15 +1,16 @@
 //! The bulk import benchmark: generates a CSV of N users (default 10,000: extension, names,
-//! e-mail, site, a phone number, a group and a forward each), imports it with the plain function
+//! e-mail, site, a phone number, a call queue and a forward each), imports it with the plain function
 //! into a new domain of a fresh SQLite (or `--database-url`) database, and prints the seconds.
 //! A dry run of the same file is timed first, then the real import, then the export.
 //!
 //! Usage: import [users] [--database-url URL]   (bench/import.sh builds and runs it in release)
 
+use app::model::call_queue::CallQueueForm;
 use app::model::domain::DomainForm;
-use app::model::{GroupName, Parse};
 use app::ssr::bulk::{export_users, import_users};
+use app::ssr::call_queues::create_queue;
 use app::ssr::caller::Caller;
-use app::ssr::db::{domains, groups, Db};
+use app::ssr::db::{domains, Db};
 use std::time::Instant;
 
 #[tokio::main]
@@ -36,21 +37,19 @@ async fn main() {
     .parse_settings()
     .expect("a valid domain");
     let mut tx = db.begin().await.expect("begin");
-    let domain = domains::insert(&mut tx, &settings, 0)
+    domains::insert(&mut tx, &settings, 0)
         .await
         .expect("make the domain");
     tx.commit().await.expect("commit");
-    let mut tx = db.begin().await.expect("begin");
-    groups::insert(
-        &mut tx,
-        domain.id,
-        &GroupName::parse("Sales").expect("a group name"),
-        "ring",
-        0,
-    )
-    .await
-    .expect("make the group");
-    tx.commit().await.expect("commit");
+    let queue = CallQueueForm {
+        callqueue: "9000".into(),
+        description: "Sales".into(),
+        callqueue_dispatch_type: "Ring All".into(),
+        ..CallQueueForm::new_queue()
+    };
+    create_queue(&db, &Caller::system(), &settings.domain, &queue)
+        .await
+        .expect("make the queue");
 
     let mut csv = String::from(
         "user,name-first-name,name-last-name,email,site,phone-numbers,groups,forward-no-answer\n",
@@ -60,7 +59,7 @@ async fn main() {
         let ext = first + i;
         let next = first + (i + 1) % count;
         csv.push_str(&format!(
-            "{ext},First{i},Last{i},user{i}@bench.example,Site {},+1 612 7{:02} {:04},Sales,{next}\n",
+            "{ext},First{i},Last{i},user{i}@bench.example,Site {},+1 612 7{:02} {:04},9000,{next}\n",
             i % 20,
             i / 10_000,
             i % 10_000,

@@ -241,6 +241,15 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
                 "The request body is too large.",
             )
         })?;
+        Self::parse(raw)
+    }
+}
+
+impl JsonObject {
+    /// A JSON object from a body already read (its `Content-Type` checked), with the same
+    /// refusals as the extractor: for a route whose body is optional (a DELETE that may name
+    /// what it deletes).
+    pub fn parse(raw: Bytes) -> Result<Self, Problem> {
         let value = serde_json::from_slice::<Unique>(&raw)
             .map(|u| u.0)
             .map_err(|e| {

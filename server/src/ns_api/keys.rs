@@ -34,6 +34,9 @@ const ROUTE_MODELS: &[(&str, &str)] = &[
     ("devices", "device"),
     ("phonenumbers", "phonenumber"),
     ("answerrules", "answerrule"),
+    ("timeframes", "timeframe"),
+    ("callqueues", "callqueue"),
+    ("agents", "agent"),
     ("email", "email"),
     ("apikeys", "apikey"),
 ];

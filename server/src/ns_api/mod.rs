@@ -9,6 +9,7 @@
 
 mod answerrules;
 mod bulk;
+mod callqueues;
 mod devices;
 mod docs;
 mod domains;
@@ -21,12 +22,13 @@ mod resellers;
 mod rules;
 mod schemas;
 mod sites;
+mod timeframes;
 mod users;
 
 use app::model::DomainName;
 use app::ssr::caller::Caller;
 use app::ssr::AppState;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Json, Response};
 use axum::Router;
 use problem::Problem;
@@ -256,6 +258,29 @@ fn listed<T: Serialize>(total: u64, items: T) -> Response {
     response
 }
 
+/// `response` (a page of a list at `uri`) with a `Link` to the next page, when there is a
+/// cursor for one: the same address with `after` in place of `start`/`offset` (RFC 8288).
+fn paged(mut response: Response, uri: &Uri, next: Option<String>) -> Response {
+    let Some(next) = next else {
+        return response;
+    };
+    let kept = uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| {
+            let name = pair.split('=').next().unwrap_or_default();
+            !pair.is_empty() && !matches!(name, "start" | "offset" | "after")
+        })
+        .chain(std::iter::once(format!("after={next}").as_str()))
+        .collect::<Vec<_>>()
+        .join("&");
+    if let Ok(link) = HeaderValue::from_str(&format!("<{}?{kept}>; rel=\"next\"", uri.path())) {
+        response.headers_mut().insert(header::LINK, link);
+    }
+    response
+}
+
 /// The domain a path names: `~` is the caller's own. What cannot be a domain name is not found.
 fn domain_name(caller: &Caller, raw: &str) -> Result<DomainName, Problem> {
     let name = match raw {
@@ -324,6 +349,8 @@ fn routes() -> (Router<AppState>, Document) {
         .merge(phonenumbers::routes())
         .merge(devices::routes())
         .merge(answerrules::routes())
+        .merge(timeframes::routes())
+        .merge(callqueues::routes())
         .split_for_parts();
     Common.modify(&mut doc);
     (router, doc)

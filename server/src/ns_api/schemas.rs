@@ -371,6 +371,147 @@ schema!(
            "properties": {"time-frame": {"type": "string"}}})
 );
 
+/// A custom frame with one entry of each kind, as the model writes a saved frame: where the
+/// time frame schemas take their members from, so they cannot drift from what is read and
+/// answered.
+fn time_frame_sample() -> Map<String, Value> {
+    use app::model::time_frame::{NewTimeFrame, TimeFrame};
+    let body = json!({
+        "timeframe-name": "Closed", "timeframe-type": "custom",
+        "timeframe-specific-dates-array": [{
+            "timeframe-specific-dates-begin-date": "20291224", "timeframe-specific-dates-begin-time": "1200",
+            "timeframe-specific-dates-end-date": "20291226", "timeframe-specific-dates-end-time": "2359",
+            "timeframe-recurrence-type": "yearly-on-selected-dates"}],
+        "timeframe-holiday-array": [{
+            "timeframe-holiday-name": "New Year's Day", "timeframe-holiday-begin-date": "20300101",
+            "country-abbreviation": "US", "timeframe-recurrence-type": "yearlyOnHoliday"}],
+        "timeframe-days-of-week-array": [{
+            "timeframe-weekly-saturday-begin-time-1": "0000", "timeframe-weekly-saturday-end-time-1": "2359"}]
+    });
+    let made = body
+        .as_object()
+        .ok_or_else(app::model::FieldErrors::default)
+        .and_then(NewTimeFrame::from_json)
+        .and_then(|new| {
+            let domain = <app::model::DomainName as app::model::Parse>::parse("acme.example")
+                .map_err(|e| app::model::FieldErrors::one("domain", e.0))?;
+            Ok(TimeFrame {
+                id: 1,
+                name: new.name,
+                domain,
+                user: Some("1001".into()),
+                definition: new.definition,
+                created_at: 0,
+            })
+        });
+    match made.map(|frame| frame.to_json()) {
+        Ok(Value::Object(frame)) => frame,
+        other => {
+            tracing::error!(?other, "the time frame sample does not read");
+            Map::new()
+        }
+    }
+}
+
+/// The schema of an entry of the list `list` (its members from the sample); in a body, without
+/// the members only a read answers.
+fn time_frame_entry(sample: &Map<String, Value>, list: &str, body: bool) -> Value {
+    let read_only = app::model::time_frame::ENTRY_READ_ONLY;
+    let props: Map<String, Value> = sample
+        .get(list)
+        .and_then(|l| l.get(0))
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(name, _)| !(body && read_only.contains(&name.as_str())))
+        .map(|(name, value)| {
+            let kind = if value.is_number() {
+                json!("number")
+            } else {
+                json!(["string", "number"])
+            };
+            (name.clone(), json!({ "type": kind }))
+        })
+        .collect();
+    json!({"type": "object", "additionalProperties": false, "properties": props})
+}
+
+/// The three lists of entries, as `body` or as a read answers them.
+fn time_frame_lists(body: bool) -> Map<String, Value> {
+    use app::model::time_frame::{DAYS_OF_WEEK, HOLIDAYS, SPECIFIC_DATES};
+    let sample = time_frame_sample();
+    let list = |name: &str, description: &str| {
+        json!({"type": "array", "description": description,
+               "items": time_frame_entry(&sample, name, body)})
+    };
+    let mut props = Map::new();
+    props.insert(SPECIFIC_DATES.into(), list(SPECIFIC_DATES,
+        "Date ranges: begin and end date (YYYYMMDD) and time (hhmm; an end of 2359 is the end of the day), once or recurring."));
+    props.insert(HOLIDAYS.into(), list(HOLIDAYS,
+        "Holidays: the date each is observed on (Roster looks nothing up in a holiday feed), how it is observed when it falls on each weekday, the work week; yearly on the same date, or once."));
+    props.insert(DAYS_OF_WEEK.into(), list(DAYS_OF_WEEK,
+        "The one entry of a days-of-week frame: up to two ranges a day (hhmm; a range ends on its own day), weekly or custom."));
+    props
+}
+
+schema!(
+    TimeFrame,
+    "NetSapiens' RecurringTimeframe: a domain's shared time frame (`user` is `*`) or a user's own. `timeframe-id` names it in paths; each entry has its own `timeframe-id`.",
+    {
+        let mut props = time_frame_lists(false);
+        for name in ["timeframe-id", "timeframe-name", "user", "domain", "timeframe-type", "created-datetime"] {
+            props.insert(name.into(), json!({"type": "string"}));
+        }
+        json!({"type": "object", "properties": props})
+    }
+);
+
+schema!(
+    TimeFrameInput,
+    "The body of a time frame's create: its name, its type (always, days-of-week, specific-dates, holiday or custom) and the entries its type holds (a custom frame mixes them).",
+    {
+        let mut props = time_frame_lists(true);
+        props.insert("timeframe-name".into(), json!({"type": "string", "description": "1 to 64 characters, no / and not *: how answer rules name it (once per owner)."}));
+        props.insert("timeframe-type".into(), json!({"type": "string", "enum": ["always", "days-of-week", "specific-dates", "holiday", "custom"]}));
+        props.insert("synchronous".into(), json!({"type": ["string", "boolean"], "description": "`yes`: answer 200 with the frame; otherwise 202."}));
+        json!({"type": "object", "additionalProperties": false, "properties": props,
+               "required": ["timeframe-name", "timeframe-type"]})
+    }
+);
+
+schema!(
+    TimeFrameChange,
+    "A change to a time frame: `timeframe-name` renames it (not while an answer rule names it); `timeframe-type` or `type` converts it (to custom keeping its entries, between other types losing them; a custom frame to nothing else); the lists sent replace every entry, or with `update-only` (or `update_only`) `yes` change the entries with their `timeframe-id`s.",
+    {
+        let mut props = time_frame_lists(true);
+        props.insert("timeframe-name".into(), json!({"type": "string"}));
+        let kinds = json!({"type": "string", "enum": ["always", "days-of-week", "specific-dates", "holiday", "custom"]});
+        props.insert("timeframe-type".into(), kinds.clone());
+        props.insert("type".into(), kinds);
+        props.insert("update-only".into(), json!({"type": ["string", "boolean"]}));
+        props.insert("update_only".into(), json!({"type": ["string", "boolean"]}));
+        props.insert("synchronous".into(), json!({"type": ["string", "boolean"]}));
+        json!({"type": "object", "additionalProperties": false, "properties": props})
+    }
+);
+
+schema!(
+    TimeFrameEntries,
+    "Entries to add to a time frame (of the kinds its type holds).",
+    {
+        let mut props = time_frame_lists(true);
+        props.insert("synchronous".into(), json!({"type": ["string", "boolean"]}));
+        json!({"type": "object", "additionalProperties": false, "properties": props})
+    }
+);
+
+schema!(
+    TimeFrameChild,
+    "Which entry of a time frame to delete: its `timeframe-id`. Without a body, the frame itself goes.",
+    json!({"type": "object", "additionalProperties": false, "required": ["child_id"],
+           "properties": {"child_id": {"type": "string"}, "synchronous": {"type": ["string", "boolean"]}}})
+);
+
 schema!(
     EmailCreate,
     "NetSapiens' Send Email using Template: `template` names the message (`welcome` or `welcome_email.php`, `invitation`, `password-reset`); `subject` is accepted and ignored (each template has its own).",
@@ -398,6 +539,23 @@ mod tests {
     use utoipa::PartialSchema;
 
     #[test]
+    fn the_time_frame_schemas_name_every_member_of_each_entry() {
+        let sample = time_frame_sample();
+        assert_eq!(sample["timeframe-type"], "custom");
+        let lists = time_frame_lists(true);
+        let week = &lists["timeframe-days-of-week-array"]["items"]["properties"];
+        assert!(week["timeframe-weekly-monday-end-time-2"].is_object());
+        assert!(week["timeframe-parent-id"].is_null(), "read-only");
+        let holiday = &lists["timeframe-holiday-array"]["items"]["properties"];
+        assert!(holiday["timeframe-weekly-sunday-observance-option"].is_object());
+        let read = time_frame_lists(false);
+        assert!(
+            read["timeframe-specific-dates-array"]["items"]["properties"]["ordinal-order"]
+                .is_object()
+        );
+    }
+
+    #[test]
     fn every_hand_made_schema_builds() {
         let all = [
             UserCreate::schema(),
@@ -413,6 +571,11 @@ mod tests {
             Device::schema(),
             AnswerRule::schema(),
             TimeFrameName::schema(),
+            TimeFrame::schema(),
+            TimeFrameInput::schema(),
+            TimeFrameChange::schema(),
+            TimeFrameEntries::schema(),
+            TimeFrameChild::schema(),
             EmailCreate::schema(),
             EmailSent::schema(),
             Csv::schema(),

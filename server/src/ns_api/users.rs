@@ -5,7 +5,7 @@ use super::idempotency::Retry;
 use super::problem::{ApiResult, Problem};
 use super::schemas;
 use super::{
-    changed, domain_name, fresh, idempotency, listed, rules, synchronous, user_name, Count,
+    changed, domain_name, fresh, idempotency, listed, paged, rules, synchronous, user_name, Count,
 };
 use app::error::AppError;
 use app::model::fields::find;
@@ -15,7 +15,7 @@ use app::model::user::{SortKey, UserDetail, UserQuery, USER_FIELDS};
 use app::model::{FieldErrors, Parse};
 use app::ssr::users::{self, DeviceForm};
 use app::ssr::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Json, Response};
 use serde_json::{json, Map, Value};
@@ -83,6 +83,7 @@ fn query(params: &Params) -> Result<UserQuery, Problem> {
         descending: descending(params)?,
         start,
         limit,
+        after: params.text("after").map(str::to_owned),
     })
 }
 
@@ -91,7 +92,7 @@ fn site(params: &Params) -> Option<&str> {
     params.text("site").filter(|s| !s.trim().is_empty())
 }
 
-const PAGE_PARAMS: &str = "limit: 1 to 1000 (default 100); start or offset; search; order (user, name, login, department, site); direction (asc, desc); site.";
+const PAGE_PARAMS: &str = "limit: 1 to 1000 (default 100); start or offset; after (a keyset cursor: a full page's Link header, rel=\"next\", gives the next page's address with it, which stays right however deep and whatever is added or removed meanwhile); search; order (user, name, login, department, site); direction (asc, desc); site.";
 
 /// List the users of a domain.
 #[utoipa::path(get, path = "/domains/{domain}/users", tag = "Users", operation_id = "ListUsers",
@@ -100,6 +101,7 @@ const PAGE_PARAMS: &str = "limit: 1 to 1000 (default 100); start or offset; sear
         ("domain" = String, Path, description = "The domain's name, or ~."),
         ("limit" = Option<u32>, Query, description = "1 to 1000 (default 100)."),
         ("start" = Option<u32>, Query, description = "How many to skip (NetSapiens)."),
+        ("after" = Option<String>, Query, description = "A keyset cursor, from a full page's Link header (rel=\"next\")."),
         ("offset" = Option<u32>, Query, description = "How many to skip (XiVO)."),
         ("search" = Option<String>, Query, description = "Part of the extension, a name, the login or the e-mail."),
         ("order" = Option<String>, Query, description = "user, name, login, department or site."),
@@ -107,17 +109,18 @@ const PAGE_PARAMS: &str = "limit: 1 to 1000 (default 100); start or offset; sear
         ("site" = Option<String>, Query, description = "Only the users of this site."),
     ),
     responses((status = 200, description = "A page of users, each as a read of one user answers it; the number matching in X-Total-Count.",
-        body = Vec<schemas::User>, headers(("x-total-count" = u64)))))]
+        body = Vec<schemas::User>, headers(("x-total-count" = u64), ("link" = String, description = "The next page, when this one is full: `<address>; rel=\"next\"`.")))))]
 async fn list_users(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(domain): Path<String>,
+    OriginalUri(uri): OriginalUri,
     params: Params,
 ) -> ApiResult<Response> {
     let name = domain_name(&caller, &domain)?;
-    let (total, items) =
+    let page =
         users::list_users_whole(&state.db, &caller, &name, site(&params), &query(&params)?).await?;
-    Ok(listed(total, items))
+    Ok(paged(listed(page.total, page.items), &uri, page.next))
 }
 
 /// One line of NetSapiens' users directory (`users/list`).
@@ -141,19 +144,21 @@ struct PublicUserInfo {
         ("domain" = String, Path, description = "The domain's name, or ~."),
         ("limit" = Option<u32>, Query, description = "1 to 1000 (default 100)."),
         ("start" = Option<u32>, Query, description = "How many to skip."),
+        ("after" = Option<String>, Query, description = "A keyset cursor, from a full page's Link header (rel=\"next\")."),
         ("search" = Option<String>, Query, description = "Part of the extension, a name, the login or the e-mail."),
         ("site" = Option<String>, Query, description = "Only the users of this site."),
     ),
     responses((status = 200, description = "A page of the directory; the number matching in X-Total-Count.",
-        body = Vec<PublicUserInfo>, headers(("x-total-count" = u64)))))]
+        body = Vec<PublicUserInfo>, headers(("x-total-count" = u64), ("link" = String, description = "The next page, when this one is full: `<address>; rel=\"next\"`.")))))]
 async fn list_users_directory(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(domain): Path<String>,
+    OriginalUri(uri): OriginalUri,
     params: Params,
 ) -> ApiResult<Response> {
     let name = domain_name(&caller, &domain)?;
-    let (total, items) =
+    let users::WholePage { total, items, next } =
         users::list_users_whole(&state.db, &caller, &name, site(&params), &query(&params)?).await?;
     let text = |v: Option<String>| v.unwrap_or_default();
     let lines: Vec<PublicUserInfo> = items
@@ -173,7 +178,7 @@ async fn list_users_directory(
             }
         })
         .collect();
-    Ok(listed(total, lines))
+    Ok(paged(listed(total, lines), &uri, next))
 }
 
 /// Count the users of a domain.

@@ -11,7 +11,7 @@
 //! | `caller_id` (row ids of the domain's numbers) | `phone-numbers` (routed to the user), the first as `caller-id-number` |
 //! | `block_web_login`; `create_web_login` false | `block-web-login` |
 //! | `login_based_calling` | `login-based-calling` |
-//! | `agent_group` | `groups` (existing groups of the domain) |
+//! | `agent_group` | `groups` (the extensions of the domain's call queues the user is an agent of) |
 //! | `department` (one) | `department` |
 //! | `create_agent`, `create_extension`, `enable_calling` true | what a create does anyway (a user with its extension and SIP device, able to call) |
 //!
@@ -123,7 +123,7 @@ pub struct CreateDoc {
     /// false: the same as block_web_login true.
     create_web_login: Option<bool>,
     login_based_calling: Option<bool>,
-    /// Names of existing groups of the domain.
+    /// Extensions of the domain's call queues the user is an agent of (text or numbers).
     agent_group: Option<Vec<String>>,
     /// At most one.
     department: Option<Vec<String>>,
@@ -396,9 +396,14 @@ fn translate(body: &Map<String, Value>, creating: bool) -> Translated {
                 }
                 None => t.refuse(name, BOOLEAN),
             },
-            "agent_group" => match texts(value) {
-                Some(groups) => t.set("groups", groups.join(", ")),
-                None => t.refuse(name, "A list of group names."),
+            "agent_group" => match value {
+                Value::Null | Value::String(_) | Value::Number(_) | Value::Array(_) => {
+                    match text_of_value(value, true) {
+                        Ok(queues) => t.set("groups", queues),
+                        Err(_) => t.refuse(name, "A list of call queue extensions."),
+                    }
+                }
+                _ => t.refuse(name, "A list of call queue extensions."),
             },
             "department" => match texts(value).as_deref() {
                 Some([]) => t.set("department", ""),

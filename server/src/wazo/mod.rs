@@ -35,7 +35,7 @@ pub const TENANT_HEADER: &str = "wazo-tenant";
 #[openapi(
     info(
         title = "Roster: Wazo confd users API",
-        description = "Wazo confd's user API (1.1) over Roster's core: one POST creates a user with its lines (SIP devices), extension, incalls (phone numbers), groups, voicemail, forwards, fallbacks and services, all or nothing. The tenant is the Wazo-Tenant header, a Roster domain's name (default: the caller's own). Authenticate with a Roster API key (`Authorization: Bearer <token>`) or the portal session. Errors are a JSON list of messages naming every bad field with its Wazo path.",
+        description = "Wazo confd's user API (1.1) over Roster's core: one POST creates a user with its lines (SIP devices), extension, incalls (phone numbers), groups (the call queues it is an agent of), voicemail, forwards, fallbacks and services, all or nothing. The tenant is the Wazo-Tenant header, a Roster domain's name (default: the caller's own). Authenticate with a Roster API key (`Authorization: Bearer <token>`) or the portal session. Errors are a JSON list of messages naming every bad field with its Wazo path.",
         version = "1.1.0",
         license(name = "AGPL-3.0-only")
     ),
@@ -205,7 +205,7 @@ pub fn user_uuid(id: i64) -> String {
     derived_uuid("user", id)
 }
 
-/// A group's uuid.
+/// A group's (a call queue's) uuid.
 pub fn group_uuid(id: i64) -> String {
     derived_uuid("group", id)
 }

@@ -1,9 +1,10 @@
 //! Wazo's user body in Roster's vocabulary: each member of a Wazo user (its core, `auth`,
 //! `lines[]`, `incalls[]`, `groups[]`, `voicemail`, `forwards`, `fallbacks`, `services`) becomes
-//! fields of Roster's user form, devices, or the portal password, and remembers the Wazo path it
+//! fields of Roster's user form (a Wazo group is a Roster call queue the user is an agent of), devices, or the portal password, and remembers the Wazo path it
 //! came from, so that the core's field errors are answered on Wazo's paths. What Roster cannot
 //! honour is refused here, by name; everything else is checked by the core's own parsers.
 
+use app::model::call_queue::QueueRef;
 use app::model::fields::Patch;
 use app::model::FieldErrors;
 use app::ssr::users::DeviceForm;
@@ -37,17 +38,17 @@ pub struct Translated {
     paths: HashMap<String, String>,
 }
 
-/// What the translation looks up in the tenant: its groups (row id, name) and the extensions
-/// of the users a fallback names by id.
+/// What the translation looks up in the tenant: its call queues (Wazo's groups) and the
+/// extensions of the users a fallback names by id.
 pub struct Lookups<'a> {
-    pub groups: &'a [(i64, String)],
+    pub groups: &'a [QueueRef],
     pub users: &'a HashMap<i64, String>,
 }
 
 /// Members of a Wazo user that Roster cannot honour, with why. Each is still accepted with a
 /// value that asks for nothing (see [`is_nothing`]): Wazo's default, sent back as read.
 const REFUSED: &[(&str, &str)] = &[
-    ("agent", "Roster has no call queues (nor agents) yet."),
+    ("agent", "Roster has no Wazo agent records: a user is an agent of the call queues its `groups` name."),
     ("func_key_template_id", "Roster has no function key templates."),
     ("switchboards", "Roster has no switchboards."),
     ("device_id", "Roster links phones to devices by MAC address (NetSapiens' device API), not by a Wazo device id."),
@@ -670,8 +671,9 @@ fn incalls(t: &mut Translated, value: &Value) {
     t.set("phone-numbers", list.join(","), "incalls");
 }
 
-/// `groups[]`: existing groups of the tenant, by `uuid`, `id` or `name`.
-fn groups(t: &mut Translated, value: &Value, known: &[(i64, String)]) {
+/// `groups[]`: existing call queues of the tenant (Roster's groups), by `uuid`, `id` or `name`
+/// (a queue's description, or its extension); the user becomes an agent of each.
+fn groups(t: &mut Translated, value: &Value, known: &[QueueRef]) {
     let Value::Array(groups) = value else {
         if !value.is_null() {
             t.errors.add("groups", "Must be a list.");
@@ -689,26 +691,28 @@ fn groups(t: &mut Translated, value: &Value, known: &[(i64, String)]) {
             let uuid = uuid.as_str().unwrap_or_default();
             (
                 format!("{at}.uuid"),
-                known.iter().find(|(id, _)| super::group_uuid(*id) == uuid),
+                known.iter().find(|q| super::group_uuid(q.id) == uuid),
             )
         } else if let Some(id) = group.get("id").filter(|v| !v.is_null()) {
             let id = id.as_i64();
-            (
-                format!("{at}.id"),
-                known.iter().find(|(g, _)| Some(*g) == id),
-            )
+            (format!("{at}.id"), known.iter().find(|q| Some(q.id) == id))
         } else if let Some(name) = group.get("name").filter(|v| !v.is_null()) {
             let name = name.as_str().unwrap_or_default();
-            (format!("{at}.name"), known.iter().find(|(_, n)| n == name))
+            (
+                format!("{at}.name"),
+                known
+                    .iter()
+                    .find(|q| q.description == name || q.callqueue.as_str() == name),
+            )
         } else {
             t.errors.add(at, "Give the group's uuid, id or name.");
             continue;
         };
         match found {
-            (_, Some((_, name))) => {
+            (_, Some(queue)) => {
                 t.paths
                     .insert(format!("groups[{}]", names.len()), at.clone());
-                names.push(name.clone());
+                names.push(queue.callqueue.to_string());
             }
             (path, None) => t.errors.add(path, "This tenant has no such group."),
         }

@@ -6,11 +6,12 @@ use super::{
     tenant, unauthorized_tenant, user_id_of, user_uuid, WazoCaller, WazoError, WazoResult,
 };
 use app::error::AppError;
+use app::model::call_queue::QueueRef;
 use app::model::json_form::form_of;
 use app::model::permissions::Action;
 use app::model::user::{SortKey, UserDetail, UserForm, UserQuery, USER_FIELDS};
 use app::model::DomainName;
-use app::ssr::{groups, users, AppState};
+use app::ssr::{call_queues, users, AppState};
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -70,6 +71,8 @@ pub struct UserDoc {
     lines: Vec<Value>,
     /// The phone numbers routed to the user.
     incalls: Vec<Value>,
+    /// The call queues the user is an agent of (Roster's groups), by `uuid`, `id` or `name`
+    /// (a queue's description or extension).
     groups: Vec<Value>,
     voicemail: Option<Value>,
     forwards: ForwardsDoc,
@@ -228,14 +231,15 @@ fn flag(params: &HashMap<String, String>, name: &str) -> WazoResult<bool> {
     }
 }
 
-/// The tenant's groups and the users a body's fallbacks name, for the translation.
+/// The tenant's call queues (Wazo's groups) and the users a body's fallbacks name, for the
+/// translation.
 async fn lookups(
     state: &AppState,
     caller: &WazoCaller,
     name: &DomainName,
     body: &Map<String, Value>,
-) -> WazoResult<(Vec<(i64, String)>, HashMap<i64, String>)> {
-    let groups = groups::list_groups_with_ids(&state.db, &caller.0, name).await?;
+) -> WazoResult<(Vec<QueueRef>, HashMap<i64, String>)> {
+    let groups = call_queues::queue_refs(&state.db, &caller.0, name).await?;
     let mut named = HashMap::new();
     if let Some(Value::Object(fallbacks)) = body.get("fallbacks") {
         for fallback in fallbacks.values() {
@@ -326,7 +330,7 @@ fn services_of(form: &UserForm) -> Value {
 }
 
 /// A user in Wazo's read model.
-fn shaped(detail: &UserDetail, id: i64, all_groups: &[(i64, String)]) -> Value {
+fn shaped(detail: &UserDetail, id: i64, all_groups: &[QueueRef]) -> Value {
     let f = detail.values.to_form();
     let domain = detail.domain.as_str();
     let exten = f.user.as_str();
@@ -357,10 +361,20 @@ fn shaped(detail: &UserDetail, id: i64, all_groups: &[(i64, String)]) -> Value {
             })
         })
         .collect();
+    // Its call queues, as Wazo's groups: named by their descriptions (their extensions when
+    // they have none).
     let groups: Vec<Value> = app::model::fields::split_list(&f.groups)
-        .map(|name| {
-            let gid = all_groups.iter().find(|(_, n)| n == name).map(|(g, _)| *g);
-            json!({"id": gid, "uuid": gid.map(super::group_uuid), "name": name})
+        .map(|exten| {
+            let queue = all_groups.iter().find(|q| q.callqueue.as_str() == exten);
+            let name = queue
+                .map(|q| q.description.as_str())
+                .filter(|d| !d.is_empty())
+                .unwrap_or(exten);
+            json!({
+                "id": queue.map(|q| q.id), "uuid": queue.map(|q| super::group_uuid(q.id)),
+                "name": name, "label": name,
+                "extensions": [{"exten": exten, "context": domain}],
+            })
         })
         .collect();
     let voicemail = detail.voicemail_box.as_ref().map(|mailbox| {
@@ -506,12 +520,16 @@ async fn list_users(
         descending,
         start: whole("offset", 0, 0, u32::MAX)?,
         limit: whole("limit", 1000, 1, 1000)?,
+        after: None,
     };
-    let (total, details) =
-        users::list_users_whole(&state.db, &caller.0, &name, None, &query).await?;
+    let users::WholePage {
+        total,
+        items: details,
+        ..
+    } = users::list_users_whole(&state.db, &caller.0, &name, None, &query).await?;
     let extensions: Vec<&str> = details.iter().map(|d| d.values.user.as_str()).collect();
     let ids = users::ids_with_extensions(&state.db, &caller.0, &name, &extensions).await?;
-    let all_groups = groups::list_groups_with_ids(&state.db, &caller.0, &name).await?;
+    let all_groups = call_queues::queue_refs(&state.db, &caller.0, &name).await?;
     let items: Vec<Value> = details
         .iter()
         .filter_map(|d| {
@@ -593,7 +611,7 @@ async fn get_user(
 ) -> WazoResult<Json<Value>> {
     let (name, id, extension) = user_at(&state, &caller, &headers, &raw).await?;
     let detail = read(&state, &caller, &name, &extension, &raw).await?;
-    let all_groups = groups::list_groups_with_ids(&state.db, &caller.0, &name).await?;
+    let all_groups = call_queues::queue_refs(&state.db, &caller.0, &name).await?;
     Ok(Json(shaped(&detail, id, &all_groups)))
 }
 

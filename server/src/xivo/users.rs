@@ -497,7 +497,7 @@ async fn update_user(
     Ok(StatusCode::OK)
 }
 
-/// Delete a user with its SIP devices, group memberships, answer rules and portal login (its
+/// Delete a user with its SIP devices, call queue agents, answer rules and portal login (its
 /// phone numbers are freed). A user with a voicemail box is refused (412) unless
 /// `deleteVoicemail` is present (with any value, or none).
 #[utoipa::path(delete, path = "/users/{id}", tag = "Users", operation_id = "DeleteUser",

@@ -106,6 +106,51 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// The SQLite database in the file `path`, made (and migrated part of the way) by the test
+    /// itself: connected, which migrates it the rest of the way, and removed when the test ends.
+    pub async fn adopt_sqlite(path: std::path::PathBuf) -> Self {
+        init_logging();
+        let url = path.display().to_string();
+        let db = Db::connect(&url)
+            .await
+            .expect("open the SQLite test database");
+        Self {
+            db,
+            url,
+            cleanup: Cleanup::File(path),
+        }
+    }
+
+    /// The Postgres database `name` on the test server ([`postgres_admin_url`]), made (and
+    /// migrated part of the way) by the test itself: connected, which migrates it the rest of
+    /// the way, and dropped when the test ends.
+    pub async fn adopt_postgres(name: &str) -> Self {
+        init_logging();
+        let admin_url = postgres_admin_url();
+        let url = format!("{}/{name}", Self::postgres_base(&admin_url));
+        let db = Db::connect(&url)
+            .await
+            .expect("open the Postgres test database");
+        Self {
+            db,
+            url,
+            cleanup: Cleanup::Postgres {
+                admin_url,
+                name: name.to_owned(),
+            },
+        }
+    }
+
+    /// The URL of the test server without its database: where a test's own databases are.
+    pub fn postgres_base(admin_url: &str) -> &str {
+        admin_url
+            .rsplit_once('/')
+            .map(|(b, _)| b)
+            .unwrap_or(admin_url)
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         match &self.cleanup {
@@ -361,8 +406,8 @@ pub async fn row_counts(db: &Db) -> Vec<(&'static str, i64)> {
         "voicemail_boxes",
         "phone_numbers",
         "answer_rules",
-        "groups",
-        "group_members",
+        "call_queues",
+        "call_queue_agents",
         "audit_log",
     ] {
         let n: i64 =
@@ -405,21 +450,24 @@ pub async fn make_domain(db: &Db, form: app::model::domain::DomainForm) -> i64 {
     made.id
 }
 
-/// Adds the ring group `name` to the domain `domain_id`.
-pub async fn add_group(db: &Db, domain_id: i64, name: &str) {
-    use app::model::Parse;
+/// Adds the call queue `extension` ("Ring All", described as `description`) to the domain
+/// `domain_id`, as the repository writes it (no check against the domain's users); its row id.
+pub async fn add_queue(db: &Db, domain_id: i64, extension: &str, description: &str) -> i64 {
+    use app::model::call_queue::CallQueueForm;
+    let values = CallQueueForm {
+        callqueue: extension.into(),
+        description: description.into(),
+        callqueue_dispatch_type: "Ring All".into(),
+        ..CallQueueForm::new_queue()
+    }
+    .parse_queue(&Default::default())
+    .expect("a valid queue");
     let mut tx = db.begin().await.unwrap();
-    app::ssr::db::groups::insert(
-        &mut tx,
-        domain_id,
-        &app::model::GroupName::parse(name).unwrap(),
-        "ring",
-        None,
-        1,
-    )
-    .await
-    .unwrap();
+    let id = app::ssr::db::call_queues::insert(&mut tx, domain_id, &values, 1)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
+    id
 }
 
 /// The user `extension` of `domain` as stored, with everything attached (SIP passwords too).

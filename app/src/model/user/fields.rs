@@ -1,7 +1,8 @@
 //! Every field of a user, declared once (see [`crate::model::fields`] for how a row reads): the
 //! Create User form of NetSapiens, field for field with its names, in the order of the wizard,
 //! plus Servetel's status and login switches and what is created with the user (Wazo's "new
-//! way"): its first SIP device, phone numbers, the default answer rule, group memberships.
+//! way"): its first SIP device, phone numbers, the default answer rule, the call queues it is an
+//! agent of.
 //!
 //! A setting that `inherits` a domain setting is left blank to follow its domain: the domain's
 //! value is the user's until the user is given its own, and clearing it follows the domain again.
@@ -11,9 +12,9 @@ use crate::model::domain::DomainSettings;
 use crate::model::fields::declare_form;
 use crate::model::{
     AreaCode, CallLimit, CallerIdName, Department, Destination, DeviceName, DialPlan, DialPolicy,
-    DtmfMapping, DtmfOrder, EmailList, EmergencyAddressId, Extension, GreetingIndex, GroupName,
-    Language, Login, PersonName, PhoneNumber, Pin, Recording, Scope, Seconds3600, ServiceCode,
-    SipPassword, SiteName, StatusMessage, StorageKilobytes, TimeZone, Transcription, UserStatus,
+    DtmfMapping, DtmfOrder, EmailList, EmergencyAddressId, Extension, GreetingIndex, Language,
+    Login, PersonName, PhoneNumber, Pin, Recording, Scope, Seconds3600, ServiceCode, SipPassword,
+    SiteName, StatusMessage, StorageKilobytes, TimeZone, Transcription, UserStatus,
     VoicemailEmailBehavior, YesNo,
 };
 
@@ -182,6 +183,8 @@ declare_form! {
         "Do not disturb", "";
     own simultaneous_ring: list Destination, "simultaneous-ring", Devices,
         "Also ring", "Destinations rung with the user, separated by commas.";
-    own groups: list GroupName, "groups", Devices,
-        "Groups", "Existing groups of the domain, separated by commas.";
+    /// The queues it is an agent of (a `groups` member before queues replaced groups; the name
+    /// stays for the clients that send it).
+    own groups: list Extension, "groups", Devices,
+        "Call queues", "Extensions of the domain's call queues the user is an agent of, separated by commas.";
 }

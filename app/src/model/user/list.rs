@@ -70,6 +70,10 @@ pub struct UserQuery {
     pub start: u32,
     /// 1 to 1000 (NetSapiens' bounds).
     pub limit: u32,
+    /// A keyset cursor: the page begins after the user a previous page's [`UserList::next`]
+    /// named (in the same order), however deep, and whatever was added or removed meanwhile;
+    /// `start` then counts from there.
+    pub after: Option<String>,
 }
 
 impl Default for UserQuery {
@@ -80,6 +84,7 @@ impl Default for UserQuery {
             descending: false,
             start: 0,
             limit: 50,
+            after: None,
         }
     }
 }
@@ -98,4 +103,7 @@ impl UserQuery {
 pub struct UserList {
     pub total: u64,
     pub items: Vec<UserSummary>,
+    /// The cursor of the page after this one ([`UserQuery::after`]), when this page is full.
+    #[serde(default)]
+    pub next: Option<String>,
 }

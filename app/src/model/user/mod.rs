@@ -88,7 +88,8 @@ pub struct WizardStart {
     pub field_context: FieldContext,
     pub departments: Vec<String>,
     pub sites: Vec<String>,
-    pub groups: Vec<String>,
+    /// The domain's call queues, which the form's `groups` names by extension.
+    pub groups: Vec<crate::model::call_queue::QueueRef>,
     /// The scopes the caller may give (none above its own).
     pub scopes: Vec<crate::model::Scope>,
 }

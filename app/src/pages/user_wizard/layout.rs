@@ -176,7 +176,7 @@ pub(super) fn layout(step: Step) -> Layout {
                                 "do-not-disturb",
                             ],
                         ),
-                        group("Rings and groups", &["simultaneous-ring", "groups"]),
+                        group("Rings and call queues", &["simultaneous-ring", "groups"]),
                     ],
                     more: &[],
                 }

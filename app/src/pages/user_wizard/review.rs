@@ -159,7 +159,7 @@ fn summary(wizard: Wizard, new: NewUser) -> impl IntoView {
             <dd>{joined(&new.phone_numbers)}</dd>
             <dt>"Forwards"</dt>
             <dd>{forwards}</dd>
-            <dt>"Groups"</dt>
+            <dt>"Call queues"</dt>
             <dd>{joined(&new.groups)}</dd>
             <dt>"Time zone"</dt>
             <dd>{time_zone}</dd>

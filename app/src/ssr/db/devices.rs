@@ -148,6 +148,7 @@ pub async fn list(
         limit: query.limit,
         start: query.start,
         pick_first: None,
+        total: None,
     }
     .fetch(pool, filter)
     .await?;

@@ -18,10 +18,12 @@ pub enum Rule {
     PhoneNumber,
     /// A site's name, in its domain.
     SiteName,
-    /// A group's name, in its domain.
-    GroupName,
+    /// A user as an agent, per call queue.
+    QueueAgent,
     /// An answer rule's time frame, per user.
     TimeFrame,
+    /// A time frame's name, per owner: among a domain's shared frames, or among a user's own.
+    TimeFrameName,
     /// A reseller's name, system-wide and without regard to case.
     ResellerName,
 }
@@ -58,19 +60,29 @@ const CONSTRAINTS: &[(Rule, &str, &str)] = &[
         "sites.domain_id, sites.name",
     ),
     (
-        Rule::GroupName,
-        "groups_domain_name_key",
-        "groups.domain_id, groups.name",
+        Rule::Extension,
+        "call_queues_domain_callqueue_key",
+        "call_queues.domain_id, call_queues.callqueue",
     ),
     (
-        Rule::Extension,
-        "groups_domain_extension_key",
-        "groups.domain_id, groups.extension",
+        Rule::QueueAgent,
+        "call_queue_agents_queue_user_key",
+        "call_queue_agents.queue_id, call_queue_agents.user_id",
     ),
     (
         Rule::TimeFrame,
         "answer_rules_user_time_frame_key",
         "answer_rules.user_id, answer_rules.time_frame",
+    ),
+    (
+        Rule::TimeFrameName,
+        "time_frames_domain_name_key",
+        "time_frames.domain_id, time_frames.name",
+    ),
+    (
+        Rule::TimeFrameName,
+        "time_frames_user_name_key",
+        "time_frames.user_id, time_frames.name",
     ),
     (
         Rule::ResellerName,
@@ -88,6 +100,13 @@ pub enum DbError {
     /// The write would break a uniqueness rule.
     #[error("conflict: {0:?}")]
     Conflict(Rule),
+    /// A value given to a read cannot be what it claims to be (a keyset cursor that no page
+    /// of this order handed out), reported on `field`.
+    #[error("unreadable {field}")]
+    Unreadable {
+        field: &'static str,
+        message: &'static str,
+    },
     /// Anything else: the database failed or is out of reach.
     #[error(transparent)]
     Other(sqlx::Error),

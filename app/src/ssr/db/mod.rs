@@ -21,9 +21,9 @@
 pub mod accounts;
 pub mod api_keys;
 pub mod audit;
+pub mod call_queues;
 pub mod devices;
 pub mod domains;
-pub mod groups;
 pub mod idempotency;
 pub mod outbox;
 pub mod phone_numbers;
@@ -31,6 +31,7 @@ pub mod resellers;
 pub mod sessions;
 pub mod sip;
 pub mod sites;
+pub mod time_frames;
 pub mod users;
 
 mod error;

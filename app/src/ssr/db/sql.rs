@@ -213,6 +213,9 @@ pub struct Listing<'a> {
     pub start: u32,
     /// How to pick a page's rows before reading them, if not in one statement (see [`PickFirst`]).
     pub pick_first: Option<PickFirst<'a>>,
+    /// How many rows match in all, when that is known already (a count kept in step): then
+    /// nothing is counted.
+    pub total: Option<u64>,
 }
 
 /// A page picked by its keys first (a "deferred join"): the rows skipped to reach a deep page
@@ -236,9 +239,29 @@ impl Listing<'_> {
     where
         R: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
     {
-        let mut count = Sql::new(&format!("SELECT COUNT(*) {} WHERE ", self.count_from));
-        filter(&mut count);
-        let total: i64 = count.query_scalar().fetch_one(pool).await?;
+        self.fetch_after(pool, filter, |_| {}).await
+    }
+
+    /// [`Self::fetch`], the page's rows also meeting `after` (conditions that follow `AND`,
+    /// such as a keyset cursor's), which the count leaves out.
+    pub async fn fetch_after<R>(
+        &self,
+        pool: &sqlx::AnyPool,
+        filter: impl Fn(&mut Sql),
+        after: impl Fn(&mut Sql),
+    ) -> DbResult<(u64, Vec<R>)>
+    where
+        R: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        let total = match self.total {
+            Some(known) => known,
+            None => {
+                let mut count = Sql::new(&format!("SELECT COUNT(*) {} WHERE ", self.count_from));
+                filter(&mut count);
+                let counted: i64 = count.query_scalar().fetch_one(pool).await?;
+                counted.max(0) as u64
+            }
+        };
         let mut rows = Sql::new(&format!("{} {} WHERE ", self.select, self.from));
         if let Some(first) = &self.pick_first {
             rows.push(&format!(
@@ -247,6 +270,7 @@ impl Listing<'_> {
             ));
         }
         filter(&mut rows);
+        after(&mut rows);
         rows.push(&format!(" ORDER BY {} LIMIT ", self.order))
             .bind(i64::from(self.limit))
             .push(" OFFSET ")
@@ -255,7 +279,7 @@ impl Listing<'_> {
             rows.push(&format!(") ORDER BY {}", self.order));
         }
         let rows = rows.query_as::<R>().fetch_all(pool).await?;
-        Ok((total.max(0) as u64, rows))
+        Ok((total, rows))
     }
 }
 

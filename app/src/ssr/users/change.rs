@@ -1,6 +1,6 @@
 //! Changing a user: only the fields a request names, checked for what they change, written in
 //! place (the user's row when a column or setting changes; its first device, numbers, answer rule
-//! or groups when those do), with an audit entry naming exactly what changed. A change that
+//! or call queues when those do), with an audit entry naming exactly what changed. A change that
 //! changes nothing writes nothing.
 //!
 //! Managers change any field ([`update_user`]); a user changes what the permission table lets it
@@ -308,7 +308,15 @@ async fn save(
         write::set_answer_rule(&mut tx, located.id, &new.answer_rule()).await?;
     }
     if new.groups != old.groups {
-        write::set_groups(&mut tx, located.id, &found_now.group_ids).await?;
+        let defaults = crate::ssr::call_queues::new_agent_defaults()?;
+        crate::ssr::db::call_queues::set_user_queues(
+            &mut tx,
+            located.id,
+            &found_now.queue_ids,
+            &defaults,
+            now,
+        )
+        .await?;
     }
     if let Some(hash) = password_hash {
         crate::ssr::db::accounts::set_password_hash(&mut tx, located.account_id, hash, now).await?;

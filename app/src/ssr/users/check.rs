@@ -1,7 +1,7 @@
 //! The checks a user's values pass against its domain before they are written: what collides
 //! with something that exists (a taken extension, login, device or number) and what refers to
-//! nothing (a group, an extension to forward to), every problem of every user at once, each on
-//! its field. A batch of users (an import, or many creates) costs a few queries per rule, about
+//! nothing (a call queue, an extension to forward to), every problem of every user at once, each
+//! on its field. A batch of users (an import, or many creates) costs a few queries per rule, about
 //! what one user does. A change is checked only for what it changes.
 
 use crate::error::AppError;
@@ -86,7 +86,8 @@ pub struct Found {
     pub site_id: Option<i64>,
     /// Numbers to route to the user: (number, already in the domain).
     pub numbers: Vec<(PhoneNumber, bool)>,
-    pub group_ids: Vec<i64>,
+    /// The call queues it is to be an agent of.
+    pub queue_ids: Vec<i64>,
 }
 
 /// The outcome of checking a batch: what each user needs written, and the problems of those
@@ -284,16 +285,16 @@ pub async fn check(
     let wanted = distinct(
         batch
             .iter()
-            .flat_map(|c| c.values.groups.iter().map(|g| g.as_str())),
+            .flat_map(|c| c.values.groups.iter().map(|q| q.as_str())),
     );
-    let groups = facts::groups_named(conn, d, &wanted).await?;
+    let queues = facts::queues_numbered(conn, d, &wanted).await?;
     for (i, c) in batch.iter().enumerate() {
-        for (k, group) in c.values.groups.iter().enumerate() {
-            match groups.get(group.as_str()) {
-                Some(id) => found[i].group_ids.push(*id),
+        for (k, queue) in c.values.groups.iter().enumerate() {
+            match queues.get(queue.as_str()) {
+                Some(id) => found[i].queue_ids.push(*id),
                 None => p[i].invalid.add(
                     format!("groups[{k}]"),
-                    format!("This domain has no group named {group}."),
+                    format!("This domain has no call queue {queue}."),
                 ),
             }
         }
@@ -469,7 +470,7 @@ pub fn has_voicemail(values: &UserValues, domain: &DomainRef) -> bool {
         == YesNo::Yes
 }
 
-/// What a user is told about an extension its domain already has (a user's or a group's).
+/// What a user is told about an extension its domain already has (a user's or a queue's).
 pub(crate) fn extension_taken(extension: &str) -> String {
     format!("Extension {extension} is already taken in this domain.")
 }

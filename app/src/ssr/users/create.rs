@@ -20,7 +20,7 @@ use crate::ssr::caller::Caller;
 use crate::ssr::db::devices::settings_document;
 use crate::ssr::db::domains::DomainRef;
 use crate::ssr::db::users::write::{self, NewDeviceRow, NewRow, Written};
-use crate::ssr::db::{sites, Db, DbResult, Tx};
+use crate::ssr::db::{call_queues, sites, Db, DbResult, Tx};
 use crate::ssr::now_ms;
 use std::collections::HashMap;
 
@@ -464,8 +464,19 @@ pub(crate) async fn insert_new(
                 .iter()
                 .map(|(n, k)| (n.as_str(), *k))
                 .collect(),
-            group_ids: found.group_ids.clone(),
         })
         .collect();
-    Ok(write::insert(tx, domain, &rows, now, written).await?)
+    let ids = write::insert(tx, domain, &rows, now, written).await?;
+    // Each user becomes an agent of the queues its form names, logged in, with every other
+    // agent field's default.
+    let agents: Vec<(i64, i64)> = found
+        .iter()
+        .zip(&ids)
+        .flat_map(|(found, ids)| found.queue_ids.iter().map(|q| (*q, ids.user_id)))
+        .collect();
+    if !agents.is_empty() {
+        let defaults = crate::ssr::call_queues::new_agent_defaults()?;
+        call_queues::insert_agents(tx, &agents, &defaults, now, written).await?;
+    }
+    Ok(ids)
 }

@@ -67,6 +67,14 @@ async fn page(
     Ok((found, list))
 }
 
+/// A page of users read whole, how many match in all, and the cursor of the next page (see
+/// [`UserList::next`]).
+pub struct WholePage {
+    pub total: u64,
+    pub items: Vec<UserDetail>,
+    pub next: Option<String>,
+}
+
 /// The page of [`list_users`] with each user read whole, as [`get_user`] reads one (the API's
 /// list, whose items are NetSapiens' full users), in the page's order, and how many match in
 /// all: the page, then everything attached to its users in one batch of queries.
@@ -76,7 +84,7 @@ pub async fn list_users_whole(
     domain: &DomainName,
     site: Option<&str>,
     query: &UserQuery,
-) -> Result<(u64, Vec<UserDetail>), AppError> {
+) -> Result<WholePage, AppError> {
     let (found, list) = page(db, caller, domain, site, query).await?;
     let extensions: Vec<String> = list.items.iter().map(|u| u.user.to_string()).collect();
     let wanted: Vec<&str> = extensions.iter().map(String::as_str).collect();
@@ -99,7 +107,11 @@ pub async fn list_users_whole(
             }
         })
         .collect();
-    Ok((list.total, items))
+    Ok(WholePage {
+        total: list.total,
+        items,
+        next: list.next,
+    })
 }
 
 /// The extension of the user of `domain` whose row id is `id` (how Wazo's API names users), if
@@ -130,7 +142,8 @@ pub async fn ids_with_extensions(
 
 /// Every listed user of `domain`, read whole (as [`list_users_whole`] reads a page), each with
 /// its row id, in extension order: what the vendor APIs without pages (XiVO) or with their own
-/// cursor (Servetel's, over ids) answer from. Pages of 1,000, each with its own connection.
+/// cursor (Servetel's, over ids) answer from. Pages of 1,000 walked by keyset cursor, each with
+/// its own connection.
 pub async fn all_users_whole_with_ids(
     db: &Db,
     caller: &Caller,
@@ -138,25 +151,29 @@ pub async fn all_users_whole_with_ids(
 ) -> Result<Vec<(i64, UserDetail)>, AppError> {
     const PAGE: u32 = 1000;
     let mut all = Vec::new();
-    let mut start = 0;
+    let mut after = None;
     loop {
         let query = UserQuery {
-            start,
             limit: PAGE,
+            after,
             ..UserQuery::default()
         };
-        let (total, page) = list_users_whole(db, caller, domain, None, &query).await?;
-        let extensions: Vec<String> = page.iter().map(|d| d.values.user.to_string()).collect();
+        let page = list_users_whole(db, caller, domain, None, &query).await?;
+        let extensions: Vec<String> = page
+            .items
+            .iter()
+            .map(|d| d.values.user.to_string())
+            .collect();
         let wanted: Vec<&str> = extensions.iter().map(String::as_str).collect();
         let ids = ids_with_extensions(db, caller, domain, &wanted).await?;
-        let read = page.len();
         all.extend(
-            page.into_iter()
+            page.items
+                .into_iter()
                 .filter_map(|d| ids.get(d.values.user.as_str()).map(|&id| (id, d))),
         );
-        start += PAGE;
-        if read < PAGE as usize || u64::from(start) >= total {
-            return Ok(all);
+        match page.next {
+            Some(next) => after = Some(next),
+            None => return Ok(all),
         }
     }
 }
@@ -567,7 +584,7 @@ pub async fn wizard_start(
         field_context: found.field_context(),
         departments: users::departments(db.pool(), found.id).await?,
         sites,
-        groups: super::db::groups::names(db.pool(), found.id).await?,
+        groups: super::db::call_queues::refs(db.pool(), found.id).await?,
         scopes: caller.who.grantable_scopes().collect(),
     })
 }

@@ -1,5 +1,5 @@
 //! What the checks before writing users need to know about their domain: which names and numbers
-//! are taken, which sites and groups exist. Each asks about many values at once (a batch of
+//! are taken, which sites and call queues exist. Each asks about many values at once (a batch of
 //! users costs about what one does) and answers plain facts; what a fact means for a request is
 //! the service's to say.
 
@@ -48,7 +48,7 @@ async fn taken(
     Ok(rows.into_iter().map(|(v,)| v).collect())
 }
 
-/// Which of `extensions` the domain's users or ring groups hold (one extension rings one of
+/// Which of `extensions` the domain's users or call queues hold (one extension rings one of
 /// them).
 pub async fn extensions_in_use(
     conn: &mut AnyConnection,
@@ -56,7 +56,7 @@ pub async fn extensions_in_use(
     extensions: &[&str],
 ) -> DbResult<HashSet<String>> {
     let held = "(SELECT domain_id, extension FROM users \
-                UNION ALL SELECT domain_id, extension FROM groups WHERE extension IS NOT NULL) x";
+                UNION ALL SELECT domain_id, callqueue AS extension FROM call_queues) x";
     taken(conn, held, Some(domain_id), "extension", extensions).await
 }
 
@@ -99,14 +99,21 @@ pub async fn sites_named_any_case(
     Ok(rows.into_iter().map(|(name,)| name).collect())
 }
 
-/// The domain's groups among `names`, by name.
-pub async fn groups_named(
+/// The domain's call queues among `extensions`, by extension: their row ids.
+pub async fn queues_numbered(
     conn: &mut AnyConnection,
     domain_id: i64,
-    names: &[&str],
+    extensions: &[&str],
 ) -> DbResult<HashMap<String, i64>> {
-    let rows: Vec<(String, i64)> =
-        rows_with(conn, "name, id", "groups", Some(domain_id), "name", names).await?;
+    let rows: Vec<(String, i64)> = rows_with(
+        conn,
+        "callqueue, id",
+        "call_queues",
+        Some(domain_id),
+        "callqueue",
+        extensions,
+    )
+    .await?;
     Ok(rows.into_iter().collect())
 }
 

@@ -2,18 +2,18 @@
 //!
 //! A user is kept in several tables: its row (`users`: columns for what lists show and search,
 //! and the settings document), its portal account (`accounts`), devices, voicemail box, phone
-//! numbers, default answer rule and group memberships. [`details`] reads them all back, for any
-//! number of users in seven queries, as the text form they were written from, which parses back
-//! into the values (settings a user leaves to its domain then take the domain's).
+//! numbers, default answer rule and the call queues it is an agent of. [`details`] reads them all
+//! back, for any number of users in seven queries, as the text form they were written from, which
+//! parses back into the values (settings a user leaves to its domain then take the domain's).
 //! Writing is in [`write`]; the facts the checks before a write need are in [`facts`].
 
 pub mod facts;
 pub mod write;
 
-use super::devices::{DeviceRow, DEVICE_COLUMNS};
+use super::devices::DeviceRow;
 use super::domains::{corrupt, DomainRef};
 use super::sip::RegistrationRow;
-use super::{contains_pattern, indexed_pattern, DbResult, Listing, PickFirst, Sql};
+use super::{contains_pattern, indexed_pattern, DbError, DbResult, Listing, PickFirst, Sql};
 use crate::model::domain::DomainSettings;
 use crate::model::fields::FieldContext;
 use crate::model::site::SiteSettings;
@@ -21,7 +21,8 @@ use crate::model::user::{SortKey, UserDetail, UserForm, UserList, UserQuery, Use
 use crate::model::{
     Department, EmailList, Extension, Login, Parse, PersonName, Scope, SiteName, UserStatus,
 };
-use sqlx::{AnyConnection, AnyPool, FromRow};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AnyPool, FromRow, Row};
 use std::collections::HashMap;
 
 /// What lists show of a user: its row and its account.
@@ -198,7 +199,7 @@ pub async fn voicemail_box_ids(
 }
 
 /// The users the lists show and count (as `u`): not those with a `system-` service code, which
-/// stand for features rather than people.
+/// stand for features rather than people. The triggers that keep [`listed_count`] repeat it.
 pub const LISTED: &str = "(u.service_code IS NULL OR u.service_code NOT LIKE 'system-%')";
 
 /// One page of a domain's users (system users hidden), and how many match in all. With
@@ -243,23 +244,20 @@ pub async fn list(
                 .push(" ESCAPE '\\'");
         }
     };
-    let direction = if query.descending { "DESC" } else { "ASC" };
-    // Only these fixed column lists ever reach the ORDER BY; the key picks one. Each ends in a
-    // unique column, so pages neither repeat nor skip a user; the first two run in an index
-    // either way.
-    let order = match query.sort {
-        SortKey::User => format!("u.extension_sort {direction}"),
-        SortKey::Name => format!(
-            "u.last_name {direction}, u.first_name {direction}, u.extension {direction}"
+    let keys = order_keys(query.sort);
+    let order = keys
+        .iter()
+        .map(|k| format!("{} {}", k.order, k.direction(query.descending)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let after = match &query.after {
+        Some(cursor) => Some(
+            decode_cursor(cursor, keys.len()).ok_or(DbError::Unreadable {
+                field: "after",
+                message: "Not a cursor of this order: use the one a page of the same order gave.",
+            })?,
         ),
-        SortKey::Login => format!("a.login {direction}"),
-        // Users without one come last either way, on both databases (they order NULL apart).
-        SortKey::Department => format!(
-            "(u.department IS NULL), u.department {direction}, u.last_name, u.first_name, u.extension"
-        ),
-        SortKey::Site => format!(
-            "(s.name IS NULL), s.name {direction}, u.last_name, u.first_name, u.extension"
-        ),
+        None => None,
     };
     // The page is picked from the users alone (and what the order reads), then read whole: a
     // deep page walks the covering (domain, order, service code) index, not the joins.
@@ -267,6 +265,11 @@ pub async fn list(
         SortKey::Login => "FROM users u JOIN accounts a ON a.user_id = u.id",
         SortKey::Site => "FROM users u LEFT JOIN sites s ON s.id = u.site_id",
         SortKey::User | SortKey::Name | SortKey::Department => "FROM users u",
+    };
+    // Without a search or a site, every listed user of the domain matches: their count is kept.
+    let total = match (query.search.is_empty(), only_site) {
+        (true, None) => Some(listed_count(pool, domain_id).await?),
+        _ => None,
     };
     let (total, rows): (u64, Vec<SummaryRow>) = Listing {
         select: &format!("SELECT {SUMMARY_COLUMNS}, {REGISTERED_COLUMN}"),
@@ -279,16 +282,186 @@ pub async fn list(
             key: "u.id",
             from: pick_from,
         }),
+        total,
     }
-    .fetch(pool, filter)
+    .fetch_after(pool, filter, |sql| {
+        if let Some(values) = &after {
+            past(sql, keys, query.descending, values);
+        }
+    })
     .await?;
+    // A full page has a next one, perhaps empty: its cursor holds the last user's keys.
+    let next = match rows.last().filter(|_| rows.len() as u32 == query.limit) {
+        Some(last) => {
+            let mut sql = Sql::new("SELECT ");
+            for (i, key) in keys.iter().enumerate() {
+                sql.push(if i == 0 { "" } else { ", " }).push(key.text);
+            }
+            sql.push(&format!(" {pick_from} WHERE u.domain_id = "))
+                .bind(domain_id)
+                .push(" AND u.extension = ")
+                .bind(last.extension.clone());
+            let values: Option<AnyRow> = sql.query().fetch_optional(pool).await?;
+            match values {
+                Some(row) => Some(encode_cursor(
+                    &(0..keys.len())
+                        .map(|i| row.try_get::<String, _>(i))
+                        .collect::<Result<Vec<_>, _>>()?,
+                )),
+                None => None,
+            }
+        }
+        None => None,
+    };
     Ok(UserList {
         total,
         items: rows
             .into_iter()
             .map(UserSummary::try_from)
             .collect::<DbResult<_>>()?,
+        next,
     })
+}
+
+/// How many users of a domain its lists show (not system users): kept in step with its users
+/// by the triggers of the migration `..._listed_user_counts`.
+pub async fn listed_count(pool: &AnyPool, domain_id: i64) -> DbResult<u64> {
+    let listed: Option<i64> =
+        sqlx::query_scalar("SELECT listed FROM listed_user_counts WHERE domain_id = $1")
+            .bind(domain_id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(listed.unwrap_or(0).max(0) as u64)
+}
+
+/// One column of a users order: what `ORDER BY` sorts by, and the same as text that is never
+/// NULL and compares as the order does, which a keyset cursor holds and is compared against.
+#[derive(Clone, Copy)]
+struct OrderKey {
+    order: &'static str,
+    text: &'static str,
+    /// Whether it follows the list's direction (or always ascends, as tie-breakers do).
+    follows: bool,
+}
+
+impl OrderKey {
+    fn direction(&self, descending: bool) -> &'static str {
+        if descending && self.follows {
+            "DESC"
+        } else {
+            "ASC"
+        }
+    }
+}
+
+const fn key(column: &'static str, follows: bool) -> OrderKey {
+    OrderKey {
+        order: column,
+        text: column,
+        follows,
+    }
+}
+
+/// The columns each order sorts by. Each ends in a unique one, so pages neither repeat nor skip
+/// a user; the first two run in an index either way. Users without a department or site come
+/// last either way, on both databases (they order NULL apart).
+fn order_keys(sort: SortKey) -> &'static [OrderKey] {
+    const LAST: OrderKey = key("u.last_name", false);
+    const FIRST: OrderKey = key("u.first_name", false);
+    const EXTENSION: OrderKey = key("u.extension", false);
+    const USER: &[OrderKey] = &[key("u.extension_sort", true)];
+    const NAME: &[OrderKey] = &[
+        key("u.last_name", true),
+        key("u.first_name", true),
+        key("u.extension", true),
+    ];
+    const LOGIN: &[OrderKey] = &[key("a.login", true)];
+    const DEPARTMENT: &[OrderKey] = &[
+        OrderKey {
+            order: "(u.department IS NULL)",
+            text: "CASE WHEN u.department IS NULL THEN '1' ELSE '0' END",
+            follows: false,
+        },
+        OrderKey {
+            order: "u.department",
+            text: "COALESCE(u.department, '')",
+            follows: true,
+        },
+        LAST,
+        FIRST,
+        EXTENSION,
+    ];
+    const SITE: &[OrderKey] = &[
+        OrderKey {
+            order: "(s.name IS NULL)",
+            text: "CASE WHEN s.name IS NULL THEN '1' ELSE '0' END",
+            follows: false,
+        },
+        OrderKey {
+            order: "s.name",
+            text: "COALESCE(s.name, '')",
+            follows: true,
+        },
+        LAST,
+        FIRST,
+        EXTENSION,
+    ];
+    match sort {
+        SortKey::User => USER,
+        SortKey::Name => NAME,
+        SortKey::Login => LOGIN,
+        SortKey::Department => DEPARTMENT,
+        SortKey::Site => SITE,
+    }
+}
+
+/// ` AND` the row comes after the one whose keys are `values`, in the order of `keys`: the
+/// first key that differs decides.
+fn past(sql: &mut Sql, keys: &[OrderKey], descending: bool, values: &[String]) {
+    sql.push(" AND (");
+    for (i, key) in keys.iter().enumerate() {
+        sql.push(if i == 0 { "(" } else { " OR (" });
+        for (equal, value) in keys[..i].iter().zip(values) {
+            sql.push(equal.text)
+                .push(" = ")
+                .bind(value.clone())
+                .push(" AND ");
+        }
+        let beyond = if key.direction(descending) == "DESC" {
+            " < "
+        } else {
+            " > "
+        };
+        sql.push(key.text)
+            .push(beyond)
+            .bind(values[i].clone())
+            .push(")");
+    }
+    sql.push(")");
+}
+
+/// A cursor as the API hands it out: its keys as a JSON array, in hexadecimal (opaque, and
+/// safe in a URL as it is).
+fn encode_cursor(values: &[String]) -> String {
+    serde_json::to_string(values)
+        .unwrap_or_default()
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The keys a cursor holds, if it is one for an order of `count` keys.
+fn decode_cursor(cursor: &str, count: usize) -> Option<Vec<String>> {
+    let text = cursor.trim();
+    if text.len() % 2 != 0 || !text.is_ascii() {
+        return None;
+    }
+    let bytes = (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
+        .collect::<Option<Vec<u8>>>()?;
+    let values: Vec<String> = serde_json::from_slice(&bytes).ok()?;
+    (values.len() == count).then_some(values)
 }
 
 /// How many candidates the trigram index may name for a search to be answered through it: past
@@ -351,19 +524,47 @@ impl Which<'_> {
             }
         }
     }
-
-    /// `SELECT {columns} FROM {table} x WHERE x.user_id IN (the users) ORDER BY {order}`.
-    fn attached(&self, domain_id: i64, columns: &str, table: &str, order: &str) -> Sql {
-        let mut sql = Sql::new(&format!(
-            "SELECT {columns} FROM {table} WHERE x.user_id IN (SELECT u.id FROM users u WHERE "
-        ));
-        self.filter(&mut sql, domain_id);
-        sql.push(&format!(") ORDER BY {order}"));
-        sql
-    }
 }
 
-/// Users of a domain with everything attached, in extension order: seven queries however many
+/// What [`details`] reads attached to the users of its `picked` (a `WITH` before it): a row per
+/// device (part 0), live registration (1, latest expiry first: `n1` is minus its expiry),
+/// voicemail box (2), number (3), queue membership (4, numeric order) and answer rule (5), with
+/// the same columns in each part (numbers `n1`, `n2`, texts `t1`..`t5`).
+const ATTACHED: &str = "\
+    SELECT 0 AS part, x.user_id, x.id AS n1, x.created_at AS n2, x.device AS t1, \
+           x.sip_password AS t2, x.mac AS t3, x.model AS t4, x.settings AS t5 \
+    FROM devices x WHERE x.user_id IN (SELECT id FROM picked) \
+    UNION ALL SELECT 1, x.user_id, -r.expires_at, NULL, r.username, r.contact, r.received, \
+           r.user_agent, NULL \
+    FROM devices x JOIN domains dm ON dm.id = x.domain_id \
+    JOIN sip_registrations r ON r.username = x.device AND r.domain = dm.name \
+    WHERE x.user_id IN (SELECT id FROM picked) \
+    UNION ALL SELECT 2, x.user_id, x.id, NULL, x.mailbox, NULL, NULL, NULL, NULL \
+    FROM voicemail_boxes x WHERE x.user_id IN (SELECT id FROM picked) \
+    UNION ALL SELECT 3, x.user_id, NULL, NULL, x.number, NULL, NULL, NULL, NULL \
+    FROM phone_numbers x WHERE x.user_id IN (SELECT id FROM picked) \
+    UNION ALL SELECT 4, x.user_id, LENGTH(q.callqueue), NULL, q.callqueue, NULL, NULL, NULL, NULL \
+    FROM call_queue_agents x JOIN call_queues q ON q.id = x.queue_id \
+    WHERE x.user_id IN (SELECT id FROM picked) \
+    UNION ALL SELECT 5, x.user_id, x.id, x.do_not_disturb, x.forward_always, x.forward_busy, \
+           x.forward_no_answer, x.forward_unregistered, x.simultaneous_ring \
+    FROM answer_rules x WHERE x.user_id IN (SELECT id FROM picked)";
+
+/// One row of [`ATTACHED`].
+#[derive(FromRow)]
+struct AttachedRow {
+    part: i64,
+    user_id: i64,
+    n1: Option<i64>,
+    n2: Option<i64>,
+    t1: Option<String>,
+    t2: Option<String>,
+    t3: Option<String>,
+    t4: Option<String>,
+    t5: Option<String>,
+}
+
+/// Users of a domain with everything attached, in extension order: two queries however many
 /// users there are, on one connection. SIP passwords are included only when `with_secrets`.
 pub async fn details(
     conn: &mut AnyConnection,
@@ -387,78 +588,46 @@ pub async fn details(
         return Ok(Vec::new());
     }
 
-    fn by_user<T>(rows: Vec<(i64, T)>) -> HashMap<i64, Vec<T>> {
-        let mut map: HashMap<i64, Vec<T>> = HashMap::new();
-        for (user_id, value) in rows {
-            map.entry(user_id).or_default().push(value);
+    // Everything attached to these users in one statement (each round trip to the database
+    // costs more than the rows): one part per table, in the order each part is shown.
+    let mut sql = Sql::new("WITH picked AS (SELECT u.id FROM users u WHERE ");
+    which.filter(&mut sql, d);
+    sql.push(&format!(") {ATTACHED} ORDER BY part, user_id, n1, t1"));
+    let mut attached: HashMap<i64, Attached> = HashMap::new();
+    for row in sql.query_as::<AttachedRow>().fetch_all(&mut *conn).await? {
+        let to = attached.entry(row.user_id).or_default();
+        let text = |t: Option<String>| t.unwrap_or_default();
+        match row.part {
+            0 => to.devices.push(DeviceRow {
+                device: text(row.t1),
+                sip_password: text(row.t2),
+                created_at: row.n2.unwrap_or_default(),
+                mac: row.t3,
+                model: row.t4,
+                settings: text(row.t5),
+            }),
+            1 => to.registrations.push(RegistrationRow {
+                device: text(row.t1),
+                contact: text(row.t2),
+                received: row.t3,
+                user_agent: text(row.t4),
+                expires_at: -row.n1.unwrap_or_default(),
+            }),
+            2 => to.mailbox = row.t1,
+            3 => to.numbers.extend(row.t1),
+            4 => to.queues.extend(row.t1),
+            _ => {
+                to.rule = Some(RuleRow {
+                    forward_always: row.t1,
+                    forward_busy: row.t2,
+                    forward_no_answer: row.t3,
+                    forward_unregistered: row.t4,
+                    do_not_disturb: row.n2.unwrap_or_default(),
+                    simultaneous_ring: text(row.t5),
+                })
+            }
         }
-        map
     }
-    let devices: Vec<UserDeviceRow> = which
-        .attached(
-            d,
-            &format!("x.user_id, {DEVICE_COLUMNS}"),
-            "devices x",
-            "x.id",
-        )
-        .query_as()
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut devices = by_user(devices.into_iter().map(|r| (r.user_id, r.device)).collect());
-    // Live registrations, latest expiry first, so a device's first is the one it shows.
-    let registrations: Vec<(i64, RegistrationRow)> = which
-        .attached(
-            d,
-            "x.user_id, r.username AS device, r.contact, r.received, r.user_agent, r.expires_at",
-            "devices x JOIN domains dm ON dm.id = x.domain_id \
-             JOIN sip_registrations r ON r.username = x.device AND r.domain = dm.name",
-            "r.expires_at DESC",
-        )
-        .query_as::<RegisteredRow>()
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|r| (r.user_id, r.registration))
-        .collect();
-    let mut registrations = by_user(registrations);
-    let mut mailboxes = by_user::<String>(
-        which
-            .attached(d, "x.user_id, x.mailbox", "voicemail_boxes x", "x.id")
-            .query_as()
-            .fetch_all(&mut *conn)
-            .await?,
-    );
-    let mut numbers = by_user::<String>(
-        which
-            .attached(d, "x.user_id, x.number", "phone_numbers x", "x.number")
-            .query_as()
-            .fetch_all(&mut *conn)
-            .await?,
-    );
-    let mut groups = by_user::<String>(
-        which
-            .attached(
-                d,
-                "x.user_id, g.name",
-                "group_members x JOIN groups g ON g.id = x.group_id",
-                "g.name",
-            )
-            .query_as()
-            .fetch_all(&mut *conn)
-            .await?,
-    );
-    let rules: Vec<RuleRow> = which
-        .attached(
-            d,
-            "x.user_id, x.forward_always, x.forward_busy, x.forward_no_answer, \
-             x.forward_unregistered, x.do_not_disturb, x.simultaneous_ring",
-            "answer_rules x",
-            "x.id",
-        )
-        .query_as()
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut rules: HashMap<i64, RuleRow> = rules.into_iter().map(|r| (r.user_id, r)).collect();
 
     // What the users of each site inherit, worked out once per site rather than once per user.
     let mut inherited: HashMap<Option<String>, DomainSettings> = HashMap::new();
@@ -476,14 +645,7 @@ pub async fn details(
                 domain,
                 inherits,
                 row,
-                Attached {
-                    devices: devices.remove(&id).unwrap_or_default(),
-                    registrations: registrations.remove(&id).unwrap_or_default(),
-                    mailbox: mailboxes.remove(&id).and_then(|mut m| m.pop()),
-                    numbers: numbers.remove(&id).unwrap_or_default(),
-                    groups: groups.remove(&id).unwrap_or_default(),
-                    rule: rules.remove(&id),
-                },
+                attached.remove(&id).unwrap_or_default(),
                 with_secrets,
             )
         })
@@ -503,9 +665,7 @@ pub async fn get(
 }
 
 /// A user's default answer rule as stored.
-#[derive(FromRow)]
 struct RuleRow {
-    user_id: i64,
     forward_always: Option<String>,
     forward_busy: Option<String>,
     forward_no_answer: Option<String>,
@@ -514,23 +674,8 @@ struct RuleRow {
     simultaneous_ring: String,
 }
 
-/// A registration of one of a user's devices.
-#[derive(FromRow)]
-struct RegisteredRow {
-    user_id: i64,
-    #[sqlx(flatten)]
-    registration: RegistrationRow,
-}
-
-/// A device of a user as stored.
-#[derive(FromRow)]
-struct UserDeviceRow {
-    user_id: i64,
-    #[sqlx(flatten)]
-    device: DeviceRow,
-}
-
 /// What [`details`] read about one user beside its row.
+#[derive(Default)]
 struct Attached {
     /// Its devices, in the order they were made.
     devices: Vec<DeviceRow>,
@@ -538,7 +683,8 @@ struct Attached {
     registrations: Vec<RegistrationRow>,
     mailbox: Option<String>,
     numbers: Vec<String>,
-    groups: Vec<String>,
+    /// The extensions of the call queues it is an agent of.
+    queues: Vec<String>,
     rule: Option<RuleRow>,
 }
 
@@ -586,7 +732,7 @@ fn assemble(
             .map(|d| d.device.clone())
             .unwrap_or_default(),
         phone_numbers: attached.numbers.join(", "),
-        groups: attached.groups.join(", "),
+        groups: attached.queues.join(", "),
         ..UserForm::default()
     };
     if let Some(rule) = attached.rule {
@@ -637,11 +783,11 @@ fn assemble(
     })
 }
 
-/// Whether `extension` is free in the domain (no user, ring group or voicemail box holds it).
+/// Whether `extension` is free in the domain (no user, call queue or voicemail box holds it).
 async fn extension_free(pool: &AnyPool, domain_id: i64, extension: &str) -> DbResult<bool> {
     let taken: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM users WHERE domain_id = $1 AND extension = $2 \
-         UNION ALL SELECT 1 FROM groups WHERE domain_id = $1 AND extension = $2 \
+         UNION ALL SELECT 1 FROM call_queues WHERE domain_id = $1 AND callqueue = $2 \
          UNION ALL SELECT 1 FROM voicemail_boxes WHERE domain_id = $1 AND mailbox = $2",
     )
     .bind(domain_id)

@@ -234,29 +234,6 @@ pub async fn set_answer_rule(tx: &mut Tx, user_id: i64, rule: &AnswerRule) -> Db
     Ok(())
 }
 
-/// Makes `group_ids` the user's groups: memberships it keeps stay, others go, new ones come.
-pub async fn set_groups(tx: &mut Tx, user_id: i64, group_ids: &[i64]) -> DbResult<()> {
-    let mut gone = Sql::new("DELETE FROM group_members WHERE user_id = ");
-    gone.bind(user_id);
-    if !group_ids.is_empty() {
-        gone.push(" AND group_id NOT IN (")
-            .list(group_ids.iter().copied())
-            .push(")");
-    }
-    gone.query().execute(&mut **tx).await?;
-    for group_id in group_ids {
-        sqlx::query(
-            "INSERT INTO group_members (group_id, user_id) VALUES ($1, $2) \
-             ON CONFLICT (group_id, user_id) DO NOTHING",
-        )
-        .bind(*group_id)
-        .bind(user_id)
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
-}
-
 /// Deletes the user `user_id`, with its voicemail box when `with_mailbox` (a box that stays
 /// keeps the delete from happening: the caller checks first). Its phone numbers are freed
 /// (`ON DELETE SET NULL`); its account, devices, rules and memberships go with it (`CASCADE`).

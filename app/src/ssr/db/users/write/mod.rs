@@ -38,7 +38,6 @@ pub struct NewRow<'a> {
     pub mailbox: bool,
     /// Numbers to route to the user: (number, already in the domain).
     pub numbers: Vec<(&'a str, bool)>,
-    pub group_ids: Vec<i64>,
 }
 
 /// The ids a new user was written with.
@@ -276,7 +275,8 @@ fn joined(list: &[Destination]) -> String {
 }
 
 /// Writes new users with everything attached (portal account, voicemail box, devices, numbers,
-/// answer rule, group memberships) in a few multi-row statements per table, and returns their
+/// answer rule; the call queues they join are the caller's, see
+/// [`crate::ssr::db::call_queues::insert_agents`]) in a few multi-row statements per table, and returns their
 /// ids in order. `written` is told how many rows each statement wrote.
 pub async fn insert(
     tx: &mut Tx,
@@ -397,23 +397,6 @@ pub async fn insert(
         .map(|(row, id)| (*id, row.values.answer_rule()))
         .collect();
     insert_rules(tx, &rules, written).await?;
-
-    let members: Vec<(i64, i64)> = with_ids
-        .iter()
-        .flat_map(|(row, id)| row.group_ids.iter().map(move |g| (*g, *id)))
-        .collect();
-    insert_rows(
-        tx,
-        "INSERT INTO group_members (group_id, user_id)",
-        "",
-        &members,
-        2,
-        |r, (group_id, user_id)| {
-            r.value(*group_id).value(*user_id);
-        },
-        written,
-    )
-    .await?;
 
     user_ids
         .into_iter()
