@@ -21,8 +21,7 @@ use crate::model::user::{SortKey, UserDetail, UserForm, UserList, UserQuery, Use
 use crate::model::{
     Department, EmailList, Extension, Login, Parse, PersonName, Scope, SiteName, UserStatus,
 };
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, AnyPool, FromRow, Row};
+use sqlx::{AnyConnection, AnyPool, FromRow};
 use std::collections::HashMap;
 
 /// What lists show of a user: its row and its account.
@@ -271,8 +270,12 @@ pub async fn list(
         (true, None) => Some(listed_count(pool, domain_id).await?),
         _ => None,
     };
-    let (total, rows): (u64, Vec<SummaryRow>) = Listing {
-        select: &format!("SELECT {SUMMARY_COLUMNS}, {REGISTERED_COLUMN}"),
+    // Each row also carries its keys in this order (NULL past them), for the next page's cursor.
+    let key_columns: String = (0..MAX_ORDER_KEYS)
+        .map(|i| format!(", {} AS k{i}", keys.get(i).map_or("NULL", |k| k.text)))
+        .collect();
+    let (total, rows): (u64, Vec<PageRow>) = Listing {
+        select: &format!("SELECT {SUMMARY_COLUMNS}, {REGISTERED_COLUMN}{key_columns}"),
         from: FROM_USERS,
         count_from: "FROM users u",
         order: &order,
@@ -291,28 +294,18 @@ pub async fn list(
     })
     .await?;
     // A full page has a next one, perhaps empty: its cursor holds the last user's keys.
-    let next = match rows.last().filter(|_| rows.len() as u32 == query.limit) {
-        Some(last) => {
-            let mut sql = Sql::new("SELECT ");
-            for (i, key) in keys.iter().enumerate() {
-                sql.push(if i == 0 { "" } else { ", " }).push(key.text);
-            }
-            sql.push(&format!(" {pick_from} WHERE u.domain_id = "))
-                .bind(domain_id)
-                .push(" AND u.extension = ")
-                .bind(last.extension.clone());
-            let values: Option<AnyRow> = sql.query().fetch_optional(pool).await?;
-            match values {
-                Some(row) => Some(encode_cursor(
-                    &(0..keys.len())
-                        .map(|i| row.try_get::<String, _>(i))
-                        .collect::<Result<Vec<_>, _>>()?,
-                )),
-                None => None,
-            }
-        }
-        None => None,
-    };
+    let next = rows
+        .last()
+        .filter(|_| rows.len() as u32 == query.limit)
+        .map(|last| {
+            let all = [&last.k0, &last.k1, &last.k2, &last.k3, &last.k4];
+            let values: Vec<String> = all[..keys.len()]
+                .iter()
+                .map(|k| (*k).clone().unwrap_or_default())
+                .collect();
+            encode_cursor(&values)
+        });
+    let rows = rows.into_iter().map(|r| r.summary);
     Ok(UserList {
         total,
         items: rows
@@ -333,6 +326,21 @@ pub async fn listed_count(pool: &AnyPool, domain_id: i64) -> DbResult<u64> {
             .await?;
     Ok(listed.unwrap_or(0).max(0) as u64)
 }
+
+/// A row of a users page: the user as lists show it, and its keys in the page's order.
+#[derive(FromRow)]
+struct PageRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    k0: Option<String>,
+    k1: Option<String>,
+    k2: Option<String>,
+    k3: Option<String>,
+    k4: Option<String>,
+}
+
+/// The most columns an order has ([`order_keys`]): the keys a [`PageRow`] carries.
+const MAX_ORDER_KEYS: usize = 5;
 
 /// One column of a users order: what `ORDER BY` sorts by, and the same as text that is never
 /// NULL and compares as the order does, which a keyset cursor holds and is compared against.
@@ -836,4 +844,30 @@ pub async fn departments(pool: &AnyPool, domain_id: i64) -> DbResult<Vec<String>
     .bind(domain_id)
     .fetch_all(pool)
     .await?)
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::*;
+
+    #[test]
+    fn a_page_row_carries_every_key_of_every_order() {
+        for sort in SortKey::ALL {
+            assert!(order_keys(sort).len() <= MAX_ORDER_KEYS, "{sort:?}");
+        }
+    }
+
+    #[test]
+    fn a_cursor_reads_back_only_for_an_order_of_as_many_keys() {
+        let values = vec!["Lee".to_owned(), "Ann".to_owned(), "2\"01".to_owned()];
+        let cursor = encode_cursor(&values);
+        assert!(
+            cursor.bytes().all(|b| b.is_ascii_hexdigit()),
+            "safe in a URL as it is"
+        );
+        assert_eq!(decode_cursor(&cursor, 3), Some(values));
+        assert_eq!(decode_cursor(&cursor, 1), None);
+        assert_eq!(decode_cursor("zz", 1), None);
+        assert_eq!(decode_cursor("7b7d", 1), None);
+    }
 }
