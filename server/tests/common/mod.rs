@@ -22,11 +22,22 @@ macro_rules! on_both_backends {
             use super::*;
             async fn run($db: $crate::common::TestDb) $body
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() { run($crate::common::TestDb::sqlite().await).await }
+            async fn sqlite() { $crate::common::bounded(run($crate::common::TestDb::sqlite().await)).await }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() { run($crate::common::TestDb::postgres().await).await }
+            async fn postgres() { $crate::common::bounded(run($crate::common::TestDb::postgres().await)).await }
         }
     )*};
+}
+
+/// How long one test may run: a test that waits forever (a lock never let go, a connection never
+/// given back) fails by name instead of holding the whole suite until CI gives up on it.
+pub const TEST_LIMIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Runs one test's body within [`TEST_LIMIT`].
+pub async fn bounded(test: impl std::future::Future<Output = ()>) {
+    if tokio::time::timeout(TEST_LIMIT, test).await.is_err() {
+        panic!("the test did not finish within {TEST_LIMIT:?}");
+    }
 }
 
 /// A database of its own, removed when the test ends.
@@ -170,7 +181,14 @@ impl Drop for TestDb {
                         .ok()?;
                     rt.block_on(async move {
                         use sqlx::Connection;
-                        pool.close().await;
+                        // Closing waits for every connection to come back, and one may be held
+                        // by a task of the test's runtime, which this drop is blocking: wait a
+                        // little, then let `WITH (FORCE)` end whatever is still connected.
+                        let _ = tokio::time::timeout(
+                            std::time::Duration::from_secs(2),
+                            pool.close(),
+                        )
+                        .await;
                         let mut admin = sqlx::PgConnection::connect(&admin_url).await.ok()?;
                         sqlx::query(sqlx::AssertSqlSafe(format!(
                             "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
