@@ -23,6 +23,7 @@ use pages::{
     api_keys::ApiKeysPage,
     audit::AuditPage,
     bulk::ImportUsersPage,
+    call_queues::{CallQueuePage, CallQueuesPage},
     devices::DevicesPage,
     domain_form::{EditDomainPage, NewDomainPage},
     domains::DomainsPage,
@@ -130,6 +131,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/domains/:name/sites/:site") view=SitePage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/phonenumbers") view=PhoneNumbersPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/devices") view=DevicesPage ssr=SsrMode::Async/>
+                <Route path=path!("/domains/:name/callqueues") view=CallQueuesPage ssr=SsrMode::Async/>
+                <Route path=path!("/domains/:name/callqueues/:queue") view=CallQueuePage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/users/new") view=NewUserPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/users/import") view=ImportUsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/users/:user") view=UserPage ssr=SsrMode::Async/>

@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod bulk;
+pub mod call_queues;
 pub mod devices;
 pub mod domains;
 pub mod outbox;

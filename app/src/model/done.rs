@@ -29,6 +29,12 @@ wire_enum! {
         DeviceMoved = "device-moved", "The device is moved: it now rings its new user.";
         DevicePasswordReset = "device-password-reset", "The device has a new SIP password: set its phone up with it.";
         DeviceDeleted = "device-deleted", "The device is deleted.";
+        QueueCreated = "callqueue-created", "The call queue is created. Add its agents below.";
+        QueueSaved = "callqueue-saved", "The call queue's settings are saved.";
+        QueueDeleted = "callqueue-deleted", "The call queue is deleted; its agents' users stay.";
+        AgentAdded = "agent-added", "The agent is added, logged in.";
+        AgentRemoved = "agent-removed", "The agent is taken out of the queue; its user stays.";
+        AgentStatusSet = "agent-status-set", "The agent's status is set.";
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod bulk;
+pub mod call_queues;
 pub mod devices;
 pub mod domain_form;
 pub mod domains;

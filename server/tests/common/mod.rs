@@ -184,11 +184,9 @@ impl Drop for TestDb {
                         // Closing waits for every connection to come back, and one may be held
                         // by a task of the test's runtime, which this drop is blocking: wait a
                         // little, then let `WITH (FORCE)` end whatever is still connected.
-                        let _ = tokio::time::timeout(
-                            std::time::Duration::from_secs(2),
-                            pool.close(),
-                        )
-                        .await;
+                        let _ =
+                            tokio::time::timeout(std::time::Duration::from_secs(2), pool.close())
+                                .await;
                         let mut admin = sqlx::PgConnection::connect(&admin_url).await.ok()?;
                         sqlx::query(sqlx::AssertSqlSafe(format!(
                             "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
