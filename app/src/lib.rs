@@ -38,6 +38,7 @@ use pages::{
     set_password::SetPasswordPage,
     site::SitePage,
     sites::SitesPage,
+    time_frames::{TimeFramePage, TimeFramesPage},
     user::UserPage,
     user_wizard::{EditUserPage, NewUserPage},
     users::UsersPage,
@@ -133,6 +134,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/domains/:name/devices") view=DevicesPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/callqueues") view=CallQueuesPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/callqueues/:queue") view=CallQueuePage ssr=SsrMode::Async/>
+                <Route path=path!("/domains/:name/timeframes") view=TimeFramesPage ssr=SsrMode::Async/>
+                <Route path=path!("/domains/:name/timeframes/:id") view=TimeFramePage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/users/new") view=NewUserPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/users/import") view=ImportUsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/users/:user") view=UserPage ssr=SsrMode::Async/>

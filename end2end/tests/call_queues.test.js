@@ -3,10 +3,10 @@
 // named on the field) and from a new user's form, paused, taken out; the queue's settings are
 // saved and it is deleted. Without JavaScript too.
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import { acceptLink, adminSuite, hydrated, logIn, openPage } from './support.js';
 
-const suite = adminSuite();
+const suite = adminSuite(undefined, prepare);
 const { call } = suite;
 
 const MANAGER_PASSWORD = 'copper meadow violin sketch';
@@ -21,7 +21,8 @@ async function person(page, user, first, last, scope) {
   });
 }
 
-before(async () => {
+/** The domain, its office manager (whose invitation is accepted) and two future agents. */
+async function prepare() {
   const { page, close } = await openPage(suite.browser);
   await logIn(page, suite.roster.base);
   await call(page, 'create-domain', { 'input[domain]': DOMAIN });
@@ -34,7 +35,7 @@ before(async () => {
   const invited = await openPage(suite.browser);
   await acceptLink(invited.page, link, MANAGER_PASSWORD);
   await invited.close();
-});
+}
 
 /** Logs in as the domain's office manager, who lands on its own domain's users. */
 async function logInAsManager(page) {

@@ -204,9 +204,11 @@ export async function acceptLink(page, link, password) {
 /**
  * A test file's Roster and browser, from `startWithAdmin(options)` before its tests and stopped
  * after them: `suite.roster` and `suite.browser` once the tests run, and `suite.call(page,
- * endpoint, form)`, a server function called with the page's session.
+ * endpoint, form)`, a server function called with the page's session. `prepare(suite)`, if
+ * given, runs in the same hook once they are up (Node 20 runs a file's top-level `before` hooks
+ * without waiting for each other, so a second hook could not count on the first).
  */
-export function adminSuite(options) {
+export function adminSuite(options, prepare) {
   const suite = {
     roster: undefined,
     browser: undefined,
@@ -214,6 +216,7 @@ export function adminSuite(options) {
   };
   before(async () => {
     Object.assign(suite, await startWithAdmin(options));
+    if (prepare) await prepare(suite);
   });
   after(async () => {
     await suite.browser?.close();

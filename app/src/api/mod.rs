@@ -13,6 +13,7 @@ pub mod phone_numbers;
 pub mod profile;
 pub mod resellers;
 pub mod sites;
+pub mod time_frames;
 pub mod users;
 
 /// Percent-encodes a path for use as a query value.

@@ -35,6 +35,9 @@ wire_enum! {
         AgentAdded = "agent-added", "The agent is added, logged in.";
         AgentRemoved = "agent-removed", "The agent is taken out of the queue; its user stays.";
         AgentStatusSet = "agent-status-set", "The agent's status is set.";
+        TimeFrameCreated = "timeframe-created", "The time frame is created: answer rules can name it now.";
+        TimeFrameSaved = "timeframe-saved", "The time frame is saved.";
+        TimeFrameDeleted = "timeframe-deleted", "The time frame is deleted.";
     }
 }
 

@@ -25,12 +25,14 @@
 //! each year, so a holiday whose date moves (Thanksgiving, Easter) needs an entry for each year.
 
 mod civil;
+mod week;
 mod wire;
 
 pub use civil::{
     days_in_month, hhmm, is_leap_year, parse_hhmm, CivilDate, CivilDateTime, Weekday,
     MINUTES_PER_DAY,
 };
+pub use week::{day_name, FrameSummary, WeekForm, GRID_KINDS};
 pub use wire::{
     Parent, CHILD_ID, CONVERT_TYPE, DAYS_OF_WEEK, DAYS_OF_WEEK_ALIAS, ENTRY_READ_ONLY, HOLIDAYS,
     ID, NAME, SPECIFIC_DATES, TYPE, UPDATE_ONLY,

@@ -18,6 +18,7 @@ pub mod resellers;
 pub mod set_password;
 pub mod site;
 pub mod sites;
+pub mod time_frames;
 pub mod user;
 pub mod user_wizard;
 pub mod users;

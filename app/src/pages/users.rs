@@ -111,6 +111,7 @@ fn toolbar(domain: &str, q: &UserQuery) -> impl IntoView {
             <A href=format!("/domains/{domain}/phonenumbers")>"Phone numbers"</A>
             <A href=format!("/domains/{domain}/devices")>"Devices"</A>
             <A href=format!("/domains/{domain}/callqueues")>"Call queues"</A>
+            <A href=format!("/domains/{domain}/timeframes")>"Time frames"</A>
             <A href=format!("/domains/{domain}")>"Domain settings"</A>
         </p>
         // A plain GET form: it works before (and without) the WASM, and its result is a link.

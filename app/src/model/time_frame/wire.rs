@@ -70,7 +70,7 @@ const H_TIMES: [[&str; 2]; 2] = [
 ];
 
 /// `timeframe-weekly-monday-begin-time-1` and its like: (begin, end) of range `n` (0 or 1).
-fn weekly_times(day: Weekday, n: usize) -> [String; 2] {
+pub fn weekly_times(day: Weekday, n: usize) -> [String; 2] {
     let (day, n) = (day.name(), n + 1);
     [
         format!("timeframe-weekly-{day}-begin-time-{n}"),
