@@ -27,7 +27,8 @@ pub fn TimeFramesPage() -> impl IntoView {
     let create = ServerAction::<CreateTimeFrame>::new();
     let delete = ServerAction::<DeleteTimeFrame>::new();
     let frames = Resource::new(
-        move || (domain(), delete.version().get()),
+        // A new frame lands back on this page: the list follows it too.
+        move || (domain(), create.version().get() + delete.version().get()),
         |(domain, _)| list_time_frames(domain),
     );
     view! {
