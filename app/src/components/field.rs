@@ -163,6 +163,18 @@ pub fn Field(
     }
 }
 
+/// The box a form that destroys or replaces something asks to be ticked first; `text` says what
+/// will happen (led by a space, which parts it from the box).
+#[component]
+pub fn Confirm(#[prop(into)] text: String) -> impl IntoView {
+    view! {
+        <label class="confirm">
+            <input type="checkbox" required/>
+            {text}
+        </label>
+    }
+}
+
 /// The line that explains the mark on required fields, once per form.
 #[component]
 pub fn RequiredNote() -> impl IntoView {

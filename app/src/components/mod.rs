@@ -10,7 +10,7 @@ mod secret;
 
 pub use copy::CopyButton;
 pub use field::{
-    choices, declared_field, refusal_of, settings_read, Field, FieldKind, RequiredNote,
+    choices, declared_field, refusal_of, settings_read, Confirm, Field, FieldKind, RequiredNote,
     SelectField, SwitchField, TimeZoneList,
 };
 pub use hydration::{focus_soon, offer_focus, poll_while_owned, use_hydrated};

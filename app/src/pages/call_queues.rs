@@ -9,7 +9,8 @@ use crate::api::call_queues::{
     DeleteCallQueue, OpenedQueue, RemoveCallQueueAgent, SaveCallQueue, SetCallQueueAgentStatus,
 };
 use crate::components::{
-    declared_field, form_summary, refusal_of, row_refusal, ErrorNotice, Field, Page, RequiredNote,
+    declared_field, form_summary, refusal_of, row_refusal, Confirm, ErrorNotice, Field, Page,
+    RequiredNote,
 };
 use crate::model::call_queue::{
     Agent, AgentStatus, AgentUser, CallQueue, CallQueueForm, CallQueueList, QueueSection,
@@ -171,10 +172,7 @@ fn queue_row(
                 <ActionForm action=delete attr:class="inline">
                     <input type="hidden" name="domain" value=domain/>
                     <input type="hidden" name="callqueue" value=extension/>
-                    <label class="confirm">
-                        <input type="checkbox" required/>
-                        {confirm}
-                    </label>
+                    <Confirm text=confirm/>
                     <button type="submit" class="danger">"Delete"</button>
                 </ActionForm>
             </td>
@@ -408,10 +406,7 @@ fn agent_row(
                     <input type="hidden" name="domain" value=d2/>
                     <input type="hidden" name="callqueue" value=q2/>
                     <input type="hidden" name="agent" value=e2/>
-                    <label class="confirm">
-                        <input type="checkbox" required/>
-                        {confirm}
-                    </label>
+                    <Confirm text=confirm/>
                     <button type="submit" class="danger">"Take out"</button>
                 </ActionForm>
             </td>

@@ -10,7 +10,7 @@ use crate::api::devices::{
 };
 use crate::components::{
     domain_list_page, form_summary, refusal_of, registration_marker, row_refusal, use_hydrated,
-    Field, FieldKind, ListPage, RequiredNote, SearchForm, SecretText,
+    Confirm, Field, FieldKind, ListPage, RequiredNote, SearchForm, SecretText,
 };
 use crate::model::fields::with_defaults;
 use crate::model::user::Device;
@@ -278,14 +278,14 @@ fn device_row(domain: &str, index: usize, d: Device, actions: RowActions) -> imp
             <td>
                 <ActionForm action=actions.reset attr:class="inline">
                     {for_reset}
-                    <label class="confirm"><input type="checkbox" required/>{confirm_reset}</label>
+                    <Confirm text=confirm_reset/>
                     <button type="submit" class="secondary">"New password"</button>
                 </ActionForm>
             </td>
             <td>
                 <ActionForm action=actions.delete attr:class="inline">
                     {for_delete}
-                    <label class="confirm"><input type="checkbox" required/>{confirm_delete}</label>
+                    <Confirm text=confirm_delete/>
                     <button type="submit" class="danger">"Delete"</button>
                 </ActionForm>
             </td>

@@ -3,8 +3,8 @@
 use crate::api::domains::{open_domain, CreateDomain, DeleteDomain, UpdateDomain};
 use crate::api::resellers::list_resellers;
 use crate::components::{
-    declared_field, form_summary, settings_read, ErrorNotice, IfAllowed, Page, RequiredNote,
-    TimeZoneList,
+    declared_field, form_summary, settings_read, Confirm, ErrorNotice, IfAllowed, Page,
+    RequiredNote, TimeZoneList,
 };
 use crate::error::AppError;
 use crate::model::domain::{DomainField, DomainForm, DomainSection, OpenedDomain, DOMAIN_FIELDS};
@@ -185,10 +185,7 @@ fn DeleteDomainSection(name: String) -> impl IntoView {
             <p>"Deleting a domain removes everything in it. This cannot be undone."</p>
             <ActionForm action=delete>
                 <input type="hidden" name="name" value=name/>
-                <label class="confirm">
-                    <input type="checkbox" required/>
-                    {confirm_text}
-                </label>
+                <Confirm text=confirm_text/>
                 <p class="form-error" role="alert">{delete_error}</p>
                 <button type="submit" class="danger">"Delete domain"</button>
             </ActionForm>

@@ -7,8 +7,8 @@ use crate::api::phone_numbers::{
     list_numbers, AddNumbers, ReleaseNumber, RouteNumber, NUMBERS_PER_PAGE,
 };
 use crate::components::{
-    domain_list_page, form_summary, refusal_of, row_refusal, Field, ListPage, RequiredNote,
-    SearchForm,
+    domain_list_page, form_summary, refusal_of, row_refusal, Confirm, Field, ListPage,
+    RequiredNote, SearchForm,
 };
 use crate::model::dids::{range_count, DomainNumber, NumberList, NumberRangeForm};
 use crate::model::{Extension, Parse, PhoneNumber};
@@ -191,10 +191,7 @@ fn number_row(
                 <ActionForm action=release attr:class="inline">
                     <input type="hidden" name="domain" value=domain_b/>
                     <input type="hidden" name="number" value=number_b/>
-                    <label class="confirm">
-                        <input type="checkbox" required/>
-                        {confirm}
-                    </label>
+                    <Confirm text=confirm/>
                     <button type="submit" class="danger">"Release"</button>
                 </ActionForm>
             </td>

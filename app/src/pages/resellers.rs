@@ -7,7 +7,9 @@ use crate::api::resellers::{
     get_reseller, list_resellers, CreateReseller, DeleteReseller, SaveReseller,
 };
 use crate::api::urlencode;
-use crate::components::{declared_field, form_summary, use_me, ErrorNotice, Page, RequiredNote};
+use crate::components::{
+    declared_field, form_summary, use_me, Confirm, ErrorNotice, Page, RequiredNote,
+};
 use crate::error::AppError;
 use crate::model::counted;
 use crate::model::permissions::Action;
@@ -224,10 +226,7 @@ fn DeleteResellerSection(
             <ActionForm action=delete>
                 <input type="hidden" name="reseller" value=name/>
                 {form_summary(rejected)}
-                <label class="confirm">
-                    <input type="checkbox" required/>
-                    {confirm}
-                </label>
+                <Confirm text=confirm/>
                 <div class="buttons">
                     <button type="submit" class="danger">"Delete reseller"</button>
                 </div>

@@ -5,7 +5,7 @@
 use crate::api::sites::{list_departments, list_sites, CreateSite, DeleteSite, RenameSite};
 use crate::api::urlencode;
 use crate::components::{
-    form_summary, refusal_of, row_refusal, use_me, ErrorNotice, Field, Page, RequiredNote,
+    form_summary, refusal_of, row_refusal, use_me, Confirm, ErrorNotice, Field, Page, RequiredNote,
 };
 use crate::model::permissions::Action;
 use crate::model::site::{DepartmentCount, Site, SiteList, SiteSettingsForm, SITE_FIELDS};
@@ -181,10 +181,7 @@ fn site_row(
                     <input type="hidden" name="domain" value=domain_b/>
                     <input type="hidden" name="site" value=name_c/>
                     {(users > 0).then(|| view! { <input type="hidden" name="force" value="yes"/> })}
-                    <label class="confirm">
-                        <input type="checkbox" required/>
-                        {confirm}
-                    </label>
+                    <Confirm text=confirm/>
                     <button type="submit" class="danger">"Delete"</button>
                 </ActionForm>
             </td>

@@ -8,7 +8,8 @@ use crate::api::time_frames::{
     frame_page, list_time_frames, open_time_frame, CreateTimeFrame, DeleteTimeFrame, SaveTimeFrame,
 };
 use crate::components::{
-    form_summary, refusal_of, row_refusal, ErrorNotice, Field, Page, RequiredNote, SelectField,
+    form_summary, refusal_of, row_refusal, Confirm, ErrorNotice, Field, Page, RequiredNote,
+    SelectField,
 };
 use crate::error::AppError;
 use crate::model::counted;
@@ -139,10 +140,7 @@ fn frame_row(
                 <ActionForm action=delete attr:class="inline">
                     <input type="hidden" name="domain" value=domain/>
                     <input type="hidden" name="id" value=id.to_string()/>
-                    <label class="confirm">
-                        <input type="checkbox" required/>
-                        {confirm}
-                    </label>
+                    <Confirm text=confirm/>
                     <button type="submit" class="danger">"Delete"</button>
                 </ActionForm>
             </td>

@@ -5,7 +5,7 @@ use crate::api::users::{
     get_user, take_invitation, user_mail, DeleteUser, EndUserSessions, InvitationMade, InviteUser,
 };
 use crate::components::{
-    registration_marker, use_hydrated, CopyButton, ErrorNotice, Page, SecretText,
+    registration_marker, use_hydrated, Confirm, CopyButton, ErrorNotice, Page, SecretText,
 };
 use crate::error::AppError;
 use crate::model::mail::{MailEntry, MailStatus};
@@ -389,10 +389,7 @@ fn DeleteUserForm(domain: String, extension: String, has_mailbox: bool) -> impl 
                         " Also delete the voicemail box"
                     </label>
                 })}
-                <label class="confirm">
-                    <input type="checkbox" required/>
-                    {confirm_text}
-                </label>
+                <Confirm text=confirm_text/>
                 <p class="form-error" role="alert">{problem}</p>
                 <div class="buttons">
                     <button type="submit" class="danger" disabled=move || delete.pending().get()>"Delete user"</button>
