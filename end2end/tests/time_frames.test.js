@@ -101,6 +101,24 @@ test('without JavaScript a frame is refused with what was typed, then added and 
   await listed.locator('label.confirm input').check();
   await Promise.all([page.waitForURL(/done=timeframe-deleted$/), listed.locator('button:has-text("Delete")').click()]);
   await page.waitForSelector('text=No time frames yet');
+
+  // A frame the grid cannot show whole (here an end date) is listed, not offered to the grid,
+  // whose save would drop what it does not show.
+  const res = await page.request.post(`${base}/ns-api/v2/domains/${DOMAIN}/timeframes`, {
+    data: {
+      'timeframe-name': 'This year', 'timeframe-type': 'days-of-week',
+      'timeframe-days-of-week-array': [{
+        'timeframe-weekly-monday-begin-time-1': '0900', 'timeframe-weekly-monday-end-time-1': '1700',
+        'timeframe-recurrence-type': 'weekly',
+        'timeframe-recurrence-end-option': 'onADate', 'timeframe-recurrence-end-date': '20271231',
+      }],
+    },
+  });
+  assert.ok(res.ok(), `the API answered ${res.status()}: ${await res.text()}`);
+  await page.reload();
+  const ending = page.locator('table.timeframes tr:has(th span:text-is("This year"))');
+  assert.match(await ending.textContent(), /Monday 09:00–17:00.*Until 2027-12-31\./);
+  assert.equal(await ending.locator('th a').count(), 0);
   await check();
   await close();
 });

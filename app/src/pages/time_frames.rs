@@ -1,8 +1,8 @@
 //! A domain's shared time frames: every frame with when it is active in words, a new one made
 //! from a week grid (a name, always or days of the week, up to two ranges a day), one frame's
 //! page with the same grid to change it, and delete (refused, with the users named, while an
-//! answer rule names the frame). Frames of specific dates and holidays are made through the
-//! API; the page lists them. Plain forms: they work before (and without) the WebAssembly.
+//! answer rule names the frame). A frame the grid cannot show whole (dates, holidays, a custom
+//! recurrence or an end date) is made and changed through the API; the page lists it. Plain forms: they work before (and without) the WebAssembly.
 
 use crate::api::time_frames::{
     frame_page, list_time_frames, open_time_frame, CreateTimeFrame, DeleteTimeFrame, SaveTimeFrame,
@@ -121,7 +121,8 @@ fn frame_row(
         form,
     } = frame;
     let confirm = format!(" Delete time frame {name}.");
-    // A frame the grid cannot show (dates, holidays) is changed through the API.
+    // A frame the grid cannot show whole (dates, holidays, a custom recurrence or an end
+    // date) is changed through the API.
     let shown = match form {
         Some(_) => view! { <A href=frame_page(domain, id)>{name.clone()}</A> }.into_any(),
         None => view! { <span>{name.clone()}</span> }.into_any(),
@@ -159,7 +160,7 @@ pub fn TimeFramePage() -> impl IntoView {
         |(domain, id)| open_time_frame(domain, id),
     );
     view! {
-        <Page title="Time frame">
+        <Page title=format!("Time frame of {}", domain())>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match opened.await {
@@ -182,7 +183,8 @@ fn frame_view(
     let rejected = Signal::derive(move || save.value().get().and_then(Result::err));
     let saved = frame.form.clone();
     let through_api = format!(
-        "This frame is made of dates or holidays: change it through the API, at \
+        "The week grid cannot show all of this frame (its dates, holidays, recurrence or end \
+         date): change it through the API, at \
          /ns-api/v2/domains/{domain}/timeframes/{}.",
         frame.id
     );

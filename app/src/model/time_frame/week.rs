@@ -2,9 +2,10 @@
 //! ranges a day), read through the API's own reader of NetSapiens' bodies so that both refuse
 //! the same things in the same words; and a frame told in words for the frames list.
 
-use super::wire::weekly_times;
+use super::wire::{weekly_times, RECURRENCE};
 use super::{
-    hhmm, Definition, Kind, NewTimeFrame, TimeFrameChange, Weekday, DAYS_OF_WEEK, NAME, TYPE,
+    hhmm, DateRecurrence, Definition, Kind, NewTimeFrame, TimeFrameChange, WeekRecurrence, Weekday,
+    DAYS_OF_WEEK, NAME, TYPE,
 };
 use crate::model::FieldErrors;
 use serde::{Deserialize, Serialize};
@@ -43,10 +44,24 @@ impl WeekForm {
             .map(|day| (day, [weekly_times(day, 0), weekly_times(day, 1)]))
     }
 
-    /// The grid filled in with `definition`'s days of the week (times as `HH:MM`).
-    pub fn of(name: &str, definition: &Definition) -> Self {
+    /// The grid filled in with `definition` (times as `HH:MM`), if the grid shows all of it: an
+    /// always frame, or days of the week every week with no begin or end date. Saving the grid
+    /// replaces the whole frame, so a frame it cannot show whole (a custom recurrence, an end
+    /// date, dates, holidays) gets none and is changed through the API.
+    pub fn of(name: &str, definition: &Definition) -> Option<Self> {
+        let week = definition.days_of_week();
+        let whole = match definition.kind() {
+            Kind::Always => true,
+            Kind::DaysOfWeek => week.iter().all(|w| {
+                w.recurrence == WeekRecurrence::Weekly && w.begin.is_none() && w.until.is_none()
+            }),
+            _ => false,
+        };
+        if !whole {
+            return None;
+        }
         let mut times = BTreeMap::new();
-        if let Some(week) = definition.days_of_week().first() {
+        if let Some(week) = week.first() {
             for (day, fields) in Self::grid() {
                 for (range, [begin, end]) in week.days[day.index()].iter().zip(fields) {
                     if let Some(range) = range {
@@ -56,11 +71,11 @@ impl WeekForm {
                 }
             }
         }
-        Self {
+        Some(Self {
             name: name.to_owned(),
             kind: definition.kind().as_str().to_owned(),
             times,
-        }
+        })
     }
 
     /// The NetSapiens body the form stands for: a days-of-week frame recurring weekly, or an
@@ -77,7 +92,7 @@ impl WeekForm {
                     (field, json!(value.trim()))
                 })
                 .collect();
-            entry.insert("timeframe-recurrence-type".into(), json!("weekly"));
+            entry.insert(RECURRENCE.into(), json!("weekly"));
             body.insert(DAYS_OF_WEEK.into(), json!([entry]));
         }
         body
@@ -165,7 +180,7 @@ pub struct FrameSummary {
     pub kind: String,
     /// One line per day, date range or holiday.
     pub when: Vec<String>,
-    /// The grid filled in, for a frame the grid can show (days of the week or always).
+    /// The grid filled in, for a frame the grid shows whole ([`WeekForm::of`]).
     pub form: Option<WeekForm>,
 }
 
@@ -177,9 +192,7 @@ impl FrameSummary {
             name: name.to_owned(),
             kind: kind.label().to_owned(),
             when: describe(definition),
-            form: GRID_KINDS
-                .contains(&kind)
-                .then(|| WeekForm::of(name, definition)),
+            form: WeekForm::of(name, definition),
         }
     }
 }
@@ -202,12 +215,15 @@ fn describe(definition: &Definition) -> Vec<String> {
                 lines.push(format!("{} {}", day_name(day), ranges.join(", ")));
             }
         }
-        if week.recurrence != super::WeekRecurrence::Weekly {
+        if week.recurrence != WeekRecurrence::Weekly {
             lines.push("On a custom recurrence (see the API).".to_owned());
+        }
+        if let Some(until) = week.until {
+            lines.push(format!("Until {until}."));
         }
     }
     for dates in definition.specific_dates() {
-        let recurs = if dates.recurrence == super::DateRecurrence::DoesNotRecur {
+        let recurs = if dates.recurrence == DateRecurrence::DoesNotRecur {
             ""
         } else {
             ", recurring"
@@ -349,5 +365,30 @@ mod tests {
         };
         let refused = bad.change().unwrap_err();
         assert_eq!(refused.names(), ["timeframe-type"]);
+    }
+
+    #[test]
+    fn a_weekly_frame_with_an_end_date_is_not_offered_to_the_grid_which_would_drop_it() {
+        let body = json!({
+            "timeframe-name": "Until next year",
+            "timeframe-type": "days-of-week",
+            "timeframe-days-of-week-array": [{
+                "timeframe-weekly-monday-begin-time-1": "0900",
+                "timeframe-weekly-monday-end-time-1": "1700",
+                "timeframe-recurrence-type": "weekly",
+                "timeframe-recurrence-end-option": "onADate",
+                "timeframe-recurrence-end-date": "20271231",
+            }],
+        });
+        let frame = NewTimeFrame::from_json(body.as_object().unwrap()).unwrap();
+        let summary = FrameSummary::of(3, "Until next year", &frame.definition);
+        assert_eq!(summary.form, None);
+        assert_eq!(summary.when, ["Monday 09:00–17:00", "Until 2027-12-31."]);
+        let plain = week(&[
+            ("timeframe-weekly-monday-begin-time-1", "09:00"),
+            ("timeframe-weekly-monday-end-time-1", "17:00"),
+        ]);
+        let plain = plain.parse().unwrap();
+        assert!(WeekForm::of("x", &plain.definition).is_some());
     }
 }

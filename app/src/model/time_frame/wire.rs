@@ -43,7 +43,7 @@ const SD_BEGIN_TIME: &str = "timeframe-specific-dates-begin-time";
 const SD_END_DATE: &str = "timeframe-specific-dates-end-date";
 const SD_END_TIME: &str = "timeframe-specific-dates-end-time";
 // Recurrence members, shared by the three kinds of entry.
-const RECURRENCE: &str = "timeframe-recurrence-type";
+pub(super) const RECURRENCE: &str = "timeframe-recurrence-type";
 const INTERVAL: &str = "timeframe-recurrence-custom-interval";
 const COUNT: &str = "timeframe-recurrence-custom-interval-count";
 const OPTION: &str = "timeframe-recurrence-custom-interval-option";
