@@ -62,6 +62,7 @@ async fn run(config: Config) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     tracing::info!(address = %config.listen, "Roster is listening on {}", config.public_url());
     tokio::spawn(remove_expired_sessions(db.clone()));
+    tokio::spawn(renew_time_frame_spans(db.clone()));
     tokio::spawn(app::ssr::mail::relay::run(
         db.clone(),
         settings.mail.clone(),
@@ -94,6 +95,21 @@ async fn remove_expired_sessions(db: app::ssr::db::Db) {
             Err(e) => {
                 tracing::warn!(error = %e, "could not remove expired Idempotency-Key answers")
             }
+        }
+    }
+}
+
+/// Keeps every time frame's stored spans (which the SIP side reads to choose a user's answer
+/// rule) current: at start and then every minute, renews those running out or worked out in a
+/// time zone the frame is no longer in.
+async fn renew_time_frame_spans(db: app::ssr::db::Db) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        match app::ssr::time_frames::renew_due_spans(&db, app::ssr::now_ms()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(frames = n, "time frame spans renewed"),
+            Err(e) => tracing::warn!(error = %e, "could not renew time frame spans"),
         }
     }
 }

@@ -937,6 +937,144 @@ on_both_backends! {
         assert_eq!(screening.status, StatusCode::FORBIDDEN, "{}", screening.body);
     }
 
+    async fn rules_of_named_time_frames_are_made_ordered_and_the_first_active_one_applies(db: TestDb) {
+        let (mut c, key) = super_key(&db.db).await;
+        add_domain(&mut c, &key, json!({"domain": "acme.example"})).await;
+        add_domain(&mut c, &key, json!({"domain": "other.example"})).await;
+        for ext in ["1001", "1002", "1003"] {
+            add_user(&mut c, &key, "acme.example", ext, json!({})).await;
+        }
+        let basic = add_user(&mut c, &key, "acme.example", "1004", json!({"user-scope": "Basic User"})).await;
+        let advanced = add_user(&mut c, &key, "acme.example", "1005", json!({"user-scope": "Advanced User"})).await;
+        // A frame that holds at all times, and one that holds only on two days of 2029.
+        for frame in [json!({"timeframe-name": "Always", "timeframe-type": "always"}),
+                      json!({"timeframe-name": "Closed", "timeframe-type": "specific-dates",
+                             "timeframe-specific-dates-array": [{
+                                 "timeframe-specific-dates-begin-date": "20290101",
+                                 "timeframe-specific-dates-begin-time": "0000",
+                                 "timeframe-specific-dates-end-date": "20290102",
+                                 "timeframe-specific-dates-end-time": "2359",
+                                 "timeframe-recurrence-type": "doesNotRecur"}]})] {
+            let made = api(&mut c, Method::POST, "/domains/acme.example/timeframes", &key, Some(frame)).await;
+            assert!(made.status.is_success(), "{}", made.body);
+        }
+        let base = "/domains/acme.example/users/1001/answerrules";
+        // What a call to 1001 meets now, as the SIP server reads it.
+        let forwarded = || async {
+            let (always,): (String,) = sqlx::query_as(
+                "SELECT forward_always FROM sip_targets WHERE domain = 'acme.example' AND extension = '1001'")
+                .fetch_one(db.db.pool()).await.unwrap();
+            always
+        };
+        assert_eq!(forwarded().await, "");
+
+        let closed = api(&mut c, Method::POST, base, &key, Some(json!({"time-frame": "Closed", "synchronous": "yes",
+            "forward-always": {"enabled": "yes", "parameters": ["user_1002"]}}))).await;
+        assert_eq!(closed.status, StatusCode::OK, "{}", closed.body);
+        assert_eq!((&closed.json()["time-frame"], &closed.json()["is-active"], &closed.json()["order"]),
+                   (&json!("Closed"), &json!(false), &json!(1)));
+        let always = api(&mut c, Method::POST, base, &key, Some(json!({"time-frame": "Always",
+            "forward-always": {"enabled": "yes", "parameters": ["1003"]},
+            "simultaneous-ring": {"enabled": "yes", "parameters": ["1002"]}}))).await;
+        assert_eq!(always.status, StatusCode::ACCEPTED, "{}", always.body);
+        let list = api(&mut c, Method::GET, base, &key, None).await;
+        assert_eq!(total(&list), "3");
+        let order: Vec<(Value, Value)> = list.json().as_array().unwrap().iter()
+            .map(|r| (r["time-frame"].clone(), r["is-active"].clone())).collect();
+        assert_eq!(order, [(json!("Closed"), json!(false)), (json!("Always"), json!(true)), (json!("*"), json!(false))]);
+        assert_eq!(forwarded().await, "1003", "the first enabled rule whose frame holds now");
+        let user = api(&mut c, Method::GET, "/domains/acme.example/users/1001", &key, None).await.json();
+        assert_eq!(user["forward-always"], Value::Null, "the user's own fields are its rule for *");
+
+        // Disabled, a rule no longer applies; the default does.
+        let off = api(&mut c, Method::PUT, &format!("{base}/Always"), &key, Some(json!({"enabled": "no", "synchronous": "yes"}))).await;
+        assert_eq!(off.status, StatusCode::OK, "{}", off.body);
+        assert_eq!((&off.json()["enabled"], &off.json()["is-active"]), (&json!("no"), &json!(false)));
+        assert_eq!(off.json()["forward-always"]["parameters"], json!(["1003"]), "only what was sent changes");
+        assert_eq!(forwarded().await, "");
+        let on = api(&mut c, Method::PUT, &format!("{base}/Always"), &key, Some(json!({"enabled": "yes"}))).await;
+        assert_eq!(on.status, StatusCode::ACCEPTED, "{}", on.body);
+        assert_eq!(forwarded().await, "1003");
+        // A read sent back is taken as it is.
+        let read = api(&mut c, Method::GET, &format!("{base}/Always"), &key, None).await.json();
+        let back = api(&mut c, Method::PUT, &format!("{base}/Always"), &key, Some(read)).await;
+        assert_eq!(back.status, StatusCode::ACCEPTED, "{}", back.body);
+
+        // Reordered: all time frames, * last.
+        let reordered = api(&mut c, Method::PUT, &format!("{base}/reorder"), &key,
+            Some(json!([{"time-frame": "Always"}, {"time-frame": "Closed"}, {"time-frame": "*"}]))).await;
+        assert_eq!(reordered.status, StatusCode::ACCEPTED, "{}", reordered.body);
+        let list = api(&mut c, Method::GET, base, &key, None).await.json();
+        assert_eq!(list[0]["time-frame"], "Always");
+        assert_eq!(list[1]["order"], 2);
+        for body in [json!([{"time-frame": "Always"}, {"time-frame": "*"}]),
+                     json!([{"time-frame": "*"}, {"time-frame": "Always"}, {"time-frame": "Closed"}]),
+                     json!([{"time-frame": "Always"}, {"time-frame": "Always"}, {"time-frame": "Closed"}, {"time-frame": "*"}])] {
+            let refused = api(&mut c, Method::PUT, &format!("{base}/reorder"), &key, Some(body)).await;
+            assert_names(&refused, StatusCode::BAD_REQUEST, &["body"]);
+            assert!(refused.body.contains("Please provide all timeframes in the new order"), "{}", refused.body);
+        }
+
+        // Refused, each problem by name, and nothing written.
+        let audited = audit_count(&db.db, "answer-rule.create").await;
+        assert_eq!(audited, 2);
+        let again = api(&mut c, Method::POST, base, &key, Some(json!({"time-frame": "Always"}))).await;
+        assert_names(&again, StatusCode::CONFLICT, &["time-frame"]);
+        let unknown = api(&mut c, Method::POST, base, &key, Some(json!({"time-frame": "Lunch"}))).await;
+        assert_names(&unknown, StatusCode::BAD_REQUEST, &["time-frame"]);
+        assert!(unknown.body.contains("Lunch"), "{}", unknown.body);
+        let nameless = api(&mut c, Method::POST, base, &key, Some(json!({"forward-always": {"enabled": "no"}}))).await;
+        assert_names(&nameless, StatusCode::BAD_REQUEST, &["time-frame"]);
+        let bad = api(&mut c, Method::PUT, &format!("{base}/Closed"), &key, Some(json!({
+            "forward-always": "1002", "forward-sometimes": {"enabled": "yes"}}))).await;
+        assert_names(&bad, StatusCode::BAD_REQUEST, &["forward-always", "forward-sometimes"]);
+        let missing = api(&mut c, Method::PUT, &format!("{base}/Closed"), &key, Some(json!({
+            "forward-no-answer": {"enabled": "yes", "parameters": ["1999"]}}))).await;
+        assert_names(&missing, StatusCode::BAD_REQUEST, &["forward-no-answer"]);
+        assert!(missing.body.contains("no extension 1999"), "{}", missing.body);
+        let switch = api(&mut c, Method::PUT, &format!("{base}/Closed"), &key, Some(json!({
+            "call-screening": {"enabled": "no"}}))).await;
+        assert_names(&switch, StatusCode::BAD_REQUEST, &["call-screening"]);
+        let path_frame = api(&mut c, Method::PUT, &format!("{base}/Closed"), &key, Some(json!({"time-frame": "Always"}))).await;
+        assert_names(&path_frame, StatusCode::BAD_REQUEST, &["time-frame"]);
+        let absent = api(&mut c, Method::PUT, &format!("{base}/Lunch"), &key, Some(json!({"enabled": "no"}))).await;
+        assert_eq!(absent.status, StatusCode::NOT_FOUND, "{}", absent.body);
+        assert_eq!(audit_count(&db.db, "answer-rule.update").await, 2, "off, on; a read sent back changes nothing");
+
+        // Scopes: a read-only key and another domain's are refused; a Basic User reads its own
+        // rules only; an Advanced User makes its own.
+        let reader = domain_key(&mut c, &key, "acme.example", true).await;
+        let other = domain_key(&mut c, &key, "other.example", false).await;
+        for (token, status) in [(&reader, StatusCode::FORBIDDEN), (&other, StatusCode::NOT_FOUND)] {
+            let refused = api(&mut c, Method::POST, base, token, Some(json!({"time-frame": "Closed"}))).await;
+            assert_eq!(refused.status, status, "{}", refused.body);
+            let refused = api(&mut c, Method::DELETE, &format!("{base}/Always"), token, None).await;
+            assert_eq!(refused.status, status, "{}", refused.body);
+        }
+        let mut basic = session_of(&db.db, "acme.example", "1004", &basic).await;
+        assert_eq!(api(&mut basic, Method::GET, "/domains/~/users/~/answerrules", "", None).await.status, StatusCode::OK);
+        let refused = api(&mut basic, Method::POST, "/domains/~/users/~/answerrules", "", Some(json!({"time-frame": "Always"}))).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+        assert_eq!(api(&mut basic, Method::GET, base, "", None).await.status, StatusCode::FORBIDDEN);
+        let mut advanced = session_of(&db.db, "acme.example", "1005", &advanced).await;
+        let mine = api(&mut advanced, Method::POST, "/domains/~/users/~/answerrules", "", Some(json!({"time-frame": "Always",
+            "do-not-disturb": {"enabled": "yes"}}))).await;
+        assert_eq!(mine.status, StatusCode::ACCEPTED, "{}", mine.body);
+        let (dnd,): (i64,) = sqlx::query_as("SELECT dnd FROM sip_targets WHERE domain = 'acme.example' AND extension = '1005'")
+            .fetch_one(db.db.pool()).await.unwrap();
+        assert_eq!(dnd, 1, "do-not-disturb while its frame holds");
+        assert_eq!(api(&mut advanced, Method::POST, base, "", Some(json!({"time-frame": "Always"}))).await.status,
+                   StatusCode::FORBIDDEN);
+
+        // A named frame's rule is deleted; the frame then may be.
+        let gone = api(&mut c, Method::DELETE, &format!("{base}/Always"), &key, None).await;
+        assert_eq!(gone.status, StatusCode::ACCEPTED, "{}", gone.body);
+        assert_eq!(api(&mut c, Method::GET, &format!("{base}/Always"), &key, None).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(api(&mut c, Method::GET, &format!("{base}/count"), &key, None).await.json()["total"], 2);
+        assert_eq!(forwarded().await, "");
+        assert_eq!(audit_count(&db.db, "answer-rule.delete").await, 1);
+    }
+
     async fn an_answer_rule_is_deleted_and_reordered_as_netsapiens_does(db: TestDb) {
         let (mut c, key) = super_key(&db.db).await;
         add_domain(&mut c, &key, json!({"domain": "acme.example"})).await;

@@ -541,15 +541,30 @@ on_both_backends! {
         let shared = create(&mut c, "/domains/acme.example/timeframes", days_of_week("Office")).await;
         let own = create(&mut c, "/domains/acme.example/users/1001/timeframes", days_of_week("Office")).await;
         let own2 = create(&mut c, "/domains/acme.example/users/1002/timeframes", days_of_week("Office")).await;
-        let found = app::ssr::db::domains::get(db.db.pool(), &common::domain_name("acme.example")).await.unwrap().unwrap();
         let frame = |v: &Value| app::model::time_frame::TimeFrame::from_json(v).unwrap();
+        // The zone each frame's stored spans (what the SIP side reads) were worked out in.
         let zone = |f: app::model::time_frame::TimeFrame| {
-            let (db, found) = (db.db.clone(), found.clone());
-            async move { app::ssr::time_frames::time_zone_of(&db, &found, &f).await.unwrap().to_string() }
+            let db = db.db.clone();
+            async move {
+                let mut conn = db.pool().acquire().await.unwrap();
+                let placed = app::ssr::db::time_frames::placed(&mut conn, Some(f.id)).await.unwrap().pop().unwrap();
+                assert_eq!(placed.spans_zone, placed.zone(), "worked out in the zone it is in");
+                placed.spans_zone
+            }
         };
         assert_eq!(zone(frame(&shared)).await, "America/New_York");
         assert_eq!(zone(frame(&own)).await, "Europe/London");
         assert_eq!(zone(frame(&own2)).await, "America/New_York", "a user without its own follows its domain");
+        // A user that changes time zone has its frames' spans renewed by the next sweep, and
+        // only those: the others are current.
+        let changed = api(&mut c, Method::PUT, "/domains/acme.example/users/1002", Some(json!({"time-zone": "Asia/Tokyo"}))).await;
+        assert!(changed.status.is_success(), "{}", changed.body);
+        let now = app::ssr::now_ms();
+        assert_eq!(app::ssr::time_frames::renew_due_spans(&db.db, now).await.unwrap(), 1);
+        assert_eq!(zone(frame(&own2)).await, "Asia/Tokyo");
+        assert_eq!(app::ssr::time_frames::renew_due_spans(&db.db, now).await.unwrap(), 0);
+        // Spans running out within a fortnight are renewed.
+        assert_eq!(app::ssr::time_frames::renew_due_spans(&db.db, now + 30 * 86_400_000).await.unwrap(), 3);
         // Monday 2026-11-23 09:30 in London is 04:30 in New York.
         let london_morning = 1_795_392_000_000i64 + (9 * 60 + 30) * 60_000;
         let definition = frame(&own).definition;

@@ -18,6 +18,7 @@ pub mod mail;
 
 pub mod access;
 
+pub mod answer_rules;
 pub mod api_keys;
 pub mod audit_log;
 pub mod auth;

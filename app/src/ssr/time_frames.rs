@@ -20,7 +20,7 @@ use crate::model::permissions::time_frame_action;
 use crate::model::time_frame::{
     CivilDateTime, Definition, EntryId, NewTimeFrame, TimeFrame, TimeFrameChange, NAME, TYPE,
 };
-use crate::model::{DomainName, Parse, TimeZone};
+use crate::model::{DomainName, Parse};
 
 /// Whose frames a request is about: the domain's shared ones, or the user with this extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,6 +203,7 @@ pub async fn create_time_frame(
         now_ms(),
     )
     .await?;
+    renew_spans(&mut tx, id, now_ms()).await?;
     let created = time_frames::get(&mut tx, current.name(), current.id, reached.owner, id)
         .await?
         .ok_or(AppError::Internal)?;
@@ -264,6 +265,7 @@ pub async fn update_time_frame(
     {
         return Err(AppError::NotFound);
     }
+    renew_spans(&mut tx, id, now_ms()).await?;
     let after = time_frames::get(&mut tx, current.name(), current.id, reached.owner, id)
         .await?
         .ok_or(AppError::Internal)?;
@@ -397,24 +399,59 @@ async fn record(
     audit::record(tx, caller, audit::within(found), action, &target, changes).await
 }
 
-/// The time zone a saved frame is evaluated in: a domain's shared frame in its domain's zone; a
-/// user's own in the user's (its own `time-zone`, else its site's, else its domain's).
-pub async fn time_zone_of(
-    db: &Db,
-    found: &DomainRef,
-    frame: &TimeFrame,
-) -> Result<TimeZone, AppError> {
-    let Some(extension) = &frame.user else {
-        return Ok(found.settings.time_zone.clone());
+/// How far ahead of now a frame's spans are stored.
+const SPANS_AHEAD_MS: i64 = 35 * MS_PER_DAY;
+/// How soon before its stored spans run out a frame's are renewed.
+const RENEW_WITHIN_MS: i64 = 14 * MS_PER_DAY;
+
+/// Writes the spans of the frame `placed` (as [`time_frames::placed`] read it in `tx`) from a
+/// little before `now` to [`SPANS_AHEAD_MS`] after, in the zone it is evaluated in now.
+async fn write_placed(tx: &mut Tx, placed: &time_frames::Placed, now: i64) -> Result<(), AppError> {
+    let zone = placed.zone();
+    let until = now + SPANS_AHEAD_MS;
+    let spans = spans(&placed.definition()?, &zone, now - MS_PER_DAY, until);
+    time_frames::write_spans(tx, placed.id, &zone, until, &spans).await?;
+    Ok(())
+}
+
+/// Renews the spans of the frame `id` (just made or changed) in `tx`.
+async fn renew_spans(tx: &mut Tx, id: i64, now: i64) -> Result<(), AppError> {
+    for placed in time_frames::placed(&mut **tx, Some(id)).await? {
+        write_placed(tx, &placed, now).await?;
+    }
+    Ok(())
+}
+
+/// Renews the spans of every frame whose stored spans are due at `now`: worked out in a zone
+/// that is no longer the frame's (its user, site or domain changed time zone), or running out
+/// within [`RENEW_WITHIN_MS`]. Each frame in its own short transaction, read again there (it may
+/// have changed meanwhile). Answers how many were renewed. The server runs it every minute, so a
+/// change of time zone reaches the SIP side within one.
+pub async fn renew_due_spans(db: &Db, now: i64) -> Result<usize, AppError> {
+    let due = |placed: &time_frames::Placed| {
+        placed.spans_until < now + RENEW_WITHIN_MS || placed.spans_zone != placed.zone()
     };
-    let mut conn = db.pool().acquire().await?;
-    let user = super::db::users::get(&mut conn, found, extension, false)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(user
-        .values
-        .time_zone
-        .unwrap_or_else(|| found.settings.time_zone.clone()))
+    let ids: Vec<i64> = {
+        let mut conn = db.pool().acquire().await?;
+        time_frames::placed(&mut conn, None)
+            .await?
+            .iter()
+            .filter(|placed| due(placed))
+            .map(|placed| placed.id)
+            .collect()
+    };
+    let mut renewed = 0;
+    for id in ids {
+        let mut tx = db.begin().await?;
+        if let Some(placed) = time_frames::placed(&mut *tx, Some(id)).await?.pop() {
+            if due(&placed) {
+                write_placed(&mut tx, &placed, now).await?;
+                renewed += 1;
+            }
+        }
+        tx.commit().await?;
+    }
+    Ok(renewed)
 }
 
 /// The zone called `name` in the tz database compiled into Roster (the same on every machine,

@@ -1,16 +1,20 @@
-//! NetSapiens' answer-rule objects and Roster's one answer rule (time frame `*`).
+//! NetSapiens' answer-rule objects.
 //!
 //! A rule is `{"time-frame": "*", "forward-always": {"enabled": "yes", "parameters": ["1002"]},
-//! ...}` with NetSapiens' twelve features. Roster keeps the rule in the user form's fields
+//! ...}` with NetSapiens' twelve features. Roster reads a rule into the user form's fields
 //! (forwards, do-not-disturb, simultaneous ring, and the call screening and allow and reject
-//! switches), so a rule sent to the API goes through the same parser as one typed in the wizard.
-//! The features Roster's SIP server does not perform are shown off and accepted only off.
+//! switches), so a rule sent to the API goes through the same parser as one typed in the wizard:
+//! the default rule (`*`) is kept in them, another time frame's beside them
+//! (`app::ssr::answer_rules`). The call screening and allow and reject switches are the user's,
+//! the same in each of its rules. The features Roster's SIP server does not perform are shown off
+//! and accepted only off.
 
 use app::model::fields::{find, split_list};
 use app::model::json_form::text_of_value;
 use app::model::permissions::{own_change, Action};
 use app::model::user::{UserDetail, USER_FIELDS};
 use app::model::{Destination, DomainName, Extension, FieldErrors, Parse, PhoneNumber};
+use app::ssr::db::users::write::rules::StoredRule;
 use serde_json::{json, Map, Value};
 
 /// What Roster does with one feature of a rule.
@@ -64,14 +68,15 @@ const FEATURES: &[(&str, Kept)] = &[
     ),
 ];
 
-/// The only time frame Roster keeps.
+/// The default rule's time frame (at all times), whose rule applies when no other's does.
 pub const DEFAULT_TIME_FRAME: &str = "*";
 
 /// NetSapiens' `order` of the rule for `*`, which comes after every other time frame's.
-const DEFAULT_ORDER: u32 = 99;
+const DEFAULT_ORDER: usize = 99;
 
-/// Members of a rule that a read shows and a change does not set (or that Roster's one rule
-/// has no use for): a rule read and sent back as it was is accepted.
+/// Members of a rule that a read shows and a change does not set this way (`enabled` is read by
+/// the handler of a named time frame's rule; the default rule is always enabled): a rule read and
+/// sent back as it was is accepted.
 const IGNORED: &[&str] = &[
     "enabled",
     "is-active",
@@ -91,6 +96,14 @@ pub fn own_fields() -> Vec<&'static str> {
         .filter_map(|(_, kept)| kept.field())
         .filter(|field| own_change(field) == Some(Action::EditOwnAnswerRules))
         .collect()
+}
+
+/// The feature of a rule kept in the user field `field` (the field itself if none is).
+pub fn feature_of(field: &'static str) -> &'static str {
+    FEATURES
+        .iter()
+        .find(|(_, kept)| kept.field() == Some(field))
+        .map_or(field, |(feature, _)| feature)
 }
 
 /// The user form fields of [`own_fields`], each with its "off" text: the rule deleted.
@@ -136,9 +149,16 @@ pub fn fields_of(
         let at = format!("{path}{name}");
         let text = || text_of_value(value, false).unwrap_or_default();
         match name.as_str() {
+            // A rule sent with its user's path names its time frame there, and the path's
+            // handler reads it; one sent with a new user is its default rule.
+            "time-frame" if owner.is_some() => {}
             "time-frame" => match value.as_str() {
                 Some(DEFAULT_TIME_FRAME) => {}
-                _ => errors.add(at, "Roster keeps one answer rule, for the time frame *."),
+                _ => errors.add(
+                    at,
+                    "A user is created with its rule for * only: add the rules of other time \
+                     frames once it exists.",
+                ),
             },
             ignored if IGNORED.contains(&ignored) => {}
             "domain" => match owner {
@@ -277,22 +297,27 @@ pub fn without_unchanged_switches(
         .collect()
 }
 
-/// The rule of `user` as NetSapiens shows it: every feature of its schema, those Roster does
-/// not perform off.
-pub fn to_json(user: &UserDetail) -> Value {
-    let form = user.values.to_form();
+/// The rule `rule` of `user` as NetSapiens shows it, `order`th of the user's rules (from 1):
+/// every feature of its schema, those Roster does not perform off.
+pub fn to_json(user: &UserDetail, rule: &StoredRule, order: usize) -> Value {
+    let form = user.values.clone().with_answer_rule(&rule.rule).to_form();
     let text = |field: &str| find(USER_FIELDS, field).map_or("", |f| (f.get)(&form));
-    let mut rule = json!({
+    let order = if rule.time_frame == DEFAULT_TIME_FRAME {
+        order.max(DEFAULT_ORDER)
+    } else {
+        order
+    };
+    let mut json = json!({
         "domain": user.domain.as_str(),
         "user": user.extension().as_str(),
-        "time-frame": DEFAULT_TIME_FRAME,
-        "enabled": "yes",
-        "is-active": true,
-        "order": DEFAULT_ORDER,
+        "time-frame": rule.time_frame,
+        "enabled": if rule.enabled { "yes" } else { "no" },
+        "is-active": rule.in_effect,
+        "order": order,
         "time_range_data": [],
     });
     for (feature, kept) in FEATURES {
-        rule[*feature] = match kept {
+        json[*feature] = match kept {
             Kept::Destinations(field) => {
                 let parameters: Vec<&str> = split_list(text(field)).collect();
                 let enabled = if parameters.is_empty() { "no" } else { "yes" };
@@ -303,7 +328,7 @@ pub fn to_json(user: &UserDetail) -> Value {
             Kept::NotPerformed => json!({"enabled": "no", "parameters": []}),
         };
     }
-    rule
+    json
 }
 
 #[cfg(test)]
@@ -333,6 +358,10 @@ mod tests {
         let rule =
             json!({"time-frame": "weekends", "forward-sometimes": {}, "forward-always": "1002"});
         let errors = form_fields(rule.as_object().unwrap(), "answer-rules[0].").unwrap_err();
+        assert!(errors
+            .message_for("answer-rules[0].time-frame")
+            .unwrap()
+            .contains("rule for * only"));
         for field in [
             "answer-rules[0].time-frame",
             "answer-rules[0].forward-sometimes",
@@ -421,5 +450,7 @@ mod tests {
         assert!(cleared.contains(&("simultaneous-ring", String::new())));
         assert_eq!(cleared.len(), 6);
         assert!(!own_fields().contains(&"call-screening-enabled"));
+        // What a user may change of itself in a rule is what a rule is kept in.
+        assert_eq!(own_fields(), app::model::user::ANSWER_RULE_FIELDS);
     }
 }

@@ -188,9 +188,38 @@ impl UserValues {
             simultaneous_ring: self.simultaneous_ring.clone(),
         }
     }
+
+    /// These values with `rule` in the fields of the default answer rule: how the rule of
+    /// another time frame is shown, changed and checked with the fields and checks of the
+    /// user's own.
+    pub fn with_answer_rule(mut self, rule: &AnswerRule) -> Self {
+        self.forward_always = rule.forward_always.clone();
+        self.forward_on_busy = rule.forward_on_busy.clone();
+        self.forward_no_answer = rule.forward_no_answer.clone();
+        self.forward_when_unregistered = rule.forward_when_unregistered.clone();
+        self.do_not_disturb = if rule.do_not_disturb {
+            YesNo::Yes
+        } else {
+            YesNo::No
+        };
+        self.simultaneous_ring = rule.simultaneous_ring.clone();
+        self
+    }
 }
 
-/// A user's default answer rule (time frame `*`): forwards, do-not-disturb, simultaneous ring.
+/// The user fields an answer rule is kept in (those of the default rule; another time frame's
+/// rule is shown and checked in them too, see [`UserValues::with_answer_rule`]).
+pub const ANSWER_RULE_FIELDS: [&str; 6] = [
+    "forward-always",
+    "forward-on-busy",
+    "forward-no-answer",
+    "forward-when-unregistered",
+    "do-not-disturb",
+    "simultaneous-ring",
+];
+
+/// A user's answer rule: forwards, do-not-disturb, simultaneous ring. The default one (time
+/// frame `*`) is kept with the user's fields; those of other time frames beside it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct AnswerRule {

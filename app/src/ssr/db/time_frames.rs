@@ -246,3 +246,98 @@ pub async fn rules_naming(
     let rows: Vec<(String,)> = sql.query_as().fetch_all(conn).await?;
     Ok(rows.into_iter().map(|(e,)| e).collect())
 }
+
+/// A frame as its spans are worked out: its definition, the settings its time zone comes from,
+/// and what its stored spans were worked out for.
+#[derive(FromRow)]
+pub struct Placed {
+    pub id: i64,
+    kind: String,
+    definition: String,
+    domain_settings: String,
+    site_settings: Option<String>,
+    user_settings: Option<String>,
+    /// The zone the stored spans were worked out in ('' for none yet).
+    pub spans_zone: String,
+    /// Until when (Unix milliseconds) the stored spans reach.
+    pub spans_until: i64,
+}
+
+impl Placed {
+    pub fn definition(&self) -> DbResult<Definition> {
+        Definition::from_stored(&self.kind, &self.definition)
+            .map_err(|e| corrupt("time frame", format!("{:?}", e.names())))
+    }
+
+    /// The zone the frame is evaluated in: a user's frame in its user's (its own `time-zone`,
+    /// else its site's, else its domain's, as its other settings inherit); a domain's shared
+    /// frame in its domain's.
+    pub fn zone(&self) -> String {
+        let zone_of = |settings: &str| {
+            serde_json::from_str::<serde_json::Value>(settings)
+                .ok()?
+                .get(TIME_ZONE)?
+                .as_str()
+                .map(str::to_owned)
+        };
+        self.user_settings
+            .as_deref()
+            .and_then(zone_of)
+            .or_else(|| self.site_settings.as_deref().and_then(zone_of))
+            .or_else(|| zone_of(&self.domain_settings))
+            .unwrap_or_else(|| "UTC".to_owned())
+    }
+}
+
+/// The setting a frame's time zone is read from, in a user's settings and in its domain's.
+const TIME_ZONE: &str = "time-zone";
+
+/// Every frame (or only the frame `id`) with where its time zone comes from. Through a
+/// connection or a transaction (`&mut *tx`).
+pub async fn placed(conn: &mut AnyConnection, id: Option<i64>) -> DbResult<Vec<Placed>> {
+    let mut sql = Sql::new(
+        "SELECT tf.id, tf.kind, tf.definition, d.settings AS domain_settings, \
+         st.settings AS site_settings, u.settings AS user_settings, tf.spans_zone, \
+         tf.spans_until FROM time_frames tf JOIN domains d ON d.id = tf.domain_id \
+         LEFT JOIN users u ON u.id = tf.user_id LEFT JOIN sites st ON st.id = u.site_id",
+    );
+    if let Some(id) = id {
+        sql.push(" WHERE tf.id = ").bind(id);
+    }
+    sql.push(" ORDER BY tf.id");
+    Ok(sql.query_as().fetch_all(conn).await?)
+}
+
+/// Replaces the stored spans of the frame `id` with `spans`, worked out in `zone` up to `until`.
+/// The frame's row is written first, so that two writers of one frame's spans take turns.
+pub async fn write_spans(
+    tx: &mut Tx,
+    id: i64,
+    zone: &str,
+    until: i64,
+    spans: &[(i64, i64)],
+) -> DbResult<()> {
+    sqlx::query("UPDATE time_frames SET spans_zone = $1, spans_until = $2 WHERE id = $3")
+        .bind(zone.to_owned())
+        .bind(until)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM time_frame_spans WHERE frame_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    super::insert_rows(
+        tx,
+        "INSERT INTO time_frame_spans (frame_id, begin_ms, end_ms)",
+        "",
+        spans,
+        3,
+        |r, (begin, end)| {
+            r.value(id).value(*begin).value(*end);
+        },
+        &mut |_| {},
+    )
+    .await?;
+    Ok(())
+}

@@ -362,21 +362,20 @@ fn locked_out(v: &UserValues) -> bool {
 
 /// Whether the caller may change `fields` of the user `extension` of `domain` (as its manager, or
 /// of itself as the permission table allows), without changing anything: the refusal a change
-/// of them would meet.
+/// of them would meet. Answers with the user's domain and the user, as found.
 pub async fn may_change(
     db: &Db,
     caller: &Caller,
     domain: &DomainName,
     extension: &str,
     fields: &[&str],
-) -> Result<(), AppError> {
+) -> Result<(DomainRef, Located), AppError> {
     if access::as_own_user(caller, domain, extension) {
         let (found, located) = access::own_user(db, caller).await?;
         access::may_change_own(caller, &found, &located, fields.iter().copied())
-            .map_err(forbidden_fields)
+            .map_err(forbidden_fields)?;
+        Ok((found, located))
     } else {
-        access::user_in(db, caller, domain, extension, Action::ManageUsers)
-            .await
-            .map(drop)
+        access::user_in(db, caller, domain, extension, Action::ManageUsers).await
     }
 }

@@ -536,7 +536,7 @@ impl Which<'_> {
 
 /// What [`details`] reads attached to the users of its `picked` (a `WITH` before it): a row per
 /// device (part 0), live registration (1, latest expiry first: `n1` is minus its expiry),
-/// voicemail box (2), number (3), queue membership (4, numeric order) and answer rule (5), with
+/// voicemail box (2), number (3), queue membership (4, numeric order) and default answer rule (5), with
 /// the same columns in each part (numbers `n1`, `n2`, texts `t1`..`t5`).
 const ATTACHED: &str = "\
     SELECT 0 AS part, x.user_id, x.id AS n1, x.created_at AS n2, x.device AS t1, \
@@ -556,7 +556,7 @@ const ATTACHED: &str = "\
     WHERE x.user_id IN (SELECT id FROM picked) \
     UNION ALL SELECT 5, x.user_id, x.id, x.do_not_disturb, x.forward_always, x.forward_busy, \
            x.forward_no_answer, x.forward_unregistered, x.simultaneous_ring \
-    FROM answer_rules x WHERE x.user_id IN (SELECT id FROM picked)";
+    FROM answer_rules x WHERE x.user_id IN (SELECT id FROM picked) AND x.time_frame = '*'";
 
 /// One row of [`ATTACHED`].
 #[derive(FromRow)]

@@ -15,6 +15,7 @@ use sqlx::Row;
 use std::collections::HashMap;
 
 mod change;
+pub mod rules;
 pub use change::*;
 
 /// A device of a new user: its name, SIP password, the MAC address and model of the phone it is
