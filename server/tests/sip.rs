@@ -493,6 +493,56 @@ on_both_backends! {
         finished(ringing, "the phone no longer in do-not-disturb").await;
     }
 
+    async fn the_answer_rule_whose_time_frame_holds_now_routes_the_call(db: TestDb) {
+        let (mut admin, sip) = world(&db).await;
+        let alice = user(&mut admin, A, "101", json!({})).await;
+        let carol = user(&mut admin, A, "103", json!({})).await;
+        let dave = user(&mut admin, A, "104", json!({})).await;
+        let erin = user(&mut admin, A, "120", json!({})).await;
+        for phone in [&carol, &dave, &erin] {
+            registered(&sip, phone).await;
+        }
+        // The domain's frame that holds at all times, and Erin's own that holds only in 2029.
+        for (path, frame) in [
+            (format!("/domains/{A}/timeframes"), json!({"timeframe-name": "Open", "timeframe-type": "always"})),
+            (format!("/domains/{A}/users/120/timeframes"), json!({"timeframe-name": "Holiday",
+                "timeframe-type": "specific-dates", "timeframe-specific-dates-array": [{
+                    "timeframe-specific-dates-begin-date": "20290101", "timeframe-specific-dates-begin-time": "0000",
+                    "timeframe-specific-dates-end-date": "20290102", "timeframe-specific-dates-end-time": "2359",
+                    "timeframe-recurrence-type": "doesNotRecur"}]})),
+        ] {
+            let made = api(&mut admin, Method::POST, &path, Some(frame)).await;
+            assert!(made.status.is_success(), "{}", made.body);
+        }
+        let rules = format!("/domains/{A}/users/120/answerrules");
+        for (frame, to) in [("Holiday", "104"), ("Open", "103")] {
+            let made = api(&mut admin, Method::POST, &rules, Some(json!({"time-frame": frame,
+                "forward-always": {"enabled": "yes", "parameters": [to]}}))).await;
+            assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.body);
+        }
+        // Holiday comes first but does not hold now: Open's rule sends the call to Carol.
+        let ringing = sip.ring(&carol, Ringing::Answers);
+        assert_eq!(sip.call(Some(&alice), "120", A).await, 200);
+        finished(ringing, "Carol's phone, by the rule of Open").await;
+
+        // Open's rule disabled: the rule for * rings Erin's own phone.
+        let off = api(&mut admin, Method::PUT, &format!("{rules}/Open"), Some(json!({"enabled": "no"}))).await;
+        assert_eq!(off.status, StatusCode::ACCEPTED, "{}", off.body);
+        let ringing = sip.ring(&erin, Ringing::Answers);
+        assert_eq!(sip.call(Some(&alice), "120", A).await, 200);
+        finished(ringing, "Erin's phone, by the rule for *").await;
+
+        // Holiday changed to hold at all times: its rule now applies, to Dave.
+        let holiday: Value = api(&mut admin, Method::GET, &format!("/domains/{A}/users/120/timeframes"), None).await.json();
+        let id = holiday[0]["timeframe-id"].as_str().unwrap().to_owned();
+        let always = api(&mut admin, Method::PUT, &format!("/domains/{A}/users/120/timeframes/{id}"),
+            Some(json!({"timeframe-type": "always"}))).await;
+        assert!(always.status.is_success(), "{}", always.body);
+        let ringing = sip.ring(&dave, Ringing::Answers);
+        assert_eq!(sip.call(Some(&alice), "120", A).await, 200);
+        finished(ringing, "Dave's phone, by the rule of Holiday").await;
+    }
+
     async fn tenants_are_kept_apart_and_a_phone_calls_only_as_itself(db: TestDb) {
         let (mut admin, sip) = world(&db).await;
         // 101 in both domains, each with its own password and phone.
