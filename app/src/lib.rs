@@ -20,6 +20,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use pages::{
+    answer_rules::AnswerRulesPage,
     api_keys::ApiKeysPage,
     audit::AuditPage,
     bulk::ImportUsersPage,
@@ -140,6 +141,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/domains/:name/users/import") view=ImportUsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/users/:user") view=UserPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/users/:user/edit/:section") view=EditUserPage ssr=SsrMode::Async/>
+                <Route path=path!("/domains/:name/users/:user/answerrules") view=AnswerRulesPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

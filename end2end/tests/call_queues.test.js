@@ -4,46 +4,17 @@
 // saved and it is deleted. Without JavaScript too.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { acceptLink, adminSuite, hydrated, logIn, openPage } from './support.js';
-
-const suite = adminSuite(undefined, prepare);
-const { call } = suite;
+import { adminSuite, domainWithManager, hydrated, openPage } from './support.js';
 
 const MANAGER_PASSWORD = 'copper meadow violin sketch';
 const DOMAIN = 'queues.example';
 
-async function person(page, user, first, last, scope) {
-  await call(page, 'create-user', {
-    domain: DOMAIN,
-    'input[user]': user, 'input[name-first-name]': first, 'input[name-last-name]': last,
-    'input[email]': `${first.toLowerCase()}@${DOMAIN}`,
-    ...(scope ? { 'input[user-scope]': scope } : {}),
-  });
-}
-
-/** The domain, its office manager (whose invitation is accepted) and two future agents. */
-async function prepare() {
-  const { page, close } = await openPage(suite.browser);
-  await logIn(page, suite.roster.base);
-  await call(page, 'create-domain', { 'input[domain]': DOMAIN });
-  await person(page, '100', 'Olga', 'Manning', 'Office Manager');
-  // The invitation waits in the creator's session (the last user's only), shown once.
-  const { link } = await call(page, 'take-invitation', { domain: DOMAIN, user: '100' });
-  await person(page, '101', 'Ann', 'Agent');
-  await person(page, '102', 'Ben', 'Agent');
-  await close();
-  const invited = await openPage(suite.browser);
-  await acceptLink(invited.page, link, MANAGER_PASSWORD);
-  await invited.close();
-}
-
-/** Logs in as the domain's office manager, who lands on its own domain's users. */
-async function logInAsManager(page) {
-  await page.goto(`${suite.roster.base}/login`);
-  await page.fill('#login', `100@${DOMAIN}`);
-  await page.fill('#password', MANAGER_PASSWORD);
-  await Promise.all([page.waitForURL(/\/domains\/queues\.example\/users$/), page.click('button[type=submit]')]);
-}
+let logInAsManager;
+const suite = adminSuite(undefined, async (suite) => {
+  logInAsManager = await domainWithManager(suite, DOMAIN, MANAGER_PASSWORD,
+    [['101', 'Ann', 'Agent'], ['102', 'Ben', 'Agent']]);
+});
+const { call } = suite;
 
 test('an office manager adds a Ring All queue, its agents from its page and from a new user, and runs them', async () => {
   const { page, check, close } = await openPage(suite.browser, { allow: [/status of 4(09|22)/] });

@@ -146,6 +146,38 @@ export async function logIn(page, base, login = 'admin', password = ADMIN_PASSWO
   }
 }
 
+/**
+ * A domain run by an office manager, made with the Super User's session: the domain `domain`,
+ * its Office Manager `100` (Olga Manning) whose invitation is accepted with `password`, and the
+ * users `people` ([extension, first name, last name] each). Answers how to log in as the
+ * manager (`logInAsManager(page)`: it lands on its domain's users).
+ */
+export async function domainWithManager(suite, domain, password, people) {
+  const { page, close } = await openPage(suite.browser);
+  await logIn(page, suite.roster.base);
+  const person = (user, first, last, scope) => suite.call(page, 'create-user', {
+    domain,
+    'input[user]': user, 'input[name-first-name]': first, 'input[name-last-name]': last,
+    'input[email]': `${first.toLowerCase()}@${domain}`,
+    ...(scope ? { 'input[user-scope]': scope } : {}),
+  });
+  await suite.call(page, 'create-domain', { 'input[domain]': domain });
+  await person('100', 'Olga', 'Manning', 'Office Manager');
+  // The invitation waits in the creator's session (the last user's only), shown once.
+  const { link } = await suite.call(page, 'take-invitation', { domain, user: '100' });
+  for (const [user, first, last] of people) await person(user, first, last);
+  await close();
+  const invited = await openPage(suite.browser);
+  await acceptLink(invited.page, link, password);
+  await invited.close();
+  return async function logInAsManager(page) {
+    await page.goto(`${suite.roster.base}/login`);
+    await page.fill('#login', `100@${domain}`);
+    await page.fill('#password', password);
+    await Promise.all([page.waitForURL(/\/users$/), page.click('button[type=submit]')]);
+  };
+}
+
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**

@@ -1,6 +1,7 @@
 //! Server functions: the portal's endpoints. Each one is thin: find the caller, check they may,
 //! parse the input with the model's parsers, call the database, and shape the answer.
 
+pub mod answer_rules;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;

@@ -38,6 +38,9 @@ wire_enum! {
         TimeFrameCreated = "timeframe-created", "The time frame is created: answer rules can name it now.";
         TimeFrameSaved = "timeframe-saved", "The time frame is saved.";
         TimeFrameDeleted = "timeframe-deleted", "The time frame is deleted.";
+        AnswerRuleSaved = "answerrule-saved", "The answer rule is saved: calls follow it while its time frame holds.";
+        AnswerRuleMoved = "answerrule-moved", "The answer rule is changed: calls follow the new order.";
+        AnswerRuleDeleted = "answerrule-deleted", "The answer rule is deleted.";
     }
 }
 

@@ -1,5 +1,6 @@
 //! The portal's pages, one module per route (or family of routes).
 
+pub mod answer_rules;
 pub mod api_keys;
 pub mod audit;
 pub mod bulk;

@@ -1,6 +1,7 @@
 //! One user with everything attached, grouped as the Create User wizard asks for it and labelled
 //! with the same field table; and deleting the user.
 
+use crate::api::answer_rules::rules_page;
 use crate::api::users::{
     get_user, take_invitation, user_mail, DeleteUser, EndUserSessions, InvitationMade, InviteUser,
 };
@@ -141,6 +142,11 @@ fn UserDetailView(detail: UserDetail, invitation: JustInvited, mail: UserMail) -
                     view! {
                         <dt>"SIP devices"</dt>
                         <dd><DeviceList devices=devices.clone() domain=domain.clone()/></dd>
+                        <dt>"Answer rules"</dt>
+                        <dd>
+                            <A href=rules_page(&domain, &extension)>"By time frame"</A>
+                            " (the forwards below are the default rule, *)"
+                        </dd>
                     }
                     .into_any(),
                 ),

@@ -23,6 +23,7 @@ use crate::model::{
 };
 use sqlx::{AnyConnection, AnyPool, FromRow};
 use std::collections::HashMap;
+use write::rules::RuleColumns;
 
 /// What lists show of a user: its row and its account.
 #[derive(FromRow)]
@@ -625,7 +626,7 @@ pub async fn details(
             3 => to.numbers.extend(row.t1),
             4 => to.queues.extend(row.t1),
             _ => {
-                to.rule = Some(RuleRow {
+                to.rule = Some(RuleColumns {
                     forward_always: row.t1,
                     forward_busy: row.t2,
                     forward_no_answer: row.t3,
@@ -672,16 +673,6 @@ pub async fn get(
         .pop())
 }
 
-/// A user's default answer rule as stored.
-struct RuleRow {
-    forward_always: Option<String>,
-    forward_busy: Option<String>,
-    forward_no_answer: Option<String>,
-    forward_unregistered: Option<String>,
-    do_not_disturb: i64,
-    simultaneous_ring: String,
-}
-
 /// What [`details`] read about one user beside its row.
 #[derive(Default)]
 struct Attached {
@@ -693,7 +684,8 @@ struct Attached {
     numbers: Vec<String>,
     /// The extensions of the call queues it is an agent of.
     queues: Vec<String>,
-    rule: Option<RuleRow>,
+    /// Its default rule.
+    rule: Option<RuleColumns>,
 }
 
 /// What a user inherits: its domain's settings, with its site's where the site sets them.
@@ -743,23 +735,13 @@ fn assemble(
         groups: attached.queues.join(", "),
         ..UserForm::default()
     };
-    if let Some(rule) = attached.rule {
-        form.forward_always = text(rule.forward_always);
-        form.forward_on_busy = text(rule.forward_busy);
-        form.forward_no_answer = text(rule.forward_no_answer);
-        form.forward_when_unregistered = text(rule.forward_unregistered);
-        form.do_not_disturb = if rule.do_not_disturb != 0 {
-            "yes"
-        } else {
-            "no"
-        }
-        .into();
-        form.simultaneous_ring = rule.simultaneous_ring;
-    }
     form.read_settings(&doc);
-    let stored = form
+    let mut stored = form
         .parse(&FieldContext::STORED)
         .map_err(|e| corrupt("user", format!("{e:?}")))?;
+    if let Some(rule) = attached.rule {
+        stored = stored.with_answer_rule(&rule.answer_rule()?);
+    }
     let bad = |e| corrupt("user", e);
     Ok(UserDetail {
         domain: domain.settings.domain.clone(),

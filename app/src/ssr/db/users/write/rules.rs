@@ -24,40 +24,55 @@ pub struct StoredRule {
     pub rule: AnswerRule,
 }
 
+/// The columns of an answer rule, as stored.
+#[derive(FromRow)]
+pub struct RuleColumns {
+    pub forward_always: Option<String>,
+    pub forward_busy: Option<String>,
+    pub forward_no_answer: Option<String>,
+    pub forward_unregistered: Option<String>,
+    pub do_not_disturb: i64,
+    pub simultaneous_ring: String,
+}
+
+impl RuleColumns {
+    /// The rule these columns hold.
+    pub fn answer_rule(self) -> DbResult<AnswerRule> {
+        let parse = |t: &str| Destination::parse(t).map_err(|e| corrupt("answer rule", e.0));
+        let one = |text: Option<String>| {
+            text.filter(|t| !t.is_empty())
+                .map(|t| parse(&t))
+                .transpose()
+        };
+        Ok(AnswerRule {
+            forward_always: one(self.forward_always)?,
+            forward_on_busy: one(self.forward_busy)?,
+            forward_no_answer: one(self.forward_no_answer)?,
+            forward_when_unregistered: one(self.forward_unregistered)?,
+            do_not_disturb: self.do_not_disturb != 0,
+            simultaneous_ring: self
+                .simultaneous_ring
+                .split(',')
+                .filter(|t| !t.trim().is_empty())
+                .map(parse)
+                .collect::<DbResult<_>>()?,
+        })
+    }
+}
+
 #[derive(FromRow)]
 struct RuleRow {
     time_frame: String,
     enabled: i64,
     in_effect: i64,
-    forward_always: Option<String>,
-    forward_busy: Option<String>,
-    forward_no_answer: Option<String>,
-    forward_unregistered: Option<String>,
-    do_not_disturb: i64,
-    simultaneous_ring: String,
+    #[sqlx(flatten)]
+    columns: RuleColumns,
 }
 
 impl RuleRow {
     fn stored(self) -> DbResult<StoredRule> {
-        let one = |text: Option<String>| {
-            text.filter(|t| !t.is_empty())
-                .map(|t| Destination::parse(&t).map_err(|e| corrupt("answer rule", e.0)))
-                .transpose()
-        };
         Ok(StoredRule {
-            rule: AnswerRule {
-                forward_always: one(self.forward_always)?,
-                forward_on_busy: one(self.forward_busy)?,
-                forward_no_answer: one(self.forward_no_answer)?,
-                forward_when_unregistered: one(self.forward_unregistered)?,
-                do_not_disturb: self.do_not_disturb != 0,
-                simultaneous_ring: self
-                    .simultaneous_ring
-                    .split(',')
-                    .filter(|t| !t.trim().is_empty())
-                    .map(|t| Destination::parse(t).map_err(|e| corrupt("answer rule", e.0)))
-                    .collect::<DbResult<_>>()?,
-            },
+            rule: self.columns.answer_rule()?,
             time_frame: self.time_frame,
             enabled: self.enabled != 0,
             in_effect: self.in_effect != 0,
