@@ -1,5 +1,6 @@
 use super::*;
 use crate::model::time_frame::{hhmm, CivilDate, Weekday};
+use crate::model::TimeZone;
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
