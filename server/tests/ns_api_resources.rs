@@ -423,6 +423,53 @@ on_both_backends! {
         assert_eq!(audit_count(&db.db, "phonenumber.delete").await, 1);
     }
 
+    async fn a_phone_number_rings_a_call_queue_and_is_available_again_when_the_queue_goes(db: TestDb) {
+        let (mut c, key) = super_key(&db.db).await;
+        add_domain(&mut c, &key, json!({"domain": "acme.example"})).await;
+        add_user(&mut c, &key, "acme.example", "1001", json!({})).await;
+        let queue = api(&mut c, Method::POST, "/domains/acme.example/callqueues", &key,
+            Some(json!({"callqueue": "600", "callqueue-dispatch-type": "Ring All"}))).await;
+        assert!(queue.status.is_success(), "{}", queue.body);
+        let base = "/domains/acme.example/phonenumbers";
+        let made = api(&mut c, Method::POST, base, &key, Some(json!({"synchronous": "yes",
+            "phonenumber": "+16125550600", "dial-rule-application": "to-callqueue",
+            "dial-rule-translation-destination-user": "600"}))).await;
+        assert!(made.status.is_success(), "{}", made.body);
+        let read = api(&mut c, Method::GET, &format!("{base}/16125550600"), &key, None).await.json();
+        assert_eq!((read["dial-rule-application"].as_str(), read["dial-rule-translation-destination-user"].as_str()),
+                   (Some("to-callqueue"), Some("600")));
+        let (extension,): (String,) = sqlx::query_as("SELECT extension FROM sip_dids WHERE number = '+16125550600'")
+            .fetch_one(db.db.pool()).await.unwrap();
+        assert_eq!(extension, "600", "the SIP server routes the number to the queue's extension");
+
+        // A queue the domain lacks, or a queue's extension as a user, is refused on the field.
+        for (application, user) in [("to-callqueue", "601"), ("to-callqueue", "1001"), ("to-user", "600")] {
+            let bad = api(&mut c, Method::POST, base, &key, Some(json!({"phonenumber": "+16125550601",
+                "dial-rule-application": application, "dial-rule-translation-destination-user": user}))).await;
+            assert_names(&bad, StatusCode::BAD_REQUEST, &["dial-rule-translation-destination-user"]);
+        }
+        // A user is not given a number a queue rings.
+        let taken = api(&mut c, Method::PUT, "/domains/acme.example/users/1001", &key,
+            Some(json!({"phone-numbers": ["+16125550600"]}))).await;
+        assert_names(&taken, StatusCode::CONFLICT, &["phone-numbers[0]"]);
+        assert!(taken.body.contains("call queue 600"), "{}", taken.body);
+        // Moved to a user and back to the queue with PUT.
+        let moved = api(&mut c, Method::PUT, &format!("{base}/16125550600"), &key, Some(json!({"synchronous": "yes",
+            "dial-rule-application": "to-user", "dial-rule-translation-destination-user": "1001"}))).await;
+        assert_eq!(moved.json()["dial-rule-application"], "to-user", "{}", moved.body);
+        let back = api(&mut c, Method::PUT, &format!("{base}/16125550600"), &key, Some(json!({"synchronous": "yes",
+            "dial-rule-application": "to-callqueue", "dial-rule-translation-destination-user": "600"}))).await;
+        assert_eq!(back.json()["dial-rule-application"], "to-callqueue", "{}", back.body);
+        let user = api(&mut c, Method::GET, "/domains/acme.example/users/1001", &key, None).await.json();
+        assert_eq!(user["phone-numbers"], json!([]), "the user no longer has it");
+
+        // The queue deleted, its number is available.
+        let gone = api(&mut c, Method::DELETE, "/domains/acme.example/callqueues/600", &key, None).await;
+        assert!(gone.status.is_success(), "{}", gone.body);
+        let read = api(&mut c, Method::GET, &format!("{base}/16125550600"), &key, None).await.json();
+        assert_eq!(read["dial-rule-application"], "available-number");
+    }
+
     async fn a_phone_number_exists_once_in_the_whole_system(db: TestDb) {
         let (mut c, key) = super_key(&db.db).await;
         add_domain(&mut c, &key, json!({"domain": "acme.example"})).await;
@@ -450,7 +497,7 @@ on_both_backends! {
             Some(json!({"phonenumber": "+16125550100", "colour": "red", "dial-rule-application": {"a": 1}}))).await;
         assert_names(&unknown, StatusCode::BAD_REQUEST, &["colour", "dial-rule-application"]);
         let bad = api(&mut c, Method::POST, "/domains/acme.example/phonenumbers", &key,
-            Some(json!({"phonenumber": "12", "dial-rule-application": "to-callqueue"}))).await;
+            Some(json!({"phonenumber": "12", "dial-rule-application": "to-connection"}))).await;
         assert_names(&bad, StatusCode::BAD_REQUEST, &["phonenumber", "dial-rule-application"]);
         assert!(bad.body.contains("not supported by Roster"), "{}", bad.body);
         let nobody = api(&mut c, Method::POST, "/domains/acme.example/phonenumbers", &key,

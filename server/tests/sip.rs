@@ -432,6 +432,15 @@ on_both_backends! {
         let ringing = sip.ring(&agents[1], Ringing::Answers);
         assert_eq!(sip.call(Some(&caller), "600", A).await, 200);
         finished(ringing, "the agent logged in again").await;
+
+        // A number sent to the queue: a call from the carrier rings its agents too.
+        let number = api(&mut admin, Method::POST, &format!("/domains/{A}/phonenumbers"), Some(json!({
+            "phonenumber": "+16125550600", "dial-rule-application": "to-callqueue",
+            "dial-rule-translation-destination-user": "600"}))).await;
+        assert!(number.status.is_success(), "{}", number.body);
+        let ringing = sip.ring(&agents[1], Ringing::Answers);
+        assert_eq!(sip.call(None, "+16125550600", "127.0.0.1").await, 200);
+        finished(ringing, "the agent, through the queue's number").await;
     }
 
     async fn do_not_disturb_and_forwards_follow_the_users_answer_rule(db: TestDb) {

@@ -55,20 +55,21 @@ pub async fn add_numbers(domain: String, input: NumberRangeForm) -> Result<(), A
     .await
 }
 
-/// Sends the number `number` to the user `user` (an extension), or makes it available when
-/// `user` is blank; the rest of its dial rule stays as it is.
+/// Sends the number `number` to the user or call queue with the extension `user`, or makes it
+/// available when `user` is blank; the rest of its dial rule stays as it is.
 #[server(endpoint = "route-number")]
 pub async fn route_number(domain: String, number: String, user: String) -> Result<(), AppError> {
     use crate::model::dids::PhoneNumberForm;
-    use crate::ssr::phone_numbers::{get_number, update_number};
+    use crate::ssr::phone_numbers::{application_for, get_number, update_number};
     act_on_domain(
         &domain,
         PAGE,
         Done::NumberRouted,
         |state, caller, name| async move {
             let current = get_number(&state.db, &caller, &name, &number).await?;
+            let application = application_for(&state.db, &name, &user).await?;
             let form = PhoneNumberForm {
-                dial_rule_application: String::new(),
+                dial_rule_application: application.as_str().to_owned(),
                 dial_rule_translation_destination_user: user,
                 ..PhoneNumberForm::from(&current)
             };

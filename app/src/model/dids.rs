@@ -22,19 +22,20 @@ pub const OWN_DOMAIN: &str = "<OwnDomain>";
 const NULL_PARAMETER: &str = "<NULL>";
 
 /// Where a number sends its calls (NetSapiens' `dial-rule-application`). Roster routes numbers to
-/// users and keeps unrouted ones as the domain's available numbers; the other applications of
-/// NetSapiens need things Roster does not have (call queues, connections, single devices).
+/// users and to call queues, and keeps unrouted ones as the domain's available numbers; the other
+/// applications of NetSapiens need things Roster does not have (connections, single devices,
+/// announcements).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DialRule {
     ToUser,
+    ToCallqueue,
     AvailableNumber,
 }
 
 /// NetSapiens' `DialruleApplication` values Roster knows of but does not route.
 pub const UNSUPPORTED_APPLICATIONS: &[&str] = &[
     "to-voicemail-residential",
-    "to-callqueue",
     "to-callqueue-announce-count-callers-ahead",
     "to-callqueue-announce-expected-wait-time",
     "to-connection",
@@ -63,6 +64,7 @@ impl DialRule {
     pub fn as_str(self) -> &'static str {
         match self {
             DialRule::ToUser => "to-user",
+            DialRule::ToCallqueue => "to-callqueue",
             DialRule::AvailableNumber => "available-number",
         }
     }
@@ -72,21 +74,39 @@ impl Parse for DialRule {
     fn parse(raw: &str) -> Result<Self, Invalid> {
         match raw.trim() {
             "to-user" => Ok(DialRule::ToUser),
+            "to-callqueue" => Ok(DialRule::ToCallqueue),
             "available-number" => Ok(DialRule::AvailableNumber),
             other if UNSUPPORTED_APPLICATIONS.contains(&other) => Err(Invalid::new(format!(
-                "{other} is not supported by Roster: use to-user or available-number."
+                "{other} is not supported by Roster: use to-user, to-callqueue or available-number."
             ))),
-            "" => Err(Invalid::new("Required: to-user or available-number.")),
-            _ => Err(Invalid::new("Either to-user or available-number.")),
+            "" => Err(Invalid::new(
+                "Required: to-user, to-callqueue or available-number.",
+            )),
+            _ => Err(Invalid::new(
+                "One of to-user, to-callqueue or available-number.",
+            )),
         }
     }
 }
 
-/// Where a number rings, checked: the user with this extension, or nobody (available).
+/// Where a number rings, checked: the user with this extension, the call queue with this one, or
+/// nobody (available).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     User(Extension),
+    Queue(Extension),
     Available,
+}
+
+impl Route {
+    /// The dial rule and destination user a read shows for this route.
+    pub fn dial_rule(&self) -> (DialRule, Option<Extension>) {
+        match self {
+            Route::User(extension) => (DialRule::ToUser, Some(extension.clone())),
+            Route::Queue(extension) => (DialRule::ToCallqueue, Some(extension.clone())),
+            Route::Available => (DialRule::AvailableNumber, None),
+        }
+    }
 }
 
 /// The host a number's calls are sent to, as NetSapiens names it
@@ -278,6 +298,19 @@ impl PhoneNumberForm {
                     Extension::parse_alphanumeric(user),
                 )
                 .map(Route::User),
+            Some(DialRule::ToCallqueue) if names_nobody(user) => {
+                errors.add(
+                    "dial-rule-translation-destination-user",
+                    "Required for to-callqueue: the extension of a call queue of this domain.",
+                );
+                None
+            }
+            Some(DialRule::ToCallqueue) => errors
+                .check(
+                    "dial-rule-translation-destination-user",
+                    Extension::parse_alphanumeric(user),
+                )
+                .map(Route::Queue),
             Some(DialRule::AvailableNumber) => Some(Route::Available),
             None => None,
         };
@@ -550,7 +583,7 @@ mod tests {
 
     #[test]
     fn applications_roster_does_not_route_are_named_as_such() {
-        let errors = form("+16125550100", "to-callqueue", "1001")
+        let errors = form("+16125550100", "to-connection", "1001")
             .parse(&acme())
             .unwrap_err();
         assert!(errors
@@ -562,8 +595,26 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             errors.message_for("dial-rule-application"),
-            Some("Either to-user or available-number.")
+            Some("One of to-user, to-callqueue or available-number.")
         );
+    }
+
+    #[test]
+    fn a_number_sent_to_a_call_queue_names_its_extension() {
+        let queue = form("+16125550100", "to-callqueue", "600")
+            .parse(&acme())
+            .unwrap();
+        assert_eq!(queue.route, Route::Queue(Extension::parse("600").unwrap()));
+        assert_eq!(queue.route.dial_rule().0.as_str(), "to-callqueue");
+        for nobody in ["", "[*]"] {
+            let errors = form("+16125550100", "to-callqueue", nobody)
+                .parse(&acme())
+                .unwrap_err();
+            assert!(errors
+                .message_for("dial-rule-translation-destination-user")
+                .unwrap()
+                .contains("call queue"));
+        }
     }
 
     #[test]

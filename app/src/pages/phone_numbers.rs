@@ -10,7 +10,7 @@ use crate::components::{
     domain_list_page, form_summary, refusal_of, row_refusal, Confirm, Field, ListPage,
     RequiredNote, SearchForm,
 };
-use crate::model::dids::{range_count, DomainNumber, NumberList, NumberRangeForm};
+use crate::model::dids::{range_count, DialRule, DomainNumber, NumberList, NumberRangeForm};
 use crate::model::{Extension, Parse, PhoneNumber};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -158,15 +158,19 @@ fn number_row(
         .dial_rule_translation_destination_user
         .as_ref()
         .map(ToString::to_string);
-    let rings = match &user {
-        Some(ext) => view! {
+    let rings = match (&user, number.dial_rule_application) {
+        (Some(ext), DialRule::ToCallqueue) => view! {
+            <A href=format!("/domains/{domain}/callqueues/{ext}")>{format!("Call queue {ext}")}</A>
+        }
+        .into_any(),
+        (Some(ext), _) => view! {
             <A href=format!("/domains/{domain}/users/{ext}")>{format!("User {ext}")}</A>
         }
         .into_any(),
-        None => view! { <span class="available">"Available"</span> }.into_any(),
+        (None, _) => view! { <span class="available">"Available"</span> }.into_any(),
     };
     let route_id = format!("route-number-{index}");
-    let route_label = format!("Extension {shown} rings (blank: available)");
+    let route_label = format!("Extension {shown} rings, a user or a call queue (blank: available)");
     let confirm = match &user {
         Some(ext) => format!(" Release {shown}. It stops ringing {ext}."),
         None => format!(" Release {shown}."),

@@ -1,9 +1,10 @@
 //! Phone numbers (DIDs) of a domain: the plain functions behind the API. A number rings one user
-//! of its domain or is available; it exists once in the whole system.
+//! or one call queue of its domain, or is available; it exists once in the whole system.
 //!
 //! Who may do what follows the user a number rings: a manager of that user (a Site Manager: a
 //! user of its own site) reads, moves and removes it. Available numbers belong to the whole
-//! domain, so only those who manage every user of it (not a Site Manager) see and handle them.
+//! domain, so only those who manage every user of it (not a Site Manager) see and handle them;
+//! a number is sent to a call queue by those who manage the domain's queues.
 //! A move from one user to another is one change in one transaction, with its audit entry. The
 //! numbers of every domain a caller manages are listed together as well (NetSapiens'
 //! `/phonenumbers`).
@@ -12,7 +13,8 @@ use super::access;
 use super::audit;
 use super::caller::Caller;
 use super::db::domains::{self, Visible};
-use super::db::{phone_numbers, Db, Rule};
+use super::db::phone_numbers::Target;
+use super::db::{call_queues, phone_numbers, Db, Rule};
 use super::errors::conflict_on;
 use super::now_ms;
 use crate::error::AppError;
@@ -30,19 +32,20 @@ fn number_in_path(raw: &str) -> Result<PhoneNumber, AppError> {
     PhoneNumber::parse(raw).map_err(|_| AppError::NotFound)
 }
 
-/// The row id of the user `route` names, if the caller may manage that user; `None` for an
-/// available number, if the caller manages the whole domain. A user the caller cannot reach is
-/// refused on the destination field (as a user that does not exist is).
+/// What `route` rings, by row id, if the caller may send a number there: a user it manages; a
+/// call queue, if it manages the domain's queues; nothing (available), if it manages the whole
+/// domain. A user or queue the caller cannot reach is refused on the destination field (as one
+/// that does not exist is).
 async fn reachable(
     db: &Db,
     caller: &Caller,
     found: &domains::DomainRef,
     route: &Route,
-) -> Result<Option<i64>, AppError> {
+) -> Result<Target, AppError> {
     match route {
         Route::User(extension) => {
             match access::user(db, caller, found, extension.as_str(), Action::ManageUsers).await {
-                Ok(located) => Ok(Some(located.id)),
+                Ok(located) => Ok(Target::User(located.id)),
                 Err(AppError::NotFound) => Err(AppError::invalid(FieldErrors::one(
                     DESTINATION,
                     format!("There is no user {extension} in this domain."),
@@ -50,28 +53,67 @@ async fn reachable(
                 Err(other) => Err(other),
             }
         }
+        Route::Queue(extension) => {
+            access::domain(db, caller, found.name(), Action::ManageCallQueues).await?;
+            let mut conn = db.pool().acquire().await?;
+            match call_queues::find(&mut conn, found.name(), found.id, extension.as_str()).await? {
+                Some(queue) => Ok(Target::Queue(queue.id)),
+                None => Err(AppError::invalid(FieldErrors::one(
+                    DESTINATION,
+                    format!("There is no call queue {extension} in this domain."),
+                ))),
+            }
+        }
         Route::Available if caller.who.only_site(Action::ManageUsers).is_some() => {
             Err(AppError::Forbidden)
         }
-        Route::Available => Ok(None),
+        Route::Available => Ok(Target::Available),
     }
 }
 
+/// The dial rule that sends a number of `domain` to `extension` as the portal's one field names
+/// it: to the call queue with that extension if there is one (extensions are unique among a
+/// domain's users and queues), else to the user; blank, available.
+pub async fn application_for(
+    db: &Db,
+    domain: &DomainName,
+    extension: &str,
+) -> Result<DialRule, AppError> {
+    let extension = extension.trim();
+    if extension.is_empty() {
+        return Ok(DialRule::AvailableNumber);
+    }
+    let mut conn = db.pool().acquire().await?;
+    let Some(found) = domains::find(&mut conn, domain).await? else {
+        return Err(AppError::NotFound);
+    };
+    Ok(
+        match call_queues::find(&mut conn, found.name(), found.id, extension).await? {
+            Some(_) => DialRule::ToCallqueue,
+            None => DialRule::ToUser,
+        },
+    )
+}
+
 /// Whether the caller may see `number`: a manager of the user it rings, or of the whole domain
-/// for an available one. What it may not see is not found.
+/// for a queue's or an available one. What it may not see is not found.
 async fn may_see(
     db: &Db,
     caller: &Caller,
     found: &domains::DomainRef,
     number: &DomainNumber,
 ) -> Result<(), AppError> {
-    match &number.dial_rule_translation_destination_user {
-        Some(extension) => {
+    match (
+        number.dial_rule_application,
+        &number.dial_rule_translation_destination_user,
+    ) {
+        (DialRule::ToUser, Some(extension)) => {
             access::user(db, caller, found, extension.as_str(), Action::ManageUsers).await?;
             Ok(())
         }
-        None if caller.who.only_site(Action::ManageUsers).is_some() => Err(AppError::NotFound),
-        None => Ok(()),
+        // A queue's number, or an available one: the whole domain's.
+        _ if caller.who.only_site(Action::ManageUsers).is_some() => Err(AppError::NotFound),
+        _ => Ok(()),
     }
 }
 
@@ -209,7 +251,7 @@ async fn add(
     settings: &NumberSettings,
     field: &str,
 ) -> Result<Vec<DomainNumber>, AppError> {
-    let user_id = reachable(db, caller, found, route).await?;
+    let target = reachable(db, caller, found, route).await?;
     // A number taken between the check and the write (by another domain's add) is named as
     // taken without knowing which; the check names them in every other case.
     let taken_message = |taken: &[String]| match taken {
@@ -229,14 +271,11 @@ async fn add(
         return Err(AppError::conflict(field, &taken_message(&taken)));
     }
     let now = now_ms();
-    phone_numbers::insert(&mut tx, found.id, numbers, user_id, settings, now)
+    phone_numbers::insert(&mut tx, found.id, numbers, target, settings, now)
         .await
         .map_err(|e| conflict_on(e, Rule::PhoneNumber, field, &taken_message(&[])))?;
     // What was written, as a read would show it.
-    let (dial_rule_application, destination) = match route {
-        Route::User(extension) => (DialRule::ToUser, Some(extension.clone())),
-        Route::Available => (DialRule::AvailableNumber, None),
-    };
+    let (dial_rule_application, destination) = route.dial_rule();
     let added: Vec<DomainNumber> = numbers
         .iter()
         .map(|number| DomainNumber {
@@ -305,9 +344,9 @@ pub async fn update_number(
             "A number cannot be changed into another: delete it and add the new one.",
         )));
     }
-    let user_id = reachable(db, caller, &found, &new.route).await?;
+    let target = reachable(db, caller, &found, &new.route).await?;
     let mut tx = db.begin().await?;
-    if !phone_numbers::update(&mut tx, found.id, &new.number, user_id, &new.settings).await? {
+    if !phone_numbers::update(&mut tx, found.id, &new.number, target, &new.settings).await? {
         return Err(AppError::NotFound);
     }
     let after = phone_numbers::get(&mut tx, found.id, &new.number)

@@ -2,8 +2,9 @@
 //! read, change (move to another user or back to available, enable or disable, describe),
 //! delete; and `/phonenumbers`: the numbers of every domain the caller manages.
 //!
-//! Roster routes a number to a user (`to-user`) or keeps it as available (`available-number`);
-//! NetSapiens' other dial-rule applications are refused (400) as not supported by Roster. A
+//! Roster routes a number to a user (`to-user`) or a call queue (`to-callqueue`) of its domain,
+//! or keeps it as available (`available-number`); NetSapiens' other dial-rule applications are
+//! refused (400) as not supported by Roster. A
 //! disabled number (`enabled: no`) does not ring. The rest of the dial rule (parameter,
 //! translation host and caller's name, description) is kept and shown; the host can only be the
 //! number's own domain.
@@ -56,11 +57,12 @@ struct NumberDoc {
     /// yes or no: a disabled number does not ring.
     enabled: String,
     domain: String,
-    /// to-user or available-number.
+    /// to-user, to-callqueue or available-number.
     dial_rule_application: String,
     /// Kept and shown (blank by default).
     dial_rule_parameter: String,
-    /// The extension the number rings (to-user); `[*]` when available.
+    /// The extension the number rings (to-user: a user's; to-callqueue: a call queue's); `[*]`
+    /// when available.
     dial_rule_translation_destination_user: String,
     /// `[*]` (the default), `<OwnDomain>` or the domain's own name: kept and shown.
     dial_rule_translation_destination_host: String,
@@ -88,13 +90,14 @@ struct NumberInputDoc {
     enabled: Option<String>,
     /// The domain of the path, if given (a number read and sent back); another is refused.
     domain: Option<String>,
-    /// to-user or available-number (NetSapiens' other applications: 400). Without it, a number
+    /// to-user, to-callqueue or available-number (NetSapiens' other applications: 400). Without
+    /// it, a number
     /// with a destination user rings that user, one without (or with `[*]`) is available.
     dial_rule_application: Option<String>,
     /// Up to 255 characters, kept (`<NULL>`: blank).
     dial_rule_parameter: Option<String>,
-    /// The extension of a user of this domain, for to-user (ignored for available-number,
-    /// where NetSapiens sends `[*]`).
+    /// The extension of a user of this domain, for to-user; of a call queue of this domain, for
+    /// to-callqueue (ignored for available-number, where NetSapiens sends `[*]`).
     dial_rule_translation_destination_user: Option<String>,
     /// `[*]` (the default), `<OwnDomain>` or this domain's name: Roster routes numbers only
     /// inside their domain.

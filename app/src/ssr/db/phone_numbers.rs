@@ -5,8 +5,8 @@
 use super::domains::{corrupt, Visible};
 use super::{contains_pattern, insert_rows, select_in, DbResult, Listing, Sql, Tx};
 use crate::model::dids::{
-    DestinationHost, DialRule, DialRuleParameter, DomainNumber, NumberList, NumberOrder,
-    NumberQuery, NumberSettings, SourceName,
+    DestinationHost, DialRuleParameter, DomainNumber, NumberList, NumberOrder, NumberQuery,
+    NumberSettings, Route, SourceName,
 };
 use crate::model::{Description, DomainName, Extension, Parse, PhoneNumber, YesNo};
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -16,6 +16,7 @@ struct NumberRow {
     number: String,
     domain: String,
     extension: Option<String>,
+    callqueue: Option<String>,
     created_at: i64,
     enabled: i64,
     dial_rule_parameter: String,
@@ -24,27 +25,27 @@ struct NumberRow {
     description: String,
 }
 
-const COLUMNS: &str = "p.number, d.name AS domain, u.extension, p.created_at, p.enabled, \
-                       p.dial_rule_parameter, p.destination_host, p.source_name, p.description";
+const COLUMNS: &str = "p.number, d.name AS domain, u.extension, q.callqueue, p.created_at, \
+                       p.enabled, p.dial_rule_parameter, p.destination_host, p.source_name, \
+                       p.description";
 const FROM: &str = "FROM phone_numbers p JOIN domains d ON d.id = p.domain_id \
-                    LEFT JOIN users u ON u.id = p.user_id";
+                    LEFT JOIN users u ON u.id = p.user_id \
+                    LEFT JOIN call_queues q ON q.id = p.queue_id";
 
 fn number(row: NumberRow) -> DbResult<DomainNumber> {
     let corrupt = |e: crate::model::Invalid| corrupt("phone number", e);
-    let user = row
-        .extension
-        .as_deref()
-        .map(Extension::parse_alphanumeric)
-        .transpose()
-        .map_err(corrupt)?;
+    let extension = |e: &str| Extension::parse_alphanumeric(e).map_err(corrupt);
+    let route = match (&row.extension, &row.callqueue) {
+        (Some(user), _) => Route::User(extension(user)?),
+        (None, Some(queue)) => Route::Queue(extension(queue)?),
+        (None, None) => Route::Available,
+    };
+    let (dial_rule_application, destination) = route.dial_rule();
     Ok(DomainNumber {
         phonenumber: PhoneNumber::parse(&row.number).map_err(corrupt)?,
         domain: DomainName::parse(&row.domain).map_err(corrupt)?,
-        dial_rule_application: match user {
-            Some(_) => DialRule::ToUser,
-            None => DialRule::AvailableNumber,
-        },
-        dial_rule_translation_destination_user: user,
+        dial_rule_application,
+        dial_rule_translation_destination_user: destination,
         settings: NumberSettings {
             enabled: YesNo::from(row.enabled != 0),
             dial_rule_parameter: DialRuleParameter::parse(&row.dial_rule_parameter)
@@ -84,6 +85,8 @@ pub async fn list(
             sql.push(" AND (p.number LIKE ")
                 .bind(pattern.clone())
                 .push(" ESCAPE '\\' OR u.extension LIKE ")
+                .bind(pattern.clone())
+                .push(" ESCAPE '\\' OR q.callqueue LIKE ")
                 .bind(pattern)
                 .push(" ESCAPE '\\')");
         }
@@ -92,9 +95,10 @@ pub async fn list(
     let order = match query.order {
         NumberOrder::Number => format!("p.number {direction}"),
         // Available numbers come last either way, on both databases.
-        NumberOrder::User => {
-            format!("(u.id IS NULL), d.name, u.extension_sort {direction}, p.number")
-        }
+        NumberOrder::User => format!(
+            "(u.id IS NULL), (q.id IS NULL), d.name, u.extension_sort {direction}, \
+             q.callqueue {direction}, p.number"
+        ),
         NumberOrder::CreatedAt => format!("p.created_at {direction}, p.number"),
     };
     let (total, rows): (u64, Vec<NumberRow>) = Listing {
@@ -171,28 +175,50 @@ pub async fn existing(tx: &mut Tx, numbers: &[PhoneNumber]) -> DbResult<Vec<Stri
     Ok(rows.into_iter().map(|(number,)| number).collect())
 }
 
-/// Adds `numbers` to a domain, each ringing the user with row id `user_id` (of the same
-/// domain), or available, all with `settings`, in as few statements as the database allows. A
-/// number that exists anywhere breaks [`super::Rule::PhoneNumber`].
+/// What a number of a domain rings, by row id: a user of the domain, a call queue of the domain,
+/// or nothing (available).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    User(i64),
+    Queue(i64),
+    Available,
+}
+
+impl Target {
+    /// The `user_id` and `queue_id` columns of a number ringing it.
+    fn columns(self) -> (Option<i64>, Option<i64>) {
+        match self {
+            Target::User(id) => (Some(id), None),
+            Target::Queue(id) => (None, Some(id)),
+            Target::Available => (None, None),
+        }
+    }
+}
+
+/// Adds `numbers` to a domain, each ringing `target` (of the same domain), all with `settings`,
+/// in as few statements as the database allows. A number that exists anywhere breaks
+/// [`super::Rule::PhoneNumber`].
 pub async fn insert(
     tx: &mut Tx,
     domain_id: i64,
     numbers: &[PhoneNumber],
-    user_id: Option<i64>,
+    target: Target,
     settings: &NumberSettings,
     now: i64,
 ) -> DbResult<()> {
+    let (user_id, queue_id) = target.columns();
     insert_rows(
         tx,
-        "INSERT INTO phone_numbers (domain_id, number, user_id, created_at, enabled, \
+        "INSERT INTO phone_numbers (domain_id, number, user_id, queue_id, created_at, enabled, \
          dial_rule_parameter, destination_host, source_name, description)",
         "",
         numbers,
-        9,
+        10,
         |r, number| {
             r.value(domain_id)
                 .value(number.as_str().to_owned())
                 .value(user_id)
+                .value(queue_id)
                 .value(now)
                 .value(i64::from(bool::from(settings.enabled)))
                 .value(settings.dial_rule_parameter.to_string())
@@ -206,23 +232,25 @@ pub async fn insert(
     Ok(())
 }
 
-/// Sends a number of a domain to the user with row id `user_id` (of the same domain), or makes it
-/// available, and gives it `settings`. `false` if the domain has no such number.
+/// Sends a number of a domain to `target` (of the same domain) and gives it `settings`. `false`
+/// if the domain has no such number.
 pub async fn update(
     tx: &mut Tx,
     domain_id: i64,
     phonenumber: &PhoneNumber,
-    user_id: Option<i64>,
+    target: Target,
     settings: &NumberSettings,
 ) -> DbResult<bool> {
+    let (user_id, queue_id) = target.columns();
     let done = sqlx::query(
-        "UPDATE phone_numbers SET user_id = $3, enabled = $4, dial_rule_parameter = $5, \
-         destination_host = $6, source_name = $7, description = $8 \
+        "UPDATE phone_numbers SET user_id = $3, queue_id = $4, enabled = $5, \
+         dial_rule_parameter = $6, destination_host = $7, source_name = $8, description = $9 \
          WHERE domain_id = $1 AND number = $2",
     )
     .bind(domain_id)
     .bind(phonenumber.as_str().to_owned())
     .bind(user_id)
+    .bind(queue_id)
     .bind(i64::from(bool::from(settings.enabled)))
     .bind(settings.dial_rule_parameter.to_string())
     .bind(settings.dial_rule_translation_destination_host.to_string())

@@ -331,7 +331,7 @@ pub async fn check(
             for (field, number) in new_caller_ids(c) {
                 let ours = known
                     .get(number.as_str())
-                    .is_some_and(|(owner, _)| *owner == d)
+                    .is_some_and(|known| known.domain_id == d)
                     || (c.values.phone_numbers.contains(number)
                         && !known.contains_key(number.as_str()));
                 if !ours {
@@ -495,17 +495,22 @@ fn device_in_use(device: &str) -> String {
 /// Whether `number`, found as `known` (its domain, the user it rings), may go to user `me` of
 /// domain `d`: `Ok(whether it exists already)`, or the conflict.
 fn number_elsewhere(
-    known: Option<&(i64, Option<i64>)>,
+    known: Option<&facts::KnownNumber>,
     d: i64,
     me: i64,
     number: &PhoneNumber,
 ) -> Result<bool, String> {
     match known {
         None => Ok(false),
-        Some((owner, _)) if *owner != d => Err(format!("{number} belongs to another domain.")),
-        Some((_, Some(user))) if *user != me => {
+        Some(k) if k.domain_id != d => Err(format!("{number} belongs to another domain.")),
+        Some(k) if k.user_id.is_some_and(|user| user != me) => {
             Err(format!("{number} is already routed to another user."))
         }
+        Some(facts::KnownNumber {
+            queue: Some(queue), ..
+        }) => Err(format!(
+            "{number} rings the call queue {queue}: route it elsewhere first."
+        )),
         Some(_) => Ok(true),
     }
 }

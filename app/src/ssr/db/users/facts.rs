@@ -169,14 +169,25 @@ pub async fn mailbox_owners(
     Ok(rows.into_iter().collect())
 }
 
-/// Where each of `numbers` that exists anywhere is: (its domain, the user it rings).
+/// Where a number that exists is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownNumber {
+    pub domain_id: i64,
+    /// The user it rings.
+    pub user_id: Option<i64>,
+    /// The extension of the call queue it rings.
+    pub queue: Option<String>,
+}
+
+/// Where each of `numbers` that exists anywhere is.
 pub async fn numbers_known(
     conn: &mut AnyConnection,
     numbers: &[&str],
-) -> DbResult<HashMap<String, (i64, Option<i64>)>> {
-    let rows: Vec<(String, i64, Option<i64>)> = rows_with(
+) -> DbResult<HashMap<String, KnownNumber>> {
+    let rows: Vec<(String, i64, Option<i64>, Option<String>)> = rows_with(
         conn,
-        "number, domain_id, user_id",
+        "number, domain_id, user_id, \
+         (SELECT q.callqueue FROM call_queues q WHERE q.id = phone_numbers.queue_id) AS queue",
         "phone_numbers",
         None,
         "number",
@@ -185,6 +196,13 @@ pub async fn numbers_known(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(number, domain, user)| (number, (domain, user)))
+        .map(|(number, domain_id, user_id, queue)| {
+            let known = KnownNumber {
+                domain_id,
+                user_id,
+                queue,
+            };
+            (number, known)
+        })
         .collect())
 }

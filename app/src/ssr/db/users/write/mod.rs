@@ -445,7 +445,7 @@ async fn route_numbers(
     for (number, _) in numbers.iter().filter(|(_, known)| *known) {
         let done = sqlx::query(
             "UPDATE phone_numbers SET user_id = $3 WHERE domain_id = $1 AND number = $2 \
-             AND (user_id IS NULL OR user_id = $3)",
+             AND (user_id IS NULL OR user_id = $3) AND queue_id IS NULL",
         )
         .bind(domain_id)
         .bind((*number).to_owned())
