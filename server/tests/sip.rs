@@ -443,6 +443,51 @@ on_both_backends! {
         finished(ringing, "the agent, through the queue's number").await;
     }
 
+    async fn a_linear_hunt_rings_its_agents_in_order_and_a_round_robin_starts_after_the_last(db: TestDb) {
+        let (mut admin, sip) = world(&db).await;
+        let caller = user(&mut admin, A, "100", json!({})).await;
+        let mut agents = Vec::new();
+        for ext in ["101", "102"] {
+            let phone = user(&mut admin, A, ext, json!({})).await;
+            registered(&sip, &phone).await;
+            agents.push(phone);
+        }
+        // Two queues with the same agents, 102 first by dispatch order, each offered a call for
+        // two seconds.
+        for (queue, dispatch) in [("610", "Linear Hunt"), ("620", "Round-robin")] {
+            let made = api(&mut admin, Method::POST, &format!("/domains/{A}/callqueues"), Some(json!({
+                "callqueue": queue, "callqueue-dispatch-type": dispatch,
+                "callqueue-agent-dispatch-timeout-seconds": 2}))).await;
+            assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.body);
+            for (agent, order) in [("101", 2), ("102", 1)] {
+                let added = api(&mut admin, Method::POST, &format!("/domains/{A}/callqueues/{queue}/agents"),
+                    Some(json!({"callqueue-agent-id": agent, "callqueue-agent-dispatch-order-ordinal": order}))).await;
+                assert!(added.status.is_success(), "{}", added.body);
+            }
+        }
+
+        // Linear Hunt: 102 first; it does not answer within the agent timeout, so 101.
+        let first = sip.ring(&agents[1], Ringing::RingsUntilCancelled);
+        let second = sip.ring(&agents[0], Ringing::Answers);
+        let start = Instant::now();
+        assert_eq!(sip.call(Some(&caller), "610", A).await, 200);
+        let took = start.elapsed();
+        assert!(took >= Duration::from_secs(2) && took < Duration::from_secs(8), "{took:?}");
+        finished(first, "the first agent by dispatch order, until its timeout").await;
+        finished(second, "the next agent").await;
+
+        // Round-robin: each call starts with the agent after the one the last call started
+        // with. Only that agent answers; had another been rung first, the call would have waited
+        // out its two seconds.
+        for (turn, agent) in [(1, 1), (2, 0), (3, 1)] {
+            let ringing = sip.ring(&agents[agent], Ringing::Answers);
+            let start = Instant::now();
+            assert_eq!(sip.call(Some(&caller), "620", A).await, 200, "call {turn}");
+            assert!(start.elapsed() < Duration::from_secs(2), "call {turn} rang its agent first: {:?}", start.elapsed());
+            finished(ringing, "the round's agent").await;
+        }
+    }
+
     async fn do_not_disturb_and_forwards_follow_the_users_answer_rule(db: TestDb) {
         let (mut admin, sip) = world(&db).await;
         let alice = user(&mut admin, A, "101", json!({})).await;
