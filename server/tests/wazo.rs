@@ -58,7 +58,7 @@ async fn wazo(
 }
 
 /// The Super User's client (without its session) and an all-domains key, with acme.example and
-/// its call queue 600, "Sales" (a group, to Wazo).
+/// its call queues 600, "Sales" (a group, to Wazo), and 610, "Support".
 async fn setup(db: &Db) -> (Client, String) {
     let mut client = logged_in_super_user(db).await;
     let key = make_api_key(
@@ -74,17 +74,22 @@ async fn setup(db: &Db) -> (Client, String) {
         .await
         .unwrap();
     common::add_queue(db, id, "600", "Sales").await;
+    common::add_queue(db, id, "610", "Support").await;
     (client, key)
 }
 
 /// The uuid Wazo's API gives the group (the call queue described as) `group` of acme.example.
 async fn group_uuid(db: &Db, group: &str) -> String {
-    let id: i64 = sqlx::query_scalar("SELECT id FROM call_queues WHERE description = $1")
+    server::wazo::group_uuid(queue_id(db, group).await)
+}
+
+/// The row id of the call queue described as `group` (Wazo's queue and group id).
+async fn queue_id(db: &Db, group: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM call_queues WHERE description = $1")
         .bind(group)
         .fetch_one(db.pool())
         .await
-        .unwrap();
-    server::wazo::group_uuid(id)
+        .unwrap()
 }
 
 /// The messages of a Wazo error answer, checking its status and shape (a JSON list of text).
@@ -164,7 +169,7 @@ fn full_wazo_body(group_uuid: &str) -> Value {
 /// The same user as far as Roster can honour it: the refused parts left out, the placeholders
 /// made real (a caller ID the user owns, an e-mail for the box that is the user's, a portal
 /// password long enough, a forward to an existing extension, a fallback to an existing user).
-fn honourable_body(group_uuid: &str, fallback_user: i64) -> Value {
+fn honourable_body(group_uuid: &str, queue_id: i64, fallback_user: i64) -> Value {
     json!({
         "firstname": "Jôhn", "lastname": "Smêth", "username": "jsmeth",
         "email": "jsmeth@smeth.com", "mobile_phone_number": "+14185551234", "mobile_fallback_enabled": true,
@@ -181,6 +186,7 @@ fn honourable_body(group_uuid: &str, fallback_user: i64) -> Value {
                     "endpoint_sip": {"name": "abcde-desk"}}],
         "incalls":[{"extensions": [{"context": "from-extern", "exten": "+14185550100"}]}],
         "groups": [{"uuid": group_uuid}],
+        "agent":  {"firstname": "Jôhn", "number": "1001", "queues": [{"id": queue_id, "penalty": 0, "priority": 0}]},
         "voicemail": {"number": "1001", "context": "default", "email": "jsmeth@smeth.com",
                       "password": "4826", "attach_audio": true, "ask_password": true,
                       "delete_messages": false, "enabled": true, "options": []},
@@ -233,7 +239,7 @@ on_both_backends! {
         let refused = wazo(&mut c, &key, Method::POST, "/users", Some(full_wazo_body(&group))).await;
         assert_fields(&refused, &[
             // Refused by name: Roster cannot honour them.
-            "agent", "func_key_template_id", "switchboards", "subscription_type",
+            "agent.queues[0].penalty", "agent.queues[0].priority", "func_key_template_id", "switchboards", "subscription_type",
             "call_record_outgoing_external_enabled", "online_call_record_enabled",
             "call_permission_password", "lines[0].device_id", "voicemail.max_messages",
             "voicemail.pager", "voicemail.options", "voicemail.delete_messages",
@@ -241,7 +247,7 @@ on_both_backends! {
             // Parts that disagree with each other in Roster's one-value fields.
             "voicemail.email", "voicemail.language", "voicemail.timezone", "outgoing_caller_id",
             // Referenced resources that do not exist in this tenant.
-            "fallbacks.noanswer_destination.user_id",
+            "fallbacks.noanswer_destination.user_id", "agent.queues[0].id",
             // Values Roster's parsers refuse.
             "auth.password", "mobile_phone_number",
         ]);
@@ -253,7 +259,8 @@ on_both_backends! {
         let group = group_uuid(&db.db, "Sales").await;
         let other = create(&mut c, &key, small_user("1002", "Ada", "Byron")).await;
         let before = row_counts(&db.db).await;
-        let made = wazo(&mut c, &key, Method::POST, "/users", Some(honourable_body(&group, other["id"].as_i64().unwrap()))).await;
+        let support = queue_id(&db.db, "Support").await;
+        let made = wazo(&mut c, &key, Method::POST, "/users", Some(honourable_body(&group, support, other["id"].as_i64().unwrap()))).await;
         assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
         let user = made.json();
         let id = user["id"].as_i64().unwrap();
@@ -288,7 +295,7 @@ on_both_backends! {
         let after = row_counts(&db.db).await;
         let grown: Vec<(&str, i64)> = after.iter().zip(&before).map(|((t, a), (_, b))| (*t, a - b)).collect();
         assert_eq!(grown, vec![("sites", 0), ("users", 1), ("accounts", 1), ("devices", 2), ("voicemail_boxes", 1),
-            ("phone_numbers", 1), ("answer_rules", 1), ("call_queues", 0), ("call_queue_agents", 1), ("audit_log", 1)]);
+            ("phone_numbers", 1), ("answer_rules", 1), ("call_queues", 0), ("call_queue_agents", 2), ("audit_log", 1)]);
         // The same user through NetSapiens' API, with the same values.
         let ns = netsapiens_user(&mut c, &key, "1001").await;
         assert_eq!(ns["name-first-name"], "Jôhn");
@@ -304,7 +311,7 @@ on_both_backends! {
         assert_eq!(listed(&ns["limits-max-active-calls-total"]), "10");
         assert_eq!(ns["service-code"], "cost-center-42");
         assert_eq!(listed(&ns["phone-numbers"]), "+14185550100");
-        assert_eq!(listed(&ns["groups"]), "600");
+        assert_eq!(listed(&ns["groups"]), "600,610", "its group, and its agent's queue");
         assert_eq!(ns["voicemail-box"], "1001");
         assert_eq!(ns["email-send-alert-new-voicemail-enabled"], "yes");
         assert_eq!(ns["email-send-alert-new-voicemail-behavior"], "attnew");

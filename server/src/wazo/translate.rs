@@ -48,7 +48,6 @@ pub struct Lookups<'a> {
 /// Members of a Wazo user that Roster cannot honour, with why. Each is still accepted with a
 /// value that asks for nothing (see [`is_nothing`]): Wazo's default, sent back as read.
 const REFUSED: &[(&str, &str)] = &[
-    ("agent", "Roster has no Wazo agent records: a user is an agent of the call queues its `groups` name."),
     ("func_key_template_id", "Roster has no function key templates."),
     ("switchboards", "Roster has no switchboards."),
     ("device_id", "Roster links phones to devices by MAC address (NetSapiens' device API), not by a Wazo device id."),
@@ -233,6 +232,7 @@ pub fn translate(body: &Map<String, Value>, mode: Mode, lookups: &Lookups<'_>) -
     let mut t = Translated::default();
     let nested = matches!(mode, Mode::Create | Mode::Update { recursive: true });
     let mut auth_password = None;
+    let mut agent_queues = AgentParts::default();
     for (key, value) in body {
         let path = key.as_str();
         match path {
@@ -298,9 +298,10 @@ pub fn translate(body: &Map<String, Value>, mode: Mode, lookups: &Lookups<'_>) -
             "lines" if nested => lines(&mut t, value),
             "incalls" if nested => incalls(&mut t, value),
             "groups" if nested => groups(&mut t, value, lookups.groups),
+            "agent" if nested => agent_queues = agent(&mut t, value, lookups.groups),
             "voicemail" if nested => voicemail(&mut t, value),
             // Without `recursive`, Wazo's PUT leaves nested resources as they are.
-            "lines" | "incalls" | "groups" | "voicemail" => {}
+            "lines" | "incalls" | "groups" | "agent" | "voicemail" => {}
             "forwards" => forwards(&mut t, value, "forwards"),
             "fallbacks" => fallbacks(&mut t, value, lookups.users),
             "services" => services(&mut t, value, "services"),
@@ -322,6 +323,7 @@ pub fn translate(body: &Map<String, Value>, mode: Mode, lookups: &Lookups<'_>) -
             },
         }
     }
+    join_agent_queues(&mut t, agent_queues);
     caller_ids(&mut t, body);
     mobile(&mut t, body);
     check_voicemail_number(&mut t);
@@ -671,6 +673,46 @@ fn incalls(t: &mut Translated, value: &Value) {
     t.set("phone-numbers", list.join(","), "incalls");
 }
 
+/// The call queue of the tenant a Wazo group or queue object at `at` names, by `uuid`, `id` or
+/// `name` (a queue's description, or its extension); a problem is named on its path.
+fn queue_named<'q>(
+    t: &mut Translated,
+    at: &str,
+    object: &Value,
+    known: &'q [QueueRef],
+) -> Option<&'q QueueRef> {
+    let Value::Object(object) = object else {
+        t.errors.add(at, "Must be an object.");
+        return None;
+    };
+    let (path, found) = if let Some(uuid) = object.get("uuid").filter(|v| !v.is_null()) {
+        let uuid = uuid.as_str().unwrap_or_default();
+        (
+            format!("{at}.uuid"),
+            known.iter().find(|q| super::group_uuid(q.id) == uuid),
+        )
+    } else if let Some(id) = object.get("id").filter(|v| !v.is_null()) {
+        let id = id.as_i64();
+        (format!("{at}.id"), known.iter().find(|q| Some(q.id) == id))
+    } else if let Some(name) = object.get("name").filter(|v| !v.is_null()) {
+        let name = name.as_str().unwrap_or_default();
+        (
+            format!("{at}.name"),
+            known
+                .iter()
+                .find(|q| q.description == name || q.callqueue.as_str() == name),
+        )
+    } else {
+        t.errors.add(at, "Give its uuid, id or name.");
+        return None;
+    };
+    if found.is_none() {
+        t.errors
+            .add(path, "This tenant has no such group or queue.");
+    }
+    found
+}
+
 /// `groups[]`: existing call queues of the tenant (Roster's groups), by `uuid`, `id` or `name`
 /// (a queue's description, or its extension); the user becomes an agent of each.
 fn groups(t: &mut Translated, value: &Value, known: &[QueueRef]) {
@@ -683,41 +725,126 @@ fn groups(t: &mut Translated, value: &Value, known: &[QueueRef]) {
     let mut names = Vec::new();
     for (i, group) in groups.iter().enumerate() {
         let at = format!("groups[{i}]");
-        let Value::Object(group) = group else {
-            t.errors.add(at, "Must be an object.");
-            continue;
-        };
-        let found = if let Some(uuid) = group.get("uuid").filter(|v| !v.is_null()) {
-            let uuid = uuid.as_str().unwrap_or_default();
-            (
-                format!("{at}.uuid"),
-                known.iter().find(|q| super::group_uuid(q.id) == uuid),
-            )
-        } else if let Some(id) = group.get("id").filter(|v| !v.is_null()) {
-            let id = id.as_i64();
-            (format!("{at}.id"), known.iter().find(|q| Some(q.id) == id))
-        } else if let Some(name) = group.get("name").filter(|v| !v.is_null()) {
-            let name = name.as_str().unwrap_or_default();
-            (
-                format!("{at}.name"),
-                known
-                    .iter()
-                    .find(|q| q.description == name || q.callqueue.as_str() == name),
-            )
-        } else {
-            t.errors.add(at, "Give the group's uuid, id or name.");
-            continue;
-        };
-        match found {
-            (_, Some(queue)) => {
-                t.paths
-                    .insert(format!("groups[{}]", names.len()), at.clone());
-                names.push(queue.callqueue.to_string());
-            }
-            (path, None) => t.errors.add(path, "This tenant has no such group."),
+        if let Some(queue) = queue_named(t, &at, group, known) {
+            t.paths.insert(format!("groups[{}]", names.len()), at);
+            names.push(queue.callqueue.to_string());
         }
     }
     t.set("groups", names.join(","), "groups");
+}
+
+/// Wazo's agent record of the user, made with it: `agent.queues[]` are call queues of the tenant
+/// (by `id`, as Wazo names queues, or `uuid` or `name`) the user becomes an agent of, as
+/// `groups` makes it (Roster keeps no agent record apart from the user: its agents are the
+/// user's memberships). Wazo fills `firstname`, `lastname` and `number` from the user: given,
+/// they must be the user's. A queue's `penalty` and `priority` are taken at 0 only: Roster orders
+/// a queue's agents by NetSapiens' `callqueue-agent-dispatch-order-ordinal`, set on the queue's
+/// agents.
+fn agent(t: &mut Translated, value: &Value, known: &[QueueRef]) -> AgentParts {
+    let mut parts = AgentParts::default();
+    let Value::Object(agent) = value else {
+        if !value.is_null() {
+            t.errors.add("agent", "Must be an object.");
+        }
+        return parts;
+    };
+    for (key, member) in agent {
+        let path = format!("agent.{key}");
+        match key.as_str() {
+            "queues" => {
+                let Value::Array(items) = member else {
+                    t.errors.add(path, "Must be a list.");
+                    continue;
+                };
+                for (i, item) in items.iter().enumerate() {
+                    let at = format!("agent.queues[{i}]");
+                    for order in ["penalty", "priority"] {
+                        match item.get(order) {
+                            None | Some(Value::Null) => {}
+                            Some(n) if n.as_i64() == Some(0) => {}
+                            Some(_) => t.errors.add(
+                                format!("{at}.{order}"),
+                                "Only 0: Roster orders a queue's agents by \
+                                 callqueue-agent-dispatch-order-ordinal, set on the queue's agents.",
+                            ),
+                        }
+                    }
+                    if let Some(queue) = queue_named(t, &at, item, known) {
+                        parts.queues.push((queue.callqueue.to_string(), at));
+                    }
+                }
+            }
+            // Filled by Wazo from the user: checked against it once every member is read.
+            "firstname" | "lastname" | "number" => {
+                let field = match key.as_str() {
+                    "firstname" => "name-first-name",
+                    "lastname" => "name-last-name",
+                    _ => "user",
+                };
+                let given = app::model::json_form::text_of_value(member, false).unwrap_or_default();
+                if !given.trim().is_empty() {
+                    parts.own.push((field, given.trim().to_owned(), path));
+                }
+            }
+            "id" | "uuid" | "tenant_uuid" => {}
+            _ => t.refuse(
+                &path,
+                "Roster keeps no agent record apart from the user: only its queues are taken.",
+            ),
+        }
+    }
+    parts
+}
+
+/// What `agent` gives: its queues' extensions and the names Wazo fills from the user, each with
+/// its path.
+#[derive(Default)]
+struct AgentParts {
+    queues: Vec<(String, String)>,
+    own: Vec<(&'static str, String, String)>,
+}
+
+/// The queues of `agent.queues[]` joined to those of `groups[]`, each once; the agent's names
+/// and number checked against the user's.
+fn join_agent_queues(t: &mut Translated, agent: AgentParts) {
+    for (field, given, path) in agent.own {
+        let own = t
+            .fields
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, v)| v.trim());
+        if own.is_some_and(|own| own != given) {
+            t.errors
+                .add(path, "Must be the user's own: an agent is the user itself.");
+        }
+    }
+    let queues = agent.queues;
+    if queues.is_empty() {
+        return;
+    }
+    let mut names: Vec<String> = t
+        .fields
+        .iter()
+        .find(|(f, _)| f == "groups")
+        .map(|(_, list)| {
+            list.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    for (queue, path) in queues {
+        if !names.contains(&queue) {
+            t.paths.insert(format!("groups[{}]", names.len()), path);
+            names.push(queue);
+        }
+    }
+    let joined = names.join(",");
+    match t.fields.iter_mut().find(|(f, _)| f == "groups") {
+        Some((_, list)) => *list = joined,
+        None => t.fields.push(("groups".to_owned(), joined)),
+    }
 }
 
 /// `voicemail`: the user's own box, whose number is its extension.
