@@ -65,12 +65,20 @@ const REFUSED: &[(&str, &[&str])] = &[(
 )];
 
 /// What a value needs beside it: (field, value, the other field and its value).
-const COMPANIONS: &[(&str, &str, &str, &str)] = &[(
-    "dial-rule-application",
-    "to-user",
-    "dial-rule-translation-destination-user",
-    "1001",
-)];
+const COMPANIONS: &[(&str, &str, &str, &str)] = &[
+    (
+        "dial-rule-application",
+        "to-user",
+        "dial-rule-translation-destination-user",
+        "1001",
+    ),
+    (
+        "dial-rule-application",
+        "to-callqueue",
+        "dial-rule-translation-destination-user",
+        "600",
+    ),
+];
 
 /// A valid value of the Roster field called `name` (or one of its other names) in `table`: its
 /// first example.
