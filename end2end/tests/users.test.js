@@ -72,8 +72,8 @@ test('the wizard creates a user step by step, reviews it, and the user is listed
   await next(page, 'step-devices');
   await page.fill('#phone-numbers', '+1 612 555 0101');
   await page.fill('#forward-no-answer', 'voicemail');
-  assert.equal(await page.locator('#queue-suggestions option[value="600"]').count(), 1, "the domain's call queues are suggested");
-  await page.fill('#groups', '600');
+  assert.equal(await page.locator('fieldset#groups input[type=checkbox]').count(), 1, "the domain's call queues are offered");
+  await page.check('fieldset#groups label:has-text("600") input');
   // Back keeps what was typed, then Next returns.
   await page.click('button:has-text("Back")');
   await page.waitForSelector('#step-caller-id:visible');

@@ -105,23 +105,23 @@ pub async fn user_conflicts(
 
 /// Creates a user with everything attached, all or nothing, then shows it. With `invitation`
 /// `send`, the welcome message (with the set-password link) is e-mailed to the user. `switches`
-/// names the yes/no fields the page showed as switches (an unticked one sends nothing).
+/// names the yes/no fields the page showed as switches (an unticked one sends nothing); `ticked`,
+/// the list fields it showed as tick-boxes and the boxes ticked.
 #[server(endpoint = "create-user")]
 pub async fn create_user(
     domain: String,
     input: UserForm,
     #[server(default)] invitation: Invitation,
     #[server(default)] switches: Vec<String>,
+    #[server(default)] ticked: Vec<String>,
 ) -> Result<UserDetail, AppError> {
     use crate::ssr::request::{answer, current};
     answer(
         async move {
             let mut input = input;
-            crate::model::fields::switched_off(
-                crate::model::user::USER_FIELDS,
-                &mut input,
-                &switches,
-            );
+            let fields = crate::model::user::USER_FIELDS;
+            crate::model::fields::switched_off(fields, &mut input, &switches);
+            crate::model::fields::ticked_lists(fields, &mut input, &ticked);
             let (state, caller) = current().await?;
             let name = crate::ssr::access::parse_name(&domain)?;
             let created = crate::ssr::users::create_user_with_devices(
@@ -176,6 +176,7 @@ pub async fn update_user(
     section: String,
     input: UserForm,
     #[server(default)] switches: Vec<String>,
+    #[server(default)] ticked: Vec<String>,
 ) -> Result<UserDetail, AppError> {
     use crate::model::fields::Patch;
     use crate::model::user::{Step, USER_FIELDS};
@@ -190,6 +191,7 @@ pub async fn update_user(
             })?;
             let mut input = input;
             crate::model::fields::switched_off(USER_FIELDS, &mut input, &switches);
+            crate::model::fields::ticked_lists(USER_FIELDS, &mut input, &ticked);
             let patch = Patch::of(USER_FIELDS, &input, |f| f.step == step);
             let updated =
                 crate::ssr::users::update_user(&state.db, &caller, &name, &user, &patch).await;

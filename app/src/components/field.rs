@@ -226,6 +226,83 @@ pub fn SwitchField(
     }
 }
 
+/// A list field as tick-boxes, one per choice (value, label): each ticked box sends
+/// `ticked[]=<field>:<value>`, and a hidden `ticked[]=<field>:` says the list was shown, so that
+/// nothing ticked is an empty list (see [`crate::model::fields::ticked_lists`]). Works with and
+/// without JavaScript; `on_value` is told the list (comma-separated) as boxes are ticked.
+#[component]
+pub fn CheckList(
+    /// The list field's name.
+    field: &'static str,
+    #[prop(into)] id: String,
+    #[prop(into)] label: String,
+    #[prop(optional, into)] hint: String,
+    /// The values ticked at first, comma-separated.
+    #[prop(into)]
+    initial: String,
+    /// (value, label) of each box.
+    options: Vec<(String, String)>,
+    /// Shown instead of the boxes when there is none to tick.
+    #[prop(into)]
+    empty: String,
+    #[prop(into)] server_error: Signal<Option<String>>,
+    #[prop(optional)] on_value: Option<Callback<String>>,
+) -> impl IntoView {
+    let Described {
+        hint_id,
+        error_id,
+        described_by,
+    } = Described::new(&id, &hint);
+    let ticked = RwSignal::new(
+        crate::model::fields::split_list(&initial)
+            .map(str::to_owned)
+            .collect::<Vec<String>>(),
+    );
+    let boxes = if options.is_empty() {
+        view! { <p class="hint">{empty}</p> }.into_any()
+    } else {
+        options
+            .into_iter()
+            .enumerate()
+            .map(|(i, (value, text))| {
+                let box_id = format!("{id}-{i}");
+                let label_for = box_id.clone();
+                let on = ticked.with_untracked(|t| t.contains(&value));
+                let item = value.clone();
+                view! {
+                    <label class="check" for=label_for>
+                        <input type="checkbox" id=box_id name="ticked[]"
+                            value=crate::model::fields::ticked_value(field, &value) checked=on
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                ticked.update(|t| {
+                                    t.retain(|v| *v != item);
+                                    if on {
+                                        t.push(item.clone());
+                                    }
+                                });
+                                if let Some(on_value) = on_value {
+                                    on_value.run(ticked.with_untracked(|t| t.join(", ")));
+                                }
+                            }/>
+                        {format!("{value} {text}")}
+                    </label>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <fieldset class="field checklist" id=id class:invalid=move || server_error.get().is_some()
+            aria-describedby=described_by>
+            <legend>{label}</legend>
+            <input type="hidden" name="ticked[]" value=crate::model::fields::ticked_value(field, "")/>
+            {boxes}
+            {below(hint, hint_id, error_id, server_error)}
+        </fieldset>
+    }
+}
+
 /// Fixed (value, label) choices as a [`SelectField`] takes them.
 pub fn choices(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs

@@ -10,8 +10,8 @@ mod secret;
 
 pub use copy::CopyButton;
 pub use field::{
-    choices, declared_field, refusal_of, settings_read, Confirm, Field, FieldKind, RequiredNote,
-    SelectField, SwitchField, TimeZoneList,
+    choices, declared_field, refusal_of, settings_read, CheckList, Confirm, Field, FieldKind,
+    RequiredNote, SelectField, SwitchField, TimeZoneList,
 };
 pub use hydration::{focus_soon, offer_focus, poll_while_owned, use_hydrated};
 pub use layout::{

@@ -197,6 +197,29 @@ pub fn switched_off<F, S>(table: &[Field<F, S>], form: &mut F, switches: &[Strin
     }
 }
 
+/// The prefix of a tick-box's value in `ticked[]`: the list field it belongs to, then `:`.
+pub fn ticked_value(field: &str, item: &str) -> String {
+    format!("{field}:{item}")
+}
+
+/// Reads the list fields a page showed as tick-boxes (`ticked`: `<field>:` for each such field,
+/// and `<field>:<item>` for each box ticked) into `form`, as the comma-separated lists they
+/// hold: a list shown with nothing ticked is empty.
+pub fn ticked_lists<F, S>(table: &[Field<F, S>], form: &mut F, ticked: &[String]) {
+    for field in table.iter().filter(|f| f.list) {
+        let prefix = ticked_value(field.name, "");
+        if !ticked.iter().any(|t| *t == prefix) {
+            continue;
+        }
+        let items: Vec<&str> = ticked
+            .iter()
+            .filter_map(|t| t.strip_prefix(&prefix))
+            .filter(|item| !item.trim().is_empty())
+            .collect();
+        *(field.get_mut)(form) = items.join(", ");
+    }
+}
+
 /// What differs between two forms of `table`, field by field in table order, as
 /// (field, before, after); secrets show as `***` where they have a value.
 pub fn diff<F, S>(

@@ -388,3 +388,27 @@ fn every_example_of_every_field_is_valid_and_reads_back_as_itself() {
         }
     }
 }
+
+#[test]
+fn queues_ticked_on_a_page_become_the_users_list_and_none_ticked_an_empty_one() {
+    let ticked = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let mut form = UserForm {
+        groups: "600".into(),
+        ..UserForm::default()
+    };
+    fields::ticked_lists(
+        USER_FIELDS,
+        &mut form,
+        &ticked(&["groups:", "groups:610", "groups:620"]),
+    );
+    assert_eq!(form.groups, "610, 620");
+    fields::ticked_lists(USER_FIELDS, &mut form, &ticked(&["groups:"]));
+    assert_eq!(form.groups, "", "shown, none ticked: no queue");
+    form.groups = "600".into();
+    fields::ticked_lists(USER_FIELDS, &mut form, &ticked(&["groups:610"]));
+    assert_eq!(
+        form.groups, "600",
+        "not shown as tick-boxes: the list as sent"
+    );
+    assert_eq!(fields::ticked_value("groups", "600"), "groups:600");
+}

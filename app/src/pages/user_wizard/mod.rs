@@ -23,8 +23,8 @@ pub use edit::EditUserPage;
 
 use crate::api::users::{new_user_context, CreateUser};
 use crate::components::{
-    focus_soon, use_hydrated, ErrorNotice, Field, FieldKind, Page, RequiredNote, SelectField,
-    SwitchField,
+    focus_soon, use_hydrated, CheckList, ErrorNotice, Field, FieldKind, Page, RequiredNote,
+    SelectField, SwitchField,
 };
 use crate::error::AppError;
 use crate::model::fields::Control;
@@ -280,6 +280,9 @@ impl Wizard {
     }
 }
 
+/// The field of the call queues a user is an agent of, drawn as tick-boxes.
+const QUEUES: &str = "groups";
+
 /// One field of the table, drawn by its control and wired to the wizard. A setting that follows
 /// the domain when blank says so, with the domain's value.
 fn field_view(wizard: Wizard, field: &'static UserField, list: Option<&str>) -> AnyView {
@@ -293,6 +296,20 @@ fn field_view(wizard: Wizard, field: &'static UserField, list: Option<&str>) -> 
         wizard.edited(field.name, value);
     });
     let inherited = wizard.start.with_value(|s| s.inherited_text(field));
+    if field.name == QUEUES {
+        // The domain's call queues, ticked to join (none typed by hand).
+        let options = wizard.start.with_value(|s| {
+            s.groups
+                .iter()
+                .map(|q| (q.callqueue.to_string(), q.description.clone()))
+                .collect::<Vec<_>>()
+        });
+        return view! {
+            <CheckList field=field.name id label=field.label hint=field.hint initial options
+                empty="This domain has no call queues yet." server_error on_value/>
+        }
+        .into_any();
+    }
     if field.control == Control::YesNo && inherited.is_none() {
         return view! {
             <SwitchField field=field.name name id label=field.label hint=field.hint initial server_error on_value/>
