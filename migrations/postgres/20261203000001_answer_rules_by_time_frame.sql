@@ -50,6 +50,10 @@ WHERE ar.id = (
 -- users may use their phones, with a device, not on do-not-disturb) are looked up from the queue
 -- asked for, rather than every domain's agents read first; none gives the queue's one row with no
 -- device, as before.
+-- Each row also says how a queue offers a call to its agents, so that Kamailio can ring a Linear
+-- Hunt's or a Round-robin's agents one at a time, in order (scripts/sip/roster.cfg): `dispatch`
+-- (the queue's dispatch type; blank for a user), `agent` (the extension of the agent, or of the
+-- user, whose device the row is) and `agent_order` (the agent's dispatch order).
 DROP VIEW sip_targets;
 CREATE VIEW sip_targets AS
 SELECT su.domain AS domain, su.extension AS extension, 'user' AS kind, dv.device AS device,
@@ -58,14 +62,15 @@ SELECT su.domain AS domain, su.extension AS extension, 'user' AS kind, dv.device
        COALESCE(ar.forward_busy, '') AS forward_busy,
        COALESCE(ar.forward_no_answer, '') AS forward_no_answer,
        COALESCE(ar.forward_unregistered, '') AS forward_unregistered,
-       COALESCE((su.settings ->> 'ring-no-answer-timeout-seconds')::integer, 25) AS ring_seconds
+       COALESCE((su.settings ->> 'ring-no-answer-timeout-seconds')::integer, 25) AS ring_seconds,
+       '' AS dispatch, su.extension AS agent, 0 AS agent_order
 FROM sip_users su
 LEFT JOIN active_answer_rules ar ON ar.user_id = su.user_id
 LEFT JOIN devices dv ON dv.user_id = su.user_id
 UNION ALL
 SELECT d.name, q.callqueue, 'queue', dv.device, 0, '', '',
        COALESCE(q.forward_no_answer, ''), COALESCE(q.forward_no_answer, ''),
-       q.agent_timeout_seconds
+       q.agent_timeout_seconds, q.dispatch_type, au.extension, COALESCE(a.dispatch_order, 0)
 FROM call_queues q
 JOIN domains d ON d.id = q.domain_id
 LEFT JOIN call_queue_agents a
@@ -76,5 +81,6 @@ LEFT JOIN call_queue_agents a
       AND EXISTS (SELECT 1 FROM devices x WHERE x.user_id = a.user_id)
       AND NOT EXISTS (SELECT 1 FROM active_answer_rules ar
                       WHERE ar.user_id = a.user_id AND ar.do_not_disturb = 1)
+LEFT JOIN users au ON au.id = a.user_id
 LEFT JOIN devices dv ON dv.user_id = a.user_id;
 GRANT SELECT ON sip_targets TO roster_sip;
