@@ -4,6 +4,7 @@
 //! the API check the permission table and the destinations.
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
 use crate::model::user::ANSWER_RULE_FIELDS;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
