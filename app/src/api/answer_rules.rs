@@ -10,8 +10,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The time frame of the default rule.
-pub const DEFAULT: &str = "*";
+use crate::model::user::DEFAULT_TIME_FRAME as DEFAULT;
 
 /// One rule as the page shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

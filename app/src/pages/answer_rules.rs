@@ -6,14 +6,14 @@
 
 use crate::api::answer_rules::{
     list_answer_rules, ArrangeAnswerRule, DeleteAnswerRule, RuleSummary, RulesPage, SaveAnswerRule,
-    DEFAULT, STEPS,
+    STEPS,
 };
 use crate::components::{
     declared_field, form_summary, refusal_of, row_refusal, Confirm, ErrorNotice, Page, SelectField,
 };
 use crate::error::AppError;
 use crate::model::fields::find;
-use crate::model::user::{ANSWER_RULE_FIELDS, USER_FIELDS};
+use crate::model::user::{ANSWER_RULE_FIELDS, DEFAULT_TIME_FRAME as DEFAULT, USER_FIELDS};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;

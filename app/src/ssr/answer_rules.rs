@@ -14,17 +14,20 @@
 
 use super::audit;
 use super::caller::Caller;
-use super::db::domains::{self, DomainRef};
+use super::db::domains::DomainRef;
 use super::db::time_frames;
-use super::db::users::write::rules::{self, StoredRule, DEFAULT};
-use super::db::users::{self as stored_users, Located};
+use super::db::users::write::rules::{self, StoredRule};
+use super::db::users::Located;
 use super::db::{Db, Tx};
 use super::users::check::{self, Candidate, Current};
 use super::users::{self, field_context, stored};
 use crate::error::AppError;
 use crate::model::fields::diff;
 use crate::model::time_frame::TimeFrameName;
-use crate::model::user::{AnswerRule, UserDetail, UserValues, ANSWER_RULE_FIELDS, USER_FIELDS};
+use crate::model::user::{
+    AnswerRule, UserDetail, UserValues, ANSWER_RULE_FIELDS, DEFAULT_TIME_FRAME as DEFAULT,
+    USER_FIELDS,
+};
 use crate::model::{DomainName, FieldErrors, Parse};
 
 /// The field a rule's time frame is named in.
@@ -50,14 +53,8 @@ pub async fn list_rules(
     domain: &DomainName,
     extension: &str,
 ) -> Result<UserRules, AppError> {
-    let user = users::read_user(db, caller, domain, extension).await?;
+    let (_, located, user) = users::read_user_located(db, caller, domain, extension).await?;
     let mut conn = db.pool().acquire().await?;
-    let found = domains::find(&mut conn, domain)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let located = stored_users::locate_in(&mut conn, found.id, user.extension().as_str())
-        .await?
-        .ok_or(AppError::NotFound)?;
     let rules = rules::rules(&mut conn, located.id).await?;
     Ok(UserRules { user, rules })
 }
@@ -165,6 +162,17 @@ pub async fn change_rule(
     }
     check_destinations(&mut tx, &found, &located, &old, &new).await?;
 
+    let mut changes = audit::from_diff(diff(USER_FIELDS, &old.to_form(), &new.to_form()));
+    if let Some(had) = had.filter(|had| had.enabled != enabled) {
+        changes.insert("enabled".into(), (yes_no(had.enabled), yes_no(enabled)));
+    }
+    if matches!(change, RuleChange::Update { .. }) && changes.is_empty() {
+        // Sent back as it was: nothing to write.
+        return Ok(UserRules {
+            user: before.without_secrets(),
+            rules: current,
+        });
+    }
     let rule = new.answer_rule();
     match change {
         RuleChange::Create { .. } => {
@@ -177,16 +185,10 @@ pub async fn change_rule(
             rules::delete(&mut tx, located.id, time_frame).await?;
         }
     }
-    let mut changes = audit::from_diff(diff(USER_FIELDS, &old.to_form(), &new.to_form()));
-    if let Some(had) = had.filter(|had| had.enabled != enabled) {
-        changes.insert("enabled".into(), (yes_no(had.enabled), yes_no(enabled)));
-    }
-    if !matches!(change, RuleChange::Update { .. }) || !changes.is_empty() {
-        record(
-            &mut tx, caller, &found, extension, time_frame, action, &changes,
-        )
-        .await?;
-    }
+    record(
+        &mut tx, caller, &found, extension, time_frame, action, &changes,
+    )
+    .await?;
     let rules = rules::rules(&mut tx, located.id).await?;
     tx.commit().await?;
     tracing::info!(domain = %domain, user = %extension, time_frame, action, by = caller.account_id, "answer rule changed");

@@ -68,8 +68,7 @@ const FEATURES: &[(&str, Kept)] = &[
     ),
 ];
 
-/// The default rule's time frame (at all times), whose rule applies when no other's does.
-pub const DEFAULT_TIME_FRAME: &str = "*";
+pub use app::model::user::DEFAULT_TIME_FRAME;
 
 /// NetSapiens' `order` of the rule for `*`, which comes after every other time frame's.
 const DEFAULT_ORDER: usize = 99;

@@ -207,6 +207,10 @@ impl UserValues {
     }
 }
 
+/// The time frame of a user's default answer rule (at all times): it applies when no other rule
+/// does, and is kept in the user's own fields.
+pub const DEFAULT_TIME_FRAME: &str = "*";
+
 /// The user fields an answer rule is kept in (those of the default rule; another time frame's
 /// rule is shown and checked in them too, see [`UserValues::with_answer_rule`]).
 pub const ANSWER_RULE_FIELDS: [&str; 6] = [

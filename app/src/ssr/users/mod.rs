@@ -211,8 +211,20 @@ pub async fn get_user(
     domain: &DomainName,
     extension: &str,
 ) -> Result<UserDetail, AppError> {
-    let (found, _) = access::user_in(db, caller, domain, extension, Action::ManageUsers).await?;
-    read(db, &found, extension, true).await
+    Ok(managed_user(db, caller, domain, extension).await?.2)
+}
+
+/// [`get_user`], with the user's domain and where the user stands.
+async fn managed_user(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    extension: &str,
+) -> Result<(DomainRef, Located, UserDetail), AppError> {
+    let (found, located) =
+        access::user_in(db, caller, domain, extension, Action::ManageUsers).await?;
+    let detail = read(db, &found, extension, true).await?;
+    Ok((found, located, detail))
 }
 
 /// The caller's own telephony user: its domain, where it stands, and everything attached (SIP
@@ -286,10 +298,21 @@ pub async fn read_user(
     domain: &DomainName,
     extension: &str,
 ) -> Result<UserDetail, AppError> {
+    Ok(read_user_located(db, caller, domain, extension).await?.2)
+}
+
+/// [`read_user`], with the user's domain and where the user stands.
+pub async fn read_user_located(
+    db: &Db,
+    caller: &Caller,
+    domain: &DomainName,
+    extension: &str,
+) -> Result<(DomainRef, Located, UserDetail), AppError> {
     if access::as_own_user(caller, domain, extension) {
-        return Ok(own_user(db, caller).await?.2);
+        own_user(db, caller).await
+    } else {
+        managed_user(db, caller, domain, extension).await
     }
-    get_user(db, caller, domain, extension).await
 }
 
 /// The user `extension` as `tx` sees it, with secrets (for what the caller is shown next).

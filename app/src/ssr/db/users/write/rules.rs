@@ -10,9 +10,6 @@ use crate::ssr::db::domains::corrupt;
 use crate::ssr::db::{flag, DbResult, Sql, Tx};
 use sqlx::{AnyConnection, FromRow};
 
-/// The time frame of the default rule.
-pub const DEFAULT: &str = "*";
-
 /// One of a user's answer rules as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredRule {
