@@ -44,7 +44,7 @@ pub use sql::{
 };
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyPool, Connection, Executor, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -69,6 +69,9 @@ pub struct Db {
 
 /// A write transaction: committed, or rolled back when dropped.
 pub type Tx = Transaction<'static, Any>;
+
+/// How long a Postgres connection may sit in the pool before it is pinged when next taken.
+const POSTGRES_PING_AFTER_IDLE: Duration = Duration::from_secs(10);
 
 /// Turns what an operator wrote (`roster.db`, `sqlite://…`, `postgres://…`) into a sqlx URL.
 pub fn normalise_url(url: &str) -> Result<(String, Backend), String> {
@@ -124,11 +127,14 @@ async fn begin_to_the_end(pool: &AnyPool) -> DbResult<Tx> {
 
 /// Opens SQLite connections: WAL (readers work beside the writer), foreign keys on, a busy
 /// timeout for another process's writes; `query_only` for the read pool, so a write sent there
-/// by mistake fails at once instead of waiting for the file's lock.
+/// by mistake fails at once instead of waiting for the file's lock. A connection is not pinged
+/// when it is taken from the pool: it is a file opened in this process, which no peer can hang
+/// up, and the ping was a round trip to the connection's thread before every statement.
 fn sqlite_pool(size: u32, query_only: bool) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(size)
         .acquire_timeout(Duration::from_secs(30))
+        .test_before_acquire(false)
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 conn.execute("PRAGMA journal_mode = WAL").await?;
@@ -167,6 +173,18 @@ impl Db {
                 let pool = AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
+                    // A connection in steady use is not pinged each time it is taken (a round
+                    // trip to the server per statement); one idle long enough that the server
+                    // or the network may have dropped it is, and is replaced if it fails.
+                    .test_before_acquire(false)
+                    .before_acquire(|conn, meta| {
+                        Box::pin(async move {
+                            if meta.idle_for >= POSTGRES_PING_AFTER_IDLE {
+                                conn.ping().await?;
+                            }
+                            Ok(true)
+                        })
+                    })
                     // A backstop behind `begin`'s own task (see there): should a transaction
                     // ever be left open by a request cancelled at the wrong moment, the server
                     // ends it after 10 s idle, with its locks, and the pool replaces the
