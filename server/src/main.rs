@@ -6,6 +6,11 @@ use server::config::{Config, LogFormat};
 use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 
+/// jemalloc returns freed memory to the system a few seconds after a burst (see Cargo.toml).
+#[cfg(all(unix, not(target_env = "msvc")))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let config = Config::parse();
