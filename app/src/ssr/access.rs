@@ -54,9 +54,16 @@ pub async fn domain(
     let found = domains::get(db.pool(), name)
         .await?
         .ok_or(AppError::NotFound)?;
+    may_in_domain(caller, &found, action)?;
+    Ok(found)
+}
+
+/// Whether the caller may do `action` in `found`: `Forbidden` in a domain it sees, `NotFound`
+/// in one it does not.
+fn may_in_domain(caller: &Caller, found: &DomainRef, action: Action) -> Result<(), AppError> {
     let place = found.place(None);
     if caller.who.may(action, &place) {
-        Ok(found)
+        Ok(())
     } else if sees(caller, &place) {
         Err(AppError::Forbidden)
     } else {
@@ -77,6 +84,16 @@ pub async fn user(
     let located = users::locate(db.pool(), found.id, extension)
         .await?
         .ok_or(AppError::NotFound)?;
+    may_at_user(caller, found, located, action)
+}
+
+/// `located` of `found`, if the caller may do `action` to it (see [`user`]).
+fn may_at_user(
+    caller: &Caller,
+    found: &DomainRef,
+    located: Located,
+    action: Action,
+) -> Result<Located, AppError> {
     if caller.who.may(action, &found.place(Some(located.place()))) {
         return Ok(located);
     }
@@ -91,7 +108,8 @@ pub async fn user(
     }
 }
 
-/// The domain `name` and its user `extension`, if the caller may do `action` to that user.
+/// The domain `name` and its user `extension`, if the caller may do `action` to that user: what
+/// [`domain`] then [`user`] answer, read in one statement.
 pub async fn user_in(
     db: &Db,
     caller: &Caller,
@@ -99,8 +117,11 @@ pub async fn user_in(
     extension: &str,
     action: Action,
 ) -> Result<(DomainRef, Located), AppError> {
-    let found = domain(db, caller, name, action).await?;
-    let located = user(db, caller, &found, extension, action).await?;
+    let (found, located) = users::locate_by_name(db.pool(), name, extension)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    may_in_domain(caller, &found, action)?;
+    let located = may_at_user(caller, &found, located.ok_or(AppError::NotFound)?, action)?;
     Ok((found, located))
 }
 
@@ -154,12 +175,10 @@ pub async fn own_user(db: &Db, caller: &Caller) -> Result<(DomainRef, Located), 
     else {
         return Err(AppError::NotFound);
     };
-    let found = domains::get(db.pool(), &parse_name(domain)?)
+    let (found, located) = users::locate_by_name(db.pool(), &parse_name(domain)?, extension)
         .await?
         .ok_or(AppError::NotFound)?;
-    let located = users::locate(db.pool(), found.id, extension)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let located = located.ok_or(AppError::NotFound)?;
     if !caller
         .who
         .may(Action::EditOwnProfile, &found.place(Some(located.place())))

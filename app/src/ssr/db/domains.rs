@@ -9,8 +9,20 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 const COLUMNS: &str =
     "id, name, reseller, settings, extensions_alphanumeric, created_at, updated_at";
 
+/// [`COLUMNS`] read as `d` of a join, each under its own name.
+pub(super) fn joined_columns() -> &'static str {
+    static JOINED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        COLUMNS
+            .split(", ")
+            .map(|c| format!("d.{c} AS {c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    &JOINED
+}
+
 #[derive(FromRow)]
-struct DomainRow {
+pub(super) struct DomainRow {
     id: i64,
     name: String,
     reseller: String,
