@@ -22,7 +22,7 @@ use crate::model::{
     Department, DomainName, EmailList, Extension, Login, Parse, PersonName, Scope, SiteName,
     UserStatus,
 };
-use sqlx::{AnyConnection, AnyPool, FromRow};
+use sqlx::{AnyConnection, AnyPool, FromRow, Row};
 use std::collections::HashMap;
 use write::rules::RuleColumns;
 
@@ -587,26 +587,69 @@ impl Which<'_> {
 /// What [`details`] reads attached to the users of its `picked` (a `WITH` before it): a row per
 /// device (part 0), live registration (1, latest expiry first: `n1` is minus its expiry),
 /// voicemail box (2), number (3), queue membership (4, numeric order) and default answer rule (5), with
-/// the same columns in each part (numbers `n1`, `n2`, texts `t1`..`t5`).
-const ATTACHED: &str = "\
-    SELECT 0 AS part, x.user_id, x.id AS n1, x.created_at AS n2, x.device AS t1, \
-           x.sip_password AS t2, x.mac AS t3, x.model AS t4, x.settings AS t5 \
-    FROM devices x WHERE x.user_id IN (SELECT id FROM picked) \
-    UNION ALL SELECT 1, x.user_id, -r.expires_at, NULL, r.username, r.contact, r.received, \
-           r.user_agent, NULL \
-    FROM devices x JOIN domains dm ON dm.id = x.domain_id \
-    JOIN sip_registrations r ON r.username = x.device AND r.domain = dm.name \
-    WHERE x.user_id IN (SELECT id FROM picked) \
-    UNION ALL SELECT 2, x.user_id, x.id, NULL, x.mailbox, NULL, NULL, NULL, NULL \
-    FROM voicemail_boxes x WHERE x.user_id IN (SELECT id FROM picked) \
-    UNION ALL SELECT 3, x.user_id, NULL, NULL, x.number, NULL, NULL, NULL, NULL \
-    FROM phone_numbers x WHERE x.user_id IN (SELECT id FROM picked) \
-    UNION ALL SELECT 4, x.user_id, LENGTH(q.callqueue), NULL, q.callqueue, NULL, NULL, NULL, NULL \
-    FROM call_queue_agents x JOIN call_queues q ON q.id = x.queue_id \
-    WHERE x.user_id IN (SELECT id FROM picked) \
-    UNION ALL SELECT 5, x.user_id, x.id, x.do_not_disturb, x.forward_always, x.forward_busy, \
-           x.forward_no_answer, x.forward_unregistered, x.simultaneous_ring \
-    FROM answer_rules x WHERE x.user_id IN (SELECT id FROM picked) AND x.time_frame = '*'";
+/// the same columns in each part (numbers `n1`, `n2`, texts `t1`..`t5`): each part's columns and
+/// what it reads them from.
+const ATTACHED: [(&str, &str); 6] = [
+    (
+        "0, x.user_id, x.id, x.created_at, x.device, x.sip_password, x.mac, x.model, x.settings",
+        "FROM devices x WHERE x.user_id IN (SELECT id FROM picked)",
+    ),
+    (
+        "1, x.user_id, -r.expires_at, NULL, r.username, r.contact, r.received, r.user_agent, NULL",
+        "FROM devices x JOIN domains dm ON dm.id = x.domain_id \
+         JOIN sip_registrations r ON r.username = x.device AND r.domain = dm.name \
+         WHERE x.user_id IN (SELECT id FROM picked)",
+    ),
+    (
+        "2, x.user_id, x.id, NULL, x.mailbox, NULL, NULL, NULL, NULL",
+        "FROM voicemail_boxes x WHERE x.user_id IN (SELECT id FROM picked)",
+    ),
+    (
+        "3, x.user_id, NULL, NULL, x.number, NULL, NULL, NULL, NULL",
+        "FROM phone_numbers x WHERE x.user_id IN (SELECT id FROM picked)",
+    ),
+    (
+        "4, x.user_id, LENGTH(q.callqueue), NULL, q.callqueue, NULL, NULL, NULL, NULL",
+        "FROM call_queue_agents x JOIN call_queues q ON q.id = x.queue_id \
+         WHERE x.user_id IN (SELECT id FROM picked)",
+    ),
+    (
+        "5, x.user_id, x.id, x.do_not_disturb, x.forward_always, x.forward_busy, \
+         x.forward_no_answer, x.forward_unregistered, x.simultaneous_ring",
+        "FROM answer_rules x WHERE x.user_id IN (SELECT id FROM picked) AND x.time_frame = '*'",
+    ),
+];
+
+/// The columns of a user's own row in [`details`]' statement (a [`UserRow`], and `k`, the
+/// order of the users).
+fn user_columns() -> String {
+    format!(
+        "u.id, {SUMMARY_COLUMNS}, u.service_code, u.settings, s.settings AS site_settings, \
+         u.created_at, u.updated_at, u.extension_sort AS k"
+    )
+}
+
+/// Everything [`details`] reads after its `WITH picked`, in one statement (each round trip to
+/// the database costs more than the rows): the users' own rows first (part -1, in extension
+/// order, with [`ATTACHED`]'s columns empty), then [`ATTACHED`]'s parts in the order each is
+/// shown (with the user's own columns empty).
+fn details_statement() -> &'static str {
+    static STATEMENT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let own = user_columns();
+        let no_own = vec!["NULL"; own.split(", ").count()].join(", ");
+        let mut sql = format!(
+            "SELECT -1 AS part, u.id AS user_id, NULL AS n1, NULL AS n2, NULL AS t1, \
+             NULL AS t2, NULL AS t3, NULL AS t4, NULL AS t5, {own} {FROM_USERS} \
+             WHERE u.id IN (SELECT id FROM picked)"
+        );
+        for (columns, from) in ATTACHED {
+            sql.push_str(&format!(" UNION ALL SELECT {columns}, {no_own} {from}"));
+        }
+        sql.push_str(" ORDER BY part, k, user_id, n1, t1");
+        sql
+    });
+    &STATEMENT
+}
 
 /// One row of [`ATTACHED`].
 #[derive(FromRow)]
@@ -622,8 +665,8 @@ struct AttachedRow {
     t5: Option<String>,
 }
 
-/// Users of a domain with everything attached, in extension order: two queries however many
-/// users there are, on one connection. SIP passwords are included only when `with_secrets`.
+/// Users of a domain with everything attached, in extension order: one statement however many
+/// users there are. SIP passwords are included only when `with_secrets`.
 pub async fn details(
     conn: &mut AnyConnection,
     domain: &DomainRef,
@@ -633,26 +676,18 @@ pub async fn details(
     if matches!(which, Which::Several([])) {
         return Ok(Vec::new());
     }
-    let d = domain.id;
-    let mut users = Sql::new(&format!(
-        "SELECT u.id, {SUMMARY_COLUMNS}, u.service_code, u.settings, s.settings AS site_settings, \
-         u.created_at, u.updated_at \
-         {FROM_USERS} WHERE "
-    ));
-    which.filter(&mut users, d);
-    users.push(" ORDER BY u.extension_sort");
-    let rows: Vec<UserRow> = users.query_as().fetch_all(&mut *conn).await?;
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-
-    // Everything attached to these users in one statement (each round trip to the database
-    // costs more than the rows): one part per table, in the order each part is shown.
     let mut sql = Sql::new("WITH picked AS (SELECT u.id FROM users u WHERE ");
-    which.filter(&mut sql, d);
-    sql.push(&format!(") {ATTACHED} ORDER BY part, user_id, n1, t1"));
+    which.filter(&mut sql, domain.id);
+    sql.push(") ").push(details_statement());
+    let mut rows: Vec<UserRow> = Vec::new();
     let mut attached: HashMap<i64, Attached> = HashMap::new();
-    for row in sql.query_as::<AttachedRow>().fetch_all(&mut *conn).await? {
+    for row in sql.query().fetch_all(&mut *conn).await? {
+        let part: i64 = row.try_get("part")?;
+        if part < 0 {
+            rows.push(UserRow::from_row(&row)?);
+            continue;
+        }
+        let row = AttachedRow::from_row(&row)?;
         let to = attached.entry(row.user_id).or_default();
         let text = |t: Option<String>| t.unwrap_or_default();
         match row.part {
