@@ -5,12 +5,10 @@
 
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::model::user::ANSWER_RULE_FIELDS;
+use crate::model::user::{ANSWER_RULE_FIELDS, DEFAULT_TIME_FRAME as DEFAULT};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-use crate::model::user::DEFAULT_TIME_FRAME as DEFAULT;
 
 /// One rule as the page shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -239,6 +239,7 @@ pub async fn run_import(
     )
     .await?;
     tx.commit().await?;
+    db.refresh_statistics();
     tell(ImportStage::Done, total, total);
     tracing::info!(domain = %domain, users = total, by = caller.account_id, "users imported");
     Ok(report(dry_run, total, total, Vec::new()))
