@@ -425,6 +425,26 @@ on_both_backends! {
         assert_eq!((by_department.total, by_department.items[0].user.as_str()), (1, "103"), "a department is searched too");
         let none = users::list(t.db.pool(), id, None, &UserQuery { search: "%".into(), ..UserQuery::default() }).await.unwrap();
         assert_eq!(none.total, 0, "a % is searched for, not a wildcard");
+        // A search's count is of all its matches, on whichever page, past the last one, or
+        // after a cursor (counted with the page, or on its own where the page cannot tell).
+        let searched = |start: u32, after: Option<String>| {
+            let db = t.db.clone();
+            async move {
+                let query = UserQuery { search: "acme.example".into(), limit: 2, start, after, ..UserQuery::default() };
+                let page = users::list(db.pool(), id, None, &query).await.unwrap();
+                (page.total, page.items.iter().map(|u| u.user.as_str().to_owned()).collect::<Vec<_>>(), page.next)
+            }
+        };
+        let (total, first, next) = searched(0, None).await;
+        assert_eq!((total, first), (4, vec!["101".to_owned(), "102".to_owned()]));
+        let (total, second, _) = searched(2, None).await;
+        assert_eq!((total, second), (4, vec!["103".to_owned(), "110".to_owned()]));
+        let (total, past_the_end, _) = searched(10, None).await;
+        assert_eq!((total, past_the_end.len()), (4, 0), "a page past the last match still counts them");
+        let (total, after_cursor, _) = searched(0, next).await;
+        assert_eq!((total, after_cursor), (4, vec!["103".to_owned(), "110".to_owned()]), "after a cursor");
+        let nothing = users::list(t.db.pool(), id, None, &UserQuery { search: "nobody here".into(), limit: 2, ..UserQuery::default() }).await.unwrap();
+        assert_eq!((nothing.total, nothing.items.len()), (0, 0));
     }
 
     async fn pages_in_every_order_and_direction_list_each_user_once_even_among_equal_names(t: TestDb) {
@@ -589,6 +609,8 @@ on_both_backends! {
         assert_eq!(found("10").await.0, 3, "extensions");
         assert_eq!(found("acme.example").await.0, 3);
         assert_eq!(found("nobody").await.0, 0);
+        assert_eq!(found("ann zeta").await, (1, vec!["101".to_owned()]), "a piece across two words");
+        assert_eq!(found("say \"zeta\"").await.0, 0, "a double quote is searched for like any character");
         // A rename is found by its new name at once, and no longer by the old one.
         update_user(&t.db, &Caller::system(), &acme(), "101", &Patch(vec![("name-last-name".into(), "Zimmermann".into())])).await.unwrap();
         assert_eq!(found("zimmer").await, (1, vec!["101".to_owned()]));

@@ -39,7 +39,7 @@ mod sql;
 
 pub use error::{DbError, DbResult, Rule};
 pub use sql::{
-    contains_pattern, indexed_pattern, insert_rows, select_in, Listing, PickFirst, Row as SqlRow,
+    contains_pattern, indexed_phrase, insert_rows, select_in, Listing, PickFirst, Row as SqlRow,
     Sql,
 };
 

@@ -4,7 +4,7 @@
 
 use super::{DbResult, Tx};
 use sqlx::any::{AnyArguments, AnyRow};
-use sqlx::{Any, AnyConnection, Arguments, AssertSqlSafe, Encode, FromRow, Type};
+use sqlx::{Any, AnyConnection, Arguments, AssertSqlSafe, Encode, FromRow, Row as _, Type};
 
 /// A statement and its values. Text is only ever Roster's own; what a person typed is bound.
 pub struct Sql {
@@ -226,6 +226,10 @@ pub struct PickFirst<'a> {
     pub key: &'a str,
     /// `FROM tables` that the filter and the order need, and no more.
     pub from: &'a str,
+    /// Whether the filter leaves few rows (a search its index narrowed), so that counting them
+    /// as the page is picked costs next to nothing beside finding them: the page of a broad
+    /// filter stops at its last row, a count in the same statement would read every one.
+    pub few: bool,
 }
 
 impl Listing<'_> {
@@ -239,22 +243,81 @@ impl Listing<'_> {
     where
         R: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
     {
-        self.fetch_after(pool, filter, |_| {}).await
+        self.fetch_after(pool, filter, None::<fn(&mut Sql)>).await
     }
 
     /// [`Self::fetch`], the page's rows also meeting `after` (conditions that follow `AND`,
     /// such as a keyset cursor's), which the count leaves out.
+    ///
+    /// A page picked first from [`PickFirst::few`] rows whose count is not known is counted in
+    /// the same statement, as the rows the pick ranks (`COUNT(*) OVER ()` before its `LIMIT`): a
+    /// search's matches are found once, not once for the count and again for the page. Past
+    /// the last row, or after a cursor (which the count must not heed), the count is a
+    /// statement of its own.
     pub async fn fetch_after<R>(
         &self,
         pool: &sqlx::AnyPool,
         filter: impl Fn(&mut Sql),
-        after: impl Fn(&mut Sql),
+        after: Option<impl Fn(&mut Sql)>,
     ) -> DbResult<(u64, Vec<R>)>
     where
         R: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
     {
-        let total = match self.total {
-            Some(known) => known,
+        let counted_with_page = self.total.is_none()
+            && after.is_none()
+            && self.pick_first.as_ref().is_some_and(|first| first.few);
+        let mut rows = Sql::new(self.select);
+        let page_end = |rows: &mut Sql| {
+            rows.push(&format!(" ORDER BY {} LIMIT ", self.order))
+                .bind(i64::from(self.limit))
+                .push(" OFFSET ")
+                .bind(i64::from(self.start));
+        };
+        match &self.pick_first {
+            Some(first) if counted_with_page => {
+                rows.push(&format!(
+                    ", p.listing_total {} JOIN (SELECT {} AS listing_key, \
+                     COUNT(*) OVER () AS listing_total {} WHERE ",
+                    self.from, first.key, first.from
+                ));
+                filter(&mut rows);
+                page_end(&mut rows);
+                rows.push(&format!(
+                    ") p ON p.listing_key = {} ORDER BY {}",
+                    first.key, self.order
+                ));
+            }
+            Some(first) => {
+                rows.push(&format!(
+                    " {} WHERE {} IN (SELECT {} {} WHERE ",
+                    self.from, first.key, first.key, first.from
+                ));
+                filter(&mut rows);
+                if let Some(after) = &after {
+                    after(&mut rows);
+                }
+                page_end(&mut rows);
+                rows.push(&format!(") ORDER BY {}", self.order));
+            }
+            None => {
+                rows.push(&format!(" {} WHERE ", self.from));
+                filter(&mut rows);
+                if let Some(after) = &after {
+                    after(&mut rows);
+                }
+                page_end(&mut rows);
+            }
+        }
+        let rows = rows.query().fetch_all(pool).await?;
+        let total = match (self.total, rows.first()) {
+            (Some(known), _) => Some(known),
+            (None, _) if !counted_with_page => None,
+            (None, Some(first)) => Some(first.try_get::<i64, _>("listing_total")?.max(0) as u64),
+            // Nothing matches at all, or the page starts past the last match.
+            (None, None) => (self.start == 0).then_some(0),
+        };
+        let total = match total {
+            Some(total) => total,
             None => {
                 let mut count = Sql::new(&format!("SELECT COUNT(*) {} WHERE ", self.count_from));
                 filter(&mut count);
@@ -262,23 +325,10 @@ impl Listing<'_> {
                 counted.max(0) as u64
             }
         };
-        let mut rows = Sql::new(&format!("{} {} WHERE ", self.select, self.from));
-        if let Some(first) = &self.pick_first {
-            rows.push(&format!(
-                "{} IN (SELECT {} {} WHERE ",
-                first.key, first.key, first.from
-            ));
-        }
-        filter(&mut rows);
-        after(&mut rows);
-        rows.push(&format!(" ORDER BY {} LIMIT ", self.order))
-            .bind(i64::from(self.limit))
-            .push(" OFFSET ")
-            .bind(i64::from(self.start));
-        if self.pick_first.is_some() {
-            rows.push(&format!(") ORDER BY {}", self.order));
-        }
-        let rows = rows.query_as::<R>().fetch_all(pool).await?;
+        let rows = rows
+            .iter()
+            .map(R::from_row)
+            .collect::<Result<Vec<R>, _>>()?;
         Ok((total, rows))
     }
 }
@@ -300,14 +350,17 @@ pub fn contains_pattern(search: &str) -> String {
 /// `..._users_search_index`): a piece of fewer characters has no trigram to look up.
 const INDEXED_SEARCH_CHARS: usize = 3;
 
-/// The `LIKE` pattern (without `ESCAPE`: the index takes none) that finds `search` through the
-/// trigram index `users_search`, when the index can answer it: a piece of at least
-/// [`INDEXED_SEARCH_CHARS`] characters and none of `LIKE`'s own wildcards or escape. The query
-/// keeps the plain [`contains_pattern`] condition beside it, so this only narrows where to look.
-pub fn indexed_pattern(search: &str) -> Option<String> {
+/// The phrase that finds `search` through the trigram index `users_search`, when the index can
+/// answer it: a piece of at least [`INDEXED_SEARCH_CHARS`] characters and none of `LIKE`'s own
+/// wildcards or escape. It is written as FTS5 writes a phrase (in double quotes, any inside
+/// doubled), which `SELECT rowid FROM users_search($1)` takes on both databases: SQLite's FTS5
+/// table matches it as consecutive trigrams, straight from the index; Postgres' function of the
+/// same name reads it back into a `LIKE` its trigram index answers. The query keeps the plain
+/// [`contains_pattern`] condition beside it, so this only narrows where to look.
+pub fn indexed_phrase(search: &str) -> Option<String> {
     let lower = search.to_lowercase();
     (lower.chars().count() >= INDEXED_SEARCH_CHARS && !lower.contains(['%', '_', '\\']))
-        .then(|| format!("%{lower}%"))
+        .then(|| format!("\"{}\"", lower.replace('"', "\"\"")))
 }
 
 #[cfg(test)]
@@ -344,12 +397,16 @@ mod tests {
 
     #[test]
     fn the_index_serves_searches_of_three_characters_without_wildcards() {
-        assert_eq!(indexed_pattern("Smi").as_deref(), Some("%smi%"));
-        assert_eq!(indexed_pattern("Müller").as_deref(), Some("%müller%"));
-        assert_eq!(indexed_pattern("sm"), None, "too short to have a trigram");
-        assert_eq!(indexed_pattern("ab%c"), None);
-        assert_eq!(indexed_pattern("a_bc"), None);
-        assert_eq!(indexed_pattern("a\\bc"), None);
+        assert_eq!(indexed_phrase("Smi").as_deref(), Some("\"smi\""));
+        assert_eq!(indexed_phrase("Müller").as_deref(), Some("\"müller\""));
+        assert_eq!(
+            indexed_phrase("say \"hi\"").as_deref(),
+            Some("\"say \"\"hi\"\"\"")
+        );
+        assert_eq!(indexed_phrase("sm"), None, "too short to have a trigram");
+        assert_eq!(indexed_phrase("ab%c"), None);
+        assert_eq!(indexed_phrase("a_bc"), None);
+        assert_eq!(indexed_phrase("a\\bc"), None);
     }
 
     #[test]
