@@ -6,7 +6,8 @@ use server::config::{Config, LogFormat};
 use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 
-/// jemalloc returns freed memory to the system a few seconds after a burst (see Cargo.toml).
+/// jemalloc returns freed memory to the system within a second of a burst, SQLite's too (see
+/// Cargo.toml; its options are in .cargo/config.toml).
 #[cfg(all(unix, not(target_env = "msvc")))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
