@@ -3,8 +3,10 @@
 -- searches look for different names, and writes change different users or create new ones.
 --
 -- Environment:
---   BENCH_MODE    bare | get-user | list | page | search | put-user | create | mix (95% get-user,
---                 5% put-user, interleaved)
+--   BENCH_MODE    bare | get-user | list (a page of 50 from a random offset, `start`) | list-after
+--                 (a page of 50 after a random user: the keyset cursor a full page's Link header
+--                 gives for it) | page | search | put-user | create | mix (95% get-user, 5%
+--                 put-user, interleaved)
 --   BENCH_HEADER  one header to send, "Name: value" (an API key, or a session cookie)
 --   BENCH_DOMAIN  the domain of the users (default bench.example)
 --   BENCH_FIRST   the first user's extension (default 100000)
@@ -38,6 +40,13 @@ function init(args)
   names = {"ada", "grace", "alan", "linus", "ken", "barbara", "edsger", "donald", "margaret", "dennis"}
 end
 
+-- The cursor a page in extension order gives for the page after `extension` (a numeric one):
+-- its sort key (the extension zero-padded to 16 digits) as a JSON array, in hexadecimal.
+function cursor_after(extension)
+  local json = '["' .. string.format("%016d", extension) .. '"]'
+  return (json:gsub(".", function(c) return string.format("%02x", c:byte()) end))
+end
+
 function request()
   counter = counter + 1
   -- Unique in the run: the thread's number and its own count.
@@ -56,6 +65,9 @@ function request()
     return wrk.format("GET", base .. "/" .. user .. "?n=" .. n)
   elseif mode_now == "list" then
     return wrk.format("GET", base .. "?limit=50&start=" .. math.random(0, users - 50) .. "&n=" .. n)
+  elseif mode_now == "list-after" then
+    local from = first + math.random(0, users - 50)
+    return wrk.format("GET", base .. "?limit=50&after=" .. cursor_after(from) .. "&n=" .. n)
   elseif mode_now == "page" then
     local start = 50 * math.random(0, users / 50 - 1)
     return wrk.format("GET", "/domains/" .. domain .. "/users?start=" .. start .. "&n=" .. n)

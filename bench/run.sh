@@ -9,7 +9,9 @@
 #   - the hydrate bundle: raw, gzip and brotli sizes of the .wasm and its JavaScript
 #   - cold start: from exec to the first 200 of /readyz on a new SQLite file (median of 5)
 #   - requests/s and p50/p99 latency, SQLite and Postgres: GET one user (API), a page of 50 users
-#     from anywhere (API), the portal's users page from anywhere, a search, PUT one user
+#     at any depth (API) both ways a client reaches one, after a random user by the keyset cursor
+#     of the Link header, and from a random offset (`start`, which walks the index up to it), the
+#     portal's users page from anywhere, a search, PUT one user
 #   - one-shot user creates per second spread over 40 domains at 16 connections, and errors
 #   - a mix of 95% reads and 5% writes (GET and PUT one user), against the read-only rate
 #   - the same lists, pages and searches in a domain of 100,000 users, and single-request latency
@@ -128,19 +130,23 @@ measure() { # backend: every figure of one Roster, into variables named <backend
   eval "${b}_idle=\$(rss $pid VmRSS)"
   read -r "${b}_get_rps" "${b}_get_p50" "${b}_get_p99" "${b}_get_err" < <(load get-user "$auth")
   read -r "${b}_list_rps" "${b}_list_p50" "${b}_list_p99" "${b}_list_err" < <(load list "$auth")
+  read -r "${b}_after_rps" "${b}_after_p50" "${b}_after_p99" "${b}_after_err" < <(load list-after "$auth")
   read -r "${b}_page_rps" "${b}_page_p50" "${b}_page_p99" "${b}_page_err" < <(load page "cookie: $cookie")
   read -r "${b}_search_rps" "${b}_search_p50" "${b}_search_p99" "${b}_search_err" < <(load search "$auth")
   read -r "${b}_put_rps" "${b}_put_p50" "${b}_put_p99" "${b}_put_err" < <(load put-user "$auth")
   read -r "${b}_create_rps" "${b}_create_p50" "${b}_create_p99" "${b}_create_err" < <(load create "$auth" 16)
   read -r "${b}_mix_rps" "${b}_mix_p50" "${b}_mix_p99" "${b}_mix_err" < <(load mix "$auth")
   read -r "${b}_list1_rps" "${b}_list1_p50" "${b}_list1_p99" "${b}_list1_err" < <(load list "$auth" 1)
+  read -r "${b}_after1_rps" "${b}_after1_p50" "${b}_after1_p99" "${b}_after1_err" < <(load list-after "$auth" 1)
   read -r "${b}_search1_rps" "${b}_search1_p50" "${b}_search1_p99" "${b}_search1_err" < <(load search "$auth" 1)
   # The domain of 100,000 users.
   export BENCH_DOMAIN=big.example BENCH_FIRST=200000 BENCH_USERS=100000
   read -r "${b}_blist_rps" "${b}_blist_p50" "${b}_blist_p99" "${b}_blist_err" < <(load list "$auth")
+  read -r "${b}_bafter_rps" "${b}_bafter_p50" "${b}_bafter_p99" "${b}_bafter_err" < <(load list-after "$auth")
   read -r "${b}_bpage_rps" "${b}_bpage_p50" "${b}_bpage_p99" "${b}_bpage_err" < <(load page "cookie: $cookie")
   read -r "${b}_bsearch_rps" "${b}_bsearch_p50" "${b}_bsearch_p99" "${b}_bsearch_err" < <(load search "$auth")
   read -r "${b}_blist1_rps" "${b}_blist1_p50" "${b}_blist1_p99" "${b}_blist1_err" < <(load list "$auth" 1)
+  read -r "${b}_bafter1_rps" "${b}_bafter1_p50" "${b}_bafter1_p99" "${b}_bafter1_err" < <(load list-after "$auth" 1)
   read -r "${b}_bsearch1_rps" "${b}_bsearch1_p50" "${b}_bsearch1_p99" "${b}_bsearch1_err" < <(load search "$auth" 1)
   read -r "${b}_bget_rps" "${b}_bget_p50" "${b}_bget_p99" "${b}_bget_err" < <(load get-user "$auth")
   unset BENCH_DOMAIN BENCH_FIRST BENCH_USERS
@@ -188,23 +194,27 @@ row() { # label backend figure
 printf '\n%-34s %9s %11s %12s %12s %7s\n' "10,000 users in one domain" "database" "requests/s" "p50" "p99" "errors"
 for b in sqlite postgres; do
   row "GET one user (API)" "$b" get
-  row "GET 50 users from anywhere (API)" "$b" list
+  row "GET 50 users after any (keyset, API)" "$b" after
+  row "GET 50 users from any start= (API)" "$b" list
   row "users page from anywhere (portal)" "$b" page
   row "search 10,000 users (API)" "$b" search
   row "PUT one user (API)" "$b" put
   row "creates over 40 domains (16 conn.)" "$b" create
   row "95% GET + 5% PUT one user (API)" "$b" mix
   row "lean yardstick: GET one user" "$b" lean
-  row "GET 50 users, one connection" "$b" list1
+  row "GET 50 after any, one connection" "$b" after1
+  row "GET 50 from any start=, one conn." "$b" list1
   row "search, one connection" "$b" search1
 done
 printf '\n%-34s %9s %11s %12s %12s %7s\n' "100,000 users in one domain" "database" "requests/s" "p50" "p99" "errors"
 for b in sqlite postgres; do
   row "GET one user (API)" "$b" bget
-  row "GET 50 users from anywhere (API)" "$b" blist
+  row "GET 50 users after any (keyset, API)" "$b" bafter
+  row "GET 50 users from any start= (API)" "$b" blist
   row "users page from anywhere (portal)" "$b" bpage
   row "search 100,000 users (API)" "$b" bsearch
-  row "GET 50 users, one connection" "$b" blist1
+  row "GET 50 after any, one connection" "$b" bafter1
+  row "GET 50 from any start=, one conn." "$b" blist1
   row "search, one connection" "$b" bsearch1
 done
 printf '%-34s %9s %11s %9s ms %9s ms %7s\n' "bare axum handler (yardstick)" "-" "$bare_rps" "$bare_p50" "$bare_p99" "$bare_err"
