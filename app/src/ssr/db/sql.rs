@@ -266,48 +266,40 @@ impl Listing<'_> {
         let counted_with_page = self.total.is_none()
             && after.is_none()
             && self.pick_first.as_ref().is_some_and(|first| first.few);
-        let mut rows = Sql::new(self.select);
-        let page_end = |rows: &mut Sql| {
-            rows.push(&format!(" ORDER BY {} LIMIT ", self.order))
-                .bind(i64::from(self.limit))
-                .push(" OFFSET ")
-                .bind(i64::from(self.start));
-        };
-        match &self.pick_first {
-            Some(first) if counted_with_page => {
-                rows.push(&format!(
+        // What comes before the conditions and after the page's `LIMIT`: the page joined to
+        // its ranked keys with their count, picked by its keys, or read as it is.
+        let (head, tail) = match &self.pick_first {
+            Some(first) if counted_with_page => (
+                format!(
                     ", p.listing_total {} JOIN (SELECT {} AS listing_key, \
                      COUNT(*) OVER () AS listing_total {} WHERE ",
                     self.from, first.key, first.from
-                ));
-                filter(&mut rows);
-                page_end(&mut rows);
-                rows.push(&format!(
+                ),
+                format!(
                     ") p ON p.listing_key = {} ORDER BY {}",
                     first.key, self.order
-                ));
-            }
-            Some(first) => {
-                rows.push(&format!(
+                ),
+            ),
+            Some(first) => (
+                format!(
                     " {} WHERE {} IN (SELECT {} {} WHERE ",
                     self.from, first.key, first.key, first.from
-                ));
-                filter(&mut rows);
-                if let Some(after) = &after {
-                    after(&mut rows);
-                }
-                page_end(&mut rows);
-                rows.push(&format!(") ORDER BY {}", self.order));
-            }
-            None => {
-                rows.push(&format!(" {} WHERE ", self.from));
-                filter(&mut rows);
-                if let Some(after) = &after {
-                    after(&mut rows);
-                }
-                page_end(&mut rows);
-            }
+                ),
+                format!(") ORDER BY {}", self.order),
+            ),
+            None => (format!(" {} WHERE ", self.from), String::new()),
+        };
+        let mut rows = Sql::new(self.select);
+        rows.push(&head);
+        filter(&mut rows);
+        if let Some(after) = &after {
+            after(&mut rows);
         }
+        rows.push(&format!(" ORDER BY {} LIMIT ", self.order))
+            .bind(i64::from(self.limit))
+            .push(" OFFSET ")
+            .bind(i64::from(self.start))
+            .push(&tail);
         let rows = rows.query().fetch_all(pool).await?;
         let total = match (self.total, rows.first()) {
             (Some(known), _) => Some(known),
